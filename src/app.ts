@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import formbody from '@fastify/formbody'
+import cookie from '@fastify/cookie'
+import staticFiles from '@fastify/static'
+import type { Config } from './config.js'
+import { openDatabase, type Db } from './db/connection.js'
+import { systemClock, type Clock } from './lib/clock.js'
+import { httpPlugins } from './http/index.js'
+import type { Access } from './http/types.js'
+import { authRoutes } from './features/auth/index.js'
+import { homeRoutes } from './features/home/routes.js'
+import { healthRoutes } from './features/health/routes.js'
+
+export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
+
+/** Logged objects lose these paths: no cookie, password, token or ID number reaches a log. */
+export const LOG_REDACT = [
+  'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
+  'password', 'current', 'confirm', 'token', 'idNumber', 'id_number',
+  '*.password', '*.current', '*.confirm', '*.token', '*.cookie', '*.idNumber', '*.id_number'
+]
+
+export interface AppOptions {
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream
+}
+
+export interface RouteEntry { method: string, url: string, access: Access }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access, for the access-table test. */
+    routeTable: RouteEntry[]
+  }
+}
+
+export async function buildApp (config: Config, db: Db = openDatabase(config.databasePath), clock: Clock = systemClock, options: AppOptions = {}) {
+  const logger: FastifyServerOptions['logger'] = config.logLevel === 'silent' && !options.logStream
+    ? false
+    : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, ...(options.logStream ? { stream: options.logStream } : {}) }
+
+  const app = Fastify({
+    logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 }
+  })
+  app.decorate('config', config).decorate('db', db).decorate('clock', clock).decorate('routeTable', [] as RouteEntry[])
+  app.addHook('onClose', async () => { db.$client.close() })
+
+  // Secure by default: a route that does not say who may call it cannot be registered.
+  app.addHook('onRoute', (route) => {
+    route.config ??= {}
+    const cfg = route.config as { access?: Access }
+    if (route.url.startsWith('/static/')) cfg.access ??= 'public'
+    if (!cfg.access) throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access)`)
+    for (const method of [route.method].flat()) app.routeTable.push({ method, url: route.url, access: cfg.access })
+  })
+
+  await app.register(cookie)
+  await app.register(formbody, { bodyLimit: 256 * 1024 })
+  await app.register(httpPlugins)
+  await app.register(staticFiles, {
+    root: STATIC_DIR,
+    prefix: '/static/',
+    maxAge: '1h',
+    setHeaders: (res, file) => {
+      if (file.includes('/vendor/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
+    }
+  })
+
+  await app.register(healthRoutes)
+  await app.register(authRoutes)
+  await app.register(homeRoutes)
+  return app
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema.js'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
+
+/** Opens (creating if needed) the SQLite file with the pragmas every connection needs. */
+export function openDatabase (file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true })
+  const client = new Database(file)
+  client.pragma('journal_mode = WAL')
+  client.pragma('foreign_keys = ON')
+  client.pragma('busy_timeout = 5000')
+  client.pragma('synchronous = NORMAL')
+  return drizzle(client, { schema }) as Db
+}
+
+export function migrateDatabase (db: Db): void {
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR })
+}
+
+/** How many migrations are applied: the schema version /healthz reports. */
+export function schemaVersion (db: Db): number {
+  const row = db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number } | undefined
+  return row?.n ?? 0
+}
+
+/** A transaction handle as Drizzle passes it to `db.transaction` callbacks. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+/** Queries that may run alone or inside a caller's transaction take this. */
+export type DbOrTx = Db | Tx

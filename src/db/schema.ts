@@ -1,0 +1,4 @@
+// Every area's tables, re-exported for Drizzle and drizzle-kit. Areas own their schema.ts.
+export * from '../features/auth/schema.js'
+export * from '../features/audit/schema.js'
+export * from '../features/bank/schema.js'

@@ -1,0 +1,151 @@
+import { eq, and, ne, count } from 'drizzle-orm'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { users, sessions, loginThrottle, type Role, type UserStatus } from './schema.js'
+import { generateSessionToken, parseSessionToken, secretMatches, sessionFreshness, type NewSessionToken } from './tokens.js'
+import type { ThrottleState } from './throttle.js'
+
+export type User = typeof users.$inferSelect
+
+export function normaliseUsername (raw: string): string {
+  return raw.normalize('NFKC').trim().toLowerCase()
+}
+
+export function findUserByUsername (db: DbOrTx, username: string): User | undefined {
+  return db.select().from(users).where(eq(users.username, normaliseUsername(username))).get()
+}
+
+export function findUserById (db: DbOrTx, id: number): User | undefined {
+  return db.select().from(users).where(eq(users.id, id)).get()
+}
+
+export interface NewUser {
+  username: string
+  displayName: string
+  passwordHash: string
+  role: Role
+  mustChangePassword?: boolean
+  locale?: string | null
+}
+
+export function insertUser (db: DbOrTx, u: NewUser, now: Date): User {
+  return db.insert(users).values({
+    username: normaliseUsername(u.username),
+    displayName: u.displayName,
+    passwordHash: u.passwordHash,
+    role: u.role,
+    mustChangePassword: u.mustChangePassword ?? false,
+    locale: u.locale ?? null,
+    createdAt: now,
+    updatedAt: now
+  }).returning().get()
+}
+
+export function countUsers (db: DbOrTx): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0
+}
+
+// ---- sessions ----
+
+export function createSession (db: DbOrTx, userId: number, now: Date): NewSessionToken {
+  const t = generateSessionToken()
+  db.insert(sessions).values({ id: t.id, secretHash: Buffer.from(t.secretHash), userId, createdAt: now, lastVerifiedAt: now }).run()
+  return t
+}
+
+export interface SessionActor {
+  sessionId: string
+  lastVerifiedAt: Date
+  /** True when the activity time moved and the cookie should be set again. */
+  refreshed: boolean
+  user: User
+}
+
+/** Validates a session token: unknown, wrong secret, timed out or disabled user all give null. */
+export function validateSessionToken (db: DbOrTx, token: string | undefined, now: Date): SessionActor | null {
+  const parsed = parseSessionToken(token)
+  if (!parsed) return null
+  const row = db.select().from(sessions).innerJoin(users, eq(sessions.userId, users.id))
+    .where(eq(sessions.id, parsed.id)).get()
+  if (!row) return null
+  if (!secretMatches(parsed.secret, row.sessions.secretHash)) return null
+  const freshness = sessionFreshness(row.sessions.lastVerifiedAt, now)
+  if (freshness === 'expired' || row.users.status !== 'active') {
+    db.delete(sessions).where(eq(sessions.id, parsed.id)).run()
+    return null
+  }
+  if (freshness === 'touch') {
+    db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, parsed.id)).run()
+    return { sessionId: parsed.id, lastVerifiedAt: now, refreshed: true, user: row.users }
+  }
+  return { sessionId: parsed.id, lastVerifiedAt: row.sessions.lastVerifiedAt, refreshed: false, user: row.users }
+}
+
+export function deleteSession (db: DbOrTx, sessionId: string): void {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run()
+}
+
+export function endSession (db: Db, sessionId: string, audit: AuditEntry, now: Date): void {
+  db.transaction((tx) => {
+    tx.delete(sessions).where(eq(sessions.id, sessionId)).run()
+    recordAudit(tx, audit, now)
+  })
+}
+
+export function deleteUserSessions (db: DbOrTx, userId: number, exceptSessionId?: string): void {
+  db.delete(sessions).where(exceptSessionId
+    ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
+    : eq(sessions.userId, userId)).run()
+}
+
+export function countSessions (db: DbOrTx, userId: number): number {
+  return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0
+}
+
+// ---- account changes: each ends every session of the user, in the same transaction ----
+
+/** Sets a password and ends every session; with `signIn` a fresh session is made for the caller. */
+export function setPassword (db: Db, userId: number, passwordHash: string, opts: { mustChange: boolean, signIn: boolean }, audit: AuditEntry, now: Date): NewSessionToken | null {
+  return db.transaction((tx) => {
+    recordAudit(tx, audit, now)
+    tx.update(users).set({ passwordHash, mustChangePassword: opts.mustChange, updatedAt: now }).where(eq(users.id, userId)).run()
+    tx.delete(sessions).where(eq(sessions.userId, userId)).run()
+    return opts.signIn ? createSession(tx, userId, now) : null
+  }, { behavior: 'immediate' })
+}
+
+export function setStatus (db: Db, userId: number, status: UserStatus, audit: AuditEntry, now: Date): void {
+  db.transaction((tx) => {
+    recordAudit(tx, audit, now)
+    tx.update(users).set({ status, updatedAt: now }).where(eq(users.id, userId)).run()
+    if (status !== 'active') tx.delete(sessions).where(eq(sessions.userId, userId)).run()
+  }, { behavior: 'immediate' })
+}
+
+export function setRole (db: Db, userId: number, role: Role, audit: AuditEntry, now: Date): void {
+  db.transaction((tx) => {
+    recordAudit(tx, audit, now)
+    tx.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId)).run()
+    tx.delete(sessions).where(eq(sessions.userId, userId)).run()
+  }, { behavior: 'immediate' })
+}
+
+export function setLocale (db: DbOrTx, userId: number, locale: string, now: Date): void {
+  db.update(users).set({ locale, updatedAt: now }).where(eq(users.id, userId)).run()
+}
+
+// ---- throttle ----
+
+export function readThrottle (db: DbOrTx, key: string): ThrottleState | undefined {
+  const row = db.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get()
+  return row ? { failures: row.failures, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil } : undefined
+}
+
+export function writeThrottle (db: DbOrTx, key: string, state: ThrottleState): void {
+  db.insert(loginThrottle).values({ key, ...state })
+    .onConflictDoUpdate({ target: loginThrottle.key, set: { ...state } }).run()
+}
+
+export function clearThrottle (db: DbOrTx, key: string): void {
+  db.delete(loginThrottle).where(eq(loginThrottle.key, key)).run()
+}

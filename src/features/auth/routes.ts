@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify'
+import { readForm } from '../../lib/form.js'
+import { isLocale } from '../../i18n/index.js'
+import { BadRequest } from '../../http/errors.js'
+import { setSessionCookie, clearSessionCookie, setLocaleCookie } from '../../http/cookies.js'
+import { safeLocalPath } from '../../http/render.js'
+import { signIn } from './sign-in.js'
+import { findUserById, setPassword, setLocale, endSession } from './queries.js'
+import { hashPassword, verifyPassword, checkNewPassword, PASSWORD_MAX } from './passwords.js'
+import { sessionExpiresAt } from './tokens.js'
+
+const LOGIN_FORM = {
+  username: { required: true, max: 64 },
+  password: { required: true, max: PASSWORD_MAX, raw: true },
+  next: { max: 512 }
+} as const
+
+const PASSWORD_FORM = {
+  current: { required: true, max: PASSWORD_MAX, raw: true },
+  password: { required: true, max: PASSWORD_MAX * 2, raw: true },
+  confirm: { required: true, max: PASSWORD_MAX * 2, raw: true }
+} as const
+
+export async function authRoutes (app: FastifyInstance) {
+  const now = () => app.clock.now()
+
+  app.get('/login', { config: { access: 'public' } }, async (req, reply) => {
+    const q = req.query as Record<string, unknown>
+    const next = typeof q.next === 'string' ? q.next : ''
+    if (req.actor) return reply.seeOther(safeLocalPath(next))
+    return reply.page('auth/login', { title: 'login.title', values: { username: '', next: next.slice(0, 512) }, errors: {} })
+  })
+
+  app.post('/login', { config: { access: 'public' } }, async (req, reply) => {
+    const form = readForm(req.body, LOGIN_FORM)
+    const again = (status: number, errors: Record<string, string>, notice?: { key: string, params?: Record<string, number> }) =>
+      reply.code(status).page('auth/login', { title: 'login.title', values: { username: form.values.username, next: form.values.next }, errors, notice })
+    if (!form.ok) return again(422, form.errors)
+
+    const result = await signIn(app.db, form.values, req.ip, now)
+    if (!result.ok) {
+      if (result.reason === 'locked-account' || result.reason === 'locked-address') {
+        reply.header('Retry-After', String(result.minutes * 60))
+        return again(429, {}, { key: `login.${result.reason}`, params: { minutes: result.minutes } })
+      }
+      return again(422, {}, { key: result.reason === 'disabled' ? 'login.disabled' : 'login.invalid' })
+    }
+    setSessionCookie(reply, app.config, result.session.token, sessionExpiresAt(now()))
+    if (result.user.mustChangePassword) return reply.seeOther('/account/password')
+    return reply.seeOther(safeLocalPath(form.values.next || '/'))
+  })
+
+  app.post('/logout', { config: { access: 'signed-in', allowPending: true } }, async (req, reply) => {
+    const actor = req.actor!
+    endSession(app.db, actor.sessionId, { actorId: actor.id, action: 'logout', subjectType: 'user', subjectId: actor.id, clientIp: req.ip }, now())
+    clearSessionCookie(reply, app.config)
+    return reply.seeOther('/login', 'flash.signed-out')
+  })
+
+  app.get('/account/password', { config: { access: 'signed-in', allowPending: true } }, async (req, reply) => {
+    return reply.page('account/password', { title: 'password.title', forced: req.actor!.mustChangePassword, errors: {} })
+  })
+
+  app.post('/account/password', { config: { access: 'signed-in', allowPending: true } }, async (req, reply) => {
+    const actor = req.actor!
+    const form = readForm(req.body, PASSWORD_FORM)
+    const errors = { ...form.errors }
+    const user = findUserById(app.db, actor.id)!
+    if (!errors.current && !(await verifyPassword(user.passwordHash, form.values.current))) errors.current = 'password.current-wrong'
+    if (!errors.password) {
+      const problem = checkNewPassword(form.values.password, user.username)
+      if (problem) errors.password = problem
+      else if (form.values.password === form.values.current) errors.password = 'password.same-as-old'
+    }
+    if (!errors.password && !errors.confirm && form.values.confirm !== form.values.password) errors.confirm = 'password.mismatch'
+    if (Object.keys(errors).length > 0) {
+      return reply.code(422).page('account/password', { title: 'password.title', forced: actor.mustChangePassword, errors })
+    }
+    const hash = await hashPassword(form.values.password)
+    const session = setPassword(app.db, actor.id, hash, { mustChange: false, signIn: true },
+      { actorId: actor.id, action: 'account.password-changed', subjectType: 'user', subjectId: actor.id, clientIp: req.ip }, now())
+    setSessionCookie(reply, app.config, session!.token, sessionExpiresAt(now()))
+    return reply.seeOther('/', 'flash.password-changed')
+  })
+
+  app.post('/language', { config: { access: 'public', allowPending: true } }, async (req, reply) => {
+    const form = readForm(req.body, { lang: { required: true, max: 8 }, back: { max: 512 } })
+    if (!form.ok || !isLocale(form.values.lang)) throw new BadRequest('errors.unknown-language')
+    setLocaleCookie(reply, app.config, form.values.lang)
+    if (req.actor) setLocale(app.db, req.actor.id, form.values.lang, now())
+    return reply.seeOther(safeLocalPath(form.values.back || '/'))
+  })
+}

@@ -1,0 +1,40 @@
+import { sqliteTable, integer, text, blob, index } from 'drizzle-orm/sqlite-core'
+
+export const ROLES = ['trainee', 'trainer', 'police', 'admin'] as const
+export type Role = typeof ROLES[number]
+export const USER_STATUSES = ['active', 'disabled'] as const
+export type UserStatus = typeof USER_STATUSES[number]
+
+/**
+ * Accounts. DESIGN.md lists users under orgs; they live with auth because login,
+ * password and role are what this table is for. The organisation columns
+ * (enterprise, jurisdiction) are added by the orgs area.
+ */
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
+  mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
+  locale: text('locale'),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+})
+
+export const sessions = sqliteTable('sessions', {
+  id: text('id').primaryKey(),
+  secretHash: blob('secret_hash', { mode: 'buffer' }).notNull(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  lastVerifiedAt: integer('last_verified_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('sessions_user_idx').on(t.userId)])
+
+/** Failed sign-ins per account ("user:<name>") and per client address ("ip:<addr>"). */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStartedAt: integer('window_started_at', { mode: 'timestamp_ms' }).notNull(),
+  lockedUntil: integer('locked_until', { mode: 'timestamp_ms' })
+})

@@ -1,0 +1,1 @@
+export { latestRelease } from './queries.js'

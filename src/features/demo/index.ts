@@ -1,0 +1,1 @@
+export { seedDemo, writeDemoAccounts, formatDemoAccounts, demoAccountsFile, type DemoAccount } from './seed.js'

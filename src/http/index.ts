@@ -1,0 +1,13 @@
+import fp from 'fastify-plugin'
+import { securityPlugin } from './security.js'
+import { sessionPlugin } from './session.js'
+import { renderPlugin } from './render.js'
+import { errorPlugin } from './error-handler.js'
+
+/** The cross-cutting plugins, in the order their hooks must run. */
+export const httpPlugins = fp(async (app) => {
+  await app.register(securityPlugin)
+  await app.register(sessionPlugin)
+  await app.register(renderPlugin)
+  await app.register(errorPlugin)
+}, { name: 'http' })

@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { validateSessionToken, sessionExpiresAt } from '../features/auth/index.js'
+import { pickLocale, translator } from '../i18n/index.js'
+import { Forbidden } from './errors.js'
+import { SESSION_COOKIE, LOCALE_COOKIE, setSessionCookie, clearSessionCookie } from './cookies.js'
+import type { Access } from './types.js'
+
+export const isHtmx = (req: FastifyRequest) => req.headers['hx-request'] === 'true'
+
+/** Sends a signed-out or redirected user elsewhere: 303 for pages, HX-Redirect for htmx. */
+export function redirectTo (req: FastifyRequest, reply: FastifyReply, location: string, status = 303): FastifyReply {
+  if (isHtmx(req)) return reply.code(status === 303 ? 401 : status).header('HX-Redirect', location).send()
+  return reply.code(303).header('Location', location).send()
+}
+
+function accessAllows (access: Access, role: string): boolean {
+  if (access === 'public' || access === 'signed-in') return true
+  return access.includes(role as never)
+}
+
+/**
+ * Resolves the session and the language of every request, then enforces the
+ * route's declared access before any body is read.
+ */
+export const sessionPlugin = fp(async (app) => {
+  app.decorateRequest('actor', null)
+  app.decorateRequest('locale', 'en')
+  app.decorateRequest('t', null as never)
+  app.decorateRequest('flash', null)
+
+  app.addHook('onRequest', async (req, reply) => {
+    const now = app.clock.now()
+    const token = req.cookies[SESSION_COOKIE]
+    const found = token ? validateSessionToken(app.db, token, now) : null
+    if (token && !found) clearSessionCookie(reply, app.config)
+    if (found) {
+      const u = found.user
+      req.actor = { id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword, sessionId: found.sessionId }
+      if (found.refreshed) setSessionCookie(reply, app.config, token!, sessionExpiresAt(found.lastVerifiedAt))
+    }
+    req.locale = pickLocale(found?.user.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'])
+    req.t = translator(req.locale)
+
+    const cfg = req.routeOptions.config
+    const access = cfg.access ?? 'public' // routes without a declaration are refused at registration (app.ts)
+    if (access === 'public') return
+    if (!req.actor) {
+      const next = req.method === 'GET' && !isHtmx(req) ? `?next=${encodeURIComponent(req.url)}` : ''
+      return redirectTo(req, reply, `/login${next}`)
+    }
+    if (req.actor.mustChangePassword && !cfg.allowPending) return redirectTo(req, reply, '/account/password')
+    if (!accessAllows(access, req.actor.role)) throw new Forbidden()
+  })
+}, { name: 'session', dependencies: ['security'] })

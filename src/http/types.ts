@@ -1,0 +1,45 @@
+import type { Role } from '../features/auth/index.js'
+import type { Locale, Translate, Params } from '../i18n/index.js'
+import type { Config } from '../config.js'
+import type { Db } from '../db/connection.js'
+import type { Clock } from '../lib/clock.js'
+
+/** Who may call a route: anyone, any signed-in user, or the listed roles. */
+export type Access = 'public' | 'signed-in' | readonly Role[]
+
+export interface Actor {
+  id: number
+  username: string
+  displayName: string
+  role: Role
+  mustChangePassword: boolean
+  sessionId: string
+}
+
+export interface PageData { [key: string]: unknown }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access
+    /** Reachable while the user still has to change the initial password. */
+    allowPending?: boolean
+  }
+  interface FastifyInstance {
+    config: Config
+    db: Db
+    clock: Clock
+  }
+  interface FastifyRequest {
+    actor: Actor | null
+    locale: Locale
+    t: Translate
+    /** A flash message key carried over from the previous response, if any. */
+    flash: { key: string, params?: Params } | null
+  }
+  interface FastifyReply {
+    page(template: string, data?: PageData): Promise<FastifyReply>
+    fragment(template: string, data?: PageData): Promise<FastifyReply>
+    /** 303 to a local path, with an optional flash message for the next page. */
+    seeOther(path: string, flashKey?: string, params?: Params): FastifyReply
+  }
+}

@@ -1,0 +1,49 @@
+import { en, type MessageKey } from './en.js'
+import { zh } from './zh.js'
+
+export const LOCALES = ['en', 'zh'] as const
+export type Locale = typeof LOCALES[number]
+export type { MessageKey }
+export type Params = Record<string, string | number>
+export type Translate = (key: MessageKey | string, params?: Params) => string
+
+export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, zh }
+
+export function isLocale (v: unknown): v is Locale {
+  return typeof v === 'string' && (LOCALES as readonly string[]).includes(v)
+}
+
+export function isMessageKey (v: unknown): v is MessageKey {
+  return typeof v === 'string' && Object.hasOwn(en, v)
+}
+
+/** Returns a translator; an unknown key renders as itself so it is visible, never blank. */
+export function translator (locale: Locale): Translate {
+  const cat = catalogues[locale]
+  return (key, params) => {
+    const text = (cat as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key
+    if (!params) return text
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
+  }
+}
+
+/** Picks the locale from Accept-Language ("zh-CN,zh;q=0.9,en;q=0.8"), else English. */
+export function localeFromAcceptLanguage (header: string | undefined): Locale {
+  if (!header) return 'en'
+  const ranked = header.split(',').map((part, i) => {
+    const [tag = '', ...rest] = part.trim().split(';')
+    const q = rest.map((r) => r.trim()).find((r) => r.startsWith('q='))
+    return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1, i }
+  }).filter((x) => x.tag && x.q > 0).sort((a, b) => b.q - a.q || a.i - b.i)
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0]
+    if (isLocale(base)) return base
+  }
+  return 'en'
+}
+
+export function pickLocale (userLocale: string | null | undefined, cookieLocale: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (isLocale(userLocale)) return userLocale
+  if (isLocale(cookieLocale)) return cookieLocale
+  return localeFromAcceptLanguage(acceptLanguage)
+}
