@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import formbody from '@fastify/formbody'
@@ -61,14 +62,9 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 256 * 1024 })
   await app.register(httpPlugins)
-  await app.register(staticFiles, {
-    root: STATIC_DIR,
-    prefix: '/static/',
-    maxAge: '1h',
-    setHeaders: (res, file) => {
-      if (file.includes('/vendor/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable')
-    }
-  })
+  // Vendor files carry their version in the name, so browsers may keep them for good.
+  await app.register(staticFiles, { root: path.join(STATIC_DIR, 'vendor'), prefix: '/static/vendor/', maxAge: '365d', immutable: true })
+  await app.register(staticFiles, { root: STATIC_DIR, prefix: '/static/', maxAge: '1h', decorateReply: false, allowedPath: (p) => !p.startsWith('/vendor/') })
 
   await app.register(healthRoutes)
   await app.register(authRoutes)

@@ -1,0 +1,81 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { buildApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
+import { systemClock } from '../../src/lib/clock.js'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts')
+
+export const PHONE = { width: 390, height: 844 }
+export const DESKTOP = { width: 1280, height: 860 }
+
+/** Debian's Chromium, headless; without it the browser suite fails with one line saying what to install. */
+export async function launchBrowser (): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium fonts-noto-cjk" (or set CHROMIUM_PATH)`)
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
+}
+
+export interface Server {
+  url: string
+  db: Db
+  close(): Promise<void>
+}
+
+/** The real app on a loopback port and a temporary database. */
+export async function startServer (): Promise<Server> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-browser-'))
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'b.db'), LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' })
+  const db = openDatabase(config.databasePath)
+  migrateDatabase(db)
+  const app = await buildApp(config, db, systemClock)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const addr = app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : 0
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    async close () {
+      await app.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+export async function screenshot (page: Page, name: string): Promise<string> {
+  const dir = path.join(ARTIFACTS, 'screenshots')
+  fs.mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
+
+/** Signs in through the form, as a person would. */
+export async function signInAs (page: Page, base: string, username: string, password: string): Promise<void> {
+  await page.goto(`${base}/login`)
+  await page.getByLabel(/Username|用户名/).fill(username)
+  await page.getByLabel(/^(Password|密码)$/).fill(password)
+  await page.getByRole('button', { name: /^(Sign in|登录)$/ }).click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+}
+
+export const POLL = { timeout: 5000, interval: 100 }
+
+/** The trimmed text of the first match, once it exists ('' if it never appears in time). */
+export async function textOf (page: Page, selector: string): Promise<string> {
+  const l = page.locator(selector).first()
+  try {
+    await l.waitFor({ timeout: 1000 })
+  } catch {
+    return ''
+  }
+  return ((await l.textContent()) ?? '').trim()
+}

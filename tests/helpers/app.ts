@@ -1,0 +1,80 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Writable } from 'node:stream'
+import { parse, type HTMLElement } from 'node-html-parser'
+import type { LightMyRequestResponse } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
+import { ManualClock } from '../../src/lib/clock.js'
+import { insertUser, hashPassword, createSession, type Role, type User } from '../../src/features/auth/index.js'
+
+export const PASSWORD = 'correct horse battery'
+let passwordHash: Promise<string> | undefined
+
+export interface TestApp {
+  app: Awaited<ReturnType<typeof buildApp>>
+  db: Db
+  clock: ManualClock
+  config: Config
+  dir: string
+  /** Every log line the app wrote, as text. */
+  logs: string[]
+  close(): Promise<void>
+}
+
+/** A fresh app on a temporary, migrated SQLite file, with a clock the test moves. */
+export async function buildTestApp (env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-test-'))
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), PUBLIC_URL: 'http://guardpass.test', LOG_LEVEL: 'info', ...env })
+  const db = openDatabase(config.databasePath)
+  migrateDatabase(db)
+  const clock = new ManualClock()
+  const logs: string[] = []
+  const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
+  const app = await buildApp(config, db, clock, { logStream })
+  await app.ready()
+  return {
+    app, db, clock, config, dir, logs,
+    async close () {
+      await app.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+export async function createUser (db: Db, username: string, role: Role, opts: { mustChangePassword?: boolean, password?: string, now?: Date } = {}): Promise<User> {
+  const hash = opts.password ? await hashPassword(opts.password) : await (passwordHash ??= hashPassword(PASSWORD))
+  return insertUser(db, { username, displayName: `Test ${username}`, passwordHash: hash, role, mustChangePassword: opts.mustChangePassword ?? false }, opts.now ?? new Date())
+}
+
+export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' } as const
+
+export function form (fields: Record<string, string | string[]>): string {
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) p.append(k, one)
+  return p.toString()
+}
+
+/** The session cookie from a response's Set-Cookie, as a Cookie header value. */
+export function sessionCookie (res: LightMyRequestResponse): string | undefined {
+  const c = res.cookies.find((x) => x.name === 'gp_session' && x.value)
+  return c ? `gp_session=${c.value}` : undefined
+}
+
+export async function signIn (t: TestApp, username: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<string> {
+  const res = await t.app.inject({ method: 'POST', url: '/login', headers: { ...FORM_HEADERS, ...headers }, payload: form({ username, password }) })
+  const cookie = sessionCookie(res)
+  if (res.statusCode !== 303 || !cookie) throw new Error(`sign-in of ${username} failed: ${res.statusCode} ${res.body.slice(0, 300)}`)
+  return cookie
+}
+
+export function dom (html: string): HTMLElement {
+  return parse(html)
+}
+
+/** A session made directly in the database: a cookie without the cost of a sign-in. */
+export function sessionFor (t: TestApp, userId: number): string {
+  return `gp_session=${createSession(t.db, userId, t.clock.now()).token}`
+}

@@ -1,0 +1,101 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { spawn } from 'node:child_process'
+import Database from 'better-sqlite3'
+import { describe, test, expect, afterAll } from 'vitest'
+import { openDatabase, migrateDatabase } from '../../src/db/connection.js'
+import { recordAudit } from '../../src/features/audit/index.js'
+import { findUserByUsername } from '../../src/features/auth/index.js'
+import { verifyPassword } from '../../src/features/auth/passwords.js'
+import { loadDataKey } from '../../src/lib/data-key.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-cli-'))
+const dbPath = path.join(dir, 'data', 'guardpass.db')
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function cli (args: string[], input = ''): Promise<{ code: number, stdout: string, stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), ...args], {
+      cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => { stdout += d })
+    child.stderr.on('data', (d) => { stderr += d })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+    child.stdin.end(input)
+  })
+}
+
+describe('command line', () => {
+  test('--help lists the commands', async () => {
+    const r = await cli(['--help'])
+    expect(r.code).toBe(0)
+    for (const c of ['serve', 'user create', 'backup']) expect(r.stdout).toContain(c)
+  })
+
+  test('user create reads the password from standard input', async () => {
+    const r = await cli(['user', 'create', '--role', 'admin', '--username', 'root.admin', '--password-stdin'], 'a sturdy passphrase\n')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const db = openDatabase(dbPath)
+    const user = findUserByUsername(db, 'root.admin')!
+    expect(user.role).toBe('admin')
+    expect(await verifyPassword(user.passwordHash, 'a sturdy passphrase')).toBe(true)
+    db.$client.close()
+  })
+
+  test('bad options get a clear message and exit 2', async () => {
+    expect((await cli(['user', 'create', '--role', 'king', '--username', 'x1', '--password-stdin'], 'whatever123')).stderr).toContain('--role must be one of')
+    const weak = await cli(['user', 'create', '--role', 'admin', '--username', 'weak', '--password-stdin'], '123')
+    expect(weak.code).toBe(2)
+    expect(weak.stderr).toContain('not acceptable')
+    expect((await cli(['user', 'create', '--role', 'admin', '--username', 'root.admin', '--password-stdin'], 'another phrase')).stderr).toContain('taken')
+    expect((await cli(['frobnicate'])).code).toBe(2)
+  })
+
+  test('a backup taken while the server writes restores to a database that opens and reads back', async () => {
+    loadDataKey(dbPath, undefined) // the key file the server makes on first start
+    const db = openDatabase(dbPath)
+    migrateDatabase(db)
+    let written = 0
+    let writing = true
+    const writer = (async () => {
+      while (writing) {
+        recordAudit(db, { actorId: null, action: 'test.write', details: { n: written } }, new Date())
+        written++
+        await new Promise((r) => setTimeout(r, 2))
+      }
+    })()
+    const out = path.join(dir, 'backups')
+    const r = await cli(['backup', out])
+    writing = false
+    await writer
+    expect(r.code, r.stderr).toBe(0)
+    expect(written).toBeGreaterThan(20)
+    const files = fs.readdirSync(out)
+    const backupFile = files.find((f) => f.endsWith('.db'))!
+    expect(files).toContain('guardpass.key')
+    expect(fs.readFileSync(path.join(out, 'guardpass.key'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'data', 'guardpass.key'), 'utf8'))
+
+    // Restore: copy into a fresh folder and open it as the app would.
+    const restoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-restore-'))
+    fs.copyFileSync(path.join(out, backupFile), path.join(restoreDir, 'guardpass.db'))
+    const restored = new Database(path.join(restoreDir, 'guardpass.db'))
+    expect(restored.pragma('integrity_check', { simple: true })).toBe('ok')
+    const n = (restored.prepare("SELECT count(*) AS n FROM audit_events WHERE action = 'test.write'").get() as { n: number }).n
+    expect(n).toBeGreaterThan(0)
+    expect(n).toBeLessThanOrEqual(written)
+    expect((restored.prepare('SELECT username FROM users').all() as Array<{ username: string }>).map((u) => u.username)).toContain('root.admin')
+    restored.close()
+    const reopened = openDatabase(path.join(restoreDir, 'guardpass.db'))
+    migrateDatabase(reopened)
+    expect(findUserByUsername(reopened, 'root.admin')).toBeDefined()
+    reopened.$client.close()
+    db.$client.close()
+    fs.rmSync(restoreDir, { recursive: true, force: true })
+  })
+})

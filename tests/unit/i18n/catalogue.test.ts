@@ -1,0 +1,102 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, test, expect } from 'vitest'
+import { en } from '../../../src/i18n/en.js'
+import { zh } from '../../../src/i18n/zh.js'
+import { localeFromAcceptLanguage, pickLocale, translator } from '../../../src/i18n/index.js'
+
+const ROOT = path.resolve(import.meta.dirname, '../../..')
+
+function filesUnder (dir: string, ext: string): string[] {
+  return fs.readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith(ext))
+    .map((d) => path.join(d.parentPath, d.name))
+}
+
+describe('message catalogue', () => {
+  test('English and Chinese have exactly the same keys, none empty', () => {
+    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort())
+    for (const [k, v] of [...Object.entries(en), ...Object.entries(zh)]) expect(v.trim(), k).not.toBe('')
+  })
+
+  test('each translation keeps the parameters of the English text', () => {
+    for (const key of Object.keys(en) as Array<keyof typeof en>) {
+      const params = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+      expect(params(zh[key]), key).toEqual(params(en[key]))
+    }
+  })
+
+  test('the Chinese catalogue is really Chinese', () => {
+    const withHan = Object.values(zh).filter((v) => /\p{Script=Han}/u.test(v)).length
+    expect(withHan / Object.keys(zh).length).toBeGreaterThan(0.95)
+  })
+
+  test('every key a template or source file names exists in the catalogue', () => {
+    const used = new Set<string>()
+    for (const f of [...filesUnder('views', '.eta'), ...filesUnder('src', '.ts')]) {
+      for (const m of fs.readFileSync(f, 'utf8').matchAll(/t\(\s*'([a-z0-9-]+\.[a-z0-9.-]*[a-z0-9])'\s*[,)]/g)) used.add(m[1]!)
+    }
+    expect([...used].filter((k) => !(k in en))).toEqual([])
+  })
+})
+
+describe('no interface sentence outside the catalogue', () => {
+  // Words allowed as literal text: the product name and each language's own name.
+  const ALLOWED = new Set(['GuardPass', 'EN', '中文'])
+
+  test.each(filesUnder('views', '.eta').map((f) => [path.relative(ROOT, f), f]))('%s', (_rel, file) => {
+    const src = fs.readFileSync(file, 'utf8')
+    const withoutCode = src.replace(/<%[\s\S]*?%>/g, ' ')
+    const problems: string[] = []
+    // Text between tags.
+    const text = withoutCode.replace(/<!--[\s\S]*?-->/g, ' ').replace(/<[^>]*>/g, '\n')
+    for (const chunk of text.split('\n').map((s) => s.trim()).filter(Boolean)) {
+      if (ALLOWED.has(chunk)) continue
+      if (/[A-Za-z]{2,}|\p{Script=Han}/u.test(chunk)) problems.push(chunk)
+    }
+    // Human-readable attributes.
+    for (const m of withoutCode.matchAll(/\s(?:placeholder|title|alt|aria-label|aria-description|value)="([^"]*)"/g)) {
+      const v = m[1]!.trim()
+      if (v && /[A-Za-z]{3,}\s+[A-Za-z]|\p{Script=Han}/u.test(v) && !ALLOWED.has(v)) problems.push(v)
+    }
+    expect(problems).toEqual([])
+  })
+
+  const sourceFiles = [...filesUnder('src/features', 'routes.ts'), ...filesUnder('src/http', '.ts')]
+  test.each(sourceFiles.map((f) => [path.relative(ROOT, f), f]))('%s', (_rel, file) => {
+    const lines = fs.readFileSync(file, 'utf8').split('\n')
+    const problems = lines.filter((line) => {
+      const code = line.replace(/\/\/.*$/, '')
+      if (/\blog\.(info|warn|error|debug)\(/.test(code) || /new Error\(/.test(code)) return false
+      return /['"`][A-Z][a-z]+(?: [a-z’']+){2,}[.!?]?['"`]/.test(code) || /\p{Script=Han}/u.test(code)
+    })
+    expect(problems).toEqual([])
+  })
+})
+
+describe('choosing the language', () => {
+  test.each([
+    ['zh-CN,zh;q=0.9,en;q=0.8', 'zh'],
+    ['en-US,en;q=0.9', 'en'],
+    ['fr-FR,zh;q=0.5', 'zh'],
+    ['fr-FR', 'en'],
+    ['zh-TW', 'zh'],
+    ['en;q=0.1, zh;q=0.8', 'zh'],
+    ['zh;q=0, en', 'en'],
+    ['', 'en'],
+    [undefined, 'en']
+  ])('Accept-Language %s -> %s', (header, expected) => {
+    expect(localeFromAcceptLanguage(header)).toBe(expected)
+  })
+
+  test('the user setting wins over the cookie, the cookie over the browser', () => {
+    expect(pickLocale('zh', 'en', 'en')).toBe('zh')
+    expect(pickLocale(null, 'zh', 'en')).toBe('zh')
+    expect(pickLocale(null, 'xx', 'zh-CN')).toBe('zh')
+  })
+
+  test('parameters are filled in, unknown keys show themselves', () => {
+    expect(translator('en')('login.locked-address', { minutes: 3 })).toContain('3 minutes')
+    expect(translator('zh')('no.such-key')).toBe('no.such-key')
+  })
+})

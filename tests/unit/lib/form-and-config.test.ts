@@ -1,0 +1,83 @@
+import { describe, test, expect } from 'vitest'
+import { readForm } from '../../../src/lib/form.js'
+import { loadConfig, ConfigError } from '../../../src/config.js'
+import { safeLocalPath } from '../../../src/http/render.js'
+import { isSameOriginRequest } from '../../../src/http/security.js'
+import { localDate } from '../../../src/lib/time.js'
+
+describe('readForm', () => {
+  const spec = { name: { required: true, max: 5 }, note: { max: 3 }, pw: { max: 10, raw: true } }
+  test('trims, checks required and length (in characters, not bytes)', () => {
+    const r = readForm({ name: '  张三丰  ', note: '', pw: ' a b ' }, spec)
+    expect(r.ok).toBe(true)
+    expect(r.values).toEqual({ name: '张三丰', note: '', pw: ' a b ' })
+  })
+  test('reports every problem at once', () => {
+    const r = readForm({ name: '', note: 'toolong', pw: ['x'] }, spec)
+    expect(r.errors).toEqual({ name: 'form.required', note: 'form.too-long', pw: 'form.invalid' })
+  })
+  test('a body that is not an object gives required errors, not a crash', () => {
+    expect(readForm(null, spec).errors).toEqual({ name: 'form.required' })
+    expect(readForm('text', spec).errors).toEqual({ name: 'form.required' })
+  })
+})
+
+describe('loadConfig', () => {
+  test('defaults', () => {
+    const c = loadConfig({}, '/srv/gp')
+    expect(c.port).toBe(3000)
+    expect(c.host).toBe('127.0.0.1')
+    expect(c.databasePath).toBe('/srv/gp/data/guardpass.db')
+    expect(c.publicUrl.href).toBe('http://localhost:3000/')
+    expect(c.trustProxy).toBe(false)
+    expect(c.cookieSecure).toBe(false)
+    expect(c.demo).toBe(true)
+    expect(Object.isFrozen(c)).toBe(true)
+  })
+  test('https PUBLIC_URL turns secure cookies on unless told otherwise', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://gp.example.cn' }).cookieSecure).toBe(true)
+    expect(loadConfig({ PUBLIC_URL: 'https://gp.example.cn', COOKIE_SECURE: 'off' }).cookieSecure).toBe(false)
+  })
+  test('every bad variable is listed together', () => {
+    try {
+      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'not a url', TRUST_PROXY: 'maybe', GUARDPASS_DEMO: '2', GUARDPASS_DATA_KEY: 'abc', TZ_DISPLAY: 'Mars/Base' })
+      expect.unreachable()
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError)
+      const problems = (err as ConfigError).problems.join('\n')
+      for (const name of ['PORT', 'PUBLIC_URL', 'TRUST_PROXY', 'GUARDPASS_DEMO', 'GUARDPASS_DATA_KEY', 'TZ_DISPLAY']) expect(problems).toContain(name)
+    }
+  })
+})
+
+describe('request helpers', () => {
+  test.each([
+    ['/exams/3?x=1', '/exams/3?x=1'],
+    ['//evil.example', '/'],
+    ['https://evil.example', '/'],
+    ['/\\evil.example', '/'],
+    ['/a\r\nSet-Cookie: x', '/'],
+    [undefined, '/']
+  ])('safeLocalPath(%j) = %j', (input, expected) => {
+    expect(safeLocalPath(input)).toBe(expected)
+  })
+
+  const url = new URL('https://gp.example.cn')
+  test.each([
+    [{ 'sec-fetch-site': 'same-origin' }, true],
+    [{ 'sec-fetch-site': 'same-site' }, false],
+    [{ 'sec-fetch-site': 'none' }, false],
+    [{ origin: 'https://gp.example.cn' }, true],
+    [{ origin: 'https://gp.example.cn.evil.example' }, false],
+    [{ origin: 'garbage' }, false],
+    [{}, false]
+  ])('isSameOriginRequest(%j) = %s', (headers, expected) => {
+    expect(isSameOriginRequest({ headers }, url)).toBe(expected)
+  })
+
+  test('local dates are counted in China Standard Time', () => {
+    // 2026-03-01 17:30 UTC is already 2 March in Shanghai.
+    expect(localDate(Date.UTC(2026, 2, 1, 17, 30), 'Asia/Shanghai')).toBe('2026-03-02')
+    expect(localDate(Date.UTC(2026, 2, 1, 15, 59), 'Asia/Shanghai')).toBe('2026-03-01')
+  })
+})
