@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody'
 import cookie from '@fastify/cookie'
 import staticFiles from '@fastify/static'
 import type { Config } from './config.js'
+import { createPii } from './lib/pii.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
@@ -12,6 +13,8 @@ import type { Access } from './http/types.js'
 import { authRoutes } from './features/auth/index.js'
 import { homeRoutes } from './features/home/routes.js'
 import { healthRoutes } from './features/health/routes.js'
+import { orgRoutes } from './features/orgs/index.js'
+import { auditRoutes } from './features/audit/routes.js'
 
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
 
@@ -25,6 +28,8 @@ export const LOG_REDACT = [
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream
+  /** The 32-byte data key for personal data (main.ts loads it; tests pass a random one). */
+  dataKey?: Buffer
 }
 
 export interface RouteEntry { method: string, url: string, access: Access }
@@ -39,7 +44,13 @@ declare module 'fastify' {
 export async function buildApp (config: Config, db: Db = openDatabase(config.databasePath), clock: Clock = systemClock, options: AppOptions = {}) {
   const logger: FastifyServerOptions['logger'] = config.logLevel === 'silent' && !options.logStream
     ? false
-    : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, ...(options.logStream ? { stream: options.logStream } : {}) }
+    : {
+        level: config.logLevel,
+        redact: { paths: LOG_REDACT, censor: '[redacted]' },
+        // Query strings can hold search terms such as an ID number: log the path only.
+        serializers: { req: (req: { method: string, url: string, ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], remoteAddress: req.ip }) },
+        ...(options.logStream ? { stream: options.logStream } : {})
+      }
 
   const app = Fastify({
     logger,
@@ -48,6 +59,8 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
     routerOptions: { maxParamLength: 200 }
   })
   app.decorate('config', config).decorate('db', db).decorate('clock', clock).decorate('routeTable', [] as RouteEntry[])
+  if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
+  app.decorate('pii', createPii(options.dataKey))
   app.addHook('onClose', async () => { db.$client.close() })
 
   // Secure by default: a route that does not say who may call it cannot be registered.
@@ -69,5 +82,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(homeRoutes)
+  await app.register(orgRoutes)
+  await app.register(auditRoutes)
   return app
 }

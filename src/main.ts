@@ -11,6 +11,8 @@ import { loadDataKey, keyFilePath } from './lib/data-key.js'
 import { ROLES, type Role, insertUser, findUserByUsername, hashPassword, checkNewPassword, setStatus } from './features/auth/index.js'
 import { recordAudit } from './features/audit/index.js'
 import { seedDemo, writeDemoAccounts, formatDemoAccounts } from './features/demo/index.js'
+import { createPiiCheck, findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
+import { createPii } from './lib/pii.js'
 
 const HELP = `GuardPass: training and mock examinations for property security guards.
 
@@ -31,6 +33,7 @@ Roles: ${ROLES.join(', ')}.
 Configuration comes from the environment; see README.md and .env.example.`
 
 class UsageError extends Error {}
+class StartError extends Error {}
 
 function openMigrated (config: Config): Db {
   const db = openDatabase(config.databasePath)
@@ -44,18 +47,34 @@ async function readStdin (): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
 }
 
-async function serve (config: Config): Promise<void> {
-  const db = openMigrated(config)
+/**
+ * The data key for personal data: from configuration or the key file. A new key
+ * file is made only for a database without encrypted data; otherwise a missing or
+ * different key stops the start, so data is never written under the wrong key.
+ */
+function openDataKey (config: Config, db: Db): Buffer {
+  const check = createPiiCheck(db)
+  if (!config.dataKey && !fs.existsSync(keyFilePath(config.databasePath)) && check.holdsEncryptedData()) {
+    throw new StartError(`The database holds encrypted personal data but the key file ${keyFilePath(config.databasePath)} is missing. Restore it from the backup made with this database (or set GUARDPASS_DATA_KEY).`)
+  }
   const key = loadDataKey(config.databasePath, config.dataKey)
   if (key.created) console.log(`Created the data key ${key.file}. Back it up together with the database: without it, personal data cannot be read.`)
+  const problem = check.check(key.key)
+  if (problem) throw new StartError(problem)
+  return key.key
+}
+
+async function serve (config: Config): Promise<void> {
+  const db = openMigrated(config)
+  const dataKey = openDataKey(config, db)
   if (config.demo) {
-    const accounts = await seedDemo(db, systemClock.now())
+    const accounts = await seedDemo(db, createPii(dataKey), systemClock.now(), config.timeZone)
     if (accounts) {
       const file = writeDemoAccounts(config.databasePath, accounts)
       console.log(`\n${formatDemoAccounts(accounts)}(also written to ${file}; set GUARDPASS_DEMO=off for real use)\n`)
     }
   }
-  const app = await buildApp(config, db, systemClock)
+  const app = await buildApp(config, db, systemClock, { dataKey })
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
     await app.close()
@@ -89,7 +108,13 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
       const role = values.role as Role
       if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
       if (!values['password-stdin']) throw new UsageError('--password-stdin is required: pipe the password in, so it stays out of the shell history')
-      if (values.enterprise || values.jurisdiction) throw new UsageError('--enterprise and --jurisdiction need the organisations feature, which is not in this version yet')
+      const enterprise = values.enterprise ? findEnterpriseByCreditCode(db, values.enterprise.trim().toUpperCase()) : undefined
+      const jurisdiction = values.jurisdiction ? findJurisdictionByCode(db, values.jurisdiction.trim().toUpperCase()) : undefined
+      if (values.enterprise && !enterprise) throw new UsageError(`no enterprise has the credit code ${values.enterprise}`)
+      if (values.jurisdiction && !jurisdiction) throw new UsageError(`no jurisdiction has the code ${values.jurisdiction}`)
+      if (role === 'trainer' && !enterprise) throw new UsageError('a trainer needs --enterprise <credit code>')
+      if (role === 'police' && !jurisdiction) throw new UsageError('a police officer needs --jurisdiction <code>')
+      if (role === 'trainee') throw new UsageError('trainees are added by their trainer (roster), not from the command line')
       if (findUserByUsername(db, values.username)) throw new UsageError(`the username ${values.username} is taken`)
       if (!/^[a-z0-9._-]{2,64}$/i.test(values.username)) throw new UsageError('a username has 2 to 64 letters, digits, dots, hyphens or underscores')
       const password = await readStdin()
@@ -97,7 +122,10 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
       if (problem) throw new UsageError(`the password is not acceptable (${problem}): use at least 8 characters, not the username, not a common password`)
       const hash = await hashPassword(password)
       db.transaction((tx) => {
-        const user = insertUser(tx, { username: values.username!, displayName: values.name ?? values.username!, passwordHash: hash, role }, now)
+        const user = insertUser(tx, {
+          username: values.username!, displayName: values.name ?? values.username!, passwordHash: hash, role,
+          enterpriseId: role === 'trainer' ? enterprise?.id : null, jurisdictionId: role === 'police' ? jurisdiction?.id : null
+        }, now)
         recordAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: user.username, role, via: 'cli' } }, now)
       }, { behavior: 'immediate' })
       console.log(`Created ${role} account ${values.username}.`)
@@ -164,6 +192,10 @@ export async function main (argv: string[]): Promise<number> {
       default: throw new UsageError(`unknown command "${command}"; see --help`)
     }
   } catch (err) {
+    if (err instanceof StartError) {
+      console.error(`guardpass: cannot start: ${err.message}`)
+      return 1
+    }
     if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       console.error(`guardpass: ${err.message}`)
       return 2

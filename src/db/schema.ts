@@ -2,3 +2,4 @@
 export * from '../features/auth/schema.js'
 export * from '../features/audit/schema.js'
 export * from '../features/bank/schema.js'
+export * from '../features/orgs/schema.js'

@@ -4,8 +4,20 @@ export interface NavItem { href: string, label: string }
 
 /** The main navigation of each role; areas add their entries here as they land. */
 export const NAV: Record<Role, readonly NavItem[]> = {
-  trainee: [{ href: '/', label: 'nav.home' }],
-  trainer: [{ href: '/', label: 'nav.home' }],
-  police: [{ href: '/', label: 'nav.home' }],
-  admin: [{ href: '/', label: 'nav.home' }]
+  trainee: [{ href: '/', label: 'nav.home' }, { href: '/me', label: 'nav.me' }],
+  trainer: [{ href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }],
+  police: [{ href: '/', label: 'nav.home' }, { href: '/jurisdiction', label: 'nav.jurisdiction' }],
+  admin: [
+    { href: '/', label: 'nav.home' },
+    { href: '/admin/jurisdictions', label: 'nav.jurisdictions' },
+    { href: '/admin/enterprises', label: 'nav.enterprises' },
+    { href: '/admin/accounts', label: 'nav.accounts' },
+    { href: '/admin/audit', label: 'nav.audit' }
+  ]
+}
+
+/** Whether a navigation entry is the current section (the home entry only on the home page). */
+export function isCurrent (href: string, path: string): boolean {
+  const p = path.split('?')[0] ?? ''
+  return href === '/' ? p === '/' : p === href || p.startsWith(`${href}/`)
 }

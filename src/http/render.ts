@@ -1,4 +1,3 @@
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import view from '@fastify/view'
@@ -7,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import { isMessageKey, type Params } from '../i18n/index.js'
 import { FLASH_COOKIE } from './cookies.js'
-import { NAV } from './nav.js'
+import { NAV, isCurrent } from './nav.js'
 import type { PageData } from './types.js'
 import { formatDateTime } from '../lib/time.js'
 
@@ -43,9 +42,10 @@ export const renderPlugin = fp(async (app) => {
       t: req.t,
       locale: req.locale,
       actor: req.actor,
-      nav: req.actor && !req.actor.mustChangePassword ? NAV[req.actor.role] : [],
+      nav: req.actor && !req.actor.pending ? NAV[req.actor.role] : [],
       flash: req.flash,
       path: req.url,
+      isCurrent,
       fmt: { dateTime: (d: Date | number) => formatDateTime(d, req.locale, app.config.timeZone) }
     }
   }
@@ -76,4 +76,3 @@ export function safeLocalPath (to: string | undefined): string {
   return to
 }
 
-export const viewsDir = path.resolve(VIEWS_DIR)

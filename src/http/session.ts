@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { validateSessionToken, sessionExpiresAt } from '../features/auth/index.js'
+import { findTraineeByUserId } from '../features/orgs/index.js'
 import { pickLocale, translator } from '../i18n/index.js'
 import { Forbidden } from './errors.js'
 import { SESSION_COOKIE, LOCALE_COOKIE, setSessionCookie, clearSessionCookie } from './cookies.js'
@@ -36,7 +37,13 @@ export const sessionPlugin = fp(async (app) => {
     if (token && !found) clearSessionCookie(reply, app.config)
     if (found) {
       const u = found.user
-      req.actor = { id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword, sessionId: found.sessionId }
+      const pending = u.mustChangePassword
+        ? 'password'
+        : u.role === 'trainee' && findTraineeByUserId(app.db, u.id)?.privacyAcceptedAt === null ? 'privacy' : null
+      req.actor = {
+        id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword,
+        sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, pending
+      }
       if (found.refreshed) setSessionCookie(reply, app.config, token!, sessionExpiresAt(found.lastVerifiedAt))
     }
     req.locale = pickLocale(found?.user.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'])
@@ -49,7 +56,7 @@ export const sessionPlugin = fp(async (app) => {
       const next = req.method === 'GET' && !isHtmx(req) ? `?next=${encodeURIComponent(req.url)}` : ''
       return redirectTo(req, reply, `/login${next}`)
     }
-    if (req.actor.mustChangePassword && !cfg.allowPending) return redirectTo(req, reply, '/account/password')
+    if (req.actor.pending && !cfg.allowPending) return redirectTo(req, reply, req.actor.pending === 'password' ? '/account/password' : '/privacy')
     if (!accessAllows(access, req.actor.role)) throw new Forbidden()
   })
 }, { name: 'session', dependencies: ['security'] })

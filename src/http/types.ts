@@ -3,6 +3,7 @@ import type { Locale, Translate, Params } from '../i18n/index.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
 import type { Clock } from '../lib/clock.js'
+import type { Pii } from '../lib/pii.js'
 
 /** Who may call a route: anyone, any signed-in user, or the listed roles. */
 export type Access = 'public' | 'signed-in' | readonly Role[]
@@ -14,6 +15,10 @@ export interface Actor {
   role: Role
   mustChangePassword: boolean
   sessionId: string
+  enterpriseId: number | null
+  jurisdictionId: number | null
+  /** What the user must do before anything else: change the initial password, then accept the privacy notice. */
+  pending: 'password' | 'privacy' | null
 }
 
 export interface PageData { [key: string]: unknown }
@@ -28,6 +33,7 @@ declare module 'fastify' {
     config: Config
     db: Db
     clock: Clock
+    pii: Pii
   }
   interface FastifyRequest {
     actor: Actor | null

@@ -11,3 +11,20 @@ export function localDate (d: Date | number, timeZone: string): string {
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
   return `${get('year')}-${get('month')}-${get('day')}`
 }
+
+/** Minutes the zone is ahead of UTC at an instant (480 for Asia/Shanghai). */
+function zoneOffsetMs (instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(instant)
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value)
+  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000
+}
+
+/** The instant a local day (YYYY-MM-DD) starts in a zone, or undefined for a malformed day. */
+export function startOfLocalDay (day: string, timeZone: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
+  if (!m) return undefined
+  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
+  if (Number.isNaN(guess) || new Date(guess).toISOString().slice(0, 10) !== day) return undefined
+  const first = guess - zoneOffsetMs(guess, timeZone)
+  return new Date(guess - zoneOffsetMs(first, timeZone))
+}

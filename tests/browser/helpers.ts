@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -6,6 +7,7 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
 import { systemClock } from '../../src/lib/clock.js'
+import type { Pii } from '../../src/lib/pii.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts')
@@ -27,6 +29,7 @@ export async function launchBrowser (): Promise<Browser> {
 export interface Server {
   url: string
   db: Db
+  pii: Pii
   close(): Promise<void>
 }
 
@@ -36,13 +39,15 @@ export async function startServer (): Promise<Server> {
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'b.db'), LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' })
   const db = openDatabase(config.databasePath)
   migrateDatabase(db)
-  const app = await buildApp(config, db, systemClock)
+  const dataKey = randomBytes(32)
+  const app = await buildApp(config, db, systemClock, { dataKey })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const addr = app.server.address()
   const port = typeof addr === 'object' && addr ? addr.port : 0
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    pii: app.pii,
     async close () {
       await app.close()
       fs.rmSync(dir, { recursive: true, force: true })

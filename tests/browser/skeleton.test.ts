@@ -11,7 +11,7 @@ let demo: DemoAccount[]
 beforeAll(async () => {
   browser = await launchBrowser()
   server = await startServer()
-  demo = (await seedDemo(server.db, new Date()))!
+  demo = (await seedDemo(server.db, server.pii, new Date()))!
   insertUser(server.db, { username: 'newguard', displayName: 'New Guard', passwordHash: await hashPassword('initial-pass-1'), role: 'trainee', mustChangePassword: true }, new Date())
 })
 afterAll(async () => {
@@ -19,6 +19,7 @@ afterAll(async () => {
   await server?.close()
 })
 
+/** The first demo account of a role (admin, trainer1, police-dc, trainee1). */
 const account = (role: string) => demo.find((a) => a.role === role)!
 
 async function context (viewport = PHONE, locale = 'en-US'): Promise<BrowserContext> {
@@ -31,7 +32,7 @@ describe('skeleton journeys in Chromium', () => {
     const page = await ctx.newPage()
     const errors: string[] = []
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-    await signInAs(page, server.url, 'admin', account('admin').password)
+    await signInAs(page, server.url, account('admin').username, account('admin').password)
     await expect.poll(() => textOf(page, 'h1'), POLL).toBe('Administration')
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL(/\/login$/)
@@ -73,7 +74,7 @@ describe('skeleton journeys in Chromium', () => {
   test('the language switch turns the interface to Chinese and back, and it sticks', async () => {
     const ctx = await context()
     const page = await ctx.newPage()
-    await signInAs(page, server.url, 'trainer', account('trainer').password)
+    await signInAs(page, server.url, account('trainer').username, account('trainer').password)
     await page.getByRole('button', { name: '中文' }).click()
     await expect.poll(() => textOf(page, 'h1'), POLL).toBe('本企业')
     await expect.poll(() => page.locator('html').getAttribute('lang'), POLL).toBe('zh-CN')
@@ -87,7 +88,7 @@ describe('skeleton journeys in Chromium', () => {
   test('keyboard: the skip link is the first stop and moves focus to the content', async () => {
     const ctx = await context(DESKTOP)
     const page = await ctx.newPage()
-    await signInAs(page, server.url, 'police', account('police').password)
+    await signInAs(page, server.url, account('police').username, account('police').password)
     await page.goto(`${server.url}/`)
     await page.keyboard.press('Tab')
     await expect.poll(() => textOf(page, ':focus'), POLL).toBe('Skip to content')
@@ -102,7 +103,11 @@ describe('skeleton journeys in Chromium', () => {
         for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
           const ctx = await context(viewport, acceptLanguage)
           const page = await ctx.newPage()
-          await signInAs(page, server.url, role, account(role).password)
+          await signInAs(page, server.url, account(role).username, account(role).password)
+          if (new URL(page.url()).pathname === '/privacy') {
+            await page.getByRole('button', { name: /agree|同意/ }).click()
+            await page.waitForURL((u) => u.pathname === '/')
+          }
           // The account remembers the last choice, so pick the language with the switch.
           const want = lang === 'zh' ? 'zh-CN' : 'en'
           if (await page.locator('html').getAttribute('lang') !== want) {

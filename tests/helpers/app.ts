@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
@@ -18,6 +19,7 @@ export interface TestApp {
   db: Db
   clock: ManualClock
   config: Config
+  dataKey: Buffer
   dir: string
   /** Every log line the app wrote, as text. */
   logs: string[]
@@ -33,10 +35,11 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
   const clock = new ManualClock()
   const logs: string[] = []
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
-  const app = await buildApp(config, db, clock, { logStream })
+  const dataKey = randomBytes(32)
+  const app = await buildApp(config, db, clock, { logStream, dataKey })
   await app.ready()
   return {
-    app, db, clock, config, dir, logs,
+    app, db, clock, config, dataKey, dir, logs,
     async close () {
       await app.close()
       fs.rmSync(dir, { recursive: true, force: true })

@@ -1,23 +1,36 @@
 import type { Access } from '../../src/http/types.js'
-import type { TestApp } from '../helpers/app.js'
+import type { World } from '../helpers/world.js'
 
 /**
  * Every route of the app, who may call it, and how the access test calls it.
  * The access test fails for any route registered by the app and missing here,
  * so a new route cannot ship without its access being decided and tested.
  *
- * `owned` routes hold records: the test calls them as the owner (expects 200)
- * and as an outsider of the same role (expects 404) on the same id.
+ * Role checks call a parametrised route on an id that does not exist (999999):
+ * an allowed role gets 404 or a form error, any other role 403, and nothing
+ * changes. `owned` routes hold records: the test calls them as the owner and as
+ * an outsider of the same role on the same id: the outsider gets 404 and
+ * changes nothing, the owner gets `ownerStatus` (200 unless said).
  */
+export interface OwnedCase {
+  url: string
+  owner: string
+  outsider: string
+  payload?: Record<string, string>
+  ownerStatus?: number
+}
+
 export interface RouteCase {
   access: Access
-  /** The concrete URL to call (for parametrised routes); defaults to the route. */
+  /** The concrete URL for role checks; defaults to the route with :id = 999999. */
   url?: string
   payload?: Record<string, string>
   /** The route itself ends at /login when allowed (sign-out). */
   endsAtLogin?: boolean
-  owned?: (t: TestApp) => Promise<{ url: string, owner: string, outsider: string, payload?: Record<string, string> }>
+  owned?: (w: World) => Promise<OwnedCase[]>
 }
+
+const trainerPair = (w: World, traineeId: number) => ({ owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), url: `/people/${traineeId}` })
 
 export const ROUTES: Record<string, RouteCase> = {
   'GET /healthz': { access: 'public' },
@@ -29,5 +42,69 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /account/password': { access: 'signed-in', payload: { current: 'x' } },
   'GET /': { access: 'signed-in' },
   'GET /static/*': { access: 'public', url: '/static/app.css' },
-  'GET /static/vendor/*': { access: 'public', url: '/static/vendor/htmx-2.0.11.min.js' }
+  'GET /static/vendor/*': { access: 'public', url: '/static/vendor/htmx-2.0.11.min.js' },
+
+  // trainee
+  'GET /privacy': { access: ['trainee'] },
+  'POST /privacy': { access: ['trainee'] },
+  'GET /me': { access: ['trainee'] },
+
+  // trainer: roster
+  'GET /roster': { access: ['trainer'] },
+  'GET /roster/new': { access: ['trainer'] },
+  'POST /roster': { access: ['trainer'], payload: { fullName: '' } },
+  'GET /roster/import': { access: ['trainer'] },
+  'POST /roster/import': { access: ['trainer'] },
+  'POST /roster/import/confirm': { access: ['trainer'] },
+  'GET /roster/export.csv': { access: ['trainer'] },
+
+  // people: staff read, trainer writes; owner 200, outsider 404 on the same id
+  'GET /people/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => [
+      trainerPair(w, w.ids.personA),
+      { url: `/people/${w.ids.personA}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') },
+      { url: `/people/${w.ids.personA}`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2') }
+    ]
+  },
+  'GET /people/:id/edit': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/edit` }] },
+  'POST /people/:id': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}`, payload: { fullName: '' }, ownerStatus: 422 }] },
+  'POST /people/:id/declarations': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/declarations`, payload: { healthy: 'yes' }, ownerStatus: 303 }] },
+  'POST /people/:id/certificate': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/certificate`, payload: { certificateNo: 'AB1234', issuedOn: '2025-01-01', status: 'valid' }, ownerStatus: 303 }] },
+  'POST /people/:id/duty': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/duty`, payload: { duty: 'in-training' }, ownerStatus: 303 }] },
+  'POST /people/:id/release': {
+    access: ['trainer'],
+    owned: async (w) => {
+      const p = await w.addPerson(w.ids.entA, 'Releasable')
+      return [{ ...trainerPair(w, p.traineeId), url: `/people/${p.traineeId}/release`, ownerStatus: 303 }]
+    }
+  },
+  'POST /people/:id/password': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/password` }] },
+  'POST /people/:id/login': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/login`, payload: { status: 'active' }, ownerStatus: 303 }] },
+
+  // police
+  'GET /jurisdiction': { access: ['police'] },
+  'GET /jurisdiction/enterprises/:id': {
+    access: ['police'],
+    owned: async (w) => [
+      { url: `/jurisdiction/enterprises/${w.ids.entA}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') },
+      { url: `/jurisdiction/enterprises/${w.ids.entA}`, owner: w.cookie('policeCity'), outsider: w.cookie('policeS2') }
+    ]
+  },
+
+  // admin
+  'GET /admin/jurisdictions': { access: ['admin'] },
+  'POST /admin/jurisdictions': { access: ['admin'] },
+  'POST /admin/jurisdictions/:id': { access: ['admin'], payload: { name: 'x' } },
+  'GET /admin/enterprises': { access: ['admin'] },
+  'GET /admin/enterprises/new': { access: ['admin'] },
+  'POST /admin/enterprises': { access: ['admin'] },
+  'GET /admin/enterprises/:id/edit': { access: ['admin'] },
+  'POST /admin/enterprises/:id': { access: ['admin'] },
+  'GET /admin/accounts': { access: ['admin'] },
+  'GET /admin/accounts/new': { access: ['admin'] },
+  'POST /admin/accounts': { access: ['admin'] },
+  'POST /admin/accounts/:id/status': { access: ['admin'], payload: { status: 'disabled' } },
+  'POST /admin/accounts/:id/password': { access: ['admin'] },
+  'GET /admin/audit': { access: ['admin'] }
 }

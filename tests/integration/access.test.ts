@@ -1,18 +1,40 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, createUser, sessionFor, form, FORM_HEADERS, type TestApp } from '../helpers/app.js'
+import { buildTestApp, form, FORM_HEADERS, type TestApp } from '../helpers/app.js'
+import { buildWorld, type World } from '../helpers/world.js'
 import { ROLES, type Role } from '../../src/features/auth/index.js'
+import { auditEvents, trainees, employments, declarations } from '../../src/db/schema.js'
 import { ROUTES } from './access-table.js'
 
 let t: TestApp
-const userIds = {} as Record<Role, number>
+let w: World
+const asRole: Record<Role, keyof World['users']> = { trainee: 'traineeA', trainer: 'trainerA', police: 'policeS1', admin: 'admin' }
 
 beforeAll(async () => {
   t = await buildTestApp()
-  for (const role of ROLES) userIds[role] = (await createUser(t.db, `access-${role}`, role)).id
+  w = await buildWorld(t)
 })
 afterAll(async () => { await t.close() })
 
 const registered = () => [...new Set(t.app.routeTable.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`))].sort()
+
+const inject = (method: string, url: string, cookie?: string, payload?: Record<string, string>) => t.app.inject({
+  method: method as 'GET' | 'POST',
+  url,
+  headers: { ...(method === 'GET' ? {} : FORM_HEADERS), ...(cookie ? { cookie } : {}) },
+  ...(method === 'GET' ? {} : { payload: form(payload ?? {}) })
+})
+
+const call = (key: string, cookie?: string) => {
+  const [method, route] = key.split(' ') as [string, string]
+  const c = ROUTES[key]!
+  return inject(method, c.url ?? route.replaceAll(':id', '999999'), cookie, c.payload)
+}
+
+/** Rows that outsiders' requests must never change. */
+const snapshot = () => JSON.stringify([
+  t.db.select().from(trainees).all(), t.db.select().from(employments).all(), t.db.select().from(declarations).all(),
+  t.db.select().from(auditEvents).all().filter((a) => !a.action.startsWith('login'))
+])
 
 describe('route access table', () => {
   test('every registered route is in the table, and every table entry exists', () => {
@@ -29,17 +51,6 @@ describe('route access table', () => {
     }
   })
 
-  const call = (key: string, cookie?: string) => {
-    const [method, url] = key.split(' ') as [string, string]
-    const c = ROUTES[key]!
-    return t.app.inject({
-      method: method as 'GET' | 'POST',
-      url: c.url ?? url,
-      headers: { ...(method === 'GET' ? {} : FORM_HEADERS), ...(cookie ? { cookie } : {}) },
-      ...(method === 'GET' ? {} : { payload: form(c.payload ?? {}) })
-    })
-  }
-
   test.each(Object.keys(ROUTES))('%s signed out', async (key) => {
     const res = await call(key)
     const toLogin = res.statusCode === 303 && String(res.headers.location).startsWith('/login')
@@ -52,10 +63,10 @@ describe('route access table', () => {
   })
 
   test.each(Object.keys(ROUTES).flatMap((k) => ROLES.map((role) => [k, role] as const)))('%s as %s', async (key, role) => {
-    const res = await call(key, sessionFor(t, userIds[role]))
+    const res = await call(key, w.cookie(asRole[role]))
     const access = ROUTES[key]!.access
     const allowed = access === 'public' || access === 'signed-in' || access.includes(role)
-    expect(res.statusCode).toBeLessThan(500)
+    expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500)
     if (allowed) {
       expect(res.statusCode, `${key} should let a ${role} in`).not.toBe(403)
       if (!ROUTES[key]!.endsAtLogin) expect(String(res.headers.location ?? '')).not.toMatch(/^\/login/)
@@ -65,11 +76,15 @@ describe('route access table', () => {
   })
 
   const owned = Object.entries(ROUTES).filter(([, c]) => c.owned)
-  test.runIf(owned.length > 0).each(owned)('%s: owner 200, outsider 404 on the same id', async (key, c) => {
+  test.each(owned)('%s: owner allowed, outsider 404 on the same id, changing nothing', async (key, c) => {
     const [method] = key.split(' ') as [string]
-    const { url, owner, outsider, payload } = await c.owned!(t)
-    const send = (cookie: string) => t.app.inject({ method: method as 'GET', url, headers: { ...(method === 'GET' ? {} : FORM_HEADERS), cookie }, ...(payload ? { payload: form(payload) } : {}) })
-    expect((await send(owner)).statusCode).toBe(200)
-    expect((await send(outsider)).statusCode).toBe(404)
+    for (const o of await c.owned!(w)) {
+      const before = snapshot()
+      const outsider = await inject(method, o.url, o.outsider, o.payload)
+      expect(outsider.statusCode, `outsider on ${o.url}`).toBe(404)
+      expect(snapshot(), 'an outsider changed something').toBe(before)
+      const owner = await inject(method, o.url, o.owner, o.payload)
+      expect(owner.statusCode, `owner on ${o.url}: ${owner.body.slice(0, 300)}`).toBe(o.ownerStatus ?? 200)
+    }
   })
 })

@@ -1,4 +1,6 @@
+import { and, desc, eq, gte, like, lt } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/connection.js'
+import { users } from '../auth/schema.js'
 import { auditEvents } from './schema.js'
 
 export interface AuditEntry {
@@ -21,4 +23,28 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
     details: entry.details ?? null,
     clientIp: entry.clientIp ?? null
   }).run()
+}
+
+export interface AuditFilter {
+  action?: string
+  actor?: string
+  from?: Date
+  to?: Date
+  limit: number
+  offset: number
+}
+
+/** Newest first; `action` matches a prefix ("login" finds login.success and login.failure). */
+export function listAudit (db: DbOrTx, f: AuditFilter) {
+  const where = and(
+    f.action ? like(auditEvents.action, `${f.action.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
+    f.actor ? eq(users.username, f.actor) : undefined,
+    f.from ? gte(auditEvents.at, f.from) : undefined,
+    f.to ? lt(auditEvents.at, f.to) : undefined
+  )
+  return db.select({
+    id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId,
+    details: auditEvents.details, clientIp: auditEvents.clientIp, actorUsername: users.username
+  }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(where).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(f.limit).offset(f.offset).all()
 }

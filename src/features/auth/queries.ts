@@ -26,6 +26,8 @@ export interface NewUser {
   role: Role
   mustChangePassword?: boolean
   locale?: string | null
+  enterpriseId?: number | null
+  jurisdictionId?: number | null
 }
 
 export function insertUser (db: DbOrTx, u: NewUser, now: Date): User {
@@ -36,6 +38,8 @@ export function insertUser (db: DbOrTx, u: NewUser, now: Date): User {
     role: u.role,
     mustChangePassword: u.mustChangePassword ?? false,
     locale: u.locale ?? null,
+    enterpriseId: u.enterpriseId ?? null,
+    jurisdictionId: u.jurisdictionId ?? null,
     createdAt: now,
     updatedAt: now
   }).returning().get()

@@ -1,4 +1,5 @@
 import { sqliteTable, integer, text, blob, index } from 'drizzle-orm/sqlite-core'
+import { enterprises, jurisdictions } from '../orgs/schema.js'
 
 export const ROLES = ['trainee', 'trainer', 'police', 'admin'] as const
 export type Role = typeof ROLES[number]
@@ -7,8 +8,9 @@ export type UserStatus = typeof USER_STATUSES[number]
 
 /**
  * Accounts. DESIGN.md lists users under orgs; they live with auth because login,
- * password and role are what this table is for. The organisation columns
- * (enterprise, jurisdiction) are added by the orgs area.
+ * password and role are what this table is for. A trainer belongs to an
+ * enterprise, a police officer to a jurisdiction; a trainee's organisation is
+ * their current employment (orgs area).
  */
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -19,6 +21,8 @@ export const users = sqliteTable('users', {
   status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
   mustChangePassword: integer('must_change_password', { mode: 'boolean' }).notNull().default(false),
   locale: text('locale'),
+  enterpriseId: integer('enterprise_id').references(() => enterprises.id),
+  jurisdictionId: integer('jurisdiction_id').references(() => jurisdictions.id),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 })

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify'
+import { queryText } from '../../http/params.js'
+import { startOfLocalDay } from '../../lib/time.js'
+import { listAudit } from './queries.js'
+
+const PAGE = 100
+
+/** The audit log for administrators, filterable by action, actor and dates (local days). */
+export async function auditRoutes (app: FastifyInstance) {
+  app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => {
+    const filter = { action: queryText(req, 'action', 60), actor: queryText(req, 'actor', 64).toLowerCase(), from: queryText(req, 'from', 10), to: queryText(req, 'to', 10) }
+    const page = Math.max(1, Math.min(10_000, Number(queryText(req, 'page', 6)) || 1))
+    const day = (s: string, plusDays = 0) => {
+      const start = startOfLocalDay(s, app.config.timeZone)
+      return start && new Date(start.getTime() + plusDays * 86_400_000)
+    }
+    const rows = listAudit(app.db, {
+      action: filter.action || undefined,
+      actor: filter.actor || undefined,
+      from: day(filter.from),
+      to: day(filter.to, 1),
+      limit: PAGE + 1,
+      offset: (page - 1) * PAGE
+    })
+    return reply.page('admin/audit', { title: 'audit.title', filter, rows: rows.slice(0, PAGE), page, more: rows.length > PAGE })
+  })
+}

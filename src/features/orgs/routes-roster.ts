@@ -1,0 +1,179 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import multipart from '@fastify/multipart'
+import { localDate } from '../../lib/time.js'
+import { decodeSpreadsheetBytes, parseCsv, toCsv } from '../../lib/csv.js'
+import { readForm } from '../../lib/form.js'
+import { BadRequest } from '../../http/errors.js'
+import { auditFrom, queryText } from '../../http/params.js'
+import { recordAudit } from '../audit/index.js'
+import { generateInitialPassword, hashPassword, findUserByUsername } from '../auth/index.js'
+import { validatePerson, type ValidPerson } from './people.js'
+import { mapRosterRows, type ImportRow } from './roster-import.js'
+import { personView } from './view.js'
+import { DUTY_STATUSES, EDUCATION_LEVELS, type DutyStatus } from './schema.js'
+import {
+  loadScope, listPeople, findPersonByIdHmac, insertPerson, insertPersonTx, employPerson, employPersonTx, findEnterprise,
+  type EncryptedPerson, type NewLogin
+} from './queries.js'
+
+const TRAINER = { access: ['trainer'] as const }
+const MAX_UPLOAD = 1024 * 1024
+
+export interface Slip { displayName: string, username: string, password: string }
+
+/** A fresh trainee username: "gp" and six digits, not yet taken. */
+export function newTraineeUsername (taken: (u: string) => boolean): string {
+  for (;;) {
+    const n = crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000
+    const u = `gp${String(n).padStart(6, '0')}`
+    if (!taken(u)) return u
+  }
+}
+
+export async function rosterRoutes (app: FastifyInstance) {
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD, files: 1, fields: 5, parts: 6 } })
+  const now = () => app.clock.now()
+  const today = () => localDate(now(), app.config.timeZone)
+  const enterpriseOf = (req: FastifyRequest) => {
+    const e = req.actor!.enterpriseId ? findEnterprise(app.db, req.actor!.enterpriseId) : undefined
+    if (!e) throw new BadRequest('roster.no-enterprise')
+    return e
+  }
+  const encrypt = (p: ValidPerson): EncryptedPerson => ({ ...p, idNumberEnc: app.pii.encrypt(p.idNumber), idNumberHmac: app.pii.hash(p.idNumber) })
+  const newLogin = async (fullName: string): Promise<NewLogin & { password: string }> => {
+    const password = generateInitialPassword()
+    const username = newTraineeUsername((u) => findUserByUsername(app.db, u) !== undefined)
+    return { username, displayName: fullName, password, passwordHash: await hashPassword(password) }
+  }
+
+  app.get('/roster', { config: TRAINER }, async (req, reply) => {
+    const enterprise = enterpriseOf(req)
+    const q = queryText(req, 'q')
+    const duty = queryText(req, 'duty') as DutyStatus
+    const compact = q.replace(/\s+/g, '').toUpperCase()
+    const byId = /^\d{17}[\dX]$/.test(compact)
+    const people = listPeople(app.db, loadScope(app.db, req.actor!), {
+      text: byId ? undefined : q,
+      idNumberHmac: byId ? app.pii.hash(compact) : undefined,
+      duty: (DUTY_STATUSES as readonly string[]).includes(duty) ? duty : undefined
+    }).map((p) => personView(p, app.pii.decrypt, today()))
+    return reply.page('roster/index', { title: 'roster.title', enterprise, people, q, duty, dutyStatuses: DUTY_STATUSES.filter((d) => d !== 'released'), flagged: people.filter((p) => p.flagged).length })
+  })
+
+  app.get('/roster/new', { config: TRAINER }, async (req, reply) => {
+    enterpriseOf(req)
+    return reply.page('roster/new', { title: 'roster.add-title', values: { education: 'junior-middle' }, errors: {}, educations: EDUCATION_LEVELS })
+  })
+
+  app.post('/roster', { config: TRAINER }, async (req, reply) => {
+    const enterprise = enterpriseOf(req)
+    const result = validatePerson(req.body, today())
+    const again = (errors: Record<string, string>, notice?: string) =>
+      reply.code(422).page('roster/new', { title: 'roster.add-title', values: result.values, errors, notice, educations: EDUCATION_LEVELS })
+    if (!result.ok) return again(result.errors)
+    const person = encrypt(result.value)
+    const existing = findPersonByIdHmac(app.db, person.idNumberHmac)
+    if (existing?.openEmployment) {
+      // Neutral: never say which company employs them.
+      return again({ idNumber: existing.openEmployment.enterpriseId === enterprise.id ? 'roster.already-yours' : 'roster.employed-elsewhere' })
+    }
+    if (existing) {
+      employPerson(app.db, existing.trainee.id, enterprise.id, today(), auditFrom(req, 'employment.started'), now())
+      return reply.seeOther(`/people/${existing.trainee.id}`, 'flash.person-rejoined', { name: existing.trainee.fullName })
+    }
+    const login = await newLogin(person.fullName)
+    const trainee = insertPerson(app.db, person, enterprise.id, login, today(), auditFrom(req, 'person.created'), now())
+    return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: person.fullName, username: login.username, password: login.password }], back: `/people/${trainee.id}`, loginUrl: new URL('/login', app.config.publicUrl).href })
+  })
+
+  app.get('/roster/export.csv', { config: TRAINER }, async (req, reply) => {
+    const enterprise = enterpriseOf(req)
+    const t = req.t
+    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 100_000 })
+    const rows = [
+      [t('person.full-name'), t('person.id-number'), t('person.phone'), t('person.education'), t('person.duty'), t('person.certificate-no'), t('person.certificate-issued-on'), t('person.certificate-status'), t('person.username')],
+      ...people.map((p) => [
+        p.fullName, app.pii.decrypt(p.idNumberEnc), p.phone, t(`education.${p.education}`), p.dutyStatus ? t(`duty.${p.dutyStatus}`) : '',
+        p.certificateNo ?? '', p.certificateIssuedOn ?? '', p.certificateStatus ? t(`certificate.${p.certificateStatus}`) : '', p.username ?? ''
+      ])
+    ]
+    recordAudit(app.db, { ...auditFrom(req, 'roster.exported'), subjectType: 'enterprise', subjectId: enterprise.id, details: { rows: people.length } }, now())
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="roster-${today()}.csv"`)
+      .send(toCsv(rows))
+  })
+
+  app.get('/roster/import', { config: TRAINER }, async (req, reply) => {
+    enterpriseOf(req)
+    return reply.page('roster/import', { title: 'import.title', error: null })
+  })
+
+  /** Decoding, parsing and checking of an uploaded or confirmed file; every outcome is a page. */
+  const checkImport = (text: string, enterpriseId: number) => {
+    const parsed = parseCsv(text)
+    if (!parsed.ok) return { error: { key: `import.${parsed.reason}`, params: { line: parsed.line } } }
+    const mapped = mapRosterRows(parsed.rows, today())
+    if (!mapped.ok) return { error: { key: mapped.key, params: mapped.params } }
+    const rows = mapped.rows.map((r): ImportRow & { returning?: number } => {
+      if (!r.ok) return r
+      const existing = findPersonByIdHmac(app.db, app.pii.hash(r.person.idNumber))
+      if (existing?.openEmployment) {
+        return { row: r.row, ok: false, fullName: r.person.fullName, problems: [{ field: 'idNumber', key: existing.openEmployment.enterpriseId === enterpriseId ? 'roster.already-yours' : 'roster.employed-elsewhere' }] }
+      }
+      return existing ? { ...r, returning: existing.trainee.id } : r
+    })
+    return { rows, text, invalid: rows.filter((r) => !r.ok).length }
+  }
+
+  app.post('/roster/import', { config: TRAINER }, async (req, reply) => {
+    const enterprise = enterpriseOf(req)
+    const refuse = (key: string, params?: Record<string, string | number>) =>
+      reply.code(422).page('roster/import', { title: 'import.title', error: { key, params } })
+    if (!req.isMultipart()) return refuse('import.choose-file')
+    let bytes: Buffer | undefined
+    try {
+      for await (const part of req.parts()) {
+        if (part.type === 'file' && part.fieldname === 'file') {
+          bytes = await part.toBuffer()
+        }
+      }
+    } catch (err) {
+      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return refuse('import.too-large')
+      return refuse('import.unreadable')
+    }
+    if (!bytes || bytes.length === 0) return refuse('import.choose-file')
+    const decoded = decodeSpreadsheetBytes(bytes)
+    if (!decoded.ok) return refuse(`import.decode-${decoded.reason}`)
+    const checked = checkImport(decoded.text, enterprise.id)
+    if ('error' in checked) return refuse(checked.error!.key, checked.error!.params)
+    return reply.code(checked.invalid > 0 ? 422 : 200).page('roster/preview', { title: 'import.preview-title', ...checked, encoding: decoded.encoding })
+  })
+
+  app.post('/roster/import/confirm', { config: TRAINER }, async (req, reply) => {
+    const enterprise = enterpriseOf(req)
+    const form = readForm(req.body, { csv: { required: true, max: MAX_UPLOAD, raw: true } })
+    if (!form.ok) throw new BadRequest('import.choose-file')
+    const checked = checkImport(form.values.csv, enterprise.id)
+    if ('error' in checked) return reply.code(422).page('roster/import', { title: 'import.title', error: checked.error })
+    if (checked.invalid > 0) return reply.code(422).page('roster/preview', { title: 'import.preview-title', ...checked })
+    // Hash the new passwords before the transaction: it must not wait on anything.
+    const valid = checked.rows.filter((r): r is Extract<ImportRow, { ok: true }> & { returning?: number } => r.ok)
+    const logins = await Promise.all(valid.map((r) => r.returning ? null : newLogin(r.person.fullName)))
+    const at = now()
+    const slips: Slip[] = []
+    app.db.transaction((tx) => {
+      valid.forEach((r, i) => {
+        const login = logins[i]
+        if (r.returning) {
+          employPersonTx(tx, r.returning, enterprise.id, today(), auditFrom(req, 'employment.started'), at)
+        } else if (login) {
+          insertPersonTx(tx, encrypt(r.person), enterprise.id, login, today(), auditFrom(req, 'person.created'), at)
+          slips.push({ displayName: r.person.fullName, username: login.username, password: login.password })
+        }
+      })
+      recordAudit(tx, { ...auditFrom(req, 'roster.imported'), subjectType: 'enterprise', subjectId: enterprise.id, details: { added: slips.length, returning: valid.length - slips.length } }, at)
+    }, { behavior: 'immediate' })
+    return reply.page('accounts/slip', { title: 'slip.title', slips, imported: valid.length, back: '/roster', loginUrl: new URL('/login', app.config.publicUrl).href })
+  })
+}

@@ -1,0 +1,91 @@
+import { sql } from 'drizzle-orm'
+import { sqliteTable, integer, text, index, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { users } from '../auth/schema.js'
+
+export const JURISDICTION_LEVELS = ['city', 'district', 'station'] as const
+export type JurisdictionLevel = typeof JURISDICTION_LEVELS[number]
+
+/** Police jurisdictions: city bureau > district branch > police station. */
+export const jurisdictions = sqliteTable('jurisdictions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  level: text('level', { enum: JURISDICTION_LEVELS }).notNull(),
+  parentId: integer('parent_id').references((): AnySQLiteColumn => jurisdictions.id),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('jurisdictions_parent_idx').on(t.parentId)])
+
+/** Property-service companies and other security employers. */
+export const enterprises = sqliteTable('enterprises', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  creditCode: text('credit_code').notNull().unique(),
+  address: text('address').notNull().default(''),
+  jurisdictionId: integer('jurisdiction_id').notNull().references(() => jurisdictions.id),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('enterprises_jurisdiction_idx').on(t.jurisdictionId)])
+
+export const EDUCATION_LEVELS = ['none', 'primary', 'junior-middle', 'senior-middle', 'college'] as const
+export type Education = typeof EDUCATION_LEVELS[number]
+export const CERTIFICATE_STATUSES = ['valid', 'revoked'] as const
+export type CertificateStatus = typeof CERTIFICATE_STATUSES[number]
+
+/** A person who trains: identity stays with them whoever employs them. */
+export const trainees = sqliteTable('trainees', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  userId: integer('user_id').unique().references(() => users.id),
+  fullName: text('full_name').notNull(),
+  idNumberEnc: text('id_number_enc').notNull(),
+  idNumberHmac: text('id_number_hmac').notNull().unique(),
+  birthDate: text('birth_date').notNull(),
+  phone: text('phone').notNull().default(''),
+  education: text('education', { enum: EDUCATION_LEVELS }).notNull(),
+  certificateNo: text('certificate_no'),
+  certificateIssuedOn: text('certificate_issued_on'),
+  certificateStatus: text('certificate_status', { enum: CERTIFICATE_STATUSES }),
+  privacyAcceptedAt: integer('privacy_accepted_at', { mode: 'timestamp_ms' }),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+})
+
+export const DUTY_STATUSES = ['in-training', 'on-duty', 'released'] as const
+export type DutyStatus = typeof DUTY_STATUSES[number]
+
+/** Employment of a person by an enterprise; at most one open (ended_on null) per person. */
+export const employments = sqliteTable('employments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  startedOn: text('started_on').notNull(),
+  endedOn: text('ended_on'),
+  dutyStatus: text('duty_status', { enum: DUTY_STATUSES }).notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [
+  uniqueIndex('employments_one_open_idx').on(t.traineeId).where(sql`ended_on IS NULL`),
+  index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn)
+])
+
+/** What a person declared (insert-only history; the latest row per kind is current). */
+export const DECLARATION_KINDS = [
+  'healthy', 'good-conduct',
+  'custody-education', 'drug-rehabilitation', 'reeducation-labour', 'detentions-3plus',
+  'intentional-crime', 'certificate-revoked-recent', 'certificate-revoked-twice'
+] as const
+export type DeclarationKind = typeof DECLARATION_KINDS[number]
+
+export const declarations = sqliteTable('declarations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  kind: text('kind', { enum: DECLARATION_KINDS }).notNull(),
+  value: integer('value', { mode: 'boolean' }).notNull(),
+  declaredBy: integer('declared_by').notNull().references(() => users.id),
+  declaredAt: integer('declared_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('declarations_trainee_idx').on(t.traineeId, t.kind, t.declaredAt)])
+
+/** Small facts about this installation, such as the data key's fingerprint. */
+export const appSettings = sqliteTable('app_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull()
+})

@@ -1,0 +1,74 @@
+/**
+ * Who may see whose people data: one function per role. Every read of people
+ * data takes the Scope these build; routes never filter people by hand.
+ * Pure: the caller passes the facts (the actor's trainee id, enterprise,
+ * jurisdiction and the jurisdiction tree).
+ */
+export type Scope =
+  | { kind: 'self', traineeId: number }
+  | { kind: 'enterprise', enterpriseId: number }
+  | { kind: 'jurisdictions', jurisdictionIds: number[] }
+  | { kind: 'all' }
+  | { kind: 'none' }
+
+export interface TreeNode { id: number, parentId: number | null }
+
+/** A trainee sees themself only. */
+export function traineeScope (traineeId: number | undefined): Scope {
+  return traineeId ? { kind: 'self', traineeId } : { kind: 'none' }
+}
+
+/** A trainer sees the people currently employed by their enterprise. */
+export function trainerScope (enterpriseId: number | null): Scope {
+  return enterpriseId ? { kind: 'enterprise', enterpriseId } : { kind: 'none' }
+}
+
+/** A police officer sees people employed by enterprises in their jurisdiction's subtree. */
+export function policeScope (jurisdictionId: number | null, tree: readonly TreeNode[]): Scope {
+  if (!jurisdictionId || !tree.some((n) => n.id === jurisdictionId)) return { kind: 'none' }
+  return { kind: 'jurisdictions', jurisdictionIds: subtree(tree, jurisdictionId) }
+}
+
+/** An administrator sees everyone. */
+export function adminScope (): Scope {
+  return { kind: 'all' }
+}
+
+/** The ids of a node and all its descendants, breadth first. */
+export function subtree (tree: readonly TreeNode[], rootId: number): number[] {
+  const children = new Map<number, number[]>()
+  for (const n of tree) {
+    if (n.parentId === null) continue
+    const list = children.get(n.parentId) ?? []
+    list.push(n.id)
+    children.set(n.parentId, list)
+  }
+  const out: number[] = []
+  const seen = new Set<number>()
+  const queue = [rootId]
+  while (queue.length > 0) {
+    const id = queue.shift()!
+    if (seen.has(id)) continue
+    seen.add(id)
+    out.push(id)
+    queue.push(...(children.get(id) ?? []))
+  }
+  return out
+}
+
+export interface ScopeFacts {
+  role: 'trainee' | 'trainer' | 'police' | 'admin'
+  traineeId?: number
+  enterpriseId: number | null
+  jurisdictionId: number | null
+  tree: readonly TreeNode[]
+}
+
+export function scopeFor (f: ScopeFacts): Scope {
+  switch (f.role) {
+    case 'trainee': return traineeScope(f.traineeId)
+    case 'trainer': return trainerScope(f.enterpriseId)
+    case 'police': return policeScope(f.jurisdictionId, f.tree)
+    case 'admin': return adminScope()
+  }
+}

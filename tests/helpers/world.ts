@@ -1,0 +1,86 @@
+import { creditCheckChar } from '../../src/lib/id-checksums.js'
+import { insertUser, type Role } from '../../src/features/auth/index.js'
+import { jurisdictions, enterprises, trainees, employments } from '../../src/db/schema.js'
+import { demoIdNumber } from '../../src/features/demo/seed.js'
+import { PASSWORD, createUser, sessionFor, type TestApp } from './app.js'
+import { hashPassword } from '../../src/features/auth/index.js'
+
+let hash: Promise<string> | undefined
+
+/**
+ * A small city for access tests: a bureau with two districts, a station under
+ * each, one enterprise in each station, their trainers and police, an admin,
+ * and one employed trainee per enterprise.
+ *
+ *   CITY
+ *   ├── D1 ── S1 ── enterprise A (trainer tA, trainee pA)
+ *   └── D2 ── S2 ── enterprise B (trainer tB, trainee pB)
+ */
+export interface World {
+  ids: { city: number, d1: number, d2: number, s1: number, s2: number, entA: number, entB: number, personA: number, personB: number }
+  users: Record<'admin' | 'trainerA' | 'trainerB' | 'policeS1' | 'policeS2' | 'policeD1' | 'policeCity' | 'traineeA' | 'traineeB', number>
+  cookie: (who: keyof World['users']) => string
+  creditCode: (n: number) => string
+  addPerson: (enterpriseId: number | null, name?: string, opts?: { certificate?: boolean, duty?: 'in-training' | 'on-duty' }) => Promise<{ traineeId: number, userId: number, idNumber: string }>
+}
+
+let seq = 0
+
+export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
+  const now = t.clock.now()
+  const j = (code: string, level: 'city' | 'district' | 'station', parentId: number | null) =>
+    t.db.insert(jurisdictions).values({ code: `${prefix.toUpperCase()}-${code}`, name: `${code} name`, level, parentId, createdAt: now }).returning().get().id
+  const city = j('CITY', 'city', null)
+  const d1 = j('D1', 'district', city)
+  const d2 = j('D2', 'district', city)
+  const s1 = j('S1', 'station', d1)
+  const s2 = j('S2', 'station', d2)
+  const creditCode = (n: number) => {
+    const base = `91110000MA${String(n).padStart(7, '0')}`
+    return base + creditCheckChar(base)
+  }
+  const ent = (name: string, jurisdictionId: number) =>
+    t.db.insert(enterprises).values({ name, creditCode: creditCode(++seq * 7 + (prefix.charCodeAt(0) * 1000)), address: '', jurisdictionId, createdAt: now, updatedAt: now }).returning().get().id
+  const entA = ent(`${prefix} Enterprise A`, s1)
+  const entB = ent(`${prefix} Enterprise B`, s2)
+
+  hash ??= hashPassword(PASSWORD)
+  const user = async (name: string, role: Role, org: { enterpriseId?: number, jurisdictionId?: number } = {}) =>
+    insertUser(t.db, { username: `${prefix}-${name}`, displayName: name, passwordHash: await hash!, role, ...org }, now).id
+
+  const addPerson: World['addPerson'] = async (enterpriseId, name = `Person${++seq}`, opts = {}) => {
+    const n = ++seq
+    const idNumber = demoIdNumber('110101', `19${String(70 + (n % 29)).padStart(2, '0')}-0${1 + (n % 9)}-1${n % 10}`, n)
+    const userId = await user(`p${n}`, 'trainee')
+    const traineeId = t.db.insert(trainees).values({
+      userId, fullName: name, idNumberEnc: t.app.pii.encrypt(idNumber), idNumberHmac: t.app.pii.hash(idNumber), birthDate: `19${String(70 + (n % 29)).padStart(2, '0')}-0${1 + (n % 9)}-1${n % 10}`,
+      education: 'junior-middle', privacyAcceptedAt: now, createdAt: now, updatedAt: now,
+      ...(opts.certificate ? { certificateNo: `CERT${n}`, certificateIssuedOn: '2024-01-01', certificateStatus: 'valid' as const } : {})
+    }).returning().get().id
+    if (enterpriseId) t.db.insert(employments).values({ traineeId, enterpriseId, startedOn: '2026-01-01', dutyStatus: opts.duty ?? 'in-training', createdAt: now, updatedAt: now }).run()
+    return { traineeId, userId, idNumber }
+  }
+
+  const pA = await addPerson(entA, `${prefix}Alpha`)
+  const pB = await addPerson(entB, `${prefix}Beta`)
+  const users = {
+    admin: await user('admin', 'admin'),
+    trainerA: await user('trainer-a', 'trainer', { enterpriseId: entA }),
+    trainerB: await user('trainer-b', 'trainer', { enterpriseId: entB }),
+    policeS1: await user('police-s1', 'police', { jurisdictionId: s1 }),
+    policeS2: await user('police-s2', 'police', { jurisdictionId: s2 }),
+    policeD1: await user('police-d1', 'police', { jurisdictionId: d1 }),
+    policeCity: await user('police-city', 'police', { jurisdictionId: city }),
+    traineeA: pA.userId,
+    traineeB: pB.userId
+  }
+  return {
+    ids: { city, d1, d2, s1, s2, entA, entB, personA: pA.traineeId, personB: pB.traineeId },
+    users,
+    cookie: (who) => sessionFor(t, users[who]),
+    creditCode,
+    addPerson
+  }
+}
+
+export { createUser }
