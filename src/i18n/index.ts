@@ -17,11 +17,15 @@ export function isMessageKey (v: unknown): v is MessageKey {
   return typeof v === 'string' && Object.hasOwn(en, v)
 }
 
-/** Returns a translator; an unknown key renders as itself so it is visible, never blank. */
+/**
+ * Returns a translator; an unknown key renders as itself so it is visible, never blank.
+ * With `count: 1` a key's `.one` variant is used where it exists (English singulars).
+ */
 export function translator (locale: Locale): Translate {
-  const cat = catalogues[locale]
+  const cat = catalogues[locale] as Record<string, string>
   return (key, params) => {
-    const text = (cat as Record<string, string>)[key] ?? (en as Record<string, string>)[key] ?? key
+    const singular = params?.count === 1 ? cat[`${key}.one`] : undefined
+    const text = singular ?? cat[key] ?? (en as Record<string, string>)[key] ?? key
     if (!params) return text
     return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
   }

@@ -81,3 +81,16 @@ export function dom (html: string): HTMLElement {
 export function sessionFor (t: TestApp, userId: number): string {
   return `gp_session=${createSession(t.db, userId, t.clock.now()).token}`
 }
+
+/** A multipart/form-data body with one file, as a browser sends it. */
+export function multipart (fields: Record<string, string>, file?: { name: string, filename: string, type: string, data: Buffer }) {
+  const boundary = `----guardpass${Math.random().toString(16).slice(2)}`
+  const parts: Buffer[] = []
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
+  if (file) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`))
+    parts.push(file.data, Buffer.from('\r\n'))
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`))
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'sec-fetch-site': 'same-origin' } }
+}

@@ -9,16 +9,20 @@ import { recordAudit } from '../../src/features/audit/index.js'
 import { findUserByUsername } from '../../src/features/auth/index.js'
 import { verifyPassword } from '../../src/features/auth/passwords.js'
 import { loadDataKey } from '../../src/lib/data-key.js'
+import { createPii } from '../../src/lib/pii.js'
+import { createPiiCheck } from '../../src/features/orgs/index.js'
+import { demoIdNumber } from '../../src/features/demo/seed.js'
+import { trainees } from '../../src/db/schema.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-cli-'))
 const dbPath = path.join(dir, 'data', 'guardpass.db')
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-function cli (args: string[], input = ''): Promise<{ code: number, stdout: string, stderr: string }> {
+function cli (args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number, stdout: string, stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), ...args], {
-      cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'pipe']
+      cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', GUARDPASS_DEMO: 'off', ...env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000
     })
     let stdout = ''
     let stderr = ''
@@ -58,9 +62,13 @@ describe('command line', () => {
   })
 
   test('a backup taken while the server writes restores to a database that opens and reads back', async () => {
-    loadDataKey(dbPath, undefined) // the key file the server makes on first start
+    const key = loadDataKey(dbPath, undefined).key // the key file the server makes on first start
     const db = openDatabase(dbPath)
     migrateDatabase(db)
+    const pii = createPii(key)
+    createPiiCheck(db).check(key)
+    const id = demoIdNumber('110101', '1985-07-01', 77)
+    db.insert(trainees).values({ fullName: '备份', idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1985-07-01', education: 'college', createdAt: new Date(), updatedAt: new Date() }).run()
     let written = 0
     let writing = true
     const writer = (async () => {
@@ -94,8 +102,42 @@ describe('command line', () => {
     const reopened = openDatabase(path.join(restoreDir, 'guardpass.db'))
     migrateDatabase(reopened)
     expect(findUserByUsername(reopened, 'root.admin')).toBeDefined()
+    // The key from the backup decrypts the ID number in the restored database, and passes the start check.
+    const restoredKey = loadDataKey(path.join(restoreDir, 'guardpass.db'), fs.readFileSync(path.join(out, 'guardpass.key'), 'utf8').trim()).key
+    const row = reopened.select().from(trainees).all().find((x) => x.fullName === '备份')!
+    expect(createPii(restoredKey).decrypt(row.idNumberEnc)).toBe(id)
+    expect(createPiiCheck(reopened).check(restoredKey)).toBeNull()
     reopened.$client.close()
     db.$client.close()
     fs.rmSync(restoreDir, { recursive: true, force: true })
+  })
+})
+
+describe('start refuses a missing or wrong data key when personal data exists', () => {
+  test('a different key', async () => {
+    const r = await cli(['serve'], '', { GUARDPASS_DATA_KEY: 'ab'.repeat(32), PORT: '39871' })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('does not match')
+  })
+
+  test('the key file gone', async () => {
+    const keyFile = path.join(dir, 'data', 'guardpass.key')
+    fs.renameSync(keyFile, `${keyFile}.away`)
+    try {
+      const r = await cli(['serve'], '', { PORT: '39872' })
+      expect(r.code).toBe(1)
+      expect(r.stderr).toContain('key file')
+      expect(r.stderr).toContain('is missing')
+      expect(fs.existsSync(keyFile), 'no new key may be made over existing data').toBe(false)
+    } finally {
+      fs.renameSync(`${keyFile}.away`, keyFile)
+    }
+  })
+
+  test('bad configuration is listed and stops the start', async () => {
+    const r = await cli(['serve'], '', { PORT: 'x', PUBLIC_URL: 'nope' })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('PORT')
+    expect(r.stderr).toContain('PUBLIC_URL')
   })
 })

@@ -41,12 +41,14 @@ export function demoIdNumber (region: string, birth: string, seq: number): strin
 export function demoPeople (today: string): DemoPerson[] {
   const year = Number(today.slice(0, 4))
   return Array.from({ length: 30 }, (_, i) => {
-    const enterprise = ENTERPRISES[i % 3]!.key
+    const enterprise = ENTERPRISES[Math.floor(i / 10)]!.key
     // Person 0 is 17; the rest are 19 to 56.
     const age = i === 0 ? 17 : 19 + ((i * 7) % 38)
     const birth = `${year - age}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + ((i * 5) % 28)).padStart(2, '0')}`
-    const certified = i % 3 !== 0 && i !== 4
-    const onDuty = certified && i % 2 === 1
+    // In each enterprise of ten: six certified (four of them on duty), four in training without one.
+    const k = i % 10
+    const certified = k >= 4 && i !== 24
+    const onDuty = certified && k >= 6
     return {
       username: `trainee${i + 1}`,
       fullName: FAMILY[i % FAMILY.length]! + GIVEN[(i * 7) % GIVEN.length]!,
@@ -56,7 +58,8 @@ export function demoPeople (today: string): DemoPerson[] {
       education: i === 1 ? 'primary' : EDUCATION[i % EDUCATION.length]!,
       enterprise,
       certificate: certified ? { certificateNo: `SF2024${String(1000 + i)}`, issuedOn: `${year - 1 - (i % 3)}-0${1 + (i % 9)}-15`, status: 'valid' as const } : null,
-      duty: i === 28 || i === 29 ? 'released' : i === 4 ? 'on-duty' : onDuty ? 'on-duty' : 'in-training',
+      // 9 and 19 have left their employer; 24 is a legacy record on duty without a certificate.
+      duty: i === 9 || i === 19 ? 'released' : i === 24 ? 'on-duty' : onDuty ? 'on-duty' : 'in-training',
       declared: i % 4 !== 3
     }
   })
