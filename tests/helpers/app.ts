@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config.js'
 import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
 import { ManualClock } from '../../src/lib/clock.js'
 import { insertUser, hashPassword, createSession, type Role, type User } from '../../src/features/auth/index.js'
+import { trainees } from '../../src/db/schema.js'
 
 export const PASSWORD = 'correct horse battery'
 let passwordHash: Promise<string> | undefined
@@ -40,9 +41,22 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
   await app.ready()
   return {
     app, db, clock, config, dataKey, dir, logs,
+    /**
+     * Closes the app and, for every person in this test's database, checks that
+     * the raw ID number reached neither the log output nor the SQLite file bytes:
+     * so the whole suite is checked, not one test.
+     */
     async close () {
+      const ids = db.select({ enc: trainees.idNumberEnc }).from(trainees).all().map((r) => app.pii.decrypt(r.enc))
+      db.$client.pragma('wal_checkpoint(TRUNCATE)')
       await app.close()
+      const logText = logs.join('')
+      const files = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f)))
       fs.rmSync(dir, { recursive: true, force: true })
+      for (const id of ids) {
+        if (logText.includes(id)) throw new Error(`A raw ID number (${id.slice(0, 4)}…) appears in the log output`)
+        if (files.some((b) => b.includes(Buffer.from(id)))) throw new Error(`A raw ID number (${id.slice(0, 4)}…) appears in the SQLite file bytes`)
+      }
     }
   }
 }
