@@ -15,6 +15,7 @@ import { homeRoutes } from './features/home/routes.js'
 import { healthRoutes } from './features/health/routes.js'
 import { orgRoutes } from './features/orgs/index.js'
 import { auditRoutes } from './features/audit/routes.js'
+import { bankRoutes } from './features/bank/index.js'
 
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
 
@@ -84,5 +85,6 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(homeRoutes)
   await app.register(orgRoutes)
   await app.register(auditRoutes)
+  await app.register(bankRoutes)
   return app
 }

@@ -13,6 +13,7 @@ import { recordAudit } from './features/audit/index.js'
 import { seedDemo, writeDemoAccounts, formatDemoAccounts } from './features/demo/index.js'
 import { createPiiCheck, findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
 import { createPii } from './lib/pii.js'
+import { DEFAULT_BANK_DIR, validateCommand, publishCommand, publishOnStart, diffCommand, statsCommand } from './features/bank/cli.js'
 
 const HELP = `GuardPass: training and mock examinations for property security guards.
 
@@ -27,6 +28,10 @@ Commands:
   user disable --username <name>
   user enable --username <name>
   backup <dir>                  online backup of the database, plus the data key file
+  bank validate [dir]           check the question bank (default: question-bank/), every problem with file and line
+  bank publish [dir]            import the bank as a new release (new versions for changed content)
+  bank diff <from> <to>         what changed between two published releases
+  bank stats [dir] [--json]     counts by domain, topic, type and difficulty
   help                          this text
 
 Roles: ${ROLES.join(', ')}.
@@ -74,6 +79,7 @@ async function serve (config: Config): Promise<void> {
       console.log(`\n${formatDemoAccounts(accounts)}(also written to ${file}; set GUARDPASS_DEMO=off for real use)\n`)
     }
   }
+  publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => console.log(line))
   const app = await buildApp(config, db, systemClock, { dataKey })
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
@@ -167,6 +173,26 @@ async function backup (config: Config, dir: string | undefined): Promise<void> {
   }
 }
 
+function bankCommand (config: Config, args: string[]): number {
+  const [sub, ...rest] = args
+  const out = (s: string) => console.log(s)
+  const positional = rest.filter((a) => !a.startsWith('--'))
+  const dir = positional[0] ?? DEFAULT_BANK_DIR
+  switch (sub) {
+    case 'validate': return validateCommand(dir, out)
+    case 'stats': return statsCommand(dir, rest.includes('--json'), out)
+    case 'publish': {
+      const db = openMigrated(config)
+      try { return publishCommand(db, dir, systemClock.now(), out) } finally { db.$client.close() }
+    }
+    case 'diff': {
+      const db = openMigrated(config)
+      try { return diffCommand(db, positional[0], positional[1], out) } finally { db.$client.close() }
+    }
+    default: throw new UsageError('bank takes validate, publish, diff or stats')
+  }
+}
+
 export async function main (argv: string[]): Promise<number> {
   const [command, ...args] = argv
   if (!command || command === 'help' || command === '--help' || command === '-h') {
@@ -189,6 +215,7 @@ export async function main (argv: string[]): Promise<number> {
       case 'migrate': openMigrated(config).$client.close(); console.log('Database is up to date.'); return 0
       case 'user': await userCommand(config, args); return 0
       case 'backup': await backup(config, args[0]); return 0
+      case 'bank': return bankCommand(config, args)
       default: throw new UsageError(`unknown command "${command}"; see --help`)
     }
   } catch (err) {

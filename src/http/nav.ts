@@ -12,6 +12,7 @@ export const NAV: Record<Role, readonly NavItem[]> = {
     { href: '/admin/jurisdictions', label: 'nav.jurisdictions' },
     { href: '/admin/enterprises', label: 'nav.enterprises' },
     { href: '/admin/accounts', label: 'nav.accounts' },
+    { href: '/admin/bank', label: 'nav.bank' },
     { href: '/admin/audit', label: 'nav.audit' }
   ]
 }

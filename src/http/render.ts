@@ -46,6 +46,8 @@ export const renderPlugin = fp(async (app) => {
       flash: req.flash,
       path: req.url,
       isCurrent,
+      /** Bank text in the reader's language where it exists, else English. */
+      tx: (text: { en: string, zh?: string } | undefined) => (text ? (req.locale === 'zh' && text.zh ? text.zh : text.en) : ''),
       fmt: { dateTime: (d: Date | number) => formatDateTime(d, req.locale, app.config.timeZone) }
     }
   }

@@ -106,5 +106,10 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /admin/accounts': { access: ['admin'] },
   'POST /admin/accounts/:id/status': { access: ['admin'], payload: { status: 'disabled' } },
   'POST /admin/accounts/:id/password': { access: ['admin'] },
-  'GET /admin/audit': { access: ['admin'] }
+  'GET /admin/audit': { access: ['admin'] },
+  'GET /admin/bank': { access: ['admin'] },
+  'GET /admin/bank/releases/:id': { access: ['admin'] },
+  'GET /admin/bank/questions': { access: ['admin'] },
+  'GET /admin/bank/questions/:key': { access: ['admin'], url: '/admin/bank/questions/law.none.001' },
+  'GET /admin/bank/lessons/:id': { access: ['admin'] }
 }

@@ -141,3 +141,97 @@ describe('start refuses a missing or wrong data key when personal data exists', 
     expect(r.stderr).toContain('PUBLIC_URL')
   })
 })
+
+describe('bank commands', () => {
+  const bankDb = path.join(dir, 'bank', 'b.db')
+  const env = { DATABASE_PATH: bankDb }
+  const copy = (name: string) => {
+    const to = path.join(dir, name)
+    fs.cpSync(path.resolve(ROOT, 'tests/fixtures/bank-small'), to, { recursive: true })
+    return to
+  }
+
+  test('validate: exit 0 with a summary on a clean bank; exit 1 with file:line messages on errors', async () => {
+    const ok = await cli(['bank', 'validate', copy('good')], '', env)
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toContain('OK, 0 warnings. 2026.0: 28 questions (ethics 7, knowledge 7, law 7, skills 7; single 12, judge 8, multi 8), 4 lessons, 1 blueprint')
+    const bad = copy('bad')
+    const file = path.join(bad, 'questions/law/guard-eligibility.yaml')
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    answer: B\n', '    answer: Q\n'))
+    const r = await cli(['bank', 'validate', bad], '', env)
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(`error: ${file}:11: law.guard-eligibility.001: the answer "Q" names no option`)
+    expect(r.stdout).toMatch(/1 error, 0 warnings\./)
+  })
+
+  test('the shipped bank validates', async () => {
+    const r = await cli(['bank', 'validate'], '', env)
+    expect(r.stdout).toMatch(/^OK/m)
+    expect(r.code).toBe(0)
+  })
+
+  test('publish prints the counts; again changes nothing; diff lists the change', async () => {
+    const first = await cli(['bank', 'publish', copy('p1')], '', env)
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain('questions: 28 added, 0 changed, 0 unchanged, 0 retired')
+    const again = await cli(['bank', 'publish', path.join(dir, 'p1')], '', env)
+    expect(again.stdout).toContain('already published with this content; nothing changed')
+    const p2 = copy('p2')
+    fs.writeFileSync(path.join(p2, 'bank.yaml'), fs.readFileSync(path.join(p2, 'bank.yaml'), 'utf8').replace('2026.0', '2026.1'))
+    const q = path.join(p2, 'questions/ethics/confidentiality.yaml')
+    fs.writeFileSync(q, fs.readFileSync(q, 'utf8').replace(/  - id: ethics\.confidentiality\.010[\s\S]*$/, ''))
+    const second = await cli(['bank', 'publish', p2], '', env)
+    expect(second.stdout).toContain('questions: 0 added, 0 changed, 27 unchanged, 1 retired')
+    const diff = await cli(['bank', 'diff', '2026.0', '2026.1'], '', env)
+    expect(diff.code).toBe(0)
+    expect(diff.stdout).toContain('  - ethics.confidentiality.010')
+    const conflict = await cli(['bank', 'publish', copy('p3')], '', env)
+    expect(conflict.stdout).toContain('nothing changed')
+    const unknown = await cli(['bank', 'diff', '2026.0', '2031.9'], '', env)
+    expect(unknown.code).toBe(1)
+    expect(unknown.stdout).toContain('No published release 2031.9')
+  })
+
+  test('stats --json gives the counts', async () => {
+    const r = await cli(['bank', 'stats', path.join(dir, 'good'), '--json'], '', env)
+    const s = JSON.parse(r.stdout)
+    expect(s).toMatchObject({ total: 28, byDomain: { law: 7 }, byType: { single: 12 }, byTopic: { 'law/guard-eligibility': 7 } })
+    expect(Object.values(s.byDifficulty as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(28)
+  })
+})
+
+describe('npm start on an empty database', () => {
+  test('creates and migrates it, publishes the shipped bank, prints demo accounts, and the printed admin can sign in', async () => {
+    const startDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-start-'))
+    const port = 40000 + Math.floor(Math.random() * 20000)
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
+      cwd: ROOT, env: { ...process.env, DATABASE_PATH: path.join(startDir, 'data', 'guardpass.db'), PORT: String(port), LOG_LEVEL: 'warn', GUARDPASS_DEMO: 'on' }, stdio: ['ignore', 'pipe', 'pipe']
+    })
+    let stdout = ''
+    child.stdout.on('data', (d) => { stdout += d })
+    try {
+      const base = `http://127.0.0.1:${port}`
+      let health: { bankRelease: { label: string } | null } | undefined
+      for (let i = 0; i < 100 && !health; i++) {
+        await new Promise((r) => setTimeout(r, 200))
+        health = await fetch(`${base}/healthz`).then((r) => r.json() as Promise<typeof health>).catch(() => undefined)
+      }
+      expect(health?.bankRelease?.label).toBe('2026.0')
+      const password = /admin\s+admin\s+(\S+)/.exec(stdout)?.[1]
+      expect(password, stdout).toBeDefined()
+      expect(fs.readFileSync(path.join(startDir, 'data', 'demo-accounts.txt'), 'utf8')).toContain(password!)
+      expect(fs.existsSync(path.join(startDir, 'data', 'guardpass.key'))).toBe(true)
+      const res = await fetch(`${base}/login`, {
+        method: 'POST', redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:' + port },
+        body: new URLSearchParams({ username: 'admin', password: password! })
+      })
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe('/')
+    } finally {
+      child.kill('SIGTERM')
+      await new Promise((r) => child.once('close', r))
+      fs.rmSync(startDir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})

@@ -1,0 +1,131 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Db } from '../../db/connection.js'
+import { checkBank, countBank, type Bank, type CheckResult, type Problem } from './format.js'
+import { readBankDir } from './files.js'
+import { publishBank, ReleaseConflict, type PublishResult } from './publish.js'
+import { diffReleases, findReleaseByLabel, type ItemDiff } from './queries.js'
+
+/** Command-line output of the bank tools: plain lines for content authors and operators. */
+
+/** The bank that ships with GuardPass, beside src/. */
+export const DEFAULT_BANK_DIR = fileURLToPath(new URL('../../../question-bank', import.meta.url))
+
+export function loadBank (dir: string): CheckResult {
+  return checkBank(readBankDir(dir))
+}
+
+const fmtProblem = (dir: string, p: Problem) => `${path.join(dir, p.file)}:${p.line}: ${p.message}`
+
+export function summaryLine (bank: Bank): string {
+  const c = countBank(bank.questions)
+  const part = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ')
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`
+  return `${bank.release || '?'}: ${n(c.total, 'question')} (${part(c.byDomain) || 'none'}; ${part(c.byType) || 'none'}), ${n(bank.lessons.length, 'lesson')}, ${n(bank.blueprints.length, 'blueprint')}`
+}
+
+export function validateCommand (dir: string, out: (s: string) => void): number {
+  const r = loadBank(dir)
+  for (const p of r.problems) out(`error: ${fmtProblem(dir, p)}`)
+  for (const w of r.warnings) out(`warning: ${fmtProblem(dir, w)}`)
+  if (r.problems.length > 0) {
+    out(`${r.problems.length} error${r.problems.length === 1 ? '' : 's'}, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}. ${summaryLine(r.bank)}`)
+    return 1
+  }
+  out(`OK, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}. ${summaryLine(r.bank)}`)
+  return 0
+}
+
+const counts = (name: string, c: PublishResult['questions']) => `${name}: ${c.added} added, ${c.changed} changed, ${c.unchanged} unchanged, ${c.retired} retired`
+
+/**
+ * At start: publish the shipped bank when its release is not in the database yet.
+ * A bank with errors is not published; the server starts anyway and says why.
+ */
+export function publishOnStart (db: Db, dir: string, now: Date, out: (s: string) => void): void {
+  const r = loadBank(dir)
+  if (r.problems.length > 0) { out(`The question bank in ${dir} has ${r.problems.length} errors and was not published; run npm run bank -- validate`); return }
+  if (findReleaseByLabel(db, r.bank.release)) return
+  publishCommand(db, dir, now, out)
+}
+
+export function publishCommand (db: Db, dir: string, now: Date, out: (s: string) => void): number {
+  const r = loadBank(dir)
+  if (r.problems.length > 0) {
+    for (const p of r.problems) out(`error: ${fmtProblem(dir, p)}`)
+    out(`Not published: the bank has ${r.problems.length} error${r.problems.length === 1 ? '' : 's'}; run npm run bank -- validate`)
+    return 1
+  }
+  try {
+    const res = publishBank(db, r.bank, null, now)
+    if (res.outcome === 'already-published') {
+      out(`Release ${r.bank.release} is already published with this content; nothing changed.`)
+      return 0
+    }
+    out(`Published release ${r.bank.release}.`)
+    out(counts('questions', res.questions))
+    out(counts('lessons', res.lessons))
+    out(counts('blueprints', res.blueprints))
+    return 0
+  } catch (err) {
+    if (err instanceof ReleaseConflict) { out(`Not published: ${err.message}`); return 1 }
+    throw err
+  }
+}
+
+export function diffCommand (db: Db, from: string | undefined, to: string | undefined, out: (s: string) => void): number {
+  if (!from || !to) { out('usage: npm run bank -- diff <from release> <to release>'); return 2 }
+  const a = findReleaseByLabel(db, from)
+  const b = findReleaseByLabel(db, to)
+  if (!a || !b) { out(`No published release ${!a ? from : to}. Published releases are listed on the admin bank page.`); return 1 }
+  const d = diffReleases(db, a.id, b.id)
+  const section = (name: string, x: ItemDiff) => {
+    out(`${name}: ${x.added.length} added, ${x.changed.length} changed, ${x.retired.length} retired, ${x.unchanged} unchanged`)
+    for (const k of x.added) out(`  + ${k}`)
+    for (const k of x.changed) out(`  ~ ${k}`)
+    for (const k of x.retired) out(`  - ${k}`)
+  }
+  out(`Changes from ${from} to ${to}:`)
+  section('questions', d.questions)
+  section('lessons', d.lessons)
+  section('blueprints', d.blueprints)
+  return 0
+}
+
+export interface BankStats {
+  release: string
+  total: number
+  byDomain: Record<string, number>
+  byType: Record<string, number>
+  byTopic: Record<string, number>
+  byDifficulty: Record<string, number>
+}
+
+export function bankStats (bank: Bank): BankStats {
+  const c = countBank(bank.questions)
+  const byTopic: Record<string, number> = {}
+  const byDifficulty: Record<string, number> = {}
+  for (const d of bank.syllabus) for (const t of d.topics) byTopic[`${d.id}/${t.id}`] = 0
+  for (const q of bank.questions) {
+    byTopic[`${q.domain}/${q.topic}`] = (byTopic[`${q.domain}/${q.topic}`] ?? 0) + 1
+    byDifficulty[String(q.difficulty)] = (byDifficulty[String(q.difficulty)] ?? 0) + 1
+  }
+  return { release: bank.release, total: c.total, byDomain: c.byDomain, byType: c.byType, byTopic, byDifficulty }
+}
+
+export function statsCommand (dir: string, json: boolean, out: (s: string) => void): number {
+  const r = loadBank(dir)
+  const s = bankStats(r.bank)
+  if (json) { out(JSON.stringify(s)); return r.problems.length > 0 ? 1 : 0 }
+  const table = (title: string, rec: Record<string, number>) => {
+    out(title)
+    const width = Math.max(...Object.keys(rec).map((k) => k.length), 4)
+    for (const [k, n] of Object.entries(rec)) out(`  ${k.padEnd(width)}  ${String(n).padStart(4)}  ${s.total ? `${Math.round((n / s.total) * 100)}%` : ''}`)
+  }
+  out(`Release ${s.release}: ${s.total} questions${r.problems.length ? ` (${r.problems.length} validation errors: run validate)` : ''}`)
+  table('By domain', s.byDomain)
+  table('By type', s.byType)
+  table('By difficulty', s.byDifficulty)
+  table('By topic', s.byTopic)
+  return r.problems.length > 0 ? 1 : 0
+}

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto'
+import { and, desc, eq, inArray, max } from 'drizzle-orm'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { recordAudit } from '../audit/index.js'
+import type { Bank, Question, Lesson, Blueprint } from './format.js'
+import {
+  bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints,
+  type QuestionBody, type BlueprintBody
+} from './schema.js'
+
+/** JSON with sorted keys, so equal content always hashes the same. */
+export function canonicalJson (v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`
+  }
+  return JSON.stringify(v)
+}
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+
+export function questionContent (q: Question) {
+  const body: QuestionBody = { stem: q.stem, options: q.options, answer: q.answer, explanation: q.explanation, source: q.source, tags: q.tags }
+  const meta = { domain: q.domain, topic: q.topic, type: q.type, difficulty: q.difficulty }
+  return { body, meta, hash: sha256(canonicalJson({ ...meta, body })) }
+}
+
+export function lessonContent (l: Lesson) {
+  return { hash: sha256(canonicalJson({ domain: l.domain, topic: l.topic, title: l.title, body: l.body })) }
+}
+
+export function blueprintContent (b: Blueprint) {
+  const body: BlueprintBody = { title: b.title, timeLimitMinutes: b.timeLimitMinutes, passMark: b.passMark, shuffleOptions: b.shuffleOptions, cells: b.cells }
+  return { body, hash: sha256(canonicalJson(body)) }
+}
+
+/** The hash of a whole release: its metadata, syllabus and every item's content. */
+export function releaseHash (bank: Bank): string {
+  const items = [
+    ...bank.questions.map((q) => `q:${q.id}:${questionContent(q).hash}`),
+    ...bank.lessons.map((l) => `l:${l.domain}/${l.topic}:${lessonContent(l).hash}`),
+    ...bank.blueprints.map((b) => `b:${b.id}:${blueprintContent(b).hash}`)
+  ].sort()
+  return sha256(canonicalJson({ release: bank.release, title: bank.title, language: bank.language, syllabus: bank.syllabus, changelog: bank.changelog, items }))
+}
+
+export interface PublishCounts { added: number, changed: number, unchanged: number, retired: number }
+export interface PublishResult {
+  outcome: 'published' | 'already-published'
+  releaseId: number
+  questions: PublishCounts
+  lessons: PublishCounts
+  blueprints: PublishCounts
+}
+
+export class ReleaseConflict extends Error {}
+
+export function latestReleaseRow (db: DbOrTx) {
+  return db.select().from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
+}
+
+/**
+ * Publishes a checked bank in one transaction: a changed item gets a new
+ * immutable version, an unchanged one keeps its version, one that disappeared is
+ * retired (left out of the new release, never deleted). Publishing the same
+ * release twice changes nothing; the same release id with other content is refused.
+ */
+export function publishBank (db: Db, bank: Bank, actorId: number | null, now: Date): PublishResult {
+  const hash = releaseHash(bank)
+  return db.transaction((tx) => {
+    const existing = tx.select().from(bankReleases).where(eq(bankReleases.label, bank.release)).get()
+    if (existing) {
+      if (existing.contentHash !== hash) throw new ReleaseConflict(`Release ${bank.release} is already published with different content. Give this content a new release id in bank.yaml (for example ${nextLabel(bank.release)}) and a CHANGELOG entry.`)
+      const zero = { added: 0, changed: 0, unchanged: 0, retired: 0 }
+      return { outcome: 'already-published' as const, releaseId: existing.id, questions: zero, lessons: zero, blueprints: zero }
+    }
+    const previous = latestReleaseRow(tx)
+    const release = tx.insert(bankReleases).values({ label: bank.release, title: bank.title, contentHash: hash, syllabus: bank.syllabus, changelog: bank.changelog, publishedAt: now }).returning().get()
+
+    const questions = publishItems(tx, {
+      items: bank.questions.map((q) => ({ key: q.id, ...questionContent(q), q })),
+      versions: questionVersions,
+      keyCol: questionVersions.questionKey,
+      previousKeys: previous ? memberKeys(tx, 'q', previous.id) : new Set(),
+      insert: (it, version) => tx.insert(questionVersions).values({
+        questionKey: it.key, version, contentHash: it.hash, ...it.meta, body: it.body,
+        searchText: [it.body.stem.en, it.body.stem.zh ?? '', ...it.body.options.map((o) => `${o.text.en} ${o.text.zh ?? ''}`)].join(' ').toLowerCase(),
+        firstReleaseId: release.id
+      }).returning({ id: questionVersions.id }).get().id,
+      member: (id) => tx.insert(releaseQuestions).values({ releaseId: release.id, questionVersionId: id }).run()
+    })
+    const lessons = publishItems(tx, {
+      items: bank.lessons.map((l) => ({ key: `${l.domain}/${l.topic}`, ...lessonContent(l), l })),
+      versions: lessonVersions,
+      keyCol: lessonVersions.lessonKey,
+      previousKeys: previous ? memberKeys(tx, 'l', previous.id) : new Set(),
+      insert: (it, version) => tx.insert(lessonVersions).values({ lessonKey: it.key, version, contentHash: it.hash, domain: it.l.domain, topic: it.l.topic, title: it.l.title, body: it.l.body, firstReleaseId: release.id }).returning({ id: lessonVersions.id }).get().id,
+      member: (id) => tx.insert(releaseLessons).values({ releaseId: release.id, lessonVersionId: id }).run()
+    })
+    const blueprints = publishItems(tx, {
+      items: bank.blueprints.map((b) => ({ key: b.id, ...blueprintContent(b) })),
+      versions: blueprintVersions,
+      keyCol: blueprintVersions.blueprintKey,
+      previousKeys: previous ? memberKeys(tx, 'b', previous.id) : new Set(),
+      insert: (it, version) => tx.insert(blueprintVersions).values({ blueprintKey: it.key, version, contentHash: it.hash, body: it.body, firstReleaseId: release.id }).returning({ id: blueprintVersions.id }).get().id,
+      member: (id) => tx.insert(releaseBlueprints).values({ releaseId: release.id, blueprintVersionId: id }).run()
+    })
+    recordAudit(tx, { actorId, action: 'bank.published', subjectType: 'bank_release', subjectId: release.id, details: { label: bank.release, questions, lessons, blueprints } }, now)
+    return { outcome: 'published' as const, releaseId: release.id, questions, lessons, blueprints }
+  }, { behavior: 'immediate' })
+}
+
+function nextLabel (label: string): string {
+  const [y, n] = label.split('.')
+  return `${y}.${Number(n ?? 0) + 1}`
+}
+
+type VersionTable = typeof questionVersions | typeof lessonVersions | typeof blueprintVersions
+
+interface PublishSpec<T extends { key: string, hash: string }> {
+  items: T[]
+  versions: VersionTable
+  keyCol: typeof questionVersions.questionKey | typeof lessonVersions.lessonKey | typeof blueprintVersions.blueprintKey
+  previousKeys: Set<string>
+  insert: (item: T, version: number) => number
+  member: (versionId: number) => void
+}
+
+/** Reuses the latest version of each key when its hash is the same, else inserts the next version. */
+function publishItems<T extends { key: string, hash: string }> (tx: DbOrTx, s: PublishSpec<T>): PublishCounts {
+  const table = s.versions
+  const latest = new Map<string, { id: number, version: number, hash: string }>()
+  const keys = s.items.map((i) => i.key)
+  for (let i = 0; i < keys.length; i += 500) {
+    const chunk = keys.slice(i, i + 500)
+    const tops = tx.select({ key: s.keyCol, v: max(table.version) }).from(table).where(inArray(s.keyCol, chunk)).groupBy(s.keyCol).all()
+    for (const top of tops) {
+      const row = tx.select({ id: table.id, version: table.version, hash: table.contentHash }).from(table).where(and(eq(s.keyCol, top.key), eq(table.version, top.v!))).get()!
+      latest.set(top.key, row)
+    }
+  }
+  const counts: PublishCounts = { added: 0, changed: 0, unchanged: 0, retired: 0 }
+  for (const item of s.items) {
+    const cur = latest.get(item.key)
+    let id: number
+    if (cur && cur.hash === item.hash) {
+      id = cur.id
+      // Back after being retired counts as added; present before counts as unchanged.
+      if (s.previousKeys.has(item.key)) counts.unchanged++
+      else counts.added++
+    } else {
+      id = s.insert(item, (cur?.version ?? 0) + 1)
+      if (cur && s.previousKeys.has(item.key)) counts.changed++
+      else counts.added++
+    }
+    s.member(id)
+  }
+  const now = new Set(keys)
+  for (const k of s.previousKeys) if (!now.has(k)) counts.retired++
+  return counts
+}
+
+/** The item keys a release holds: questions ('q'), lessons ('l') or blueprints ('b'). */
+export function memberKeys (db: DbOrTx, kind: 'q' | 'l' | 'b', releaseId: number): Set<string> {
+  if (kind === 'q') {
+    return new Set(db.select({ k: questionVersions.questionKey }).from(releaseQuestions).innerJoin(questionVersions, eq(questionVersions.id, releaseQuestions.questionVersionId)).where(eq(releaseQuestions.releaseId, releaseId)).all().map((r) => r.k))
+  }
+  if (kind === 'l') {
+    return new Set(db.select({ k: lessonVersions.lessonKey }).from(releaseLessons).innerJoin(lessonVersions, eq(lessonVersions.id, releaseLessons.lessonVersionId)).where(eq(releaseLessons.releaseId, releaseId)).all().map((r) => r.k))
+  }
+  return new Set(db.select({ k: blueprintVersions.blueprintKey }).from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId)).where(eq(releaseBlueprints.releaseId, releaseId)).all().map((r) => r.k))
+}

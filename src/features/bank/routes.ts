@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify'
+import { NotFound } from '../../http/errors.js'
+import { idParam, queryText } from '../../http/params.js'
+import { renderMarkdown } from '../../lib/markdown.js'
+import { DOMAIN_IDS, QUESTION_TYPES } from './format.js'
+import {
+  listReleases, findRelease, previousRelease, releaseCounts, diffReleases, searchQuestions, questionHistory,
+  releaseLessonList, releaseBlueprintList, findLessonVersion, latestRelease, type QuestionStatus
+} from './queries.js'
+
+const ADMIN = { access: ['admin'] as const }
+const PAGE = 50
+
+/** Admin pages of the question bank: releases, their changes, questions and their versions, lessons. */
+export async function bankRoutes (app: FastifyInstance) {
+  app.get('/admin/bank', { config: ADMIN }, async (_req, reply) => {
+    const releases = listReleases(app.db).map((r) => ({ ...r, counts: releaseCounts(app.db, r.id) }))
+    return reply.page('bank/releases', { title: 'bank.title', releases, domains: DOMAIN_IDS, types: QUESTION_TYPES })
+  })
+
+  app.get('/admin/bank/releases/:id', { config: ADMIN }, async (req, reply) => {
+    const release = findRelease(app.db, idParam(req))
+    if (!release) throw new NotFound()
+    const previous = previousRelease(app.db, release)
+    return reply.page('bank/release', {
+      title: 'bank.release-title',
+      release,
+      previous,
+      counts: releaseCounts(app.db, release.id),
+      diff: diffReleases(app.db, previous?.id, release.id),
+      lessons: releaseLessonList(app.db, release.id),
+      blueprints: releaseBlueprintList(app.db, release.id),
+      domains: DOMAIN_IDS,
+      types: QUESTION_TYPES
+    })
+  })
+
+  app.get('/admin/bank/questions', { config: ADMIN }, async (req, reply) => {
+    const filter = {
+      q: queryText(req, 'q'),
+      domain: queryText(req, 'domain', 20),
+      topic: queryText(req, 'topic', 60),
+      type: queryText(req, 'type', 10),
+      status: queryText(req, 'status', 10)
+    }
+    const page = Math.max(1, Math.min(10_000, Number(queryText(req, 'page', 6)) || 1))
+    const rows = searchQuestions(app.db, {
+      text: filter.q || undefined,
+      domain: (DOMAIN_IDS as readonly string[]).includes(filter.domain) ? filter.domain : undefined,
+      topic: /^[a-z0-9-]+$/.test(filter.topic) ? filter.topic : undefined,
+      type: (QUESTION_TYPES as readonly string[]).includes(filter.type) ? filter.type : undefined,
+      status: filter.status === 'active' || filter.status === 'retired' ? filter.status as QuestionStatus : undefined,
+      limit: PAGE + 1,
+      offset: (page - 1) * PAGE
+    })
+    const latest = latestRelease(app.db)
+    const topics = (latest?.syllabus ?? []).flatMap((d) => d.topics.map((t) => ({ domain: d.id, id: t.id, title: t.title })))
+    return reply.page('bank/questions', { title: 'bank.questions-title', filter, rows: rows.slice(0, PAGE), more: rows.length > PAGE, page, domains: DOMAIN_IDS, types: QUESTION_TYPES, topics })
+  })
+
+  app.get('/admin/bank/questions/:key', { config: ADMIN }, async (req, reply) => {
+    const key = (req.params as { key: string }).key
+    if (!/^[a-z0-9.-]{1,100}$/.test(key)) throw new NotFound()
+    const versions = questionHistory(app.db, key)
+    if (versions.length === 0) throw new NotFound()
+    const latest = latestRelease(app.db)
+    return reply.page('bank/question', { title: 'bank.question-title', key, versions, latestLabel: latest?.label })
+  })
+
+  app.get('/admin/bank/lessons/:id', { config: ADMIN }, async (req, reply) => {
+    const lesson = findLessonVersion(app.db, idParam(req))
+    if (!lesson) throw new NotFound()
+    const body = req.locale === 'zh' && lesson.body.zh ? lesson.body.zh : lesson.body.en
+    return reply.page('bank/lesson', { title: 'bank.lesson-title', lesson, html: renderMarkdown(body) })
+  })
+}

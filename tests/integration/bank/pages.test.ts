@@ -1,0 +1,78 @@
+import { describe, test, expect, beforeAll, afterAll } from 'vitest'
+import { buildTestApp, createUser, sessionFor, dom, type TestApp } from '../../helpers/app.js'
+import { checkBank } from '../../../src/features/bank/format.js'
+import { publishBank } from '../../../src/features/bank/publish.js'
+import { releaseLessonList, findReleaseByLabel } from '../../../src/features/bank/queries.js'
+import { smallBank, edit } from '../../helpers/bank.js'
+
+let t: TestApp
+let cookie: string
+beforeAll(async () => {
+  t = await buildTestApp()
+  cookie = sessionFor(t, (await createUser(t.db, 'bank-admin', 'admin')).id)
+  publishBank(t.db, checkBank(smallBank()).bank, null, t.clock.now())
+  t.clock.advance(60_000)
+  const next = edit(edit(edit(smallBank(), 'questions/law/guard-eligibility.yaml', 'What is the minimum age at which', 'At what minimum age'), 'bank.yaml', '2026.0', '2026.1'),
+    'lessons/law/guard-eligibility.md', /\n/, '\n\n<script>alert(1)</script> and **bold** text\n')
+  publishBank(t.db, checkBank(next).bank, null, t.clock.now())
+})
+afterAll(async () => { await t.close() })
+
+const get = async (url: string) => {
+  const res = await t.app.inject({ url, headers: { cookie } })
+  expect(res.statusCode, url).toBe(200)
+  return dom(res.body)
+}
+
+describe('bank admin pages', () => {
+  test('releases with counts by domain and type, newest first', async () => {
+    const page = await get('/admin/bank')
+    expect(page.querySelectorAll('article h2 a').map((a) => a.text)).toEqual(['2026.1', '2026.0'])
+    const firstTable = page.querySelector('table.counts')!
+    expect(firstTable.querySelectorAll('tfoot td').map((td) => td.text.trim())).toEqual(['12', '8', '8', '28'])
+  })
+
+  test("a release's diff against the previous one", async () => {
+    const id = findReleaseByLabel(t.db, '2026.1')!.id
+    const page = await get(`/admin/bank/releases/${id}`)
+    expect(page.querySelector('h2')!.text).toBe('Changes since 2026.0')
+    expect(page.querySelectorAll('ul.diff li.changed a').map((a) => a.text)).toEqual(['law.guard-eligibility.001'])
+    expect(page.text).toContain('Questions: 0 added, 1 changed, 0 retired, 27 unchanged')
+    expect(page.text).toContain('Starter mock examination')
+  })
+
+  test("a question's versions side by side, with the answer and explanation", async () => {
+    const page = await get('/admin/bank/questions/law.guard-eligibility.001')
+    const versions = page.querySelectorAll('article.version')
+    expect(versions).toHaveLength(2)
+    expect(versions[0]!.querySelector('h2')!.text).toBe('Version 2')
+    expect(versions[0]!.text).toContain('At what minimum age')
+    expect(versions[1]!.text).toContain('What is the minimum age at which')
+    expect(versions[0]!.querySelector('li.correct')!.text).toContain('18')
+  })
+
+  test('the searchable question list', async () => {
+    const page = await get('/admin/bank/questions?q=compressions&domain=skills&type=single&status=active')
+    expect(page.querySelectorAll('tbody tr a').map((a) => a.text)).toEqual(['skills.cpr-aed.001', 'skills.cpr-aed.002', 'skills.cpr-aed.003'])
+    const none = await get('/admin/bank/questions?status=retired')
+    expect(none.querySelector('.empty')).not.toBeNull()
+    expect((await t.app.inject({ url: '/admin/bank/questions?domain=<x>&type=' + 'y'.repeat(300), headers: { cookie } })).statusCode).toBe(200)
+  })
+
+  test('a lesson renders from Markdown, with raw HTML shown as text', async () => {
+    const release = findReleaseByLabel(t.db, '2026.1')!
+    const lesson = releaseLessonList(t.db, release.id).find((l) => l.lessonKey === 'law/guard-eligibility')!
+    const res = await t.app.inject({ url: `/admin/bank/lessons/${lesson.id}`, headers: { cookie } })
+    expect(res.body).not.toContain('<script>alert(1)</script>')
+    expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    const page = dom(res.body)
+    expect(page.querySelector('.prose h1')).not.toBeNull()
+    expect(page.querySelector('.prose strong')!.text).toBe('bold')
+  })
+
+  test('unknown releases, questions and lessons are 404', async () => {
+    for (const url of ['/admin/bank/releases/999', '/admin/bank/questions/law.nope.001', '/admin/bank/questions/%3Cscript%3E', '/admin/bank/lessons/999']) {
+      expect((await t.app.inject({ url, headers: { cookie } })).statusCode, url).toBe(404)
+    }
+  })
+})
