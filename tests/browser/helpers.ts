@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
 import path from 'node:path'
+import { beforeAll, afterAll } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { seedDemo, type DemoAccount } from '../../src/features/demo/seed.js'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
@@ -83,4 +85,19 @@ export async function textOf (page: Page, selector: string): Promise<string> {
     return ''
   }
   return ((await l.textContent()) ?? '').trim()
+}
+
+/** Chromium and a real server with the demo city, for one test file (hooks registered here). */
+export function useDemoServer (): { browser: Browser, server: Server, demo: DemoAccount[] } {
+  const holder = {} as { browser: Browser, server: Server, demo: DemoAccount[] }
+  beforeAll(async () => {
+    holder.browser = await launchBrowser()
+    holder.server = await startServer()
+    holder.demo = (await seedDemo(holder.server.db, holder.server.pii, new Date()))!
+  })
+  afterAll(async () => {
+    await holder.browser?.close()
+    await holder.server?.close()
+  })
+  return holder
 }

@@ -1,31 +1,18 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { launchBrowser, startServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL, ARTIFACTS, type Server } from './helpers.js'
-import { seedDemo, demoIdNumber, type DemoAccount } from '../../src/features/demo/seed.js'
+import { describe, test, expect } from 'vitest'
+import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL, ARTIFACTS } from './helpers.js'
+import { demoIdNumber } from '../../src/features/demo/seed.js'
 
-let browser: Browser
-let server: Server
-let demo: DemoAccount[]
+const env = useDemoServer()
 
-beforeAll(async () => {
-  browser = await launchBrowser()
-  server = await startServer()
-  demo = (await seedDemo(server.db, server.pii, new Date()))!
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-const trainer = () => demo.find((a) => a.username === 'trainer1')!
+const trainer = () => env.demo.find((a) => a.username === 'trainer1')!
 
 describe('trainer roster in Chromium', () => {
   test('add a trainee with a wrong ID number, correct it, print the slip; the trainee signs in and must change the password', async () => {
-    const ctx = await browser.newContext({ viewport: PHONE, locale: 'en-US' })
+    const ctx = await env.browser.newContext({ viewport: PHONE, locale: 'en-US' })
     const page = await ctx.newPage()
-    await signInAs(page, server.url, trainer().username, trainer().password)
+    await signInAs(page, env.server.url, trainer().username, trainer().password)
     await page.getByRole('link', { name: 'Roster' }).click()
     await page.getByRole('link', { name: 'Add a person' }).click()
     await page.waitForURL(/\/roster\/new$/)
@@ -62,9 +49,9 @@ describe('trainer roster in Chromium', () => {
     expect(pdf.subarray(0, 4).toString()).toBe('%PDF')
     await ctx.close()
 
-    const guard = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' })
+    const guard = await env.browser.newContext({ viewport: PHONE, locale: 'zh-CN' })
     const gpage = await guard.newPage()
-    await signInAs(gpage, server.url, username!, password!)
+    await signInAs(gpage, env.server.url, username!, password!)
     expect(new URL(gpage.url()).pathname).toBe('/account/password')
     await gpage.getByLabel('当前密码').fill(password!)
     await gpage.getByLabel('新密码', { exact: true }).fill('星星的新密码很安全')
@@ -79,10 +66,10 @@ describe('trainer roster in Chromium', () => {
   })
 
   test('a CSV with one bad row imports nothing and says which row and why', async () => {
-    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' })
+    const ctx = await env.browser.newContext({ viewport: DESKTOP, locale: 'en-US' })
     const page = await ctx.newPage()
-    await signInAs(page, server.url, trainer().username, trainer().password)
-    await page.goto(`${server.url}/roster`)
+    await signInAs(page, env.server.url, trainer().username, trainer().password)
+    await page.goto(`${env.server.url}/roster`)
     const before = await page.locator('tbody tr').count()
     const good1 = demoIdNumber('110101', '1990-01-01', 501)
     const good2 = demoIdNumber('110101', '1991-02-02', 502)
@@ -100,7 +87,7 @@ describe('trainer roster in Chromium', () => {
     expect(await bad.textContent()).toContain('turned this ID number into a number')
     expect(await page.getByRole('button', { name: /^Import/ }).count()).toBe(0)
     await screenshot(page, 'roster-import-bad-row-desktop-en')
-    await page.goto(`${server.url}/roster`)
+    await page.goto(`${env.server.url}/roster`)
     expect(await page.locator('tbody tr').count()).toBe(before)
     await ctx.close()
   })

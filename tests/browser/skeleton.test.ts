@@ -1,29 +1,18 @@
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import type { Browser, BrowserContext } from 'playwright-core'
-import { launchBrowser, startServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL, type Server } from './helpers.js'
-import { seedDemo, type DemoAccount } from '../../src/features/demo/index.js'
+import { describe, test, expect, beforeAll } from 'vitest'
+import type { BrowserContext } from 'playwright-core'
+import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL } from './helpers.js'
 import { insertUser, hashPassword } from '../../src/features/auth/index.js'
 
-let browser: Browser
-let server: Server
-let demo: DemoAccount[]
-
+const env = useDemoServer()
 beforeAll(async () => {
-  browser = await launchBrowser()
-  server = await startServer()
-  demo = (await seedDemo(server.db, server.pii, new Date()))!
-  insertUser(server.db, { username: 'newguard', displayName: 'New Guard', passwordHash: await hashPassword('initial-pass-1'), role: 'trainee', mustChangePassword: true }, new Date())
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  insertUser(env.server.db, { username: 'newguard', displayName: 'New Guard', passwordHash: await hashPassword('initial-pass-1'), role: 'trainee', mustChangePassword: true }, new Date())
 })
 
 /** The first demo account of a role (admin, trainer1, police-dc, trainee1). */
-const account = (role: string) => demo.find((a) => a.role === role)!
+const account = (role: string) => env.demo.find((a) => a.role === role)!
 
 async function context (viewport = PHONE, locale = 'en-US'): Promise<BrowserContext> {
-  return browser.newContext({ viewport, locale, reducedMotion: 'reduce' })
+  return env.browser.newContext({ viewport, locale, reducedMotion: 'reduce' })
 }
 
 describe('skeleton journeys in Chromium', () => {
@@ -32,7 +21,7 @@ describe('skeleton journeys in Chromium', () => {
     const page = await ctx.newPage()
     const errors: string[] = []
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
-    await signInAs(page, server.url, account('admin').username, account('admin').password)
+    await signInAs(page, env.server.url, account('admin').username, account('admin').password)
     await expect.poll(() => textOf(page, 'h1'), POLL).toBe('Administration')
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.waitForURL(/\/login$/)
@@ -44,7 +33,7 @@ describe('skeleton journeys in Chromium', () => {
   test('a wrong password shows the message and keeps the username', async () => {
     const ctx = await context()
     const page = await ctx.newPage()
-    await page.goto(`${server.url}/login`)
+    await page.goto(`${env.server.url}/login`)
     await page.getByLabel('Username').fill('trainer')
     await page.getByLabel('Password').fill('not the password')
     await page.keyboard.press('Enter')
@@ -56,9 +45,9 @@ describe('skeleton journeys in Chromium', () => {
   test('a first sign-in forces a password change before anything else', async () => {
     const ctx = await context()
     const page = await ctx.newPage()
-    await signInAs(page, server.url, 'newguard', 'initial-pass-1')
+    await signInAs(page, env.server.url, 'newguard', 'initial-pass-1')
     expect(new URL(page.url()).pathname).toBe('/account/password')
-    await page.goto(`${server.url}/`)
+    await page.goto(`${env.server.url}/`)
     expect(new URL(page.url()).pathname).toBe('/account/password')
     await screenshot(page, 'password-forced-phone-en')
     await page.getByLabel('Current password').fill('initial-pass-1')
@@ -74,7 +63,7 @@ describe('skeleton journeys in Chromium', () => {
   test('the language switch turns the interface to Chinese and back, and it sticks', async () => {
     const ctx = await context()
     const page = await ctx.newPage()
-    await signInAs(page, server.url, account('trainer').username, account('trainer').password)
+    await signInAs(page, env.server.url, account('trainer').username, account('trainer').password)
     await page.getByRole('button', { name: '中文' }).click()
     await expect.poll(() => textOf(page, 'h1'), POLL).toBe('本企业')
     await expect.poll(() => page.locator('html').getAttribute('lang'), POLL).toBe('zh-CN')
@@ -88,8 +77,8 @@ describe('skeleton journeys in Chromium', () => {
   test('keyboard: the skip link is the first stop and moves focus to the content', async () => {
     const ctx = await context(DESKTOP)
     const page = await ctx.newPage()
-    await signInAs(page, server.url, account('police').username, account('police').password)
-    await page.goto(`${server.url}/`)
+    await signInAs(page, env.server.url, account('police').username, account('police').password)
+    await page.goto(`${env.server.url}/`)
     await page.keyboard.press('Tab')
     await expect.poll(() => textOf(page, ':focus'), POLL).toBe('Skip to content')
     await page.keyboard.press('Enter')
@@ -103,7 +92,7 @@ describe('skeleton journeys in Chromium', () => {
         for (const [size, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
           const ctx = await context(viewport, acceptLanguage)
           const page = await ctx.newPage()
-          await signInAs(page, server.url, account(role).username, account(role).password)
+          await signInAs(page, env.server.url, account(role).username, account(role).password)
           if (new URL(page.url()).pathname === '/privacy') {
             await page.getByRole('button', { name: /agree|同意/ }).click()
             await page.waitForURL((u) => u.pathname === '/')
@@ -126,7 +115,7 @@ describe('skeleton journeys in Chromium', () => {
     }
     const ctx = await context(PHONE, 'zh-CN')
     const page = await ctx.newPage()
-    await page.goto(`${server.url}/login`)
+    await page.goto(`${env.server.url}/login`)
     await screenshot(page, 'login-phone-zh')
     await ctx.close()
   })

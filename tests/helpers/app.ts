@@ -68,6 +68,11 @@ export async function createUser (db: Db, username: string, role: Role, opts: { 
 
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' } as const
 
+/** A same-origin form POST as a signed-in user. */
+export function postForm (t: TestApp, url: string, cookie: string, fields: Record<string, string>) {
+  return t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie }, payload: form(fields) })
+}
+
 export function form (fields: Record<string, string | string[]>): string {
   const p = new URLSearchParams()
   for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) p.append(k, one)

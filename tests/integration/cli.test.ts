@@ -216,7 +216,8 @@ describe('npm start on an empty database', () => {
         await new Promise((r) => setTimeout(r, 200))
         health = await fetch(`${base}/healthz`).then((r) => r.json() as Promise<typeof health>).catch(() => undefined)
       }
-      expect(health?.bankRelease?.label).toBe('2026.0')
+      const shipped = /release: "([^"]+)"/.exec(fs.readFileSync(path.join(ROOT, 'question-bank/bank.yaml'), 'utf8'))![1]
+      expect(health?.bankRelease?.label).toBe(shipped)
       const password = /admin\s+admin\s+(\S+)/.exec(stdout)?.[1]
       expect(password, stdout).toBeDefined()
       expect(fs.readFileSync(path.join(startDir, 'data', 'demo-accounts.txt'), 'utf8')).toContain(password!)

@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
-import type { Domain, QuestionType, Text, Option, Cell } from './format.js'
+import type { Domain, QuestionType, Text, Cell, Question } from './format.js'
 
 /**
  * A published release of the question bank (question-bank/bank.yaml). What a
@@ -16,14 +16,8 @@ export const bankReleases = sqliteTable('bank_releases', {
   publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull()
 })
 
-export interface QuestionBody {
-  stem: Text
-  options: Option[]
-  answer: string[]
-  explanation: Text
-  source: string
-  tags: string[]
-}
+/** What a question version stores beside its indexed columns. */
+export type QuestionBody = Pick<Question, 'stem' | 'options' | 'answer' | 'explanation' | 'source' | 'tags'>
 
 /** One immutable version of a question; a changed question gets a new row, never an update. */
 export const questionVersions = sqliteTable('question_versions', {

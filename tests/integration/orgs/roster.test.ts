@@ -1,5 +1,5 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, form, dom, FORM_HEADERS, sessionCookie, type TestApp } from '../../helpers/app.js'
+import { buildTestApp, form, dom, postForm, FORM_HEADERS, sessionCookie, type TestApp } from '../../helpers/app.js'
 import { buildWorld, type World } from '../../helpers/world.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
 import { trainees, employments, auditEvents } from '../../../src/db/schema.js'
@@ -13,8 +13,7 @@ beforeAll(async () => {
 })
 afterAll(async () => { await t.close() })
 
-const post = (url: string, cookie: string, fields: Record<string, string>) =>
-  t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie }, payload: form(fields) })
+const post = (url: string, cookie: string, fields: Record<string, string>) => postForm(t, url, cookie, fields)
 
 const ID = demoIdNumber('310104', '1990-03-07', 451)
 
