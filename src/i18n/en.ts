@@ -405,6 +405,16 @@ export const en = {
   'bank.back-to-questions': 'Back to the questions',
   'bank.lesson-title': 'Lesson',
 
+  'home.trainee.me-hint': 'Your details, employer and certificate.',
+  'home.trainer.roster-hint': 'Your guards: add, search, certificates, duty status.',
+  'home.trainer.import-hint': 'Add many people at once from a spreadsheet.',
+  'home.police.jurisdiction-hint': 'Enterprises and guards in your jurisdiction.',
+  'home.admin.jurisdictions-hint': 'City bureau, district branches and police stations.',
+  'home.admin.enterprises-hint': 'Property-service companies and their credit codes.',
+  'home.admin.accounts-hint': 'Trainer, police and administrator accounts.',
+  'home.admin.bank-hint': 'Releases, questions and lessons.',
+  'home.admin.audit-hint': 'Who did what, when and from where.',
+
   'errors.title-400': 'Request not understood',
   'errors.title-403': 'Not allowed',
   'errors.title-404': 'Page not found',

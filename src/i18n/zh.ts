@@ -403,6 +403,16 @@ export const zh: Record<MessageKey, string> = {
   'bank.back-to-questions': '返回试题列表',
   'bank.lesson-title': '课程',
 
+  'home.trainee.me-hint': '本人信息、所在企业和保安员证。',
+  'home.trainer.roster-hint': '本企业保安员：添加、查找、证件和在岗状态。',
+  'home.trainer.import-hint': '从表格一次添加多名人员。',
+  'home.police.jurisdiction-hint': '辖区内的企业和保安员。',
+  'home.admin.jurisdictions-hint': '市公安局、分局和派出所。',
+  'home.admin.enterprises-hint': '物业服务企业及其统一社会信用代码。',
+  'home.admin.accounts-hint': '培训师、民警和管理员账号。',
+  'home.admin.bank-hint': '题库版本、试题和课程。',
+  'home.admin.audit-hint': '谁在何时、何地做了什么。',
+
   'errors.title-400': '无法处理请求',
   'errors.title-403': '无权操作',
   'errors.title-404': '页面不存在',

@@ -13,7 +13,7 @@ describe('trainer roster in Chromium', () => {
     const ctx = await env.browser.newContext({ viewport: PHONE, locale: 'en-US' })
     const page = await ctx.newPage()
     await signInAs(page, env.server.url, trainer().username, trainer().password)
-    await page.getByRole('link', { name: 'Roster' }).click()
+    await page.getByRole('link', { name: 'Roster', exact: true }).click()
     await page.getByRole('link', { name: 'Add a person' }).click()
     await page.waitForURL(/\/roster\/new$/)
 

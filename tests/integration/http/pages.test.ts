@@ -32,7 +32,8 @@ describe('landing pages', () => {
     const zh = dom((await t.app.inject({ url: '/', headers: { cookie, 'accept-language': 'zh-CN,zh;q=0.9' } })).body)
     expect(en.querySelector('html')!.getAttribute('lang')).toBe('en')
     expect(zh.querySelector('html')!.getAttribute('lang')).toBe('zh-CN')
-    expect(en.querySelectorAll('.coming li')).toHaveLength(4)
+    const landing = { trainee: '/me', trainer: '/roster', police: '/jurisdiction', admin: '/admin/bank' }[role]
+    expect(en.querySelector(`.cards a[href="${landing}"]`), `${role} links to ${landing}`).not.toBeNull()
     expect(zh.querySelector('h1')!.text).toMatch(/\p{Script=Han}/u)
     expect(en.querySelector('.signed-in-as')!.text).toContain(`Test p-${role}`)
   })
