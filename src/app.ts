@@ -16,6 +16,7 @@ import { healthRoutes } from './features/health/routes.js'
 import { orgRoutes } from './features/orgs/index.js'
 import { auditRoutes } from './features/audit/routes.js'
 import { bankRoutes } from './features/bank/index.js'
+import { examRoutes, sweepOverdue } from './features/exams/index.js'
 
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
 
@@ -31,6 +32,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream
   /** The 32-byte data key for personal data (main.ts loads it; tests pass a random one). */
   dataKey?: Buffer
+  /** How often overdue attempts are swept (ms); 0 turns the sweep off (tests call it themselves). */
+  sweepMs?: number
 }
 
 export interface RouteEntry { method: string, url: string, access: Access }
@@ -86,5 +89,15 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(orgRoutes)
   await app.register(auditRoutes)
   await app.register(bankRoutes)
+  await app.register(examRoutes)
+
+  // Attempts past their deadline are finalised on their next touch, and by this sweep.
+  if (options.sweepMs !== 0) {
+    const timer = setInterval(() => {
+      try { sweepOverdue(db, clock.now()) } catch (err) { app.log.error({ err }, 'overdue sweep failed') }
+    }, options.sweepMs ?? 30_000)
+    timer.unref()
+    app.addHook('onClose', async () => { clearInterval(timer) })
+  }
   return app
 }

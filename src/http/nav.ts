@@ -4,7 +4,7 @@ export interface NavItem { href: string, label: string }
 
 /** The main navigation of each role; areas add their entries here as they land. */
 export const NAV: Record<Role, readonly NavItem[]> = {
-  trainee: [{ href: '/', label: 'nav.home' }, { href: '/me', label: 'nav.me' }],
+  trainee: [{ href: '/', label: 'nav.home' }, { href: '/exams', label: 'nav.exams' }, { href: '/me', label: 'nav.me' }],
   trainer: [{ href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }],
   police: [{ href: '/', label: 'nav.home' }, { href: '/jurisdiction', label: 'nav.jurisdiction' }],
   admin: [

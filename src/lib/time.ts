@@ -5,6 +5,11 @@ export function formatDateTime (d: Date | number, locale: string, timeZone: stri
   }).format(d)
 }
 
+/** The time of day (HH:MM:SS) of an instant in the zone. */
+export function formatTime (d: Date | number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d)
+}
+
 /** The calendar date (YYYY-MM-DD) of an instant in a zone: legal dates are counted in local days. */
 export function localDate (d: Date | number, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d)

@@ -2,7 +2,11 @@ import { creditCheckChar } from '../../src/lib/id-checksums.js'
 import { insertUser, type Role } from '../../src/features/auth/index.js'
 import { jurisdictions, enterprises, trainees, employments } from '../../src/db/schema.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
-import { PASSWORD, createUser, sessionFor, type TestApp } from './app.js'
+import { PASSWORD, FORM_HEADERS, createUser, sessionFor, type TestApp } from './app.js'
+import { smallBank } from './bank.js'
+import { checkBank } from '../../src/features/bank/format.js'
+import { publishBank } from '../../src/features/bank/publish.js'
+import { latestRelease } from '../../src/features/bank/index.js'
 import { hashPassword } from '../../src/features/auth/index.js'
 
 let hash: Promise<string> | undefined
@@ -22,6 +26,10 @@ export interface World {
   cookie: (who: keyof World['users']) => string
   creditCode: (n: number) => string
   addPerson: (enterpriseId: number | null, name?: string, opts?: { certificate?: boolean, duty?: 'in-training' | 'on-duty' }) => Promise<{ traineeId: number, userId: number, idNumber: string }>
+  /** Trainee A's open attempt of the starter mock (started if none is open). */
+  openAttempt: () => Promise<number>
+  /** A finished attempt of trainee A. */
+  finishedAttempt: () => Promise<number>
 }
 
 let seq = 0
@@ -74,12 +82,28 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
     traineeA: pA.userId,
     traineeB: pB.userId
   }
+  // The small fixture bank, so that trainees can sit its starter mock.
+  if (!latestRelease(t.db)) publishBank(t.db, checkBank(smallBank()).bank, null, now)
+  const cookie = (who: keyof typeof users) => sessionFor(t, users[who])
+  const openAttempt = async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/exams/start', headers: { ...FORM_HEADERS, cookie: cookie('traineeA') }, payload: 'blueprint=starter-mock' })
+    const id = /\/exams\/attempts\/(\d+)/.exec(String(res.headers.location))?.[1]
+    if (!id) throw new Error(`could not start an attempt: ${res.statusCode} ${String(res.headers.location)} ${res.body.slice(0, 200)}`)
+    return Number(id)
+  }
+  const finishedAttempt = async () => {
+    const id = await openAttempt()
+    await t.app.inject({ method: 'POST', url: `/exams/attempts/${id}/finish`, headers: { ...FORM_HEADERS, cookie: cookie('traineeA') } })
+    return id
+  }
   return {
     ids: { city, d1, d2, s1, s2, entA, entB, personA: pA.traineeId, personB: pB.traineeId },
     users,
-    cookie: (who) => sessionFor(t, users[who]),
+    cookie,
     creditCode,
-    addPerson
+    addPerson,
+    openAttempt,
+    finishedAttempt
   }
 }
 

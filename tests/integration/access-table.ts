@@ -79,7 +79,13 @@ export const ROUTES: Record<string, RouteCase> = {
       return [{ ...trainerPair(w, p.traineeId), url: `/people/${p.traineeId}/release`, ownerStatus: 303 }]
     }
   },
-  'POST /people/:id/password': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/password` }] },
+  'POST /people/:id/password': {
+    access: ['trainer'],
+    owned: async (w) => {
+      const p = await w.addPerson(w.ids.entA, 'Resettable')
+      return [{ ...trainerPair(w, p.traineeId), url: `/people/${p.traineeId}/password` }]
+    }
+  },
   'POST /people/:id/login': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/login`, payload: { status: 'active' }, ownerStatus: 303 }] },
 
   // police
@@ -111,5 +117,31 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /admin/bank/releases/:id': { access: ['admin'] },
   'GET /admin/bank/questions': { access: ['admin'] },
   'GET /admin/bank/questions/:key': { access: ['admin'], url: '/admin/bank/questions/law.none.001' },
-  'GET /admin/bank/lessons/:id': { access: ['admin'] }
+  'GET /admin/bank/lessons/:id': { access: ['admin'] },
+
+  // mock exams: the trainee's own attempts; results also for staff within their scope
+  'GET /exams': { access: ['trainee'] },
+  'POST /exams/start': { access: ['trainee'], payload: { blueprint: 'no-such-blueprint' } },
+  'GET /exams/attempts/:id': { access: ['trainee'], owned: async (w) => [await attemptPair(w, '')] },
+  'POST /exams/attempts/:id/items/:slot': { access: ['trainee'], url: '/exams/attempts/999999/items/1', owned: async (w) => [{ ...(await attemptPair(w, '/items/1')), payload: { seq: '0' }, ownerStatus: 303 }] },
+  'POST /exams/attempts/:id/items/:slot/flag': { access: ['trainee'], url: '/exams/attempts/999999/items/1/flag', owned: async (w) => [{ ...(await attemptPair(w, '/items/1/flag')), ownerStatus: 303 }] },
+  'GET /exams/attempts/:id/submit': { access: ['trainee'], owned: async (w) => [await attemptPair(w, '/submit')] },
+  'POST /exams/attempts/:id/finish': { access: ['trainee'], owned: async (w) => [{ ...(await attemptPair(w, '/finish')), ownerStatus: 303 }] },
+  'GET /exams/attempts/:id/result': {
+    access: ['trainee', 'trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = await w.finishedAttempt()
+      return [
+        { url: `/exams/attempts/${id}/result`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB') },
+        { url: `/exams/attempts/${id}/result`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/exams/attempts/${id}/result`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  }
+}
+
+/** A fresh open attempt of trainee A: A is the owner, trainee B the outsider. */
+async function attemptPair (w: World, suffix: string): Promise<OwnedCase> {
+  const id = await w.openAttempt()
+  return { url: `/exams/attempts/${id}${suffix}`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB') }
 }

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, BadRequest, NotFound } from '../../http/errors.js'
+import { idParam, queryText } from '../../http/params.js'
+import { isHtmx } from '../../http/session.js'
+import { readForm } from '../../lib/form.js'
+import { findTraineeByUserId, findPersonInScope, loadScope } from '../orgs/index.js'
+import { assemblePaper } from './assembly.js'
+import { answerStep, secondsLeft } from './answering.js'
+import { isOverdue } from './grading.js'
+import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
+import {
+  currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
+  finalizeAttempt, listAttempts, blueprintOfAttempt, type Attempt
+} from './queries.js'
+
+const TRAINEE = { access: ['trainee'] as const }
+const RESULT_READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as const }
+
+export async function examRoutes (app: FastifyInstance) {
+  const now = () => app.clock.now()
+
+  const traineeId = (req: FastifyRequest): number => {
+    const t = findTraineeByUserId(app.db, req.actor!.id)
+    if (!t) throw new NotFound()
+    return t.id
+  }
+
+  /** The trainee's own attempt; another trainee's answers 404. An overdue one is finalised on this touch. */
+  const ownAttempt = (req: FastifyRequest): Attempt => {
+    const a = findAttempt(app.db, idParam(req))
+    if (!a || a.traineeId !== traineeId(req)) throw new NotFound()
+    if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) return finalizeAttempt(app.db, a.id, 'timeout', a.deadlineAt, { actorId: req.actor!.id, clientIp: req.ip })
+    return a
+  }
+
+  app.get('/exams', { config: TRAINEE }, async (req, reply) => {
+    const me = traineeId(req)
+    const { blueprints } = currentBlueprints(app.db)
+    const history = listAttempts(app.db, me)
+    const open = new Map(history.filter((h) => !h.finishedAt && !isOverdue(now(), h.deadlineAt)).map((h) => [h.blueprintKey, h.id]))
+    const finished = history.filter((h) => h.finishedAt)
+    return reply.page('exams/index', {
+      title: 'exam.title',
+      blueprints: blueprints.map((b) => ({ key: b.key, title: b.body.title, minutes: b.body.timeLimitMinutes, passMark: b.body.passMark, questions: b.body.cells.reduce((s, c) => s + c.count, 0), points: b.body.cells.reduce((s, c) => s + c.count * c.points, 0), openId: open.get(b.key) })),
+      history: finished,
+      chart: historyChart(finished.slice(0, 20).reverse(), req.t)
+    })
+  })
+
+  app.post('/exams/start', { config: TRAINEE }, async (req, reply) => {
+    const me = traineeId(req)
+    const form = readForm(req.body, { blueprint: { required: true, max: 60 } })
+    const { release, blueprints } = currentBlueprints(app.db)
+    const bp = blueprints.find((b) => b.key === form.values.blueprint)
+    if (!release || !bp) throw new BadRequest('exam.unknown-blueprint')
+    const seen = recentlySeenKeys(app.db, me)
+    const seed = randomBytes(16).toString('hex')
+    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: bp.body.shuffleOptions, pool: questionPool(app.db, release.id), seed, recentlySeen: new Set(seen) })
+    const started = now()
+    const { attempt } = insertAttempt(app.db, {
+      traineeId: me, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release.id, seed, recentlySeen: seen,
+      passMark: bp.body.passMark, startedAt: started, deadlineAt: new Date(started.getTime() + bp.body.timeLimitMinutes * 60_000), items
+    }, { actorId: req.actor!.id, clientIp: req.ip })
+    return reply.seeOther(`/exams/attempts/${attempt.id}`)
+  })
+
+  app.get('/exams/attempts/:id', { config: TRAINEE }, async (req, reply) => {
+    const a = ownAttempt(req)
+    if (a.finishedAt) return reply.seeOther(`/exams/attempts/${a.id}/result`)
+    const items = attemptItemsWithState(app.db, a.id)
+    const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE))
+    const page = Math.min(pages, Math.max(1, Number(queryText(req, 'page', 4)) || 1))
+    return reply.page('exams/attempt', { title: 'exam.taking-title', ...examView(a, blueprintOfAttempt(app.db, a), items, page, now(), req.locale) })
+  })
+
+  /** Saves one answer: htmx gets the item's new state, a plain form goes back to the question. */
+  app.post('/exams/attempts/:id/items/:slot', { config: TRAINEE }, async (req, reply) => {
+    const a = ownAttempt(req)
+    const slot = idParam(req, 'slot')
+    const items = attemptItemsWithState(app.db, a.id)
+    const item = items.find((i) => i.slot === slot)
+    if (!item) throw new NotFound()
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
+    try {
+      const step = answerStep({ type: item.type, optionOrder: item.optionOrder, seq: item.seq, deadlineAt: a.deadlineAt, finishedAt: a.finishedAt }, { choice: body.choice, seq: body.seq }, now())
+      appendStep(app.db, a.id, item.id, item.seq, step)
+      const saved = { ...item, seq: step.seq, response: step.response, savedAt: step.at }
+      if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
+      return reply.fragment('exams/_saved', { attemptId: a.id, item: itemView(saved, req.locale), deadlineAt: a.deadlineAt.getTime(), serverNow: now().getTime() })
+    } catch (err) {
+      return answerRefused(req, reply, err, a, slot)
+    }
+  })
+
+  /** A refused answer: a stale page gets the item as the server has it (409); a finished or late one says so. */
+  const answerRefused = async (req: FastifyRequest, reply: FastifyReply, err: unknown, a: Attempt, slot: number) => {
+    if (!(err instanceof AppError) || err.statusCode !== 409) throw err
+    const fresh = findAttempt(app.db, a.id)!
+    const item = attemptItemsWithState(app.db, a.id).find((i) => i.slot === slot)!
+    if (!isHtmx(req)) {
+      if (err.code === 'exam.stale-page') return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`, 'flash.exam-stale')
+      return reply.seeOther(`/exams/attempts/${a.id}/result`, err.code === 'exam.deadline-passed' ? 'flash.exam-late' : undefined)
+    }
+    reply.code(409).header('HX-Retarget', `#q-${slot}`).header('HX-Reswap', 'outerHTML')
+    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView(item, req.locale), notice: err.code, finished: Boolean(fresh.finishedAt) || err.code === 'exam.deadline-passed' })
+  }
+
+  app.post('/exams/attempts/:id/items/:slot/flag', { config: TRAINEE }, async (req, reply) => {
+    const a = ownAttempt(req)
+    const slot = idParam(req, 'slot')
+    const item = attemptItemsWithState(app.db, a.id).find((i) => i.slot === slot)
+    if (!item) throw new NotFound()
+    if (!a.finishedAt) setFlag(app.db, item.id, !item.flagged)
+    if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
+    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView({ ...item, flagged: !item.flagged }, req.locale), finished: Boolean(a.finishedAt) })
+  })
+
+  app.get('/exams/attempts/:id/submit', { config: TRAINEE }, async (req, reply) => {
+    const a = ownAttempt(req)
+    if (a.finishedAt) return reply.seeOther(`/exams/attempts/${a.id}/result`)
+    const items = attemptItemsWithState(app.db, a.id)
+    return reply.page('exams/submit', {
+      title: 'exam.submit-title',
+      attemptId: a.id,
+      unanswered: items.filter((i) => i.response.length === 0).map((i) => i.slot),
+      flagged: items.filter((i) => i.flagged).map((i) => i.slot),
+      total: items.length,
+      secondsLeft: secondsLeft(a.deadlineAt, now()),
+      pageOf: (slot: number) => Math.ceil(slot / PAGE_SIZE)
+    })
+  })
+
+  app.post('/exams/attempts/:id/finish', { config: TRAINEE }, async (req, reply) => {
+    const a = ownAttempt(req)
+    if (!a.finishedAt) finalizeAttempt(app.db, a.id, 'submitted', now(), { actorId: req.actor!.id, clientIp: req.ip })
+    return reply.seeOther(`/exams/attempts/${a.id}/result`)
+  })
+
+  /** The result and review: the trainee's own, or a trainer's, police officer's or admin's within their scope. */
+  app.get('/exams/attempts/:id/result', { config: RESULT_READERS }, async (req, reply) => {
+    const found = findAttempt(app.db, idParam(req))
+    if (!found) throw new NotFound()
+    const actor = req.actor!
+    const allowed = actor.role === 'trainee' ? found.traineeId === traineeId(req) : Boolean(findPersonInScope(app.db, loadScope(app.db, actor), found.traineeId))
+    if (!allowed) throw new NotFound()
+    let a = found
+    if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) a = finalizeAttempt(app.db, a.id, 'timeout', a.deadlineAt, { actorId: actor.id, clientIp: req.ip })
+    if (!a.finishedAt) {
+      if (actor.role === 'trainee') return reply.seeOther(`/exams/attempts/${a.id}`)
+      throw new NotFound() // nothing to review before the attempt is finished
+    }
+    const items = attemptItemsWithState(app.db, a.id)
+    return reply.page('exams/result', { title: 'exam.result-title', ...resultView(a, blueprintOfAttempt(app.db, a), items, queryText(req, 'show', 10) === 'wrong', req.locale, req.t), own: actor.role === 'trainee' })
+  })
+}

@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm'
+import { sqliteTable, integer, text, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { trainees } from '../orgs/schema.js'
+import { bankReleases, blueprintVersions, questionVersions } from '../bank/schema.js'
+import type { DomainResult } from './grading.js'
+
+export const FINISH_REASONS = ['submitted', 'timeout'] as const
+export type FinishReason = typeof FINISH_REASONS[number]
+
+/**
+ * One sitting of a mock exam. Its inputs (release, blueprint version, seed, the
+ * recently seen questions) are stored, so the paper can always be rebuilt; its
+ * result is written once, when it is finalised.
+ */
+export const attempts = sqliteTable('attempts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  blueprintKey: text('blueprint_key').notNull(),
+  blueprintVersionId: integer('blueprint_version_id').notNull().references(() => blueprintVersions.id),
+  releaseId: integer('release_id').notNull().references(() => bankReleases.id),
+  seed: text('seed').notNull(),
+  recentlySeen: text('recently_seen', { mode: 'json' }).$type<string[]>().notNull(),
+  passMark: real('pass_mark').notNull(),
+  maxScore: real('max_score').notNull(),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+  deadlineAt: integer('deadline_at', { mode: 'timestamp_ms' }).notNull(),
+  finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  finishReason: text('finish_reason', { enum: FINISH_REASONS }),
+  score: real('score'),
+  passed: integer('passed', { mode: 'boolean' }),
+  breakdown: text('breakdown', { mode: 'json' }).$type<DomainResult[]>()
+}, (t) => [
+  uniqueIndex('attempts_one_open_idx').on(t.traineeId, t.blueprintKey).where(sql`finished_at IS NULL`),
+  index('attempts_trainee_idx').on(t.traineeId, t.startedAt),
+  index('attempts_open_deadline_idx').on(t.deadlineAt).where(sql`finished_at IS NULL`)
+])
+
+/** The questions of an attempt, pinned to the exact version shown, in the order shown. */
+export const attemptItems = sqliteTable('attempt_items', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  attemptId: integer('attempt_id').notNull().references(() => attempts.id),
+  slot: integer('slot').notNull(),
+  questionVersionId: integer('question_version_id').notNull().references(() => questionVersions.id),
+  optionOrder: text('option_order', { mode: 'json' }).$type<string[]>().notNull(),
+  points: real('points').notNull(),
+  flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false)
+}, (t) => [uniqueIndex('attempt_items_slot_idx').on(t.attemptId, t.slot)])
+
+/** Every answer given, insert-only; an item's state is its last step. */
+export const attemptSteps = sqliteTable('attempt_steps', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  attemptItemId: integer('attempt_item_id').notNull().references(() => attemptItems.id),
+  seq: integer('seq').notNull(),
+  response: text('response', { mode: 'json' }).$type<string[]>().notNull(),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [uniqueIndex('attempt_steps_item_seq_idx').on(t.attemptItemId, t.seq)])

@@ -1,0 +1,137 @@
+import type { Translate } from '../../i18n/index.js'
+import type { BlueprintBody } from '../bank/schema.js'
+import type { Text } from '../bank/format.js'
+import type { Attempt, ItemView } from './queries.js'
+import { isCorrect } from './grading.js'
+import { secondsLeft } from './answering.js'
+
+/**
+ * View models of the exam pages. What a page gets while the attempt is open is
+ * built here from stem and options only: no key, explanation or correctness can
+ * reach the browser before the attempt is finalised.
+ */
+export const PAGE_SIZE = 10
+const LETTERS = 'ABCDE'
+
+const pick = (t: Text | undefined, locale: string) => (t ? (locale === 'zh' && t.zh ? t.zh : t.en) : '')
+
+export interface ItemPageView {
+  slot: number
+  type: 'single' | 'multi' | 'judge'
+  stem: string
+  options: Array<{ value: string, letter: string, text: string | null }>
+  seq: number
+  response: string[]
+  flagged: boolean
+  savedAt: number | null
+}
+
+export function itemView (item: ItemView, locale: string): ItemPageView {
+  const texts = new Map(item.body.options.map((o) => [o.key, pick(o.text, locale)]))
+  return {
+    slot: item.slot,
+    type: item.type,
+    stem: pick(item.body.stem, locale),
+    // True/false options carry no text of their own: the template names them.
+    options: item.optionOrder.map((key, i) => ({ value: key, letter: item.type === 'judge' ? '' : LETTERS[i]!, text: item.type === 'judge' ? null : texts.get(key) ?? '' })),
+    seq: item.seq,
+    response: item.response,
+    flagged: item.flagged,
+    savedAt: item.savedAt ? item.savedAt.getTime() : null
+  }
+}
+
+export function examView (a: Attempt, blueprint: BlueprintBody, items: ItemView[], page: number, now: Date, locale: string) {
+  const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE))
+  return {
+    attemptId: a.id,
+    examTitle: pick(blueprint.title, locale),
+    page,
+    pages,
+    items: items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((i) => itemView(i, locale)),
+    grid: items.map((i) => ({ slot: i.slot, answered: i.response.length > 0, flagged: i.flagged, page: Math.ceil(i.slot / PAGE_SIZE) })),
+    answered: items.filter((i) => i.response.length > 0).length,
+    total: items.length,
+    deadlineAt: a.deadlineAt.getTime(),
+    serverNow: now.getTime(),
+    secondsLeft: secondsLeft(a.deadlineAt, now)
+  }
+}
+
+export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemView[], wrongOnly: boolean, locale: string, t: Translate) {
+  const review = items.map((i) => {
+    const correct = isCorrect(i.type, i.body.answer, i.response)
+    return {
+      slot: i.slot,
+      type: i.type,
+      domain: i.domain,
+      stem: pick(i.body.stem, locale),
+      correct,
+      answered: i.response.length > 0,
+      // In the review the options stand in the bank's order with the bank's letters, which the
+      // explanation names; during the exam they were shuffled and lettered by position.
+      options: (i.type === 'judge' ? ['true', 'false'] : i.body.options.map((o) => o.key)).map((key) => ({
+        letter: i.type === 'judge' ? '' : key,
+        text: i.type === 'judge' ? t(key === 'true' ? 'exam.true' : 'exam.false') : pick(i.body.options.find((o) => o.key === key)?.text, locale),
+        chosen: i.response.includes(key),
+        right: i.body.answer.includes(key)
+      })),
+      explanation: pick(i.body.explanation, locale),
+      source: i.body.source
+    }
+  })
+  const used = Math.max(0, Math.round(((a.finishedAt ?? a.deadlineAt).getTime() - a.startedAt.getTime()) / 1000))
+  const breakdown = (a.breakdown ?? []).map((d) => ({ ...d, label: t(`bank.domain-${d.domain}`) }))
+  return {
+    attemptId: a.id,
+    examTitle: pick(blueprint.title, locale),
+    score: a.score ?? 0,
+    maxScore: a.maxScore,
+    passMark: a.passMark,
+    passed: Boolean(a.passed),
+    finishReason: a.finishReason,
+    timeUsed: `${Math.floor(used / 60)}:${String(used % 60).padStart(2, '0')}`,
+    breakdown,
+    bars: domainBars(breakdown, t),
+    review: wrongOnly ? review.filter((r) => !r.correct) : review,
+    wrongOnly,
+    wrongCount: review.filter((r) => !r.correct).length
+  }
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]!))
+
+/** Horizontal bars per domain, as an accessible SVG (no chart script). */
+export function domainBars (rows: Array<{ label: string, score: number, max: number }>, t: Translate): string {
+  const barH = 28
+  const gap = 14
+  const labelW = 190
+  const width = 600
+  const h = rows.length * (barH + gap) + gap
+  const bars = rows.map((r, i) => {
+    const y = gap + i * (barH + gap)
+    const frac = r.max > 0 ? r.score / r.max : 0
+    const w = Math.round((width - labelW - 80) * frac)
+    return `<text x="0" y="${y + barH * 0.68}" class="bar-label">${esc(r.label)}</text>` +
+      `<rect x="${labelW}" y="${y}" width="${width - labelW - 80}" height="${barH}" rx="4" class="bar-bg"/>` +
+      `<rect x="${labelW}" y="${y}" width="${w}" height="${barH}" rx="4" class="${frac >= 0.6 ? 'bar-ok' : 'bar-low'}"/>` +
+      `<text x="${width - 70}" y="${y + barH * 0.68}" class="bar-value">${r.score} / ${r.max}</text>`
+  }).join('')
+  const summary = rows.map((r) => `${r.label} ${r.score}/${r.max}`).join(', ')
+  return `<svg class="bars" viewBox="0 0 ${width} ${h}" role="img" aria-label="${esc(t('exam.bars-label', { summary }))}">${bars}</svg>`
+}
+
+/** Percentage scores over time with the 60% pass line, as an SVG line chart. */
+export function historyChart (attempts: Array<{ score: number | null, maxScore: number, startedAt: Date }>, t: Translate): string | null {
+  const points = attempts.filter((a) => a.score !== null && a.maxScore > 0).map((a) => Math.round(((a.score ?? 0) / a.maxScore) * 100))
+  if (points.length < 2) return null
+  const W = 600; const H = 200; const pad = 30
+  const x = (i: number) => pad + (i * (W - 2 * pad)) / (points.length - 1)
+  const y = (p: number) => H - pad - (p * (H - 2 * pad)) / 100
+  const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p).toFixed(1)}`).join(' ')
+  const dots = points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(p).toFixed(1)}" r="4" class="${p >= 60 ? 'dot-ok' : 'dot-low'}"/>`).join('')
+  return `<svg class="trend" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(t('exam.trend-label', { scores: points.join('%, ') + '%' }))}">` +
+    `<line x1="${pad}" x2="${W - pad}" y1="${y(60)}" y2="${y(60)}" class="pass-line"/><text x="${W - pad}" y="${y(60) - 6}" class="axis" text-anchor="end">60%</text>` +
+    `<line x1="${pad}" x2="${W - pad}" y1="${y(0)}" y2="${y(0)}" class="axis-line"/><line x1="${pad}" x2="${W - pad}" y1="${y(100)}" y2="${y(100)}" class="axis-line"/>` +
+    `<path d="${line}" class="trend-line"/>${dots}</svg>`
+}

@@ -1,0 +1,74 @@
+// The exam page, made better with JavaScript: a clock counted from the server's
+// deadline (re-synchronised by every save), autosubmit at zero, and a warning
+// with retries when an answer could not be saved. Without it the page still
+// works: each question has its own Save button and the server keeps the time.
+(function () {
+  var offset = 0 // server time minus this device's time
+  var deadline = 0
+  var timer = null
+  var pending = new Set()
+
+  function exam () { return document.querySelector('[data-exam]') }
+
+  function sync (el) {
+    if (!el || !el.dataset.deadline) return
+    deadline = Number(el.dataset.deadline)
+    offset = Number(el.dataset.serverNow) - Date.now()
+  }
+
+  function tick () {
+    var root = exam()
+    var clock = document.getElementById('clock')
+    if (!root || !clock) { clearInterval(timer); timer = null; return }
+    var left = Math.max(0, Math.floor((deadline - (Date.now() + offset)) / 1000))
+    clock.textContent = Math.floor(left / 60) + ':' + String(left % 60).padStart(2, '0')
+    clock.classList.toggle('low', left <= 300)
+    if (left === 0 && !root.dataset.finishing) {
+      root.dataset.finishing = '1'
+      var form = document.createElement('form')
+      form.method = 'post'
+      form.action = root.dataset.finish
+      document.body.appendChild(form)
+      // Give saves in flight a moment; the server accepts them within its grace.
+      setTimeout(function () { form.submit() }, pending.size ? 2500 : 300)
+    }
+  }
+
+  function warn () {
+    var root = exam()
+    var box = document.getElementById('save-warning')
+    if (!root || !box) return
+    box.hidden = pending.size === 0
+    box.textContent = pending.size ? root.dataset.unsavedText : ''
+  }
+
+  function retry () {
+    pending.forEach(function (form) {
+      if (!document.body.contains(form)) { pending.delete(form); return }
+      var status = form.querySelector('.save-status')
+      if (status) status.textContent = exam().dataset.retryText
+      window.htmx && window.htmx.trigger(form, 'change')
+    })
+  }
+
+  function init () {
+    var root = exam()
+    if (!root) return
+    sync(root)
+    if (!timer) timer = setInterval(tick, 1000)
+    tick()
+  }
+
+  document.addEventListener('DOMContentLoaded', init)
+  document.addEventListener('htmx:load', init)
+  document.addEventListener('htmx:afterSettle', function () { sync(document.getElementById('clock-sync')) })
+  document.addEventListener('htmx:afterRequest', function (e) {
+    var form = e.detail.elt && e.detail.elt.closest && e.detail.elt.closest('[data-exam-item]')
+    if (!form) return
+    if (e.detail.successful || (e.detail.xhr && e.detail.xhr.status >= 400 && e.detail.xhr.status < 500)) pending.delete(form)
+    else pending.add(form)
+    warn()
+  })
+  window.addEventListener('online', retry)
+  setInterval(function () { if (pending.size) retry() }, 5000)
+})()

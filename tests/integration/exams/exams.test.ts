@@ -1,0 +1,247 @@
+import { describe, test, expect, beforeAll, afterAll } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { buildTestApp, form, dom, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { buildWorld, type World } from '../../helpers/world.js'
+import { smallBank, edit } from '../../helpers/bank.js'
+import { checkBank } from '../../../src/features/bank/format.js'
+import { publishBank } from '../../../src/features/bank/publish.js'
+import { sweepOverdue } from '../../../src/features/exams/index.js'
+import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents } from '../../../src/db/schema.js'
+
+let t: TestApp
+let w: World
+beforeAll(async () => {
+  t = await buildTestApp()
+  w = await buildWorld(t)
+})
+afterAll(async () => { await t.close() })
+
+const A = () => w.cookie('traineeA')
+const get = (url: string, cookie = A(), headers: Record<string, string> = {}) => t.app.inject({ url, headers: { cookie, ...headers } })
+const post = (url: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: A(), ...headers }, payload: form(fields) })
+const HX = { 'hx-request': 'true' }
+
+/** The items of an attempt with their question's key and type, straight from the database. */
+const itemsOf = (attemptId: number) => t.db.select({ slot: attemptItems.slot, id: attemptItems.id, order: attemptItems.optionOrder, body: questionVersions.body, type: questionVersions.type })
+  .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, attemptId)).all()
+/** The seq a fresh form would post for an item: how many steps it has. */
+const seqOf = (itemId: number) => String(t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, itemId)).all().length)
+const attemptRow = (id: number) => t.db.select().from(attempts).where(eq(attempts.id, id)).get()!
+
+describe('starting and resuming', () => {
+  test('start assembles the starter mock; starting again resumes the same attempt', async () => {
+    const first = await w.openAttempt()
+    const second = await w.openAttempt()
+    expect(second).toBe(first)
+    const a = attemptRow(first)
+    expect(a.deadlineAt.getTime() - a.startedAt.getTime()).toBe(20 * 60_000)
+    expect(itemsOf(first)).toHaveLength(16)
+    const page1 = dom((await get(`/exams/attempts/${first}`)).body)
+    expect(page1.querySelectorAll('form.item')).toHaveLength(10)
+    expect(page1.querySelectorAll('.exam-nav a')).toHaveLength(16)
+    expect(page1.querySelector('#clock')!.text.trim()).toBe('20:00')
+    const page2 = dom((await get(`/exams/attempts/${first}?page=2`)).body)
+    expect(page2.querySelectorAll('form.item')).toHaveLength(6)
+    // Every question is a fieldset with a legend and labelled choices.
+    const item = page2.querySelector('form.item')!
+    expect(item.querySelector('fieldset legend')).not.toBeNull()
+    expect(item.querySelectorAll('label.option input').length).toBeGreaterThanOrEqual(2)
+    await post(`/exams/attempts/${first}/finish`, {})
+  })
+
+  test('an unknown blueprint is refused with a message', async () => {
+    const res = await post('/exams/start', { blueprint: 'no-such-mock' })
+    expect(res.statusCode).toBe(400)
+    expect(dom(res.body).querySelector('main p')!.text).toContain('not available')
+  })
+})
+
+describe('answering', () => {
+  test('htmx saves one item and returns its new state; a stale page gets 409 and the saved answer', async () => {
+    const id = await w.openAttempt()
+    const item = itemsOf(id).find((i) => i.slot === 1)!
+    const choice = item.order[0]!
+    const ok = await post(`/exams/attempts/${id}/items/1`, { choice, seq: '0' }, HX)
+    expect(ok.statusCode).toBe(200)
+    expect(dom(ok.body).querySelector('#status-1')!.text).toContain('Saved at')
+    expect(dom(ok.body).querySelector('#seq-1')!.getAttribute('value')).toBe('1')
+    const stale = await post(`/exams/attempts/${id}/items/1`, { choice: item.order[1]!, seq: '0' }, HX)
+    expect(stale.statusCode).toBe(409)
+    expect(stale.headers['hx-retarget']).toBe('#q-1')
+    const fresh = dom(stale.body)
+    expect(fresh.querySelector(`input[value="${choice}"]`)!.getAttribute('checked')).not.toBeUndefined()
+    expect(fresh.querySelector('.save-status')!.text).toContain('changed in another window')
+    const steps = t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, item.id)).all()
+    expect(steps.map((s) => [s.seq, s.response])).toEqual([[1, [choice]]])
+  })
+
+  test('without JavaScript an answer is saved by its form and the page comes back at that question', async () => {
+    const id = await w.openAttempt()
+    const item = itemsOf(id).find((i) => i.slot === 12)!
+    const res = await post(`/exams/attempts/${id}/items/12`, { choice: item.order[0]!, seq: '0' })
+    expect(res.statusCode).toBe(303)
+    expect(res.headers.location).toBe(`/exams/attempts/${id}?page=2#q-12`)
+    const page = dom((await get(`/exams/attempts/${id}?page=2`)).body)
+    expect(page.querySelector('#q-12 input[checked]')!.getAttribute('value')).toBe(item.order[0])
+    expect(page.querySelector('#nav-12')!.getAttribute('class')).toContain('answered')
+  })
+
+  test('answers that are not options, or two answers to a single-choice question, are refused', async () => {
+    const id = await w.openAttempt()
+    const items = itemsOf(id)
+    const single = items.find((i) => i.type === 'single')!
+    const seq = seqOf(single.id)
+    expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: 'Z', seq }, HX)).statusCode).toBe(400)
+    expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: [single.order[0]!, single.order[1]!], seq }, HX)).statusCode).toBe(400)
+    expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: single.order[0]!, seq: 'abc' }, HX)).statusCode).toBe(400)
+    expect((await post(`/exams/attempts/${id}/items/99`, { seq: '0' }, HX)).statusCode).toBe(404)
+    const multi = items.find((i) => i.type === 'multi')!
+    expect((await post(`/exams/attempts/${id}/items/${multi.slot}`, { choice: [multi.order[0]!, multi.order[2]!], seq: seqOf(multi.id) }, HX)).statusCode).toBe(200)
+  })
+
+  test('flagging marks the question and its cell in the grid', async () => {
+    const id = await w.openAttempt()
+    const res = await post(`/exams/attempts/${id}/items/3/flag`, {}, HX)
+    expect(res.statusCode).toBe(200)
+    expect(dom(res.body).querySelector('form#q-3')!.getAttribute('class')).toContain('flagged')
+    const submit = dom((await get(`/exams/attempts/${id}/submit`)).body)
+    expect(submit.querySelectorAll('a.nav-cell.flagged').map((a) => a.text)).toEqual(['3'])
+  })
+})
+
+describe('finishing', () => {
+  test('two tabs finishing at once give one result', async () => {
+    const id = await w.openAttempt()
+    const [a, b] = await Promise.all([post(`/exams/attempts/${id}/finish`, {}), post(`/exams/attempts/${id}/finish`, {})])
+    expect([a.statusCode, b.statusCode]).toEqual([303, 303])
+    const finishes = t.db.select().from(auditEvents).all().filter((e) => e.action === 'attempt.finished' && e.subjectId === String(id))
+    expect(finishes).toHaveLength(1)
+    const again = await post(`/exams/attempts/${id}/finish`, {})
+    expect(again.headers.location).toBe(`/exams/attempts/${id}/result`)
+    expect(attemptRow(id).finishReason).toBe('submitted')
+  })
+
+  test('an answer after the deadline and its grace is refused; the attempt closes at its deadline', async () => {
+    const id = await w.openAttempt()
+    const item = itemsOf(id).find((i) => i.slot === 2)!
+    expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.order[0]!, seq: '0' }, HX)).statusCode).toBe(200)
+    const deadline = attemptRow(id).deadlineAt.getTime()
+    t.clock.set(deadline + 4_000) // within the grace: accepted
+    expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.order[1]!, seq: '1' }, HX)).statusCode).toBe(200)
+    t.clock.set(deadline + 6_000)
+    const late = await post(`/exams/attempts/${id}/items/2`, { choice: item.order[0]!, seq: '2' }, HX)
+    expect(late.statusCode).toBe(409)
+    expect(dom(late.body).querySelector('.save-status')!.text).toMatch(/already finished|Time is up/)
+    const row = attemptRow(id)
+    expect(row.finishReason).toBe('timeout')
+    expect(row.finishedAt!.getTime()).toBe(deadline)
+    // Every accepted answer counts: the last accepted one is the one graded.
+    const steps = t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, item.id)).all()
+    expect(steps.at(-1)!.response).toEqual([item.order[1]].sort())
+  })
+
+  test('the sweep finalises overdue attempts with the deadline as finish time', async () => {
+    const id = await w.openAttempt()
+    const deadline = attemptRow(id).deadlineAt.getTime()
+    t.clock.set(deadline + 5_000)
+    expect(sweepOverdue(t.db, t.clock.now())).toBe(0)
+    t.clock.set(deadline + 60_000)
+    expect(sweepOverdue(t.db, t.clock.now())).toBe(1)
+    expect(attemptRow(id)).toMatchObject({ finishReason: 'timeout', finishedAt: new Date(deadline) })
+  })
+})
+
+describe('grading, results and review', () => {
+  test('all correct scores full marks; the result shows the breakdown and a review filterable to wrong answers', async () => {
+    const id = await w.openAttempt()
+    const items = itemsOf(id)
+    for (const it of items) {
+      const wrongOnPurpose = it.slot === 1
+      const choice = wrongOnPurpose ? it.order.filter((k) => !it.body.answer.includes(k)).slice(0, 1) : it.body.answer
+      const res = await post(`/exams/attempts/${id}/items/${it.slot}`, { choice: [...choice], seq: '0' }, HX)
+      expect(res.statusCode, `slot ${it.slot}`).toBe(200)
+    }
+    await post(`/exams/attempts/${id}/finish`, {})
+    const row = attemptRow(id)
+    const slot1 = items.find((i) => i.slot === 1)!
+    const lost = row.maxScore - (row.score ?? 0)
+    expect(lost).toBe(slot1.type === 'multi' ? 2 : 1)
+    expect(row.passed).toBe(true)
+    const page = dom((await get(`/exams/attempts/${id}/result`)).body)
+    expect(page.querySelector('.score strong')!.text).toBe(String(row.score))
+    expect(page.querySelectorAll('svg.bars rect.bar-bg')).toHaveLength(4)
+    expect(page.querySelectorAll('article.review')).toHaveLength(16)
+    expect(page.querySelector('article.review.wrong .explanation')!.text).toContain(slot1.body.explanation.en.slice(0, 40))
+    const wrongOnly = dom((await get(`/exams/attempts/${id}/result?show=wrong`)).body)
+    expect(wrongOnly.querySelectorAll('article.review').map((r) => r.getAttribute('id'))).toEqual(['r-1'])
+    // The trainee's trainer reads the same result; the history lists it.
+    expect((await get(`/exams/attempts/${id}/result`, w.cookie('trainerA'))).statusCode).toBe(200)
+    const history = dom((await get('/exams')).body)
+    expect(history.querySelectorAll('tbody tr').length).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('integrity', () => {
+  test('no page or fragment of an open attempt holds the key or an explanation, and changing the key changes no byte', async () => {
+    const id = await w.openAttempt()
+    const items = itemsOf(id)
+    const urls = [`/exams/attempts/${id}`, `/exams/attempts/${id}?page=2`, `/exams/attempts/${id}/submit`]
+    const snapshot = async () => {
+      const bodies = []
+      for (const u of urls) bodies.push((await get(u)).body)
+      for (const u of urls) bodies.push((await get(u, A(), HX)).body)
+      return bodies
+    }
+    const before = await snapshot()
+    const saved = await post(`/exams/attempts/${id}/items/5`, { choice: items.find((i) => i.slot === 5)!.order[0]!, seq: '0' }, HX)
+    const all = [...before, saved.body].join('\n')
+    for (const it of items) {
+      expect(all).not.toContain(it.body.explanation.en.slice(0, 50))
+      expect(all).not.toContain(it.body.source)
+    }
+    expect(all).not.toMatch(/review-options|class="explanation"|badge ok">correct answer/)
+    // Change which options are correct, directly in the database: nothing served changes.
+    const after1 = await snapshot()
+    for (const it of items) {
+      const body = { ...it.body, answer: it.type === 'judge' ? [it.body.answer[0] === 'true' ? 'false' : 'true'] : it.order.filter((k) => !it.body.answer.includes(k)).slice(0, 2) }
+      t.db.update(questionVersions).set({ body }).where(eq(questionVersions.id, t.db.select({ v: attemptItems.questionVersionId }).from(attemptItems).where(eq(attemptItems.id, it.id)).get()!.v)).run()
+    }
+    const after2 = await snapshot()
+    expect(after2).toEqual(after1)
+    // Restore the keys for the tests that follow.
+    for (const it of items) t.db.update(questionVersions).set({ body: it.body }).where(eq(questionVersions.id, t.db.select({ v: attemptItems.questionVersionId }).from(attemptItems).where(eq(attemptItems.id, it.id)).get()!.v)).run()
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+
+  test('an attempt still shows its old question text after a new release changed that question', async () => {
+    const id = await w.openAttempt()
+    // Change, in a new release, the stem of a question this paper holds.
+    // (one whose stem sits on one line of its file, so the edit can find it)
+    const files = [...smallBank().entries()]
+    const held = itemsOf(id).find((i) => files.some(([, text]) => text.includes(i.body.stem.en)))!
+    const stem = held.body.stem.en
+    const changed = `${stem.slice(0, -1)} (reworded in 2026.1).`
+    const file = files.find(([, text]) => text.includes(stem))![0]
+    const before = (await get(`/exams/attempts/${id}`)).body + (await get(`/exams/attempts/${id}?page=2`)).body
+    expect(before).toContain(stem)
+    t.clock.advance(1000)
+    publishBank(t.db, checkBank(edit(edit(smallBank(), file, stem, changed), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
+    const after = (await get(`/exams/attempts/${id}`)).body + (await get(`/exams/attempts/${id}?page=2`)).body
+    expect(after).toContain(stem)
+    expect(after).not.toContain('reworded in 2026.1')
+    await post(`/exams/attempts/${id}/finish`, {})
+    const review = (await get(`/exams/attempts/${id}/result`)).body
+    expect(review).toContain(stem)
+    expect(review).not.toContain('reworded in 2026.1')
+  })
+
+  test('another trainee cannot read, answer or finish the attempt', async () => {
+    const id = await w.openAttempt()
+    const B = w.cookie('traineeB')
+    expect((await get(`/exams/attempts/${id}`, B)).statusCode).toBe(404)
+    expect((await t.app.inject({ method: 'POST', url: `/exams/attempts/${id}/items/1`, headers: { ...FORM_HEADERS, cookie: B }, payload: 'seq=0' })).statusCode).toBe(404)
+    expect((await t.app.inject({ method: 'POST', url: `/exams/attempts/${id}/finish`, headers: { ...FORM_HEADERS, cookie: B } })).statusCode).toBe(404)
+    expect(attemptRow(id).finishedAt).toBeNull()
+  })
+})
