@@ -28,6 +28,11 @@
       var form = document.createElement('form')
       form.method = 'post'
       form.action = root.dataset.finish
+      var auto = document.createElement('input')
+      auto.type = 'hidden'
+      auto.name = 'auto'
+      auto.value = '1'
+      form.appendChild(auto)
       document.body.appendChild(form)
       // Give saves in flight a moment; the server accepts them within its grace.
       setTimeout(function () { form.submit() }, pending.size ? 2500 : 300)

@@ -9,6 +9,11 @@ import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
 import { systemClock } from '../../src/lib/clock.js'
+import { checkBank } from '../../src/features/bank/format.js'
+import { readBankDir } from '../../src/features/bank/files.js'
+import { publishBank } from '../../src/features/bank/publish.js'
+import { latestRelease } from '../../src/features/bank/index.js'
+import { SMALL_BANK } from '../helpers/bank.js'
 import type { Pii } from '../../src/lib/pii.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -30,28 +35,40 @@ export async function launchBrowser (): Promise<Browser> {
 
 export interface Server {
   url: string
-  db: Db
-  pii: Pii
+  readonly db: Db
+  readonly pii: Pii
+  /** Stops listening (the database and its files stay), as when the server goes down. */
+  stop(): Promise<void>
+  /** Starts again on the same port and database. */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
-/** The real app on a loopback port and a temporary database. */
+/** The real app on a loopback port and a temporary database, with the small fixture bank published. */
 export async function startServer (): Promise<Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-browser-'))
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'b.db'), LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' })
-  const db = openDatabase(config.databasePath)
-  migrateDatabase(db)
   const dataKey = randomBytes(32)
-  const app = await buildApp(config, db, systemClock, { dataKey })
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  const addr = app.server.address()
-  const port = typeof addr === 'object' && addr ? addr.port : 0
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined
+  let port = 0
+  const boot = async () => {
+    const db = openDatabase(config.databasePath)
+    migrateDatabase(db)
+    if (!latestRelease(db)) publishBank(db, checkBank(readBankDir(SMALL_BANK)).bank, null, new Date())
+    app = await buildApp(config, db, systemClock, { dataKey, sweepMs: 1000 })
+    await app.listen({ host: '127.0.0.1', port })
+    const addr = app.server.address()
+    port = typeof addr === 'object' && addr ? addr.port : 0
+  }
+  await boot()
   return {
     url: `http://127.0.0.1:${port}`,
-    db,
-    pii: app.pii,
+    get db () { return app!.db },
+    get pii () { return app!.pii },
+    async stop () { await app?.close(); app = undefined },
+    async restart () { await boot() },
     async close () {
-      await app.close()
+      await app?.close()
       fs.rmSync(dir, { recursive: true, force: true })
     }
   }

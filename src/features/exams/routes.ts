@@ -87,7 +87,8 @@ export async function examRoutes (app: FastifyInstance) {
       appendStep(app.db, a.id, item.id, item.seq, step)
       const saved = { ...item, seq: step.seq, response: step.response, savedAt: step.at }
       if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
-      return reply.fragment('exams/_saved', { attemptId: a.id, item: itemView(saved, req.locale), deadlineAt: a.deadlineAt.getTime(), serverNow: now().getTime() })
+      const answered = items.filter((i) => (i.slot === slot ? step.response : i.response).length > 0).length
+      return reply.fragment('exams/_saved', { attemptId: a.id, item: itemView(saved, req.locale), deadlineAt: a.deadlineAt.getTime(), serverNow: now().getTime(), answered, total: items.length })
     } catch (err) {
       return answerRefused(req, reply, err, a, slot)
     }
@@ -133,7 +134,9 @@ export async function examRoutes (app: FastifyInstance) {
 
   app.post('/exams/attempts/:id/finish', { config: TRAINEE }, async (req, reply) => {
     const a = ownAttempt(req)
-    if (!a.finishedAt) finalizeAttempt(app.db, a.id, 'submitted', now(), { actorId: req.actor!.id, clientIp: req.ip })
+    // The page's clock submits by itself at zero (auto=1): that finish is the time running out.
+    const auto = (req.body as Record<string, unknown> | undefined)?.auto === '1' && now().getTime() >= a.deadlineAt.getTime() - 5_000
+    if (!a.finishedAt) finalizeAttempt(app.db, a.id, auto ? 'timeout' : 'submitted', now(), { actorId: req.actor!.id, clientIp: req.ip })
     return reply.seeOther(`/exams/attempts/${a.id}/result`)
   })
 
