@@ -1,0 +1,89 @@
+import path from 'node:path'
+import { describe, test, expect } from 'vitest'
+import { checkBank, countBank } from '../../../src/features/bank/format.js'
+import { readBankDir } from '../../../src/features/bank/files.js'
+import { assemblePaper } from '../../../src/features/exams/assembly.js'
+
+// The shipped bank, release 2026.1: the minimums of its issue, checked on every run.
+const bankDir = path.resolve(import.meta.dirname, '../../../question-bank')
+const { bank, problems, warnings } = checkBank(readBankDir(bankDir))
+
+describe('the shipped question bank', () => {
+  test('validates with no error and no warning', () => {
+    expect(problems).toEqual([])
+    expect(warnings).toEqual([])
+  })
+
+  test('has at least 600 questions, and the minimum per subject', () => {
+    const c = countBank(bank.questions)
+    expect(c.total).toBeGreaterThanOrEqual(600)
+    expect(c.byDomain.law).toBeGreaterThanOrEqual(200)
+    expect(c.byDomain.knowledge).toBeGreaterThanOrEqual(150)
+    expect(c.byDomain.skills).toBeGreaterThanOrEqual(170)
+    expect(c.byDomain.ethics).toBeGreaterThanOrEqual(80)
+  })
+
+  test('every subject has 8 to 15 topics and every topic at least 10 questions and a lesson', () => {
+    for (const d of bank.syllabus) {
+      expect(d.topics.length, d.id).toBeGreaterThanOrEqual(8)
+      expect(d.topics.length, d.id).toBeLessThanOrEqual(15)
+      for (const t of d.topics) {
+        expect(bank.questions.filter((q) => q.domain === d.id && q.topic === t.id).length, `${d.id}/${t.id}`).toBeGreaterThanOrEqual(10)
+        expect(bank.lessons.some((l) => l.domain === d.id && l.topic === t.id), `${d.id}/${t.id} lesson`).toBe(true)
+      }
+    }
+  })
+
+  test('the mix is close to the public banks: about 55% single, 25% multiple, 20% true/false; a spread of difficulty', () => {
+    const c = countBank(bank.questions)
+    const share = (n = 0) => n / c.total
+    expect(share(c.byType.single)).toBeGreaterThan(0.48)
+    expect(share(c.byType.single)).toBeLessThan(0.62)
+    expect(share(c.byType.multi)).toBeGreaterThan(0.18)
+    expect(share(c.byType.multi)).toBeLessThan(0.32)
+    expect(share(c.byType.judge)).toBeGreaterThan(0.13)
+    expect(share(c.byType.judge)).toBeLessThan(0.27)
+    for (const level of [1, 2, 3]) expect(bank.questions.filter((q) => q.difficulty === level).length / c.total).toBeGreaterThan(0.1)
+    // Single choice with four options, multiple choice with five (A to E), as in the outline samples.
+    expect(bank.questions.filter((q) => q.type === 'single').every((q) => q.options.length === 4)).toBe(true)
+    expect(bank.questions.filter((q) => q.type === 'multi').every((q) => q.options.length === 5)).toBe(true)
+  })
+
+  test('the national mock: 100 questions, 100 points, 90 minutes, pass at 60, subjects 30/30/30/10', () => {
+    const mock = bank.blueprints.find((b) => b.id === 'national-mock')!
+    expect(mock).toBeDefined()
+    const per = (d: string) => mock.cells.filter((c) => c.domain === d).reduce((s, c) => s + c.count * c.points, 0)
+    expect(mock.cells.reduce((s, c) => s + c.count, 0)).toBe(100)
+    expect(mock.cells.reduce((s, c) => s + c.count * c.points, 0)).toBe(100)
+    expect([mock.timeLimitMinutes, mock.passMark]).toEqual([90, 60])
+    expect([per('law'), per('knowledge'), per('skills'), per('ethics')]).toEqual([30, 30, 30, 10])
+    for (const d of ['law', 'knowledge', 'skills', 'ethics']) {
+      const practice = bank.blueprints.find((b) => b.id === `practice-${d}`)!
+      expect(practice.cells.every((c) => c.domain === d)).toBe(true)
+      expect(practice.cells.reduce((s, c) => s + c.count, 0)).toBe(20)
+    }
+  })
+
+  test('the national mock assembles from 50 seeds, every cell filled and no question twice', () => {
+    const mock = bank.blueprints.find((b) => b.id === 'national-mock')!
+    const pool = bank.questions.map((q, i) => ({ versionId: i + 1, questionKey: q.id, domain: q.domain, topic: q.topic, type: q.type, optionKeys: q.options.map((o) => o.key) }))
+    const papers = new Set<string>()
+    for (let s = 0; s < 50; s++) {
+      const paper = assemblePaper({ cells: mock.cells, shuffleOptions: mock.shuffleOptions, pool, seed: `national-${s}`, recentlySeen: new Set() })
+      expect(paper).toHaveLength(100)
+      expect(new Set(paper.map((q) => q.questionKey)).size).toBe(100)
+      for (const c of mock.cells) expect(paper.filter((q) => q.domain === c.domain && q.type === c.type)).toHaveLength(c.count)
+      papers.add(paper.map((q) => q.questionKey).join(','))
+    }
+    expect(papers.size).toBe(50)
+  })
+
+  test('no source or explanation is missing, and no key rests on the outdated training permit', () => {
+    for (const q of bank.questions) {
+      expect(q.explanation.en.length, q.id).toBeGreaterThanOrEqual(60)
+      const keyed = q.options.filter((o) => q.answer.includes(o.key)).map((o) => o.text.en).join(' ')
+      // Naming the old permit as what was replaced is fine; keying that one is needed is not.
+      expect(keyed.replace(/instead of (obtaining )?a training permit/gi, ''), q.id).not.toMatch(/training permit/i)
+    }
+  })
+})
