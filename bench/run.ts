@@ -5,12 +5,14 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { bankSection } from './bank.js'
+import { examsSection } from './exams.js'
 
 export interface Figure { name: string, value: number, unit: string, note?: string }
 export interface SectionResult { section: string, figures: Figure[], json: Record<string, unknown>, ok: boolean, summary: string }
 
 const SECTIONS: Record<string, () => Promise<SectionResult>> = {
-  bank: bankSection
+  bank: bankSection,
+  exams: examsSection
 }
 
 const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string' } } })

@@ -66,7 +66,15 @@
 
   document.addEventListener('DOMContentLoaded', init)
   document.addEventListener('htmx:load', init)
-  document.addEventListener('htmx:afterSettle', function () { sync(document.getElementById('clock-sync')) })
+  function progress () {
+    var el = document.getElementById('progress')
+    if (!el || !el.dataset.template) return
+    var cells = document.querySelectorAll('.exam-nav .nav-cell')
+    var done = document.querySelectorAll('.exam-nav .nav-cell.answered')
+    el.textContent = el.dataset.template.replace('{answered}', done.length).replace('{total}', cells.length)
+  }
+
+  document.addEventListener('htmx:afterSettle', function () { sync(document.getElementById('clock-sync')); progress() })
   document.addEventListener('htmx:afterRequest', function (e) {
     var form = e.detail.elt && e.detail.elt.closest && e.detail.elt.closest('[data-exam-item]')
     if (!form) return

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { validateSessionToken, sessionExpiresAt } from '../features/auth/index.js'
-import { findTraineeByUserId } from '../features/orgs/index.js'
+import { traineeLogin } from '../features/orgs/index.js'
 import { pickLocale, translator } from '../i18n/index.js'
 import { Forbidden } from './errors.js'
 import { SESSION_COOKIE, LOCALE_COOKIE, setSessionCookie, clearSessionCookie } from './cookies.js'
@@ -39,7 +39,7 @@ export const sessionPlugin = fp(async (app) => {
       const u = found.user
       const pending = u.mustChangePassword
         ? 'password'
-        : u.role === 'trainee' && findTraineeByUserId(app.db, u.id)?.privacyAcceptedAt === null ? 'privacy' : null
+        : u.role === 'trainee' && traineeLogin(app.db, u.id)?.privacyAccepted === false ? 'privacy' : null
       req.actor = {
         id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword,
         sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, pending

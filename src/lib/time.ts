@@ -1,25 +1,34 @@
+// Building an Intl formatter costs far more than using one: keep one per zone and locale.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter (key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let f = formatters.get(key)
+  if (!f) { f = make(); formatters.set(key, f) }
+  return f
+}
+
 /** Formats an instant in the configured zone (China Standard Time by default). */
 export function formatDateTime (d: Date | number, locale: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale === 'zh' ? 'zh-CN' : 'en-GB', {
+  const tag = locale === 'zh' ? 'zh-CN' : 'en-GB'
+  return formatter(`dt|${tag}|${timeZone}`, () => new Intl.DateTimeFormat(tag, {
     timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false
-  }).format(d)
+  })).format(d)
 }
 
 /** The time of day (HH:MM:SS) of an instant in the zone. */
 export function formatTime (d: Date | number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(d)
+  return formatter(`t|${timeZone}`, () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })).format(d)
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant in a zone: legal dates are counted in local days. */
 export function localDate (d: Date | number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(d)
+  const parts = formatter(`d|${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).formatToParts(d)
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
   return `${get('year')}-${get('month')}-${get('day')}`
 }
 
 /** Minutes the zone is ahead of UTC at an instant (480 for Asia/Shanghai). */
 function zoneOffsetMs (instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(instant)
+  const parts = formatter(`o|${timeZone}`, () => new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })).formatToParts(instant)
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value)
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000
 }

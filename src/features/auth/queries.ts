@@ -1,5 +1,6 @@
 import { eq, and, ne, count } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
+import { prepared } from '../../db/statements.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { users, sessions, loginThrottle, type Role, type UserStatus } from './schema.js'
 import { generateSessionToken, parseSessionToken, secretMatches, sessionFreshness, type NewSessionToken } from './tokens.js'
@@ -65,24 +66,31 @@ export interface SessionActor {
   user: User
 }
 
-/** Validates a session token: unknown, wrong secret, timed out or disabled user all give null. */
-export function validateSessionToken (db: DbOrTx, token: string | undefined, now: Date): SessionActor | null {
+/** Validates a session token: unknown, wrong secret, timed out or disabled user all give null. (Every request: prepared statements.) */
+export function validateSessionToken (db: Db, token: string | undefined, now: Date): SessionActor | null {
   const parsed = parseSessionToken(token)
   if (!parsed) return null
-  const row = db.select().from(sessions).innerJoin(users, eq(sessions.userId, users.id))
-    .where(eq(sessions.id, parsed.id)).get()
+  const row = prepared(db, `SELECT s.secret_hash AS secretHash, s.last_verified_at AS lastVerifiedAt, u.*
+    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`).get(parsed.id) as Record<string, unknown> | undefined
   if (!row) return null
-  if (!secretMatches(parsed.secret, row.sessions.secretHash)) return null
-  const freshness = sessionFreshness(row.sessions.lastVerifiedAt, now)
-  if (freshness === 'expired' || row.users.status !== 'active') {
+  if (!secretMatches(parsed.secret, row.secretHash as Uint8Array)) return null
+  const lastVerifiedAt = new Date(row.lastVerifiedAt as number)
+  const user: User = {
+    id: row.id as number, username: row.username as string, displayName: row.display_name as string, passwordHash: row.password_hash as string,
+    role: row.role as User['role'], status: row.status as User['status'], mustChangePassword: row.must_change_password === 1, locale: (row.locale as string | null) ?? null,
+    enterpriseId: (row.enterprise_id as number | null) ?? null, jurisdictionId: (row.jurisdiction_id as number | null) ?? null,
+    createdAt: new Date(row.created_at as number), updatedAt: new Date(row.updated_at as number)
+  }
+  const freshness = sessionFreshness(lastVerifiedAt, now)
+  if (freshness === 'expired' || user.status !== 'active') {
     db.delete(sessions).where(eq(sessions.id, parsed.id)).run()
     return null
   }
   if (freshness === 'touch') {
     db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, parsed.id)).run()
-    return { sessionId: parsed.id, lastVerifiedAt: now, refreshed: true, user: row.users }
+    return { sessionId: parsed.id, lastVerifiedAt: now, refreshed: true, user }
   }
-  return { sessionId: parsed.id, lastVerifiedAt: row.sessions.lastVerifiedAt, refreshed: false, user: row.users }
+  return { sessionId: parsed.id, lastVerifiedAt, refreshed: false, user }
 }
 
 export function deleteSession (db: DbOrTx, sessionId: string): void {

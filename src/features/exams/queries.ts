@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, inArray, isNull, isNotNull, lt, max } from 'drizzle-orm'
+import { and, asc, between, desc, eq, inArray, isNull, isNotNull, lt, sql } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
+import { prepared } from '../../db/statements.js'
 import { recordAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, type BlueprintBody, type QuestionBody } from '../bank/schema.js'
 import { latestRelease } from '../bank/index.js'
-import { attempts, attemptItems, attemptSteps, type FinishReason } from './schema.js'
+import { attempts, attemptItems, type FinishReason } from './schema.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
 import type { QuestionType } from '../bank/format.js'
@@ -22,8 +23,21 @@ export function currentBlueprints (db: DbOrTx) {
   return { release, blueprints }
 }
 
-/** The active questions of a release, as the assembler needs them. */
-export function questionPool (db: DbOrTx, releaseId: number): PoolQuestion[] {
+// A release never changes once published, so its pool is read once per process.
+const pools = new WeakMap<object, Map<number, PoolQuestion[]>>()
+
+/** The active questions of a release, as the assembler needs them (cached: releases are immutable). */
+export function questionPool (db: Db, releaseId: number): PoolQuestion[] {
+  let byRelease = pools.get(db.$client)
+  if (!byRelease) { byRelease = new Map(); pools.set(db.$client, byRelease) }
+  const cached = byRelease.get(releaseId)
+  if (cached) return cached
+  const pool = readPool(db, releaseId)
+  byRelease.set(releaseId, pool)
+  return pool
+}
+
+function readPool (db: DbOrTx, releaseId: number): PoolQuestion[] {
   return db.select({ versionId: questionVersions.id, questionKey: questionVersions.questionKey, domain: questionVersions.domain, topic: questionVersions.topic, type: questionVersions.type, body: questionVersions.body })
     .from(releaseQuestions).innerJoin(questionVersions, eq(questionVersions.id, releaseQuestions.questionVersionId))
     .where(eq(releaseQuestions.releaseId, releaseId)).all()
@@ -46,8 +60,36 @@ export function findOpenAttempt (db: DbOrTx, traineeId: number, blueprintKey: st
   return db.select().from(attempts).where(and(eq(attempts.traineeId, traineeId), eq(attempts.blueprintKey, blueprintKey), isNull(attempts.finishedAt))).get()
 }
 
-export function findAttempt (db: DbOrTx, id: number): Attempt | undefined {
-  return db.select().from(attempts).where(eq(attempts.id, id)).get()
+/** An attempt by id (every exam request: prepared). */
+export function findAttempt (db: Db, id: number): Attempt | undefined {
+  const r = prepared(db, 'SELECT * FROM attempts WHERE id = ?').get(id) as Record<string, unknown> | undefined
+  if (!r) return undefined
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as number))
+  return {
+    id: r.id as number, traineeId: r.trainee_id as number, blueprintKey: r.blueprint_key as string, blueprintVersionId: r.blueprint_version_id as number,
+    releaseId: r.release_id as number, seed: r.seed as string, recentlySeen: JSON.parse(r.recently_seen as string) as string[], passMark: r.pass_mark as number,
+    maxScore: r.max_score as number, startedAt: new Date(r.started_at as number), deadlineAt: new Date(r.deadline_at as number), finishedAt: date(r.finished_at),
+    finishReason: (r.finish_reason as Attempt['finishReason']) ?? null, score: (r.score as number | null) ?? null,
+    passed: r.passed === null || r.passed === undefined ? null : r.passed === 1, breakdown: r.breakdown ? JSON.parse(r.breakdown as string) : null
+  }
+}
+
+/** One item with its question and latest step, for a save or a flag (prepared). */
+export function findItem (db: Db, attemptId: number, slot: number): ItemView | undefined {
+  const r = prepared(db, `
+    SELECT i.id, i.slot, i.points, i.flagged, i.option_order AS optionOrder, i.question_version_id AS questionVersionId,
+      q.question_key AS questionKey, q.domain, q.type, q.body,
+      s.seq, s.response, s.at
+    FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
+    LEFT JOIN attempt_steps s ON s.attempt_item_id = i.id AND s.seq = (SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = i.id)
+    WHERE i.attempt_id = ? AND i.slot = ?`).get(attemptId, slot) as Record<string, unknown> | undefined
+  if (!r) return undefined
+  return {
+    id: r.id as number, slot: r.slot as number, points: r.points as number, flagged: r.flagged === 1, optionOrder: JSON.parse(r.optionOrder as string) as string[],
+    questionVersionId: r.questionVersionId as number, questionKey: r.questionKey as string, domain: r.domain as string, type: r.type as QuestionType,
+    body: JSON.parse(r.body as string) as QuestionBody, seq: (r.seq as number | null) ?? 0, response: r.response ? JSON.parse(r.response as string) as string[] : [],
+    savedAt: r.at === null || r.at === undefined ? null : new Date(r.at as number)
+  }
 }
 
 export interface NewAttempt {
@@ -73,9 +115,9 @@ export function insertAttempt (db: Db, a: NewAttempt, audit: { actorId: number, 
       traineeId: a.traineeId, blueprintKey: a.blueprintKey, blueprintVersionId: a.blueprintVersionId, releaseId: a.releaseId, seed: a.seed,
       recentlySeen: a.recentlySeen, passMark: a.passMark, maxScore, startedAt: a.startedAt, deadlineAt: a.deadlineAt
     }).returning().get()
-    for (const it of a.items) {
-      tx.insert(attemptItems).values({ attemptId: attempt.id, slot: it.slot, questionVersionId: it.versionId, optionOrder: it.optionOrder, points: it.points }).run()
-    }
+    // A paper is a hundred rows: one prepared statement, not a hundred built queries.
+    const insertItem = prepared(db, 'INSERT INTO attempt_items (attempt_id, slot, question_version_id, option_order, points, flagged) VALUES (?, ?, ?, ?, ?, 0)')
+    for (const it of a.items) insertItem.run(attempt.id, it.slot, it.versionId, JSON.stringify(it.optionOrder), it.points)
     recordAudit(tx, { ...audit, action: 'attempt.started', subjectType: 'attempt', subjectId: attempt.id, details: { blueprint: a.blueprintKey, items: a.items.length } }, a.startedAt)
     return { attempt, created: true }
   }, { behavior: 'immediate' })
@@ -97,38 +139,60 @@ export interface ItemView {
   savedAt: Date | null
 }
 
-/** The items of an attempt with each one's latest step. The body includes the key: pages must pass only stem and options on. */
-export function attemptItemsWithState (db: DbOrTx, attemptId: number): ItemView[] {
+/** The latest step of each item of an attempt (or of a range of slots): one index look-up per item. */
+function latestSteps (db: DbOrTx, attemptId: number, slots?: { from: number, to: number }): Map<number, { seq: number, response: string[], at: Date }> {
+  const rows = db.all<{ item: number, seq: number, response: string, at: number }>(sql`
+    SELECT i.id AS item, s.seq AS seq, s.response AS response, s.at AS at
+    FROM attempt_items i
+    JOIN attempt_steps s ON s.attempt_item_id = i.id AND s.seq = (SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = i.id)
+    WHERE i.attempt_id = ${attemptId} ${slots ? sql`AND i.slot BETWEEN ${slots.from} AND ${slots.to}` : sql``}`)
+  return new Map(rows.map((r) => [r.item, { seq: r.seq, response: JSON.parse(r.response) as string[], at: new Date(r.at) }]))
+}
+
+/**
+ * Items of an attempt with each one's latest step, all of them or a range of
+ * slots (a page). The body includes the key: pages must pass only stem and options on.
+ */
+export function attemptItemsWithState (db: DbOrTx, attemptId: number, slots?: { from: number, to: number }): ItemView[] {
   const items = db.select({
     id: attemptItems.id, slot: attemptItems.slot, points: attemptItems.points, flagged: attemptItems.flagged, optionOrder: attemptItems.optionOrder,
     questionVersionId: attemptItems.questionVersionId, questionKey: questionVersions.questionKey, domain: questionVersions.domain, type: questionVersions.type, body: questionVersions.body
   }).from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId))
-    .where(eq(attemptItems.attemptId, attemptId)).orderBy(asc(attemptItems.slot)).all()
+    .where(and(eq(attemptItems.attemptId, attemptId), slots ? between(attemptItems.slot, slots.from, slots.to) : undefined))
+    .orderBy(asc(attemptItems.slot)).all()
   if (items.length === 0) return []
-  const last = db.select({ itemId: attemptSteps.attemptItemId, seq: max(attemptSteps.seq) }).from(attemptSteps)
-    .where(inArray(attemptSteps.attemptItemId, items.map((i) => i.id))).groupBy(attemptSteps.attemptItemId).all()
-  const lastSeq = new Map(last.map((l) => [l.itemId, l.seq ?? 0]))
-  const steps = new Map<number, { response: string[], at: Date }>()
-  for (const l of last) {
-    const s = db.select({ response: attemptSteps.response, at: attemptSteps.at }).from(attemptSteps).where(and(eq(attemptSteps.attemptItemId, l.itemId), eq(attemptSteps.seq, l.seq!))).get()
-    if (s) steps.set(l.itemId, s)
-  }
-  return items.map((i) => ({ ...i, seq: lastSeq.get(i.id) ?? 0, response: steps.get(i.id)?.response ?? [], savedAt: steps.get(i.id)?.at ?? null }))
+  const steps = latestSteps(db, attemptId, slots)
+  return items.map((i) => {
+    const st = steps.get(i.id)
+    return { ...i, seq: st?.seq ?? 0, response: st?.response ?? [], savedAt: st?.at ?? null }
+  })
+}
+
+/** The question grid of an attempt: per slot, answered and flagged, without loading any question. */
+export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean }> {
+  const rows = prepared(db, `
+    SELECT i.slot AS slot, i.flagged AS flagged,
+      coalesce((SELECT s.response FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1), '[]') AS response
+    FROM attempt_items i WHERE i.attempt_id = ? ORDER BY i.slot`).all(attemptId) as Array<{ slot: number, flagged: number, response: string }>
+  return rows.map((r) => ({ slot: r.slot, flagged: r.flagged === 1, answered: r.response !== '[]' }))
 }
 
 /**
  * Keeps one answer. Inside the transaction the attempt is read again, so an
  * answer racing the finalise cannot be written after the result; a concurrent
  * save of the same seq hits the unique (item, seq) and is refused as stale.
+ * (Prepared statements: this is the hottest write of the system.)
  */
 export function appendStep (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): void {
-  db.transaction((tx) => {
-    const a = tx.select({ finishedAt: attempts.finishedAt }).from(attempts).where(eq(attempts.id, attemptId)).get()
-    if (!a || a.finishedAt) throw new Conflict('exam.attempt-finished')
-    const cur = tx.select({ seq: max(attemptSteps.seq) }).from(attemptSteps).where(eq(attemptSteps.attemptItemId, itemId)).get()?.seq ?? 0
-    if (cur !== expectedSeq) throw new Conflict('exam.stale-page')
-    tx.insert(attemptSteps).values({ attemptItemId: itemId, seq: step.seq, response: step.response, at: step.at }).run()
-  }, { behavior: 'immediate' })
+  const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
+  const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
+  const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
+  db.$client.transaction(() => {
+    const a = finished.get(attemptId) as { f: number | null } | undefined
+    if (!a || a.f !== null) throw new Conflict('exam.attempt-finished')
+    if ((current.get(itemId) as { seq: number }).seq !== expectedSeq) throw new Conflict('exam.stale-page')
+    insert.run(itemId, step.seq, JSON.stringify(step.response), step.at.getTime())
+  }).immediate()
 }
 
 export function setFlag (db: DbOrTx, itemId: number, flagged: boolean): void {
@@ -175,6 +239,16 @@ export function listAttempts (db: DbOrTx, traineeId: number) {
     .map((r) => ({ ...r, title: (r.title as BlueprintBody).title }))
 }
 
-export function blueprintOfAttempt (db: DbOrTx, a: Attempt): BlueprintBody {
-  return db.select({ body: blueprintVersions.body }).from(blueprintVersions).where(eq(blueprintVersions.id, a.blueprintVersionId)).get()!.body
+const blueprintBodies = new Map<string, BlueprintBody>()
+
+/** The blueprint an attempt was assembled from (versions are immutable: cached per database file and id). */
+export function blueprintOfAttempt (db: Db, a: Attempt): BlueprintBody {
+  const key = `${db.$client.name}|${a.blueprintVersionId}`
+  let body = blueprintBodies.get(key)
+  if (!body) {
+    body = db.select({ body: blueprintVersions.body }).from(blueprintVersions).where(eq(blueprintVersions.id, a.blueprintVersionId)).get()!.body
+    if (blueprintBodies.size > 1000) blueprintBodies.clear()
+    blueprintBodies.set(key, body)
+  }
+  return body
 }

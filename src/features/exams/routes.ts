@@ -4,14 +4,14 @@ import { AppError, BadRequest, NotFound } from '../../http/errors.js'
 import { idParam, queryText } from '../../http/params.js'
 import { isHtmx } from '../../http/session.js'
 import { readForm } from '../../lib/form.js'
-import { findTraineeByUserId, findPersonInScope, loadScope } from '../orgs/index.js'
+import { traineeLogin, findPersonInScope, loadScope } from '../orgs/index.js'
 import { assemblePaper } from './assembly.js'
 import { answerStep, secondsLeft } from './answering.js'
 import { isOverdue } from './grading.js'
 import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
-  finalizeAttempt, listAttempts, blueprintOfAttempt, type Attempt
+  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, type Attempt
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -21,9 +21,9 @@ export async function examRoutes (app: FastifyInstance) {
   const now = () => app.clock.now()
 
   const traineeId = (req: FastifyRequest): number => {
-    const t = findTraineeByUserId(app.db, req.actor!.id)
+    const t = traineeLogin(app.db, req.actor!.id)
     if (!t) throw new NotFound()
-    return t.id
+    return t.traineeId
   }
 
   /** The trainee's own attempt; another trainee's answers 404. An overdue one is finalised on this touch. */
@@ -68,18 +68,18 @@ export async function examRoutes (app: FastifyInstance) {
   app.get('/exams/attempts/:id', { config: TRAINEE }, async (req, reply) => {
     const a = ownAttempt(req)
     if (a.finishedAt) return reply.seeOther(`/exams/attempts/${a.id}/result`)
-    const items = attemptItemsWithState(app.db, a.id)
-    const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE))
+    const grid = attemptGrid(app.db, a.id)
+    const pages = Math.max(1, Math.ceil(grid.length / PAGE_SIZE))
     const page = Math.min(pages, Math.max(1, Number(queryText(req, 'page', 4)) || 1))
-    return reply.page('exams/attempt', { title: 'exam.taking-title', ...examView(a, blueprintOfAttempt(app.db, a), items, page, now(), req.locale) })
+    const pageItems = attemptItemsWithState(app.db, a.id, { from: (page - 1) * PAGE_SIZE + 1, to: page * PAGE_SIZE })
+    return reply.page('exams/attempt', { title: 'exam.taking-title', ...examView(a, blueprintOfAttempt(app.db, a), pageItems, grid, page, now(), req.locale) })
   })
 
   /** Saves one answer: htmx gets the item's new state, a plain form goes back to the question. */
   app.post('/exams/attempts/:id/items/:slot', { config: TRAINEE }, async (req, reply) => {
     const a = ownAttempt(req)
     const slot = idParam(req, 'slot')
-    const items = attemptItemsWithState(app.db, a.id)
-    const item = items.find((i) => i.slot === slot)
+    const item = findItem(app.db, a.id, slot)
     if (!item) throw new NotFound()
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     try {
@@ -87,8 +87,8 @@ export async function examRoutes (app: FastifyInstance) {
       appendStep(app.db, a.id, item.id, item.seq, step)
       const saved = { ...item, seq: step.seq, response: step.response, savedAt: step.at }
       if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
-      const answered = items.filter((i) => (i.slot === slot ? step.response : i.response).length > 0).length
-      return reply.fragment('exams/_saved', { attemptId: a.id, item: itemView(saved, req.locale), deadlineAt: a.deadlineAt.getTime(), serverNow: now().getTime(), answered, total: items.length })
+      // The page counts the answered cells of its grid itself (exam.js): a save touches one item only.
+      return reply.fragment('exams/_saved', { attemptId: a.id, item: itemView(saved, req.locale), deadlineAt: a.deadlineAt.getTime(), serverNow: now().getTime() })
     } catch (err) {
       return answerRefused(req, reply, err, a, slot)
     }
@@ -98,7 +98,7 @@ export async function examRoutes (app: FastifyInstance) {
   const answerRefused = async (req: FastifyRequest, reply: FastifyReply, err: unknown, a: Attempt, slot: number) => {
     if (!(err instanceof AppError) || err.statusCode !== 409) throw err
     const fresh = findAttempt(app.db, a.id)!
-    const item = attemptItemsWithState(app.db, a.id).find((i) => i.slot === slot)!
+    const item = findItem(app.db, a.id, slot)!
     if (!isHtmx(req)) {
       if (err.code === 'exam.stale-page') return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`, 'flash.exam-stale')
       return reply.seeOther(`/exams/attempts/${a.id}/result`, err.code === 'exam.deadline-passed' ? 'flash.exam-late' : undefined)
@@ -110,7 +110,7 @@ export async function examRoutes (app: FastifyInstance) {
   app.post('/exams/attempts/:id/items/:slot/flag', { config: TRAINEE }, async (req, reply) => {
     const a = ownAttempt(req)
     const slot = idParam(req, 'slot')
-    const item = attemptItemsWithState(app.db, a.id).find((i) => i.slot === slot)
+    const item = findItem(app.db, a.id, slot)
     if (!item) throw new NotFound()
     if (!a.finishedAt) setFlag(app.db, item.id, !item.flagged)
     if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
@@ -120,13 +120,13 @@ export async function examRoutes (app: FastifyInstance) {
   app.get('/exams/attempts/:id/submit', { config: TRAINEE }, async (req, reply) => {
     const a = ownAttempt(req)
     if (a.finishedAt) return reply.seeOther(`/exams/attempts/${a.id}/result`)
-    const items = attemptItemsWithState(app.db, a.id)
+    const grid = attemptGrid(app.db, a.id)
     return reply.page('exams/submit', {
       title: 'exam.submit-title',
       attemptId: a.id,
-      unanswered: items.filter((i) => i.response.length === 0).map((i) => i.slot),
-      flagged: items.filter((i) => i.flagged).map((i) => i.slot),
-      total: items.length,
+      unanswered: grid.filter((g) => !g.answered).map((g) => g.slot),
+      flagged: grid.filter((g) => g.flagged).map((g) => g.slot),
+      total: grid.length,
       secondsLeft: secondsLeft(a.deadlineAt, now()),
       pageOf: (slot: number) => Math.ceil(slot / PAGE_SIZE)
     })

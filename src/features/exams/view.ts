@@ -41,17 +41,18 @@ export function itemView (item: ItemView, locale: string): ItemPageView {
   }
 }
 
-export function examView (a: Attempt, blueprint: BlueprintBody, items: ItemView[], page: number, now: Date, locale: string) {
-  const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE))
+/** One page of an open attempt: its items (stem and options only) and the grid of all slots. */
+export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemView[], grid: Array<{ slot: number, flagged: boolean, answered: boolean }>, page: number, now: Date, locale: string) {
+  const pages = Math.max(1, Math.ceil(grid.length / PAGE_SIZE))
   return {
     attemptId: a.id,
     examTitle: pick(blueprint.title, locale),
     page,
     pages,
-    items: items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE).map((i) => itemView(i, locale)),
-    grid: items.map((i) => ({ slot: i.slot, answered: i.response.length > 0, flagged: i.flagged, page: Math.ceil(i.slot / PAGE_SIZE) })),
-    answered: items.filter((i) => i.response.length > 0).length,
-    total: items.length,
+    items: pageItems.map((i) => itemView(i, locale)),
+    grid: grid.map((g) => ({ ...g, page: Math.ceil(g.slot / PAGE_SIZE) })),
+    answered: grid.filter((g) => g.answered).length,
+    total: grid.length,
     deadlineAt: a.deadlineAt.getTime(),
     serverNow: now.getTime(),
     secondsLeft: secondsLeft(a.deadlineAt, now)

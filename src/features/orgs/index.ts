@@ -1,6 +1,6 @@
 export * from './schema.js'
 export { scopeFor, subtree, type Scope } from './scope.js'
-export { loadScope, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode } from './queries.js'
+export { loadScope, findPersonInScope, findTraineeByUserId, traineeLogin, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode } from './queries.js'
 export { orgRoutes } from './routes.js'
 export { seedOrganisations, type DemoPerson } from './seed.js'
 export { createPiiCheck } from './data-key-check.js'

@@ -1,0 +1,223 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import http from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { openDatabase, migrateDatabase } from '../src/db/connection.js'
+import { createPii } from '../src/lib/pii.js'
+import { insertUser, createSession } from '../src/features/auth/index.js'
+import { createPiiCheck } from '../src/features/orgs/index.js'
+import { trainees, attemptSteps } from '../src/db/schema.js'
+import { checkBank } from '../src/features/bank/format.js'
+import { readBankDir } from '../src/features/bank/files.js'
+import { publishBank } from '../src/features/bank/publish.js'
+import { currentBlueprints, questionPool, insertAttempt } from '../src/features/exams/queries.js'
+import { assemblePaper } from '../src/features/exams/assembly.js'
+import { demoIdNumber } from '../src/features/demo/seed.js'
+import { generateBank } from './bank.js'
+import type { SectionResult } from './run.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const TRAINEES = 2000
+const OPEN_ATTEMPTS = 1000
+const STARTS = 1000
+const CONNECTIONS = 100
+const SECONDS = 8
+const RATE = 1000
+
+interface Prepared { dir: string, dbFile: string, key: Buffer, cookies: string[], attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, options: string[] }> }> }
+
+/** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
+function prepare (): Prepared {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-bench-exams-'))
+  generateBank(path.join(dir, 'bank'), 2000)
+  const dbFile = path.join(dir, 'g.db')
+  const key = randomBytes(32)
+  const db = openDatabase(dbFile)
+  migrateDatabase(db)
+  createPiiCheck(db).check(key)
+  const pii = createPii(key)
+  const now = new Date()
+  publishBank(db, checkBank(readBankDir(path.join(dir, 'bank'))).bank, null, now)
+  const { release, blueprints } = currentBlueprints(db)
+  const bp = blueprints.find((b) => b.key === 'mock')!
+  const pool = questionPool(db, release!.id)
+  const cookies: string[] = []
+  const attempts: Prepared['attempts'] = []
+  db.transaction((tx) => {
+    for (let i = 0; i < TRAINEES; i++) {
+      const user = insertUser(tx, { username: `b${i}`, displayName: `B${i}`, passwordHash: 'x', role: 'trainee' }, now)
+      const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
+      const tr = tx.insert(trainees).values({ userId: user.id, fullName: `B${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
+      const cookie = `gp_session=${createSession(tx, user.id, now).token}`
+      cookies.push(cookie)
+      if (i < OPEN_ATTEMPTS) attempts.push({ id: tr.id, cookie, items: [] })
+    }
+  })
+  for (const a of attempts) {
+    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed: `bench-${a.id}`, recentlySeen: new Set() })
+    const { attempt } = insertAttempt(db, { traineeId: a.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed: `bench-${a.id}`, recentlySeen: [], passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 6 * 3600_000), items }, { actorId: null as unknown as number, clientIp: '127.0.0.1' })
+    a.id = attempt.id
+    a.items = items.map((it) => ({ slot: it.slot, options: it.optionOrder }))
+  }
+  db.$client.close()
+  return { dir, dbFile, key, cookies, attempts }
+}
+
+function startProcess (args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' })
+}
+
+async function waitFor (port: number, pathName: string, method = 'GET'): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, path: pathName, method, agent: false, timeout: 1000 }, (res) => { res.resume(); resolve(true) })
+      req.on('error', () => resolve(false))
+      req.on('timeout', () => { req.destroy(); resolve(false) })
+      req.end()
+    })
+    if (ok) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`server on ${port} did not start`)
+}
+
+/** Peak resident memory of a process (VmHWM), in MB. */
+function peakRssMb (pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Math.round(Number(m[1]) / 1024) : NaN
+}
+
+const HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', 'hx-request': 'true' }
+
+function run (opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => { autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))) })
+}
+
+/**
+ * Autosave requests that are right by construction: request i saves item
+ * (i mod 1,000 attempts, then the next slot), so one item is saved at most once
+ * per 100,000 requests and its seq is known without waiting for a response
+ * (autocannon resets a connection's context after every request, so no state
+ * can live there).
+ */
+function autosaveRequests (attempts: Prepared['attempts'], state: { counter: number, seqs: Map<string, number> }): autocannon.Request[] {
+  return [{
+    method: 'POST',
+    setupRequest: (req: autocannon.Request) => {
+      const i = state.counter++
+      const a = attempts[i % attempts.length]!
+      const item = a.items[Math.floor(i / attempts.length) % a.items.length]!
+      const k = `${a.id}:${item.slot}`
+      const seq = state.seqs.get(k) ?? 0
+      state.seqs.set(k, seq + 1)
+      const choice = item.options[(seq + 1) % item.options.length]!
+      return { ...req, path: `/exams/attempts/${a.id}/items/${item.slot}`, headers: { ...HEADERS, cookie: a.cookie }, body: `seq=${seq}&choice=${encodeURIComponent(choice)}` }
+    }
+  } as unknown as autocannon.Request]
+}
+
+export async function examsSection (): Promise<SectionResult> {
+  const p = prepare()
+  const floorPort = 43100 + Math.floor(Math.random() * 1000)
+  const appPort = floorPort + 1000
+  const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info' })
+  const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { DATABASE_PATH: p.dbFile, PORT: String(appPort), LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') })
+  try {
+    await waitFor(floorPort, '/save', 'GET')
+    await waitFor(appPort, '/healthz')
+
+    // Floor: most requests per second, then latency at a steady 1,000 per second.
+    const floorBody = 'item=1&seq=1&choice=A'
+    const floorMax = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS })
+    const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
+
+    // Autosave: most 2xx saves per second, checked against the rows added; then latency at 1,000 per second.
+    const countSteps = () => { const db = openDatabase(p.dbFile); const n = db.select().from(attemptSteps).all().length; db.$client.close(); return n }
+    const saveState = { counter: 0, seqs: new Map<string, number>() }
+    const before = countSteps()
+    const saveMax = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, requests: autosaveRequests(p.attempts, saveState) })
+    const added = countSteps() - before
+    if (process.env.BENCH_DEBUG) console.log('save codes', JSON.stringify(saveMax.statusCodeStats))
+    const saveSteady = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE, requests: autosaveRequests(p.attempts, saveState) })
+
+    // Rendering one exam page of ten questions.
+    let turn = 0
+    const pages = await run({
+      url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 5,
+      requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = p.attempts[turn++ % p.attempts.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request]
+    })
+
+    // A synchronized start: 1,000 signed-in trainees start the national mock (the shipped bank, published at start) at the same moment.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
+    const req = (method: string, url: string, cookie: string, body?: string) => new Promise<{ status: number, location?: string }>((resolve) => {
+      const r = http.request({ host: '127.0.0.1', port: appPort, method, path: url, agent, timeout: 30_000, headers: { ...HEADERS, 'hx-request': 'false', cookie, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+        res.resume(); res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }))
+      })
+      r.on('error', () => resolve({ status: 0 })); r.on('timeout', () => { r.destroy(); resolve({ status: 0 }) })
+      r.end(body)
+    })
+    const starters = p.cookies.slice(OPEN_ATTEMPTS, OPEN_ATTEMPTS + STARTS)
+    const t0 = performance.now()
+    const failures: Record<string, number> = {}
+    const outcomes = await Promise.all(starters.map(async (cookie) => {
+      const s = await req('POST', '/exams/start', cookie, 'blueprint=national-mock')
+      if (s.status !== 303 || !s.location?.startsWith('/exams/attempts/')) { failures[`start ${s.status}`] = (failures[`start ${s.status}`] ?? 0) + 1; return false }
+      const page = await req('GET', s.location, cookie)
+      if (page.status !== 200) failures[`page ${page.status}`] = (failures[`page ${page.status}`] ?? 0) + 1
+      return page.status === 200
+    }))
+    if (Object.keys(failures).length) console.log('start failures', JSON.stringify(failures))
+    const startSeconds = (performance.now() - t0) / 1000
+    agent.destroy()
+    const startErrors = outcomes.filter((ok) => !ok).length
+    const rss = peakRssMb(server.pid!)
+
+    const ok2xx = (r: autocannon.Result) => r['2xx']
+    const r1 = (n: number) => Math.round(n * 10) / 10
+    const floorRps = floorMax.requests.mean
+    const saveRps = ok2xx(saveMax) / saveMax.duration
+    const json = {
+      floor: { rps: r1(floorRps), p50_ms: floorSteady.latency.p50, p99_ms: floorSteady.latency.p99 },
+      autosave: {
+        rps: r1(saveRps), ratio_to_floor: r1(saveRps / floorRps * 100) / 100, non_2xx: saveMax.non2xx, rows_added: added, rows_match: added >= ok2xx(saveMax) && added <= ok2xx(saveMax) + CONNECTIONS,
+        p50_ms: saveSteady.latency.p50, p99_ms: saveSteady.latency.p99, p99_ratio_to_floor: r1(saveSteady.latency.p99 / Math.max(1, floorSteady.latency.p99) * 100) / 100, steady_non_2xx: saveSteady.non2xx
+      },
+      start: { count: STARTS, seconds_to_last: r1(startSeconds * 100) / 100, errors: startErrors },
+      page: { rps: r1(ok2xx(pages) / pages.duration) },
+      server: { peak_rss_mb: rss }
+    }
+    const p99Limit = Math.max(2 * floorSteady.latency.p99, floorSteady.latency.p99 + 5)
+    const checks = [
+      [saveRps >= 0.5 * floorRps, `autosave ${r1(saveRps)}/s is ${json.autosave.ratio_to_floor}x the floor (target >= 0.5)`],
+      [saveSteady.latency.p99 <= p99Limit, `autosave p99 ${saveSteady.latency.p99} ms at ${RATE}/s vs floor ${floorSteady.latency.p99} ms (limit ${p99Limit} ms)`],
+      [json.autosave.rows_match, `rows added ${added} = 2xx saves ${ok2xx(saveMax)} (plus at most one in flight per connection when the run stopped)`],
+      [startErrors === 0 && startSeconds <= 5, `${STARTS} starts served in ${json.start.seconds_to_last} s with ${startErrors} errors (target <= 5 s, 0 errors)`],
+      [json.page.rps >= 1000, `${json.page.rps} exam pages/s (target >= 1000)`],
+      [rss < 300, `peak memory ${rss} MB (target < 300)`]
+    ] as const
+    return {
+      section: 'exams',
+      ok: checks.every(([ok]) => ok),
+      summary: checks.map(([ok, s]) => `${ok ? 'ok' : 'MISSED'}: ${s}`).join('; '),
+      figures: [
+        { name: 'floor: max rps (100 conns)', value: json.floor.rps, unit: 'req/s' },
+        { name: `floor: p50 / p99 at ${RATE}/s`, value: json.floor.p99_ms, unit: 'ms p99', note: `p50 ${json.floor.p50_ms} ms` },
+        { name: 'autosave: max 2xx/s (100 conns)', value: json.autosave.rps, unit: 'saves/s', note: `${json.autosave.ratio_to_floor}x floor; rows added ${added}` },
+        { name: `autosave: p99 at ${RATE}/s`, value: json.autosave.p99_ms, unit: 'ms p99', note: `p50 ${json.autosave.p50_ms} ms; ${json.autosave.p99_ratio_to_floor}x floor p99` },
+        { name: `${STARTS} synchronized starts`, value: json.start.seconds_to_last, unit: 's to last first page', note: `${startErrors} errors` },
+        { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s' },
+        { name: 'server peak RSS', value: rss, unit: 'MB' }
+      ],
+      json
+    }
+  } finally {
+    floor.kill('SIGKILL')
+    server.kill('SIGTERM')
+    await new Promise((r) => setTimeout(r, 300))
+    fs.rmSync(p.dir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,21 @@
+// The floor for the exam benchmark: a bare Fastify server with the app's SQLite
+// settings (WAL, synchronous NORMAL, busy timeout) and logger, whose one route
+// inserts one row per POST in a transaction, as an autosave does.
+import Fastify from 'fastify'
+import formbody from '@fastify/formbody'
+import { openDatabase } from '../src/db/connection.js'
+import { LOG_REDACT } from '../src/app.js'
+
+const [file, port] = [process.argv[2]!, Number(process.argv[3])]
+const db = openDatabase(file)
+db.$client.exec('CREATE TABLE IF NOT EXISTS floor_rows (id INTEGER PRIMARY KEY AUTOINCREMENT, item INTEGER NOT NULL, seq INTEGER NOT NULL, response TEXT NOT NULL, at INTEGER NOT NULL)')
+const insert = db.$client.prepare('INSERT INTO floor_rows (item, seq, response, at) VALUES (?, ?, ?, ?)')
+const tx = db.$client.transaction((item: number, seq: number, response: string) => insert.run(item, seq, response, Date.now()))
+const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } } })
+await app.register(formbody)
+app.post('/save', async (req) => {
+  const b = req.body as Record<string, string>
+  tx(Number(b.item ?? 0), Number(b.seq ?? 0), JSON.stringify([b.choice ?? '']))
+  return { ok: true }
+})
+await app.listen({ host: '127.0.0.1', port })
