@@ -37,12 +37,11 @@ export const sessionPlugin = fp(async (app) => {
     if (token && !found) clearSessionCookie(reply, app.config)
     if (found) {
       const u = found.user
-      const pending = u.mustChangePassword
-        ? 'password'
-        : u.role === 'trainee' && traineeLogin(app.db, u.id)?.privacyAccepted === false ? 'privacy' : null
+      const login = u.role === 'trainee' ? traineeLogin(app.db, u.id) : undefined
+      const pending = u.mustChangePassword ? 'password' : login?.privacyAccepted === false ? 'privacy' : null
       req.actor = {
         id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword,
-        sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, pending
+        sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.traineeId ?? null, pending
       }
       if (found.refreshed) setSessionCookie(reply, app.config, token!, sessionExpiresAt(found.lastVerifiedAt))
     }

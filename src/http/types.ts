@@ -17,6 +17,8 @@ export interface Actor {
   sessionId: string
   enterpriseId: number | null
   jurisdictionId: number | null
+  /** A trainee's person record (null for other roles, or a trainee account without one). */
+  traineeId: number | null
   /** What the user must do before anything else: change the initial password, then accept the privacy notice. */
   pending: 'password' | 'privacy' | null
 }

@@ -74,22 +74,31 @@ export function findAttempt (db: Db, id: number): Attempt | undefined {
   }
 }
 
-/** One item with its question and latest step, for a save or a flag (prepared). */
-export function findItem (db: Db, attemptId: number, slot: number): ItemView | undefined {
-  const r = prepared(db, `
+const ITEMS_SQL = `
     SELECT i.id, i.slot, i.points, i.flagged, i.option_order AS optionOrder, i.question_version_id AS questionVersionId,
       q.question_key AS questionKey, q.domain, q.type, q.body,
       s.seq, s.response, s.at
     FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
     LEFT JOIN attempt_steps s ON s.attempt_item_id = i.id AND s.seq = (SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = i.id)
-    WHERE i.attempt_id = ? AND i.slot = ?`).get(attemptId, slot) as Record<string, unknown> | undefined
-  if (!r) return undefined
+    WHERE i.attempt_id = ? AND i.slot BETWEEN ? AND ? ORDER BY i.slot`
+
+function itemFromRow (r: Record<string, unknown>): ItemView {
   return {
     id: r.id as number, slot: r.slot as number, points: r.points as number, flagged: r.flagged === 1, optionOrder: JSON.parse(r.optionOrder as string) as string[],
     questionVersionId: r.questionVersionId as number, questionKey: r.questionKey as string, domain: r.domain as string, type: r.type as QuestionType,
     body: JSON.parse(r.body as string) as QuestionBody, seq: (r.seq as number | null) ?? 0, response: r.response ? JSON.parse(r.response as string) as string[] : [],
     savedAt: r.at === null || r.at === undefined ? null : new Date(r.at as number)
   }
+}
+
+/** The items of a range of slots (a page) with their questions and latest steps (prepared). */
+export function itemsInRange (db: Db, attemptId: number, from: number, to: number): ItemView[] {
+  return (prepared(db, ITEMS_SQL).all(attemptId, from, to) as Array<Record<string, unknown>>).map(itemFromRow)
+}
+
+/** One item with its question and latest step, for a save or a flag (prepared). */
+export function findItem (db: Db, attemptId: number, slot: number): ItemView | undefined {
+  return itemsInRange(db, attemptId, slot, slot)[0]
 }
 
 export interface NewAttempt {

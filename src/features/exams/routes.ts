@@ -4,14 +4,14 @@ import { AppError, BadRequest, NotFound } from '../../http/errors.js'
 import { idParam, queryText } from '../../http/params.js'
 import { isHtmx } from '../../http/session.js'
 import { readForm } from '../../lib/form.js'
-import { traineeLogin, findPersonInScope, loadScope } from '../orgs/index.js'
+import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { assemblePaper } from './assembly.js'
 import { answerStep, secondsLeft } from './answering.js'
 import { isOverdue } from './grading.js'
 import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
-  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, type Attempt
+  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, type Attempt
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -20,10 +20,10 @@ const RESULT_READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as co
 export async function examRoutes (app: FastifyInstance) {
   const now = () => app.clock.now()
 
+  /** The signed-in trainee's person record (looked up once per request by the session plugin). */
   const traineeId = (req: FastifyRequest): number => {
-    const t = traineeLogin(app.db, req.actor!.id)
-    if (!t) throw new NotFound()
-    return t.traineeId
+    if (!req.actor?.traineeId) throw new NotFound()
+    return req.actor.traineeId
   }
 
   /** The trainee's own attempt; another trainee's answers 404. An overdue one is finalised on this touch. */
@@ -71,7 +71,7 @@ export async function examRoutes (app: FastifyInstance) {
     const grid = attemptGrid(app.db, a.id)
     const pages = Math.max(1, Math.ceil(grid.length / PAGE_SIZE))
     const page = Math.min(pages, Math.max(1, Number(queryText(req, 'page', 4)) || 1))
-    const pageItems = attemptItemsWithState(app.db, a.id, { from: (page - 1) * PAGE_SIZE + 1, to: page * PAGE_SIZE })
+    const pageItems = itemsInRange(app.db, a.id, (page - 1) * PAGE_SIZE + 1, page * PAGE_SIZE)
     return reply.page('exams/attempt', { title: 'exam.taking-title', ...examView(a, blueprintOfAttempt(app.db, a), pageItems, grid, page, now(), req.locale) })
   })
 
