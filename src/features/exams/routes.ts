@@ -11,7 +11,7 @@ import { isOverdue } from './grading.js'
 import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
-  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, type Attempt
+  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, attemptClock, type Attempt
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -77,20 +77,22 @@ export async function examRoutes (app: FastifyInstance) {
 
   /** Saves one answer: htmx gets the item's new state, a plain form goes back to the question. */
   app.post('/exams/attempts/:id/items/:slot', { config: TRAINEE }, async (req, reply) => {
-    const a = ownAttempt(req)
+    // The hottest route: it reads only the attempt's clock and the one item's state.
+    const clock = attemptClock(app.db, idParam(req))
+    if (!clock || clock.traineeId !== traineeId(req)) throw new NotFound()
     const slot = idParam(req, 'slot')
-    const item = findItem(app.db, a.id, slot)
+    const item = saveTarget(app.db, clock.id, slot)
     if (!item) throw new NotFound()
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     try {
-      const step = answerStep({ type: item.type, optionOrder: item.optionOrder, seq: item.seq, deadlineAt: a.deadlineAt, finishedAt: a.finishedAt }, { choice: body.choice, seq: body.seq }, now())
-      appendStep(app.db, a.id, item.id, item.seq, step)
-      const saved = { ...item, seq: step.seq, response: step.response, savedAt: step.at }
-      if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
+      const step = answerStep({ type: item.type, optionOrder: item.optionOrder, seq: item.seq, deadlineAt: clock.deadlineAt, finishedAt: clock.finishedAt }, { choice: body.choice, seq: body.seq }, now())
+      appendStep(app.db, clock.id, item.id, item.seq, step)
+      if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${clock.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
       // The page counts the answered cells of its grid itself (exam.js): a save touches one item only.
-      return reply.fragment('exams/_saved', { attemptId: a.id, item: itemView(saved, req.locale), deadlineAt: a.deadlineAt.getTime(), serverNow: now().getTime() })
+      return reply.fragment('exams/_saved', { slot, seq: step.seq, savedAt: step.at.getTime(), answered: step.response.length > 0, flagged: item.flagged, deadlineAt: clock.deadlineAt.getTime(), serverNow: now().getTime() })
     } catch (err) {
-      return answerRefused(req, reply, err, a, slot)
+      // A refused answer, or one past the deadline: finalise an overdue attempt on this touch, then say why.
+      return answerRefused(req, reply, err, ownAttempt(req), slot)
     }
   })
 
