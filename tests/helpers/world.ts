@@ -2,7 +2,8 @@ import { creditCheckChar } from '../../src/lib/id-checksums.js'
 import { insertUser, type Role } from '../../src/features/auth/index.js'
 import { jurisdictions, enterprises, trainees, employments } from '../../src/db/schema.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
-import { PASSWORD, FORM_HEADERS, createUser, sessionFor, type TestApp } from './app.js'
+import { beforeAll, afterAll } from 'vitest'
+import { PASSWORD, FORM_HEADERS, buildTestApp, createUser, sessionFor, type TestApp } from './app.js'
 import { smallBank } from './bank.js'
 import { checkBank } from '../../src/features/bank/format.js'
 import { publishBank } from '../../src/features/bank/publish.js'
@@ -108,3 +109,13 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
 }
 
 export { createUser }
+
+/** A test app with a built world for one test file: hooks registered here, the two handed over when ready. */
+export function useWorld (ready: (t: TestApp, w: World) => void): void {
+  let app: TestApp | undefined
+  beforeAll(async () => {
+    app = await buildTestApp()
+    ready(app, await buildWorld(app))
+  })
+  afterAll(async () => { await app?.close() })
+}

@@ -1,7 +1,7 @@
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
+import { describe, test, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { buildTestApp, form, dom, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
-import { buildWorld, type World } from '../../helpers/world.js'
+import { form, dom, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
 import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
@@ -10,11 +10,7 @@ import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents } f
 
 let t: TestApp
 let w: World
-beforeAll(async () => {
-  t = await buildTestApp()
-  w = await buildWorld(t)
-})
-afterAll(async () => { await t.close() })
+useWorld((app, world) => { t = app; w = world })
 
 const A = () => w.cookie('traineeA')
 const get = (url: string, cookie = A(), headers: Record<string, string> = {}) => t.app.inject({ url, headers: { cookie, ...headers } })

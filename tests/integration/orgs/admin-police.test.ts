@@ -1,16 +1,12 @@
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, form, dom, postForm, FORM_HEADERS, sessionCookie, type TestApp } from '../../helpers/app.js'
-import { buildWorld, type World } from '../../helpers/world.js'
+import { describe, test, expect } from 'vitest'
+import { form, dom, postForm, FORM_HEADERS, sessionCookie, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
 import { creditCheckChar } from '../../../src/lib/id-checksums.js'
 import { enterprises, jurisdictions, users } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
-beforeAll(async () => {
-  t = await buildTestApp()
-  w = await buildWorld(t)
-})
-afterAll(async () => { await t.close() })
+useWorld((app, world) => { t = app; w = world })
 
 const post = (url: string, cookie: string, fields: Record<string, string>) => postForm(t, url, cookie, fields)
 

@@ -1,18 +1,14 @@
 import fs from 'node:fs'
 import iconv from 'iconv-lite'
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, form, dom, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
-import { buildWorld, type World } from '../../helpers/world.js'
+import { describe, test, expect } from 'vitest'
+import { form, dom, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
 import { trainees, auditEvents } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
-beforeAll(async () => {
-  t = await buildTestApp()
-  w = await buildWorld(t)
-})
-afterAll(async () => { await t.close() })
+useWorld((app, world) => { t = app; w = world })
 
 const IDS = [demoIdNumber('110101', '1988-01-02', 11), demoIdNumber('110101', '1992-05-06', 12), demoIdNumber('420106', '1979-09-30', 13)]
 const goodCsv = ['姓名,身份证号,手机,学历', `陈一,${IDS[0]},13800000001,初中`, `陈二,${IDS[1]},,高中`, `陈三,${IDS[2]!.slice(0, 17)}${IDS[2]!.slice(17).toLowerCase()},13800000003,大专`].join('\r\n') + '\r\n'

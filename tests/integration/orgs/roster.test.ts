@@ -1,17 +1,13 @@
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, form, dom, postForm, FORM_HEADERS, sessionCookie, type TestApp } from '../../helpers/app.js'
-import { buildWorld, type World } from '../../helpers/world.js'
+import { describe, test, expect } from 'vitest'
+import { form, dom, postForm, FORM_HEADERS, sessionCookie, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
 import { trainees, employments, auditEvents } from '../../../src/db/schema.js'
 import { eq } from 'drizzle-orm'
 
 let t: TestApp
 let w: World
-beforeAll(async () => {
-  t = await buildTestApp()
-  w = await buildWorld(t)
-})
-afterAll(async () => { await t.close() })
+useWorld((app, world) => { t = app; w = world })
 
 const post = (url: string, cookie: string, fields: Record<string, string>) => postForm(t, url, cookie, fields)
 
