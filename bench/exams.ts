@@ -178,15 +178,16 @@ export async function examsSection (): Promise<SectionResult> {
 
     const ok2xx = (r: autocannon.Result) => r['2xx']
     const r1 = (n: number) => Math.round(n * 10) / 10
+    const r2 = (n: number) => Math.round(n * 100) / 100
     const floorRps = floorMax.requests.mean
     const saveRps = ok2xx(saveMax) / saveMax.duration
     const json = {
       floor: { rps: r1(floorRps), p50_ms: floorSteady.latency.p50, p99_ms: floorSteady.latency.p99 },
       autosave: {
-        rps: r1(saveRps), ratio_to_floor: r1(saveRps / floorRps * 100) / 100, non_2xx: saveMax.non2xx, rows_added: added, rows_match: added >= ok2xx(saveMax) && added <= ok2xx(saveMax) + CONNECTIONS,
-        p50_ms: saveSteady.latency.p50, p99_ms: saveSteady.latency.p99, p99_ratio_to_floor: r1(saveSteady.latency.p99 / Math.max(1, floorSteady.latency.p99) * 100) / 100, steady_non_2xx: saveSteady.non2xx
+        rps: r1(saveRps), ratio_to_floor: r2(saveRps / floorRps), non_2xx: saveMax.non2xx, rows_added: added, rows_match: added >= ok2xx(saveMax) && added <= ok2xx(saveMax) + CONNECTIONS,
+        p50_ms: saveSteady.latency.p50, p99_ms: saveSteady.latency.p99, p99_ratio_to_floor: r2(saveSteady.latency.p99 / Math.max(1, floorSteady.latency.p99)), steady_non_2xx: saveSteady.non2xx
       },
-      start: { count: STARTS, seconds_to_last: r1(startSeconds * 100) / 100, errors: startErrors },
+      start: { count: STARTS, seconds_to_last: r2(startSeconds), errors: startErrors },
       page: { rps: r1(ok2xx(pages) / pages.duration) },
       server: { peak_rss_mb: rss }
     }
