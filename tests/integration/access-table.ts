@@ -127,6 +127,13 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /exams/attempts/:id/items/:slot/flag': { access: ['trainee'], url: '/exams/attempts/999999/items/1/flag', owned: async (w) => [{ ...(await attemptPair(w, '/items/1/flag')), ownerStatus: 303 }] },
   'GET /exams/attempts/:id/submit': { access: ['trainee'], owned: async (w) => [await attemptPair(w, '/submit')] },
   'POST /exams/attempts/:id/finish': { access: ['trainee'], owned: async (w) => [{ ...(await attemptPair(w, '/finish')), ownerStatus: 303 }] },
+  'GET /exams/people/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => [
+      { url: `/exams/people/${w.ids.personA}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+      { url: `/exams/people/${w.ids.personA}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+    ]
+  },
   'GET /exams/attempts/:id/result': {
     access: ['trainee', 'trainer', 'police', 'admin'],
     owned: async (w) => {

@@ -142,6 +142,14 @@ export async function examRoutes (app: FastifyInstance) {
     return reply.seeOther(`/exams/attempts/${a.id}/result`)
   })
 
+  /** A person's mock exam results, for their trainer (own enterprise), police (jurisdiction) and admins. */
+  app.get('/exams/people/:id', { config: { access: ['trainer', 'police', 'admin'] as const } }, async (req, reply) => {
+    const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), idParam(req))
+    if (!person) throw new NotFound()
+    const finished = listAttempts(app.db, person.id).filter((h) => h.finishedAt)
+    return reply.page('exams/person', { title: 'exam.person-title', person: { id: person.id, fullName: person.fullName }, history: finished, chart: historyChart(finished.slice(0, 20).reverse(), req.t) })
+  })
+
   /** The result and review: the trainee's own, or a trainer's, police officer's or admin's within their scope. */
   app.get('/exams/attempts/:id/result', { config: RESULT_READERS }, async (req, reply) => {
     const found = findAttempt(app.db, idParam(req))

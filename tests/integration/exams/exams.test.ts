@@ -171,8 +171,11 @@ describe('grading, results and review', () => {
     expect(page.querySelector('article.review.wrong .explanation')!.text).toContain(slot1.body.explanation.en.slice(0, 40))
     const wrongOnly = dom((await get(`/exams/attempts/${id}/result?show=wrong`)).body)
     expect(wrongOnly.querySelectorAll('article.review').map((r) => r.getAttribute('id'))).toEqual(['r-1'])
-    // The trainee's trainer reads the same result; the history lists it.
+    // The trainee's trainer reads the same result, and finds it from the person's page.
     expect((await get(`/exams/attempts/${id}/result`, w.cookie('trainerA'))).statusCode).toBe(200)
+    const results = dom((await get(`/exams/people/${w.ids.personA}`, w.cookie('trainerA'))).body)
+    expect(results.querySelectorAll(`a[href="/exams/attempts/${id}/result"]`)).toHaveLength(1)
+    expect(results.querySelector(`tr:has(a[href="/exams/attempts/${id}/result"]) .badge`)?.text ?? results.text).toContain('Passed')
     const history = dom((await get('/exams')).body)
     expect(history.querySelectorAll('tbody tr').length).toBeGreaterThanOrEqual(1)
   })
