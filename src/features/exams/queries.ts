@@ -1,4 +1,4 @@
-import { and, asc, between, desc, eq, inArray, isNull, isNotNull, lt, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, isNotNull, lt } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
@@ -168,33 +168,9 @@ export interface ItemView {
   savedAt: Date | null
 }
 
-/** The latest step of each item of an attempt (or of a range of slots): one index look-up per item. */
-function latestSteps (db: DbOrTx, attemptId: number, slots?: { from: number, to: number }): Map<number, { seq: number, response: string[], at: Date }> {
-  const rows = db.all<{ item: number, seq: number, response: string, at: number }>(sql`
-    SELECT i.id AS item, s.seq AS seq, s.response AS response, s.at AS at
-    FROM attempt_items i
-    JOIN attempt_steps s ON s.attempt_item_id = i.id AND s.seq = (SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = i.id)
-    WHERE i.attempt_id = ${attemptId} ${slots ? sql`AND i.slot BETWEEN ${slots.from} AND ${slots.to}` : sql``}`)
-  return new Map(rows.map((r) => [r.item, { seq: r.seq, response: JSON.parse(r.response) as string[], at: new Date(r.at) }]))
-}
-
-/**
- * Items of an attempt with each one's latest step, all of them or a range of
- * slots (a page). The body includes the key: pages must pass only stem and options on.
- */
-export function attemptItemsWithState (db: DbOrTx, attemptId: number, slots?: { from: number, to: number }): ItemView[] {
-  const items = db.select({
-    id: attemptItems.id, slot: attemptItems.slot, points: attemptItems.points, flagged: attemptItems.flagged, optionOrder: attemptItems.optionOrder,
-    questionVersionId: attemptItems.questionVersionId, questionKey: questionVersions.questionKey, domain: questionVersions.domain, type: questionVersions.type, body: questionVersions.body
-  }).from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId))
-    .where(and(eq(attemptItems.attemptId, attemptId), slots ? between(attemptItems.slot, slots.from, slots.to) : undefined))
-    .orderBy(asc(attemptItems.slot)).all()
-  if (items.length === 0) return []
-  const steps = latestSteps(db, attemptId, slots)
-  return items.map((i) => {
-    const st = steps.get(i.id)
-    return { ...i, seq: st?.seq ?? 0, response: st?.response ?? [], savedAt: st?.at ?? null }
-  })
+/** Every item of an attempt with its question and latest step (for grading and the review). */
+export function attemptItemsWithState (db: Db, attemptId: number): ItemView[] {
+  return itemsInRange(db, attemptId, 1, Number.MAX_SAFE_INTEGER)
 }
 
 /** The question grid of an attempt: per slot, answered and flagged, without loading any question. */
@@ -237,7 +213,8 @@ export function finalizeAttempt (db: Db, attemptId: number, reason: FinishReason
     const a = tx.select().from(attempts).where(eq(attempts.id, attemptId)).get()
     if (!a) throw new Conflict('exam.attempt-finished')
     if (a.finishedAt) return a
-    const items = attemptItemsWithState(tx, attemptId)
+    // Prepared statements run on the same connection, so this read sees the transaction.
+    const items = attemptItemsWithState(db, attemptId)
     const grade = gradeAttempt(items.map((i) => ({ slot: i.slot, domain: i.domain, type: i.type, points: i.points, answer: i.body.answer, response: i.response })), a.passMark)
     // A finish after the deadline counts as at the deadline.
     const at = finishedAt.getTime() > a.deadlineAt.getTime() ? a.deadlineAt : finishedAt
