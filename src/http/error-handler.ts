@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { AppError, TooManyRequests, ValidationError } from './errors.js'
+import { AppError, TooManyRequests } from './errors.js'
 import { translator, localeFromAcceptLanguage, isMessageKey } from '../i18n/index.js'
 
 /** Fastify's own 4xx errors, mapped to catalogue messages a person understands. */
@@ -37,7 +37,6 @@ export const errorPlugin = fp(async (app) => {
   app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
       if (err instanceof TooManyRequests && err.retryAfterSeconds) reply.header('Retry-After', String(err.retryAfterSeconds))
-      if (err instanceof ValidationError) return send(req, reply, 422, 'errors.validation')
       return send(req, reply, err.statusCode, err.code, err.params)
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500

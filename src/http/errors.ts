@@ -31,8 +31,3 @@ export class TooManyRequests extends AppError {
   }
 }
 
-export type FieldErrors = Record<string, string>
-
-export class ValidationError extends AppError {
-  constructor (readonly fieldErrors: FieldErrors) { super(422, 'errors.validation') }
-}

@@ -1,7 +1,7 @@
 export { ROLES, type Role, type UserStatus } from './schema.js'
 export {
   validateSessionToken, findUserByUsername, findUserById, insertUser, countUsers, normaliseUsername,
-  setPassword, setStatus, setRole, deleteUserSessions, createSession, type User
+  setPassword, setStatus, setRole, createSession, type User
 } from './queries.js'
 export { sessionExpiresAt, generateInitialPassword } from './tokens.js'
 export { hashPassword, checkNewPassword } from './passwords.js'

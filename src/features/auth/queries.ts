@@ -1,4 +1,4 @@
-import { eq, and, ne, count } from 'drizzle-orm'
+import { eq, count } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { prepared } from '../../db/statements.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
@@ -102,16 +102,6 @@ export function endSession (db: Db, sessionId: string, audit: AuditEntry, now: D
     tx.delete(sessions).where(eq(sessions.id, sessionId)).run()
     recordAudit(tx, audit, now)
   })
-}
-
-export function deleteUserSessions (db: DbOrTx, userId: number, exceptSessionId?: string): void {
-  db.delete(sessions).where(exceptSessionId
-    ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId))
-    : eq(sessions.userId, userId)).run()
-}
-
-export function countSessions (db: DbOrTx, userId: number): number {
-  return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0
 }
 
 // ---- account changes: each ends every session of the user, in the same transaction ----
