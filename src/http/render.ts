@@ -9,6 +9,7 @@ import { FLASH_COOKIE } from './cookies.js'
 import { NAV, isCurrent } from './nav.js'
 import type { PageData } from './types.js'
 import { formatDateTime, formatTime } from '../lib/time.js'
+import { localText } from '../lib/text.js'
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url))
 const LAYOUT = 'layouts/app.eta'
@@ -47,7 +48,7 @@ export const renderPlugin = fp(async (app) => {
       path: req.url,
       isCurrent,
       /** Bank text in the reader's language where it exists, else English. */
-      tx: (text: { en: string, zh?: string } | undefined) => (text ? (req.locale === 'zh' && text.zh ? text.zh : text.en) : ''),
+      tx: (text: { en: string, zh?: string } | undefined) => localText(text, req.locale),
       fmt: { dateTime: (d: Date | number) => formatDateTime(d, req.locale, app.config.timeZone), time: (d: Date | number) => formatTime(d, app.config.timeZone) }
     }
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { idParam, queryText } from '../../http/params.js'
 import { renderMarkdown } from '../../lib/markdown.js'
+import { localText } from '../../lib/text.js'
 import { DOMAIN_IDS, QUESTION_TYPES } from './format.js'
 import {
   listReleases, findRelease, previousRelease, releaseCounts, diffReleases, searchQuestions, questionHistory,
@@ -70,7 +71,6 @@ export async function bankRoutes (app: FastifyInstance) {
   app.get('/admin/bank/lessons/:id', { config: ADMIN }, async (req, reply) => {
     const lesson = findLessonVersion(app.db, idParam(req))
     if (!lesson) throw new NotFound()
-    const body = req.locale === 'zh' && lesson.body.zh ? lesson.body.zh : lesson.body.en
-    return reply.page('bank/lesson', { title: 'bank.lesson-title', lesson, html: renderMarkdown(body) })
+    return reply.page('bank/lesson', { title: 'bank.lesson-title', lesson, html: renderMarkdown(localText(lesson.body, req.locale)) })
   })
 }

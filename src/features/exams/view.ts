@@ -1,6 +1,6 @@
 import type { Translate } from '../../i18n/index.js'
 import type { BlueprintBody } from '../bank/schema.js'
-import type { Text } from '../bank/format.js'
+import { localText } from '../../lib/text.js'
 import type { Attempt, ItemView } from './queries.js'
 import { isCorrect } from './grading.js'
 import { secondsLeft } from './answering.js'
@@ -13,7 +13,7 @@ import { secondsLeft } from './answering.js'
 export const PAGE_SIZE = 10
 const LETTERS = 'ABCDE'
 
-const pick = (t: Text | undefined, locale: string) => (t ? (locale === 'zh' && t.zh ? t.zh : t.en) : '')
+const pick = localText
 
 export interface ItemPageView {
   slot: number
