@@ -31,7 +31,7 @@ const RATE = 1000
 interface Prepared { dir: string, dbFile: string, key: Buffer, cookies: string[], attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, options: string[] }> }> }
 
 /** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
-function prepare (): Prepared {
+export function prepare (): Prepared {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-bench-exams-'))
   generateBank(path.join(dir, 'bank'), 2000)
   const dbFile = path.join(dir, 'g.db')
@@ -104,7 +104,7 @@ function run (opts: autocannon.Options): Promise<autocannon.Result> {
  * (autocannon resets a connection's context after every request, so no state
  * can live there).
  */
-function autosaveRequests (attempts: Prepared['attempts'], state: { counter: number, seqs: Map<string, number> }): autocannon.Request[] {
+export function autosaveRequests (attempts: Prepared['attempts'], state: { counter: number, seqs: Map<string, number> }): autocannon.Request[] {
   return [{
     method: 'POST',
     setupRequest: (req: autocannon.Request) => {

@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
-import view from '@fastify/view'
 import { Eta } from 'eta'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
@@ -28,12 +27,39 @@ function readFlash (raw: string | undefined): { key: string, params?: Params } |
   return Object.keys(params).length ? { key, params } : { key }
 }
 
-export const renderPlugin = fp(async (app) => {
-  const eta = new Eta({ views: VIEWS_DIR, cache: app.config.viewCache, autoEscape: true, autoTrim: false })
-  await app.register(view, { engine: { eta }, root: VIEWS_DIR, production: app.config.viewCache })
+/**
+ * Eta, with each template name resolved to its file once. Eta resolves the name
+ * on every render and every include (JSON, path joins and a relative-path
+ * check), which cost more than rendering a small fragment; names and the views
+ * folder never change while the server runs.
+ */
+export function viewEngine (cache: boolean): Eta {
+  const eta = new Eta({ views: VIEWS_DIR, cache, autoEscape: true, autoTrim: false })
+  const resolve = eta.resolvePath!
+  const paths = new Map<string, string>()
+  eta.resolvePath = function (template, options) {
+    const key = `${options?.filepath ?? ''}|${template}`
+    let file = paths.get(key)
+    if (file === undefined) { file = resolve.call(this, template, options); paths.set(key, file) }
+    return file
+  }
+  return eta
+}
 
-  app.addHook('onRequest', async (req) => {
-    req.flash = readFlash(req.cookies[FLASH_COOKIE])
+/**
+ * reply.page and reply.fragment render Eta templates synchronously (the design
+ * first named @fastify/view; it reconfigured Eta and copied the data on every
+ * render, a third of the cost of an autosave response, so the two calls it
+ * served are made here directly). A page is its template inside the layout,
+ * which receives the rendered template as `it.body`.
+ */
+export const renderPlugin = fp(async (app) => {
+  const eta = viewEngine(app.config.viewCache)
+
+  app.addHook('onRequest', (req, _reply, done) => {
+    const raw = req.cookies[FLASH_COOKIE]
+    if (raw) req.flash = readFlash(raw)
+    done()
   })
 
   const context = (req: FastifyRequest, reply: FastifyReply, data: PageData) => {
@@ -54,13 +80,14 @@ export const renderPlugin = fp(async (app) => {
   }
 
   app.decorateReply('page', async function (this: FastifyReply, template: string, data: PageData = {}) {
-    const partial = isPartial(this.request.headers)
-    const html = await this.viewAsync(template, context(this.request, this, data), partial ? {} : { layout: LAYOUT })
+    const ctx = context(this.request, this, data)
+    const body = eta.render(template, ctx)
+    const html = isPartial(this.request.headers) ? body : eta.render(LAYOUT, { ...ctx, body })
     return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html)
   })
 
   app.decorateReply('fragment', async function (this: FastifyReply, template: string, data: PageData = {}) {
-    const html = await this.viewAsync(template, context(this.request, this, data))
+    const html = eta.render(template, context(this.request, this, data))
     return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html)
   })
 

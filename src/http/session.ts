@@ -30,7 +30,8 @@ export const sessionPlugin = fp(async (app) => {
   app.decorateRequest('t', null as never)
   app.decorateRequest('flash', null)
 
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook (it runs on every request): done() goes on; a redirect answers at once and does not call it.
+  app.addHook('onRequest', (req, reply, done) => {
     const now = app.clock.now()
     const token = req.cookies[SESSION_COOKIE]
     const found = token ? validateSessionToken(app.db, token, now) : null
@@ -50,12 +51,13 @@ export const sessionPlugin = fp(async (app) => {
 
     const cfg = req.routeOptions.config
     const access = cfg.access ?? 'public' // routes without a declaration are refused at registration (app.ts)
-    if (access === 'public') return
+    if (access === 'public') { done(); return }
     if (!req.actor) {
       const next = req.method === 'GET' && !isHtmx(req) ? `?next=${encodeURIComponent(req.url)}` : ''
-      return redirectTo(req, reply, `/login${next}`)
+      redirectTo(req, reply, `/login${next}`)
+      return
     }
-    if (req.actor.pending && !cfg.allowPending) return redirectTo(req, reply, req.actor.pending === 'password' ? '/account/password' : '/privacy')
-    if (!accessAllows(access, req.actor.role)) throw new Forbidden()
+    if (req.actor.pending && !cfg.allowPending) { redirectTo(req, reply, req.actor.pending === 'password' ? '/account/password' : '/privacy'); return }
+    done(accessAllows(access, req.actor.role) ? undefined : new Forbidden())
   })
 }, { name: 'session', dependencies: ['security'] })

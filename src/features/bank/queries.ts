@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, like, sql, count, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/connection.js'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { prepared } from '../../db/statements.js'
 import {
   bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints
 } from './schema.js'
@@ -11,6 +12,12 @@ export type LessonVersion = typeof lessonVersions.$inferSelect
 
 export function latestRelease (db: DbOrTx): Release | undefined {
   return latestReleaseRow(db)
+}
+
+/** The id of the newest release, for the hot paths (the row itself carries the whole syllabus). */
+export function latestReleaseId (db: Db): number | undefined {
+  const r = prepared(db, 'SELECT id FROM bank_releases ORDER BY published_at DESC, id DESC LIMIT 1').get() as { id: number } | undefined
+  return r?.id
 }
 
 export function findRelease (db: DbOrTx, id: number): Release | undefined {

@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, inArray, isNull, isNotNull, lt } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
 import { recordAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, type BlueprintBody, type QuestionBody } from '../bank/schema.js'
-import { latestRelease } from '../bank/index.js'
+import { latestReleaseId } from '../bank/index.js'
 import { attempts, attemptItems, type FinishReason } from './schema.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
@@ -13,13 +13,25 @@ import type { NewStep } from './answering.js'
 
 export type Attempt = typeof attempts.$inferSelect
 
-/** The blueprints of the current release, with their versions. */
-export function currentBlueprints (db: DbOrTx) {
-  const release = latestRelease(db)
-  if (!release) return { release: undefined, blueprints: [] }
-  const blueprints = db.select({ versionId: blueprintVersions.id, key: blueprintVersions.blueprintKey, body: blueprintVersions.body })
-    .from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId))
-    .where(eq(releaseBlueprints.releaseId, release.id)).orderBy(asc(blueprintVersions.blueprintKey)).all()
+export interface ReleaseBlueprint { versionId: number, key: string, body: BlueprintBody }
+
+// A release never changes once published: its blueprints are read once per process.
+const releaseBlueprintCache = new WeakMap<object, Map<number, ReleaseBlueprint[]>>()
+
+/** The blueprints of the current release, with their versions (every start reads them: cached per release). */
+export function currentBlueprints (db: Db): { release: { id: number } | undefined, blueprints: ReleaseBlueprint[] } {
+  const id = latestReleaseId(db)
+  if (id === undefined) return { release: undefined, blueprints: [] }
+  const release = { id }
+  let byRelease = releaseBlueprintCache.get(db.$client)
+  if (!byRelease) { byRelease = new Map(); releaseBlueprintCache.set(db.$client, byRelease) }
+  let blueprints = byRelease.get(release.id)
+  if (!blueprints) {
+    blueprints = db.select({ versionId: blueprintVersions.id, key: blueprintVersions.blueprintKey, body: blueprintVersions.body })
+      .from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId))
+      .where(eq(releaseBlueprints.releaseId, release.id)).orderBy(asc(blueprintVersions.blueprintKey)).all() as ReleaseBlueprint[]
+    byRelease.set(release.id, blueprints)
+  }
   return { release, blueprints }
 }
 
@@ -45,25 +57,26 @@ function readPool (db: DbOrTx, releaseId: number): PoolQuestion[] {
 }
 
 /** The question keys of the trainee's last few finished attempts. */
-export function recentlySeenKeys (db: DbOrTx, traineeId: number, lastAttempts = 3): string[] {
-  const recent = db.select({ id: attempts.id }).from(attempts)
-    .where(and(eq(attempts.traineeId, traineeId), isNotNull(attempts.finishedAt)))
-    .orderBy(desc(attempts.startedAt)).limit(lastAttempts).all().map((a) => a.id)
-  if (recent.length === 0) return []
-  const rows = db.select({ key: questionVersions.questionKey }).from(attemptItems)
-    .innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId))
-    .where(inArray(attemptItems.attemptId, recent)).all()
-  return [...new Set(rows.map((r) => r.key))].sort()
+export function recentlySeenKeys (db: Db, traineeId: number, lastAttempts = 3): string[] {
+  const rows = prepared(db, `SELECT DISTINCT q.question_key AS k FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
+    WHERE i.attempt_id IN (SELECT id FROM attempts WHERE trainee_id = ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?)
+    ORDER BY q.question_key`).all(traineeId, lastAttempts) as Array<{ k: string }>
+  return rows.map((r) => r.k)
 }
 
-export function findOpenAttempt (db: DbOrTx, traineeId: number, blueprintKey: string): Attempt | undefined {
-  return db.select().from(attempts).where(and(eq(attempts.traineeId, traineeId), eq(attempts.blueprintKey, blueprintKey), isNull(attempts.finishedAt))).get()
+/** The open attempt of a trainee on a blueprint, if any (every start: prepared). */
+export function findOpenAttempt (db: Db, traineeId: number, blueprintKey: string): Attempt | undefined {
+  const r = prepared(db, 'SELECT * FROM attempts WHERE trainee_id = ? AND blueprint_key = ? AND finished_at IS NULL').get(traineeId, blueprintKey) as Record<string, unknown> | undefined
+  return r && attemptFromRow(r)
 }
 
 /** An attempt by id (every exam request: prepared). */
 export function findAttempt (db: Db, id: number): Attempt | undefined {
   const r = prepared(db, 'SELECT * FROM attempts WHERE id = ?').get(id) as Record<string, unknown> | undefined
-  if (!r) return undefined
+  return r && attemptFromRow(r)
+}
+
+function attemptFromRow (r: Record<string, unknown>): Attempt {
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as number))
   return {
     id: r.id as number, traineeId: r.trainee_id as number, blueprintKey: r.blueprint_key as string, blueprintVersionId: r.blueprint_version_id as number,
@@ -134,19 +147,24 @@ export interface NewAttempt {
   items: PaperItem[]
 }
 
+const ITEM_ROWS = 100
+
 /** Stores a new attempt and its paper; if one is already open for this blueprint (a double click, two tabs), that one is returned. */
 export function insertAttempt (db: Db, a: NewAttempt, audit: { actorId: number, clientIp: string }): { attempt: Attempt, created: boolean } {
   return db.transaction((tx) => {
-    const open = findOpenAttempt(tx, a.traineeId, a.blueprintKey)
+    // Prepared statements run on the same connection, inside this transaction.
+    const open = findOpenAttempt(db, a.traineeId, a.blueprintKey)
     if (open) return { attempt: open, created: false }
     const maxScore = a.items.reduce((s, i) => s + i.points, 0)
-    const attempt = tx.insert(attempts).values({
-      traineeId: a.traineeId, blueprintKey: a.blueprintKey, blueprintVersionId: a.blueprintVersionId, releaseId: a.releaseId, seed: a.seed,
-      recentlySeen: a.recentlySeen, passMark: a.passMark, maxScore, startedAt: a.startedAt, deadlineAt: a.deadlineAt
-    }).returning().get()
-    // A paper is a hundred rows: one prepared statement, not a hundred built queries.
-    const insertItem = prepared(db, 'INSERT INTO attempt_items (attempt_id, slot, question_version_id, option_order, points, flagged) VALUES (?, ?, ?, ?, ?, 0)')
-    for (const it of a.items) insertItem.run(attempt.id, it.slot, it.versionId, JSON.stringify(it.optionOrder), it.points)
+    const attempt = attemptFromRow(prepared(db, `INSERT INTO attempts (trainee_id, blueprint_key, blueprint_version_id, release_id, seed, recently_seen, pass_mark, max_score, started_at, deadline_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(a.traineeId, a.blueprintKey, a.blueprintVersionId, a.releaseId, a.seed,
+      JSON.stringify(a.recentlySeen), a.passMark, maxScore, a.startedAt.getTime(), a.deadlineAt.getTime()) as Record<string, unknown>)
+    // A paper is a hundred rows: prepared multi-row inserts, not a hundred built queries.
+    for (let i = 0; i < a.items.length; i += ITEM_ROWS) {
+      const chunk = a.items.slice(i, i + ITEM_ROWS)
+      const sql = `INSERT INTO attempt_items (attempt_id, slot, question_version_id, option_order, points, flagged) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, 0)').join(', ')}`
+      prepared(db, sql).run(chunk.flatMap((it) => [attempt.id, it.slot, it.versionId, JSON.stringify(it.optionOrder), it.points]))
+    }
     recordAudit(tx, { ...audit, action: 'attempt.started', subjectType: 'attempt', subjectId: attempt.id, details: { blueprint: a.blueprintKey, items: a.items.length } }, a.startedAt)
     return { attempt, created: true }
   }, { behavior: 'immediate' })
@@ -182,22 +200,55 @@ export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, f
   return rows.map((r) => ({ slot: r.slot, flagged: r.flagged === 1, answered: r.response !== '[]' }))
 }
 
+interface PendingStep { attemptId: number, itemId: number, expectedSeq: number, step: NewStep, done: (err?: unknown) => void }
+const pendingSteps = new WeakMap<Db, PendingStep[]>()
+
 /**
- * Keeps one answer. Inside the transaction the attempt is read again, so an
- * answer racing the finalise cannot be written after the result; a concurrent
- * save of the same seq hits the unique (item, seq) and is refused as stale.
+ * Keeps one answer, acknowledged only once it is committed. Saves that arrive
+ * together (a class answering at once) are written in one transaction, a group
+ * commit flushed after the current turn of the event loop: the commit is the
+ * dearest part of a save, and one commit for many saves is what lets a whole
+ * class save at once. Inside the transaction each save reads its attempt
+ * again, so an answer racing the finalise is never written after the result,
+ * and a stale seq (another tab saved first) is refused for that save alone.
  * (Prepared statements: this is the hottest write of the system.)
  */
-export function appendStep (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): void {
+export function appendStep (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let queue = pendingSteps.get(db)
+    if (!queue) {
+      queue = []
+      pendingSteps.set(db, queue)
+      setImmediate(() => writeSteps(db))
+    }
+    queue.push({ attemptId, itemId, expectedSeq, step, done: (err) => (err === undefined ? resolve() : reject(err)) })
+  })
+}
+
+function writeSteps (db: Db): void {
+  const batch = pendingSteps.get(db) ?? []
+  pendingSteps.delete(db)
   const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
   const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
   const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
-  db.$client.transaction(() => {
-    const a = finished.get(attemptId) as { f: number | null } | undefined
-    if (!a || a.f !== null) throw new Conflict('exam.attempt-finished')
-    if ((current.get(itemId) as { seq: number }).seq !== expectedSeq) throw new Conflict('exam.stale-page')
-    insert.run(itemId, step.seq, JSON.stringify(step.response), step.at.getTime())
-  }).immediate()
+  const outcomes: unknown[] = []
+  try {
+    db.$client.transaction(() => {
+      outcomes.length = 0
+      for (const s of batch) {
+        const a = finished.get(s.attemptId) as { f: number | null } | undefined
+        if (!a || a.f !== null) { outcomes.push(new Conflict('exam.attempt-finished')); continue }
+        if ((current.get(s.itemId) as { seq: number }).seq !== s.expectedSeq) { outcomes.push(new Conflict('exam.stale-page')); continue }
+        insert.run(s.itemId, s.step.seq, JSON.stringify(s.step.response), s.step.at.getTime())
+        outcomes.push(undefined)
+      }
+    }).immediate()
+  } catch (err) {
+    // Nothing of the batch was committed: every save of it fails, none is acknowledged.
+    for (const s of batch) s.done(err)
+    return
+  }
+  batch.forEach((s, i) => s.done(outcomes[i]))
 }
 
 export function setFlag (db: DbOrTx, itemId: number, flagged: boolean): void {

@@ -86,7 +86,7 @@ export async function examRoutes (app: FastifyInstance) {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     try {
       const step = answerStep({ type: item.type, optionOrder: item.optionOrder, seq: item.seq, deadlineAt: clock.deadlineAt, finishedAt: clock.finishedAt }, { choice: body.choice, seq: body.seq }, now())
-      appendStep(app.db, clock.id, item.id, item.seq, step)
+      await appendStep(app.db, clock.id, item.id, item.seq, step)
       if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${clock.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
       // The page counts the answered cells of its grid itself (exam.js): a save touches one item only.
       return reply.fragment('exams/_saved', { slot, seq: step.seq, savedAt: step.at.getTime(), answered: step.response.length > 0, flagged: item.flagged, deadlineAt: clock.deadlineAt.getTime(), serverNow: now().getTime() })
