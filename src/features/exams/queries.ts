@@ -89,24 +89,40 @@ function attemptFromRow (r: Record<string, unknown>): Attempt {
 
 const ITEMS_SQL = `
     SELECT i.id, i.slot, i.points, i.flagged, i.option_order AS optionOrder, i.question_version_id AS questionVersionId,
-      q.question_key AS questionKey, q.domain, q.type, q.body,
+      q.question_key AS questionKey, q.domain, q.type,
       s.seq, s.response, s.at
     FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
     LEFT JOIN attempt_steps s ON s.attempt_item_id = i.id AND s.seq = (SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = i.id)
     WHERE i.attempt_id = ? AND i.slot BETWEEN ? AND ? ORDER BY i.slot`
 
-function itemFromRow (r: Record<string, unknown>): ItemView {
+// Question versions never change once published: each body is parsed once per process and database.
+const questionBodies = new WeakMap<object, Map<number, QuestionBody>>()
+
+/** The body of a question version (cached: versions are immutable). */
+export function questionBody (db: Db, versionId: number): QuestionBody {
+  let byId = questionBodies.get(db.$client)
+  if (!byId) { byId = new Map(); questionBodies.set(db.$client, byId) }
+  let body = byId.get(versionId)
+  if (!body) {
+    const r = prepared(db, 'SELECT body FROM question_versions WHERE id = ?').get(versionId) as { body: string }
+    body = JSON.parse(r.body) as QuestionBody
+    byId.set(versionId, body)
+  }
+  return body
+}
+
+function itemFromRow (db: Db, r: Record<string, unknown>): ItemView {
   return {
     id: r.id as number, slot: r.slot as number, points: r.points as number, flagged: r.flagged === 1, optionOrder: JSON.parse(r.optionOrder as string) as string[],
     questionVersionId: r.questionVersionId as number, questionKey: r.questionKey as string, domain: r.domain as string, type: r.type as QuestionType,
-    body: JSON.parse(r.body as string) as QuestionBody, seq: (r.seq as number | null) ?? 0, response: r.response ? JSON.parse(r.response as string) as string[] : [],
+    body: questionBody(db, r.questionVersionId as number), seq: (r.seq as number | null) ?? 0, response: r.response ? JSON.parse(r.response as string) as string[] : [],
     savedAt: r.at === null || r.at === undefined ? null : new Date(r.at as number)
   }
 }
 
 /** The items of a range of slots (a page) with their questions and latest steps (prepared). */
 export function itemsInRange (db: Db, attemptId: number, from: number, to: number): ItemView[] {
-  return (prepared(db, ITEMS_SQL).all(attemptId, from, to) as Array<Record<string, unknown>>).map(itemFromRow)
+  return (prepared(db, ITEMS_SQL).all(attemptId, from, to) as Array<Record<string, unknown>>).map((r) => itemFromRow(db, r))
 }
 
 export interface SaveTarget { id: number, slot: number, type: QuestionType, optionOrder: string[], flagged: boolean, seq: number, response: string[] }
@@ -193,11 +209,12 @@ export function attemptItemsWithState (db: Db, attemptId: number): ItemView[] {
 
 /** The question grid of an attempt: per slot, answered and flagged, without loading any question. */
 export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean }> {
+  // One pass over the items and their steps; with max(), SQLite gives the other columns of the row holding the maximum.
   const rows = prepared(db, `
-    SELECT i.slot AS slot, i.flagged AS flagged,
-      coalesce((SELECT s.response FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1), '[]') AS response
-    FROM attempt_items i WHERE i.attempt_id = ? ORDER BY i.slot`).all(attemptId) as Array<{ slot: number, flagged: number, response: string }>
-  return rows.map((r) => ({ slot: r.slot, flagged: r.flagged === 1, answered: r.response !== '[]' }))
+    SELECT i.slot, i.flagged, max(s.seq), s.response
+    FROM attempt_items i LEFT JOIN attempt_steps s ON s.attempt_item_id = i.id
+    WHERE i.attempt_id = ? GROUP BY i.id ORDER BY i.slot`).raw().all(attemptId) as Array<[number, number, number | null, string | null]>
+  return rows.map((r) => ({ slot: r[0], flagged: r[1] === 1, answered: r[3] !== null && r[3] !== '[]' }))
 }
 
 interface PendingStep { attemptId: number, itemId: number, expectedSeq: number, step: NewStep, done: (err?: unknown) => void }

@@ -50,7 +50,15 @@ export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemV
     page,
     pages,
     items: pageItems.map((i) => itemView(i, locale)),
-    grid: grid.map((g) => ({ ...g, page: Math.ceil(g.slot / PAGE_SIZE) })),
+    // Each cell links into its page (a fragment link on this one) and carries its state as classes.
+    grid: grid.map((g) => {
+      const cellPage = Math.ceil(g.slot / PAGE_SIZE)
+      return {
+        slot: g.slot,
+        href: cellPage === page ? `#q-${g.slot}` : `/exams/attempts/${a.id}?page=${cellPage}#q-${g.slot}`,
+        cls: `${g.answered ? ' answered' : ''}${g.flagged ? ' flagged' : ''}${cellPage === page ? ' here' : ''}`
+      }
+    }),
     answered: grid.filter((g) => g.answered).length,
     total: grid.length,
     deadlineAt: a.deadlineAt.getTime(),
