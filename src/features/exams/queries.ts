@@ -209,12 +209,17 @@ export function attemptItemsWithState (db: Db, attemptId: number): ItemView[] {
 
 /** The question grid of an attempt: per slot, answered and flagged, without loading any question. */
 export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean }> {
-  // One pass over the items and their steps; with max(), SQLite gives the other columns of the row holding the maximum.
-  const rows = prepared(db, `
-    SELECT i.slot, i.flagged, max(s.seq), s.response
-    FROM attempt_items i LEFT JOIN attempt_steps s ON s.attempt_item_id = i.id
-    WHERE i.attempt_id = ? GROUP BY i.id ORDER BY i.slot`).raw().all(attemptId) as Array<[number, number, number | null, string | null]>
-  return rows.map((r) => ({ slot: r[0], flagged: r[1] === 1, answered: r[3] !== null && r[3] !== '[]' }))
+  // Every page shows the whole grid: the database folds it into one string ("slot:FA,…", F flagged,
+  // A answered), which costs half as much as a hundred rows.
+  const r = prepared(db, `
+    SELECT group_concat(i.slot || ':' || i.flagged || coalesce(
+      (SELECT s.response <> '[]' FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1), 0), ',' ORDER BY i.slot) AS g
+    FROM attempt_items i WHERE i.attempt_id = ?`).get(attemptId) as { g: string | null }
+  if (!r.g) return []
+  return r.g.split(',').map((cell) => {
+    const colon = cell.indexOf(':')
+    return { slot: Number(cell.slice(0, colon)), flagged: cell[colon + 1] === '1', answered: cell[colon + 2] === '1' }
+  })
 }
 
 interface PendingStep { attemptId: number, itemId: number, expectedSeq: number, step: NewStep, done: (err?: unknown) => void }
