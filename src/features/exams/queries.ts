@@ -125,24 +125,27 @@ export function itemsInRange (db: Db, attemptId: number, from: number, to: numbe
   return (prepared(db, ITEMS_SQL).all(attemptId, from, to) as Array<Record<string, unknown>>).map((r) => itemFromRow(db, r))
 }
 
-export interface SaveTarget { id: number, slot: number, type: QuestionType, optionOrder: string[], flagged: boolean, seq: number, response: string[] }
-
-/** What a save needs of an item: its type, options and latest step, without the question text (prepared). */
-export function saveTarget (db: Db, attemptId: number, slot: number): SaveTarget | undefined {
-  const r = prepared(db, `
-    SELECT i.id, i.slot, i.flagged, i.option_order AS optionOrder, q.type,
-      (SELECT s.seq FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1) AS seq,
-      (SELECT s.response FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1) AS response
-    FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
-    WHERE i.attempt_id = ? AND i.slot = ?`).get(attemptId, slot) as Record<string, unknown> | undefined
-  if (!r) return undefined
-  return { id: r.id as number, slot: r.slot as number, type: r.type as QuestionType, optionOrder: JSON.parse(r.optionOrder as string) as string[], flagged: r.flagged === 1, seq: (r.seq as number | null) ?? 0, response: r.response ? JSON.parse(r.response as string) as string[] : [] }
+export interface SaveTarget {
+  attempt: { id: number, traineeId: number, deadlineAt: Date, finishedAt: Date | null }
+  item: { id: number, slot: number, type: QuestionType, optionOrder: string[], flagged: boolean, seq: number }
 }
 
-/** The clock and owner of an attempt, for the hot paths (prepared; no JSON columns). */
-export function attemptClock (db: Db, id: number): { id: number, traineeId: number, deadlineAt: Date, finishedAt: Date | null } | undefined {
-  const r = prepared(db, 'SELECT id, trainee_id AS t, deadline_at AS d, finished_at AS f FROM attempts WHERE id = ?').get(id) as { id: number, t: number, d: number, f: number | null } | undefined
-  return r && { id: r.id, traineeId: r.t, deadlineAt: new Date(r.d), finishedAt: r.f === null ? null : new Date(r.f) }
+/**
+ * What a save needs, in one prepared query: the attempt's owner and clock, and
+ * the item's type, options and latest seq (no question text). Undefined when
+ * the attempt or the slot does not exist.
+ */
+export function saveTarget (db: Db, attemptId: number, slot: number): SaveTarget | undefined {
+  const r = prepared(db, `
+    SELECT a.trainee_id AS t, a.deadline_at AS d, a.finished_at AS f, i.id, i.flagged, i.option_order AS optionOrder, q.type,
+      (SELECT s.seq FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1) AS seq
+    FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id AND i.slot = ? JOIN question_versions q ON q.id = i.question_version_id
+    WHERE a.id = ?`).get(slot, attemptId) as Record<string, unknown> | undefined
+  if (!r) return undefined
+  return {
+    attempt: { id: attemptId, traineeId: r.t as number, deadlineAt: new Date(r.d as number), finishedAt: r.f === null ? null : new Date(r.f as number) },
+    item: { id: r.id as number, slot, type: r.type as QuestionType, optionOrder: JSON.parse(r.optionOrder as string) as string[], flagged: r.flagged === 1, seq: (r.seq as number | null) ?? 0 }
+  }
 }
 
 /** One item with its question and latest step, for a save or a flag (prepared). */

@@ -11,7 +11,7 @@ import { isOverdue } from './grading.js'
 import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
-  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, attemptClock, type Attempt
+  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, type Attempt
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -77,12 +77,11 @@ export async function examRoutes (app: FastifyInstance) {
 
   /** Saves one answer: htmx gets the item's new state, a plain form goes back to the question. */
   app.post('/exams/attempts/:id/items/:slot', { config: TRAINEE }, async (req, reply) => {
-    // The hottest route: it reads only the attempt's clock and the one item's state.
-    const clock = attemptClock(app.db, idParam(req))
-    if (!clock || clock.traineeId !== traineeId(req)) throw new NotFound()
+    // The hottest route: one query gives the attempt's owner and clock and the item's state.
     const slot = idParam(req, 'slot')
-    const item = saveTarget(app.db, clock.id, slot)
-    if (!item) throw new NotFound()
+    const target = saveTarget(app.db, idParam(req), slot)
+    if (!target || target.attempt.traineeId !== traineeId(req)) throw new NotFound()
+    const { attempt: clock, item } = target
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     try {
       const step = answerStep({ type: item.type, optionOrder: item.optionOrder, seq: item.seq, deadlineAt: clock.deadlineAt, finishedAt: clock.finishedAt }, { choice: body.choice, seq: body.seq }, now())
