@@ -130,18 +130,27 @@ export async function examsSection (): Promise<SectionResult> {
     await waitFor(floorPort, '/save', 'GET')
     await waitFor(appPort, '/healthz')
 
-    // Floor: most requests per second, then latency at a steady 1,000 per second.
+    // Throughput: the floor and autosave alternate, twice each, and each keeps its best run, so a
+    // burst of other work on this shared machine cannot favour one side. The rows added must equal
+    // the 2xx saves of both autosave runs.
     const floorBody = 'item=1&seq=1&choice=A'
-    const floorMax = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS })
-    const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
-
-    // Autosave: most 2xx saves per second, checked against the rows added; then latency at 1,000 per second.
     const countSteps = () => { const db = openDatabase(p.dbFile); const n = db.select().from(attemptSteps).all().length; db.$client.close(); return n }
     const saveState = { counter: 0, seqs: new Map<string, number>() }
     const before = countSteps()
-    const saveMax = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, requests: autosaveRequests(p.attempts, saveState) })
+    const floorRuns: autocannon.Result[] = []
+    const saveRuns: autocannon.Result[] = []
+    for (let round = 0; round < 2; round++) {
+      floorRuns.push(await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS }))
+      saveRuns.push(await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, requests: autosaveRequests(p.attempts, saveState) }))
+    }
     const added = countSteps() - before
-    if (process.env.BENCH_DEBUG) console.log('save codes', JSON.stringify(saveMax.statusCodeStats))
+    const saved2xx = saveRuns.reduce((n, r) => n + r['2xx'], 0)
+    const floorMax = floorRuns.reduce((a, b) => (b.requests.mean > a.requests.mean ? b : a))
+    const saveMax = saveRuns.reduce((a, b) => (b['2xx'] / b.duration > a['2xx'] / a.duration ? b : a))
+    if (process.env.BENCH_DEBUG) console.log('save codes', JSON.stringify(saveRuns.map((r) => r.statusCodeStats)))
+
+    // Latency at a steady 1,000 per second, the floor then autosave.
+    const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
     const saveSteady = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE, requests: autosaveRequests(p.attempts, saveState) })
 
     // Rendering one exam page of ten questions.
@@ -184,7 +193,7 @@ export async function examsSection (): Promise<SectionResult> {
     const json = {
       floor: { rps: r1(floorRps), p50_ms: floorSteady.latency.p50, p99_ms: floorSteady.latency.p99 },
       autosave: {
-        rps: r1(saveRps), ratio_to_floor: r2(saveRps / floorRps), non_2xx: saveMax.non2xx, rows_added: added, rows_match: added >= ok2xx(saveMax) && added <= ok2xx(saveMax) + CONNECTIONS,
+        rps: r1(saveRps), ratio_to_floor: r2(saveRps / floorRps), non_2xx: saveMax.non2xx, rows_added: added, rows_match: added >= saved2xx && added <= saved2xx + 2 * CONNECTIONS,
         p50_ms: saveSteady.latency.p50, p99_ms: saveSteady.latency.p99, p99_ratio_to_floor: r2(saveSteady.latency.p99 / Math.max(1, floorSteady.latency.p99)), steady_non_2xx: saveSteady.non2xx
       },
       start: { count: STARTS, seconds_to_last: r2(startSeconds), errors: startErrors },
@@ -195,7 +204,7 @@ export async function examsSection (): Promise<SectionResult> {
     const checks = [
       [saveRps >= 0.5 * floorRps, `autosave ${r1(saveRps)}/s is ${json.autosave.ratio_to_floor}x the floor (target >= 0.5)`],
       [saveSteady.latency.p99 <= p99Limit, `autosave p99 ${saveSteady.latency.p99} ms at ${RATE}/s vs floor ${floorSteady.latency.p99} ms (limit ${p99Limit} ms)`],
-      [json.autosave.rows_match, `rows added ${added} = 2xx saves ${ok2xx(saveMax)} (plus at most one in flight per connection when the run stopped)`],
+      [json.autosave.rows_match, `rows added ${added} = 2xx saves ${saved2xx} of both runs (plus at most one in flight per connection when a run stopped)`],
       [startErrors === 0 && startSeconds <= 5, `${STARTS} starts served in ${json.start.seconds_to_last} s with ${startErrors} errors (target <= 5 s, 0 errors)`],
       [json.page.rps >= 1000, `${json.page.rps} exam pages/s (target >= 1000)`],
       [rss < 300, `peak memory ${rss} MB (target < 300)`]
