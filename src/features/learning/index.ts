@@ -1,0 +1,2 @@
+export { learningRoutes } from './routes.js'
+export { mandatoryAssignments, type MandatoryAssignment } from './summary.js'
