@@ -626,8 +626,7 @@ export const en = {
   'cohort.assignments-hint': 'Whoever joins the cohort later receives these assignments too.',
   'cohort.no-assignments': 'Nothing assigned to this cohort yet. Assign a curriculum from its page:',
   'flash.cohort-created': 'The cohort “{name}” has been created. Now add its members.',
-  'flash.cohort-members-added': '{count} trainees added.',
-  'flash.cohort-members-added.one': '{count} trainee added.',
+  'flash.cohort-members-added': 'Added to the cohort: {count}.',
   'flash.cohort-member-removed': 'The trainee has been removed from the cohort.',
 
   'curriculum.list-title': 'Curricula',
@@ -689,8 +688,7 @@ export const en = {
   'assignment.unknown-cohort': 'One of the cohorts is not yours.',
   'assignment.bad-date': 'Enter a date such as 2026-12-31.',
   'assignment.past-date': 'The due date cannot be in the past.',
-  'flash.assignments-created': 'Assigned {count} times.',
-  'flash.assignments-created.one': 'Assigned once.',
+  'flash.assignments-created': 'Assignments made: {count}.',
   'flash.assignment-removed': 'The assignment has been removed.',
 
   'errors.title-400': 'Request not understood',

@@ -625,7 +625,6 @@ export const zh: Record<MessageKey, string> = {
   'cohort.no-assignments': '尚未给本班组布置任务。请在培训计划页面布置：',
   'flash.cohort-created': '班组“{name}”已创建。请添加成员。',
   'flash.cohort-members-added': '已添加 {count} 名学员。',
-  'flash.cohort-members-added.one': '已添加 {count} 名学员。',
   'flash.cohort-member-removed': '已将该学员移出班组。',
 
   'curriculum.list-title': '培训计划',
@@ -688,7 +687,6 @@ export const zh: Record<MessageKey, string> = {
   'assignment.bad-date': '请输入形如 2026-12-31 的日期。',
   'assignment.past-date': '截止日期不能早于今天。',
   'flash.assignments-created': '已布置 {count} 次。',
-  'flash.assignments-created.one': '已布置一次。',
   'flash.assignment-removed': '已撤销该布置。',
 
   'errors.title-400': '无法处理请求',
