@@ -10,7 +10,7 @@ import { listAttempts } from '../exams/index.js'
 import { changedBlocks, lessonKeyOf } from './progress.js'
 import { drawCheck, readChoice, answerCheck, CHECK_SIZE } from './check.js'
 import { learningOf } from './summary.js'
-import { checkQuestionView, nextStep, itemLabel } from './view.js'
+import { checkQuestionView, nextStep, itemLabel, withoutTitle } from './view.js'
 import {
   currentCatalogue, findLesson, progressOf, topicQuestionIds, questionsByIds, markStudied, insertCheck, findCheck, latestCheck, saveCheckAnswer, type Catalogue, type LessonCheck
 } from './queries.js'
@@ -92,7 +92,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       course: { id: at.domain.id, title: at.domain.title },
       topic: { id: at.topic.id, title: at.topic.title },
       url: lessonUrl(at.domain.id, at.topic.id),
-      lesson: { title: lesson.title, version: lesson.version, html: renderMarkdown(localText(lesson.body, req.locale)) },
+      lesson: { title: lesson.title, version: lesson.version, html: renderMarkdown(withoutTitle(localText(lesson.body, req.locale))) },
       studiedVersion: row?.version,
       changed,
       progress,

@@ -138,3 +138,8 @@ export function filterAndSort (rows: readonly TraineeRow[], f: { q: string, coho
     return c !== 0 ? sign * c : a.fullName.localeCompare(b.fullName, 'zh-CN') || a.id - b.id
   })
 }
+
+/** A lesson's Markdown without its leading "# Title" line: the page shows the topic's title itself. */
+export function withoutTitle (markdown: string): string {
+  return markdown.replace(/^\s*# [^\n]*\n+/, '')
+}

@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest'
-import { filterAndSort, nextStep, checkQuestionView, type TraineeRow } from '../../../src/features/learning/view.js'
+import { filterAndSort, nextStep, checkQuestionView, withoutTitle, type TraineeRow } from '../../../src/features/learning/view.js'
 import { mandatoryFrom, type AssignmentStatus, type TraineeLearning } from '../../../src/features/learning/summary.js'
 import type { TopicProgress } from '../../../src/features/learning/progress.js'
 
@@ -86,5 +86,12 @@ describe('a check question', () => {
   })
   test('feedback with the answer letter, explanation and source once answered', () => {
     expect(checkQuestionView(q, { response: ['A'], right: false }, 'en').answered).toEqual({ response: ['A'], right: false, answer: ['B'], explanation: 'Because.', source: 'Reg. art. 16' })
+  })
+})
+
+describe('a lesson body', () => {
+  test('loses its leading title only', () => {
+    expect(withoutTitle('# Title\n\n## What it is\n\nText.')).toBe('## What it is\n\nText.')
+    expect(withoutTitle('## Not a title\n\n# Later')).toBe('## Not a title\n\n# Later')
   })
 })
