@@ -6,7 +6,8 @@ import { lessonVersions, releaseLessons, questionVersions, releaseQuestions, rel
 import type { Domain } from '../bank/format.js'
 import { attempts } from '../exams/schema.js'
 import { employments, trainees } from '../orgs/schema.js'
-import { lessonProgress, lessonChecks, cohorts, cohortMembers, curricula, curriculumItems, assignments, type CheckAnswer } from './schema.js'
+import { lessonProgress, lessonChecks, cohorts, cohortMembers, curricula, curriculumItems, assignments } from './schema.js'
+import { answerCheck, type CheckQuestion } from './check.js'
 import type { ProgressRow } from './progress.js'
 import type { CurriculumItem, AssignmentRow } from './curriculum.js'
 
@@ -142,15 +143,22 @@ export function latestCheck (db: DbOrTx, traineeId: number, lessonKey: string, r
     .orderBy(desc(lessonChecks.startedAt), desc(lessonChecks.id)).limit(1).get()
 }
 
-/** Stores an answer's outcome; the first time the check is passed, the lesson's check counts as passed. */
-export function saveCheckAnswer (db: Db, check: LessonCheck, answers: Record<string, CheckAnswer>, passed: boolean, now: Date): void {
-  db.transaction((tx) => {
-    const passedAt = check.passedAt ?? (passed ? now : null)
-    tx.update(lessonChecks).set({ answers, passedAt }).where(eq(lessonChecks.id, check.id)).run()
-    if (passed && !check.passedAt) {
+/**
+ * Records one answer of a check in one transaction: the check is read again
+ * inside it, so two answers arriving together both count. The first time the
+ * check is passed, the lesson's check counts as passed (for good).
+ */
+export function recordCheckAnswer (db: Db, checkId: number, questionVersionId: number, q: CheckQuestion, response: readonly string[], now: Date) {
+  return db.transaction((tx) => {
+    const check = tx.select().from(lessonChecks).where(eq(lessonChecks.id, checkId)).get()!
+    const result = answerCheck(check, questionVersionId, q, response)
+    const firstPass = result.passed && !check.passedAt
+    tx.update(lessonChecks).set({ answers: result.answers, passedAt: check.passedAt ?? (result.passed ? now : null) }).where(eq(lessonChecks.id, check.id)).run()
+    if (firstPass) {
       tx.insert(lessonProgress).values({ traineeId: check.traineeId, lessonKey: check.lessonKey, checkPassedAt: now })
         .onConflictDoUpdate({ target: [lessonProgress.traineeId, lessonProgress.lessonKey], set: { checkPassedAt: sql`coalesce(${lessonProgress.checkPassedAt}, ${now.getTime()})` } }).run()
     }
+    return { ...result, firstPass }
   }, { behavior: 'immediate' })
 }
 

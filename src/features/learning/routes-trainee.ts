@@ -8,11 +8,11 @@ import { localText } from '../../lib/text.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { listAttempts } from '../exams/index.js'
 import { changedBlocks, lessonKeyOf } from './progress.js'
-import { drawCheck, readChoice, answerCheck, CHECK_SIZE } from './check.js'
+import { drawCheck, readChoice, CHECK_SIZE } from './check.js'
 import { learningOf } from './summary.js'
 import { checkQuestionView, nextStep, itemLabel, withoutTitle } from './view.js'
 import {
-  currentCatalogue, findLesson, progressOf, topicQuestionIds, questionsByIds, markStudied, insertCheck, findCheck, latestCheck, saveCheckAnswer, type Catalogue, type LessonCheck
+  currentCatalogue, findLesson, progressOf, topicQuestionIds, questionsByIds, markStudied, insertCheck, findCheck, latestCheck, recordCheckAnswer, type Catalogue, type LessonCheck
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -154,14 +154,13 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       const view = checkView(check, req.locale)
       return reply.code(422).fragment('learning/_check-question', { checkId: check.id, q: checkQuestionView(q, check.answers[String(qid)], req.locale), n: view.questions.findIndex((x) => x.id === qid) + 1, error: err.code })
     }
-    const result = answerCheck(check, qid, question, response)
-    saveCheckAnswer(app.db, check, result.answers, result.passed, now())
-    if (!isPartial(req.headers)) return reply.seeOther(`${lessonUrl(domain, topic)}#cq-${qid}`, result.passed && !check.passedAt ? 'flash.check-passed' : undefined)
+    const result = recordCheckAnswer(app.db, check.id, qid, question, response, now())
+    if (!isPartial(req.headers)) return reply.seeOther(`${lessonUrl(domain, topic)}#cq-${qid}`, result.firstPass ? 'flash.check-passed' : undefined)
     const fresh = findCheck(app.db, check.id)!
     return reply.fragment('learning/_check-answered', {
       check: checkView(fresh, req.locale),
       q: checkQuestionView(q, fresh.answers[String(qid)], req.locale),
-      justPassed: result.passed && !check.passedAt
+      justPassed: result.firstPass
     })
   })
 }

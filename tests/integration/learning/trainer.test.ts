@@ -200,9 +200,19 @@ describe('CSV export', () => {
     expect(lines.some((l) => l.startsWith('wAlpha,Intake March,1/1,100%,0,'))).toBe(true)
     expect(lines.some((l) => l.startsWith('"\'=HYPERLINK(""http://evil"")"'))).toBe(true)
     expect(res.body).not.toContain('wBeta')
+    // Trainer B's export holds B's trainees only.
+    const other = await get('/training/export.csv', 'trainerB')
+    expect(other.body).toContain('wBeta')
+    expect(other.body).not.toContain('wAlpha')
     const audit = t.db.select().from(auditEvents).where(eq(auditEvents.action, 'training.exported')).all()
-    expect(audit).toHaveLength(1)
-    expect(audit[0]).toMatchObject({ subjectType: 'enterprise', subjectId: String(w.ids.entA) })
+    expect(audit).toHaveLength(2)
+    expect(audit.map((a) => a.subjectId)).toEqual([String(w.ids.entA), String(w.ids.entB)])
+  })
+
+  test('the audit entry of an export names the enterprise and the row count, never a person', async () => {
+    const audit = t.db.select().from(auditEvents).where(eq(auditEvents.action, 'training.exported')).all()
+    expect(audit[0]).toMatchObject({ subjectType: 'enterprise', subjectId: String(w.ids.entA), details: { rows: 2 } }) // trainee A and the one added above; the late joiner has left
+    expect(JSON.stringify(audit)).not.toContain('wAlpha')
   })
 })
 
