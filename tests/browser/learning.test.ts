@@ -63,6 +63,8 @@ describe('learning and curricula in Chromium', () => {
     // The trainer's table: the guard has the assignment, nothing done yet.
     await nav(trainer, 'Progress')
     await trainer.getByLabel('Cohort').selectOption({ label: 'Night shift' })
+    // htmx filters on change once it has loaded; the button works either way.
+    await trainer.getByRole('button', { name: 'Show', exact: true }).click()
     await expect.poll(() => trainer.locator('#trainee-table tbody tr').count(), POLL).toBe(1)
     const row = trainer.locator('#trainee-table tbody tr').first()
     expect(await row.locator('progress').getAttribute('value')).toBe('0')

@@ -159,8 +159,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     const fresh = findCheck(app.db, check.id)!
     return reply.fragment('learning/_check-answered', {
       check: checkView(fresh, req.locale),
-      q: checkQuestionView(q, fresh.answers[String(qid)], req.locale),
-      justPassed: result.firstPass
+      q: checkQuestionView(q, fresh.answers[String(qid)], req.locale)
     })
   })
 }
