@@ -4,8 +4,11 @@ export interface NavItem { href: string, label: string }
 
 /** The main navigation of each role; areas add their entries here as they land. */
 export const NAV: Record<Role, readonly NavItem[]> = {
-  trainee: [{ href: '/', label: 'nav.home' }, { href: '/exams', label: 'nav.exams' }, { href: '/me', label: 'nav.me' }],
-  trainer: [{ href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }],
+  trainee: [{ href: '/', label: 'nav.home' }, { href: '/learn', label: 'nav.learn' }, { href: '/exams', label: 'nav.exams' }, { href: '/me', label: 'nav.me' }],
+  trainer: [
+    { href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }, { href: '/training', label: 'nav.training' },
+    { href: '/cohorts', label: 'nav.cohorts' }, { href: '/curricula', label: 'nav.curricula' }
+  ],
   police: [{ href: '/', label: 'nav.home' }, { href: '/jurisdiction', label: 'nav.jurisdiction' }],
   admin: [
     { href: '/', label: 'nav.home' },

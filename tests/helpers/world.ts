@@ -31,6 +31,8 @@ export interface World {
   openAttempt: () => Promise<number>
   /** A finished attempt of trainee A. */
   finishedAttempt: () => Promise<number>
+  /** The test app the world lives in (for tables that set up records of their own). */
+  t: TestApp
 }
 
 let seq = 0
@@ -104,7 +106,8 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
     creditCode,
     addPerson,
     openAttempt,
-    finishedAttempt
+    finishedAttempt,
+    t
   }
 }
 

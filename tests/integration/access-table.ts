@@ -1,5 +1,7 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
+import { FORM_HEADERS, form } from '../helpers/app.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from '../../src/db/schema.js'
 
 /**
  * Every route of the app, who may call it, and how the access test calls it.
@@ -144,7 +146,84 @@ export const ROUTES: Record<string, RouteCase> = {
         { url: `/exams/attempts/${id}/result`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
       ]
     }
-  }
+  },
+
+  // learning: the trainee's courses, lessons and checks
+  'GET /learn': { access: ['trainee'] },
+  'GET /learn/courses/:domain': { access: ['trainee'], url: '/learn/courses/law' },
+  'GET /learn/courses/:domain/:topic': { access: ['trainee'], url: '/learn/courses/law/guard-eligibility' },
+  'POST /learn/courses/:domain/:topic/studied': { access: ['trainee'], url: '/learn/courses/law/no-such-topic/studied' },
+  'POST /learn/courses/:domain/:topic/check': { access: ['trainee'], url: '/learn/courses/law/no-such-topic/check' },
+  'POST /learn/checks/:id/questions/:qid': {
+    access: ['trainee'],
+    url: '/learn/checks/999999/questions/1',
+    owned: async (w) => {
+      const { checkId, qid, choice } = await checkOfA(w)
+      return [{ url: `/learn/checks/${checkId}/questions/${qid}`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB'), payload: { choice }, ownerStatus: 303 }]
+    }
+  },
+
+  // learning: the trainer's progress, cohorts, curricula and assignments, within their enterprise
+  'GET /training': { access: ['trainer'] },
+  'GET /training/export.csv': { access: ['trainer'] },
+  'GET /training/trainees/:id': { access: ['trainer'], owned: async (w) => [{ url: `/training/trainees/${w.ids.personA}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
+  'GET /cohorts': { access: ['trainer'] },
+  'POST /cohorts': { access: ['trainer'], payload: { name: '' } },
+  'GET /cohorts/:id': { access: ['trainer'], owned: async (w) => [{ url: `/cohorts/${cohortOfA(w)}`, ...trainers(w) }] },
+  'POST /cohorts/:id/members': {
+    access: ['trainer'],
+    owned: async (w) => [{ url: `/cohorts/${cohortOfA(w)}/members`, ...trainers(w), payload: { trainee: String(w.ids.personA) }, ownerStatus: 303 }]
+  },
+  'POST /cohorts/:id/members/:traineeId/remove': {
+    access: ['trainer'],
+    url: '/cohorts/999999/members/999999/remove',
+    owned: async (w) => {
+      const id = cohortOfA(w, true)
+      return [{ url: `/cohorts/${id}/members/${w.ids.personA}/remove`, ...trainers(w), ownerStatus: 303 }]
+    }
+  },
+  'GET /curricula': { access: ['trainer'] },
+  'GET /curricula/new': { access: ['trainer'] },
+  'POST /curricula': { access: ['trainer'], payload: { title: '' } },
+  'GET /curricula/:id': { access: ['trainer'], owned: async (w) => [{ url: `/curricula/${curriculumOfA(w)}`, ...trainers(w) }] },
+  'POST /curricula/:id/assignments': {
+    access: ['trainer'],
+    owned: async (w) => [{ url: `/curricula/${curriculumOfA(w)}/assignments`, ...trainers(w), payload: { trainee: String(w.ids.personA), mandatory: 'yes', dueOn: '' }, ownerStatus: 303 }]
+  },
+  'POST /assignments/:id/delete': { access: ['trainer'], owned: async (w) => [{ url: `/assignments/${assignmentOfA(w)}/delete`, ...trainers(w), ownerStatus: 303 }] }
+}
+
+const trainers = (w: World) => ({ owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') })
+
+/** A cohort of enterprise A (with trainee A in it when asked). */
+function cohortOfA (w: World, withMember = false): number {
+  const now = w.t.clock.now()
+  const id = w.t.db.insert(cohorts).values({ enterpriseId: w.ids.entA, name: `Access cohort ${Math.random()}`, createdAt: now }).returning().get().id
+  if (withMember) w.t.db.insert(cohortMembers).values({ cohortId: id, traineeId: w.ids.personA, addedAt: now }).run()
+  return id
+}
+
+/** A curriculum of enterprise A asking for one topic. */
+function curriculumOfA (w: World): number {
+  const now = w.t.clock.now()
+  const id = w.t.db.insert(curricula).values({ enterpriseId: w.ids.entA, title: `Access curriculum ${Math.random()}`, createdAt: now }).returning().get().id
+  w.t.db.insert(curriculumItems).values({ curriculumId: id, position: 1, kind: 'topic', domain: 'law', topic: 'guard-eligibility' }).run()
+  return id
+}
+
+/** An assignment of enterprise A's curriculum to trainee A. */
+function assignmentOfA (w: World): number {
+  return w.t.db.insert(assignments).values({ curriculumId: curriculumOfA(w), enterpriseId: w.ids.entA, traineeId: w.ids.personA, mandatory: true, assignedAt: w.t.clock.now() }).returning().get().id
+}
+
+/** Trainee A starts a lesson check; returns it with its first question and one of that question's options. */
+async function checkOfA (w: World): Promise<{ checkId: number, qid: number, choice: string }> {
+  const cookie = w.cookie('traineeA')
+  await w.t.app.inject({ method: 'POST', url: '/learn/courses/law/guard-eligibility/check', headers: { ...FORM_HEADERS, cookie }, payload: form({}) })
+  const page = await w.t.app.inject({ method: 'GET', url: '/learn/courses/law/guard-eligibility', headers: { cookie } })
+  const m = /action="\/learn\/checks\/(\d+)\/questions\/(\d+)"[\s\S]*?name="choice" value="([^"]+)"/.exec(page.body)
+  if (!m) throw new Error(`no check on the lesson page: ${page.statusCode}`)
+  return { checkId: Number(m[1]), qid: Number(m[2]), choice: m[3]! }
 }
 
 /** A fresh open attempt of trainee A: A is the owner, trainee B the outsider. */

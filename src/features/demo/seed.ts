@@ -6,7 +6,8 @@ import { idCheckChar, creditCheckChar } from '../../lib/id-checksums.js'
 import { localDate } from '../../lib/time.js'
 import { countUsers, insertUser, hashPassword, generateInitialPassword, type Role } from '../auth/index.js'
 import { recordAudit } from '../audit/index.js'
-import { seedOrganisations, type DemoPerson } from '../orgs/index.js'
+import { seedOrganisations, findEnterpriseByCreditCode, type DemoPerson } from '../orgs/index.js'
+import { seedLearningDemo } from '../learning/index.js'
 
 export interface DemoAccount { username: string, role: Role, displayName: string, password: string }
 
@@ -105,6 +106,10 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
       }, now)
       recordAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: s.username, role: s.role, via: 'demo' } }, now)
     }
+    // The first enterprise gets a cohort and an induction curriculum, so the learning pages have something to show.
+    const first = ENTERPRISES[0]
+    const enterprise = findEnterpriseByCreditCode(tx, first.base + creditCheckChar(first.base))
+    if (enterprise) seedLearningDemo(tx, enterprise.id, null, today, now)
   }, { behavior: 'immediate' })
   return accounts
 }

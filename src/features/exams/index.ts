@@ -1,4 +1,4 @@
 export { examRoutes } from './routes.js'
 export { sweepOverdue, finalizeAttempt, listAttempts } from './queries.js'
 export { assemblePaper } from './assembly.js'
-export { gradeAttempt } from './grading.js'
+export { gradeAttempt, isCorrect } from './grading.js'

@@ -3,10 +3,12 @@ import type { Role } from '../auth/index.js'
 
 /** What each role can already open from its landing page; the rest is listed as coming. */
 const LINKS: Record<Role, Array<{ href: string, label: string, hint: string }>> = {
-  trainee: [{ href: '/exams', label: 'nav.exams', hint: 'home.trainee.exams-hint' }, { href: '/me', label: 'nav.me', hint: 'home.trainee.me-hint' }],
+  trainee: [{ href: '/learn', label: 'nav.learn', hint: 'home.trainee.learn-hint' }, { href: '/exams', label: 'nav.exams', hint: 'home.trainee.exams-hint' }, { href: '/me', label: 'nav.me', hint: 'home.trainee.me-hint' }],
   trainer: [
     { href: '/roster', label: 'nav.roster', hint: 'home.trainer.roster-hint' },
-    { href: '/roster/import', label: 'roster.import', hint: 'home.trainer.import-hint' }
+    { href: '/roster/import', label: 'roster.import', hint: 'home.trainer.import-hint' },
+    { href: '/training', label: 'nav.training', hint: 'home.trainer.training-hint' },
+    { href: '/curricula', label: 'nav.curricula', hint: 'home.trainer.curricula-hint' }
   ],
   police: [{ href: '/jurisdiction', label: 'nav.jurisdiction', hint: 'home.police.jurisdiction-hint' }],
   admin: [
@@ -19,8 +21,8 @@ const LINKS: Record<Role, Array<{ href: string, label: string, hint: string }>> 
 }
 
 const COMING: Record<Role, string[]> = {
-  trainee: ['home.trainee.coming-1', 'home.trainee.coming-3', 'home.trainee.coming-4'],
-  trainer: ['home.trainer.coming-2', 'home.trainer.coming-3', 'home.trainer.coming-4'],
+  trainee: ['home.trainee.coming-4'],
+  trainer: ['home.trainer.coming-4'],
   police: ['home.police.coming-2', 'home.police.coming-3', 'home.police.coming-4'],
   admin: []
 }

@@ -1,0 +1,255 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { BadRequest, NotFound } from '../../http/errors.js'
+import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { isPartial } from '../../http/render.js'
+import { readForm } from '../../lib/form.js'
+import { localDate } from '../../lib/time.js'
+import { toCsv } from '../../lib/csv.js'
+import { recordAudit } from '../audit/index.js'
+import { findPersonInScope, loadScope } from '../orgs/index.js'
+import { listAttempts } from '../exams/index.js'
+import type { Text } from '../bank/format.js'
+import { checkCurriculum, checkAssignment, TITLE_MAX, type CurriculumItem } from './curriculum.js'
+import { learningFor } from './summary.js'
+import { traineeRow, filterAndSort, itemLabel, SORTS, STATES, type Sort, type StateFilter, type TraineeRow } from './view.js'
+import {
+  currentCatalogue, employedTrainees, cohortsOf, latestScores, listCohorts, findCohort, cohortNameTaken, insertCohort, cohortMemberList, addCohortMembers,
+  removeCohortMember, listCurricula, findCurriculum, curriculumTitleTaken, itemsOf, insertCurriculum, enterpriseAssignments, findAssignment, insertAssignments,
+  deleteAssignment, type Cohort, type Curriculum
+} from './queries.js'
+
+const TRAINER = { access: ['trainer'] as const }
+const NAME_MAX = 60
+
+/** Every value of a repeated form field (checkboxes, multi-selects); anything not text is dropped. */
+function listField (body: unknown, name: string): string[] {
+  const v = body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string').slice(0, 2000)
+}
+
+/** The trainer's side: the progress dashboard and its export, a trainee's detail, cohorts, curricula and assignments. */
+export async function learnTrainerRoutes (app: FastifyInstance) {
+  const now = () => app.clock.now()
+  const today = () => localDate(now(), app.config.timeZone)
+
+  /** The trainer's enterprise: everything they see and assign is within it. */
+  const enterpriseOf = (req: FastifyRequest): number => {
+    if (!req.actor?.enterpriseId) throw new BadRequest('roster.no-enterprise')
+    return req.actor.enterpriseId
+  }
+  const blueprintTitles = () => new Map<string, Text>((currentCatalogue(app.db)?.blueprints ?? []).map((b) => [b.key, b.body.title]))
+  const labeller = (req: FastifyRequest) => {
+    const syllabus = currentCatalogue(app.db)?.syllabus ?? []
+    const titles = blueprintTitles()
+    return (i: CurriculumItem) => itemLabel(i, syllabus, titles, req.locale)
+  }
+
+  /** The rows of the trainer's table and the cohorts' summary, with the filters of the query string. */
+  const dashboard = (req: FastifyRequest) => {
+    const enterpriseId = enterpriseOf(req)
+    const people = employedTrainees(app.db, enterpriseId)
+    const ids = people.map((p) => p.id)
+    const learning = learningFor(app.db, people.map((p) => ({ id: p.id, enterpriseId })), today())
+    const cohorts = listCohorts(app.db, enterpriseId)
+    const cohortName = new Map(cohorts.map((c) => [c.id, c.name]))
+    const memberships = cohortsOf(app.db, ids)
+    const latest = latestScores(app.db, ids)
+    const rows = people.map((p) => traineeRow(p, learning.get(p.id)!, [...memberships.get(p.id) ?? []].filter((id) => cohortName.has(id)).map((id) => ({ id, name: cohortName.get(id)! })), latest.get(p.id)))
+    const sortText = queryText(req, 'sort', 10)
+    const stateText = queryText(req, 'state', 10)
+    const cohortText = queryText(req, 'cohort', 16)
+    const filters = {
+      q: queryText(req, 'q'),
+      cohort: cohortName.has(Number(cohortText)) ? Number(cohortText) : null,
+      state: ((STATES as readonly string[]).includes(stateText) ? stateText : 'all') as StateFilter,
+      sort: ((SORTS as readonly string[]).includes(sortText) ? sortText : 'name') as Sort,
+      desc: queryText(req, 'dir', 4) === 'desc'
+    }
+    const cohortSummary = cohorts.map((c) => {
+      const members = rows.filter((r) => r.cohorts.some((x) => x.id === c.id))
+      return { id: c.id, name: c.name, members: members.length, percent: members.length ? Math.floor(members.reduce((s, r) => s + r.assignedPercent, 0) / members.length) : 0, overdue: members.filter((r) => r.overdue > 0).length }
+    })
+    return { enterpriseId, rows: filterAndSort(rows, filters), total: rows.length, filters, cohorts, cohortSummary }
+  }
+
+  /** The query string of the current filters with one changed: the sort links keep the rest. */
+  const sortLink = (f: ReturnType<typeof dashboard>['filters'], sort: Sort) => {
+    const q = new URLSearchParams()
+    if (f.q) q.set('q', f.q)
+    if (f.cohort !== null) q.set('cohort', String(f.cohort))
+    if (f.state !== 'all') q.set('state', f.state)
+    q.set('sort', sort)
+    if (f.sort === sort && !f.desc) q.set('dir', 'desc')
+    return `/training?${q.toString()}`
+  }
+
+  app.get('/training', { config: TRAINER }, async (req, reply) => {
+    const d = dashboard(req)
+    const data = { title: 'training.title', ...d, sortLink: (s: Sort) => sortLink(d.filters, s), states: STATES, sorts: SORTS, exportQuery: new URLSearchParams(Object.entries({ q: d.filters.q, cohort: d.filters.cohort === null ? '' : String(d.filters.cohort), state: d.filters.state === 'all' ? '' : d.filters.state, sort: d.filters.sort, dir: d.filters.desc ? 'desc' : '' }).filter(([, v]) => v !== '')).toString() }
+    if (isPartial(req.headers) && req.headers['hx-target'] === 'trainee-table') return reply.fragment('learning/_trainee-table', data)
+    return reply.page('learning/training', data)
+  })
+
+  app.get('/training/export.csv', { config: TRAINER }, async (req, reply) => {
+    const d = dashboard(req)
+    const t = req.t
+    const score = (r: TraineeRow) => (r.latest ? `${r.latest.score}/${r.latest.maxScore}` : '')
+    const rows = [
+      [t('training.col-name'), t('training.col-cohorts'), t('training.col-assignments'), t('training.col-progress'), t('training.col-overdue'), t('training.col-courses'), t('training.col-latest'), t('training.col-latest-on'), t('training.col-passes')],
+      ...d.rows.map((r) => [
+        r.fullName, r.cohorts.map((c) => c.name).join('; '), `${r.completeCount}/${r.assignedCount}`, `${r.assignedPercent}%`, r.overdue, `${r.coursesPercent}%`,
+        score(r), r.latest ? localDate(r.latest.finishedAt, app.config.timeZone) : '', r.passes
+      ])
+    ]
+    recordAudit(app.db, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows: d.rows.length } }, now())
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="training-${today()}.csv"`)
+      .send(toCsv(rows))
+  })
+
+  app.get('/training/trainees/:id', { config: TRAINER }, async (req, reply) => {
+    const enterpriseId = enterpriseOf(req)
+    const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), idParam(req))
+    if (!person) throw new NotFound()
+    const l = learningFor(app.db, [{ id: person.id, enterpriseId }], today()).get(person.id)!
+    const cohorts = listCohorts(app.db, enterpriseId)
+    const mine = cohortsOf(app.db, [person.id]).get(person.id)!
+    return reply.page('learning/trainee', {
+      title: 'training.trainee-title',
+      person: { id: person.id, fullName: person.fullName },
+      learning: l,
+      cohorts: cohorts.filter((c) => mine.has(c.id)),
+      label: labeller(req),
+      attempts: listAttempts(app.db, person.id).filter((a) => a.finishedAt).slice(0, 10)
+    })
+  })
+
+  // ------------------------------------------------------------ cohorts
+
+  const cohortsPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: Record<string, string> = {}) =>
+    reply.page('learning/cohorts', { title: 'cohort.list-title', cohorts: listCohorts(app.db, enterpriseOf(req)), values, errors })
+
+  app.get('/cohorts', { config: TRAINER }, async (req, reply) => cohortsPage(req, reply))
+
+  app.post('/cohorts', { config: TRAINER }, async (req, reply) => {
+    const enterpriseId = enterpriseOf(req)
+    const form = readForm(req.body, { name: { required: true, max: NAME_MAX } })
+    if (form.ok && cohortNameTaken(app.db, enterpriseId, form.values.name)) form.errors.name = 'cohort.name-taken'
+    if (Object.keys(form.errors).length > 0) return cohortsPage(req, reply.code(422), form.values, form.errors)
+    const c = insertCohort(app.db, enterpriseId, form.values.name, auditFrom(req, 'cohort.created'), now())
+    return reply.seeOther(`/cohorts/${c.id}`, 'flash.cohort-created', { name: c.name })
+  })
+
+  const ownCohort = (req: FastifyRequest): Cohort => {
+    const c = findCohort(app.db, enterpriseOf(req), idParam(req))
+    if (!c) throw new NotFound()
+    return c
+  }
+
+  const cohortPage = (req: FastifyRequest, reply: FastifyReply, cohort: Cohort, errors: Record<string, string> = {}) => {
+    const members = cohortMemberList(app.db, cohort)
+    const inCohort = new Set(members.map((m) => m.id))
+    return reply.page('learning/cohort', {
+      title: 'cohort.title',
+      cohort,
+      members,
+      candidates: employedTrainees(app.db, cohort.enterpriseId).filter((p) => !inCohort.has(p.id)),
+      assignments: enterpriseAssignments(app.db, cohort.enterpriseId).filter((a) => a.cohortId === cohort.id),
+      errors
+    })
+  }
+
+  app.get('/cohorts/:id', { config: TRAINER }, async (req, reply) => cohortPage(req, reply, ownCohort(req)))
+
+  app.post('/cohorts/:id/members', { config: TRAINER }, async (req, reply) => {
+    const cohort = ownCohort(req)
+    const allowed = new Set(employedTrainees(app.db, cohort.enterpriseId).map((p) => p.id))
+    const picked = listField(req.body, 'trainee')
+    const ids = picked.map((s) => (/^[1-9]\d{0,15}$/.test(s) ? Number(s) : NaN))
+    if (ids.length === 0) return cohortPage(req, reply.code(422), cohort, { trainee: 'cohort.pick-someone' })
+    if (ids.some((id) => !allowed.has(id))) return cohortPage(req, reply.code(422), cohort, { trainee: 'assignment.unknown-trainee' })
+    const added = addCohortMembers(app.db, cohort, ids, auditFrom(req, 'cohort.members-added'), now())
+    return reply.seeOther(`/cohorts/${cohort.id}`, 'flash.cohort-members-added', { count: added })
+  })
+
+  app.post('/cohorts/:id/members/:traineeId/remove', { config: TRAINER }, async (req, reply) => {
+    const cohort = ownCohort(req)
+    if (!removeCohortMember(app.db, cohort, idParam(req, 'traineeId'), auditFrom(req, 'cohort.member-removed'), now())) throw new NotFound()
+    return reply.seeOther(`/cohorts/${cohort.id}`, 'flash.cohort-member-removed')
+  })
+
+  // ------------------------------------------------------------ curricula
+
+  app.get('/curricula', { config: TRAINER }, async (req, reply) => {
+    return reply.page('learning/curricula', { title: 'curriculum.list-title', curricula: listCurricula(app.db, enterpriseOf(req)), label: labeller(req) })
+  })
+
+  const curriculumForm = (req: FastifyRequest, reply: FastifyReply, values: { title: string, courses: string[], topics: string[], mocks: Record<string, string> }, errors: Record<string, string> = {}) => {
+    const c = currentCatalogue(app.db)
+    return reply.page('learning/curriculum-new', { title: 'curriculum.new-title', syllabus: c?.syllabus ?? [], blueprints: c?.blueprints ?? [], values, errors, titleMax: TITLE_MAX })
+  }
+
+  app.get('/curricula/new', { config: TRAINER }, async (req, reply) => {
+    enterpriseOf(req)
+    return curriculumForm(req, reply, { title: '', courses: [], topics: [], mocks: {} })
+  })
+
+  app.post('/curricula', { config: TRAINER }, async (req, reply) => {
+    const enterpriseId = enterpriseOf(req)
+    const form = readForm(req.body, { title: { required: false, max: 400 } })
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
+    const mocks = Object.fromEntries(Object.entries(body).filter(([k, v]) => k.startsWith('mock-') && typeof v === 'string').map(([k, v]) => [k.slice(5), v as string]))
+    const input = { title: form.values.title, courses: listField(req.body, 'course'), topics: listField(req.body, 'topic'), mocks }
+    const c = currentCatalogue(app.db)
+    const checked = checkCurriculum(input, c?.syllabus ?? [], (c?.blueprints ?? []).map((b) => b.key))
+    const errors = checked.ok ? {} : { ...checked.errors }
+    if (form.errors.title) errors.title = form.errors.title
+    if (checked.ok && curriculumTitleTaken(app.db, enterpriseId, checked.title)) errors.title = 'curriculum.title-taken'
+    if (!checked.ok || Object.keys(errors).length > 0) return curriculumForm(req, reply.code(422), input, errors)
+    const created = insertCurriculum(app.db, enterpriseId, checked.title, checked.items, auditFrom(req, 'curriculum.created'), now())
+    return reply.seeOther(`/curricula/${created.id}`, 'flash.curriculum-created', { title: created.title })
+  })
+
+  const ownCurriculum = (req: FastifyRequest): Curriculum => {
+    const c = findCurriculum(app.db, enterpriseOf(req), idParam(req))
+    if (!c) throw new NotFound()
+    return c
+  }
+
+  const curriculumPage = (req: FastifyRequest, reply: FastifyReply, curriculum: Curriculum, values: Record<string, unknown> = { mandatory: 'yes', trainees: [], cohorts: [], dueOn: '' }, errors: Record<string, string> = {}) => {
+    return reply.page('learning/curriculum', {
+      title: 'curriculum.title',
+      curriculum,
+      items: itemsOf(app.db, [curriculum.id]).get(curriculum.id) ?? [],
+      label: labeller(req),
+      assignments: enterpriseAssignments(app.db, curriculum.enterpriseId).filter((a) => a.curriculumId === curriculum.id),
+      trainees: employedTrainees(app.db, curriculum.enterpriseId),
+      cohorts: listCohorts(app.db, curriculum.enterpriseId),
+      today: today(),
+      values,
+      errors
+    })
+  }
+
+  app.get('/curricula/:id', { config: TRAINER }, async (req, reply) => curriculumPage(req, reply, ownCurriculum(req)))
+
+  app.post('/curricula/:id/assignments', { config: TRAINER }, async (req, reply) => {
+    const curriculum = ownCurriculum(req)
+    const form = readForm(req.body, { dueOn: { max: 20 }, mandatory: { max: 5 } })
+    const input = { trainees: listField(req.body, 'trainee'), cohorts: listField(req.body, 'cohort'), dueOn: form.values.dueOn, mandatory: form.values.mandatory }
+    const checked = checkAssignment(input, today(),
+      new Set(employedTrainees(app.db, curriculum.enterpriseId).map((p) => p.id)),
+      new Set(listCohorts(app.db, curriculum.enterpriseId).map((c) => c.id)))
+    if (!checked.ok) return curriculumPage(req, reply.code(422), curriculum, input, { ...checked.errors, ...form.errors })
+    const n = insertAssignments(app.db, { curriculumId: curriculum.id, enterpriseId: curriculum.enterpriseId, ...checked }, auditFrom(req, 'assignment.created'), now())
+    return reply.seeOther(`/curricula/${curriculum.id}`, 'flash.assignments-created', { count: n })
+  })
+
+  app.post('/assignments/:id/delete', { config: TRAINER }, async (req, reply) => {
+    const a = findAssignment(app.db, enterpriseOf(req), idParam(req))
+    if (!a) throw new NotFound()
+    deleteAssignment(app.db, a, auditFrom(req, 'assignment.removed'), now())
+    return reply.seeOther(`/curricula/${a.curriculumId}`, 'flash.assignment-removed')
+  })
+}

@@ -1,0 +1,104 @@
+import { sql } from 'drizzle-orm'
+import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core'
+import { users } from '../auth/schema.js'
+import { enterprises, trainees } from '../orgs/schema.js'
+import { bankReleases, lessonVersions } from '../bank/schema.js'
+
+/**
+ * What a trainee has done with one lesson. Keyed by the lesson's stable key
+ * (`domain/topic`), not by a version: a lesson studied in an older version
+ * still counts, and `lesson_version_id` (the version studied) against the
+ * current release's version tells that it was updated since.
+ */
+export const lessonProgress = sqliteTable('lesson_progress', {
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  lessonKey: text('lesson_key').notNull(),
+  lessonVersionId: integer('lesson_version_id').references(() => lessonVersions.id),
+  studiedAt: integer('studied_at', { mode: 'timestamp_ms' }),
+  checkPassedAt: integer('check_passed_at', { mode: 'timestamp_ms' })
+}, (t) => [primaryKey({ columns: [t.traineeId, t.lessonKey] })])
+
+export interface CheckAnswer { response: string[], right: boolean }
+
+/**
+ * One end-of-lesson check: a few questions of the topic drawn from the current
+ * release. It is practice only: no attempt, no score, nothing that counts
+ * toward exams. `answers` holds, per question version id, its last answer
+ * and whether it was right; the check passes when every one is.
+ */
+export const lessonChecks = sqliteTable('lesson_checks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  lessonKey: text('lesson_key').notNull(),
+  releaseId: integer('release_id').notNull().references(() => bankReleases.id),
+  questionVersionIds: text('question_version_ids', { mode: 'json' }).$type<number[]>().notNull(),
+  answers: text('answers', { mode: 'json' }).$type<Record<string, CheckAnswer>>().notNull(),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+  passedAt: integer('passed_at', { mode: 'timestamp_ms' })
+}, (t) => [index('lesson_checks_trainee_idx').on(t.traineeId, t.lessonKey, t.startedAt)])
+
+/** A named group of one enterprise's trainees (an intake month, a site). */
+export const cohorts = sqliteTable('cohorts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  name: text('name').notNull(),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [uniqueIndex('cohorts_enterprise_name_idx').on(t.enterpriseId, t.name)])
+
+export const cohortMembers = sqliteTable('cohort_members', {
+  cohortId: integer('cohort_id').notNull().references(() => cohorts.id),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  addedAt: integer('added_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [primaryKey({ columns: [t.cohortId, t.traineeId] }), index('cohort_members_trainee_idx').on(t.traineeId)])
+
+/** What an enterprise asks its trainees to complete. */
+export const curricula = sqliteTable('curricula', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  title: text('title').notNull(),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [uniqueIndex('curricula_enterprise_title_idx').on(t.enterpriseId, t.title)])
+
+export const CURRICULUM_ITEM_KINDS = ['course', 'topic', 'mock'] as const
+export type CurriculumItemKind = typeof CURRICULUM_ITEM_KINDS[number]
+
+/**
+ * One requirement of a curriculum: a whole course (a syllabus domain), one
+ * topic, or a number of passed mock exams of one blueprint. Items name the
+ * bank's stable keys, so a curriculum follows the bank's releases.
+ */
+export const curriculumItems = sqliteTable('curriculum_items', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  curriculumId: integer('curriculum_id').notNull().references(() => curricula.id),
+  position: integer('position').notNull(),
+  kind: text('kind', { enum: CURRICULUM_ITEM_KINDS }).notNull(),
+  domain: text('domain'),
+  topic: text('topic'),
+  blueprintKey: text('blueprint_key'),
+  requiredPasses: integer('required_passes')
+}, (t) => [uniqueIndex('curriculum_items_position_idx').on(t.curriculumId, t.position)])
+
+/**
+ * A curriculum given to one trainee or to a cohort (exactly one of the two).
+ * A cohort assignment applies to whoever is a member now, so a later joiner
+ * receives it too. It applies only while the trainee is employed by
+ * `enterprise_id`. `due_on` is a local date (YYYY-MM-DD) in the display zone.
+ */
+export const assignments = sqliteTable('assignments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  curriculumId: integer('curriculum_id').notNull().references(() => curricula.id),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  traineeId: integer('trainee_id').references(() => trainees.id),
+  cohortId: integer('cohort_id').references(() => cohorts.id),
+  dueOn: text('due_on'),
+  mandatory: integer('mandatory', { mode: 'boolean' }).notNull(),
+  assignedBy: integer('assigned_by').references(() => users.id),
+  assignedAt: integer('assigned_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [
+  check('assignments_one_target', sql`(${t.traineeId} IS NULL) <> (${t.cohortId} IS NULL)`),
+  index('assignments_enterprise_idx').on(t.enterpriseId),
+  index('assignments_trainee_idx').on(t.traineeId),
+  index('assignments_cohort_idx').on(t.cohortId)
+])

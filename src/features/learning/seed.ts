@@ -1,0 +1,29 @@
+import type { DbOrTx } from '../../db/connection.js'
+import { recordAudit } from '../audit/index.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from './schema.js'
+import { employedTrainees } from './queries.js'
+import type { CurriculumItem } from './curriculum.js'
+
+const DAY = 86_400_000
+
+/**
+ * The demo's learning data for one enterprise: a cohort of its first trainees
+ * and an induction curriculum (ethics, two safety topics, one national mock
+ * passed) assigned to that cohort, mandatory, due in four weeks. Items name
+ * the bank's stable keys, so the demo works before and after the bank is published.
+ */
+export function seedLearningDemo (tx: DbOrTx, enterpriseId: number, trainerUserId: number | null, today: string, now: Date): void {
+  const cohort = tx.insert(cohorts).values({ enterpriseId, name: '2026年春季入职', createdBy: trainerUserId, createdAt: now }).returning().get()
+  for (const p of employedTrainees(tx, enterpriseId).slice(0, 6)) tx.insert(cohortMembers).values({ cohortId: cohort.id, traineeId: p.id, addedAt: now }).run()
+  const items: CurriculumItem[] = [
+    { kind: 'course', domain: 'ethics', topic: null, blueprintKey: null, requiredPasses: null },
+    { kind: 'topic', domain: 'law', topic: 'guard-eligibility', blueprintKey: null, requiredPasses: null },
+    { kind: 'topic', domain: 'skills', topic: 'cpr-aed', blueprintKey: null, requiredPasses: null },
+    { kind: 'mock', domain: null, topic: null, blueprintKey: 'national-mock', requiredPasses: 1 }
+  ]
+  const curriculum = tx.insert(curricula).values({ enterpriseId, title: '新员工入职培训', createdBy: trainerUserId, createdAt: now }).returning().get()
+  items.forEach((item, i) => { tx.insert(curriculumItems).values({ curriculumId: curriculum.id, position: i + 1, ...item }).run() })
+  const due = new Date(Date.parse(`${today}T00:00:00Z`) + 28 * DAY).toISOString().slice(0, 10)
+  tx.insert(assignments).values({ curriculumId: curriculum.id, enterpriseId, cohortId: cohort.id, dueOn: due, mandatory: true, assignedBy: trainerUserId, assignedAt: now }).run()
+  recordAudit(tx, { actorId: null, action: 'curriculum.created', subjectType: 'curriculum', subjectId: curriculum.id, details: { via: 'demo' } }, now)
+}

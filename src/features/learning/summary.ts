@@ -1,0 +1,105 @@
+/**
+ * Where trainees stand: reads what the pure modules need in a few batched
+ * queries and puts it together. Used by the trainee's pages, the trainer's
+ * dashboard and export, and the readiness area (mandatoryAssignments).
+ */
+import type { DbOrTx } from '../../db/connection.js'
+import { localDate } from '../../lib/time.js'
+import { topicProgress, courseProgress, tally, type TopicProgress, type CourseProgress, type Tally } from './progress.js'
+import { applicableAssignments, curriculumProgress, dueState, byDueDate, type CurriculumProgress, type DueState, type CurriculumItem } from './curriculum.js'
+import {
+  currentCatalogue, progressOf, passCounts, cohortsOf, enterpriseAssignments, itemsOf, currentEmployer, type Catalogue, type AssignmentListRow
+} from './queries.js'
+
+export interface AssignmentStatus {
+  assignment: AssignmentListRow
+  items: CurriculumItem[]
+  progress: CurriculumProgress
+  state: DueState
+}
+
+export interface TraineeLearning {
+  traineeId: number
+  topics: TopicProgress[]
+  courses: CourseProgress[]
+  overall: Tally
+  passes: Map<string, number>
+  assignments: AssignmentStatus[]
+  /** The assignments' progress together: done and total units over all of them. */
+  assigned: Tally
+  overdue: number
+}
+
+/**
+ * The learning record of several trainees, each with the enterprise that
+ * employs them now (null: none, so no assignments apply). `today` is the local
+ * date in the display zone.
+ */
+export function learningFor (db: DbOrTx, people: ReadonlyArray<{ id: number, enterpriseId: number | null }>, today: string, catalogue: Catalogue | undefined = currentCatalogue(db)): Map<number, TraineeLearning> {
+  const ids = people.map((p) => p.id)
+  const progress = progressOf(db, ids)
+  const passes = passCounts(db, ids)
+  const cohortIds = cohortsOf(db, ids)
+  const byEnterprise = new Map<number, AssignmentListRow[]>()
+  for (const e of new Set(people.map((p) => p.enterpriseId).filter((e): e is number => e !== null))) byEnterprise.set(e, enterpriseAssignments(db, e))
+  const items = itemsOf(db, [...new Set([...byEnterprise.values()].flat().map((a) => a.curriculumId))])
+  const syllabus = catalogue?.syllabus ?? []
+  const lessons = catalogue?.lessons ?? new Map<string, number>()
+  const checkable = catalogue?.checkable ?? new Set<string>()
+
+  const out = new Map<number, TraineeLearning>()
+  for (const p of people) {
+    const topics = topicProgress(syllabus, lessons, checkable, progress.get(p.id) ?? new Map())
+    const myPasses = passes.get(p.id) ?? new Map<string, number>()
+    const mine = applicableAssignments(p.enterpriseId === null ? [] : byEnterprise.get(p.enterpriseId) ?? [], { id: p.id, enterpriseId: p.enterpriseId, cohortIds: cohortIds.get(p.id) ?? new Set() })
+    const statuses = mine.sort(byDueDate).map((a): AssignmentStatus => {
+      const list = items.get(a.curriculumId) ?? []
+      const pr = curriculumProgress(list, topics, myPasses, catalogue !== undefined)
+      return { assignment: a, items: list, progress: pr, state: dueState(a.dueOn, pr.complete, today) }
+    })
+    const done = statuses.reduce((s, a) => s + a.progress.done, 0)
+    const total = statuses.reduce((s, a) => s + a.progress.total, 0)
+    out.set(p.id, {
+      traineeId: p.id,
+      topics,
+      courses: courseProgress(syllabus, topics),
+      overall: tally(topics),
+      passes: myPasses,
+      assignments: statuses,
+      assigned: { done, total, percent: total === 0 ? 0 : Math.floor((done / total) * 100) },
+      overdue: statuses.filter((s) => s.state === 'overdue').length
+    })
+  }
+  return out
+}
+
+/** One trainee's record, assignments from their current employer. */
+export function learningOf (db: DbOrTx, traineeId: number, today: string): TraineeLearning {
+  return learningFor(db, [{ id: traineeId, enterpriseId: currentEmployer(db, traineeId) }], today).get(traineeId)!
+}
+
+export interface MandatoryAssignment { assignmentId: number, curriculumId: number, title: string, dueOn: string | null, complete: boolean, overdue: boolean }
+
+/**
+ * Every mandatory assignment that applies to the trainee now (directly or
+ * through a cohort, from the enterprise that employs them now), whether its
+ * curriculum is complete for them and whether it is overdue. Due dates are
+ * local dates: pass the configured display zone (Asia/Shanghai by default).
+ */
+export function mandatoryAssignments (db: DbOrTx, traineeId: number, now: Date, timeZone = 'Asia/Shanghai'): MandatoryAssignment[] {
+  return mandatoryFrom(learningOf(db, traineeId, localDate(now, timeZone)).assignments)
+}
+
+/** Pure: the mandatory ones of a trainee's assignment statuses, as readiness reads them. */
+export function mandatoryFrom (statuses: readonly AssignmentStatus[]): MandatoryAssignment[] {
+  return statuses
+    .filter((s) => s.assignment.mandatory)
+    .map((s) => ({
+      assignmentId: s.assignment.id,
+      curriculumId: s.assignment.curriculumId,
+      title: s.assignment.curriculumTitle,
+      dueOn: s.assignment.dueOn,
+      complete: s.progress.complete,
+      overdue: s.state === 'overdue'
+    }))
+}

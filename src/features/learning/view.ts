@@ -1,0 +1,145 @@
+/**
+ * View models of the learning pages, pure: what the templates show, no
+ * database, no requests.
+ */
+import { localText } from '../../lib/text.js'
+import type { Domain, Text } from '../bank/format.js'
+import type { QuestionBody } from '../bank/schema.js'
+import type { CheckAnswer } from './schema.js'
+import type { CurriculumItem } from './curriculum.js'
+import type { TraineeLearning } from './summary.js'
+import type { TopicProgress } from './progress.js'
+import type { LatestScore } from './queries.js'
+
+const LETTERS = 'ABCDE'
+
+export interface CheckQuestionView {
+  id: number
+  type: 'single' | 'multi' | 'judge'
+  stem: string
+  options: Array<{ value: string, letter: string, text: string | null }>
+  /** The last answer and its feedback; null until answered. */
+  answered: { response: string[], right: boolean, answer: string[], explanation: string, source: string } | null
+}
+
+/** A check question with its feedback once answered; nothing of the key before that. */
+export function checkQuestionView (q: { id: number, type: 'single' | 'multi' | 'judge', body: QuestionBody }, answer: CheckAnswer | undefined, locale: string): CheckQuestionView {
+  const options = q.type === 'judge'
+    ? [{ value: 'true', letter: '', text: null }, { value: 'false', letter: '', text: null }]
+    : q.body.options.map((o, i) => ({ value: o.key, letter: LETTERS[i] ?? o.key, text: localText(o.text, locale) }))
+  const letterOf = (key: string) => options.find((o) => o.value === key)?.letter || key
+  return {
+    id: q.id,
+    type: q.type,
+    stem: localText(q.body.stem, locale),
+    options,
+    answered: answer
+      ? { response: answer.response, right: answer.right, answer: q.type === 'judge' ? q.body.answer : q.body.answer.map(letterOf), explanation: localText(q.body.explanation, locale), source: q.body.source }
+      : null
+  }
+}
+
+export type NextStep =
+  | { kind: 'topic', domain: string, topic: string, title: Text, curriculum: string | null }
+  | { kind: 'mock', blueprintKey: string, curriculum: string | null }
+  | null
+
+/**
+ * What to do next: the first unfinished item of the assignment due first, else
+ * the first unfinished topic in syllabus order; null when everything is done.
+ */
+export function nextStep (l: TraineeLearning): NextStep {
+  const firstTopic = (pred: (t: TopicProgress) => boolean) => l.topics.find((t) => t.hasLesson && !t.complete && pred(t))
+  for (const a of l.assignments) {
+    if (a.progress.complete) continue
+    for (const ip of a.progress.items) {
+      if (ip.complete) continue
+      const i = ip.item
+      if (i.kind === 'mock') return { kind: 'mock', blueprintKey: i.blueprintKey!, curriculum: a.assignment.curriculumTitle }
+      const t = firstTopic((t) => t.domain === i.domain && (i.kind === 'course' || t.topic === i.topic))
+      if (t) return { kind: 'topic', domain: t.domain, topic: t.topic, title: t.title, curriculum: a.assignment.curriculumTitle }
+    }
+  }
+  const t = firstTopic(() => true)
+  return t ? { kind: 'topic', domain: t.domain, topic: t.topic, title: t.title, curriculum: null } : null
+}
+
+/** A curriculum item named for people: the course or topic title, or the mock and passes. */
+export function itemLabel (item: CurriculumItem, syllabus: readonly Domain[], blueprintTitles: ReadonlyMap<string, Text>, locale: string): { kind: string, name: string, passes: number | null } {
+  const domain = syllabus.find((d) => d.id === item.domain)
+  if (item.kind === 'course') return { kind: 'course', name: domain ? localText(domain.title, locale) : item.domain ?? '', passes: null }
+  if (item.kind === 'topic') {
+    const topic = domain?.topics.find((t) => t.id === item.topic)
+    return { kind: 'topic', name: topic ? localText(topic.title, locale) : `${item.domain ?? ''}/${item.topic ?? ''}`, passes: null }
+  }
+  const title = blueprintTitles.get(item.blueprintKey ?? '')
+  return { kind: 'mock', name: title ? localText(title, locale) : item.blueprintKey ?? '', passes: item.requiredPasses }
+}
+
+export interface TraineeRow {
+  id: number
+  fullName: string
+  cohorts: Array<{ id: number, name: string }>
+  assignedPercent: number
+  assignedCount: number
+  completeCount: number
+  overdue: number
+  coursesPercent: number
+  latest: LatestScore | undefined
+  passes: number
+}
+
+export const SORTS = ['name', 'progress', 'overdue', 'score', 'passes'] as const
+export type Sort = typeof SORTS[number]
+export const STATES = ['all', 'overdue', 'open', 'complete', 'none'] as const
+export type StateFilter = typeof STATES[number]
+
+/** One row per trainee for the trainer's table. */
+export function traineeRow (p: { id: number, fullName: string }, l: TraineeLearning, cohortNames: Array<{ id: number, name: string }>, latest: LatestScore | undefined): TraineeRow {
+  return {
+    id: p.id,
+    fullName: p.fullName,
+    cohorts: cohortNames,
+    assignedPercent: l.assigned.percent,
+    assignedCount: l.assignments.length,
+    completeCount: l.assignments.filter((a) => a.progress.complete).length,
+    overdue: l.overdue,
+    coursesPercent: l.overall.percent,
+    latest,
+    passes: [...l.passes.values()].reduce((s, n) => s + n, 0)
+  }
+}
+
+/** The trainer's filters: a name part, a cohort, a state; then the chosen order (names break ties). */
+export function filterAndSort (rows: readonly TraineeRow[], f: { q: string, cohort: number | null, state: StateFilter, sort: Sort, desc: boolean }): TraineeRow[] {
+  const q = f.q.trim().toLowerCase()
+  const kept = rows.filter((r) =>
+    (q === '' || r.fullName.toLowerCase().includes(q)) &&
+    (f.cohort === null || r.cohorts.some((c) => c.id === f.cohort)) &&
+    (f.state === 'all' ||
+      (f.state === 'overdue' && r.overdue > 0) ||
+      (f.state === 'none' && r.assignedCount === 0) ||
+      (f.state === 'complete' && r.assignedCount > 0 && r.completeCount === r.assignedCount) ||
+      (f.state === 'open' && r.completeCount < r.assignedCount && r.overdue === 0)))
+  const key = (r: TraineeRow): number | string => {
+    switch (f.sort) {
+      case 'name': return r.fullName
+      case 'progress': return r.assignedPercent
+      case 'overdue': return r.overdue
+      case 'score': return r.latest ? r.latest.score : -1
+      case 'passes': return r.passes
+    }
+  }
+  const sign = f.desc ? -1 : 1
+  return [...kept].sort((a, b) => {
+    const ka = key(a)
+    const kb = key(b)
+    const c = typeof ka === 'string' ? ka.localeCompare(String(kb), 'zh-CN') : ka - (kb as number)
+    return c !== 0 ? sign * c : a.fullName.localeCompare(b.fullName, 'zh-CN') || a.id - b.id
+  })
+}
+
+/** A lesson's Markdown without its leading "# Title" line: the page shows the topic's title itself. */
+export function withoutTitle (markdown: string): string {
+  return markdown.replace(/^\s*# [^\n]*\n+/, '')
+}
