@@ -214,10 +214,7 @@ export function attemptItemsWithState (db: Db, attemptId: number): ItemView[] {
 export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean }> {
   // Every page shows the whole grid: the database folds it into one string ("slot:FA,…", F flagged,
   // A answered), which costs half as much as a hundred rows.
-  const r = prepared(db, `
-    SELECT group_concat(i.slot || ':' || i.flagged || coalesce(
-      (SELECT s.response <> '[]' FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1), 0), ',' ORDER BY i.slot) AS g
-    FROM attempt_items i WHERE i.attempt_id = ?`).get(attemptId) as { g: string | null }
+  const r = prepared(db, `SELECT group_concat(slot || ':' || flagged || answered, ',' ORDER BY slot) AS g FROM attempt_items WHERE attempt_id = ?`).get(attemptId) as { g: string | null }
   if (!r.g) return []
   return r.g.split(',').map((cell) => {
     const colon = cell.indexOf(':')
@@ -256,6 +253,7 @@ function writeSteps (db: Db): void {
   const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
   const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
   const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
+  const mark = prepared(db, 'UPDATE attempt_items SET answered = ? WHERE id = ?')
   const outcomes: unknown[] = []
   try {
     db.$client.transaction(() => {
@@ -265,6 +263,7 @@ function writeSteps (db: Db): void {
         if (!a || a.f !== null) { outcomes.push(new Conflict('exam.attempt-finished')); continue }
         if ((current.get(s.itemId) as { seq: number }).seq !== s.expectedSeq) { outcomes.push(new Conflict('exam.stale-page')); continue }
         insert.run(s.itemId, s.step.seq, JSON.stringify(s.step.response), s.step.at.getTime())
+        mark.run(s.step.response.length > 0 ? 1 : 0, s.itemId)
         outcomes.push(undefined)
       }
     }).immediate()

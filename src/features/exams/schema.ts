@@ -43,7 +43,13 @@ export const attemptItems = sqliteTable('attempt_items', {
   questionVersionId: integer('question_version_id').notNull().references(() => questionVersions.id),
   optionOrder: text('option_order', { mode: 'json' }).$type<string[]>().notNull(),
   points: real('points').notNull(),
-  flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false)
+  flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * Whether the item's last step holds an answer: derived from attempt_steps and
+   * written in the same transaction as each step, so the navigation grid of every
+   * exam page reads one row per item instead of searching its steps.
+   */
+  answered: integer('answered', { mode: 'boolean' }).notNull().default(false)
 }, (t) => [uniqueIndex('attempt_items_slot_idx').on(t.attemptId, t.slot)])
 
 /** Every answer given, insert-only; an item's state is its last step. */

@@ -81,6 +81,11 @@ describe('answering', () => {
     const page = dom((await get(`/exams/attempts/${id}?page=2`)).body)
     expect(page.querySelector('#q-12 input[checked]')!.getAttribute('value')).toBe(item.order[0])
     expect(page.querySelector('#nav-12')!.getAttribute('class')).toContain('answered')
+    // Clearing the answer (a form sent with no choice) leaves the cell unanswered again.
+    await post(`/exams/attempts/${id}/items/12`, { seq: '1' })
+    const cleared = dom((await get(`/exams/attempts/${id}?page=2`)).body)
+    expect(cleared.querySelector('#q-12 input[checked]')).toBeNull()
+    expect(cleared.querySelector('#nav-12')!.getAttribute('class')).not.toContain('answered')
   })
 
   test('answers that are not options, or two answers to a single-choice question, are refused', async () => {
@@ -216,10 +221,11 @@ describe('integrity', () => {
   test('an attempt still shows its old question text after a new release changed that question', async () => {
     const id = await w.openAttempt()
     // Change, in a new release, the stem of a question this paper holds.
-    // (one whose stem sits on one line of its file, so the edit can find it)
+    // (one whose stem sits on one line of its file, so the edit can find it, and has no
+    // character that HTML escapes, so the page holds it as written)
     const files = [...smallBank().entries()]
     const occurrences = (stem: string) => files.reduce((n, [, text]) => n + text.split(stem).length - 1, 0)
-    const held = itemsOf(id).find((i) => occurrences(i.body.stem.en) === 1)!
+    const held = itemsOf(id).find((i) => occurrences(i.body.stem.en) === 1 && !/[&<>"']/.test(i.body.stem.en))!
     const stem = held.body.stem.en
     const changed = `${stem.slice(0, -1)} (reworded in 2026.1).`
     const file = files.find(([, text]) => text.includes(stem))![0]
