@@ -214,12 +214,14 @@ export function attemptItemsWithState (db: Db, attemptId: number): ItemView[] {
 export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean }> {
   // Every page shows the whole grid: the database folds it into one string ("slot:FA,…", F flagged,
   // A answered), which costs half as much as a hundred rows.
-  const r = prepared(db, `SELECT group_concat(slot || ':' || flagged || answered, ',' ORDER BY slot) AS g FROM attempt_items WHERE attempt_id = ?`).get(attemptId) as { g: string | null }
+  // Each cell names its slot, so the order comes from sorting here (usually already in order).
+  const r = prepared(db, `SELECT group_concat(slot || ':' || flagged || answered, ',') AS g FROM attempt_items WHERE attempt_id = ?`).get(attemptId) as { g: string | null }
   if (!r.g) return []
-  return r.g.split(',').map((cell) => {
+  const cells = r.g.split(',').map((cell) => {
     const colon = cell.indexOf(':')
     return { slot: Number(cell.slice(0, colon)), flagged: cell[colon + 1] === '1', answered: cell[colon + 2] === '1' }
   })
+  return cells.sort((x, y) => x.slot - y.slot)
 }
 
 interface PendingStep { attemptId: number, itemId: number, expectedSeq: number, step: NewStep, done: (err?: unknown) => void }
