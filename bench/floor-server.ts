@@ -1,17 +1,19 @@
 // The floor for the exam benchmark: a bare Fastify server with the app's SQLite
-// settings (WAL, synchronous NORMAL, busy timeout) and logger, whose one route
+// settings (WAL, synchronous NORMAL, busy timeout) and logger (the same options and
+// one line per request), whose one route
 // inserts one row per POST in a transaction, as an autosave does.
 import Fastify from 'fastify'
 import formbody from '@fastify/formbody'
 import { openDatabase } from '../src/db/connection.js'
-import { LOG_REDACT } from '../src/app.js'
+import { loggerOptions, logRequests } from '../src/http/logging.js'
 
 const [file, port] = [process.argv[2]!, Number(process.argv[3])]
 const db = openDatabase(file)
 db.$client.exec('CREATE TABLE IF NOT EXISTS floor_rows (id INTEGER PRIMARY KEY AUTOINCREMENT, item INTEGER NOT NULL, seq INTEGER NOT NULL, response TEXT NOT NULL, at INTEGER NOT NULL)')
 const insert = db.$client.prepare('INSERT INTO floor_rows (item, seq, response, at) VALUES (?, ?, ?, ?)')
 const tx = db.$client.transaction((item: number, seq: number, response: string) => insert.run(item, seq, response, Date.now()))
-const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'info', redact: { paths: LOG_REDACT, censor: '[redacted]' } } })
+const app = Fastify({ logger: loggerOptions(process.env.LOG_LEVEL ?? 'info'), disableRequestLogging: true })
+logRequests(app)
 await app.register(formbody)
 app.post('/save', async (req) => {
   const b = req.body as Record<string, string>

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify from 'fastify'
 import formbody from '@fastify/formbody'
 import cookie from '@fastify/cookie'
 import staticFiles from '@fastify/static'
@@ -10,6 +10,7 @@ import { openDatabase, type Db } from './db/connection.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import type { Access } from './http/types.js'
+import { loggerOptions, logRequests } from './http/logging.js'
 import { authRoutes } from './features/auth/index.js'
 import { homeRoutes } from './features/home/routes.js'
 import { healthRoutes } from './features/health/routes.js'
@@ -22,11 +23,6 @@ import { learningRoutes } from './features/learning/index.js'
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
 
 /** Logged objects lose these paths: no cookie, password, token or ID number reaches a log. */
-export const LOG_REDACT = [
-  'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
-  'password', 'current', 'confirm', 'token', 'idNumber', 'id_number',
-  '*.password', '*.current', '*.confirm', '*.token', '*.cookie', '*.idNumber', '*.id_number'
-]
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -47,22 +43,16 @@ declare module 'fastify' {
 }
 
 export async function buildApp (config: Config, db: Db = openDatabase(config.databasePath), clock: Clock = systemClock, options: AppOptions = {}) {
-  const logger: FastifyServerOptions['logger'] = config.logLevel === 'silent' && !options.logStream
-    ? false
-    : {
-        level: config.logLevel,
-        redact: { paths: LOG_REDACT, censor: '[redacted]' },
-        // Query strings can hold search terms such as an ID number: log the path only.
-        serializers: { req: (req: { method: string, url: string, ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], remoteAddress: req.ip }) },
-        ...(options.logStream ? { stream: options.logStream } : {})
-      }
+  const logger = config.logLevel === 'silent' && !options.logStream ? false : loggerOptions(config.logLevel, options.logStream)
 
   const app = Fastify({
     logger,
+    disableRequestLogging: true,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 }
   })
+  if (logger) logRequests(app)
   app.decorate('config', config).decorate('db', db).decorate('clock', clock).decorate('routeTable', [] as RouteEntry[])
   if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
   app.decorate('pii', createPii(options.dataKey))
