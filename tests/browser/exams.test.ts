@@ -1,21 +1,14 @@
 import { describe, test, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
-import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL } from './helpers.js'
+import { useDemoServer, screenshot, signInDemo, textOf, PHONE, DESKTOP, POLL } from './helpers.js'
 import { attempts, attemptSteps } from '../../src/db/schema.js'
 
 const env = useDemoServer()
 
 /** Signs a demo trainee in, accepts the privacy notice, and opens the mock exams page. */
 async function traineePage (username: string, viewport = PHONE): Promise<Page> {
-  const ctx = await env.browser.newContext({ viewport, locale: 'en-US' })
-  const page = await ctx.newPage()
-  const account = env.demo.find((a) => a.username === username)!
-  await signInAs(page, env.server.url, account.username, account.password)
-  if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: 'I have read this and agree' }).click()
-    await page.waitForURL((u) => u.pathname === '/')
-  }
+  const page = await signInDemo(env, username, viewport)
   await page.goto(`${env.server.url}/exams`)
   return page
 }

@@ -118,3 +118,16 @@ export function useDemoServer (): { browser: Browser, server: Server, demo: Demo
   })
   return holder
 }
+
+/** A fresh browser context signed in as a demo account (a trainee past the privacy notice too). */
+export async function signInDemo (env: { browser: Browser, server: Server, demo: DemoAccount[] }, username: string, viewport: { width: number, height: number }): Promise<Page> {
+  const ctx = await env.browser.newContext({ viewport, locale: 'en-US' })
+  const page = await ctx.newPage()
+  const account = env.demo.find((a) => a.username === username)!
+  await signInAs(page, env.server.url, account.username, account.password)
+  if (new URL(page.url()).pathname === '/privacy') {
+    await page.getByRole('button', { name: 'I have read this and agree' }).click()
+    await page.waitForURL((u) => u.pathname === '/')
+  }
+  return page
+}

@@ -1,22 +1,12 @@
 import { describe, test, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
-import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL } from './helpers.js'
+import { useDemoServer, screenshot, signInAs, signInDemo, textOf, PHONE, DESKTOP, POLL } from './helpers.js'
 import { questionVersions } from '../../src/db/schema.js'
 
 const env = useDemoServer()
 
-async function open (username: string, viewport: { width: number, height: number }): Promise<Page> {
-  const ctx = await env.browser.newContext({ viewport, locale: 'en-US' })
-  const page = await ctx.newPage()
-  const account = env.demo.find((a) => a.username === username)!
-  await signInAs(page, env.server.url, account.username, account.password)
-  if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: 'I have read this and agree' }).click()
-    await page.waitForURL((u) => u.pathname === '/')
-  }
-  return page
-}
+const open = (username: string, viewport: { width: number, height: number }): Promise<Page> => signInDemo(env, username, viewport)
 
 /** Follows an entry of the main navigation. */
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click()
