@@ -1,7 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { validateSessionToken, sessionExpiresAt } from '../features/auth/index.js'
-import { traineeLogin } from '../features/orgs/index.js'
 import { pickLocale, translator } from '../i18n/index.js'
 import { Forbidden } from './errors.js'
 import { SESSION_COOKIE, LOCALE_COOKIE, setSessionCookie, clearSessionCookie } from './cookies.js'
@@ -38,11 +37,11 @@ export const sessionPlugin = fp(async (app) => {
     if (token && !found) clearSessionCookie(reply, app.config)
     if (found) {
       const u = found.user
-      const login = u.role === 'trainee' ? traineeLogin(app.db, u.id) : undefined
+      const login = u.role === 'trainee' ? found.trainee : null
       const pending = u.mustChangePassword ? 'password' : login?.privacyAccepted === false ? 'privacy' : null
       req.actor = {
         id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword,
-        sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.traineeId ?? null, pending
+        sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.id ?? null, pending
       }
       if (found.refreshed) setSessionCookie(reply, app.config, token!, sessionExpiresAt(found.lastVerifiedAt))
     }

@@ -64,14 +64,18 @@ export interface SessionActor {
   /** True when the activity time moved and the cookie should be set again. */
   refreshed: boolean
   user: User
+  /** A trainee account's person record (orgs' trainees row): its id and whether the privacy notice was accepted. */
+  trainee: { id: number, privacyAccepted: boolean } | null
 }
 
 /** Validates a session token: unknown, wrong secret, timed out or disabled user all give null. (Every request: prepared statements.) */
 export function validateSessionToken (db: Db, token: string | undefined, now: Date): SessionActor | null {
   const parsed = parseSessionToken(token)
   if (!parsed) return null
-  const row = prepared(db, `SELECT s.secret_hash AS secretHash, s.last_verified_at AS lastVerifiedAt, u.*
-    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`).get(parsed.id) as Record<string, unknown> | undefined
+  // The person record of a trainee account comes in the same query: one query on every request, not two.
+  const row = prepared(db, `SELECT s.secret_hash AS secretHash, s.last_verified_at AS lastVerifiedAt, u.*,
+      t.id AS traineeId, t.privacy_accepted_at AS privacyAcceptedAt
+    FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN trainees t ON t.user_id = u.id WHERE s.id = ?`).get(parsed.id) as Record<string, unknown> | undefined
   if (!row) return null
   if (!secretMatches(parsed.secret, row.secretHash as Uint8Array)) return null
   const lastVerifiedAt = new Date(row.lastVerifiedAt as number)
@@ -81,6 +85,7 @@ export function validateSessionToken (db: Db, token: string | undefined, now: Da
     enterpriseId: (row.enterprise_id as number | null) ?? null, jurisdictionId: (row.jurisdiction_id as number | null) ?? null,
     createdAt: new Date(row.created_at as number), updatedAt: new Date(row.updated_at as number)
   }
+  const trainee = row.traineeId === null || row.traineeId === undefined ? null : { id: row.traineeId as number, privacyAccepted: row.privacyAcceptedAt !== null }
   const freshness = sessionFreshness(lastVerifiedAt, now)
   if (freshness === 'expired' || user.status !== 'active') {
     db.delete(sessions).where(eq(sessions.id, parsed.id)).run()
@@ -88,9 +93,9 @@ export function validateSessionToken (db: Db, token: string | undefined, now: Da
   }
   if (freshness === 'touch') {
     db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, parsed.id)).run()
-    return { sessionId: parsed.id, lastVerifiedAt: now, refreshed: true, user }
+    return { sessionId: parsed.id, lastVerifiedAt: now, refreshed: true, user, trainee }
   }
-  return { sessionId: parsed.id, lastVerifiedAt, refreshed: false, user }
+  return { sessionId: parsed.id, lastVerifiedAt, refreshed: false, user, trainee }
 }
 
 export function deleteSession (db: DbOrTx, sessionId: string): void {
