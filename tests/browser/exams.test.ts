@@ -35,6 +35,10 @@ describe('mock exams in Chromium', () => {
       }
     }
     await expect.poll(() => textOf(page, '#progress'), POLL).toBe('16 of 16 answered')
+    // The grid links into other pages: cell 3 leads back to page 1, at its question.
+    await page.locator('#nav-3').click()
+    await page.waitForURL(/page=1#q-3$/)
+    await expect.poll(() => page.locator('form#q-3').count(), POLL).toBe(1)
     await page.getByRole('link', { name: 'Review and submit' }).click()
     await expect.poll(() => textOf(page, 'main'), POLL).toContain('Every question is answered.')
     await page.getByRole('button', { name: 'Submit now' }).click()

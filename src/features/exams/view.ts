@@ -55,7 +55,8 @@ export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemV
       const cellPage = Math.ceil(g.slot / PAGE_SIZE)
       return {
         slot: g.slot,
-        href: cellPage === page ? `#q-${g.slot}` : `/exams/attempts/${a.id}?page=${cellPage}#q-${g.slot}`,
+        // Relative to the page's own address (/exams/attempts/:id?page=n): a hundred cells, so short.
+        href: cellPage === page ? `#q-${g.slot}` : `?page=${cellPage}#q-${g.slot}`,
         cls: `${g.answered ? ' answered' : ''}${g.flagged ? ' flagged' : ''}${cellPage === page ? ' here' : ''}`
       }
     }),
