@@ -4,15 +4,16 @@ export interface NavItem { href: string, label: string }
 
 /** The main navigation of each role; areas add their entries here as they land. */
 export const NAV: Record<Role, readonly NavItem[]> = {
-  trainee: [{ href: '/', label: 'nav.home' }, { href: '/exams', label: 'nav.exams' }, { href: '/me', label: 'nav.me' }],
-  trainer: [{ href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }],
-  police: [{ href: '/', label: 'nav.home' }, { href: '/jurisdiction', label: 'nav.jurisdiction' }],
+  trainee: [{ href: '/', label: 'nav.home' }, { href: '/exams', label: 'nav.exams' }, { href: '/readiness', label: 'nav.readiness' }, { href: '/me', label: 'nav.me' }],
+  trainer: [{ href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }, { href: '/readiness/roster', label: 'nav.readiness' }, { href: '/sittings', label: 'nav.sittings' }],
+  police: [{ href: '/', label: 'nav.home' }, { href: '/jurisdiction', label: 'nav.jurisdiction' }, { href: '/sittings', label: 'nav.sittings' }, { href: '/jurisdiction/verify', label: 'nav.verify' }],
   admin: [
     { href: '/', label: 'nav.home' },
     { href: '/admin/jurisdictions', label: 'nav.jurisdictions' },
     { href: '/admin/enterprises', label: 'nav.enterprises' },
     { href: '/admin/accounts', label: 'nav.accounts' },
     { href: '/admin/bank', label: 'nav.bank' },
+    { href: '/admin/readiness', label: 'nav.readiness-settings' },
     { href: '/admin/audit', label: 'nav.audit' }
   ]
 }

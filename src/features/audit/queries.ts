@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, like, lt } from 'drizzle-orm'
+import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/connection.js'
 import { users } from '../auth/schema.js'
 import { auditEvents } from './schema.js'
@@ -32,6 +32,23 @@ export interface AuditFilter {
   to?: Date
   limit: number
   offset: number
+  /** A police officer's view: only events about their jurisdictions' subtree (see jurisdictionCondition). */
+  jurisdictionIds?: number[]
+}
+
+/**
+ * Events that belong to a jurisdiction subtree: done by its police or by trainers of its
+ * enterprises, or about its enterprises or the people they employ now.
+ */
+function jurisdictionCondition (ids: number[]): SQL {
+  if (ids.length === 0) return sql`0`
+  const list = sql.join(ids.map((id) => sql`${id}`), sql`, `)
+  const ents = sql`SELECT e.id FROM enterprises e WHERE e.jurisdiction_id IN (${list})`
+  return sql`(
+    ${auditEvents.actorId} IN (SELECT u.id FROM users u WHERE u.jurisdiction_id IN (${list}) OR u.enterprise_id IN (${ents}))
+    OR (${auditEvents.subjectType} = 'enterprise' AND ${auditEvents.subjectId} IN (SELECT CAST(e.id AS TEXT) FROM enterprises e WHERE e.jurisdiction_id IN (${list})))
+    OR (${auditEvents.subjectType} = 'trainee' AND ${auditEvents.subjectId} IN (SELECT CAST(m.trainee_id AS TEXT) FROM employments m WHERE m.ended_on IS NULL AND m.enterprise_id IN (${ents})))
+  )`
 }
 
 /** Newest first; `action` matches a prefix ("login" finds login.success and login.failure). */
@@ -40,7 +57,8 @@ export function listAudit (db: DbOrTx, f: AuditFilter) {
     f.action ? like(auditEvents.action, `${f.action.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
     f.actor ? eq(users.username, f.actor) : undefined,
     f.from ? gte(auditEvents.at, f.from) : undefined,
-    f.to ? lt(auditEvents.at, f.to) : undefined
+    f.to ? lt(auditEvents.at, f.to) : undefined,
+    f.jurisdictionIds ? jurisdictionCondition(f.jurisdictionIds) : undefined
   )
   return db.select({
     id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId,

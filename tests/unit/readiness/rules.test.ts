@@ -1,11 +1,12 @@
 import { describe, test, expect } from 'vitest'
 import { evaluateEligibility, addDays, birthdayOf, readSettings, DEFAULT_SETTINGS, DISQUALIFYING, type TraineeRecord, type MockResult } from '../../../src/features/readiness/rules.js'
+import type { DeclarationKind } from '../../../src/features/orgs/schema.js'
 
 const TODAY = '2026-06-30'
 const mock = (id: number, finishedOn: string, passed: boolean): MockResult => ({
   attemptId: id, finishedOn, finishedAt: new Date(`${finishedOn}T04:00:00Z`), score: passed ? 80 : 40, maxScore: 100, passed, release: '2026.1'
 })
-const allDeclared = { healthy: true, 'good-conduct': true, ...Object.fromEntries(DISQUALIFYING.map((k) => [k, false])) }
+const allDeclared: Partial<Record<DeclarationKind, boolean>> = { healthy: true, 'good-conduct': true, ...Object.fromEntries(DISQUALIFYING.map((k) => [k, false])) }
 const ready = (over: Partial<TraineeRecord> = {}): TraineeRecord => ({
   birthDate: '1990-05-05', education: 'junior-middle', declarations: allDeclared, mandatory: [],
   mocks: [mock(1, '2026-06-01', true), mock(2, '2026-06-20', true)], ...over
