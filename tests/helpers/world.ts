@@ -33,7 +33,7 @@ export interface World {
   /** A finished attempt of trainee A. */
   finishedAttempt: () => Promise<number>
   /** An eligible person of enterprise A (made once), with their own trainee cookie. */
-  ready: () => Promise<{ traineeId: number, userId: number, cookie: string }>
+  ready: () => Promise<{ traineeId: number, userId: number, idNumber: string, cookie: string }>
   /** A valid statement of the ready person (issued by trainer A when none is valid). */
   statement: () => Promise<number>
   /** A sitting published by the district D1 officer (made once). */
@@ -106,7 +106,7 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
     await t.app.inject({ method: 'POST', url: `/exams/attempts/${id}/finish`, headers: { ...FORM_HEADERS, cookie: cookie('traineeA') } })
     return id
   }
-  let readyPerson: { traineeId: number, userId: number, cookie: string } | undefined
+  let readyPerson: { traineeId: number, userId: number, idNumber: string, cookie: string } | undefined
   const ready = async () => {
     if (!readyPerson) {
       const p = await addPerson(entA, `${prefix}Ready`)
