@@ -726,7 +726,14 @@ export const en = {
   'flash.application-submitted': 'The application for {name} has been sent to the police.',
   'flash.application-accepted': 'The application has been accepted.',
   'flash.application-returned': 'The application has been returned with your reason.',
-  'flash.result-recorded': 'The official result has been recorded.'
+  'flash.result-recorded': 'The official result has been recorded.',
+  'home.trainee.readiness-hint': 'What is left before you can apply for the official exam.',
+  'home.trainer.readiness-hint': 'Who is eligible; issue readiness statements.',
+  'home.trainer.sittings-hint': 'Apply for your eligible guards and follow the outcome.',
+  'home.police.lookup-hint': 'Find a person by full ID number, with the purpose recorded.',
+  'home.police.verify-hint': 'Check a readiness statement by its code.',
+  'home.police.sittings-hint': 'Publish sittings, decide applications, record results.',
+  'home.admin.readiness-hint': 'The eligibility rules and how long statements stay valid.'
 } as const
 
 export type MessageKey = keyof typeof en

@@ -724,5 +724,12 @@ export const zh: Record<MessageKey, string> = {
   'flash.application-submitted': '{name} 的报名已提交公安机关。',
   'flash.application-accepted': '报名已受理。',
   'flash.application-returned': '报名已退回并附原因。',
-  'flash.result-recorded': '考试结果已登记。'
+  'flash.result-recorded': '考试结果已登记。',
+  'home.trainee.readiness-hint': '报名参加正式考试前还需完成的事项。',
+  'home.trainer.readiness-hint': '谁符合报考条件；出具报考准备证明。',
+  'home.trainer.sittings-hint': '为符合条件的保安员报名并查看结果。',
+  'home.police.lookup-hint': '按完整身份证号查找人员，并记录查询目的。',
+  'home.police.verify-hint': '按核验码核查报考准备证明。',
+  'home.police.sittings-hint': '发布考试场次、审核报名、登记结果。',
+  'home.admin.readiness-hint': '报考条件以及证明的有效期。'
 }
