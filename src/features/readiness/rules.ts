@@ -6,7 +6,6 @@
  */
 import { ageOn } from '../../lib/id-checksums.js'
 import { EDUCATION_LEVELS, type Education, type DeclarationKind } from '../orgs/schema.js'
-import type { MandatoryAssignment } from './learning-port.js'
 
 export interface EligibilitySettings {
   /** Minimum age in whole years on the day of evaluation. */
@@ -46,12 +45,15 @@ export type EligibilityStatus = 'eligible' | 'not-yet' | 'disqualified'
 /** A finished national mock; `finishedOn` is its local date in the display zone. */
 export interface MockResult { attemptId: number, finishedOn: string, finishedAt: Date, score: number, maxScore: number, passed: boolean, release: string }
 
+/** What the curriculum rule needs of an assigned mandatory curriculum (the learning area's assignments fit it). */
+export interface MandatoryItem { title: string, complete: boolean }
+
 export interface TraineeRecord {
   birthDate: string
   education: Education
   /** The latest declaration of each kind; a kind never declared is absent. */
   declarations: Partial<Record<DeclarationKind, boolean>>
-  mandatory: readonly MandatoryAssignment[]
+  mandatory: readonly MandatoryItem[]
   /** Finished national mocks, any order. */
   mocks: readonly MockResult[]
 }
