@@ -35,6 +35,7 @@ export async function readinessRoutes (app: FastifyInstance) {
     return reply.page('readiness/mine', {
       title: 'readiness.title',
       status: evaluation.status,
+      certificate: person.certificateStatus === 'valid' ? person.certificateNo : null,
       items: checklist(evaluation.rules, req.t),
       settings: s,
       statements: listStatements(app.db, person.id).map((st) => statementView(st, h.now(), app.config.publicUrl)),
@@ -51,9 +52,12 @@ export async function readinessRoutes (app: FastifyInstance) {
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
       const ev = evaluations.get(p.id)!.evaluation
-      return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, status: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
+      // A certified guard is shown as certified (with the number), not as "not yet": eligibility itself is unchanged.
+      const certified = p.certificateStatus === 'valid'
+      return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, certified, status: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
-    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts: { eligible: rows.filter((r) => r.status === 'eligible').length, total: rows.length }, day: h.day })
+    const counts = { eligible: rows.filter((r) => !r.certified && r.status === 'eligible').length, certified: rows.filter((r) => r.certified).length, total: rows.length }
+    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, day: h.day })
   })
 
   const personPage = async (req: FastifyRequest, id: number, extra: Record<string, unknown> = {}) => {
