@@ -213,6 +213,17 @@ export function takenPlaces (db: DbOrTx, sittingId: number): number {
   return db.select({ n: count() }).from(applications).where(and(eq(applications.sittingId, sittingId), inArray(applications.status, ['accepted', 'pending']))).get()?.n ?? 0
 }
 
+/** Which of these people have an application in flight (pending, or accepted and waiting for its result). */
+export function openApplicants (db: DbOrTx, traineeIds: readonly number[]): Set<number> {
+  const out = new Set<number>()
+  for (const chunk of chunks([...traineeIds])) {
+    const rows = db.select({ traineeId: applications.traineeId }).from(applications)
+      .where(and(inArray(applications.traineeId, chunk), sql`(${applications.status} = 'pending' OR (${applications.status} = 'accepted' AND ${applications.result} IS NULL))`)).all()
+    for (const r of rows) out.add(r.traineeId)
+  }
+  return out
+}
+
 export function applicationHistory (db: DbOrTx, traineeId: number): Array<{ status: ApplicationStatus, result: ExamResult | null, resit: boolean }> {
   return db.select({ status: applications.status, result: applications.result, resit: applications.resit }).from(applications)
     .where(eq(applications.traineeId, traineeId)).orderBy(desc(applications.appliedAt), desc(applications.id)).all()

@@ -9,7 +9,7 @@ import { statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import {
   listSittings, findSitting, insertSitting, ancestorsOf, listApplications, findApplication, takenPlaces, applicationHistory, insertApplication,
-  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, type SittingRow
+  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, openApplicants, type SittingRow
 } from './queries.js'
 
 const TRAINER_POLICE = { access: ['trainer', 'police'] as const }
@@ -63,13 +63,20 @@ export async function sittingRoutes (app: FastifyInstance) {
     return reply.seeOther(`/sittings/${s.id}`, 'flash.sitting-published')
   })
 
-  /** The guards a trainer may apply for: eligible now, with a valid statement. */
+  /**
+   * The guards a trainer may apply for: eligible now, without a certificate or an application in
+   * flight, with a valid statement; and those who only lack the statement (the page says so).
+   */
   const candidates = (req: FastifyRequest) => {
     const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
     const evs = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
-    return people.filter((p) => evs.get(p.id)?.evaluation.status === 'eligible' && current.has(p.id) && p.certificateStatus !== 'valid')
-      .map((p) => ({ id: p.id, fullName: p.fullName, statementCode: statementView(current.get(p.id)!, h.now(), app.config.publicUrl).code }))
+    const busy = openApplicants(app.db, people.map((p) => p.id))
+    const ready = people.filter((p) => evs.get(p.id)?.evaluation.status === 'eligible' && p.certificateStatus !== 'valid' && !busy.has(p.id))
+    return {
+      candidates: ready.filter((p) => current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName, statementCode: statementView(current.get(p.id)!, h.now(), app.config.publicUrl).code })),
+      withoutStatement: ready.filter((p) => !current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName }))
+    }
   }
 
   const sittingPage = (req: FastifyRequest, sitting: SittingRow, extra: Record<string, unknown> = {}) => {
@@ -81,7 +88,7 @@ export async function sittingRoutes (app: FastifyInstance) {
       taken: sitting.accepted + sitting.pending,
       open: h.today() <= sitting.applyBy,
       applications: listApplications(app.db, { sittingId: sitting.id, enterpriseId: trainer ? actor.enterpriseId ?? -1 : undefined }),
-      candidates: trainer ? candidates(req) : [],
+      ...(trainer ? candidates(req) : { candidates: [], withoutStatement: [] }),
       trainer,
       canDecide: actor.role === 'police' && mayDecide(h.policeLevel(req)),
       error: null,

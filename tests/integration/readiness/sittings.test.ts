@@ -118,3 +118,20 @@ describe('sittings', () => {
   })
 })
 
+
+describe('the apply form', () => {
+  test('offers eligible guards with a valid statement and nothing in flight; names those who only lack a statement', async () => {
+    const s = insertSitting(t, w.ids.d1, w.users.policeD1, { capacity: 50 })
+    const offered = await readyWithStatement('Offer Me')
+    const busy = await readyWithStatement('Already Applied')
+    expect((await apply(s, busy.traineeId)).statusCode).toBe(303)
+    const noStatement = await w.addPerson(w.ids.entA, 'Needs Statement')
+    makeEligible(t, noStatement.traineeId, w.users.trainerA)
+    const page = dom((await get(`/sittings/${s}`, w.cookie('trainerA'))).body)
+    const radios = page.querySelectorAll('input[name=traineeId]').map((r) => Number(r.getAttribute('value')))
+    expect(radios).toContain(offered.traineeId)
+    expect(radios).not.toContain(busy.traineeId)
+    expect(radios).not.toContain(noStatement.traineeId)
+    expect(page.querySelector('.without-statement a[href="/readiness/people/' + noStatement.traineeId + '"]')!.text).toBe('Needs Statement')
+  })
+})
