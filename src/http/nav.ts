@@ -18,8 +18,15 @@ export const NAV: Record<Role, readonly NavItem[]> = {
   ]
 }
 
-/** Whether a navigation entry is the current section (the home entry only on the home page). */
-export function isCurrent (href: string, path: string): boolean {
+const matches = (href: string, p: string) => href === '/' ? p === '/' : p === href || p.startsWith(`${href}/`)
+
+/**
+ * Whether a navigation entry is the current section (the home entry only on the home page).
+ * Given the whole menu, only the most specific match counts: /jurisdiction/verify marks
+ * "Verify", not "Jurisdiction" as well.
+ */
+export function isCurrent (href: string, path: string, items: readonly NavItem[] = []): boolean {
   const p = path.split('?')[0] ?? ''
-  return href === '/' ? p === '/' : p === href || p.startsWith(`${href}/`)
+  if (!matches(href, p)) return false
+  return !items.some((i) => i.href.length > href.length && matches(i.href, p))
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/connection.js'
+import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { users } from '../auth/schema.js'
 import { auditEvents } from './schema.js'
 
@@ -12,6 +13,14 @@ export interface AuditEntry {
   clientIp?: string | null
 }
 
+/** Details with any ID number typed into free text (a purpose, a reason) masked: no audit entry holds a raw one. */
+function scrub (v: unknown): unknown {
+  if (typeof v === 'string') return maskIdNumbersIn(v)
+  if (Array.isArray(v)) return v.map(scrub)
+  if (v && typeof v === 'object' && !(v instanceof Date)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrub(x)]))
+  return v
+}
+
 /** Appends one audit event; call it inside the transaction of the change it records. */
 export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
   db.insert(auditEvents).values({
@@ -20,7 +29,7 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
     action: entry.action,
     subjectType: entry.subjectType ?? null,
     subjectId: entry.subjectId === undefined ? null : String(entry.subjectId),
-    details: entry.details ?? null,
+    details: entry.details ? scrub(entry.details) as Record<string, unknown> : null,
     clientIp: entry.clientIp ?? null
   }).run()
 }

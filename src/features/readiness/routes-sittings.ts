@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
+import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { loadScope, listPeople, findEnterprise } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState } from './statements.js'
@@ -169,7 +170,7 @@ export async function sittingRoutes (app: FastifyInstance) {
     const st = findStatement(app.db, a.statementId)!
     const problem = form.errors.reason ?? decisionProblem(a.status, decision, statementState(st, h.now()), form.values.reason)
     if (problem) return reply.code(422).page('readiness/application', applicationPage(req, { errors: { reason: problem }, values: { ...form.values, certificateNo: '', issuedOn: h.today() } }))
-    decideApplication(app.db, a.id, decision, form.values.reason, req.actor!.id, auditFrom(req, decision === 'accept' ? 'application.accepted' : 'application.returned'), h.now())
+    decideApplication(app.db, a.id, decision, maskIdNumbersIn(form.values.reason), req.actor!.id, auditFrom(req, decision === 'accept' ? 'application.accepted' : 'application.returned'), h.now())
     return reply.seeOther(`/applications/${a.id}`, decision === 'accept' ? 'flash.application-accepted' : 'flash.application-returned')
   })
 

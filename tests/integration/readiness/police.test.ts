@@ -85,3 +85,21 @@ describe('police scope', () => {
     expect(city.querySelectorAll('tbody tr')).toHaveLength(2)
   })
 })
+
+describe('free text never keeps a raw ID number', () => {
+  test('a look-up purpose, a return reason and a revocation reason that quote one are stored masked', async () => {
+    const p = await w.addPerson(w.ids.entA, 'Quoted Person')
+    const masked = `${p.idNumber.slice(0, 4)}**********${p.idNumber.slice(-4)}`
+    const res = await postForm(t, '/jurisdiction/lookup', w.cookie('policeD1'), { idNumber: p.idNumber, purpose: `Application of ${p.idNumber}` })
+    expect(res.statusCode).toBe(200)
+    const lookup = t.db.select().from(auditEvents).all().filter((a) => a.action === 'police.lookup').at(-1)!
+    expect(lookup.details?.purpose).toBe(`Application of ${masked}`)
+    const id = await w.statement()
+    const revoked = await postForm(t, `/statements/${id}/revoke`, w.cookie('trainerA'), { reason: `Issued for the wrong person, ${p.idNumber}` })
+    expect(revoked.statusCode).toBe(303)
+    expect(JSON.stringify(t.db.select().from(auditEvents).all())).not.toContain(p.idNumber)
+    const page = await get(`/statements/${id}`, w.cookie('trainerA'))
+    expect(page.body).toContain(masked)
+    expect(page.body).not.toContain(p.idNumber)
+  })
+})
