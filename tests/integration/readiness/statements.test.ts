@@ -147,3 +147,15 @@ describe('statements', () => {
     await postForm(t, '/admin/readiness', w.cookie('admin'), { minAge: '18', minEducation: 'junior-middle', mockBlueprint: 'national-mock', requiredPasses: '2', windowDays: '60', latestMustPass: 'on', statementDays: '90' })
   })
 })
+
+describe('the statements table', () => {
+  test('refuses any change to an issued statement but its one revocation, and any deletion', async () => {
+    const id = await w.statement()
+    const raw = t.db.$client
+    expect(() => raw.prepare("UPDATE statements SET snapshot = json_set(snapshot, '$.fullName', 'Someone Else') WHERE id = ?").run(id)).toThrow(/immutable/)
+    expect(() => raw.prepare('UPDATE statements SET expires_at = expires_at + 86400000 WHERE id = ?').run(id)).toThrow(/immutable/)
+    expect(() => raw.prepare('DELETE FROM statements WHERE id = ?').run(id)).toThrow(/never deleted/)
+    raw.prepare("UPDATE statements SET revoked_at = 1, revoke_reason = 'test' WHERE id = ?").run(id)
+    expect(() => raw.prepare("UPDATE statements SET revoked_at = NULL, revoke_reason = NULL WHERE id = ?").run(id)).toThrow(/immutable/)
+  })
+})
