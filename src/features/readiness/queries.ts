@@ -73,7 +73,7 @@ export function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: El
     }
   }
   for (const p of people) {
-    out.set(p.id, { birthDate: p.birthDate, education: p.education, declarations: decl.get(p.id) ?? {}, mandatory: mandatoryAssignments(db, p.id, now), mocks: mocks.get(p.id) ?? [] })
+    out.set(p.id, { birthDate: p.birthDate, education: p.education, declarations: decl.get(p.id) ?? {}, mandatory: mandatoryAssignments(db, p.id, now, timeZone), mocks: mocks.get(p.id) ?? [] })
   }
   return out
 }
