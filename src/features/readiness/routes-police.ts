@@ -6,7 +6,7 @@ import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
 import { loadScope, listEnterprises, findEnterprise, findJurisdiction, listPeople, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
 import { normaliseCode } from './statements.js'
-import { checklist, reasonsOf, statementView, qrSvg } from './view.js'
+import { checklist, reasonsOf, statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import { employedPeople, evaluateMany, pendingByEnterprise, currentStatements, findStatementByCode, listStatements, userNames } from './queries.js'
 
@@ -108,6 +108,6 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const view = statementView(st, h.now(), app.config.publicUrl)
     const inScope = Boolean(findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId))
     const names = userNames(app.db, [st.issuedBy, st.revokedBy])
-    return reply.page('police/verify', { title: 'verify.title', code: typed, error: null, st: view, qr: await qrSvg(view.url), inScope, issuedBy: names.get(st.issuedBy) ?? '', day: h.day })
+    return reply.page('police/verify', { title: 'verify.title', code: typed, error: null, st: view, inScope, issuedBy: names.get(st.issuedBy) ?? '', day: h.day })
   })
 }
