@@ -46,17 +46,25 @@ export interface AuditFilter {
 }
 
 /**
- * Events that belong to a jurisdiction subtree: done by its police or by trainers of its
- * enterprises, or about its enterprises or the people they employ now.
+ * Events that belong to a jurisdiction subtree: done by its police, by trainers of its
+ * enterprises or by the people they employ now; or about its enterprises, those people
+ * (and their attempts), the statements and applications of its enterprises, and its sittings.
+ * So a station officer also sees what the district decided about the station's guards.
  */
 function jurisdictionCondition (ids: number[]): SQL {
   if (ids.length === 0) return sql`0`
   const list = sql.join(ids.map((id) => sql`${id}`), sql`, `)
   const ents = sql`SELECT e.id FROM enterprises e WHERE e.jurisdiction_id IN (${list})`
+  const people = sql`SELECT m.trainee_id FROM employments m WHERE m.ended_on IS NULL AND m.enterprise_id IN (${ents})`
   return sql`(
     ${auditEvents.actorId} IN (SELECT u.id FROM users u WHERE u.jurisdiction_id IN (${list}) OR u.enterprise_id IN (${ents}))
+    OR ${auditEvents.actorId} IN (SELECT t.user_id FROM trainees t WHERE t.user_id IS NOT NULL AND t.id IN (${people}))
     OR (${auditEvents.subjectType} = 'enterprise' AND ${auditEvents.subjectId} IN (SELECT CAST(e.id AS TEXT) FROM enterprises e WHERE e.jurisdiction_id IN (${list})))
-    OR (${auditEvents.subjectType} = 'trainee' AND ${auditEvents.subjectId} IN (SELECT CAST(m.trainee_id AS TEXT) FROM employments m WHERE m.ended_on IS NULL AND m.enterprise_id IN (${ents})))
+    OR (${auditEvents.subjectType} = 'trainee' AND ${auditEvents.subjectId} IN (SELECT CAST(p.trainee_id AS TEXT) FROM (${people}) p))
+    OR (${auditEvents.subjectType} = 'attempt' AND ${auditEvents.subjectId} IN (SELECT CAST(a.id AS TEXT) FROM attempts a WHERE a.trainee_id IN (${people})))
+    OR (${auditEvents.subjectType} = 'statement' AND ${auditEvents.subjectId} IN (SELECT CAST(s.id AS TEXT) FROM statements s WHERE s.enterprise_id IN (${ents})))
+    OR (${auditEvents.subjectType} = 'application' AND ${auditEvents.subjectId} IN (SELECT CAST(x.id AS TEXT) FROM applications x WHERE x.enterprise_id IN (${ents})))
+    OR (${auditEvents.subjectType} = 'sitting' AND ${auditEvents.subjectId} IN (SELECT CAST(g.id AS TEXT) FROM exam_sittings g WHERE g.jurisdiction_id IN (${list})))
   )`
 }
 

@@ -1,7 +1,7 @@
 import { describe, test, expect } from 'vitest'
 import { dom, postForm, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
-import { auditEvents } from '../../../src/db/schema.js'
+import { auditEvents, statements } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
@@ -83,6 +83,21 @@ describe('police scope', () => {
     expect(new Set(subjects)).toEqual(new Set([`trainee #${w.ids.personA}`, `enterprise #${w.ids.entA}`]))
     const city = dom((await get('/jurisdiction/audit?action=police.lookup', w.cookie('policeCity'))).body)
     expect(city.querySelectorAll('tbody tr')).toHaveLength(2)
+  })
+})
+
+describe('the police audit view of a station', () => {
+  test("shows the district's decisions on its guards' applications and checks of their statements, not another station's", async () => {
+    const appId = await w.application()
+    expect((await postForm(t, `/applications/${appId}/decision`, w.cookie('policeD1'), { decision: 'return', reason: 'Photo missing' })).statusCode).toBe(303)
+    const stId = await w.statement()
+    const code = t.db.select().from(statements).all().find((x) => x.id === stId)!.code
+    expect((await get(`/jurisdiction/verify?code=${code}`, w.cookie('policeCity'))).statusCode).toBe(200)
+    const rows = async (cookie: string, action: string) => dom((await get(`/jurisdiction/audit?action=${action}`, cookie)).body).querySelectorAll('tbody tr').map((r) => r.querySelectorAll('td')[3]!.text.trim())
+    expect(await rows(w.cookie('policeS1'), 'application.returned')).toEqual([`application #${appId}`])
+    expect(await rows(w.cookie('policeS1'), 'statement.checked')).toEqual([`statement #${stId}`])
+    expect(await rows(w.cookie('policeS2'), 'application.returned')).toEqual([])
+    expect(await rows(w.cookie('policeS2'), 'statement.checked')).toEqual([])
   })
 })
 
