@@ -551,7 +551,7 @@ export const en = {
   'readiness.rule.mock-passes': 'Recent national mock passes',
   'readiness.rule.latest-mock': 'Latest national mock passed',
   'readiness.reason.age': 'Must be at least {min} years old; that is reached on {date}.',
-  'readiness.reason.education': 'Needs {level} or above.',
+  'readiness.reason.education': 'Education needed: {level} or above.',
   'readiness.reason.health-missing': 'Health has not been declared yet: ask your trainer to record it.',
   'readiness.reason.health-no': 'Declared as not in good health.',
   'readiness.reason.conduct-missing': 'Good conduct has not been declared yet: ask your trainer to record it.',
