@@ -655,6 +655,7 @@ export const en = {
   'application.evidence': 'Frozen evidence',
   'application.decide': 'Decision',
   'application.accept': 'Accept',
+  'application.not-your-sitting': 'Only police of the jurisdiction that published this sitting, at district level or above, decide its applications.',
   'application.accept-hint': 'Accept when the evidence above matches the guard in front of you and the statement is valid; the place is then confirmed.',
   'application.return': 'Return',
   'application.return-reason': 'Reason for returning',

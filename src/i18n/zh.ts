@@ -653,6 +653,7 @@ export const zh: Record<MessageKey, string> = {
   'application.evidence': '固定的依据',
   'application.decide': '审核',
   'application.accept': '受理',
+  'application.not-your-sitting': '只有发布该场次的辖区（分局及以上）公安机关才能审核其报名和登记成绩。',
   'application.accept-hint': '核对上方证据与本人一致、声明有效后受理，名额随即确认。',
   'application.return': '退回',
   'application.return-reason': '退回原因',

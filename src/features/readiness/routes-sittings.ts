@@ -128,7 +128,13 @@ export async function sittingRoutes (app: FastifyInstance) {
 
   // ---- one application: its frozen evidence, the decision and the result ----
 
-  /** Police of the sitting's jurisdiction subtree, the applying enterprise's trainers, and the person. */
+  /** Whether the police actor's subtree holds the sitting (only they decide its applications). */
+  const ownsSitting = (req: FastifyRequest, sittingId: number) => req.actor!.role === 'police' && Boolean(findSitting(app.db, sittingId, visibleJurisdictions(req)))
+
+  /**
+   * Seen by police of the sitting's subtree or of the applying enterprise's (a station follows
+   * its guards' applications to the district's sittings), the enterprise's trainers, and the person.
+   */
   const applicationFor = (req: FastifyRequest) => {
     const id = idParam(req)
     const a = findApplication(app.db, id)
@@ -138,9 +144,15 @@ export async function sittingRoutes (app: FastifyInstance) {
       ? a.traineeId === actor.traineeId
       : actor.role === 'trainer'
         ? a.enterpriseId === actor.enterpriseId
-        : Boolean(findSitting(app.db, a.sittingId, visibleJurisdictions(req)))
+        : ownsSitting(req, a.sittingId) || Boolean(findEnterprise(app.db, a.enterpriseId, visibleJurisdictions(req)))
     if (!ok) return h.denied(req, 'application', id)
     return a
+  }
+
+  /** Deciding and recording results: police at district level or above whose subtree holds the sitting. */
+  const requireDeciderOf = (req: FastifyRequest, sittingId: number) => {
+    requireDecider(req)
+    if (!ownsSitting(req, sittingId)) throw new Forbidden('application.not-your-sitting')
   }
 
   const applicationPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
@@ -150,7 +162,7 @@ export async function sittingRoutes (app: FastifyInstance) {
       title: 'application.title',
       a,
       st: statementView(st, h.now(), app.config.publicUrl),
-      canDecide: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)),
+      canDecide: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)) && ownsSitting(req, a.sittingId),
       today: h.today(),
       errors: {},
       values: { reason: '', certificateNo: '', issuedOn: h.today() },
@@ -163,7 +175,7 @@ export async function sittingRoutes (app: FastifyInstance) {
 
   app.post('/applications/:id/decision', { config: POLICE }, async (req, reply) => {
     const a = applicationFor(req)
-    requireDecider(req)
+    requireDeciderOf(req, a.sittingId)
     const form = readForm(req.body, { decision: { required: true, max: 10 }, reason: { max: 300 } })
     const decision = form.values.decision
     if (decision !== 'accept' && decision !== 'return') throw new BadRequest()
@@ -176,7 +188,7 @@ export async function sittingRoutes (app: FastifyInstance) {
 
   app.post('/applications/:id/result', { config: POLICE }, async (req, reply) => {
     const a = applicationFor(req)
-    requireDecider(req)
+    requireDeciderOf(req, a.sittingId)
     const form = readForm(req.body, { result: { required: true, max: 4 }, certificateNo: { max: 40 }, issuedOn: { max: 10 } })
     const v = form.values
     if (v.result !== 'pass' && v.result !== 'fail') throw new BadRequest()

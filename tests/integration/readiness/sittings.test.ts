@@ -135,3 +135,20 @@ describe('the apply form', () => {
     expect(page.querySelector('.without-statement a[href="/readiness/people/' + noStatement.traineeId + '"]')!.text).toBe('Needs Statement')
   })
 })
+
+describe('a station officer and the applications of its guards', () => {
+  test('sees them (the link from the person page works) but cannot decide: 403; another station gets 404', async () => {
+    const id = await w.application()
+    const page = await get(`/applications/${id}`, w.cookie('policeS1'))
+    expect(page.statusCode).toBe(200)
+    expect(dom(page.body).querySelector('form[action$="/decision"]')).toBeNull()
+    const person = dom((await get(`/readiness/people/${applicationRow(t, id)!.traineeId}`, w.cookie('policeS1'))).body)
+    expect(person.querySelector(`a[href="/applications/${id}"]`)).not.toBeNull()
+    const decide = await postForm(t, `/applications/${id}/decision`, w.cookie('policeS1'), { decision: 'accept', reason: '' })
+    expect(decide.statusCode).toBe(403)
+    expect(applicationRow(t, id)!.status).toBe('pending')
+    expect((await get(`/applications/${id}`, w.cookie('policeS2'))).statusCode).toBe(404)
+    // The district that published the sitting still decides.
+    expect(dom((await get(`/applications/${id}`, w.cookie('policeD1'))).body).querySelector('form[action$="/decision"]')).not.toBeNull()
+  })
+})
