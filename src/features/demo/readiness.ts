@@ -10,6 +10,7 @@ import type { Db } from '../../db/connection.js'
 import { seededRng } from '../../lib/rng.js'
 import { localDate } from '../../lib/time.js'
 import { maskIdNumber } from '../../lib/id-checksums.js'
+import type { Education } from '../orgs/index.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, insertAttempt, appendStep, attemptItemsWithState, assemblePaper, finalizeAttempt
 } from '../exams/index.js'
@@ -19,7 +20,7 @@ import {
 
 const DAY = 86_400_000
 
-export interface DemoReadinessPerson { traineeId: number, userId: number, fullName: string, idNumber: string, birthDate: string, education: Parameters<typeof evaluateMany>[1][number]['education'], enterpriseId: number, enterpriseName: string }
+export interface DemoReadinessPerson { traineeId: number, userId: number, fullName: string, idNumber: string, birthDate: string, education: Education, enterpriseId: number, enterpriseName: string }
 
 export interface DemoReadinessPlan {
   /** Each person's finished national mocks: days before now and the share of questions answered correctly. */
