@@ -3,7 +3,7 @@ import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { loadScope, listPeople, findEnterprise } from '../orgs/index.js'
+import { loadScope, listPeople, findEnterprise, listEnterprises } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState } from './statements.js'
 import { statementView } from './view.js'
@@ -20,15 +20,26 @@ const POLICE = { access: ['police'] as const }
 export async function sittingRoutes (app: FastifyInstance) {
   const h = readinessHelpers(app)
 
-  /** The jurisdictions whose sittings the actor sees: a trainer's enterprise and its ancestors; a police officer's subtree. */
+  /** A police officer's jurisdiction subtree (empty for other roles). */
+  const subtreeOf = (req: FastifyRequest): number[] => {
+    if (req.actor!.role !== 'police') return []
+    const scope = loadScope(app.db, req.actor!)
+    return scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
+  }
+
+  /**
+   * The jurisdictions whose sittings the actor sees: a trainer's enterprise's jurisdiction and its
+   * ancestors; a police officer's subtree and ancestors (a station sees the district's sittings its
+   * guards apply for, but only its own guards' applications to them).
+   */
   const visibleJurisdictions = (req: FastifyRequest): number[] => {
     const actor = req.actor!
     if (actor.role === 'trainer') {
       const e = actor.enterpriseId ? findEnterprise(app.db, actor.enterpriseId) : undefined
       return e ? ancestorsOf(app.db, e.jurisdictionId) : []
     }
-    const scope = loadScope(app.db, actor)
-    return scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
+    const own = subtreeOf(req)
+    return actor.jurisdictionId ? [...new Set([...own, ...ancestorsOf(app.db, actor.jurisdictionId)])] : own
   }
 
   const sittingFor = (req: FastifyRequest): SittingRow => {
@@ -80,6 +91,17 @@ export async function sittingRoutes (app: FastifyInstance) {
     }
   }
 
+  /** A sitting's applications as the actor may see them: police of its subtree all; a trainer their enterprise's; other police their subtree's enterprises'. */
+  const sittingApplications = (req: FastifyRequest, sitting: SittingRow) => {
+    const actor = req.actor!
+    if (actor.role === 'trainer') return listApplications(app.db, { sittingId: sitting.id, enterpriseId: actor.enterpriseId ?? -1 })
+    const all = listApplications(app.db, { sittingId: sitting.id })
+    const own = subtreeOf(req)
+    if (own.includes(sitting.jurisdictionId)) return all
+    const mine = new Set(listEnterprises(app.db, own).map((e) => e.id))
+    return all.filter((a) => mine.has(a.enterpriseId))
+  }
+
   const sittingPage = (req: FastifyRequest, sitting: SittingRow, extra: Record<string, unknown> = {}) => {
     const actor = req.actor!
     const trainer = actor.role === 'trainer'
@@ -88,10 +110,10 @@ export async function sittingRoutes (app: FastifyInstance) {
       sitting,
       taken: sitting.accepted + sitting.pending,
       open: h.today() <= sitting.applyBy,
-      applications: listApplications(app.db, { sittingId: sitting.id, enterpriseId: trainer ? actor.enterpriseId ?? -1 : undefined }),
+      applications: sittingApplications(req, sitting),
       ...(trainer ? candidates(req) : { candidates: [], withoutStatement: [] }),
       trainer,
-      canDecide: actor.role === 'police' && mayDecide(h.policeLevel(req)),
+      canDecide: actor.role === 'police' && mayDecide(h.policeLevel(req)) && ownsSitting(req, sitting.id),
       error: null,
       ...extra
     }
@@ -129,7 +151,7 @@ export async function sittingRoutes (app: FastifyInstance) {
   // ---- one application: its frozen evidence, the decision and the result ----
 
   /** Whether the police actor's subtree holds the sitting (only they decide its applications). */
-  const ownsSitting = (req: FastifyRequest, sittingId: number) => req.actor!.role === 'police' && Boolean(findSitting(app.db, sittingId, visibleJurisdictions(req)))
+  const ownsSitting = (req: FastifyRequest, sittingId: number) => req.actor!.role === 'police' && Boolean(findSitting(app.db, sittingId, subtreeOf(req)))
 
   /**
    * Seen by police of the sitting's subtree or of the applying enterprise's (a station follows
@@ -144,7 +166,7 @@ export async function sittingRoutes (app: FastifyInstance) {
       ? a.traineeId === actor.traineeId
       : actor.role === 'trainer'
         ? a.enterpriseId === actor.enterpriseId
-        : ownsSitting(req, a.sittingId) || Boolean(findEnterprise(app.db, a.enterpriseId, visibleJurisdictions(req)))
+        : ownsSitting(req, a.sittingId) || Boolean(findEnterprise(app.db, a.enterpriseId, subtreeOf(req)))
     if (!ok) return h.denied(req, 'application', id)
     return a
   }

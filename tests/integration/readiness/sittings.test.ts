@@ -151,4 +151,18 @@ describe('a station officer and the applications of its guards', () => {
     // The district that published the sitting still decides.
     expect(dom((await get(`/applications/${id}`, w.cookie('policeD1'))).body).querySelector('form[action$="/decision"]')).not.toBeNull()
   })
+
+  test("sees the district's sittings, with only its own enterprises' applications", async () => {
+    const id = await w.application()
+    const row = applicationRow(t, id)!
+    // An application from another station's enterprise to the same sitting (written directly).
+    const other = t.db.insert(applications).values({ ...row, id: undefined, traineeId: w.ids.personB, enterpriseId: w.ids.entB, status: 'returned', returnReason: 'x' }).returning().get()
+    const list = await get('/sittings', w.cookie('policeS1'))
+    expect(dom(list.body).querySelector(`a[href="/sittings/${row.sittingId}"]`)).not.toBeNull()
+    const names = async (who: 'policeS1' | 'policeD1') => dom((await get(`/sittings/${row.sittingId}`, w.cookie(who))).body).querySelectorAll('tbody a[href^="/applications/"]').map((a) => a.getAttribute('href'))
+    expect(await names('policeS1')).toEqual([`/applications/${id}`])
+    expect(new Set(await names('policeD1'))).toEqual(new Set([`/applications/${id}`, `/applications/${other.id}`]))
+    expect((await get(`/applications/${other.id}`, w.cookie('policeS1'))).statusCode).toBe(404)
+    expect((await get(`/sittings/${row.sittingId}`, w.cookie('policeS2'))).statusCode).toBe(404)
+  })
 })
