@@ -19,6 +19,7 @@ import { auditRoutes } from './features/audit/routes.js'
 import { bankRoutes } from './features/bank/index.js'
 import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
+import { readinessRoutes } from './features/readiness/index.js'
 
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
 
@@ -82,6 +83,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(bankRoutes)
   await app.register(examRoutes)
   await app.register(learningRoutes)
+  await app.register(readinessRoutes)
 
   // Attempts past their deadline are finalised on their next touch, and by this sweep.
   if (options.sweepMs !== 0) {

@@ -72,6 +72,8 @@ function openDataKey (config: Config, db: Db): Buffer {
 async function serve (config: Config): Promise<void> {
   const db = openMigrated(config)
   const dataKey = openDataKey(config, db)
+  // The bank first: the demo's mock attempts are assembled from it.
+  publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => console.log(line))
   if (config.demo) {
     const accounts = await seedDemo(db, createPii(dataKey), systemClock.now(), config.timeZone)
     if (accounts) {
@@ -79,7 +81,6 @@ async function serve (config: Config): Promise<void> {
       console.log(`\n${formatDemoAccounts(accounts)}(also written to ${file}; set GUARDPASS_DEMO=off for real use)\n`)
     }
   }
-  publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => console.log(line))
   const app = await buildApp(config, db, systemClock, { dataKey })
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')

@@ -56,6 +56,14 @@ export function maskIdNumber (id: string): string {
   return id.length < 8 ? '*'.repeat(id.length) : `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`
 }
 
+/**
+ * Free text with every resident ID number in it masked (a sequence of 17 digits and a
+ * check character that fits): for reasons and purposes people type, which may quote one.
+ */
+export function maskIdNumbersIn (text: string): string {
+  return text.replace(/(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])/g, (m) => idCheckChar(m.slice(0, 17)) === m[17]!.toUpperCase() ? maskIdNumber(m.toUpperCase()) : m)
+}
+
 // ---- GB 32100-2015: unified social credit code (统一社会信用代码) ----
 
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY' // 31 symbols: no I, O, S, V, Z

@@ -45,7 +45,7 @@ export interface Server {
 }
 
 /** The real app on a loopback port and a temporary database, with the small fixture bank published. */
-export async function startServer (): Promise<Server> {
+export async function startServer (bankDir = SMALL_BANK): Promise<Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-browser-'))
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'b.db'), LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' })
   const dataKey = randomBytes(32)
@@ -54,7 +54,7 @@ export async function startServer (): Promise<Server> {
   const boot = async () => {
     const db = openDatabase(config.databasePath)
     migrateDatabase(db)
-    if (!latestRelease(db)) publishBank(db, checkBank(readBankDir(SMALL_BANK)).bank, null, new Date())
+    if (!latestRelease(db)) publishBank(db, checkBank(readBankDir(bankDir)).bank, null, new Date())
     app = await buildApp(config, db, systemClock, { dataKey, sweepMs: 1000 })
     await app.listen({ host: '127.0.0.1', port })
     const addr = app.server.address()
@@ -105,11 +105,11 @@ export async function textOf (page: Page, selector: string): Promise<string> {
 }
 
 /** Chromium and a real server with the demo city, for one test file (hooks registered here). */
-export function useDemoServer (): { browser: Browser, server: Server, demo: DemoAccount[] } {
+export function useDemoServer (opts: { bankDir?: string } = {}): { browser: Browser, server: Server, demo: DemoAccount[] } {
   const holder = {} as { browser: Browser, server: Server, demo: DemoAccount[] }
   beforeAll(async () => {
     holder.browser = await launchBrowser()
-    holder.server = await startServer()
+    holder.server = await startServer(opts.bankDir)
     holder.demo = (await seedDemo(holder.server.db, holder.server.pii, new Date()))!
   })
   afterAll(async () => {

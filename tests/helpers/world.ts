@@ -1,6 +1,7 @@
 import { creditCheckChar } from '../../src/lib/id-checksums.js'
 import { insertUser, type Role } from '../../src/features/auth/index.js'
-import { jurisdictions, enterprises, trainees, employments } from '../../src/db/schema.js'
+import { jurisdictions, enterprises, trainees, employments, statements, applications } from '../../src/db/schema.js'
+import { makeEligible, insertSitting } from './readiness.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
 import { beforeAll, afterAll } from 'vitest'
 import { PASSWORD, FORM_HEADERS, buildTestApp, createUser, sessionFor, type TestApp } from './app.js'
@@ -33,6 +34,14 @@ export interface World {
   finishedAttempt: () => Promise<number>
   /** The test app the world lives in (for tables that set up records of their own). */
   t: TestApp
+  /** An eligible person of enterprise A (made once), with their own trainee cookie. */
+  ready: () => Promise<{ traineeId: number, userId: number, idNumber: string, cookie: string }>
+  /** A valid statement of the ready person (issued by trainer A when none is valid). */
+  statement: () => Promise<number>
+  /** A sitting published by the district D1 officer (made once). */
+  sitting: () => Promise<number>
+  /** A pending application of the ready person for that sitting (made when none is in flight). */
+  application: () => Promise<number>
 }
 
 let seq = 0
@@ -99,7 +108,45 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
     await t.app.inject({ method: 'POST', url: `/exams/attempts/${id}/finish`, headers: { ...FORM_HEADERS, cookie: cookie('traineeA') } })
     return id
   }
+  let readyPerson: { traineeId: number, userId: number, idNumber: string, cookie: string } | undefined
+  const ready = async () => {
+    if (!readyPerson) {
+      const p = await addPerson(entA, `${prefix}Ready`)
+      makeEligible(t, p.traineeId, users.trainerA)
+      readyPerson = { ...p, cookie: sessionFor(t, p.userId) }
+    }
+    return readyPerson
+  }
+  const statement = async () => {
+    const p = await ready()
+    const valid = t.db.select().from(statements).all().find((s) => s.traineeId === p.traineeId && !s.revokedAt && s.expiresAt.getTime() > t.clock.now().getTime())
+    if (valid) return valid.id
+    const res = await t.app.inject({ method: 'POST', url: `/readiness/people/${p.traineeId}/statements`, headers: { ...FORM_HEADERS, cookie: cookie('trainerA') }, payload: '' })
+    const id = /\/statements\/(\d+)/.exec(String(res.headers.location))?.[1]
+    if (!id) throw new Error(`could not issue a statement: ${res.statusCode} ${res.body.slice(0, 300)}`)
+    return Number(id)
+  }
+  let sittingId: number | undefined
+  const sitting = async () => {
+    sittingId ??= insertSitting(t, d1, users.policeD1)
+    return sittingId
+  }
+  const application = async () => {
+    const p = await ready()
+    const s = await sitting()
+    const open = t.db.select().from(applications).all().find((a) => a.traineeId === p.traineeId && a.status === 'pending')
+    if (open) return open.id
+    await statement()
+    const res = await t.app.inject({ method: 'POST', url: `/sittings/${s}/applications`, headers: { ...FORM_HEADERS, cookie: cookie('trainerA') }, payload: `traineeId=${p.traineeId}` })
+    const row = t.db.select().from(applications).all().find((a) => a.traineeId === p.traineeId && a.status === 'pending')
+    if (!row) throw new Error(`could not apply: ${res.statusCode} ${res.body.slice(0, 300)}`)
+    return row.id
+  }
   return {
+    ready,
+    statement,
+    sitting,
+    application,
     ids: { city, d1, d2, s1, s2, entA, entB, personA: pA.traineeId, personB: pB.traineeId },
     users,
     cookie,

@@ -92,6 +92,68 @@ export const ROUTES: Record<string, RouteCase> = {
 
   // police
   'GET /jurisdiction': { access: ['police'] },
+  'GET /jurisdiction/export.csv': { access: ['police'] },
+  'GET /jurisdiction/lookup': { access: ['police'] },
+  'POST /jurisdiction/lookup': { access: ['police'], payload: { idNumber: '', purpose: '' } },
+  'GET /jurisdiction/verify': { access: ['police'] },
+  'GET /jurisdiction/audit': { access: ['police'] },
+
+  // readiness: checklists, statements, sittings and applications
+  'GET /readiness': { access: ['trainee'] },
+  'GET /readiness/roster': { access: ['trainer'] },
+  'GET /readiness/people/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => [
+      { url: `/readiness/people/${w.ids.personA}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+      { url: `/readiness/people/${w.ids.personA}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+    ]
+  },
+  // Trainee A is not eligible in the world, so the owner's issue is refused with 422.
+  'POST /readiness/people/:id/statements': { access: ['trainer'], owned: async (w) => [{ url: `/readiness/people/${w.ids.personA}/statements`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), ownerStatus: 422 }] },
+  'GET /statements/:id': {
+    access: ['trainee', 'trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = await w.statement()
+      return [
+        { url: `/statements/${id}`, owner: (await w.ready()).cookie, outsider: w.cookie('traineeB') },
+        { url: `/statements/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/statements/${id}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'POST /statements/:id/revoke': { access: ['trainer', 'police'], owned: async (w) => [{ url: `/statements/${await w.statement()}/revoke`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { reason: '' }, ownerStatus: 422 }] },
+  'GET /sittings': { access: ['trainer', 'police'] },
+  'POST /sittings': { access: ['police'], payload: { venue: '' } },
+  'GET /sittings/:id': {
+    access: ['trainer', 'police'],
+    owned: async (w) => {
+      const id = await w.sitting()
+      return [
+        { url: `/sittings/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/sittings/${id}`, owner: w.cookie('policeCity'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'POST /sittings/:id/applications': { access: ['trainer'], owned: async (w) => [{ url: `/sittings/${await w.sitting()}/applications`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { traineeId: '' }, ownerStatus: 422 }] },
+  'GET /applications/:id': {
+    access: ['trainee', 'trainer', 'police'],
+    owned: async (w) => {
+      const id = await w.application()
+      return [
+        { url: `/applications/${id}`, owner: (await w.ready()).cookie, outsider: w.cookie('traineeB') },
+        { url: `/applications/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/applications/${id}`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'POST /applications/:id/decision': { access: ['police'], owned: async (w) => [{ url: `/applications/${await w.application()}/decision`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { decision: 'return', reason: '' }, ownerStatus: 422 }] },
+  'POST /applications/:id/result': { access: ['police'], owned: async (w) => [{ url: `/applications/${await w.application()}/result`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { result: 'fail' }, ownerStatus: 422 }] },
+  'GET /guide/exam': { access: 'signed-in' },
+  'GET /verify': { access: 'public' },
+  'GET /verify/:code': { access: 'public', url: '/verify/2222-2222-2222' },
+  'GET /api/verify/:code': { access: 'public', url: '/api/verify/2222-2222-2222' },
+  'GET /admin/readiness': { access: ['admin'] },
+  'POST /admin/readiness': { access: ['admin'], payload: { minAge: 'x' } },
   'GET /jurisdiction/enterprises/:id': {
     access: ['police'],
     owned: async (w) => [

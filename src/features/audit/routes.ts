@@ -1,13 +1,14 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { queryText } from '../../http/params.js'
+import { loadScope } from '../orgs/index.js'
 import { startOfLocalDay } from '../../lib/time.js'
 import { listAudit } from './queries.js'
 
 const PAGE = 100
 
-/** The audit log for administrators, filterable by action, actor and dates (local days). */
+/** The audit log: administrators see all of it, police their jurisdiction's; filterable by action, actor and dates (local days). */
 export async function auditRoutes (app: FastifyInstance) {
-  app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => {
+  const auditPage = (req: FastifyRequest, base: string, jurisdictionIds?: number[]) => {
     const filter = { action: queryText(req, 'action', 60), actor: queryText(req, 'actor', 64).toLowerCase(), from: queryText(req, 'from', 10), to: queryText(req, 'to', 10) }
     const page = Math.max(1, Math.min(10_000, Number(queryText(req, 'page', 6)) || 1))
     const day = (s: string, plusDays = 0) => {
@@ -20,8 +21,16 @@ export async function auditRoutes (app: FastifyInstance) {
       from: day(filter.from),
       to: day(filter.to, 1),
       limit: PAGE + 1,
-      offset: (page - 1) * PAGE
+      offset: (page - 1) * PAGE,
+      jurisdictionIds
     })
-    return reply.page('admin/audit', { title: 'audit.title', filter, rows: rows.slice(0, PAGE), page, more: rows.length > PAGE })
+    return { title: 'audit.title', filter, rows: rows.slice(0, PAGE), page, more: rows.length > PAGE, base }
+  }
+
+  app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => reply.page('admin/audit', auditPage(req, '/admin/audit')))
+
+  app.get('/jurisdiction/audit', { config: { access: ['police'] } }, async (req, reply) => {
+    const scope = loadScope(app.db, req.actor!)
+    return reply.page('admin/audit', auditPage(req, '/jurisdiction/audit', scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []))
   })
 }

@@ -6,3 +6,5 @@ export {
 export { sessionExpiresAt, generateInitialPassword } from './tokens.js'
 export { hashPassword, checkNewPassword } from './passwords.js'
 export { authRoutes } from './routes.js'
+export { readThrottle, writeThrottle } from './queries.js'
+export { afterFailure, lockedUntil, type ThrottlePolicy } from './throttle.js'

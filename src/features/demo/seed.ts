@@ -1,13 +1,16 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
 import type { Pii } from '../../lib/pii.js'
 import { idCheckChar, creditCheckChar } from '../../lib/id-checksums.js'
 import { localDate } from '../../lib/time.js'
 import { countUsers, insertUser, hashPassword, generateInitialPassword, type Role } from '../auth/index.js'
 import { recordAudit } from '../audit/index.js'
-import { seedOrganisations, findEnterpriseByCreditCode, type DemoPerson } from '../orgs/index.js'
+import { seedOrganisations, findEnterpriseByCreditCode, trainees, enterprises, jurisdictions, type DemoPerson } from '../orgs/index.js'
 import { seedLearningDemo } from '../learning/index.js'
+import { users } from '../auth/schema.js'
+import { seedDemoReadiness, type DemoReadinessPerson } from './readiness.js'
 
 export interface DemoAccount { username: string, role: Role, displayName: string, password: string }
 
@@ -89,8 +92,8 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
   const hashes = new Map<string, string>()
   for (const a of accounts) hashes.set(a.username, await hashPassword(a.password))
 
-  db.transaction((tx) => {
-    if (countUsers(tx) > 0) return
+  const seeded = db.transaction((tx) => {
+    if (countUsers(tx) > 0) return false
     const org = seedOrganisations(tx, pii, {
       jurisdictions: JURISDICTIONS.map((j) => ({ ...j })),
       enterprises: ENTERPRISES.map((e) => ({ key: e.key, name: e.name, address: e.address, station: e.station, creditCode: e.base + creditCheckChar(e.base) })),
@@ -110,8 +113,39 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     const first = ENTERPRISES[0]
     const enterprise = findEnterpriseByCreditCode(tx, first.base + creditCheckChar(first.base))
     if (enterprise) seedLearningDemo(tx, enterprise.id, null, today, now)
+    return true
   }, { behavior: 'immediate' })
+  if (!seeded) return null
+  seedReadiness(db, people, now, timeZone)
   return accounts
+}
+
+/**
+ * Readiness in the demo (when the published bank has the national mock): at Huating, trainee11
+ * and trainee13 have two recent passes and are eligible, trainee14 passed once and then failed;
+ * trainer2 has issued trainee13's statement and applied for the East district's sitting, which
+ * waits for police-dc's review. trainee11 is left for issuing a statement by hand.
+ */
+function seedReadiness (db: Db, people: DemoPerson[], now: Date, timeZone: string): void {
+  const userId = (username: string) => db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id
+  const person = (username: string): DemoReadinessPerson => {
+    const p = people.find((x) => x.username === username)!
+    const row = db.select({ id: trainees.id, userId: trainees.userId }).from(trainees).innerJoin(users, eq(users.id, trainees.userId)).where(eq(users.username, username)).get()!
+    const e = db.select({ id: enterprises.id, name: enterprises.name }).from(enterprises).where(eq(enterprises.name, ENTERPRISES.find((x) => x.key === p.enterprise)!.name)).get()!
+    return { traineeId: row.id, userId: row.userId!, fullName: p.fullName, idNumber: p.idNumber, birthDate: p.birthDate, education: p.education, enterpriseId: e.id, enterpriseName: e.name }
+  }
+  const [t11, t13, t14] = [person('trainee11'), person('trainee13'), person('trainee14')]
+  const district = db.select({ id: jurisdictions.id }).from(jurisdictions).where(eq(jurisdictions.code, 'SF-DC')).get()!
+  seedDemoReadiness(db, {
+    mocks: [
+      { person: t11, results: [{ daysAgo: 24, correct: 0.78 }, { daysAgo: 9, correct: 0.84 }] },
+      { person: t13, results: [{ daysAgo: 40, correct: 0.42 }, { daysAgo: 18, correct: 0.8 }, { daysAgo: 5, correct: 0.88 }] },
+      { person: t14, results: [{ daysAgo: 12, correct: 0.76 }, { daysAgo: 3, correct: 0.42 }] }
+    ],
+    statementFor: t13,
+    trainerId: userId('trainer2'),
+    police: { userId: userId('police-dc'), jurisdictionId: district.id }
+  }, now, timeZone)
 }
 
 export function demoAccountsFile (databasePath: string): string {

@@ -252,29 +252,39 @@ export function appendStep (db: Db, attemptId: number, itemId: number, expectedS
 function writeSteps (db: Db): void {
   const batch = pendingSteps.get(db) ?? []
   pendingSteps.delete(db)
-  const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
-  const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
-  const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
-  const mark = prepared(db, 'UPDATE attempt_items SET answered = ? WHERE id = ?')
-  const outcomes: unknown[] = []
+  let outcomes: unknown[]
   try {
-    db.$client.transaction(() => {
-      outcomes.length = 0
-      for (const s of batch) {
-        const a = finished.get(s.attemptId) as { f: number | null } | undefined
-        if (!a || a.f !== null) { outcomes.push(new Conflict('exam.attempt-finished')); continue }
-        if ((current.get(s.itemId) as { seq: number }).seq !== s.expectedSeq) { outcomes.push(new Conflict('exam.stale-page')); continue }
-        insert.run(s.itemId, s.step.seq, JSON.stringify(s.step.response), s.step.at.getTime())
-        mark.run(s.step.response.length > 0 ? 1 : 0, s.itemId)
-        outcomes.push(undefined)
-      }
-    }).immediate()
+    outcomes = writeStepBatch(db, batch)
   } catch (err) {
     // Nothing of the batch was committed: every save of it fails, none is acknowledged.
     for (const s of batch) s.done(err)
     return
   }
   batch.forEach((s, i) => s.done(outcomes[i]))
+}
+
+type StepWrite = Pick<PendingStep, 'attemptId' | 'itemId' | 'expectedSeq' | 'step'>
+
+/** Writes steps in one transaction; for each, undefined when kept or the Conflict that refused it. */
+function writeStepBatch (db: Db, batch: StepWrite[]): unknown[] {
+  const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
+  const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
+  const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
+  const mark = prepared(db, 'UPDATE attempt_items SET answered = ? WHERE id = ?')
+  return db.$client.transaction(() => batch.map((s) => {
+    const a = finished.get(s.attemptId) as { f: number | null } | undefined
+    if (!a || a.f !== null) return new Conflict('exam.attempt-finished')
+    if ((current.get(s.itemId) as { seq: number }).seq !== s.expectedSeq) return new Conflict('exam.stale-page')
+    insert.run(s.itemId, s.step.seq, JSON.stringify(s.step.response), s.step.at.getTime())
+    mark.run(s.step.response.length > 0 ? 1 : 0, s.itemId)
+    return undefined
+  })).immediate()
+}
+
+/** Keeps one answer at once, outside the request path (the demo seed, tools): the same checks, no group commit. */
+export function appendStepNow (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): void {
+  const [refused] = writeStepBatch(db, [{ attemptId, itemId, expectedSeq, step }])
+  if (refused !== undefined) throw refused
 }
 
 export function setFlag (db: DbOrTx, itemId: number, flagged: boolean): void {

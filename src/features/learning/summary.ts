@@ -86,7 +86,7 @@ export interface MandatoryAssignment { assignmentId: number, curriculumId: numbe
  * curriculum is complete for them and whether it is overdue. Due dates are
  * local dates: pass the configured display zone (Asia/Shanghai by default).
  */
-export function mandatoryAssignments (db: DbOrTx, traineeId: number, now: Date, timeZone = 'Asia/Shanghai'): MandatoryAssignment[] {
+export function mandatoryAssignments (db: DbOrTx, traineeId: number, now: Date, timeZone: string): MandatoryAssignment[] {
   return mandatoryFrom(learningOf(db, traineeId, localDate(now, timeZone)).assignments)
 }
 

@@ -1,6 +1,10 @@
 export * from './schema.js'
 export { scopeFor, subtree, type Scope } from './scope.js'
-export { loadScope, findPersonInScope, findTraineeByUserId, traineeLogin, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode } from './queries.js'
+export {
+  loadScope, findPersonInScope, findTraineeByUserId, traineeLogin, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
+  listEnterprises, findEnterprise, findJurisdiction, jurisdictionTree, listPeople, currentDeclarations, type PersonRow, type EnterpriseRow
+} from './queries.js'
+export { personView, type PersonView } from './view.js'
 export { orgRoutes } from './routes.js'
 export { seedOrganisations, type DemoPerson } from './seed.js'
 export { createPiiCheck } from './data-key-check.js'

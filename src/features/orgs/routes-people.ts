@@ -3,6 +3,7 @@ import { localDate } from '../../lib/time.js'
 import { readForm } from '../../lib/form.js'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
+import { recordAudit } from '../audit/index.js'
 import { generateInitialPassword, hashPassword, setPassword, setStatus } from '../auth/index.js'
 import { validatePerson, validateCertificate, dutyChangeProblem, readDeclarations } from './people.js'
 import { personView } from './view.js'
@@ -21,8 +22,13 @@ export async function peopleRoutes (app: FastifyInstance) {
 
   /** The person behind :id if the actor's scope holds them; otherwise 404. */
   const personFor = (req: FastifyRequest): PersonRow => {
-    const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), idParam(req))
-    if (!person) throw new NotFound()
+    const id = idParam(req)
+    const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), id)
+    if (!person) {
+      // A police officer's look-up outside the jurisdiction is kept in the audit log.
+      if (req.actor!.role === 'police') recordAudit(app.db, { ...auditFrom(req, 'access.denied'), subjectType: 'trainee', subjectId: id, details: { path: req.url.split('?')[0] } }, now())
+      throw new NotFound()
+    }
     return person
   }
 

@@ -7,7 +7,6 @@ import { loadScope, findPersonInScope, findTraineeByUserId, setPrivacyAccepted, 
 import { rosterRoutes } from './routes-roster.js'
 import { peopleRoutes } from './routes-people.js'
 import { adminRoutes } from './routes-admin.js'
-import { policeRoutes } from './routes-police.js'
 
 const TRAINEE = { access: ['trainee'] as const }
 
@@ -15,7 +14,6 @@ export async function orgRoutes (app: FastifyInstance) {
   await app.register(rosterRoutes)
   await app.register(peopleRoutes)
   await app.register(adminRoutes)
-  await app.register(policeRoutes)
 
   const today = () => localDate(app.clock.now(), app.config.timeZone)
 

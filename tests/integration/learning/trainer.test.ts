@@ -127,11 +127,11 @@ describe('what the trainee and the trainer see', () => {
 
   test('mandatoryAssignments reports it open, then overdue, then complete', () => {
     const now = t.clock.now()
-    expect(mandatoryAssignments(t.db, w.ids.personA, now)).toEqual([{ assignmentId: expect.any(Number), curriculumId, title: 'Induction', dueOn: '2026-11-28', complete: false, overdue: false }])
+    expect(mandatoryAssignments(t.db, w.ids.personA, now, t.app.config.timeZone)).toEqual([{ assignmentId: expect.any(Number), curriculumId, title: 'Induction', dueOn: '2026-11-28', complete: false, overdue: false }])
     // 2026-11-28 23:59 in Shanghai is still in time; the next local day is late.
-    expect(mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 15, 59)))[0]!.overdue).toBe(false)
-    expect(mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 16, 0)))[0]!.overdue).toBe(true)
-    expect(mandatoryAssignments(t.db, w.ids.personB, now)).toEqual([])
+    expect(mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 15, 59)), t.app.config.timeZone)[0]!.overdue).toBe(false)
+    expect(mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 16, 0)), t.app.config.timeZone)[0]!.overdue).toBe(true)
+    expect(mandatoryAssignments(t.db, w.ids.personB, now, t.app.config.timeZone)).toEqual([])
   })
 
   test('the trainer dashboard: progress, overdue highlighted, latest mock, sortable and filterable', async () => {
@@ -160,9 +160,9 @@ describe('what the trainee and the trainer see', () => {
   test('a trainee who joins the cohort later receives its assignment', async () => {
     const p = await w.addPerson(w.ids.entA, 'Late Joiner')
     late = p
-    expect(mandatoryAssignments(t.db, p.traineeId, t.clock.now())).toEqual([])
+    expect(mandatoryAssignments(t.db, p.traineeId, t.clock.now(), t.app.config.timeZone)).toEqual([])
     expect((await post(`/cohorts/${cohortId}/members`, { trainee: String(p.traineeId) })).statusCode).toBe(303)
-    expect(mandatoryAssignments(t.db, p.traineeId, t.clock.now())).toMatchObject([{ curriculumId, complete: false, overdue: true }])
+    expect(mandatoryAssignments(t.db, p.traineeId, t.clock.now(), t.app.config.timeZone)).toMatchObject([{ curriculumId, complete: false, overdue: true }])
   })
 
   test('completing the curriculum: the trainer sees the progress change', async () => {
@@ -170,7 +170,7 @@ describe('what the trainee and the trainer see', () => {
     for (const key of ['law/guard-eligibility', 'skills/cpr-aed']) {
       t.db.insert(lessonProgress).values({ traineeId: w.ids.personA, lessonKey: key, studiedAt: t.clock.now(), checkPassedAt: t.clock.now(), lessonVersionId: null }).run()
     }
-    expect(mandatoryAssignments(t.db, w.ids.personA, t.clock.now())).toMatchObject([{ complete: true, overdue: false }])
+    expect(mandatoryAssignments(t.db, w.ids.personA, t.clock.now(), t.app.config.timeZone)).toMatchObject([{ complete: true, overdue: false }])
     const page = dom((await get('/training?sort=name')).body)
     const rowA = page.querySelectorAll('#trainee-table tbody tr').find((r) => r.text.includes('wAlpha'))!
     expect(rowA.classList.contains('overdue')).toBe(false)
@@ -183,7 +183,7 @@ describe('what the trainee and the trainer see', () => {
 
   test('a trainee who leaves the enterprise no longer has its assignments', async () => {
     t.db.update(employments).set({ endedOn: '2026-11-29' }).where(and(eq(employments.traineeId, late.traineeId))).run()
-    expect(mandatoryAssignments(t.db, late.traineeId, t.clock.now())).toEqual([])
+    expect(mandatoryAssignments(t.db, late.traineeId, t.clock.now(), t.app.config.timeZone)).toEqual([])
     expect((await get(`/training/trainees/${late.traineeId}`)).statusCode).toBe(404)
   })
 })

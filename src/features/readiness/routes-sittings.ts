@@ -1,0 +1,228 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
+import { auditFrom, idParam } from '../../http/params.js'
+import { readForm } from '../../lib/form.js'
+import { maskIdNumbersIn } from '../../lib/id-checksums.js'
+import { loadScope, listPeople, findEnterprise, listEnterprises } from '../orgs/index.js'
+import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
+import { statementState } from './statements.js'
+import { statementView } from './view.js'
+import { readinessHelpers } from './helpers.js'
+import {
+  listSittings, findSitting, insertSitting, ancestorsOf, listApplications, findApplication, takenPlaces, applicationHistory, insertApplication,
+  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, openApplicants, type SittingRow
+} from './queries.js'
+
+const TRAINER_POLICE = { access: ['trainer', 'police'] as const }
+const POLICE = { access: ['police'] as const }
+
+/** Sittings of the official exam: police publish and decide, trainers apply for their eligible guards. */
+export async function sittingRoutes (app: FastifyInstance) {
+  const h = readinessHelpers(app)
+
+  /** A police officer's jurisdiction subtree (empty for other roles). */
+  const subtreeOf = (req: FastifyRequest): number[] => {
+    if (req.actor!.role !== 'police') return []
+    const scope = loadScope(app.db, req.actor!)
+    return scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
+  }
+
+  /**
+   * The jurisdictions whose sittings the actor sees: a trainer's enterprise's jurisdiction and its
+   * ancestors; a police officer's subtree and ancestors (a station sees the district's sittings its
+   * guards apply for, but only its own guards' applications to them).
+   */
+  const visibleJurisdictions = (req: FastifyRequest): number[] => {
+    const actor = req.actor!
+    if (actor.role === 'trainer') {
+      const e = actor.enterpriseId ? findEnterprise(app.db, actor.enterpriseId) : undefined
+      return e ? ancestorsOf(app.db, e.jurisdictionId) : []
+    }
+    const own = subtreeOf(req)
+    return actor.jurisdictionId ? [...new Set([...own, ...ancestorsOf(app.db, actor.jurisdictionId)])] : own
+  }
+
+  const sittingFor = (req: FastifyRequest): SittingRow => {
+    const s = findSitting(app.db, idParam(req), visibleJurisdictions(req))
+    if (!s) throw new NotFound()
+    return s
+  }
+
+  const requireDecider = (req: FastifyRequest) => {
+    if (!mayDecide(h.policeLevel(req))) throw new Forbidden('sitting.district-only')
+  }
+
+  const listPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
+    title: 'sitting.title',
+    sittings: listSittings(app.db, visibleJurisdictions(req)),
+    canPublish: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)),
+    applications: req.actor!.role === 'trainer' && req.actor!.enterpriseId ? listApplications(app.db, { enterpriseId: req.actor!.enterpriseId }) : [],
+    today: h.today(),
+    values: { startsAt: '09:00' },
+    errors: {},
+    refused: null,
+    ...extra
+  })
+
+  app.get('/sittings', { config: TRAINER_POLICE }, async (req, reply) => reply.page('readiness/sittings', listPage(req)))
+
+  app.post('/sittings', { config: POLICE }, async (req, reply) => {
+    // A station officer sees the sittings but cannot publish one: said on the page, not as a bare 403.
+    if (!mayDecide(h.policeLevel(req))) return reply.code(422).page('readiness/sittings', listPage(req, { refused: 'sitting.district-only' }))
+    const result = validateSitting(req.body, h.today())
+    if (!result.ok) return reply.code(422).page('readiness/sittings', listPage(req, { values: result.values, errors: result.errors }))
+    const s = insertSitting(app.db, req.actor!.jurisdictionId!, result.value, req.actor!.id, auditFrom(req, 'sitting.published'), h.now())
+    return reply.seeOther(`/sittings/${s.id}`, 'flash.sitting-published')
+  })
+
+  /**
+   * The guards a trainer may apply for: eligible now, without a certificate or an application in
+   * flight, with a valid statement; and those who only lack the statement (the page says so).
+   */
+  const candidates = (req: FastifyRequest) => {
+    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
+    const evs = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
+    const current = currentStatements(app.db, people.map((p) => p.id), h.now())
+    const busy = openApplicants(app.db, people.map((p) => p.id))
+    const ready = people.filter((p) => evs.get(p.id)?.evaluation.status === 'eligible' && p.certificateStatus !== 'valid' && !busy.has(p.id))
+    return {
+      candidates: ready.filter((p) => current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName, statementCode: statementView(current.get(p.id)!, h.now(), app.config.publicUrl).code })),
+      withoutStatement: ready.filter((p) => !current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName }))
+    }
+  }
+
+  /** A sitting's applications as the actor may see them: police of its subtree all; a trainer their enterprise's; other police their subtree's enterprises'. */
+  const sittingApplications = (req: FastifyRequest, sitting: SittingRow) => {
+    const actor = req.actor!
+    if (actor.role === 'trainer') return listApplications(app.db, { sittingId: sitting.id, enterpriseId: actor.enterpriseId ?? -1 })
+    const all = listApplications(app.db, { sittingId: sitting.id })
+    const own = subtreeOf(req)
+    if (own.includes(sitting.jurisdictionId)) return all
+    const mine = new Set(listEnterprises(app.db, own).map((e) => e.id))
+    return all.filter((a) => mine.has(a.enterpriseId))
+  }
+
+  const sittingPage = (req: FastifyRequest, sitting: SittingRow, extra: Record<string, unknown> = {}) => {
+    const actor = req.actor!
+    const trainer = actor.role === 'trainer'
+    return {
+      title: 'sitting.one-title',
+      sitting,
+      taken: sitting.accepted + sitting.pending,
+      open: h.today() <= sitting.applyBy,
+      applications: sittingApplications(req, sitting),
+      ...(trainer ? candidates(req) : { candidates: [], withoutStatement: [] }),
+      trainer,
+      canDecide: actor.role === 'police' && mayDecide(h.policeLevel(req)) && ownsSitting(req, sitting.id),
+      error: null,
+      ...extra
+    }
+  }
+
+  app.get('/sittings/:id', { config: TRAINER_POLICE }, async (req, reply) => reply.page('readiness/sitting', sittingPage(req, sittingFor(req))))
+
+  app.post('/sittings/:id/applications', { config: { access: ['trainer'] as const } }, async (req, reply) => {
+    const sitting = sittingFor(req)
+    const refuse = (key: string) => reply.code(422).page('readiness/sitting', sittingPage(req, sitting, { error: key }))
+    const form = readForm(req.body, { traineeId: { required: true, max: 12 } })
+    const traineeId = /^[1-9]\d{0,11}$/.test(form.values.traineeId) ? Number(form.values.traineeId) : 0
+    if (!traineeId) return refuse('application.choose-person')
+    let person
+    try { person = h.personFor(req, traineeId) } catch { return refuse('application.choose-person') }
+    const s = h.settings()
+    const { evaluation } = h.evaluate(person, s)
+    const statement = currentStatements(app.db, [person.id], h.now()).get(person.id)
+    try {
+      insertApplication(app.db, { sittingId: sitting.id, traineeId: person.id, enterpriseId: person.enterpriseId!, statementId: statement?.id ?? 0, appliedBy: req.actor!.id }, (tx) => applyProblem({
+        today: h.today(),
+        sitting: { applyBy: sitting.applyBy, capacity: sitting.capacity, taken: takenPlaces(tx, sitting.id) },
+        eligibility: evaluation.status,
+        statement: statement ? statementState(statement, h.now()) : null,
+        hasCertificate: person.certificateStatus === 'valid',
+        history: applicationHistory(tx, person.id)
+      }), auditFrom(req, 'application.submitted'), h.now())
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 409) return refuse(err.code)
+      throw err
+    }
+    return reply.seeOther(`/sittings/${sitting.id}`, 'flash.application-submitted', { name: person.fullName })
+  })
+
+  // ---- one application: its frozen evidence, the decision and the result ----
+
+  /** Whether the police actor's subtree holds the sitting (only they decide its applications). */
+  const ownsSitting = (req: FastifyRequest, sittingId: number) => req.actor!.role === 'police' && Boolean(findSitting(app.db, sittingId, subtreeOf(req)))
+
+  /**
+   * Seen by police of the sitting's subtree or of the applying enterprise's (a station follows
+   * its guards' applications to the district's sittings), the enterprise's trainers, and the person.
+   */
+  const applicationFor = (req: FastifyRequest) => {
+    const id = idParam(req)
+    const a = findApplication(app.db, id)
+    if (!a) throw new NotFound()
+    const actor = req.actor!
+    const ok = actor.role === 'trainee'
+      ? a.traineeId === actor.traineeId
+      : actor.role === 'trainer'
+        ? a.enterpriseId === actor.enterpriseId
+        : ownsSitting(req, a.sittingId) || Boolean(findEnterprise(app.db, a.enterpriseId, subtreeOf(req)))
+    if (!ok) return h.denied(req, 'application', id)
+    return a
+  }
+
+  /** Deciding and recording results: police at district level or above whose subtree holds the sitting. */
+  const requireDeciderOf = (req: FastifyRequest, sittingId: number) => {
+    requireDecider(req)
+    if (!ownsSitting(req, sittingId)) throw new Forbidden('application.not-your-sitting')
+  }
+
+  const applicationPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const a = applicationFor(req)
+    const st = findStatement(app.db, a.statementId)!
+    return {
+      title: 'application.title',
+      a,
+      st: statementView(st, h.now(), app.config.publicUrl),
+      canDecide: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)) && ownsSitting(req, a.sittingId),
+      today: h.today(),
+      errors: {},
+      values: { reason: '', certificateNo: '', issuedOn: h.today() },
+      day: h.day,
+      ...extra
+    }
+  }
+
+  app.get('/applications/:id', { config: { access: ['trainee', 'trainer', 'police'] as const } }, async (req, reply) => reply.page('readiness/application', applicationPage(req)))
+
+  app.post('/applications/:id/decision', { config: POLICE }, async (req, reply) => {
+    const a = applicationFor(req)
+    requireDeciderOf(req, a.sittingId)
+    const form = readForm(req.body, { decision: { required: true, max: 10 }, reason: { max: 300 } })
+    const decision = form.values.decision
+    if (decision !== 'accept' && decision !== 'return') throw new BadRequest()
+    const st = findStatement(app.db, a.statementId)!
+    const problem = form.errors.reason ?? decisionProblem(a.status, decision, statementState(st, h.now()), form.values.reason)
+    if (problem) return reply.code(422).page('readiness/application', applicationPage(req, { errors: { reason: problem }, values: { ...form.values, certificateNo: '', issuedOn: h.today() } }))
+    decideApplication(app.db, a.id, decision, maskIdNumbersIn(form.values.reason), req.actor!.id, auditFrom(req, decision === 'accept' ? 'application.accepted' : 'application.returned'), h.now())
+    return reply.seeOther(`/applications/${a.id}`, decision === 'accept' ? 'flash.application-accepted' : 'flash.application-returned')
+  })
+
+  app.post('/applications/:id/result', { config: POLICE }, async (req, reply) => {
+    const a = applicationFor(req)
+    requireDeciderOf(req, a.sittingId)
+    const form = readForm(req.body, { result: { required: true, max: 4 }, certificateNo: { max: 40 }, issuedOn: { max: 10 } })
+    const v = form.values
+    if (v.result !== 'pass' && v.result !== 'fail') throw new BadRequest()
+    const errors: Record<string, string> = { ...form.errors }
+    const problem = resultProblem(a, a.sitsOn, h.today())
+    if (problem) errors.result = problem
+    if (v.result === 'pass') {
+      if (!/^[A-Za-z0-9-]{4,40}$/.test(v.certificateNo)) errors.certificateNo = 'person.certificate-format'
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v.issuedOn) || v.issuedOn < a.sitsOn || v.issuedOn > h.today()) errors.issuedOn = 'application.issued-on-range'
+    }
+    if (Object.keys(errors).length > 0) return reply.code(422).page('readiness/application', applicationPage(req, { errors, values: { reason: '', ...v } }))
+    recordResult(app.db, a, v.result, v.result === 'pass' ? { certificateNo: v.certificateNo.toUpperCase(), issuedOn: v.issuedOn } : null, req.actor!.id, auditFrom(req, 'application.result'), h.now())
+    return reply.seeOther(`/applications/${a.id}`, 'flash.result-recorded')
+  })
+}

@@ -1,0 +1,165 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { AppError, NotFound } from '../../http/errors.js'
+import { auditFrom, idParam } from '../../http/params.js'
+import { readForm } from '../../lib/form.js'
+import { maskIdNumbersIn } from '../../lib/id-checksums.js'
+import { EDUCATION_LEVELS, loadScope, listPeople } from '../orgs/index.js'
+import { readSettings, RULE_IDS } from './rules.js'
+import { expiryFrom, statementState } from './statements.js'
+import { checklist, statementView, qrSvg, reasonsOf } from './view.js'
+import { readinessHelpers } from './helpers.js'
+import { policeReadinessRoutes } from './routes-police.js'
+import { sittingRoutes } from './routes-sittings.js'
+import { publicVerifyRoutes } from './routes-public.js'
+import {
+  evaluateMany, currentStatements, listStatements, insertStatement, findStatement, revokeStatement, saveEligibilitySettings, listApplications, userNames
+} from './queries.js'
+
+const TRAINEE = { access: ['trainee'] as const }
+const TRAINER = { access: ['trainer'] as const }
+const STAFF = { access: ['trainer', 'police', 'admin'] as const }
+
+export async function readinessRoutes (app: FastifyInstance) {
+  await app.register(policeReadinessRoutes)
+  await app.register(sittingRoutes)
+  await app.register(publicVerifyRoutes)
+  const h = readinessHelpers(app)
+
+  // ---- the trainee's own checklist ----
+
+  app.get('/readiness', { config: TRAINEE }, async (req, reply) => {
+    const id = req.actor!.traineeId
+    if (!id) throw new NotFound()
+    const person = h.personFor(req, id)
+    const s = h.settings()
+    const { evaluation } = h.evaluate(person, s)
+    return reply.page('readiness/mine', {
+      title: 'readiness.title',
+      status: evaluation.status,
+      certificate: person.certificateStatus === 'valid' ? person.certificateNo : null,
+      items: checklist(evaluation.rules, req.t),
+      settings: s,
+      statements: listStatements(app.db, person.id).map((st) => statementView(st, h.now(), app.config.publicUrl)),
+      applications: listApplications(app.db, { traineeId: person.id }),
+      day: h.day
+    })
+  })
+
+  // ---- the trainer's readiness roster and a person's readiness ----
+
+  app.get('/readiness/roster', { config: TRAINER }, async (req, reply) => {
+    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
+    const evaluations = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
+    const current = currentStatements(app.db, people.map((p) => p.id), h.now())
+    const rows = people.map((p) => {
+      const ev = evaluations.get(p.id)!.evaluation
+      // A certified guard is shown as certified (with the number), not as "not yet": eligibility itself is unchanged.
+      const certified = p.certificateStatus === 'valid'
+      return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, certified, status: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
+    })
+    const counts = { eligible: rows.filter((r) => !r.certified && r.status === 'eligible').length, certified: rows.filter((r) => r.certified).length, total: rows.length }
+    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, day: h.day })
+  })
+
+  const personPage = async (req: FastifyRequest, id: number, extra: Record<string, unknown> = {}) => {
+    const person = h.personFor(req, id)
+    const s = h.settings()
+    const { evaluation } = h.evaluate(person, s)
+    const statements = listStatements(app.db, person.id)
+    return {
+      title: 'readiness.person-title',
+      person: { id: person.id, fullName: person.fullName, enterpriseName: person.enterpriseName, dutyStatus: person.dutyStatus, certificateStatus: person.certificateStatus, certificateNo: person.certificateNo },
+      status: evaluation.status,
+      items: checklist(evaluation.rules, req.t),
+      statements: statements.map((st) => statementView(st, h.now(), app.config.publicUrl)),
+      hasValid: statements.some((st) => statementState(st, h.now()) === 'valid'),
+      applications: listApplications(app.db, { traineeId: person.id }),
+      canIssue: req.actor!.role === 'trainer',
+      settings: s,
+      day: h.day,
+      error: null,
+      ...extra
+    }
+  }
+
+  app.get('/readiness/people/:id', { config: STAFF }, async (req, reply) => reply.page('readiness/person', await personPage(req, idParam(req))))
+
+  app.post('/readiness/people/:id/statements', { config: TRAINER }, async (req, reply) => {
+    const person = h.personFor(req, idParam(req))
+    const s = h.settings()
+    const ev = h.evaluate(person, s)
+    if (ev.evaluation.status !== 'eligible' || !person.enterpriseId) {
+      return reply.code(422).page('readiness/person', await personPage(req, person.id, { error: 'statement.not-eligible' }))
+    }
+    const issuedAt = h.now()
+    try {
+      const st = insertStatement(app.db, {
+        code: h.newCode(), traineeId: person.id, enterpriseId: person.enterpriseId, snapshot: h.snapshotOf(person, ev, s),
+        issuedBy: req.actor!.id, issuedAt, expiresAt: expiryFrom(issuedAt, s.statementDays)
+      }, auditFrom(req, 'statement.issued'))
+      return reply.seeOther(`/statements/${st.id}`, 'flash.statement-issued')
+    } catch (err) {
+      if (err instanceof AppError && err.statusCode === 409) return reply.code(409).page('readiness/person', await personPage(req, person.id, { error: err.code }))
+      throw err
+    }
+  })
+
+  // ---- statements: the printable page, revocation ----
+
+  /** A statement whose person the actor may see (the trainee: their own); else 404 (audited for police). */
+  const statementFor = (req: FastifyRequest) => {
+    const id = idParam(req)
+    const st = findStatement(app.db, id)
+    if (!st) throw new NotFound()
+    if (req.actor!.role === 'trainee' ? st.traineeId !== req.actor!.traineeId : !h.personFor(req, st.traineeId)) return h.denied(req, 'statement', id)
+    return st
+  }
+
+  const statementPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const st = statementFor(req)
+    const view = statementView(st, h.now(), app.config.publicUrl)
+    const names = userNames(app.db, [st.issuedBy, st.revokedBy])
+    return {
+      title: 'statement.title',
+      st: view,
+      qr: await qrSvg(view.url),
+      issuedBy: names.get(st.issuedBy) ?? '',
+      revokedBy: st.revokedBy ? names.get(st.revokedBy) ?? '' : '',
+      canRevoke: view.state === 'valid' && (req.actor!.role === 'trainer' || req.actor!.role === 'police'),
+      ruleIds: RULE_IDS,
+      day: h.day,
+      errors: {},
+      values: { reason: '' },
+      ...extra
+    }
+  }
+
+  app.get('/statements/:id', { config: { access: ['trainee', 'trainer', 'police', 'admin'] as const } }, async (req, reply) => reply.page('readiness/statement', await statementPage(req)))
+
+  app.post('/statements/:id/revoke', { config: { access: ['trainer', 'police'] as const } }, async (req, reply) => {
+    const st = statementFor(req)
+    const form = readForm(req.body, { reason: { required: true, max: 300 } })
+    if (!form.ok) return reply.code(422).page('readiness/statement', await statementPage(req, { errors: form.errors, values: form.values }))
+    if (statementState(st, h.now()) !== 'valid') return reply.code(409).page('readiness/statement', await statementPage(req, { errors: { reason: 'statement.not-valid' }, values: form.values }))
+    revokeStatement(app.db, st.id, req.actor!.id, maskIdNumbersIn(form.values.reason), auditFrom(req, 'statement.revoked'), h.now())
+    return reply.seeOther(`/statements/${st.id}`, 'flash.statement-revoked')
+  })
+
+  // ---- the eligibility settings ----
+
+  const settingsPage = (extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: h.settings(), errors: {}, educations: EDUCATION_LEVELS, ...extra })
+
+  app.get('/admin/readiness', { config: { access: ['admin'] as const } }, async (_req, reply) => reply.page('readiness/settings', settingsPage()))
+
+  app.post('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => {
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
+    const result = readSettings(body)
+    if (!result.ok) return reply.code(422).page('readiness/settings', settingsPage({ values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors: result.errors }))
+    saveEligibilitySettings(app.db, result.value, auditFrom(req, 'settings.readiness'), h.now())
+    return reply.seeOther('/admin/readiness', 'flash.settings-saved')
+  })
+
+  // ---- the guide to applying for the national exam ----
+
+  app.get('/guide/exam', { config: { access: 'signed-in' } }, async (_req, reply) => reply.page('readiness/guide', { title: 'guide.title', settings: h.settings() }))
+}

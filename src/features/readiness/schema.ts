@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm'
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { users } from '../auth/schema.js'
+import { trainees, enterprises, jurisdictions } from '../orgs/schema.js'
+import type { StatementSnapshot } from './statements.js'
+
+/**
+ * A readiness statement: an immutable snapshot of the evidence that made a
+ * trainee eligible, found again by its verification code. Only the revocation
+ * columns ever change.
+ */
+export const statements = sqliteTable('statements', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  snapshot: text('snapshot', { mode: 'json' }).$type<StatementSnapshot>().notNull(),
+  issuedBy: integer('issued_by').notNull().references(() => users.id),
+  issuedAt: integer('issued_at', { mode: 'timestamp_ms' }).notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  revokedBy: integer('revoked_by').references(() => users.id),
+  revokeReason: text('revoke_reason')
+}, (t) => [index('statements_trainee_idx').on(t.traineeId, t.issuedAt)])
+
+/** A sitting of the official qualification exam, published by police at district level or above. */
+export const examSittings = sqliteTable('exam_sittings', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  jurisdictionId: integer('jurisdiction_id').notNull().references(() => jurisdictions.id),
+  sitsOn: text('sits_on').notNull(),
+  startsAt: text('starts_at').notNull(),
+  venue: text('venue').notNull(),
+  capacity: integer('capacity').notNull(),
+  applyBy: text('apply_by').notNull(),
+  publishedBy: integer('published_by').notNull().references(() => users.id),
+  publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('exam_sittings_jurisdiction_idx').on(t.jurisdictionId, t.sitsOn)])
+
+export const APPLICATION_STATUSES = ['pending', 'accepted', 'returned'] as const
+export type ApplicationStatus = typeof APPLICATION_STATUSES[number]
+export const EXAM_RESULTS = ['pass', 'fail'] as const
+export type ExamResult = typeof EXAM_RESULTS[number]
+
+/** A trainer's application for one guard to sit one sitting, carrying the guard's statement. */
+export const applications = sqliteTable('applications', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  sittingId: integer('sitting_id').notNull().references(() => examSittings.id),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  statementId: integer('statement_id').notNull().references(() => statements.id),
+  resit: integer('resit', { mode: 'boolean' }).notNull().default(false),
+  appliedBy: integer('applied_by').notNull().references(() => users.id),
+  appliedAt: integer('applied_at', { mode: 'timestamp_ms' }).notNull(),
+  status: text('status', { enum: APPLICATION_STATUSES }).notNull(),
+  decidedBy: integer('decided_by').references(() => users.id),
+  decidedAt: integer('decided_at', { mode: 'timestamp_ms' }),
+  returnReason: text('return_reason'),
+  result: text('result', { enum: EXAM_RESULTS }),
+  resultBy: integer('result_by').references(() => users.id),
+  resultAt: integer('result_at', { mode: 'timestamp_ms' })
+}, (t) => [
+  index('applications_sitting_idx').on(t.sittingId, t.status),
+  index('applications_trainee_idx').on(t.traineeId, t.appliedAt),
+  // One application in flight per person: pending, or accepted and waiting for its result.
+  uniqueIndex('applications_one_open_idx').on(t.traineeId).where(sql`status = 'pending' OR (status = 'accepted' AND result IS NULL)`)
+])

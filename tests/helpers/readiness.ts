@@ -1,0 +1,42 @@
+import type { TestApp } from './app.js'
+import { attempts, blueprintVersions, declarations, examSittings, applications } from '../../src/db/schema.js'
+import { latestRelease } from '../../src/features/bank/index.js'
+import { DECLARATION_KINDS } from '../../src/features/orgs/schema.js'
+import { POSITIVE_DECLARATIONS } from '../../src/features/orgs/people.js'
+
+/** Records every declaration (healthy, good conduct, no disqualifying record) for a person. */
+export function declareAll (t: TestApp, traineeId: number, declaredBy: number, at = t.clock.now()): void {
+  for (const kind of DECLARATION_KINDS) {
+    t.db.insert(declarations).values({ traineeId, kind, value: POSITIVE_DECLARATIONS.includes(kind), declaredBy, declaredAt: at }).run()
+  }
+}
+
+/** A finished national mock of a person, `daysAgo` days before the clock. */
+export function nationalMock (t: TestApp, traineeId: number, daysAgo: number, passed: boolean, score = passed ? 82 : 41): number {
+  const release = latestRelease(t.db)!
+  const bp = t.db.select().from(blueprintVersions).get()!
+  const finishedAt = new Date(t.clock.now().getTime() - daysAgo * 86_400_000)
+  return t.db.insert(attempts).values({
+    traineeId, blueprintKey: 'national-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'test', recentlySeen: [], passMark: 60, maxScore: 100,
+    startedAt: new Date(finishedAt.getTime() - 3_600_000), deadlineAt: finishedAt, finishedAt, finishReason: 'submitted', score, passed
+  }).returning().get().id
+}
+
+/** Declarations and two recent passes: eligible under the default rules (when of age, with junior-middle education). */
+export function makeEligible (t: TestApp, traineeId: number, declaredBy: number): void {
+  declareAll(t, traineeId, declaredBy)
+  nationalMock(t, traineeId, 10, true)
+  nationalMock(t, traineeId, 3, true)
+}
+
+/** A sitting published directly in the database. */
+export function insertSitting (t: TestApp, jurisdictionId: number, publishedBy: number, over: Partial<{ sitsOn: string, applyBy: string, capacity: number }> = {}): number {
+  return t.db.insert(examSittings).values({
+    jurisdictionId, sitsOn: over.sitsOn ?? '2027-03-01', startsAt: '09:00', venue: 'Exam hall 1', capacity: over.capacity ?? 30, applyBy: over.applyBy ?? '2027-02-01',
+    publishedBy, publishedAt: t.clock.now()
+  }).returning().get().id
+}
+
+export function applicationRow (t: TestApp, id: number) {
+  return t.db.select().from(applications).all().find((a) => a.id === id)
+}

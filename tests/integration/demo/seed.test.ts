@@ -1,0 +1,71 @@
+import { describe, test, expect, beforeAll, afterAll } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { buildTestApp, dom, sessionFor, type TestApp } from '../../helpers/app.js'
+import { seedDemo } from '../../../src/features/demo/seed.js'
+import { checkBank } from '../../../src/features/bank/format.js'
+import { readBankDir } from '../../../src/features/bank/files.js'
+import { publishBank, DEFAULT_BANK_DIR } from '../../../src/features/bank/index.js'
+import { attempts, attemptSteps, statements, applications, examSittings, auditEvents, users, trainees } from '../../../src/db/schema.js'
+
+let t: TestApp
+const get = (url: string, cookie: string) => t.app.inject({ method: 'GET', url, headers: { cookie } })
+const user = (username: string) => t.db.select().from(users).where(eq(users.username, username)).get()!
+const personOf = (username: string) => t.db.select().from(trainees).where(eq(trainees.userId, user(username).id)).get()!
+
+beforeAll(async () => {
+  t = await buildTestApp()
+  // The real bank, as `npm start` publishes it before seeding the demo.
+  publishBank(t.db, checkBank(readBankDir(DEFAULT_BANK_DIR)).bank, null, t.clock.now())
+  await seedDemo(t.db, t.app.pii, t.clock.now(), t.config.timeZone)
+})
+afterAll(async () => { await t.close() })
+
+describe('the demo city shows readiness', () => {
+  test('finished national mocks made by the exam engine: answered, graded, two recent passes for two guards', () => {
+    const rows = t.db.select().from(attempts).all()
+    expect(rows).toHaveLength(7)
+    for (const a of rows) {
+      expect(a.blueprintKey).toBe('national-mock')
+      expect(a.finishedAt).not.toBeNull()
+      expect(a.finishedAt!.getTime()).toBeLessThanOrEqual(a.deadlineAt.getTime())
+      expect(a.maxScore).toBe(100)
+      expect(a.passed).toBe((a.score ?? 0) >= 60)
+    }
+    expect(t.db.select().from(attemptSteps).all()).toHaveLength(700)
+    const passes = (username: string) => rows.filter((a) => a.traineeId === personOf(username).id).map((a) => a.passed)
+    expect(passes('trainee11')).toEqual([true, true])
+    expect(passes('trainee13')).toEqual([false, true, true])
+    expect(passes('trainee14')).toEqual([true, false])
+  })
+
+  test('trainer2 sees two eligible guards, one of them with a statement; the statement verifies publicly', async () => {
+    const roster = dom((await get('/readiness/roster', sessionFor(t, user('trainer2').id))).body)
+    const status = (username: string) => roster.querySelectorAll('tbody tr').find((r) => r.querySelector(`a[href="/readiness/people/${personOf(username).id}"]`))!.querySelectorAll('td')[3]!.querySelector('.badge')!.text
+    expect(status('trainee11')).toBe('Eligible')
+    expect(status('trainee13')).toBe('Eligible')
+    expect(status('trainee14')).toBe('Not yet')
+    const [st] = t.db.select().from(statements).all()
+    expect(st!.traineeId).toBe(personOf('trainee13').id)
+    expect(st!.snapshot.qualifying).toHaveLength(2)
+    const api = await t.app.inject({ method: 'GET', url: `/api/verify/${st!.code}` })
+    expect(api.statusCode).toBe(200)
+    expect(JSON.parse(api.body).status).toBe('valid')
+  })
+
+  test('police-dc has published a sitting with one pending application, waiting on the dashboard', async () => {
+    const [sitting] = t.db.select().from(examSittings).all()
+    expect(sitting!.publishedBy).toBe(user('police-dc').id)
+    expect(sitting!.applyBy > sitting!.publishedAt.toISOString().slice(0, 10)).toBe(true)
+    const apps = t.db.select().from(applications).all()
+    expect(apps.map((a) => [a.status, a.sittingId, a.traineeId])).toEqual([['pending', sitting!.id, personOf('trainee13').id]])
+    const cookie = sessionFor(t, user('police-dc').id)
+    const page = dom((await get(`/sittings/${sitting!.id}`, cookie)).body)
+    expect(page.querySelector('tbody .badge')!.text).toBe('Waiting for review')
+    const dash = dom((await get('/jurisdiction', cookie)).body)
+    const huating = dash.querySelectorAll('tbody tr').find((r) => r.text.includes('华庭物业'))!.querySelectorAll('td').map((c) => c.text.trim())
+    expect(huating.slice(-2)).toEqual(['2', '1']) // eligible, pending
+    // The same trail as a real day: attempts, the statement, the sitting and the application are audited.
+    const actions = new Set(t.db.select({ action: auditEvents.action }).from(auditEvents).all().map((a) => a.action))
+    for (const a of ['attempt.started', 'attempt.finished', 'statement.issued', 'sitting.published', 'application.submitted']) expect(actions).toContain(a)
+  })
+})
