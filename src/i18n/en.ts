@@ -61,7 +61,6 @@ export const en = {
   'home.admin.lead': 'Manage jurisdictions, enterprises, accounts and the question bank.',
 
   'nav.roster': 'Roster',
-  'nav.import': 'Import',
   'nav.me': 'My record',
   'nav.jurisdiction': 'Jurisdiction',
   'nav.jurisdictions': 'Jurisdictions',
@@ -698,7 +697,6 @@ export const en = {
   'errors.home': 'Go to the home page',
   'nav.readiness': 'Readiness',
   'nav.sittings': 'Exam sittings',
-  'nav.guide': 'Exam guide',
   'nav.verify': 'Verify',
   'nav.readiness-settings': 'Eligibility rules',
   'readiness.title': 'My readiness',

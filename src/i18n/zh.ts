@@ -59,7 +59,6 @@ export const zh: Record<MessageKey, string> = {
   'home.admin.lead': '管理辖区、企业、账号和题库。',
 
   'nav.roster': '人员名册',
-  'nav.import': '导入',
   'nav.me': '我的档案',
   'nav.jurisdiction': '辖区',
   'nav.jurisdictions': '辖区管理',
@@ -696,7 +695,6 @@ export const zh: Record<MessageKey, string> = {
   'errors.home': '返回首页',
   'nav.readiness': '资格准备',
   'nav.sittings': '考试场次',
-  'nav.guide': '报考指南',
   'nav.verify': '核验',
   'nav.readiness-settings': '报考条件设置',
   'readiness.title': '我的报考准备',

@@ -17,7 +17,10 @@ describe('learning and curricula in Chromium', () => {
 
     // The trainer: a cohort with the guard in it.
     const trainer = await open('trainer1', DESKTOP)
-    await nav(trainer, 'Cohorts')
+    // Cohorts are reached from the Progress page (the navigation keeps six entries).
+    await nav(trainer, 'Progress')
+    await trainer.waitForURL(/\/training$/)
+    await trainer.locator('main').getByRole('link', { name: 'Cohorts', exact: true }).click()
     await trainer.waitForURL(/\/cohorts$/)
     await trainer.getByLabel('Name').fill('Night shift')
     await trainer.getByRole('button', { name: 'Create cohort' }).click()

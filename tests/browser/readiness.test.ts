@@ -1,8 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, test, expect } from 'vitest'
+import { eq } from 'drizzle-orm'
 import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL, ARTIFACTS } from './helpers.js'
-import { attempts, blueprintVersions, trainees } from '../../src/db/schema.js'
+import { attempts, blueprintVersions, trainees, cohortMembers } from '../../src/db/schema.js'
 import { latestRelease } from '../../src/features/bank/index.js'
 
 const env = useDemoServer()
@@ -31,6 +32,8 @@ describe('readiness in Chromium', () => {
     const guard = account('trainee3')
     const person = env.server.db.select().from(trainees).all().find((p) => p.fullName === guard.displayName)!
     passMocks(person.id)
+    // The demo's induction cohort carries a mandatory curriculum; this journey is about statements, so the guard leaves it.
+    env.server.db.delete(cohortMembers).where(eq(cohortMembers.traineeId, person.id)).run()
 
     // Police of the district publish a sitting.
     const police = await env.browser.newContext({ viewport: DESKTOP, locale: 'en-US' })

@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, like, or, sql, count, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
-import { prepared } from '../../db/statements.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { users, type Role } from '../auth/schema.js'
 import { jurisdictions, enterprises, trainees, employments, declarations, appSettings, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from './schema.js'
@@ -228,13 +227,6 @@ export function findPersonInScope (db: DbOrTx, scope: Scope, traineeId: number):
 export function findTraineeByUserId (db: DbOrTx, userId: number): Trainee | undefined {
   return db.select().from(trainees).where(eq(trainees.userId, userId)).get()
 }
-
-/** The person id and privacy acceptance of a trainee's login: asked on every trainee request, so prepared. */
-export function traineeLogin (db: Db, userId: number): { traineeId: number, privacyAccepted: boolean } | undefined {
-  const row = prepared(db, 'SELECT id, privacy_accepted_at AS p FROM trainees WHERE user_id = ?').get(userId) as { id: number, p: number | null } | undefined
-  return row && { traineeId: row.id, privacyAccepted: row.p !== null }
-}
-
 /** Unscoped: for the add-by-ID-number flow only, which reveals nothing about other employers. */
 export function findPersonByIdHmac (db: DbOrTx, hmac: string): { trainee: Trainee, openEmployment: Employment | undefined } | undefined {
   const trainee = db.select().from(trainees).where(eq(trainees.idNumberHmac, hmac)).get()
