@@ -153,12 +153,12 @@ export async function examsSection (): Promise<SectionResult> {
     const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
     const saveSteady = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE, requests: autosaveRequests(p.attempts, saveState) })
 
-    // Rendering one exam page of ten questions.
+    // Rendering one exam page of ten questions: steady state, after a warm-up of the same
+    // requests that is not counted (the first pages compile templates and parse question bodies).
     let turn = 0
-    const pages = await run({
-      url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 5,
-      requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = p.attempts[turn++ % p.attempts.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request]
-    })
+    const pageRequests = [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = p.attempts[turn++ % p.attempts.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request]
+    await run({ url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 3, requests: pageRequests })
+    const pages = await run({ url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 5, requests: pageRequests })
 
     // A synchronized start: 1,000 signed-in trainees start the national mock (the shipped bank, published at start) at the same moment.
     const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError, type Config } from './config.js'
 import { openDatabase, migrateDatabase, type Db } from './db/connection.js'
 import { buildApp } from './app.js'
+import { startCheckpointer } from './db/checkpointer.js'
 import { systemClock } from './lib/clock.js'
 import { loadDataKey, keyFilePath } from './lib/data-key.js'
 import { ROLES, type Role, insertUser, findUserByUsername, hashPassword, checkNewPassword, setStatus } from './features/auth/index.js'
@@ -82,8 +83,10 @@ async function serve (config: Config): Promise<void> {
     }
   }
   const app = await buildApp(config, db, systemClock, { dataKey })
+  const checkpointer = startCheckpointer(db, config.databasePath)
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')
+    await checkpointer.stop()
     await app.close()
     process.exit(0)
   }
