@@ -87,7 +87,13 @@ export interface MandatoryAssignment { assignmentId: number, curriculumId: numbe
  * local dates: pass the configured display zone (Asia/Shanghai by default).
  */
 export function mandatoryAssignments (db: DbOrTx, traineeId: number, now: Date, timeZone: string): MandatoryAssignment[] {
-  return mandatoryFrom(learningOf(db, traineeId, localDate(now, timeZone)).assignments)
+  return mandatoryAssignmentsOf(db, [traineeId], now, timeZone).get(traineeId)!
+}
+
+/** The same for many trainees in one batched read (readiness rosters and dashboards). */
+export function mandatoryAssignmentsOf (db: DbOrTx, traineeIds: readonly number[], now: Date, timeZone: string): Map<number, MandatoryAssignment[]> {
+  const learning = learningFor(db, traineeIds.map((id) => ({ id, enterpriseId: currentEmployer(db, id) })), localDate(now, timeZone))
+  return new Map(traineeIds.map((id) => [id, mandatoryFrom(learning.get(id)!.assignments)]))
 }
 
 /** Pure: the mandatory ones of a trainee's assignment statuses, as readiness reads them. */

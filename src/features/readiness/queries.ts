@@ -7,7 +7,7 @@ import { users } from '../auth/schema.js'
 import { attempts } from '../exams/schema.js'
 import { bankReleases } from '../bank/schema.js'
 import { trainees, employments, enterprises, jurisdictions, declarations, readSetting, writeSetting, type DeclarationKind } from '../orgs/index.js'
-import { mandatoryAssignments } from '../learning/index.js'
+import { mandatoryAssignmentsOf } from '../learning/index.js'
 import { DEFAULT_SETTINGS, readSettings, evaluateEligibility, type EligibilitySettings, type Evaluation, type MockResult, type TraineeRecord } from './rules.js'
 import { statements, examSittings, applications, type ApplicationStatus, type ExamResult } from './schema.js'
 import type { StatementSnapshot } from './statements.js'
@@ -72,8 +72,9 @@ export function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: El
       mocks.set(r.traineeId, list)
     }
   }
+  const mandatory = mandatoryAssignmentsOf(db, people.map((p) => p.id), now, timeZone)
   for (const p of people) {
-    out.set(p.id, { birthDate: p.birthDate, education: p.education, declarations: decl.get(p.id) ?? {}, mandatory: mandatoryAssignments(db, p.id, now, timeZone), mocks: mocks.get(p.id) ?? [] })
+    out.set(p.id, { birthDate: p.birthDate, education: p.education, declarations: decl.get(p.id) ?? {}, mandatory: mandatory.get(p.id) ?? [], mocks: mocks.get(p.id) ?? [] })
   }
   return out
 }
