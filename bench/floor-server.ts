@@ -6,7 +6,7 @@ import Fastify from 'fastify'
 import formbody from '@fastify/formbody'
 import { openDatabase } from '../src/db/connection.js'
 import { startCheckpointer } from '../src/db/checkpointer.js'
-import { loggerOptions, logRequests } from '../src/http/logging.js'
+import { loggerOptions, logRequests, requestLogController } from '../src/http/logging.js'
 
 const [file, port] = [process.argv[2]!, Number(process.argv[3])]
 const db = openDatabase(file)
@@ -14,7 +14,7 @@ startCheckpointer(db, file) // as the app's server runs SQLite
 db.$client.exec('CREATE TABLE IF NOT EXISTS floor_rows (id INTEGER PRIMARY KEY AUTOINCREMENT, item INTEGER NOT NULL, seq INTEGER NOT NULL, response TEXT NOT NULL, at INTEGER NOT NULL)')
 const insert = db.$client.prepare('INSERT INTO floor_rows (item, seq, response, at) VALUES (?, ?, ?, ?)')
 const tx = db.$client.transaction((item: number, seq: number, response: string) => insert.run(item, seq, response, Date.now()))
-const app = Fastify({ logger: loggerOptions(process.env.LOG_LEVEL ?? 'info'), disableRequestLogging: true })
+const app = Fastify({ logger: loggerOptions(process.env.LOG_LEVEL ?? 'info'), logController: requestLogController() })
 logRequests(app)
 await app.register(formbody)
 app.post('/save', async (req) => {

@@ -10,7 +10,7 @@ import { openDatabase, type Db } from './db/connection.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import type { Access } from './http/types.js'
-import { loggerOptions, logRequests } from './http/logging.js'
+import { loggerOptions, logRequests, requestLogController } from './http/logging.js'
 import { authRoutes } from './features/auth/index.js'
 import { homeRoutes } from './features/home/routes.js'
 import { healthRoutes } from './features/health/routes.js'
@@ -48,7 +48,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
 
   const app = Fastify({
     logger,
-    disableRequestLogging: true,
+    logController: requestLogController(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 
 export const LOG_REDACT = [
   'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
@@ -9,7 +9,7 @@ export const LOG_REDACT = [
 /**
  * The logger: secrets and ID numbers redacted, and requests logged by path
  * only (query strings can hold search terms such as an ID number). Fastify's
- * own two lines per request are turned off (`disableRequestLogging`) in favour
+ * own two lines per request are turned off (`requestLogController`) in favour
  * of the one line of `logRequests`.
  */
 export function loggerOptions (level: string, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
@@ -19,6 +19,11 @@ export function loggerOptions (level: string, stream?: NodeJS.WritableStream): F
     serializers: { req: (req: { method: string, url: string, ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], remoteAddress: req.ip }) },
     ...(stream ? { stream } : {})
   }
+}
+
+/** Fastify's log controller with its per-request lines (incoming, completed) turned off. */
+export function requestLogController (): LogController {
+  return new LogController({ disableRequestLogging: true })
 }
 
 /** One line per request, when it ends: method, path, address, status and time taken. */
