@@ -23,8 +23,6 @@ import { readinessRoutes } from './features/readiness/index.js'
 
 export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
 
-/** Logged objects lose these paths: no cookie, password, token or ID number reaches a log. */
-
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream

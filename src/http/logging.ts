@@ -1,5 +1,6 @@
 import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 
+/** Logged objects lose these paths: no cookie, password, token or ID number reaches a log. */
 export const LOG_REDACT = [
   'req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]',
   'password', 'current', 'confirm', 'token', 'idNumber', 'id_number',

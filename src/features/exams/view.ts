@@ -13,8 +13,6 @@ import { secondsLeft } from './answering.js'
 export const PAGE_SIZE = 10
 const LETTERS = 'ABCDE'
 
-const pick = localText
-
 export interface ItemPageView {
   slot: number
   type: 'single' | 'multi' | 'judge'
@@ -27,11 +25,11 @@ export interface ItemPageView {
 }
 
 export function itemView (item: ItemView, locale: string): ItemPageView {
-  const texts = new Map(item.body.options.map((o) => [o.key, pick(o.text, locale)]))
+  const texts = new Map(item.body.options.map((o) => [o.key, localText(o.text, locale)]))
   return {
     slot: item.slot,
     type: item.type,
-    stem: pick(item.body.stem, locale),
+    stem: localText(item.body.stem, locale),
     // True/false options carry no text of their own: the template names them.
     options: item.optionOrder.map((key, i) => ({ value: key, letter: item.type === 'judge' ? '' : LETTERS[i]!, text: item.type === 'judge' ? null : texts.get(key) ?? '' })),
     seq: item.seq,
@@ -46,7 +44,7 @@ export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemV
   const pages = Math.max(1, Math.ceil(grid.length / PAGE_SIZE))
   return {
     attemptId: a.id,
-    examTitle: pick(blueprint.title, locale),
+    examTitle: localText(blueprint.title, locale),
     page,
     pages,
     items: pageItems.map((i) => itemView(i, locale)),
@@ -75,18 +73,18 @@ export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemVie
       slot: i.slot,
       type: i.type,
       domain: i.domain,
-      stem: pick(i.body.stem, locale),
+      stem: localText(i.body.stem, locale),
       correct,
       answered: i.response.length > 0,
       // In the review the options stand in the bank's order with the bank's letters, which the
       // explanation names; during the exam they were shuffled and lettered by position.
       options: (i.type === 'judge' ? ['true', 'false'] : i.body.options.map((o) => o.key)).map((key) => ({
         letter: i.type === 'judge' ? '' : key,
-        text: i.type === 'judge' ? t(key === 'true' ? 'exam.true' : 'exam.false') : pick(i.body.options.find((o) => o.key === key)?.text, locale),
+        text: i.type === 'judge' ? t(key === 'true' ? 'exam.true' : 'exam.false') : localText(i.body.options.find((o) => o.key === key)?.text, locale),
         chosen: i.response.includes(key),
         right: i.body.answer.includes(key)
       })),
-      explanation: pick(i.body.explanation, locale),
+      explanation: localText(i.body.explanation, locale),
       source: i.body.source
     }
   })
@@ -94,7 +92,7 @@ export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemVie
   const breakdown = (a.breakdown ?? []).map((d) => ({ ...d, label: t(`bank.domain-${d.domain}`) }))
   return {
     attemptId: a.id,
-    examTitle: pick(blueprint.title, locale),
+    examTitle: localText(blueprint.title, locale),
     score: a.score ?? 0,
     maxScore: a.maxScore,
     passMark: a.passMark,
