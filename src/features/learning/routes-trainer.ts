@@ -241,7 +241,8 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     const checked = checkAssignment(input, today(),
       new Set(employedTrainees(app.db, curriculum.enterpriseId).map((p) => p.id)),
       new Set(listCohorts(app.db, curriculum.enterpriseId).map((c) => c.id)))
-    if (!checked.ok) return curriculumPage(req, reply.code(422), curriculum, input, { ...checked.errors, ...form.errors })
+    // A malformed field (sent twice, too long) is refused as well as a wrong value.
+    if (!checked.ok || !form.ok) return curriculumPage(req, reply.code(422), curriculum, input, { ...(checked.ok ? {} : checked.errors), ...form.errors })
     const n = insertAssignments(app.db, { curriculumId: curriculum.id, enterpriseId: curriculum.enterpriseId, ...checked }, auditFrom(req, 'assignment.created'), now())
     return reply.seeOther(`/curricula/${curriculum.id}`, 'flash.assignments-created', { count: n })
   })

@@ -90,8 +90,9 @@ describe('curricula', () => {
   test('assigning: refused without a target, with a past date or another enterprise\'s trainee or cohort', async () => {
     const url = `/curricula/${curriculumId}/assignments`
     const bCohort = t.db.select().from(cohorts).where(eq(cohorts.enterpriseId, w.ids.entB)).get()!.id
-    const cases: Array<[Record<string, string>, string[]]> = [
+    const cases: Array<[Record<string, string | string[]>, string[]]> = [
       [{ mandatory: 'yes' }, ['Choose at least one cohort or trainee.']],
+      [{ cohort: String(cohortId), mandatory: 'yes', dueOn: ['2026-12-01', '2026-12-02'] }, ['This value is not valid.']],
       [{ cohort: String(cohortId), mandatory: 'yes', dueOn: '2026-11-25' }, ['The due date cannot be in the past.']],
       [{ cohort: String(cohortId), mandatory: 'yes', dueOn: '2026-13-01' }, ['Enter a date such as 2026-12-31.']],
       [{ trainee: String(w.ids.personB), mandatory: 'yes' }, ['One of the trainees is not on your roster.']],
