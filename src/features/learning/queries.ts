@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
+import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { latestRelease } from '../bank/index.js'
 import { lessonVersions, releaseLessons, questionVersions, releaseQuestions, releaseBlueprints, blueprintVersions, type QuestionBody, type BlueprintBody } from '../bank/schema.js'
@@ -170,6 +171,17 @@ export function currentEmployer (db: DbOrTx, traineeId: number): number | null {
     .where(and(eq(employments.traineeId, traineeId), isNull(employments.endedOn))).get()?.e ?? null
 }
 
+/** The enterprise employing each of these trainees now (absent: none). */
+export function currentEmployers (db: DbOrTx, traineeIds: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>()
+  for (const chunk of chunks(traineeIds)) {
+    const rows = db.select({ t: employments.traineeId, e: employments.enterpriseId }).from(employments)
+      .where(and(inArray(employments.traineeId, chunk), isNull(employments.endedOn))).all()
+    for (const r of rows) out.set(r.t, r.e)
+  }
+  return out
+}
+
 /** The trainees an enterprise employs now, by name. */
 export function employedTrainees (db: DbOrTx, enterpriseId: number): Array<{ id: number, fullName: string }> {
   return db.select({ id: trainees.id, fullName: trainees.fullName }).from(trainees)
@@ -337,8 +349,4 @@ export function deleteAssignment (db: Db, a: AssignmentListRow, audit: Audit, no
     tx.delete(assignments).where(eq(assignments.id, a.id)).run()
     recordAudit(tx, { ...audit, subjectType: 'assignment', subjectId: a.id, details: { curriculum: a.curriculumId } }, now)
   }, { behavior: 'immediate' })
-}
-
-function * chunks<T> (list: readonly T[], size = 500): Generator<T[]> {
-  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size)
 }

@@ -1,14 +1,14 @@
 /**
  * Where trainees stand: reads what the pure modules need in a few batched
  * queries and puts it together. Used by the trainee's pages, the trainer's
- * dashboard and export, and the readiness area (mandatoryAssignments).
+ * dashboard and export, and the readiness area (mandatoryAssignmentsOf).
  */
 import type { DbOrTx } from '../../db/connection.js'
 import { localDate } from '../../lib/time.js'
 import { topicProgress, courseProgress, tally, type TopicProgress, type CourseProgress, type Tally } from './progress.js'
 import { applicableAssignments, curriculumProgress, dueState, byDueDate, type CurriculumProgress, type DueState, type CurriculumItem } from './curriculum.js'
 import {
-  currentCatalogue, progressOf, passCounts, cohortsOf, enterpriseAssignments, itemsOf, currentEmployer, type Catalogue, type AssignmentListRow
+  currentCatalogue, progressOf, passCounts, cohortsOf, enterpriseAssignments, itemsOf, currentEmployer, currentEmployers, type Catalogue, type AssignmentListRow
 } from './queries.js'
 
 export interface AssignmentStatus {
@@ -81,18 +81,14 @@ export function learningOf (db: DbOrTx, traineeId: number, today: string): Train
 export interface MandatoryAssignment { assignmentId: number, curriculumId: number, title: string, dueOn: string | null, complete: boolean, overdue: boolean }
 
 /**
- * Every mandatory assignment that applies to the trainee now (directly or
+ * Per trainee (read in one batch), every mandatory assignment that applies now (directly or
  * through a cohort, from the enterprise that employs them now), whether its
  * curriculum is complete for them and whether it is overdue. Due dates are
  * local dates: pass the configured display zone (Asia/Shanghai by default).
  */
-export function mandatoryAssignments (db: DbOrTx, traineeId: number, now: Date, timeZone: string): MandatoryAssignment[] {
-  return mandatoryAssignmentsOf(db, [traineeId], now, timeZone).get(traineeId)!
-}
-
-/** The same for many trainees in one batched read (readiness rosters and dashboards). */
 export function mandatoryAssignmentsOf (db: DbOrTx, traineeIds: readonly number[], now: Date, timeZone: string): Map<number, MandatoryAssignment[]> {
-  const learning = learningFor(db, traineeIds.map((id) => ({ id, enterpriseId: currentEmployer(db, id) })), localDate(now, timeZone))
+  const employers = currentEmployers(db, traineeIds)
+  const learning = learningFor(db, traineeIds.map((id) => ({ id, enterpriseId: employers.get(id) ?? null })), localDate(now, timeZone))
   return new Map(traineeIds.map((id) => [id, mandatoryFrom(learning.get(id)!.assignments)]))
 }
 

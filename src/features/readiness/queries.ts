@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, count } from 'driz
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { localDate } from '../../lib/time.js'
+import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { users } from '../auth/schema.js'
 import { attempts } from '../exams/schema.js'
@@ -46,7 +47,7 @@ export function saveEligibilitySettings (db: Db, s: EligibilitySettings, audit: 
 
 interface RecordFacts { id: number, birthDate: string, education: TraineeRecord['education'] }
 
-/** The records of many trainees at once (three queries, plus the learning area per person). */
+/** The records of many trainees at once (batched queries, the learning area's included). */
 export function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: EligibilitySettings, now: Date, timeZone: string): Map<number, TraineeRecord> {
   const ids = people.map((p) => p.id)
   const out = new Map<number, TraineeRecord>()
@@ -76,12 +77,6 @@ export function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: El
   for (const p of people) {
     out.set(p.id, { birthDate: p.birthDate, education: p.education, declarations: decl.get(p.id) ?? {}, mandatory: mandatory.get(p.id) ?? [], mocks: mocks.get(p.id) ?? [] })
   }
-  return out
-}
-
-function chunks<T> (xs: readonly T[], size = 500): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size))
   return out
 }
 

@@ -3,7 +3,10 @@ import { and, eq, desc } from 'drizzle-orm'
 import { dom, FORM_HEADERS, form, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { attempts, auditEvents, blueprintVersions, bankReleases, cohorts, curricula, assignments, employments, lessonProgress } from '../../../src/db/schema.js'
-import { mandatoryAssignments } from '../../../src/features/learning/index.js'
+import { mandatoryAssignmentsOf } from '../../../src/features/learning/index.js'
+
+/** One trainee's mandatory assignments, through the batched read readiness uses. */
+const mandatoryAssignments = (db: TestApp['db'], id: number, now: Date, timeZone: string) => mandatoryAssignmentsOf(db, [id], now, timeZone).get(id)!
 
 let t: TestApp
 let w: World
