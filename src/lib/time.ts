@@ -33,12 +33,16 @@ function zoneOffsetMs (instant: number, timeZone: string): number {
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000
 }
 
+/** Whether a string is a real calendar day written YYYY-MM-DD (2026-02-30 is not). */
+export function isLocalDay (s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
+  return m !== null && new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) === s
+}
+
 /** The instant a local day (YYYY-MM-DD) starts in a zone, or undefined for a malformed day. */
 export function startOfLocalDay (day: string, timeZone: string): Date | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)
-  if (!m) return undefined
-  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
-  if (Number.isNaN(guess) || new Date(guess).toISOString().slice(0, 10) !== day) return undefined
+  if (!isLocalDay(day)) return undefined
+  const guess = Date.parse(`${day}T00:00:00Z`)
   const first = guess - zoneOffsetMs(guess, timeZone)
   return new Date(guess - zoneOffsetMs(first, timeZone))
 }

@@ -5,6 +5,7 @@
 import type { Domain } from '../bank/format.js'
 import type { CurriculumItemKind } from './schema.js'
 import { lessonKeyOf, percent, type TopicProgress } from './progress.js'
+import { isLocalDay } from '../../lib/time.js'
 
 export interface CurriculumItem {
   kind: CurriculumItemKind
@@ -159,7 +160,7 @@ export function checkAssignment (input: AssignmentInput, today: string, allowedT
   if (traineeIds.length === 0 && cohortIds.length === 0) errors.targets = 'assignment.no-target'
   const due = input.dueOn.trim()
   if (due !== '') {
-    if (!isLocalDate(due)) errors.dueOn = 'assignment.bad-date'
+    if (!isLocalDay(due)) errors.dueOn = 'assignment.bad-date'
     else if (due < today) errors.dueOn = 'assignment.past-date'
   }
   if (input.mandatory !== 'yes' && input.mandatory !== 'no') errors.mandatory = 'form.required'
@@ -167,10 +168,3 @@ export function checkAssignment (input: AssignmentInput, today: string, allowedT
   return { ok: true, traineeIds, cohortIds, dueOn: due === '' ? null : due, mandatory: input.mandatory === 'yes' }
 }
 
-/** A real calendar date written YYYY-MM-DD. */
-export function isLocalDate (s: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
-  if (!m) return false
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
-  return d.toISOString().slice(0, 10) === s
-}

@@ -1,6 +1,7 @@
 import { parseIdNumber, ageOn } from '../../lib/id-checksums.js'
 import { readForm } from '../../lib/form.js'
 import { EDUCATION_LEVELS, DECLARATION_KINDS, type Education, type DeclarationKind, type DutyStatus, type CertificateStatus } from './schema.js'
+import { isLocalDay } from '../../lib/time.js'
 
 /** What a trainer types (or a CSV row holds) for one person. */
 export interface PersonInput {
@@ -58,7 +59,7 @@ export function validateCertificate (body: unknown, today: string): { ok: true, 
   const errors = { ...form.errors }
   const v = form.values
   if (!errors.certificateNo && !/^[A-Za-z0-9-]{4,40}$/.test(v.certificateNo)) errors.certificateNo = 'person.certificate-format'
-  if (!errors.issuedOn && (!/^\d{4}-\d{2}-\d{2}$/.test(v.issuedOn) || Number.isNaN(Date.parse(v.issuedOn)) || v.issuedOn > today)) errors.issuedOn = 'person.certificate-date'
+  if (!errors.issuedOn && (!isLocalDay(v.issuedOn) || v.issuedOn > today)) errors.issuedOn = 'person.certificate-date'
   if (!errors.status && v.status !== 'valid' && v.status !== 'revoked') errors.status = 'form.invalid'
   if (Object.keys(errors).length > 0) return { ok: false, errors, values: v }
   return { ok: true, value: { certificateNo: v.certificateNo.toUpperCase(), issuedOn: v.issuedOn, status: v.status as CertificateStatus } }

@@ -326,16 +326,19 @@ export function insertDeclarations (db: Db, traineeId: number, values: Declarati
 }
 
 export function setCertificate (db: Db, traineeId: number, c: CertificateInput, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {
-  db.transaction((tx) => {
-    tx.update(trainees).set({ certificateNo: c.certificateNo, certificateIssuedOn: c.issuedOn, certificateStatus: c.status, updatedAt: now }).where(eq(trainees.id, traineeId)).run()
-    // A revoked certificate cannot stay on duty: the guard goes back to training.
-    let backToTraining = false
-    if (c.status !== 'valid') {
-      backToTraining = tx.update(employments).set({ dutyStatus: 'in-training', updatedAt: now })
-        .where(and(eq(employments.traineeId, traineeId), isNull(employments.endedOn), eq(employments.dutyStatus, 'on-duty'))).run().changes > 0
-    }
-    recordAudit(tx, { ...audit, action: 'certificate.recorded', subjectType: 'trainee', subjectId: traineeId, details: { certificateNo: c.certificateNo, issuedOn: c.issuedOn, status: c.status, backToTraining } }, now)
-  }, { behavior: 'immediate' })
+  db.transaction((tx) => { writeCertificate(tx, traineeId, c, audit, now) }, { behavior: 'immediate' })
+}
+
+/** Records a person's certificate inside the caller's transaction (a trainer's entry, or an official exam result). */
+export function writeCertificate (tx: DbOrTx, traineeId: number, c: CertificateInput, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {
+  tx.update(trainees).set({ certificateNo: c.certificateNo, certificateIssuedOn: c.issuedOn, certificateStatus: c.status, updatedAt: now }).where(eq(trainees.id, traineeId)).run()
+  // A revoked certificate cannot stay on duty: the guard goes back to training.
+  let backToTraining = false
+  if (c.status !== 'valid') {
+    backToTraining = tx.update(employments).set({ dutyStatus: 'in-training', updatedAt: now })
+      .where(and(eq(employments.traineeId, traineeId), isNull(employments.endedOn), eq(employments.dutyStatus, 'on-duty'))).run().changes > 0
+  }
+  recordAudit(tx, { ...audit, action: 'certificate.recorded', subjectType: 'trainee', subjectId: traineeId, details: { certificateNo: c.certificateNo, issuedOn: c.issuedOn, status: c.status, backToTraining } }, now)
 }
 
 export function setDutyStatus (db: Db, employmentId: number, traineeId: number, from: DutyStatus, to: DutyStatus, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {

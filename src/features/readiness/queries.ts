@@ -7,7 +7,7 @@ import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { users } from '../auth/schema.js'
 import { attempts } from '../exams/schema.js'
 import { bankReleases } from '../bank/schema.js'
-import { trainees, employments, enterprises, jurisdictions, declarations, readSetting, writeSetting, type DeclarationKind } from '../orgs/index.js'
+import { trainees, employments, enterprises, jurisdictions, declarations, readSetting, writeSetting, writeCertificate, type DeclarationKind, type CertificateInput } from '../orgs/index.js'
 import { mandatoryAssignmentsOf } from '../learning/index.js'
 import { DEFAULT_SETTINGS, readSettings, evaluateEligibility, type EligibilitySettings, type Evaluation, type MockResult, type TraineeRecord } from './rules.js'
 import { statements, examSittings, applications, type ApplicationStatus, type ExamResult } from './schema.js'
@@ -249,15 +249,12 @@ export function decideApplication (db: Db, id: number, decision: 'accept' | 'ret
 }
 
 /** The official result; a pass also records the certificate on the person. */
-export function recordResult (db: Db, a: { id: number, traineeId: number }, result: ExamResult, certificate: { certificateNo: string, issuedOn: string } | null, by: number, audit: Audit, now: Date): void {
+export function recordResult (db: Db, a: { id: number, traineeId: number }, result: ExamResult, certificate: CertificateInput | null, by: number, audit: Audit, now: Date): void {
   db.transaction((tx) => {
     const done = tx.update(applications).set({ result, resultBy: by, resultAt: now })
       .where(and(eq(applications.id, a.id), eq(applications.status, 'accepted'), isNull(applications.result))).run().changes
     if (done === 0) throw new Conflict('application.result-recorded')
-    if (result === 'pass' && certificate) {
-      tx.update(trainees).set({ certificateNo: certificate.certificateNo, certificateIssuedOn: certificate.issuedOn, certificateStatus: 'valid', updatedAt: now }).where(eq(trainees.id, a.traineeId)).run()
-      recordAudit(tx, { ...audit, action: 'certificate.recorded', subjectType: 'trainee', subjectId: a.traineeId, details: { certificateNo: certificate.certificateNo, issuedOn: certificate.issuedOn, status: 'valid', applicationId: a.id } }, now)
-    }
+    if (result === 'pass' && certificate) writeCertificate(tx, a.traineeId, certificate, audit, now)
     recordAudit(tx, { ...audit, subjectType: 'application', subjectId: a.id, details: { result } }, now)
   }, { behavior: 'immediate' })
 }

@@ -3,7 +3,7 @@ import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { loadScope, listPeople, findEnterprise, listEnterprises } from '../orgs/index.js'
+import { loadScope, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState } from './statements.js'
 import { statementView } from './view.js'
@@ -217,12 +217,12 @@ export async function sittingRoutes (app: FastifyInstance) {
     const errors: Record<string, string> = { ...form.errors }
     const problem = resultProblem(a, a.sitsOn, h.today())
     if (problem) errors.result = problem
-    if (v.result === 'pass') {
-      if (!/^[A-Za-z0-9-]{4,40}$/.test(v.certificateNo)) errors.certificateNo = 'person.certificate-format'
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(v.issuedOn) || v.issuedOn < a.sitsOn || v.issuedOn > h.today()) errors.issuedOn = 'application.issued-on-range'
-    }
+    // A pass records the certificate with the person page's own checks; its issue date also falls from the sitting day on.
+    const cert = v.result === 'pass' ? validateCertificate({ certificateNo: v.certificateNo, issuedOn: v.issuedOn, status: 'valid' }, h.today()) : null
+    if (cert && !cert.ok) Object.assign(errors, cert.errors.issuedOn ? { ...cert.errors, issuedOn: 'application.issued-on-range' } : cert.errors)
+    if (cert?.ok && cert.value.issuedOn < a.sitsOn) errors.issuedOn = 'application.issued-on-range'
     if (Object.keys(errors).length > 0) return reply.code(422).page('readiness/application', applicationPage(req, { errors, values: { reason: '', ...v } }))
-    recordResult(app.db, a, v.result, v.result === 'pass' ? { certificateNo: v.certificateNo.toUpperCase(), issuedOn: v.issuedOn } : null, req.actor!.id, auditFrom(req, 'application.result'), h.now())
+    recordResult(app.db, a, v.result, cert?.ok ? cert.value : null, req.actor!.id, auditFrom(req, 'application.result'), h.now())
     return reply.seeOther(`/applications/${a.id}`, 'flash.result-recorded')
   })
 }

@@ -7,13 +7,13 @@ import type { JurisdictionLevel } from '../orgs/schema.js'
 import type { ApplicationStatus, ExamResult } from './schema.js'
 import type { EligibilityStatus } from './rules.js'
 import type { StatementState } from './statements.js'
+import { isLocalDay } from '../../lib/time.js'
 
 /** Police at district level or above publish sittings and decide applications. */
 export function mayDecide (level: JurisdictionLevel | undefined): boolean {
   return level === 'city' || level === 'district'
 }
 
-const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s
 
 export interface SittingInput { sitsOn: string, startsAt: string, venue: string, capacity: number, applyBy: string }
 
@@ -21,10 +21,10 @@ export function validateSitting (body: unknown, today: string): { ok: true, valu
   const form = readForm(body, { sitsOn: { required: true, max: 10 }, startsAt: { required: true, max: 5 }, venue: { required: true, max: 200 }, capacity: { required: true, max: 5 }, applyBy: { required: true, max: 10 } })
   const v = form.values
   const errors = { ...form.errors }
-  if (!errors.sitsOn && (!isDay(v.sitsOn) || v.sitsOn <= today)) errors.sitsOn = 'sitting.date-future'
+  if (!errors.sitsOn && (!isLocalDay(v.sitsOn) || v.sitsOn <= today)) errors.sitsOn = 'sitting.date-future'
   if (!errors.startsAt && !/^([01]\d|2[0-3]):[0-5]\d$/.test(v.startsAt)) errors.startsAt = 'sitting.time-format'
   if (!errors.capacity && (!/^\d{1,5}$/.test(v.capacity) || Number(v.capacity) < 1 || Number(v.capacity) > 10000)) errors.capacity = 'sitting.capacity-range'
-  if (!errors.applyBy && (!isDay(v.applyBy) || v.applyBy < today)) errors.applyBy = 'sitting.deadline-past'
+  if (!errors.applyBy && (!isLocalDay(v.applyBy) || v.applyBy < today)) errors.applyBy = 'sitting.deadline-past'
   if (!errors.applyBy && !errors.sitsOn && v.applyBy >= v.sitsOn) errors.applyBy = 'sitting.deadline-before-sitting'
   if (Object.keys(errors).length > 0) return { ok: false, errors, values: v }
   return { ok: true, value: { sitsOn: v.sitsOn, startsAt: v.startsAt, venue: v.venue, capacity: Number(v.capacity), applyBy: v.applyBy }, values: v }

@@ -101,6 +101,11 @@ describe('sittings', () => {
     expect(early.statusCode).toBe(422)
     const saved = t.clock.now()
     t.clock.advance(10 * 86_400_000) // 2026-12-06
+    // The issue date must be a real day; the certificate number keeps the person page's format.
+    for (const bad of [{ issuedOn: '2026-11-31' }, { issuedOn: '2026-12-06', certificateNo: 'x!' }]) {
+      const res = await postForm(t, `/applications/${idOf(pass.traineeId)}/result`, w.cookie('policeD1'), { result: 'pass', certificateNo: 'SF20260001', ...bad })
+      expect(res.statusCode, JSON.stringify(bad)).toBe(422)
+    }
     const ok = await postForm(t, `/applications/${idOf(pass.traineeId)}/result`, w.cookie('policeD1'), { result: 'pass', certificateNo: 'sf20260001', issuedOn: '2026-12-06' })
     expect(ok.statusCode, ok.body.slice(0, 500)).toBe(303)
     const person = t.db.select().from(trainees).all().find((x) => x.id === pass.traineeId)!

@@ -2,9 +2,10 @@ import { describe, test, expect } from 'vitest'
 import type { Domain } from '../../../src/features/bank/format.js'
 import { topicProgress, type ProgressRow } from '../../../src/features/learning/progress.js'
 import {
-  itemProgress, curriculumProgress, dueState, applicableAssignments, byDueDate, checkCurriculum, checkAssignment, isLocalDate,
+  itemProgress, curriculumProgress, dueState, applicableAssignments, byDueDate, checkCurriculum, checkAssignment,
   type CurriculumItem, type AssignmentRow
 } from '../../../src/features/learning/curriculum.js'
+import { isLocalDay } from '../../../src/lib/time.js'
 
 const t = (en: string) => ({ en })
 const SYLLABUS: Domain[] = [
@@ -129,7 +130,7 @@ describe('checking an assignment form', () => {
   })
 
   test('local dates', () => {
-    expect(['2026-01-31', '2028-02-29'].every(isLocalDate)).toBe(true)
-    expect(['2026-1-31', '2026-02-29', '2026-13-01', ''].some(isLocalDate)).toBe(false)
+    expect(['2026-01-31', '2028-02-29'].every(isLocalDay)).toBe(true)
+    expect(['2026-1-31', '2026-02-29', '2026-13-01', ''].some(isLocalDay)).toBe(false)
   })
 })

@@ -34,6 +34,9 @@ describe('certificates and duty', () => {
     const bad = validateCertificate({ certificateNo: '#', issuedOn: '2027-01-01', status: 'maybe' }, TODAY)
     expect(bad.ok).toBe(false)
     if (!bad.ok) expect(Object.keys(bad.errors).sort()).toEqual(['certificateNo', 'issuedOn', 'status'])
+    // A day that does not exist is refused (Date.parse would roll it over to 1 October).
+    const noSuchDay = validateCertificate({ certificateNo: 'SF-2024-001', issuedOn: '2024-09-31', status: 'valid' }, TODAY)
+    expect(noSuchDay.ok).toBe(false)
   })
 
   test.each([
