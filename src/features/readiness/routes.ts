@@ -3,7 +3,7 @@ import { AppError, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { EDUCATION_LEVELS, loadScope, listPeople } from '../orgs/index.js'
+import { EDUCATION_LEVELS, loadScope, listPeople, findPersonInScope } from '../orgs/index.js'
 import { readSettings, RULE_IDS } from './rules.js'
 import { expiryFrom, statementState } from './statements.js'
 import { checklist, statementView, qrSvg, reasonsOf } from './view.js'
@@ -111,7 +111,8 @@ export async function readinessRoutes (app: FastifyInstance) {
     const id = idParam(req)
     const st = findStatement(app.db, id)
     if (!st) throw new NotFound()
-    if (req.actor!.role === 'trainee' ? st.traineeId !== req.actor!.traineeId : !h.personFor(req, st.traineeId)) return h.denied(req, 'statement', id)
+    const visible = req.actor!.role === 'trainee' ? st.traineeId === req.actor!.traineeId : findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId) !== undefined
+    if (!visible) return h.denied(req, 'statement', id)
     return st
   }
 

@@ -118,3 +118,14 @@ describe('free text never keeps a raw ID number', () => {
     expect(page.body).not.toContain(p.idNumber)
   })
 })
+
+// Last in the file: the audit-view tests above count the refused look-ups made so far.
+describe('police scope for statements', () => {
+  test("another station's statement answers 404, audited as a refused look-up of that statement", async () => {
+    const id = await w.statement()
+    const before = denials().length
+    expect((await get(`/statements/${id}`, w.cookie('policeS2'))).statusCode).toBe(404)
+    expect(denials().slice(before).map((a) => [a.actorId, a.subjectType, a.subjectId])).toEqual([[w.users.policeS2, 'statement', String(id)]])
+    expect((await get(`/statements/${id}`, w.cookie('policeS1'))).statusCode).toBe(200)
+  })
+})
