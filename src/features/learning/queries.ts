@@ -57,10 +57,6 @@ export function currentCatalogue (db: DbOrTx): Catalogue | undefined {
   return catalogue
 }
 
-export function findLesson (db: DbOrTx, id: number) {
-  return db.select().from(lessonVersions).where(eq(lessonVersions.id, id)).get()
-}
-
 /** The question version ids of a topic in a release. */
 export function topicQuestionIds (db: DbOrTx, releaseId: number, domain: string, topic: string): number[] {
   return db.select({ id: questionVersions.id }).from(releaseQuestions)

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { findLessonVersion } from '../bank/index.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, NotFound } from '../../http/errors.js'
 import { idParam } from '../../http/params.js'
@@ -12,7 +13,7 @@ import { drawCheck, readChoice, CHECK_SIZE } from './check.js'
 import { learningOf } from './summary.js'
 import { checkQuestionView, nextStep, itemLabel, withoutTitle } from './view.js'
 import {
-  currentCatalogue, findLesson, progressOf, topicQuestionIds, questionsByIds, markStudied, insertCheck, findCheck, latestCheck, recordCheckAnswer, type Catalogue, type LessonCheck
+  currentCatalogue, progressOf, topicQuestionIds, questionsByIds, markStudied, insertCheck, findCheck, latestCheck, recordCheckAnswer, type Catalogue, type LessonCheck
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -80,7 +81,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
   })
 
   const lessonPage = (req: FastifyRequest, c: Catalogue, at: ReturnType<typeof topicOf>, me: number) => {
-    const lesson = findLesson(app.db, at.lessonId)!
+    const lesson = findLessonVersion(app.db, at.lessonId)!
     const l = learningOf(app.db, me, today())
     const progress = l.topics.find((t) => t.lessonKey === at.key)!
     // An updated lesson: the blocks that are new since the version the trainee studied.
@@ -102,7 +103,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
   }
   const studiedVersion = (me: number, key: string) => {
     const id = progressOf(app.db, [me]).get(me)?.get(key)?.lessonVersionId
-    return id ? findLesson(app.db, id) : undefined
+    return id ? findLessonVersion(app.db, id) : undefined
   }
   const checkView = (check: LessonCheck, locale: string) => ({
     id: check.id,

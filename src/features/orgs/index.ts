@@ -2,7 +2,7 @@ export * from './schema.js'
 export { scopeFor, subtree, type Scope } from './scope.js'
 export {
   loadScope, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
-  listEnterprises, findEnterprise, findJurisdiction, jurisdictionTree, listPeople, currentDeclarations, writeCertificate, type PersonRow, type EnterpriseRow
+  listEnterprises, findEnterprise, findJurisdiction, listPeople, writeCertificate, type PersonRow, type EnterpriseRow
 } from './queries.js'
 export { personView, type PersonView } from './view.js'
 export { validateCertificate, type CertificateInput } from './people.js'

@@ -1,5 +1,5 @@
 export { readinessRoutes } from './routes.js'
-export { evaluateEligibility, addDays, DEFAULT_SETTINGS, type EligibilitySettings, type EligibilityStatus } from './rules.js'
+export { addDays } from './rules.js'
 export { makeCode, buildSnapshot, expiryFrom } from './statements.js'
 export { readEligibilitySettings, evaluateMany, insertStatement, insertSitting, insertApplication, findStatementByCode } from './queries.js'
 export { applyProblem } from './sittings.js'

@@ -48,7 +48,7 @@ export function saveEligibilitySettings (db: Db, s: EligibilitySettings, audit: 
 interface RecordFacts { id: number, birthDate: string, education: TraineeRecord['education'] }
 
 /** The records of many trainees at once (batched queries, the learning area's included). */
-export function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: EligibilitySettings, now: Date, timeZone: string): Map<number, TraineeRecord> {
+function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: EligibilitySettings, now: Date, timeZone: string): Map<number, TraineeRecord> {
   const ids = people.map((p) => p.id)
   const out = new Map<number, TraineeRecord>()
   if (ids.length === 0) return out

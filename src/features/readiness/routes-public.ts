@@ -8,7 +8,7 @@ import { readinessHelpers } from './helpers.js'
 import { findStatementByCode } from './queries.js'
 
 /** 20 unknown codes from one address within 15 minutes lock it out of verification for 15 minutes. */
-export const VERIFY_POLICY: ThrottlePolicy = { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 }
+const VERIFY_POLICY: ThrottlePolicy = { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 }
 
 /** Public verification of a statement by its code: a form, a page and JSON, showing only the minimum. */
 export async function publicVerifyRoutes (app: FastifyInstance) {

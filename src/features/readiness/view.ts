@@ -11,7 +11,7 @@ export function checklist (rules: readonly RuleResult[], t: Translate): Checklis
   return rules.map((r) => ({ rule: r.rule, met: r.met, reason: r.reason ? reasonText(r.reason, t) : null }))
 }
 
-export function reasonText (reason: NonNullable<RuleResult['reason']>, t: Translate): string {
+function reasonText (reason: NonNullable<RuleResult['reason']>, t: Translate): string {
   const p = { ...(reason.params ?? {}) }
   if (typeof p.level === 'string') p.level = t(`education.${p.level}`)
   if (typeof p.record === 'string') p.record = t(`declaration.${p.record}`)
@@ -41,7 +41,7 @@ export function statementView (s: Statement, now: Date, publicUrl: string | URL)
   }
 }
 
-export function verifyUrl (publicUrl: string | URL, code: string): string {
+function verifyUrl (publicUrl: string | URL, code: string): string {
   return new URL(`/verify/${formatCode(code)}`, publicUrl).href
 }
 
