@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { queryText } from '../../http/params.js'
-import { loadScope } from '../orgs/index.js'
+import { policeSubtree } from '../orgs/index.js'
 import { startOfLocalDay } from '../../lib/time.js'
 import { listAudit } from './queries.js'
 
@@ -30,7 +30,6 @@ export async function auditRoutes (app: FastifyInstance) {
   app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => reply.page('admin/audit', auditPage(req, '/admin/audit')))
 
   app.get('/jurisdiction/audit', { config: { access: ['police'] } }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
-    return reply.page('admin/audit', auditPage(req, '/jurisdiction/audit', scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []))
+    return reply.page('admin/audit', auditPage(req, '/jurisdiction/audit', policeSubtree(app.db, req.actor!)))
   })
 }

@@ -1,7 +1,7 @@
 export * from './schema.js'
 export { scopeFor, subtree, type Scope } from './scope.js'
 export {
-  loadScope, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
+  loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
   listEnterprises, findEnterprise, findJurisdiction, listPeople, writeCertificate, type PersonRow, type EnterpriseRow
 } from './queries.js'
 export { personView, type PersonView } from './view.js'

@@ -45,6 +45,13 @@ export function jurisdictionTree (db: DbOrTx): TreeNode[] {
 }
 
 /** Builds the actor's scope from the database facts the role's scoping function needs. */
+/** A police officer's jurisdiction and every one below it (empty for other roles). */
+export function policeSubtree (db: DbOrTx, actor: Parameters<typeof loadScope>[1]): number[] {
+  if (actor.role !== 'police') return []
+  const scope = loadScope(db, actor)
+  return scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
+}
+
 export function loadScope (db: DbOrTx, actor: { id: number, role: Role, enterpriseId: number | null, jurisdictionId: number | null }): Scope {
   return scopeFor({
     role: actor.role,

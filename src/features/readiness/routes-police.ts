@@ -4,7 +4,7 @@ import { readForm } from '../../lib/form.js'
 import { toCsv } from '../../lib/csv.js'
 import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
-import { loadScope, listEnterprises, findEnterprise, findJurisdiction, listPeople, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
+import { loadScope, policeSubtree, listEnterprises, findEnterprise, findJurisdiction, listPeople, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
 import { normaliseCode } from './statements.js'
 import { checklist, reasonsOf, statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
@@ -15,10 +15,7 @@ const POLICE = { access: ['police'] as const }
 /** The police officer's jurisdiction: readiness counts per enterprise, drill-down, look-up by ID number, verification. */
 export async function policeReadinessRoutes (app: FastifyInstance) {
   const h = readinessHelpers(app)
-  const subtreeOf = (req: FastifyRequest): number[] => {
-    const scope = loadScope(app.db, req.actor!)
-    return scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
-  }
+  const subtreeOf = (req: FastifyRequest): number[] => policeSubtree(app.db, req.actor!)
 
   /** Enterprises of the subtree with head counts, eligible guards and pending applications. */
   const dashboard = (req: FastifyRequest): Array<EnterpriseRow & { eligible: number, pending: number }> => {

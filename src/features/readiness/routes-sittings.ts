@@ -3,7 +3,7 @@ import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { loadScope, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
+import { loadScope, policeSubtree, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState } from './statements.js'
 import { statementView } from './view.js'
@@ -21,11 +21,7 @@ export async function sittingRoutes (app: FastifyInstance) {
   const h = readinessHelpers(app)
 
   /** A police officer's jurisdiction subtree (empty for other roles). */
-  const subtreeOf = (req: FastifyRequest): number[] => {
-    if (req.actor!.role !== 'police') return []
-    const scope = loadScope(app.db, req.actor!)
-    return scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
-  }
+  const subtreeOf = (req: FastifyRequest): number[] => policeSubtree(app.db, req.actor!)
 
   /**
    * The jurisdictions whose sittings the actor sees: a trainer's enterprise's jurisdiction and its
