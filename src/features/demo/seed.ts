@@ -113,10 +113,12 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     const first = ENTERPRISES[0]
     const enterprise = findEnterpriseByCreditCode(tx, first.base + creditCheckChar(first.base))
     if (enterprise) seedLearningDemo(tx, enterprise.id, null, today, now)
+    // In the same transaction (its own ones nest as savepoints on this connection): a failure leaves
+    // no half-seeded city whose accounts were never printed.
+    seedReadiness(db, people, now, timeZone)
     return true
   }, { behavior: 'immediate' })
   if (!seeded) return null
-  seedReadiness(db, people, now, timeZone)
   return accounts
 }
 

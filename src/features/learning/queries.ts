@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'driz
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { latestRelease } from '../bank/index.js'
+import { latestRelease, latestReleaseId, findRelease } from '../bank/index.js'
 import { lessonVersions, releaseLessons, questionVersions, releaseQuestions, releaseBlueprints, blueprintVersions, type QuestionBody, type BlueprintBody } from '../bank/schema.js'
 import type { Domain } from '../bank/format.js'
 import { attempts } from '../exams/schema.js'
@@ -31,14 +31,16 @@ const catalogues = new WeakMap<object, Map<number, Catalogue>>()
 
 /** The syllabus, lessons, checkable topics and blueprints of the latest release, or undefined before the first publish. */
 export function currentCatalogue (db: DbOrTx): Catalogue | undefined {
-  const release = latestRelease(db)
-  if (!release) return undefined
   // A transaction handle has no client of its own: it reads without the cache.
   const client = '$client' in db ? (db as Db).$client : undefined
+  const releaseId = client ? latestReleaseId(db as Db) : latestRelease(db)?.id
+  if (releaseId === undefined) return undefined
   let byRelease = client ? catalogues.get(client) : undefined
   if (client && !byRelease) { byRelease = new Map(); catalogues.set(client, byRelease) }
-  const cached = byRelease?.get(release.id)
+  const cached = byRelease?.get(releaseId)
   if (cached) return cached
+  // The release row carries the whole syllabus: read only when the catalogue is built.
+  const release = findRelease(db, releaseId)!
   const lessons = db.select({ id: lessonVersions.id, key: lessonVersions.lessonKey }).from(releaseLessons)
     .innerJoin(lessonVersions, eq(lessonVersions.id, releaseLessons.lessonVersionId)).where(eq(releaseLessons.releaseId, release.id)).all()
   const topics = db.selectDistinct({ domain: questionVersions.domain, topic: questionVersions.topic }).from(releaseQuestions)
