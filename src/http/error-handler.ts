@@ -14,6 +14,16 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_BAD_URL: 'errors.bad-request'
 }
 
+/**
+ * SQLite refused a second row with the same unique key: two requests raced to
+ * create the same thing (a cohort name checked free by both, a double submit).
+ * The earlier one won; the later one is told so, instead of getting a 500.
+ */
+const isUniqueViolation = (err: unknown) => {
+  const code = (err as { code?: unknown }).code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+}
+
 const wantsJson = (req: FastifyRequest) =>
   req.url.startsWith('/api/') || req.url === '/healthz' || (req.headers.accept?.includes('application/json') && !req.headers.accept.includes('text/html'))
 
@@ -38,6 +48,10 @@ export const errorPlugin = fp(async (app) => {
     if (err instanceof AppError) {
       if (err instanceof TooManyRequests && err.retryAfterSeconds) reply.header('Retry-After', String(err.retryAfterSeconds))
       return send(req, reply, err.statusCode, err.code, err.params)
+    }
+    if (isUniqueViolation(err)) {
+      req.log.info({ code: err.code, status: 409 }, 'client error')
+      return send(req, reply, 409, 'errors.conflict')
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500
     if (status >= 400 && status < 500) {
