@@ -33,6 +33,11 @@ function zoneOffsetMs (instant: number, timeZone: string): number {
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instant / 1000) * 1000
 }
 
+/** The local day `days` after (or before) a local day, both YYYY-MM-DD. */
+export function addDays (day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
 /** Whether a string is a real calendar day written YYYY-MM-DD (2026-02-30 is not). */
 export function isLocalDay (s: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)

@@ -8,14 +8,14 @@
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/connection.js'
 import { seededRng } from '../../lib/rng.js'
-import { localDate } from '../../lib/time.js'
+import { localDate, addDays } from '../../lib/time.js'
 import { maskIdNumber } from '../../lib/id-checksums.js'
 import type { Education } from '../orgs/index.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, insertAttempt, appendStepNow, attemptItemsWithState, assemblePaper, finalizeAttempt
 } from '../exams/index.js'
 import {
-  readEligibilitySettings, evaluateMany, insertStatement, insertSitting, insertApplication, findStatementByCode, makeCode, buildSnapshot, expiryFrom, applyProblem, addDays
+  readEligibilitySettings, evaluateMany, insertStatement, insertSitting, insertApplication, findStatementByCode, makeCode, buildSnapshot, expiryFrom, applyProblem
 } from '../readiness/index.js'
 
 const DAY = 86_400_000

@@ -3,8 +3,8 @@ import { recordAudit } from '../audit/index.js'
 import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from './schema.js'
 import { employedTrainees } from './queries.js'
 import type { CurriculumItem } from './curriculum.js'
+import { addDays } from '../../lib/time.js'
 
-const DAY = 86_400_000
 
 /**
  * The demo's learning data for one enterprise: a cohort of its first trainees
@@ -23,7 +23,7 @@ export function seedLearningDemo (tx: DbOrTx, enterpriseId: number, trainerUserI
   ]
   const curriculum = tx.insert(curricula).values({ enterpriseId, title: '新员工入职培训', createdBy: trainerUserId, createdAt: now }).returning().get()
   items.forEach((item, i) => { tx.insert(curriculumItems).values({ curriculumId: curriculum.id, position: i + 1, ...item }).run() })
-  const due = new Date(Date.parse(`${today}T00:00:00Z`) + 28 * DAY).toISOString().slice(0, 10)
+  const due = addDays(today, 28)
   tx.insert(assignments).values({ curriculumId: curriculum.id, enterpriseId, cohortId: cohort.id, dueOn: due, mandatory: true, assignedBy: trainerUserId, assignedAt: now }).run()
   recordAudit(tx, { actorId: null, action: 'curriculum.created', subjectType: 'curriculum', subjectId: curriculum.id, details: { via: 'demo' } }, now)
 }

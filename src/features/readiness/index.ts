@@ -1,5 +1,4 @@
 export { readinessRoutes } from './routes.js'
-export { addDays } from './rules.js'
 export { makeCode, buildSnapshot, expiryFrom } from './statements.js'
 export { readEligibilitySettings, evaluateMany, insertStatement, insertSitting, insertApplication, findStatementByCode } from './queries.js'
 export { applyProblem } from './sittings.js'

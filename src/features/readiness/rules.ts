@@ -6,6 +6,7 @@
  */
 import { ageOn } from '../../lib/id-checksums.js'
 import { EDUCATION_LEVELS, type Education, type DeclarationKind } from '../orgs/schema.js'
+import { addDays } from '../../lib/time.js'
 
 export interface EligibilitySettings {
   /** Minimum age in whole years on the day of evaluation. */
@@ -71,12 +72,6 @@ export interface Evaluation {
   /** The passes inside the window that satisfy the mock rule (newest first). */
   qualifying: MockResult[]
   windowStart: string
-}
-
-/** A local date moved by whole days (YYYY-MM-DD, calendar arithmetic in UTC). */
-export function addDays (day: string, days: number): string {
-  const t = Date.parse(`${day}T00:00:00Z`) + days * 86_400_000
-  return new Date(t).toISOString().slice(0, 10)
 }
 
 const newestFirst = (a: MockResult, b: MockResult) => b.finishedAt.getTime() - a.finishedAt.getTime() || b.attemptId - a.attemptId
