@@ -5,7 +5,7 @@ import { readForm } from '../../lib/form.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { loadScope, policeSubtree, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
-import { statementState } from './statements.js'
+import { statementState, formatCode } from './statements.js'
 import { statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import {
@@ -82,7 +82,7 @@ export async function sittingRoutes (app: FastifyInstance) {
     const busy = openApplicants(app.db, people.map((p) => p.id))
     const ready = people.filter((p) => evs.get(p.id)?.evaluation.status === 'eligible' && p.certificateStatus !== 'valid' && !busy.has(p.id))
     return {
-      candidates: ready.filter((p) => current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName, statementCode: statementView(current.get(p.id)!, h.now(), app.config.publicUrl).code })),
+      candidates: ready.filter((p) => current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName, statementCode: formatCode(current.get(p.id)!.code) })),
       withoutStatement: ready.filter((p) => !current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName }))
     }
   }

@@ -65,14 +65,14 @@ export async function readinessRoutes (app: FastifyInstance) {
     const person = h.personFor(req, id)
     const s = h.settings()
     const { evaluation } = h.evaluate(person, s)
-    const statements = listStatements(app.db, person.id)
+    const statements = listStatements(app.db, person.id).map((st) => statementView(st, h.now(), app.config.publicUrl))
     return {
       title: 'readiness.person-title',
       person: { id: person.id, fullName: person.fullName, enterpriseName: person.enterpriseName, dutyStatus: person.dutyStatus, certificateStatus: person.certificateStatus, certificateNo: person.certificateNo },
       status: evaluation.status,
       items: checklist(evaluation.rules, req.t),
-      statements: statements.map((st) => statementView(st, h.now(), app.config.publicUrl)),
-      hasValid: statements.some((st) => statementState(st, h.now()) === 'valid'),
+      statements,
+      hasValid: statements.some((st) => st.state === 'valid'),
       applications: listApplications(app.db, { traineeId: person.id }),
       canIssue: req.actor!.role === 'trainer',
       settings: s,
