@@ -8,7 +8,7 @@ import { FLASH_COOKIE } from './cookies.js'
 import { NAV, isCurrent } from './nav.js'
 import type { PageData } from './types.js'
 import { formatDateTime, formatTime } from '../lib/time.js'
-import { localText } from '../lib/text.js'
+import { localText, localTitle, type LocalText } from '../lib/text.js'
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url))
 const LAYOUT = 'layouts/app.eta'
@@ -74,8 +74,9 @@ export const renderPlugin = fp(async (app) => {
     data.flash = req.flash
     data.path = req.url
     data.isCurrent = isCurrent
-    /** Bank text in the reader's language where it exists, else English. */
-    data.tx = (text: { en: string, zh?: string } | undefined) => localText(text, locale)
+    /** Bank text and titles in the reader's language (text of an English-only release stays English). */
+    data.tx = (text: LocalText | undefined) => localText(text, locale)
+    data.localTitle = (row: { title: string, titles?: LocalText | null }) => localTitle(row, locale)
     data.fmt = { dateTime: (d: Date | number) => formatDateTime(d, locale, app.config.timeZone), time: (d: Date | number) => formatTime(d, app.config.timeZone) }
     return data
   }

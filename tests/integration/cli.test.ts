@@ -154,7 +154,7 @@ describe('bank commands', () => {
   test('validate: exit 0 with a summary on a clean bank; exit 1 with file:line messages on errors', async () => {
     const ok = await cli(['bank', 'validate', copy('good')], '', env)
     expect(ok.code).toBe(0)
-    expect(ok.stdout).toContain('OK, 0 warnings. 2026.0: 28 questions (ethics 7, knowledge 7, law 7, skills 7; single 12, judge 8, multi 8), 4 lessons, 1 blueprint')
+    expect(ok.stdout).toContain('OK, 0 warnings. 2026.0 (en): 28 questions (ethics 7, knowledge 7, law 7, skills 7; single 12, judge 8, multi 8), 4 lessons, 1 blueprint')
     const bad = copy('bad')
     const file = path.join(bad, 'questions/law/guard-eligibility.yaml')
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('    answer: B\n', '    answer: Q\n'))
@@ -197,6 +197,15 @@ describe('bank commands', () => {
     const s = JSON.parse(r.stdout)
     expect(s).toMatchObject({ total: 28, byDomain: { law: 7 }, byType: { single: 12 }, byTopic: { 'law/guard-eligibility': 7 } })
     expect(Object.values(s.byDifficulty as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(28)
+    expect(s.languages).toEqual({ en: { questions: 28, lessons: 4 } })
+  })
+
+  test('stats --json counts the shipped bank per language: every question and lesson in Chinese and English', async () => {
+    const r = await cli(['bank', 'stats', '--json'], '', env)
+    const s = JSON.parse(r.stdout)
+    expect(Object.keys(s.languages)).toEqual(['zh', 'en'])
+    expect(s.languages.zh).toEqual({ questions: s.total, lessons: Object.keys(s.byTopic).length })
+    expect(s.languages.en).toEqual(s.languages.zh)
   })
 })
 

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Db } from '../../db/connection.js'
-import { checkBank, countBank, type Bank, type CheckResult, type Problem } from './format.js'
+import { checkBank, countBank, type Bank, type CheckResult, type Problem, type Language, type Question } from './format.js'
 import { readBankDir } from './files.js'
 import { publishBank, ReleaseConflict, type PublishResult } from './publish.js'
 import { diffReleases, findReleaseByLabel, type ItemDiff } from './queries.js'
@@ -21,7 +21,7 @@ export function summaryLine (bank: Bank): string {
   const c = countBank(bank.questions)
   const part = (r: Record<string, number>) => Object.entries(r).map(([k, n]) => `${k} ${n}`).join(', ')
   const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`
-  return `${bank.release || '?'}: ${n(c.total, 'question')} (${part(c.byDomain) || 'none'}; ${part(c.byType) || 'none'}), ${n(bank.lessons.length, 'lesson')}, ${n(bank.blueprints.length, 'blueprint')}`
+  return `${bank.release || '?'} (${bank.languages.join(', ')}): ${n(c.total, 'question')} (${part(c.byDomain) || 'none'}; ${part(c.byType) || 'none'}), ${n(bank.lessons.length, 'lesson')}, ${n(bank.blueprints.length, 'blueprint')}`
 }
 
 export function validateCommand (dir: string, out: (s: string) => void): number {
@@ -99,7 +99,11 @@ export interface BankStats {
   byType: Record<string, number>
   byTopic: Record<string, number>
   byDifficulty: Record<string, number>
+  /** Per language of the bank: the questions written in it in full (stem, options, explanation) and its lessons. */
+  languages: Partial<Record<Language, { questions: number, lessons: number }>>
 }
+
+const writtenIn = (q: Question, lang: Language) => !!q.stem[lang] && !!q.explanation[lang] && q.options.every((o) => !!o.text[lang])
 
 export function bankStats (bank: Bank): BankStats {
   const c = countBank(bank.questions)
@@ -110,7 +114,11 @@ export function bankStats (bank: Bank): BankStats {
     byTopic[`${q.domain}/${q.topic}`] = (byTopic[`${q.domain}/${q.topic}`] ?? 0) + 1
     byDifficulty[String(q.difficulty)] = (byDifficulty[String(q.difficulty)] ?? 0) + 1
   }
-  return { release: bank.release, total: c.total, byDomain: c.byDomain, byType: c.byType, byTopic, byDifficulty }
+  const languages: BankStats['languages'] = {}
+  for (const lang of bank.languages) {
+    languages[lang] = { questions: bank.questions.filter((q) => writtenIn(q, lang)).length, lessons: bank.lessons.filter((l) => !!l.body[lang]).length }
+  }
+  return { release: bank.release, total: c.total, byDomain: c.byDomain, byType: c.byType, byTopic, byDifficulty, languages }
 }
 
 export function statsCommand (dir: string, json: boolean, out: (s: string) => void): number {
@@ -127,5 +135,7 @@ export function statsCommand (dir: string, json: boolean, out: (s: string) => vo
   table('By type', s.byType)
   table('By difficulty', s.byDifficulty)
   table('By topic', s.byTopic)
+  out('By language')
+  for (const [lang, n] of Object.entries(s.languages)) out(`  ${lang.padEnd(4)}  ${n.questions} questions, ${n.lessons} lessons`)
   return r.problems.length > 0 ? 1 : 0
 }

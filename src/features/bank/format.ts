@@ -1,4 +1,5 @@
 import { parseDocument, LineCounter, isMap, isScalar, type Document, type Node as YamlNode } from 'yaml'
+import { parseSource, SOURCE_TAGS } from './sources.js'
 
 /**
  * The question-bank format (question-bank/README.md), pure: files in, a parsed
@@ -10,7 +11,13 @@ export const DOMAIN_IDS = ['law', 'knowledge', 'skills', 'ethics'] as const
 export const QUESTION_TYPES = ['single', 'multi', 'judge'] as const
 export type QuestionType = typeof QUESTION_TYPES[number]
 
-export interface Text { en: string, zh?: string }
+/** The languages bank text may be written in; a bank lists its own in bank.yaml, primary first. */
+export const LANGUAGES = ['zh', 'en'] as const
+export type Language = typeof LANGUAGES[number]
+const LANGUAGE_NAMES: Record<Language, string> = { zh: 'Chinese', en: 'English' }
+
+/** Bank text in each of the bank's languages (releases before 2026.2 are English only). */
+export type Text = { [L in Language]?: string }
 export interface Option { key: string, text: Text }
 
 export interface Question {
@@ -31,14 +38,14 @@ export interface Question {
 
 export interface Topic { id: string, title: Text, weight: number }
 export interface Domain { id: string, title: Text, weight: number, topics: Topic[] }
-export interface Lesson { domain: string, topic: string, title: string, body: Text }
+export interface Lesson { domain: string, topic: string, title: Text, body: Text }
 export interface Cell { domain: string, type: QuestionType, count: number, points: number, topic?: string }
 export interface Blueprint { id: string, title: Text, timeLimitMinutes: number, passMark: number, shuffleOptions: boolean, cells: Cell[] }
 
 export interface Bank {
   release: string
-  title: string
-  language: string
+  title: Text
+  languages: Language[]
   syllabus: Domain[]
   questions: Question[]
   lessons: Lesson[]
@@ -48,9 +55,14 @@ export interface Bank {
 
 export interface Problem { file: string, line: number, message: string }
 
-export const SOURCE_TAGS = ['Reg.', 'Measures', 'PSAPL', 'CL', 'CPL', 'FPL', 'PMR', 'ISR', 'Outline', 'common practice', 'GB/T', 'GB', 'National Occupational Standard'] as const
-const SOURCE_RE = new RegExp(`^(${SOURCE_TAGS.map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})(?=[\\s:;,(]|$)\\s*[:;,]?\\s*(\\S.*)$`)
-const MIN_EXPLANATION = 60
+export { SOURCE_TAGS }
+/** The shortest explanation, per language (Chinese says as much in fewer characters). */
+const MIN_EXPLANATION: Record<Language, number> = { en: 60, zh: 30 }
+/** Three or more Latin words in a row: English left in Chinese text. */
+export const LATIN_RUN = /[A-Za-z][A-Za-z'’-]*(?:[\s,.;:!?()/]+[A-Za-z][A-Za-z'’-]*){2,}/
+/** A Chinese lesson's length in 汉字. */
+export const ZH_LESSON_CHARS = { min: 1000, max: 2500 }
+export const hanCount = (s: string) => (s.match(/\p{Script=Han}/gu) ?? []).length
 const ID_RE = /^[a-z][a-z0-9-]*$/
 const KEYS = 'ABCDE'
 
@@ -86,25 +98,56 @@ class YamlFile {
   problem (path: Array<string | number>, message: string) {
     this.problems.push({ file: this.file, line: this.line(path), message })
   }
+
+  /** A problem at the line of the field's key (`stem:`), where a map value starts one line lower. */
+  fieldProblem (path: Array<string | number>, message: string) {
+    const parent = this.doc.getIn(path.slice(0, -1), true)
+    const pair = isMap(parent) ? parent.items.find((p) => isScalar(p.key) && p.key.value === path[path.length - 1]) : undefined
+    const line = pair && isScalar(pair.key) && pair.key.range ? this.lc.linePos(pair.key.range[0]).line : this.line(path)
+    this.problems.push({ file: this.file, line, message })
+  }
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
-function readText (y: YamlFile, path: Array<string | number>, v: unknown, what: string, opts: { min?: number } = {}): Text | undefined {
-  let t: Text | undefined
-  if (typeof v === 'string' || typeof v === 'number') t = { en: String(v).trim() }
-  else if (isObj(v)) {
-    const extra = Object.keys(v).filter((k) => k !== 'en' && k !== 'zh')
-    if (extra.length) y.problem(path, `${what}: unknown language ${extra.map((k) => `"${k}"`).join(', ')} (use en and zh)`)
-    if (typeof v.en !== 'string' || !v.en.trim()) { y.problem(path, `${what}: the English text (en) is missing`); return undefined }
-    if (v.zh !== undefined && (typeof v.zh !== 'string' || !v.zh.trim())) y.problem([...path, 'zh'], `${what}: zh must be text`)
-    t = { en: v.en.trim(), ...(typeof v.zh === 'string' && v.zh.trim() ? { zh: v.zh.trim() } : {}) }
+/**
+ * A text field in every language of the bank: a map with one entry per
+ * language (`zh:` then `en:`), or a plain string in a one-language bank.
+ * A missing or empty translation is a problem at the field's line.
+ */
+function readText (y: YamlFile, path: Array<string | number>, v: unknown, what: string, langs: readonly Language[], opts: { min?: Record<Language, number> } = {}): Text | undefined {
+  const t: Text = {}
+  if (typeof v === 'string' || typeof v === 'number') {
+    if (langs.length !== 1) { y.problem(path, `${what}: give the text in every language of the bank (${langs.join(', ')}) as a map, ${langs.map((l) => `${l}: …`).join(' then ')}`); return undefined }
+    const text = String(v).trim()
+    if (!text) { y.problem(path, `${what} is empty`); return undefined }
+    t[langs[0]!] = text
+  } else if (isObj(v)) {
+    // A known language the bank does not list (a partial translation) is kept; anything else is a typo.
+    const unknown = Object.keys(v).filter((k) => !(LANGUAGES as readonly string[]).includes(k))
+    if (unknown.length) y.problem(path, `${what}: unknown language ${unknown.map((k) => `"${k}"`).join(', ')} (use ${LANGUAGES.join(', ')})`)
+    for (const lang of LANGUAGES) if (!langs.includes(lang) && typeof v[lang] === 'string' && v[lang].trim()) t[lang] = v[lang].trim()
+    for (const lang of langs) {
+      const s = v[lang]
+      if (s === undefined || s === null) { y.fieldProblem(path, `${what}: the ${LANGUAGE_NAMES[lang]} text (${lang}) is missing`); continue }
+      if (typeof s !== 'string' && typeof s !== 'number') { y.problem([...path, lang], `${what}: the ${LANGUAGE_NAMES[lang]} text (${lang}) must be text`); continue }
+      const text = String(s).trim()
+      if (!text) { y.problem([...path, lang], `${what}: the ${LANGUAGE_NAMES[lang]} text (${lang}) is empty`); continue }
+      t[lang] = text
+    }
   } else {
     y.problem(path, v === undefined || v === null ? `${what} is missing` : `${what} must be text`)
     return undefined
   }
-  if (!t.en) { y.problem(path, `${what} is empty`); return undefined }
-  if (opts.min && t.en.length < opts.min) y.problem(path, `${what} is too short (${t.en.length} characters; at least ${opts.min}): say why the answer is right and why the tempting wrong options are wrong`)
+  if (langs.some((l) => t[l] === undefined)) return undefined
+  for (const lang of langs) {
+    const text = t[lang]!
+    const where = isObj(v) ? [...path, lang] : path
+    const min = opts.min?.[lang]
+    if (min && [...text].length < min) y.problem(where, `${what}${langs.length > 1 ? ` (${lang})` : ''} is too short (${[...text].length} characters; at least ${min}): say why the answer is right and why the tempting wrong options are wrong`)
+    const latin = lang === 'zh' ? LATIN_RUN.exec(text) : null
+    if (latin) y.problem(where, `${what}: the Chinese text holds English words ("${latin[0]}"); write it in Chinese`)
+  }
   return t
 }
 
@@ -117,27 +160,42 @@ function positiveInt (y: YamlFile, path: Array<string | number>, v: unknown, wha
   return v
 }
 
-/** For spotting the same question twice: case, spacing and punctuation do not count; option order does not either. */
-export function normalisedQuestion (q: Pick<Question, 'stem' | 'options'>): string {
-  const n = (s: string) => s.toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]+/gu, '')
-  return `${n(q.stem.en)}|${q.options.map((o) => n(o.text.en)).sort().join('|')}`
+/**
+ * For spotting the same question twice, in one language: case, spacing and
+ * punctuation do not count; option order does not either.
+ */
+export function normalisedQuestion (q: Pick<Question, 'stem' | 'options'>, lang: Language = 'en'): string {
+  const n = (s: string | undefined) => (s ?? '').toLowerCase().normalize('NFKC').replace(/[\s\p{P}\p{S}]+/gu, '')
+  return `${n(q.stem[lang])}|${q.options.map((o) => n(o.text[lang])).sort().join('|')}`
 }
 
-function parseBankYaml (files: Map<string, string>, problems: Problem[]) {
+interface BankMeta { release: string, title: Text, languages: Language[] }
+
+function parseBankYaml (files: Map<string, string>, problems: Problem[]): BankMeta {
   const text = files.get('bank.yaml')
-  if (text === undefined) { problems.push({ file: 'bank.yaml', line: 1, message: 'bank.yaml is missing' }); return { release: '', title: '', language: 'en' } }
+  const fallback: BankMeta = { release: '', title: {}, languages: ['en'] }
+  if (text === undefined) { problems.push({ file: 'bank.yaml', line: 1, message: 'bank.yaml is missing' }); return fallback }
   const y = new YamlFile('bank.yaml', text, problems)
   const v = y.value()
-  if (!isObj(v)) { if (y.ok) y.problem([], 'bank.yaml must be a map with release, title and language'); return { release: '', title: '', language: 'en' } }
-  unknownKeys(y, [], v, ['release', 'title', 'language'], 'bank.yaml')
+  if (!isObj(v)) { if (y.ok) y.problem([], 'bank.yaml must be a map with release, title and languages'); return fallback }
+  if ('language' in v) y.problem(['language'], 'language is replaced by languages, a list with the primary language first: languages: [zh, en]')
+  unknownKeys(y, [], v, ['release', 'title', 'languages', 'language'], 'bank.yaml')
   const release = typeof v.release === 'string' || typeof v.release === 'number' ? String(v.release) : ''
   if (!/^\d{4}\.\d{1,3}$/.test(release)) y.problem(['release'], 'release must be a year and a number such as "2026.1" (quote it)')
-  if (typeof v.title !== 'string' || !v.title.trim()) y.problem(['title'], 'title is missing')
-  if (v.language !== 'en') y.problem(['language'], 'language must be en (English with Chinese key terms)')
-  return { release, title: typeof v.title === 'string' ? v.title.trim() : '', language: 'en' }
+  let languages: Language[] = fallback.languages
+  const l = v.languages
+  if (!Array.isArray(l) || l.length === 0 || l.some((x) => !(LANGUAGES as readonly unknown[]).includes(x))) {
+    if (!('language' in v)) y.problem(['languages'], `languages must list the bank's languages, primary first, from ${LANGUAGES.join(', ')} (for example languages: [zh, en])`)
+  } else if (new Set(l).size !== l.length) {
+    y.problem(['languages'], 'a language is listed twice in languages')
+  } else {
+    languages = l as Language[]
+  }
+  const title = readText(y, ['title'], v.title, 'title', languages) ?? {}
+  return { release, title, languages }
 }
 
-function parseSyllabus (files: Map<string, string>, problems: Problem[]): { domains: Domain[], y?: YamlFile } {
+function parseSyllabus (files: Map<string, string>, langs: readonly Language[], problems: Problem[]): { domains: Domain[], y?: YamlFile } {
   const text = files.get('syllabus.yaml')
   if (text === undefined) { problems.push({ file: 'syllabus.yaml', line: 1, message: 'syllabus.yaml is missing' }); return { domains: [] } }
   const y = new YamlFile('syllabus.yaml', text, problems)
@@ -153,7 +211,7 @@ function parseSyllabus (files: Map<string, string>, problems: Problem[]): { doma
     if (!(DOMAIN_IDS as readonly string[]).includes(id)) { y.problem([...p, 'id'], `domain id must be one of ${DOMAIN_IDS.join(', ')}`); return }
     if (seenDomains.has(id)) y.problem([...p, 'id'], `domain "${id}" is listed twice`)
     seenDomains.add(id)
-    const title = readText(y, [...p, 'title'], d.title, `domain ${id}: title`)
+    const title = readText(y, [...p, 'title'], d.title, `domain ${id}: title`, langs)
     const weight = positiveInt(y, [...p, 'weight'], d.weight, `domain ${id}: weight`, 100)
     const topics: Topic[] = []
     if (!Array.isArray(d.topics) || d.topics.length === 0) y.problem([...p, 'topics'], `domain ${id} has no topics`)
@@ -166,7 +224,7 @@ function parseSyllabus (files: Map<string, string>, problems: Problem[]): { doma
       if (!ID_RE.test(tid)) { y.problem([...tp, 'id'], 'topic id must be lower-case letters, digits and hyphens'); return }
       if (seenTopics.has(tid)) y.problem([...tp, 'id'], `topic "${tid}" is listed twice in ${id}`)
       seenTopics.add(tid)
-      const ttitle = readText(y, [...tp, 'title'], t.title, `topic ${id}/${tid}: title`)
+      const ttitle = readText(y, [...tp, 'title'], t.title, `topic ${id}/${tid}: title`, langs)
       const tw = positiveInt(y, [...tp, 'weight'], t.weight, `topic ${id}/${tid}: weight`, 1000)
       if (ttitle && tw) topics.push({ id: tid, title: ttitle, weight: tw })
     })
@@ -175,7 +233,7 @@ function parseSyllabus (files: Map<string, string>, problems: Problem[]): { doma
   return { domains, y }
 }
 
-function parseQuestionFile (file: string, text: string, domain: string, topic: string, problems: Problem[], lineIndex: Map<Question, number>): Question[] {
+function parseQuestionFile (file: string, text: string, domain: string, topic: string, langs: readonly Language[], problems: Problem[], lineIndex: Map<Question, number>): Question[] {
   const y = new YamlFile(file, text, problems)
   const v = y.value()
   if (!isObj(v) || !Array.isArray(v.questions)) { if (y.ok) y.problem([], 'a questions file needs a list "questions"'); return [] }
@@ -194,12 +252,15 @@ function parseQuestionFile (file: string, text: string, domain: string, topic: s
     if (!(QUESTION_TYPES as readonly string[]).includes(type)) { y.problem([...p, 'type'], `${label}: type must be single, multi or judge`); return }
     const difficulty = q.difficulty
     if (difficulty !== 1 && difficulty !== 2 && difficulty !== 3) y.problem([...p, 'difficulty'], `${label}: difficulty must be 1, 2 or 3`)
-    const stem = readText(y, [...p, 'stem'], q.stem, `${label}: stem`)
-    const explanation = readText(y, [...p, 'explanation'], q.explanation, `${label}: explanation`, { min: MIN_EXPLANATION })
+    const stem = readText(y, [...p, 'stem'], q.stem, `${label}: stem`, langs)
+    const explanation = readText(y, [...p, 'explanation'], q.explanation, `${label}: explanation`, langs, { min: MIN_EXPLANATION })
     let source = ''
     if (typeof q.source !== 'string' || !q.source.trim()) y.problem([...p, 'source'], `${label}: source is missing`)
-    else if (!SOURCE_RE.test(q.source.trim())) y.problem([...p, 'source'], `${label}: source "${q.source}" must start with one of ${SOURCE_TAGS.join(', ')} followed by the article or section`)
-    else source = q.source.trim()
+    else {
+      const parsed = parseSource(q.source.trim())
+      if ('error' in parsed) y.problem([...p, 'source'], `${label}: source ${parsed.error}`)
+      else source = q.source.trim()
+    }
     let tags: string[] = []
     if (q.tags !== undefined) {
       if (!Array.isArray(q.tags) || q.tags.some((t) => typeof t !== 'string')) y.problem([...p, 'tags'], `${label}: tags must be a list of words`)
@@ -217,12 +278,14 @@ function parseQuestionFile (file: string, text: string, domain: string, topic: s
       if (keys.length < min || keys.length > max) y.problem([...p, 'options'], `${label}: a ${type === 'single' ? 'single-choice' : 'multiple-choice'} question has ${min} to ${max} options (it has ${keys.length})`)
       keys.forEach((k, n) => {
         if (k !== KEYS[n]) y.problem([...p, 'options', k], `${label}: option keys must be A, B, C… in order (found "${k}" in place ${n + 1})`)
-        const text = readText(y, [...p, 'options', k], (q.options as Record<string, unknown>)[k], `${label}: option ${k}`)
+        const text = readText(y, [...p, 'options', k], (q.options as Record<string, unknown>)[k], `${label}: option ${k}`, langs)
         if (text) options.push({ key: k, text })
       })
-      const texts = options.map((o) => o.text.en.toLowerCase())
-      if (new Set(texts).size !== texts.length) y.problem([...p, 'options'], `${label}: two options have the same text`)
-      if (texts.some((t) => /^(all|none) of the above\.?$/.test(t))) y.problem([...p, 'options'], `${label}: no "all of the above" or "none of the above" options`)
+      for (const lang of langs) {
+        const texts = options.map((o) => (o.text[lang] ?? '').toLowerCase())
+        if (new Set(texts).size !== texts.length) y.problem([...p, 'options'], `${label}: two options have the same text${langs.length > 1 ? ` (${lang})` : ''}`)
+        if (texts.some((t) => /^(all|none) of the above\.?$|^以上(都|均|全)/.test(t))) y.problem([...p, 'options'], `${label}: no "all of the above" or "none of the above" options`)
+      }
     }
 
     let answer: string[] = []
@@ -252,14 +315,14 @@ function parseQuestionFile (file: string, text: string, domain: string, topic: s
   return out
 }
 
-function parseBlueprint (file: string, text: string, problems: Problem[]): Blueprint | undefined {
+function parseBlueprint (file: string, text: string, langs: readonly Language[], problems: Problem[]): Blueprint | undefined {
   const y = new YamlFile(file, text, problems)
   const v = y.value()
   if (!isObj(v)) { if (y.ok) y.problem([], 'a blueprint must be a map'); return undefined }
   unknownKeys(y, [], v, ['id', 'title', 'time_limit_minutes', 'pass_mark', 'shuffle_options', 'cells'], 'blueprint')
   const fileId = file.replace(/^blueprints\//, '').replace(/\.yaml$/, '')
   if (v.id !== fileId) y.problem(['id'], `id must be "${fileId}", the file's name`)
-  const title = readText(y, ['title'], v.title, 'title')
+  const title = readText(y, ['title'], v.title, 'title', langs)
   const timeLimitMinutes = positiveInt(y, ['time_limit_minutes'], v.time_limit_minutes, 'time_limit_minutes', 600)
   const passMark = positiveInt(y, ['pass_mark'], v.pass_mark, 'pass_mark', 10_000)
   if (typeof v.shuffle_options !== 'boolean') y.problem(['shuffle_options'], 'shuffle_options must be true or false')
@@ -285,15 +348,28 @@ function parseBlueprint (file: string, text: string, problems: Problem[]): Bluep
   return { id: fileId, title, timeLimitMinutes, passMark, shuffleOptions: v.shuffle_options, cells }
 }
 
-function parseLesson (file: string, text: string, domain: string, topic: string, problems: Problem[], warnings: Problem[]): Lesson | undefined {
-  const en = text.replace(/^\uFEFF/, '')
-  const first = en.split(/\r?\n/, 1)[0] ?? ''
-  if (!/^# \S/.test(first)) { problems.push({ file, line: 1, message: 'a lesson starts with its title as a level-1 heading ("# Title")' }); return undefined }
-  const words = en.replace(/[#*_`>-]/g, ' ').split(/\s+/).filter(Boolean).length
-  if (words < 400 || words > 1200) warnings.push({ file, line: 1, message: `the lesson has ${words} words (aim for 400 to 1,200)` })
-  if (/<[a-z][^>]*>/i.test(en)) warnings.push({ file, line: 1, message: 'raw HTML in a lesson is not rendered' })
-  return { domain, topic, title: first.slice(2).trim(), body: { en } }
+/** One language's lesson file: its title (the level-1 heading on the first line) and its text. */
+function parseLesson (file: string, text: string, lang: Language, problems: Problem[], warnings: Problem[]): { title: string, body: string } | undefined {
+  const body = text.replace(/^\uFEFF/, '')
+  if (!body.trim()) { problems.push({ file, line: 1, message: `the ${LANGUAGE_NAMES[lang]} lesson is empty` }); return undefined }
+  const first = body.split(/\r?\n/, 1)[0] ?? ''
+  if (!/^# \S/.test(first)) { problems.push({ file, line: 1, message: lang === 'zh' ? 'a lesson starts with its title as a level-1 heading ("# 标题")' : 'a lesson starts with its title as a level-1 heading ("# Title")' }); return undefined }
+  if (lang === 'zh') {
+    const n = hanCount(body)
+    if (n < ZH_LESSON_CHARS.min || n > ZH_LESSON_CHARS.max) warnings.push({ file, line: 1, message: `the Chinese lesson has ${n} characters (aim for ${ZH_LESSON_CHARS.min} to ${ZH_LESSON_CHARS.max} 汉字)` })
+    const lines = body.split(/\r?\n/)
+    const at = lines.findIndex((l) => LATIN_RUN.test(l))
+    if (at >= 0) problems.push({ file, line: at + 1, message: `the Chinese lesson holds English words ("${LATIN_RUN.exec(lines[at]!)![0]}"); write it in Chinese` })
+  } else {
+    const words = body.replace(/[#*_`>-]/g, ' ').split(/\s+/).filter(Boolean).length
+    if (words < 400 || words > 1200) warnings.push({ file, line: 1, message: `the lesson has ${words} words (aim for 400 to 1,200)` })
+  }
+  if (/<[a-z][^>]*>/i.test(body)) warnings.push({ file, line: 1, message: 'raw HTML in a lesson is not rendered' })
+  return { title: first.slice(2).trim(), body }
 }
+
+/** A lesson's file name in each language: English is `<topic>.md`, every other language `<topic>.<lang>.md`. */
+export const lessonFile = (domain: string, topic: string, lang: Language) => `lessons/${domain}/${topic}${lang === 'en' ? '' : `.${lang}`}.md`
 
 export interface CheckResult { bank: Bank, problems: Problem[], warnings: Problem[] }
 
@@ -303,13 +379,14 @@ export function checkBank (files: Map<string, string>): CheckResult {
   const warnings: Problem[] = []
   const lineIndex = new Map<Question, number>()
   const meta = parseBankYaml(files, problems)
-  const { domains, y: syllabusFile } = parseSyllabus(files, problems)
+  const langs = meta.languages
+  const { domains, y: syllabusFile } = parseSyllabus(files, langs, problems)
   const topicOf = new Map<string, Set<string>>(domains.map((d) => [d.id, new Set(d.topics.map((t) => t.id))]))
 
   const questions: Question[] = []
   const lessons: Lesson[] = []
   const blueprints: Blueprint[] = []
-  const zhLessons = new Map<string, string>()
+  const lessonFiles = new Map<string, string>()
   const paths = [...files.keys()].sort()
   for (const path of paths) {
     const text = files.get(path)!
@@ -317,20 +394,19 @@ export function checkBank (files: Map<string, string>): CheckResult {
     if ((m = /^questions\/([^/]+)\/([^/]+)\.yaml$/.exec(path))) {
       const [, domain, topic] = m as unknown as [string, string, string]
       if (!topicOf.get(domain)?.has(topic)) { problems.push({ file: path, line: 1, message: `unknown ${topicOf.has(domain) ? 'topic' : 'domain'}: ${domain}/${topic} is not in syllabus.yaml` }); continue }
-      questions.push(...parseQuestionFile(path, text, domain, topic, problems, lineIndex))
-    } else if ((m = /^lessons\/([^/]+)\/([^/]+?)(\.zh)?\.md$/.exec(path))) {
-      const [, domain, topic, zh] = m as unknown as [string, string, string, string | undefined]
+      questions.push(...parseQuestionFile(path, text, domain, topic, langs, problems, lineIndex))
+    } else if ((m = /^lessons\/([^/]+)\/([^/.]+)(?:\.([a-z]{2}))?\.md$/.exec(path))) {
+      const [, domain, topic, lang = 'en'] = m as unknown as [string, string, string, string | undefined]
       if (!topicOf.get(domain)?.has(topic)) { problems.push({ file: path, line: 1, message: `a lesson for an unknown topic: ${domain}/${topic} is not in syllabus.yaml` }); continue }
-      if (zh) zhLessons.set(`${domain}/${topic}`, text)
-      else { const l = parseLesson(path, text, domain, topic, problems, warnings); if (l) lessons.push(l) }
+      if (!(langs as readonly string[]).includes(lang)) { warnings.push({ file: path, line: 1, message: `"${lang}" is not a language of this bank (bank.yaml lists ${langs.join(', ')}); the file is ignored` }); continue }
+      lessonFiles.set(path, text)
     } else if (/^blueprints\/[^/]+\.yaml$/.test(path)) {
-      const b = parseBlueprint(path, text, problems)
+      const b = parseBlueprint(path, text, langs, problems)
       if (b) blueprints.push(b)
-    } else if (!['bank.yaml', 'syllabus.yaml', 'CHANGELOG.md', 'README.md'].includes(path) && !path.startsWith('.')) {
+    } else if (!['bank.yaml', 'syllabus.yaml', 'CHANGELOG.md', 'README.md'].includes(path) && !/^(\.|reviews\/|sources\/)/.test(path)) {
       warnings.push({ file: path, line: 1, message: 'this file is not part of the bank format and is ignored' })
     }
   }
-  for (const l of lessons) { const zh = zhLessons.get(`${l.domain}/${l.topic}`); if (zh) l.body.zh = zh }
 
   // Ids and duplicates across files.
   const byId = new Map<string, Question>()
@@ -341,18 +417,29 @@ export function checkBank (files: Map<string, string>): CheckResult {
     const first = byId.get(q.id)
     if (first) { problems.push({ file: where(q), line, message: `${q.id}: the id is used twice (also in ${where(first)} line ${lineIndex.get(first)})` }); continue }
     byId.set(q.id, q)
-    const key = normalisedQuestion(q)
-    const same = byContent.get(key)
-    if (same) problems.push({ file: where(q), line, message: `${q.id}: the same question as ${same.id} (${where(same)} line ${lineIndex.get(same)})` })
-    else byContent.set(key, q)
+    for (const lang of langs) {
+      const key = `${lang}|${normalisedQuestion(q, lang)}`
+      const same = byContent.get(key)
+      if (same) { problems.push({ file: where(q), line, message: `${q.id}: the same question as ${same.id} (${where(same)} line ${lineIndex.get(same)})` }); break }
+      byContent.set(key, q)
+    }
   }
 
-  // Every topic has a lesson.
-  const lessonKeys = new Set(lessons.map((l) => `${l.domain}/${l.topic}`))
+  // Every topic has a lesson in every language of the bank.
   domains.forEach((d, i) => d.topics.forEach((t, j) => {
-    if (!lessonKeys.has(`${d.id}/${t.id}`) && !problems.some((p) => p.file === `lessons/${d.id}/${t.id}.md`)) {
-      problems.push({ file: 'syllabus.yaml', line: syllabusFile?.line(['domains', i, 'topics', j, 'id']) ?? 1, message: `topic ${d.id}/${t.id} has no lesson (lessons/${d.id}/${t.id}.md)` })
+    const title: Text = {}
+    const body: Text = {}
+    for (const lang of langs) {
+      const file = lessonFile(d.id, t.id, lang)
+      const text = lessonFiles.get(file)
+      if (text === undefined) {
+        problems.push({ file: 'syllabus.yaml', line: syllabusFile?.line(['domains', i, 'topics', j, 'id']) ?? 1, message: `topic ${d.id}/${t.id} has no ${LANGUAGE_NAMES[lang]} lesson (${file})` })
+        continue
+      }
+      const l = parseLesson(file, text, lang, problems, warnings)
+      if (l) { title[lang] = l.title; body[lang] = l.body }
     }
+    if (langs.every((l) => body[l] !== undefined)) lessons.push({ domain: d.id, topic: t.id, title, body })
   }))
 
   // Every blueprint can be filled from the bank.

@@ -2,3 +2,4 @@ export { latestRelease, latestReleaseId, findRelease, findQuestionVersion, findL
 export { publishBank } from './publish.js'
 export { loadBank, DEFAULT_BANK_DIR } from './cli.js'
 export { bankRoutes } from './routes.js'
+export { sourceText } from './sources.js'

@@ -25,6 +25,11 @@ export function questionContent (q: Question) {
   return { body, meta, hash: sha256(canonicalJson({ ...meta, body })) }
 }
 
+/** Lower-case stem and options in every language, for the admin search (a LIKE, so two-character Chinese terms match). */
+export function searchText (body: Pick<QuestionBody, 'stem' | 'options'>): string {
+  return [body.stem, ...body.options.map((o) => o.text)].flatMap((t) => Object.values(t)).join(' ').toLowerCase()
+}
+
 export function lessonContent (l: Lesson) {
   return { hash: sha256(canonicalJson({ domain: l.domain, topic: l.topic, title: l.title, body: l.body })) }
 }
@@ -41,7 +46,7 @@ export function releaseHash (bank: Bank): string {
     ...bank.lessons.map((l) => `l:${l.domain}/${l.topic}:${lessonContent(l).hash}`),
     ...bank.blueprints.map((b) => `b:${b.id}:${blueprintContent(b).hash}`)
   ].sort()
-  return sha256(canonicalJson({ release: bank.release, title: bank.title, language: bank.language, syllabus: bank.syllabus, changelog: bank.changelog, items }))
+  return sha256(canonicalJson({ release: bank.release, title: bank.title, languages: bank.languages, syllabus: bank.syllabus, changelog: bank.changelog, items }))
 }
 
 export interface PublishCounts { added: number, changed: number, unchanged: number, retired: number }
@@ -75,7 +80,7 @@ export function publishBank (db: Db, bank: Bank, actorId: number | null, now: Da
       return { outcome: 'already-published' as const, releaseId: existing.id, questions: zero, lessons: zero, blueprints: zero }
     }
     const previous = latestReleaseRow(tx)
-    const release = tx.insert(bankReleases).values({ label: bank.release, title: bank.title, contentHash: hash, syllabus: bank.syllabus, changelog: bank.changelog, publishedAt: now }).returning().get()
+    const release = tx.insert(bankReleases).values({ label: bank.release, title: bank.title[bank.languages[0]!] ?? '', titles: bank.title, languages: bank.languages, contentHash: hash, syllabus: bank.syllabus, changelog: bank.changelog, publishedAt: now }).returning().get()
 
     const questions = publishItems(tx, {
       items: bank.questions.map((q) => ({ key: q.id, ...questionContent(q), q })),
@@ -84,7 +89,7 @@ export function publishBank (db: Db, bank: Bank, actorId: number | null, now: Da
       previousKeys: previous ? memberKeys(tx, 'q', previous.id) : new Set(),
       insert: (it, version) => tx.insert(questionVersions).values({
         questionKey: it.key, version, contentHash: it.hash, ...it.meta, body: it.body,
-        searchText: [it.body.stem.en, it.body.stem.zh ?? '', ...it.body.options.map((o) => `${o.text.en} ${o.text.zh ?? ''}`)].join(' ').toLowerCase(),
+        searchText: searchText(it.body),
         firstReleaseId: release.id
       }).returning({ id: questionVersions.id }).get().id,
       member: (id) => tx.insert(releaseQuestions).values({ releaseId: release.id, questionVersionId: id }).run()
@@ -94,7 +99,7 @@ export function publishBank (db: Db, bank: Bank, actorId: number | null, now: Da
       versions: lessonVersions,
       keyCol: lessonVersions.lessonKey,
       previousKeys: previous ? memberKeys(tx, 'l', previous.id) : new Set(),
-      insert: (it, version) => tx.insert(lessonVersions).values({ lessonKey: it.key, version, contentHash: it.hash, domain: it.l.domain, topic: it.l.topic, title: it.l.title, body: it.l.body, firstReleaseId: release.id }).returning({ id: lessonVersions.id }).get().id,
+      insert: (it, version) => tx.insert(lessonVersions).values({ lessonKey: it.key, version, contentHash: it.hash, domain: it.l.domain, topic: it.l.topic, title: it.l.title[bank.languages[0]!] ?? '', titles: it.l.title, body: it.l.body, firstReleaseId: release.id }).returning({ id: lessonVersions.id }).get().id,
       member: (id) => tx.insert(releaseLessons).values({ releaseId: release.id, lessonVersionId: id }).run()
     })
     const blueprints = publishItems(tx, {

@@ -154,7 +154,7 @@ export function findQuestionVersion (db: DbOrTx, id: number): QuestionVersion | 
 }
 
 export function releaseLessonList (db: DbOrTx, releaseId: number) {
-  return db.select({ id: lessonVersions.id, lessonKey: lessonVersions.lessonKey, version: lessonVersions.version, domain: lessonVersions.domain, topic: lessonVersions.topic, title: lessonVersions.title })
+  return db.select({ id: lessonVersions.id, lessonKey: lessonVersions.lessonKey, version: lessonVersions.version, domain: lessonVersions.domain, topic: lessonVersions.topic, title: lessonVersions.title, titles: lessonVersions.titles })
     .from(releaseLessons).innerJoin(lessonVersions, eq(lessonVersions.id, releaseLessons.lessonVersionId))
     .where(eq(releaseLessons.releaseId, releaseId)).orderBy(asc(lessonVersions.lessonKey)).all()
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { idParam, queryText } from '../../http/params.js'
 import { renderMarkdown } from '../../lib/markdown.js'
-import { localText } from '../../lib/text.js'
+import { localText, hasLocale } from '../../lib/text.js'
+import { sourceText } from './sources.js'
 import { DOMAIN_IDS, QUESTION_TYPES } from './format.js'
 import {
   listReleases, findRelease, previousRelease, releaseCounts, diffReleases, searchQuestions, questionHistory,
@@ -62,7 +63,7 @@ export async function bankRoutes (app: FastifyInstance) {
   app.get('/admin/bank/questions/:key', { config: ADMIN }, async (req, reply) => {
     const key = (req.params as { key: string }).key
     if (!/^[a-z0-9.-]{1,100}$/.test(key)) throw new NotFound()
-    const versions = questionHistory(app.db, key)
+    const versions = questionHistory(app.db, key).map((v) => ({ ...v, source: sourceText(v.body.source, req.locale), inLocale: hasLocale(v.body.stem, req.locale) }))
     if (versions.length === 0) throw new NotFound()
     const latest = latestRelease(app.db)
     return reply.page('bank/question', { title: 'bank.question-title', key, versions, latestLabel: latest?.label })

@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
-import type { Domain, QuestionType, Text, Cell, Question } from './format.js'
+import type { Domain, QuestionType, Text, Cell, Question, Language } from './format.js'
 
 /**
  * A published release of the question bank (question-bank/bank.yaml). What a
@@ -9,7 +9,11 @@ import type { Domain, QuestionType, Text, Cell, Question } from './format.js'
 export const bankReleases = sqliteTable('bank_releases', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   label: text('label').notNull().unique(),
+  /** The title in the bank's primary language; `titles` has every language (null before 2026.2). */
   title: text('title').notNull(),
+  titles: text('titles', { mode: 'json' }).$type<Text>(),
+  /** The languages the release is written in, primary first (null before 2026.2: English only). */
+  languages: text('languages', { mode: 'json' }).$type<Language[]>(),
   contentHash: text('content_hash').notNull(),
   syllabus: text('syllabus', { mode: 'json' }).$type<Domain[]>(),
   changelog: text('changelog'),
@@ -47,7 +51,9 @@ export const lessonVersions = sqliteTable('lesson_versions', {
   contentHash: text('content_hash').notNull(),
   domain: text('domain').notNull(),
   topic: text('topic').notNull(),
+  /** The title in the bank's primary language; `titles` has every language (null before 2026.2). */
   title: text('title').notNull(),
+  titles: text('titles', { mode: 'json' }).$type<Text>(),
   body: text('body', { mode: 'json' }).$type<Text>().notNull(),
   firstReleaseId: integer('first_release_id').notNull().references(() => bankReleases.id)
 }, (t) => [uniqueIndex('lesson_versions_key_version_idx').on(t.lessonKey, t.version)])

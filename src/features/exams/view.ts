@@ -1,6 +1,7 @@
 import type { Translate } from '../../i18n/index.js'
 import type { BlueprintBody } from '../bank/schema.js'
-import { localText } from '../../lib/text.js'
+import { localText, hasLocale } from '../../lib/text.js'
+import { sourceText } from '../bank/index.js'
 import type { Attempt, ItemView } from './queries.js'
 import { isCorrect } from './grading.js'
 import { secondsLeft } from './answering.js'
@@ -48,6 +49,8 @@ export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemV
     page,
     pages,
     items: pageItems.map((i) => itemView(i, locale)),
+    // Questions of a release written before this language (2026.1 was English only) show as written.
+    untranslated: pageItems.some((i) => !hasLocale(i.body.stem, locale)),
     // Each cell links into its page (a fragment link on this one) and carries its state as classes.
     grid: grid.map((g) => {
       const cellPage = Math.ceil(g.slot / PAGE_SIZE)
@@ -85,7 +88,8 @@ export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemVie
         right: i.body.answer.includes(key)
       })),
       explanation: localText(i.body.explanation, locale),
-      source: i.body.source
+      source: sourceText(i.body.source, locale),
+      untranslated: !hasLocale(i.body.stem, locale)
     }
   })
   const used = Math.max(0, Math.round(((a.finishedAt ?? a.deadlineAt).getTime() - a.startedAt.getTime()) / 1000))
@@ -103,6 +107,7 @@ export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemVie
     bars: domainBars(breakdown, t),
     review: wrongOnly ? review.filter((r) => !r.correct) : review,
     wrongOnly,
+    untranslated: review.some((r) => r.untranslated),
     wrongCount: review.filter((r) => !r.correct).length
   }
 }

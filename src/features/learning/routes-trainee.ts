@@ -5,7 +5,7 @@ import { AppError, NotFound } from '../../http/errors.js'
 import { idParam } from '../../http/params.js'
 import { isPartial } from '../../http/render.js'
 import { localDate } from '../../lib/time.js'
-import { localText } from '../../lib/text.js'
+import { localText, localTitle } from '../../lib/text.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { listAttempts } from '../exams/index.js'
 import { changedBlocks, lessonKeyOf } from './progress.js'
@@ -93,7 +93,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       course: { id: at.domain.id, title: at.domain.title },
       topic: { id: at.topic.id, title: at.topic.title },
       url: lessonUrl(at.domain.id, at.topic.id),
-      lesson: { title: lesson.title, version: lesson.version, html: renderMarkdown(withoutTitle(localText(lesson.body, req.locale))) },
+      lesson: { title: localTitle(lesson, req.locale), version: lesson.version, html: renderMarkdown(withoutTitle(localText(lesson.body, req.locale))) },
       studiedVersion: row?.version,
       changed,
       progress,

@@ -3,6 +3,7 @@
  * database, no requests.
  */
 import { localText } from '../../lib/text.js'
+import { sourceText } from '../bank/index.js'
 import type { Domain, Text } from '../bank/format.js'
 import type { QuestionBody } from '../bank/schema.js'
 import type { CheckAnswer } from './schema.js'
@@ -34,7 +35,7 @@ export function checkQuestionView (q: { id: number, type: 'single' | 'multi' | '
     stem: localText(q.body.stem, locale),
     options,
     answered: answer
-      ? { response: answer.response, right: answer.right, answer: q.type === 'judge' ? q.body.answer : q.body.answer.map(letterOf), explanation: localText(q.body.explanation, locale), source: q.body.source }
+      ? { response: answer.response, right: answer.right, answer: q.type === 'judge' ? q.body.answer : q.body.answer.map(letterOf), explanation: localText(q.body.explanation, locale), source: sourceText(q.body.source, locale) }
       : null
   }
 }

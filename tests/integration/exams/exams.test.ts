@@ -173,7 +173,7 @@ describe('grading, results and review', () => {
     expect(page.querySelector('.score strong')!.text).toBe(String(row.score))
     expect(page.querySelectorAll('svg.bars rect.bar-bg')).toHaveLength(4)
     expect(page.querySelectorAll('article.review')).toHaveLength(16)
-    expect(page.querySelector('article.review.wrong .explanation')!.text).toContain(slot1.body.explanation.en.slice(0, 40))
+    expect(page.querySelector('article.review.wrong .explanation')!.text).toContain(slot1.body.explanation.en!.slice(0, 40))
     const wrongOnly = dom((await get(`/exams/attempts/${id}/result?show=wrong`)).body)
     expect(wrongOnly.querySelectorAll('article.review').map((r) => r.getAttribute('id'))).toEqual(['r-1'])
     // The trainee's trainer reads the same result, and finds it from the person's page.
@@ -201,7 +201,7 @@ describe('integrity', () => {
     const saved = await post(`/exams/attempts/${id}/items/5`, { choice: items.find((i) => i.slot === 5)!.order[0]!, seq: '0' }, HX)
     const all = [...before, saved.body].join('\n')
     for (const it of items) {
-      expect(all).not.toContain(it.body.explanation.en.slice(0, 50))
+      expect(all).not.toContain(it.body.explanation.en!.slice(0, 50))
       expect(all).not.toContain(it.body.source)
     }
     expect(all).not.toMatch(/review-options|class="explanation"|badge ok">correct answer/)
@@ -225,8 +225,8 @@ describe('integrity', () => {
     // character that HTML escapes, so the page holds it as written)
     const files = [...smallBank().entries()]
     const occurrences = (stem: string) => files.reduce((n, [, text]) => n + text.split(stem).length - 1, 0)
-    const held = itemsOf(id).find((i) => occurrences(i.body.stem.en) === 1 && !/[&<>"']/.test(i.body.stem.en))!
-    const stem = held.body.stem.en
+    const held = itemsOf(id).find((i) => occurrences(i.body.stem.en!) === 1 && !/[&<>"']/.test(i.body.stem.en!))!
+    const stem = held.body.stem.en!
     const changed = `${stem.slice(0, -1)} (reworded in 2026.1).`
     const file = files.find(([, text]) => text.includes(stem))![0]
     const before = (await get(`/exams/attempts/${id}`)).body + (await get(`/exams/attempts/${id}?page=2`)).body

@@ -1,10 +1,11 @@
 import path from 'node:path'
 import { describe, test, expect } from 'vitest'
-import { checkBank, countBank } from '../../../src/features/bank/format.js'
+import { checkBank, countBank, hanCount, LATIN_RUN, ZH_LESSON_CHARS } from '../../../src/features/bank/format.js'
+import { sourceText } from '../../../src/features/bank/sources.js'
 import { readBankDir } from '../../../src/features/bank/files.js'
 import { assemblePaper } from '../../../src/features/exams/assembly.js'
 
-// The shipped bank, release 2026.1: the minimums of its issue, checked on every run.
+// The shipped bank: the minimums of its issues, checked on every run.
 const bankDir = path.resolve(import.meta.dirname, '../../../question-bank')
 const { bank, problems, warnings } = checkBank(readBankDir(bankDir))
 
@@ -80,10 +81,69 @@ describe('the shipped question bank', () => {
 
   test('no source or explanation is missing, and no key rests on the outdated training permit', () => {
     for (const q of bank.questions) {
-      expect(q.explanation.en.length, q.id).toBeGreaterThanOrEqual(60)
+      expect(q.explanation.en!.length, q.id).toBeGreaterThanOrEqual(60)
       const keyed = q.options.filter((o) => q.answer.includes(o.key)).map((o) => o.text.en).join(' ')
       // Naming the old permit as what was replaced is fine; keying that one is needed is not.
       expect(keyed.replace(/instead of (obtaining )?a training permit/gi, ''), q.id).not.toMatch(/training permit/i)
+    }
+  })
+
+  test('is written in Chinese first and English second: every question and lesson in both', () => {
+    expect(bank.languages).toEqual(['zh', 'en'])
+    for (const q of bank.questions) {
+      for (const lang of ['zh', 'en'] as const) {
+        expect(q.stem[lang], `${q.id} stem ${lang}`).toBeTruthy()
+        expect(q.explanation[lang], `${q.id} explanation ${lang}`).toBeTruthy()
+        for (const o of q.options) expect(o.text[lang], `${q.id} option ${o.key} ${lang}`).toBeTruthy()
+      }
+    }
+    for (const l of bank.lessons) {
+      expect(l.body.zh, `${l.domain}/${l.topic} zh`).toBeTruthy()
+      expect(l.body.en, `${l.domain}/${l.topic} en`).toBeTruthy()
+      const n = hanCount(l.body.zh!)
+      expect(n, `${l.domain}/${l.topic}: 汉字`).toBeGreaterThanOrEqual(ZH_LESSON_CHARS.min)
+      expect(n, `${l.domain}/${l.topic}: 汉字`).toBeLessThanOrEqual(ZH_LESSON_CHARS.max)
+    }
+    expect(bank.lessons).toHaveLength(bank.syllabus.reduce((n, d) => n + d.topics.length, 0))
+  })
+
+  test('no Chinese stem, option, explanation or lesson holds a run of three or more Latin words', () => {
+    const runs: string[] = []
+    for (const q of bank.questions) {
+      for (const [what, text] of [['stem', q.stem.zh], ['explanation', q.explanation.zh], ...q.options.map((o) => [`option ${o.key}`, o.text.zh])] as Array<[string, string]>) {
+        const m = LATIN_RUN.exec(text)
+        if (m) runs.push(`${q.id} ${what}: ${m[0]}`)
+      }
+    }
+    for (const l of bank.lessons) {
+      const m = LATIN_RUN.exec(l.body.zh!)
+      if (m) runs.push(`${l.domain}/${l.topic} lesson: ${m[0]}`)
+    }
+    expect(runs).toEqual([])
+  })
+
+  test('the Chinese follows the national exam: the full-width blank, true/false as one statement', () => {
+    for (const q of bank.questions) {
+      const stem = q.stem.zh!
+      // A blank is always the full-width （　） with an ideographic space.
+      expect(stem.replace(/（　）/g, ''), q.id).not.toMatch(/[(（]\s*[)）]/u)
+      if (q.type === 'judge') expect(stem, q.id).toMatch(/。$/)
+      else expect(stem.includes('（　）') || /？$/.test(stem), q.id).toBe(true)
+    }
+  })
+
+  test('every source reads in Chinese from the table, with no English left', () => {
+    for (const q of bank.questions) {
+      const zh = sourceText(q.source, 'zh')
+      expect(zh, q.id).toMatch(/\p{Script=Han}/u)
+      expect(LATIN_RUN.exec(zh)?.[0], `${q.id}: ${zh}`).toBeUndefined()
+    }
+  })
+
+  test('no question rests on the 2012 text of the Public Security Administration Punishments Law', () => {
+    for (const q of bank.questions) {
+      expect(q.source, q.id).not.toMatch(/2012/)
+      expect(`${q.explanation.zh} ${q.stem.zh}`, q.id).not.toMatch(/2012年/)
     }
   })
 })

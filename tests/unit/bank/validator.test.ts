@@ -65,7 +65,7 @@ describe('every problem is reported with its file, line and a clear message', ()
       f.set(SKILLS, f.get(SKILLS)! + '\n' + copy)
     }, SKILLS, SKILLS_COPY_LINE, /skills\.cpr-aed\.099: the same question as law\.guard-eligibility\.001 \(questions\/law\/guard-eligibility\.yaml line 2\)/],
     ['a topic with no lesson', (f: Map<string, string>) => { f.delete('lessons/skills/cpr-aed.md') },
-      'syllabus.yaml', 31, /topic skills\/cpr-aed has no lesson \(lessons\/skills\/cpr-aed\.md\)/],
+      'syllabus.yaml', 31, /topic skills\/cpr-aed has no English lesson \(lessons\/skills\/cpr-aed\.md\)/],
     ['a lesson without its title heading', (f: Map<string, string>) => edit(f, 'lessons/law/guard-eligibility.md', /^# /, ''),
       'lessons/law/guard-eligibility.md', 1, /starts with its title as a level-1 heading/],
     ['a blueprint the bank cannot fill', (f: Map<string, string>) => edit(f, 'blueprints/starter-mock.yaml', '{ domain: law, type: multi, count: 1, points: 2 }', '{ domain: law, type: multi, count: 5, points: 2 }'),

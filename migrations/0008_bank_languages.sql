@@ -1,0 +1,3 @@
+ALTER TABLE `bank_releases` ADD `titles` text;--> statement-breakpoint
+ALTER TABLE `bank_releases` ADD `languages` text;--> statement-breakpoint
+ALTER TABLE `lesson_versions` ADD `titles` text;

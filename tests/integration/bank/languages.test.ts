@@ -1,0 +1,178 @@
+import { describe, test, expect, beforeAll, afterAll } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { buildTestApp, createUser, sessionFor, dom, FORM_HEADERS, form, type TestApp } from '../../helpers/app.js'
+import { buildWorld, type World } from '../../helpers/world.js'
+import { smallBank, edit } from '../../helpers/bank.js'
+import { checkBank, LATIN_RUN } from '../../../src/features/bank/format.js'
+import { readBankDir } from '../../../src/features/bank/files.js'
+import { publishBank, DEFAULT_BANK_DIR } from '../../../src/features/bank/index.js'
+import { sourceText } from '../../../src/features/bank/sources.js'
+import { attemptItems } from '../../../src/features/exams/schema.js'
+import { questionVersions } from '../../../src/features/bank/schema.js'
+
+// The shipped bank (Chinese first, English second) published over an English-only release,
+// read by a trainee in 中文 and in English.
+let t: TestApp
+let w: World
+let oldAttempt: number
+let admin: string
+const shipped = checkBank(readBankDir(DEFAULT_BANK_DIR)).bank
+
+beforeAll(async () => {
+  t = await buildTestApp()
+  // The world publishes the English-only fixture; relabel it as the release before Chinese.
+  publishBank(t.db, checkBank(edit(smallBank(), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
+  w = await buildWorld(t, 'lang')
+  oldAttempt = await w.finishedAttempt()
+  t.clock.advance(60_000)
+  publishBank(t.db, shipped, null, t.clock.now())
+  admin = sessionFor(t, (await createUser(t.db, 'lang-admin', 'admin')).id)
+})
+afterAll(async () => { await t.close() })
+
+const withLang = (cookie: string, lang: 'zh' | 'en') => `${cookie}; gp_lang=${lang}`
+const get = async (url: string, lang: 'zh' | 'en', cookie = w.cookie('traineeA')) => {
+  const res = await t.app.inject({ url, headers: { cookie: withLang(cookie, lang) } })
+  expect(res.statusCode, url).toBe(200)
+  return res
+}
+const post = (url: string, fields: Record<string, string>, lang: 'zh' | 'en' = 'zh') =>
+  t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: withLang(w.cookie('traineeA'), lang) }, payload: form(fields) })
+/** The runs of three or more Latin words in the text of the elements a selector finds. */
+const latinRuns = (html: string, selector: string) => {
+  const nodes = dom(html).querySelectorAll(selector)
+  expect(nodes.length, selector).toBeGreaterThan(0)
+  return nodes.map((n) => LATIN_RUN.exec(n.text)?.[0]).filter(Boolean)
+}
+const han = /\p{Script=Han}/u
+
+async function startNationalMock (): Promise<number> {
+  const res = await post('/exams/start', { blueprint: 'national-mock' })
+  const id = /\/exams\/attempts\/(\d+)/.exec(String(res.headers.location))?.[1]
+  expect(id, res.body.slice(0, 300)).toBeDefined()
+  return Number(id)
+}
+const itemsOf = (attemptId: number) => t.db.select({ slot: attemptItems.slot, order: attemptItems.optionOrder, versionId: attemptItems.questionVersionId, body: questionVersions.body })
+  .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId))
+  .where(eq(attemptItems.attemptId, attemptId)).all().sort((a, b) => a.slot - b.slot)
+
+describe('one language on the page', () => {
+  test('a national-mock page in 中文 holds only Chinese content; the same attempt in English holds the same questions in English', async () => {
+    const id = await startNationalMock()
+    const items = itemsOf(id)
+    const zh = (await get(`/exams/attempts/${id}`, 'zh')).body
+    expect(latinRuns(zh, 'form.item')).toEqual([])
+    const page = dom(zh)
+    // Slot by slot: the Chinese of the pinned version, its options in the attempt's order.
+    for (const it of items.slice(0, 10)) {
+      const form = page.querySelector(`#q-${it.slot}`)!
+      expect(form.querySelector('.stem')!.text).toBe(it.body.stem.zh)
+      if (it.body.options.length) expect(form.querySelectorAll('label.option span:last-child').map((s) => s.text)).toEqual(it.order.map((k) => it.body.options.find((o) => o.key === k)!.text.zh))
+    }
+    expect(page.querySelector('.note')).toBeNull()
+    // Switching language mid-exam: the same versions, options and order, in English.
+    const switched = await post('/language', { lang: 'en', back: `/exams/attempts/${id}` }, 'zh')
+    expect(switched.statusCode).toBe(303)
+    const en = dom((await get(`/exams/attempts/${id}`, 'en')).body)
+    for (const it of items.slice(0, 10)) {
+      const form = en.querySelector(`#q-${it.slot}`)!
+      expect(form.querySelector('.stem')!.text).toBe(it.body.stem.en)
+      expect(han.test(form.querySelector('.stem')!.text), `slot ${it.slot}`).toBe(false)
+      if (it.body.options.length) expect(form.querySelectorAll('label.option span:last-child').map((s) => s.text)).toEqual(it.order.map((k) => it.body.options.find((o) => o.key === k)!.text.en))
+    }
+    expect(itemsOf(id).map((i) => i.versionId)).toEqual(items.map((i) => i.versionId))
+    await post('/language', { lang: 'zh', back: '/' }, 'en')
+  })
+
+  test('no page of an open attempt holds a key, an explanation or a source, in either language', async () => {
+    const id = await startNationalMock()
+    const items = itemsOf(id)
+    for (const lang of ['zh', 'en'] as const) {
+      const bodies: string[] = []
+      for (const u of [`/exams/attempts/${id}`, `/exams/attempts/${id}?page=5`, `/exams/attempts/${id}?page=10`, `/exams/attempts/${id}/submit`]) bodies.push((await get(u, lang)).body)
+      const all = bodies.join('\n')
+      for (const it of items) {
+        expect(all).not.toContain(it.body.explanation[lang]!.slice(0, 30))
+        expect(all).not.toContain(sourceText(it.body.source, lang))
+      }
+      expect(all).not.toMatch(/review-options|class="explanation"/)
+    }
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+
+  test('the result review in 中文: stems, options, explanations and sources in Chinese; in English, in English', async () => {
+    const id = await startNationalMock()
+    await post(`/exams/attempts/${id}/finish`, {})
+    const zh = (await get(`/exams/attempts/${id}/result`, 'zh')).body
+    expect(latinRuns(zh, 'article.review')).toEqual([])
+    const review = dom(zh).querySelectorAll('article.review')
+    expect(review).toHaveLength(100)
+    const first = itemsOf(id)[0]!
+    expect(review[0]!.querySelector('.explanation')!.text).toContain(first.body.explanation.zh!.slice(0, 20))
+    expect(review[0]!.text).toContain(sourceText(first.body.source, 'zh'))
+    const en = dom((await get(`/exams/attempts/${id}/result`, 'en')).body).querySelectorAll('article.review')
+    expect(en[0]!.querySelector('.explanation')!.text).toContain(first.body.explanation.en!.slice(0, 20))
+    expect(en.filter((a) => han.test(a.querySelector('.stem')!.text))).toEqual([])
+    // The trainer reads the same review in their own language.
+    const trainer = (await get(`/exams/attempts/${id}/result`, 'zh', w.cookie('trainerA'))).body
+    expect(latinRuns(trainer, 'article.review')).toEqual([])
+  })
+
+  test('a lesson and its check in 中文, then in English', async () => {
+    const url = '/learn/courses/ethics/ethics-basics'
+    const zh = (await get(url, 'zh')).body
+    expect(latinRuns(zh, 'article.lesson h1, article.lesson .prose')).toEqual([])
+    expect(dom(zh).querySelector('article.lesson h1')!.text).toBe(shipped.lessons.find((l) => l.topic === 'ethics-basics')!.title.zh)
+    const started = await post(`${url}/check`, {})
+    expect(started.statusCode).toBe(303)
+    const withCheck = dom((await get(url, 'zh')).body)
+    const questions = withCheck.querySelectorAll('form.check-question')
+    expect(questions.length).toBeGreaterThan(0)
+    // Answer the first question (any option) and read its feedback: explanation and source in Chinese.
+    const q = questions[0]!
+    const choice = q.querySelector('input[name=choice]')!.getAttribute('value')!
+    const answered = await t.app.inject({ method: 'POST', url: q.getAttribute('action')!, headers: { ...FORM_HEADERS, cookie: withLang(w.cookie('traineeA'), 'zh'), 'hx-request': 'true' }, payload: form({ choice }) })
+    expect(answered.statusCode).toBe(200)
+    expect(latinRuns(answered.body, '.stem, label.option, .feedback')).toEqual([])
+    expect(dom(answered.body).querySelector('.feedback')!.text).toMatch(/《|行业通行做法|考试大纲/)
+    const en = dom((await get(url, 'en')).body)
+    expect(han.test(en.querySelector('article.lesson .prose')!.text)).toBe(false)
+    expect(han.test(en.querySelector('form.check-question .stem')!.text)).toBe(false)
+  })
+
+  test('an attempt on the English-only release still renders in 中文, in English, with a note saying so', async () => {
+    const zh = dom((await get(`/exams/attempts/${oldAttempt}/result`, 'zh')).body)
+    expect(zh.querySelector('.note')!.text).toContain('英文')
+    expect(zh.querySelectorAll('article.review')).toHaveLength(16)
+    expect(han.test(zh.querySelector('article.review .stem')!.text)).toBe(false)
+    const en = dom((await get(`/exams/attempts/${oldAttempt}/result`, 'en')).body)
+    expect(en.querySelector('.note')).toBeNull()
+  })
+})
+
+describe('admin bank pages in the reader\'s language', () => {
+  test('the question search finds Chinese text, two-character terms included', async () => {
+    const expected = shipped.questions.filter((q) => [q.stem.zh, ...q.options.map((o) => o.text.zh)].some((s) => s!.includes('搜查'))).map((q) => q.id).sort()
+    expect(expected.length).toBeGreaterThan(0)
+    const res = await get(`/admin/bank/questions?q=${encodeURIComponent('搜查')}&status=active`, 'zh', admin)
+    const found = dom(res.body).querySelectorAll('tbody tr a').map((a) => a.text)
+    expect(found).toEqual(expected.slice(0, 50))
+    expect(latinRuns(res.body, 'tbody td[data-label]:nth-child(2)')).toEqual([])
+  })
+
+  test('a question, a release and a lesson in 中文 show Chinese content only', async () => {
+    const q = shipped.questions.find((x) => x.type === 'multi')!
+    const page = (await get(`/admin/bank/questions/${q.id}`, 'zh', admin)).body
+    const newest = dom(page).querySelector('article.version')!
+    expect(newest.querySelector('.stem')!.text).toBe(q.stem.zh)
+    expect(newest.text).toContain(sourceText(q.source, 'zh'))
+    expect(LATIN_RUN.exec(newest.querySelector('.stem')!.text + newest.querySelector('ol.options')!.text)).toBeNull()
+    const releases = dom((await get('/admin/bank', 'zh', admin)).body)
+    const link = releases.querySelector('article h2 a')!
+    expect(link.text).toBe(shipped.release)
+    const release = (await get(link.getAttribute('href')!, 'zh', admin)).body
+    const lessonLinks = dom(release).querySelectorAll('a[href^="/admin/bank/lessons/"]')
+    expect(lessonLinks.length).toBe(shipped.lessons.length)
+    expect(lessonLinks.filter((a) => !han.test(a.text))).toEqual([])
+  })
+})
