@@ -521,6 +521,7 @@ export const en = {
   'learn.what-changed': 'What changed since you studied it',
   'learn.what-changed-intro': 'You studied version {from}; this is version {to}. These parts are new or changed:',
   'learn.only-removed': 'Some parts were removed; nothing was added.',
+  'learn.rewritten': 'This lesson has been rewritten since you studied it, in a language your earlier version did not have; read it through again. Your progress still counts.',
   'learn.you-studied': 'You have marked this lesson as studied.',
   'learn.studied-older': 'You studied an older version of this lesson. Read what changed, then mark it as studied again.',
   'learn.mark-studied': 'Mark as studied',

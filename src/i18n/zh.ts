@@ -519,6 +519,7 @@ export const zh: Record<MessageKey, string> = {
   'learn.what-changed': '自你学习以来的改动',
   'learn.what-changed-intro': '你学习的是第 {from} 版，现在是第 {to} 版。以下内容是新增或修改的：',
   'learn.only-removed': '删去了部分内容，没有新增内容。',
+  'learn.rewritten': '本课已重新编写为中文版，请通读全文。您原来的学习记录仍然有效。',
   'learn.you-studied': '你已将本课标记为已学习。',
   'learn.studied-older': '你学习的是本课的旧版本。请阅读改动内容，然后重新标记为已学习。',
   'learn.mark-studied': '标记为已学习',

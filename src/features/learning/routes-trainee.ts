@@ -5,7 +5,7 @@ import { AppError, NotFound } from '../../http/errors.js'
 import { idParam } from '../../http/params.js'
 import { isPartial } from '../../http/render.js'
 import { localDate } from '../../lib/time.js'
-import { localText, localTitle } from '../../lib/text.js'
+import { localText, localTitle, hasLocale } from '../../lib/text.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { listAttempts } from '../exams/index.js'
 import { changedBlocks, lessonKeyOf } from './progress.js'
@@ -86,7 +86,9 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     const progress = l.topics.find((t) => t.lessonKey === at.key)!
     // An updated lesson: the blocks that are new since the version the trainee studied.
     const row = progress.updated ? studiedVersion(me, at.key) : undefined
-    const changed = row ? changedBlocks(localText(row.body, req.locale), localText(lesson.body, req.locale)).map(renderMarkdown) : []
+    // A version studied in another language (2026.1 was English only) has no blocks to compare: the whole lesson is new.
+    const rewritten = !!row && !hasLocale(row.body, req.locale)
+    const changed = row && !rewritten ? changedBlocks(localText(row.body, req.locale), localText(lesson.body, req.locale)).map(renderMarkdown) : []
     const check = progress.hasCheck ? latestCheck(app.db, me, at.key, c.releaseId) : undefined
     return {
       title: 'learn.lesson-title',
@@ -96,6 +98,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       lesson: { title: localTitle(lesson, req.locale), version: lesson.version, html: renderMarkdown(withoutTitle(localText(lesson.body, req.locale))) },
       studiedVersion: row?.version,
       changed,
+      rewritten,
       progress,
       check: check ? checkView(check, req.locale) : null,
       checkSize: CHECK_SIZE

@@ -24,6 +24,9 @@ beforeAll(async () => {
   publishBank(t.db, checkBank(edit(smallBank(), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
   w = await buildWorld(t, 'lang')
   oldAttempt = await w.finishedAttempt()
+  // Studied in English on the old release.
+  const studied = await t.app.inject({ method: 'POST', url: '/learn/courses/law/guard-eligibility/studied', headers: { ...FORM_HEADERS, cookie: w.cookie('traineeA') } })
+  expect(studied.statusCode).toBe(303)
   t.clock.advance(60_000)
   publishBank(t.db, shipped, null, t.clock.now())
   admin = sessionFor(t, (await createUser(t.db, 'lang-admin', 'admin')).id)
@@ -147,6 +150,12 @@ describe('one language on the page', () => {
     expect(han.test(zh.querySelector('article.review .stem')!.text)).toBe(false)
     const en = dom((await get(`/exams/attempts/${oldAttempt}/result`, 'en')).body)
     expect(en.querySelector('.note')).toBeNull()
+  })
+
+  test('a lesson studied in English before it was written in Chinese says it was rewritten, not which paragraphs changed', async () => {
+    const page = dom((await get('/learn/courses/law/guard-eligibility', 'zh')).body)
+    expect(page.querySelector('aside.changed')!.text).toContain('本课已重新编写为中文版')
+    expect(page.querySelectorAll('aside.changed .changed-block')).toHaveLength(0)
   })
 })
 
