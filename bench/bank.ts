@@ -13,20 +13,23 @@ const TARGET_SECONDS = 10
 const DOMAINS = ['law', 'knowledge', 'skills', 'ethics']
 const TOPICS_PER_DOMAIN = 10
 
-/** Writes a valid bank of generated questions: 4 domains x 10 topics x 125 questions, lessons and a blueprint. */
+/**
+ * Writes a valid bank of generated questions in Chinese and English, as the shipped bank is:
+ * 4 domains x 10 topics x 125 questions, a lesson per topic and language, and a blueprint.
+ */
 export function generateBank (dir: string, total = QUESTIONS): void {
   const perTopic = Math.ceil(total / (DOMAINS.length * TOPICS_PER_DOMAIN))
   fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(dir, 'bank.yaml'), 'release: "9999.1"\ntitle: Generated benchmark bank\nlanguage: en\n')
+  fs.writeFileSync(path.join(dir, 'bank.yaml'), 'release: "9999.1"\ntitle:\n  zh: 生成的基准题库\n  en: Generated benchmark bank\nlanguages: [zh, en]\n')
   const syllabus = ['domains:']
   let n = 0
   for (const d of DOMAINS) {
-    syllabus.push(`  - id: ${d}`, `    title: { en: Domain ${d}, zh: 科目 ${d} }`, '    weight: 25', '    topics:')
+    syllabus.push(`  - id: ${d}`, `    title: { zh: 科目${DOMAINS.indexOf(d) + 1}, en: Domain ${d} }`, '    weight: 25', '    topics:')
     fs.mkdirSync(path.join(dir, 'questions', d), { recursive: true })
     fs.mkdirSync(path.join(dir, 'lessons', d), { recursive: true })
     for (let t = 1; t <= TOPICS_PER_DOMAIN; t++) {
       const topic = `topic-${t}`
-      syllabus.push(`      - id: ${topic}`, `        title: Topic ${t} of ${d}`, '        weight: 1')
+      syllabus.push(`      - id: ${topic}`, `        title: { zh: 第${t}节, en: Topic ${t} of ${d} }`, '        weight: 1')
       const lines = ['questions:']
       for (let i = 1; i <= perTopic && n < total; i++, n++) {
         const type = i % 5 === 0 ? 'judge' : i % 4 === 0 ? 'multi' : 'single'
@@ -34,29 +37,34 @@ export function generateBank (dir: string, total = QUESTIONS): void {
           `  - id: ${d}.${topic}.${String(i).padStart(3, '0')}`,
           `    type: ${type}`,
           `    difficulty: ${1 + (i % 3)}`,
-          `    stem: Generated question number ${n} about ${d} and ${topic}, asking which rule applies in case ${i}?`
+          '    stem:',
+          `      zh: 生成的第${n}题：情形${i}适用下列哪一项规定（　）。`,
+          `      en: Generated question number ${n} about ${d} and ${topic}, asking which rule applies in case ${i}?`
         )
         if (type !== 'judge') {
           lines.push('    options:')
-          for (const k of ['A', 'B', 'C', 'D', ...(type === 'multi' ? ['E'] : [])]) lines.push(`      ${k}: Option ${k} for generated question ${n}`)
+          for (const k of ['A', 'B', 'C', 'D', ...(type === 'multi' ? ['E'] : [])]) lines.push(`      ${k}:`, `        zh: 第${n}题的${k}项`, `        en: Option ${k} for generated question ${n}`)
           lines.push(`    answer: ${type === 'multi' ? '[A, C]' : 'B'}`)
         } else {
           lines.push(`    answer: ${i % 2 === 0}`)
         }
         lines.push(
-          '    explanation: >-',
-          `      This generated explanation is long enough to pass the check: option B fits case ${i} and the`,
-          '      others do not, which is what a real explanation would teach a guard.',
+          '    explanation:',
+          `      zh: 依据《保安服务管理条例》，情形${i}适用B项所说的规定；其他各项与本情形不符，这正是解析要教给保安员的内容。`,
+          '      en: >-',
+          `        This generated explanation is long enough to pass the check: option B fits case ${i} and the`,
+          '        others do not, which is what a real explanation would teach a guard.',
           `    source: Reg. art. ${1 + (i % 52)}`
         )
       }
       fs.writeFileSync(path.join(dir, 'questions', d, `${topic}.yaml`), lines.join('\n') + '\n')
       fs.writeFileSync(path.join(dir, 'lessons', d, `${topic}.md`), `# Topic ${t} of ${d}\n\n${'This lesson explains the topic in plain words. '.repeat(60)}\n`)
+      fs.writeFileSync(path.join(dir, 'lessons', d, `${topic}.zh.md`), `# 第${t}节\n\n${'本课用通俗的话讲解本节的内容和规定。'.repeat(80)}\n`)
     }
   }
   fs.writeFileSync(path.join(dir, 'syllabus.yaml'), syllabus.join('\n') + '\n')
   fs.mkdirSync(path.join(dir, 'blueprints'), { recursive: true })
-  fs.writeFileSync(path.join(dir, 'blueprints', 'mock.yaml'), ['id: mock', 'title: Generated mock', 'time_limit_minutes: 90', 'pass_mark: 60', 'shuffle_options: true', 'cells:',
+  fs.writeFileSync(path.join(dir, 'blueprints', 'mock.yaml'), ['id: mock', 'title: { zh: 生成的模拟考试, en: Generated mock }', 'time_limit_minutes: 90', 'pass_mark: 60', 'shuffle_options: true', 'cells:',
     ...DOMAINS.map((d) => `  - { domain: ${d}, type: single, count: 25, points: 1 }`)].join('\n') + '\n')
   fs.writeFileSync(path.join(dir, 'CHANGELOG.md'), '# Changelog\n\n## 9999.1\n\nGenerated.\n')
 }

@@ -110,6 +110,15 @@ class YamlFile {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef'
+// ASCII spaces and line breaks only: the ideographic space of the blank （　） is text.
+const FOLDED = new RegExp(`(?<=[${CJK}])[ \\t\\r\\n]+|[ \\t\\r\\n]+(?=[${CJK}])`, 'gu')
+/**
+ * YAML folds a wrapped line into a space; Chinese puts no space between words, so a space
+ * next to a Chinese character or full-width mark is a line break, not text ("18周岁 的" → "18周岁的").
+ */
+export const joinFoldedChinese = (s: string) => s.replace(FOLDED, '')
+
 /**
  * A text field in every language of the bank: a map with one entry per
  * language (`zh:` then `en:`), or a plain string in a one-language bank.
@@ -131,7 +140,7 @@ function readText (y: YamlFile, path: Array<string | number>, v: unknown, what: 
       const s = v[lang]
       if (s === undefined || s === null) { y.fieldProblem(path, `${what}: the ${LANGUAGE_NAMES[lang]} text (${lang}) is missing`); continue }
       if (typeof s !== 'string' && typeof s !== 'number') { y.problem([...path, lang], `${what}: the ${LANGUAGE_NAMES[lang]} text (${lang}) must be text`); continue }
-      const text = String(s).trim()
+      const text = lang === 'zh' ? joinFoldedChinese(String(s).trim()) : String(s).trim()
       if (!text) { y.problem([...path, lang], `${what}: the ${LANGUAGE_NAMES[lang]} text (${lang}) is empty`); continue }
       t[lang] = text
     }

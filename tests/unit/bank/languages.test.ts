@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest'
-import { checkBank } from '../../../src/features/bank/format.js'
+import { checkBank, joinFoldedChinese } from '../../../src/features/bank/format.js'
 import { chineseNumber, parseSource, sourceText, SOURCE_TAGS } from '../../../src/features/bank/sources.js'
 
 // A bank in two languages, Chinese first: one topic, three questions, its lessons and a blueprint.
@@ -87,6 +87,13 @@ describe('a bank in two languages', () => {
     const hit = problems.find((p) => message.test(p.message))
     expect(hit, JSON.stringify(problems, null, 1)).toBeDefined()
     expect([hit!.file, hit!.line]).toEqual([file, line])
+  })
+
+  test('Chinese wrapped over several lines in YAML reads without the spaces the folding adds; the blank keeps its ideographic space', () => {
+    const files = bilingual()
+    files.set(Q, QUESTIONS.replace('      zh: 担任保安员应当年满（　）。', '      zh: >-\n        担任保安员\n        应当年满（　）。'))
+    expect(checkBank(files).bank.questions[0]!.stem.zh).toBe('担任保安员应当年满（　）。')
+    expect(joinFoldedChinese('依据 GB 50140-2005 规定，\n使用 ABC 干粉')).toBe('依据GB 50140-2005规定，使用ABC干粉')
   })
 
   test('a missing Chinese lesson is an error at the topic in syllabus.yaml, naming the file', () => {
