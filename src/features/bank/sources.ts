@@ -67,6 +67,7 @@ export const SUBJECTS: Readonly<Record<string, string>> = {
   'for security guards (2019 edition)': '（2019年版）',
   'for security guards (trial, 2006)': '（2006年试行）',
   'for security guards (保安员国家职业标准)': '',
+  'for security guards (trial, 2006, and 2019 edition)': '（2006年试行版和2019年版）',
   // common practice
   'MPS exam notice': '公安部考试通知',
   'armed escort': '武装押运',
@@ -197,8 +198,9 @@ export function chineseNumber (n: number): string {
 // One article reference: 16, 17(2), 17(3)–(4), 29-30, 30(5)
 const ITEM = /^(\d{1,4})(?:\((\d{1,2})\))?(?:\s*[-–]\s*(?:(\d{1,4})(?:\((\d{1,2})\))?|\((\d{1,2})\)))?$/
 
-/** `art. 16` / `arts. 2, 30(1)` in Chinese, or undefined when it is not such a reference. */
+/** `art. 16` / `arts. 2, 30(1)` / `header` (the note under a law's title) in Chinese, or undefined when it is not such a reference. */
 function zhArticles (rest: string): string | undefined {
+  if (rest === 'header') return '题注'
   const m = /^arts?\.\s+(.+)$/.exec(rest)
   if (!m) return undefined
   const parts = m[1]!.split(/\s*,\s*/)
@@ -240,7 +242,7 @@ function checkPart (tag: Tag, rest: string, whole: string): string | undefined {
       if (rest === '' || rest in PSAPL_NOTES) return undefined
     }
     if (!rest) return `"${whole}" must be followed by the article or section`
-    if (!zhArticles(rest)) return `"${whole}": write the article as "art. 16", "arts. 29-30" or "art. 17(2)"`
+    if (!zhArticles(rest)) return `"${whole}": write the article as "art. 16", "arts. 29-30", "art. 17(2)" or "header" (the note under the title)`
     return undefined
   }
   if (tag.kind === 'standard') {
