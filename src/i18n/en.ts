@@ -377,6 +377,8 @@ export const en = {
   'bank.versions-count.one': 'One version.',
   'bank.version-n': 'Version {n}',
   'bank.in-releases': 'In releases: {releases}',
+  /** After a label, before its value: "Source: …" / "依据：…". */
+  'punct.colon': ': ',
   'bank.original-language': 'These questions come from a release of the bank that was not written in English; they are shown as they were set.',
   'bank.difficulty': 'difficulty {n}',
   'bank.answer': 'Answer',

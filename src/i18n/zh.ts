@@ -375,6 +375,7 @@ export const zh: Record<MessageKey, string> = {
   'bank.versions-count.one': '只有一个版本。',
   'bank.version-n': '第 {n} 版',
   'bank.in-releases': '所在版本：{releases}',
+  'punct.colon': '：',
   'bank.original-language': '这些题目出自早期的英文版题库（2026.1版及以前），按作答时的原文显示。',
   'bank.difficulty': '难度 {n}',
   'bank.answer': '答案',

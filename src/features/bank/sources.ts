@@ -225,9 +225,12 @@ export function parseSource (source: string): { parts: SourcePart[] } | { error:
   for (const raw of source.split(';')) {
     const s = raw.trim()
     if (!s) return { error: 'an empty citation between semicolons' }
-    const tag = MATCH_ORDER.find((t) => s === t.tag || (s.startsWith(t.tag) && /[\s:;,(]/.test(s[t.tag.length] ?? '')))
+    const found = MATCH_ORDER.find((t) => s === t.tag || (s.startsWith(t.tag) && /[\s:;,(]/.test(s[t.tag.length] ?? '')))
+    // "common practice: patrol; duty records": a second subject of the same kind needs no tag again.
+    const previous = parts[parts.length - 1]?.tag
+    const tag = found ?? (previous?.kind === 'subject' && s in SUBJECTS ? previous : undefined)
     if (!tag) return { error: `"${s}" must start with one of ${SOURCE_TAGS.join(', ')}` }
-    const rest = s.slice(tag.tag.length).replace(/^\s*:?\s*/, '').trim()
+    const rest = found ? s.slice(tag.tag.length).replace(/^\s*:?\s*/, '').trim() : s
     const err = checkPart(tag, rest, s)
     if (err) return { error: err }
     parts.push({ tag, rest })

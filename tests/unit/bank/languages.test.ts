@@ -151,6 +151,7 @@ describe('source citations read in the reader\'s language, from one table', () =
     ['PSAPL', '《中华人民共和国治安管理处罚法》'],
     ['PSAPL: 2025 revision', '《中华人民共和国治安管理处罚法》（2025年修订）'],
     ['common practice: gatekeeping', '行业通行做法：门卫'],
+    ['common practice: civil service; duty discipline', '行业通行做法：文明服务；行业通行做法：值勤纪律'],
     ['Outline: exam format', '保安员资格考试大纲：考试形式'],
     ['GB 50140-2005 cl. 4.2.2', '《建筑灭火器配置设计规范》（GB 50140-2005）第4.2.2条'],
     ['GB/T 4968-2008', '《火灾分类》（GB/T 4968-2008）'],
