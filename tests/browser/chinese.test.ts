@@ -1,23 +1,13 @@
 import { describe, test, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { useDemoServer, screenshot, signInAs, textOf, PHONE, POLL } from './helpers.js'
+import { useDemoServer, screenshot, signInDemo, textOf, PHONE, POLL } from './helpers.js'
 import { DEFAULT_BANK_DIR } from '../../src/features/bank/index.js'
 import { LATIN_RUN } from '../../src/features/bank/format.js'
 
 // The shipped bank, read on a phone by a trainee whose browser asks for Chinese.
 const env = useDemoServer({ bankDir: DEFAULT_BANK_DIR })
 
-async function chinesePhone (username: string): Promise<Page> {
-  const ctx = await env.browser.newContext({ viewport: PHONE, locale: 'zh-CN' })
-  const page = await ctx.newPage()
-  const account = env.demo.find((a) => a.username === username)!
-  await signInAs(page, env.server.url, account.username, account.password)
-  if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: '我已阅读并同意' }).click()
-    await page.waitForURL((u) => u.pathname === '/')
-  }
-  return page
-}
+const chinesePhone = (username: string) => signInDemo(env, username, PHONE, 'zh-CN')
 
 /** Runs of three or more Latin words in the text of what a selector finds (none expected in Chinese). */
 const latinIn = async (page: Page, selector: string) =>

@@ -119,14 +119,14 @@ export function useDemoServer (opts: { bankDir?: string } = {}): { browser: Brow
   return holder
 }
 
-/** A fresh browser context signed in as a demo account (a trainee past the privacy notice too). */
-export async function signInDemo (env: { browser: Browser, server: Server, demo: DemoAccount[] }, username: string, viewport: { width: number, height: number }): Promise<Page> {
-  const ctx = await env.browser.newContext({ viewport, locale: 'en-US' })
+/** A fresh browser context signed in as a demo account (a trainee past the privacy notice too), in the browser language given. */
+export async function signInDemo (env: { browser: Browser, server: Server, demo: DemoAccount[] }, username: string, viewport: { width: number, height: number }, locale = 'en-US'): Promise<Page> {
+  const ctx = await env.browser.newContext({ viewport, locale })
   const page = await ctx.newPage()
   const account = env.demo.find((a) => a.username === username)!
   await signInAs(page, env.server.url, account.username, account.password)
   if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: 'I have read this and agree' }).click()
+    await page.getByRole('button', { name: /^(I have read this and agree|我已阅读并同意)$/ }).click()
     await page.waitForURL((u) => u.pathname === '/')
   }
   return page

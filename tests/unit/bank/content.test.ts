@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { describe, test, expect } from 'vitest'
 import { checkBank, countBank, hanCount, LATIN_RUN, ZH_LESSON_CHARS } from '../../../src/features/bank/format.js'
@@ -144,5 +145,15 @@ describe('the shipped question bank', () => {
     // Its items cite the law in force (the 2025 text, checked in sources/law/public-security-admin.md).
     for (const q of bank.questions) expect(q.source, q.id).not.toMatch(/PSAPL[^;]*2012/)
     expect(bank.questions.filter((q) => /^PSAPL art\. \d/.test(q.source)).length).toBeGreaterThan(10)
+  })
+
+  test('the review record of the release has one row per question, each with a verdict', () => {
+    const record = fs.readFileSync(path.join(bankDir, 'reviews', `${bank.release}.md`), 'utf8')
+    const rows = [...record.matchAll(/^\| ([a-z]+\.[a-z0-9-]+\.\d{3}) \|([^|]+)\|([^|]+)\|/gm)].map((m) => ({ id: m[1]!, checked: m[2]!.trim(), verdict: m[3]!.trim() }))
+    expect(rows.map((r) => r.id).sort()).toEqual(bank.questions.map((q) => q.id).sort())
+    for (const r of rows) {
+      expect(['correct', 'fixed', 'key fixed'], r.id).toContain(r.verdict)
+      expect(r.checked.length, r.id).toBeGreaterThan(3)
+    }
   })
 })
