@@ -1,5 +1,6 @@
 import { parseDocument, LineCounter, isMap, isScalar, type Document, type Node as YamlNode } from 'yaml'
 import { parseSource, SOURCE_TAGS } from './sources.js'
+import { similarPairs, SIMILAR_THRESHOLD } from './similar.js'
 
 /**
  * The question-bank format (question-bank/README.md), pure: files in, a parsed
@@ -34,6 +35,8 @@ export interface Question {
   explanation: Text
   source: string
   tags: string[]
+  /** Questions whose stems are alike but ask another fact, each with the reason (so the near-duplicate check is satisfied). */
+  distinctFrom: Record<string, string>
 }
 
 export interface Topic { id: string, title: Text, weight: number }
@@ -251,7 +254,7 @@ function parseQuestionFile (file: string, text: string, domain: string, topic: s
   list.forEach((q: unknown, i: number) => {
     const p = ['questions', i]
     if (!isObj(q)) { y.problem(p, 'each question must be a map'); return }
-    unknownKeys(y, p, q, ['id', 'type', 'difficulty', 'stem', 'options', 'answer', 'explanation', 'source', 'tags'], 'question')
+    unknownKeys(y, p, q, ['id', 'type', 'difficulty', 'stem', 'options', 'answer', 'explanation', 'source', 'tags', 'distinct_from'], 'question')
     const id = typeof q.id === 'string' ? q.id : ''
     const label = id || `question ${i + 1}`
     const expectedPrefix = `${domain}.${topic}.`
@@ -269,6 +272,16 @@ function parseQuestionFile (file: string, text: string, domain: string, topic: s
       const parsed = parseSource(q.source.trim())
       if ('error' in parsed) y.problem([...p, 'source'], `${label}: source ${parsed.error}`)
       else source = q.source.trim()
+    }
+    const distinctFrom: Record<string, string> = {}
+    if (q.distinct_from !== undefined) {
+      if (!isObj(q.distinct_from)) y.problem([...p, 'distinct_from'], `${label}: distinct_from is a map of question ids to the reason each asks another fact`)
+      else {
+        for (const [other, why] of Object.entries(q.distinct_from)) {
+          if (typeof why !== 'string' || !why.trim()) y.problem([...p, 'distinct_from', other], `${label}: distinct_from ${other}: say what the other question asks that this one does not`)
+          else distinctFrom[other] = why.trim()
+        }
+      }
     }
     let tags: string[] = []
     if (q.tags !== undefined) {
@@ -316,7 +329,7 @@ function parseQuestionFile (file: string, text: string, domain: string, topic: s
     }
 
     if (id && stem && explanation && source && (difficulty === 1 || difficulty === 2 || difficulty === 3) && answer.length > 0) {
-      const question: Question = { id, domain, topic, type, difficulty, stem, options, answer, explanation, source, tags }
+      const question: Question = { id, domain, topic, type, difficulty, stem, options, answer, explanation, source, tags, distinctFrom }
       lineIndex.set(question, y.line([...p, 'id']))
       out.push(question)
     }
@@ -432,6 +445,20 @@ export function checkBank (files: Map<string, string>): CheckResult {
       if (same) { problems.push({ file: where(q), line, message: `${q.id}: the same question as ${same.id} (${where(same)} line ${lineIndex.get(same)})` }); break }
       byContent.set(key, q)
     }
+  }
+
+  // Near-duplicates: stems so alike in the primary language that they likely ask the same fact twice.
+  for (const q of questions) {
+    for (const other of Object.keys(q.distinctFrom)) {
+      if (!byId.has(other)) problems.push({ file: where(q), line: lineIndex.get(q) ?? 1, message: `${q.id}: distinct_from names ${other}, which is not a question of this bank` })
+    }
+  }
+  const primary = langs[0]!
+  for (const pair of similarPairs(questions.map((q) => ({ id: q.id, text: q.stem[primary] ?? '' })))) {
+    const a = byId.get(pair.a)!
+    const b = byId.get(pair.b)!
+    if (a.distinctFrom[b.id] || b.distinctFrom[a.id]) continue
+    warnings.push({ file: where(b), line: lineIndex.get(b) ?? 1, message: `${b.id} and ${a.id} (${where(a)} line ${lineIndex.get(a)}) have very similar stems (${Math.round(pair.score * 100)}% of character trigrams shared, the limit is ${Math.round(SIMILAR_THRESHOLD * 100)}%): remove one if they ask the same fact, or say in distinct_from what each asks` })
   }
 
   // Every topic has a lesson in every language of the bank.

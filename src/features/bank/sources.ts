@@ -25,6 +25,16 @@ const TAGS: readonly Tag[] = [
   { kind: 'law', tag: 'Civil Code', zh: '《中华人民共和国民法典》' },
   { kind: 'law', tag: 'RTSLIR', zh: '《中华人民共和国道路交通安全法实施条例》' },
   { kind: 'law', tag: 'Constitution', zh: '《中华人民共和国宪法》' },
+  { kind: 'law', tag: 'ATL', zh: '《中华人民共和国反恐怖主义法》' },
+  { kind: 'law', tag: 'Labour Law', zh: '《中华人民共和国劳动法》' },
+  { kind: 'law', tag: 'LCL', zh: '《中华人民共和国劳动合同法》' },
+  { kind: 'law', tag: 'SIL', zh: '《中华人民共和国社会保险法》' },
+  { kind: 'law', tag: 'WIIR', zh: '《工伤保险条例》' },
+  { kind: 'law', tag: 'ERL', zh: '《中华人民共和国突发事件应对法》' },
+  { kind: 'law', tag: 'LMER', zh: '《大型群众性活动安全管理条例》' },
+  { kind: 'law', tag: 'SESL', zh: '《中华人民共和国特种设备安全法》' },
+  { kind: 'law', tag: 'GCL', zh: '《中华人民共和国枪支管理法》' },
+  { kind: 'law', tag: 'CKS', zh: '《管制刀具认定标准》' },
   { kind: 'subject', tag: 'Outline', zh: '保安员资格考试大纲' },
   { kind: 'subject', tag: 'common practice', zh: '行业通行做法' },
   { kind: 'standard', tag: 'GB' },
@@ -40,7 +50,8 @@ export const SOURCE_TAGS: readonly string[] = TAGS.map((t) => t.tag)
 /** National standards a source may name, by number, with their Chinese titles. */
 export const STANDARDS: Readonly<Record<string, string>> = {
   'GB 50140-2005': '建筑灭火器配置设计规范',
-  'GB/T 4968-2008': '火灾分类'
+  'GB/T 4968-2008': '火灾分类',
+  'GB 25506-2010': '消防控制室通用技术要求'
 }
 
 /** What a PSAPL citation may say besides article numbers of the law in force. */
@@ -170,7 +181,23 @@ export const SUBJECTS: Readonly<Record<string, string>> = {
   'technical prevention (explosives screening)': '技术防范（爆炸物检查）',
   'technical prevention (perimeter alarms)': '技术防范（周界报警）',
   'traffic guidance': '交通疏导',
-  'unity and mutual help': '团结互助'
+  'unity and mutual help': '团结互助',
+  // added for release 2026.3 (new topics)
+  'crowd crush': '踩踏事件处置',
+  'mass incidents': '群体性事件处置',
+  'lift entrapment': '电梯困人处置',
+  floods: '防汛',
+  earthquakes: '地震应对',
+  'fire control room': '消防控制室值班',
+  'self-protection': '自我防护',
+  'protective equipment': '防护装备使用',
+  'security screening': '安全检查',
+  'prohibited items': '违禁品识别',
+  'key units': '治安保卫重点单位',
+  'internal security': '内部治安保卫',
+  'car park management': '停车场管理',
+  'anti-terrorism drills': '反恐演练',
+  'suspicious persons': '可疑人员处置'
 }
 
 export interface SourcePart { tag: Tag, rest: string }
@@ -257,6 +284,29 @@ function checkPart (tag: Tag, rest: string, whole: string): string | undefined {
   if (!rest) return `"${whole}" must be followed by the article or section`
   if (!(rest in SUBJECTS)) return `"${whole}": the subject "${rest}" is not in the table of subjects (src/features/bank/sources.ts), so it has no Chinese; use a subject from the table or add one`
   return undefined
+}
+
+/**
+ * The single references a source cites, one per article (items and ranges
+ * opened up: `Reg. arts. 29-30, 31(2)` gives `Reg. art. 29`, `Reg. art. 30` and
+ * `Reg. art. 31`), subjects and standards as written. A topic's sources file
+ * lists its facts by these references, so a question can be checked against it.
+ */
+export function citedReferences (source: string): string[] {
+  const parsed = parseSource(source)
+  if ('error' in parsed) return []
+  const out: string[] = []
+  for (const { tag, rest } of parsed.parts) {
+    const m = tag.kind === 'law' ? /^arts?\.\s+(.+)$/.exec(rest) : null
+    if (!m) { out.push(tag.kind === 'standard' ? `${tag.tag} ${rest}` : rest ? `${tag.tag}${tag.kind === 'subject' && tag.tag !== 'National Occupational Standard' ? ':' : ''} ${rest}` : tag.tag); continue }
+    for (const item of m[1]!.split(/\s*,\s*/)) {
+      const i = ITEM.exec(item)!
+      const from = Number(i[1])
+      const to = i[3] ? Number(i[3]) : from
+      for (let a = from; a <= to && a - from < 200; a++) out.push(`${tag.tag} art. ${a}`)
+    }
+  }
+  return out
 }
 
 /** The citation as the reader reads it: Chinese from the table, English as written. */

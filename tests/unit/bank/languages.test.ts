@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest'
 import { checkBank, joinFoldedChinese } from '../../../src/features/bank/format.js'
-import { chineseNumber, parseSource, sourceText, SOURCE_TAGS } from '../../../src/features/bank/sources.js'
+import { chineseNumber, citedReferences, parseSource, sourceText, SOURCE_TAGS } from '../../../src/features/bank/sources.js'
 
 // A bank in two languages, Chinese first: one topic, three questions, its lessons and a blueprint.
 const ZH_LESSON = `# 保安员的条件\n\n## 是什么\n\n${'保安员应当年满十八周岁。'.repeat(90)}\n`
@@ -181,6 +181,11 @@ describe('source citations read in the reader\'s language, from one table', () =
   ])('%s is refused', (source, message) => {
     const r = parseSource(source)
     expect('error' in r && r.error).toMatch(message)
+  })
+
+  test('a source opens up into the single references a sources file lists', () => {
+    expect(citedReferences('Reg. arts. 29-30, 31(2); common practice: patrol; GB 50140-2005 cl. 4.2; PSAPL')).toEqual(['Reg. art. 29', 'Reg. art. 30', 'Reg. art. 31', 'common practice: patrol', 'GB 50140-2005 cl. 4.2', 'PSAPL'])
+    expect(citedReferences('ATL art. 31')).toEqual(['ATL art. 31'])
   })
 
   test('article numbers are written as statutes write them', () => {
