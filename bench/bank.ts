@@ -38,7 +38,7 @@ export function generateBank (dir: string, total = QUESTIONS): void {
           `    type: ${type}`,
           `    difficulty: ${1 + (i % 3)}`,
           '    stem:',
-          `      zh: 生成的第${n}题：情形${i}适用下列哪一项规定（　）。`,
+          `      zh: ${words(n)}的情形下，${words(n * 7 + 3)}应当适用下列哪一项规定（　）。`,
           `      en: Generated question number ${n} about ${d} and ${topic}, asking which rule applies in case ${i}?`
         )
         if (type !== 'judge') {
@@ -67,6 +67,14 @@ export function generateBank (dir: string, total = QUESTIONS): void {
   fs.writeFileSync(path.join(dir, 'blueprints', 'mock.yaml'), ['id: mock', 'title: { zh: 生成的模拟考试, en: Generated mock }', 'time_limit_minutes: 90', 'pass_mark: 60', 'shuffle_options: true', 'cells:',
     ...DOMAINS.map((d) => `  - { domain: ${d}, type: single, count: 25, points: 1 }`)].join('\n') + '\n')
   fs.writeFileSync(path.join(dir, 'CHANGELOG.md'), '# Changelog\n\n## 9999.1\n\nGenerated.\n')
+}
+
+/** Distinct Chinese words for each number, so generated stems differ as real ones do (the validator reports near-duplicate stems). */
+const HAN = '保安员小区门岗巡逻车辆访客登记消防通道监控值班报告物业业主快递钥匙电梯停车证件财物纠纷求助夜间楼道'
+function words (n: number): string {
+  let s = ''
+  for (let k = 0, x = n * 2654435761 % 4294967296; k < 6; k++, x = Math.floor(x / HAN.length) + k * 7919) s += HAN[x % HAN.length]
+  return s
 }
 
 const seconds = (ms: number) => Math.round(ms) / 1000

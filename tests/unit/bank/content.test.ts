@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, test, expect } from 'vitest'
 import { checkBank, countBank, hanCount, LATIN_RUN, ZH_LESSON_CHARS } from '../../../src/features/bank/format.js'
-import { sourceText } from '../../../src/features/bank/sources.js'
+import { sourceText, citedReferences } from '../../../src/features/bank/sources.js'
 import { readBankDir } from '../../../src/features/bank/files.js'
 import { assemblePaper } from '../../../src/features/exams/assembly.js'
 
@@ -16,21 +16,21 @@ describe('the shipped question bank', () => {
     expect(warnings).toEqual([])
   })
 
-  test('has at least 600 questions, and the minimum per subject', () => {
+  test('has at least 1,200 questions, and the minimum per subject', () => {
     const c = countBank(bank.questions)
-    expect(c.total).toBeGreaterThanOrEqual(600)
-    expect(c.byDomain.law).toBeGreaterThanOrEqual(200)
-    expect(c.byDomain.knowledge).toBeGreaterThanOrEqual(150)
-    expect(c.byDomain.skills).toBeGreaterThanOrEqual(170)
-    expect(c.byDomain.ethics).toBeGreaterThanOrEqual(80)
+    expect(c.total).toBeGreaterThanOrEqual(1200)
+    expect(c.byDomain.law).toBeGreaterThanOrEqual(350)
+    expect(c.byDomain.knowledge).toBeGreaterThanOrEqual(330)
+    expect(c.byDomain.skills).toBeGreaterThanOrEqual(330)
+    expect(c.byDomain.ethics).toBeGreaterThanOrEqual(130)
   })
 
-  test('every subject has 8 to 15 topics and every topic at least 10 questions and a lesson', () => {
+  test('every subject has 8 to 15 topics and every topic at least 15 questions and a lesson', () => {
     for (const d of bank.syllabus) {
       expect(d.topics.length, d.id).toBeGreaterThanOrEqual(8)
       expect(d.topics.length, d.id).toBeLessThanOrEqual(15)
       for (const t of d.topics) {
-        expect(bank.questions.filter((q) => q.domain === d.id && q.topic === t.id).length, `${d.id}/${t.id}`).toBeGreaterThanOrEqual(10)
+        expect(bank.questions.filter((q) => q.domain === d.id && q.topic === t.id).length, `${d.id}/${t.id}`).toBeGreaterThanOrEqual(15)
         expect(bank.lessons.some((l) => l.domain === d.id && l.topic === t.id), `${d.id}/${t.id} lesson`).toBe(true)
       }
     }
@@ -46,6 +46,13 @@ describe('the shipped question bank', () => {
     expect(share(c.byType.judge)).toBeGreaterThan(0.13)
     expect(share(c.byType.judge)).toBeLessThan(0.27)
     for (const level of [1, 2, 3]) expect(bank.questions.filter((q) => q.difficulty === level).length / c.total).toBeGreaterThan(0.1)
+    // Every key letter of single choice between 22% and 28% of single-choice keys: the position gives nothing away.
+    const singles = bank.questions.filter((q) => q.type === 'single')
+    for (const letter of ['A', 'B', 'C', 'D']) {
+      const share = singles.filter((q) => q.answer[0] === letter).length / singles.length
+      expect(share, `key ${letter}`).toBeGreaterThanOrEqual(0.22)
+      expect(share, `key ${letter}`).toBeLessThanOrEqual(0.28)
+    }
     // Single choice with four options, multiple choice with five (A to E), as in the outline samples.
     expect(bank.questions.filter((q) => q.type === 'single').every((q) => q.options.length === 4)).toBe(true)
     expect(bank.questions.filter((q) => q.type === 'multi').every((q) => q.options.length === 5)).toBe(true)
@@ -156,4 +163,31 @@ describe('the shipped question bank', () => {
       expect(r.checked.length, r.id).toBeGreaterThan(3)
     }
   })
+
+  test('every new topic has a sources file, and each of its questions cites only references that file lists', () => {
+    const topics = bank.syllabus.flatMap((d) => d.topics.map((t) => `${d.id}/${t.id}`))
+    for (const t of NEW_TOPICS_2026_3) {
+      expect(topics, t).toContain(t)
+      const file = path.join(bankDir, 'sources', `${t}.md`)
+      expect(fs.existsSync(file), `${t}: sources file`).toBe(true)
+      const listed = sourcesListed(fs.readFileSync(file, 'utf8'))
+      const questions = bank.questions.filter((x) => `${x.domain}/${x.topic}` === t)
+      expect(questions.length, t).toBeGreaterThanOrEqual(15)
+      for (const q of questions) {
+        const missing = citedReferences(q.source).filter((r) => !listed.has(r))
+        expect(missing, `${q.id} cites ${q.source}`).toEqual([])
+      }
+    }
+  })
 })
+
+/** The topics release 2026.3 added: BRIEF.md does not cover them, so each has a sources file. */
+const NEW_TOPICS_2026_3 = ['law/criminal-offences', 'law/anti-terrorism', 'law/labour-contracts', 'knowledge/key-units', 'knowledge/security-screening',
+  'skills/crowd-incidents', 'skills/lifts-disasters', 'skills/fire-control-room', 'skills/self-protection']
+
+/** The references a sources file lists: the backticked first cell of each table row. */
+function sourcesListed (text: string): Set<string> {
+  const out = new Set<string>()
+  for (const m of text.matchAll(/^\|\s*`([^`]+)`\s*\|/gm)) for (const r of citedReferences(m[1]!)) out.add(r)
+  return out
+}
