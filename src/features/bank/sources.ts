@@ -167,7 +167,7 @@ export const SUBJECTS: Readonly<Record<string, string>> = {
   'reporting a fire to 119': '拨打119报警',
   'respect for minority customs': '尊重少数民族风俗习惯',
   'scene protection': '现场保护',
-  'security businesses': '保安从业单位',
+  'security businesses': '保安服务业务',
   'service language': '服务用语',
   'serving people': '服务群众',
   'shift handover': '交接班',
