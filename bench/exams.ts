@@ -80,7 +80,7 @@ async function waitFor (port: number, pathName: string, method = 'GET'): Promise
       req.end()
     })
     if (ok) return
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
   throw new Error(`server on ${port} did not start`)
 }
@@ -227,7 +227,7 @@ export async function examsSection (): Promise<SectionResult> {
   } finally {
     floor.kill('SIGKILL')
     server.kill('SIGTERM')
-    await new Promise((r) => setTimeout(r, 300))
+    await new Promise((resolve) => setTimeout(resolve, 300))
     fs.rmSync(p.dir, { recursive: true, force: true })
   }
 }

@@ -11,11 +11,11 @@ import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import type { Access } from './http/types.js'
 import { loggerOptions, logRequests, requestLogController } from './http/logging.js'
-import { authRoutes } from './features/auth/index.js'
-import { homeRoutes } from './features/home/routes.js'
-import { healthRoutes } from './features/health/routes.js'
-import { orgRoutes } from './features/orgs/index.js'
-import { auditRoutes } from './features/audit/routes.js'
+import { authRoutes, authenticateRequest } from './features/auth/index.js'
+import { homeRoutes } from './features/home/index.js'
+import { healthRoutes } from './features/health/index.js'
+import { orgRoutes, policeSubtree } from './features/orgs/index.js'
+import { auditRoutes } from './features/audit/index.js'
 import { bankRoutes } from './features/bank/index.js'
 import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
@@ -68,7 +68,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
 
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 256 * 1024 })
-  await app.register(httpPlugins)
+  await app.register(httpPlugins, { authenticate: authenticateRequest })
   // Vendor files carry their version in the name, so browsers may keep them for good.
   await app.register(staticFiles, { root: path.join(STATIC_DIR, 'vendor'), prefix: '/static/vendor/', maxAge: '365d', immutable: true })
   await app.register(staticFiles, { root: STATIC_DIR, prefix: '/static/', maxAge: '1h', decorateReply: false, allowedPath: (p) => !p.startsWith('/vendor/') })
@@ -77,7 +77,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(authRoutes)
   await app.register(homeRoutes)
   await app.register(orgRoutes)
-  await app.register(auditRoutes)
+  await app.register(auditRoutes, { policeJurisdictions: (actor) => policeSubtree(db, actor) })
   await app.register(bankRoutes)
   await app.register(examRoutes)
   await app.register(learningRoutes)

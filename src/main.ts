@@ -14,7 +14,7 @@ import { recordAudit } from './features/audit/index.js'
 import { seedDemo, writeDemoAccounts, formatDemoAccounts } from './features/demo/index.js'
 import { createPiiCheck, findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
 import { createPii } from './lib/pii.js'
-import { DEFAULT_BANK_DIR, validateCommand, publishCommand, publishOnStart, diffCommand, statsCommand } from './features/bank/cli.js'
+import { DEFAULT_BANK_DIR, validateCommand, publishCommand, publishOnStart, diffCommand, statsCommand } from './features/bank/index.js'
 
 const HELP = `GuardPass: training and mock examinations for property security guards.
 
@@ -90,8 +90,8 @@ async function serve (config: Config): Promise<void> {
     await app.close()
     process.exit(0)
   }
-  process.once('SIGINT', () => { void stop('SIGINT') })
-  process.once('SIGTERM', () => { void stop('SIGTERM') })
+  process.once('SIGINT', () => { stop('SIGINT').catch(() => process.exit(1)) })
+  process.once('SIGTERM', () => { stop('SIGTERM').catch(() => process.exit(1)) })
   await app.listen({ port: config.port, host: config.host })
   console.log(`GuardPass is serving ${config.publicUrl.href} (listening on ${config.host}:${config.port})`)
 }

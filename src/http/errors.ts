@@ -30,4 +30,3 @@ export class TooManyRequests extends AppError {
     super(429, code, params)
   }
 }
-

@@ -1,4 +1,4 @@
-import type { Role } from '../features/auth/index.js'
+import type { Role } from '../db/schema.js'
 
 export interface NavItem { href: string, label: string }
 

@@ -110,4 +110,3 @@ export function safeLocalPath (to: string | undefined): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.includes('\\') || /[\r\n]/.test(to)) return '/'
   return to
 }
-

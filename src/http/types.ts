@@ -1,4 +1,5 @@
-import type { Role } from '../features/auth/index.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Role } from '../db/schema.js'
 import type { Locale, Translate, Params } from '../i18n/index.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
@@ -22,6 +23,15 @@ export interface Actor {
   /** What the user must do before anything else: change the initial password, then accept the privacy notice. */
   pending: 'password' | 'privacy' | null
 }
+
+/** A signed-in request: who it is, and the language saved in their account (null: none chosen). */
+export interface Authenticated { actor: Actor, locale: string | null }
+
+/**
+ * Finds the signed-in user of a request from its cookies (renewing or clearing the session
+ * cookie on the reply as needed); null when nobody is signed in. The auth area provides it.
+ */
+export type Authenticate = (req: FastifyRequest, reply: FastifyReply, now: Date) => Authenticated | null
 
 export interface PageData { [key: string]: unknown }
 

@@ -70,17 +70,17 @@ describe('command line', () => {
     const id = demoIdNumber('110101', '1985-07-01', 77)
     db.insert(trainees).values({ fullName: '备份', idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1985-07-01', education: 'college', createdAt: new Date(), updatedAt: new Date() }).run()
     let written = 0
-    let writing = true
+    const writing = { on: true } // an object: the loop below reads it after each await
     const writer = (async () => {
-      while (writing) {
+      while (writing.on) {
         recordAudit(db, { actorId: null, action: 'test.write', details: { n: written } }, new Date())
         written++
-        await new Promise((r) => setTimeout(r, 2))
+        await new Promise((resolve) => setTimeout(resolve, 2))
       }
     })()
     const out = path.join(dir, 'backups')
     const r = await cli(['backup', out])
-    writing = false
+    writing.on = false
     await writer
     expect(r.code, r.stderr).toBe(0)
     expect(written).toBeGreaterThan(20)
@@ -179,7 +179,7 @@ describe('bank commands', () => {
     const p2 = copy('p2')
     fs.writeFileSync(path.join(p2, 'bank.yaml'), fs.readFileSync(path.join(p2, 'bank.yaml'), 'utf8').replace('2026.0', '2026.1'))
     const q = path.join(p2, 'questions/ethics/confidentiality.yaml')
-    fs.writeFileSync(q, fs.readFileSync(q, 'utf8').replace(/  - id: ethics\.confidentiality\.010[\s\S]*$/, ''))
+    fs.writeFileSync(q, fs.readFileSync(q, 'utf8').replace(/ {2}- id: ethics\.confidentiality\.010[\s\S]*$/, ''))
     const second = await cli(['bank', 'publish', p2], '', env)
     expect(second.stdout).toContain('questions: 0 added, 0 changed, 27 unchanged, 1 retired')
     const diff = await cli(['bank', 'diff', '2026.0', '2026.1'], '', env)
@@ -213,7 +213,7 @@ describe('npm start on an empty database', () => {
       const base = `http://127.0.0.1:${port}`
       let health: { bankRelease: { label: string } | null } | undefined
       for (let i = 0; i < 100 && !health; i++) {
-        await new Promise((r) => setTimeout(r, 200))
+        await new Promise((resolve) => setTimeout(resolve, 200))
         health = await fetch(`${base}/healthz`).then((r) => r.json() as Promise<typeof health>).catch(() => undefined)
       }
       const shipped = /release: "([^"]+)"/.exec(fs.readFileSync(path.join(ROOT, 'question-bank/bank.yaml'), 'utf8'))![1]
@@ -231,7 +231,7 @@ describe('npm start on an empty database', () => {
       expect(res.headers.get('location')).toBe('/')
     } finally {
       child.kill('SIGTERM')
-      await new Promise((r) => child.once('close', r))
+      await new Promise((resolve) => child.once('close', resolve))
       fs.rmSync(startDir, { recursive: true, force: true })
     }
   }, 60_000)

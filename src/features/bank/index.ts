@@ -2,3 +2,5 @@ export { latestRelease, latestReleaseId, findRelease, findQuestionVersion, findL
 export { publishBank } from './publish.js'
 export { loadBank, DEFAULT_BANK_DIR } from './cli.js'
 export { bankRoutes } from './routes.js'
+export { validateCommand, publishCommand, publishOnStart, diffCommand, statsCommand } from './cli.js'
+export type { Domain, QuestionType, Text, Cell, Question } from './format.js'

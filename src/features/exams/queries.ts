@@ -3,12 +3,11 @@ import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
 import { recordAudit } from '../audit/index.js'
-import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, type BlueprintBody, type QuestionBody } from '../bank/schema.js'
+import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
-import { attempts, attemptItems, type FinishReason } from './schema.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
-import type { QuestionType } from '../bank/format.js'
+import type { QuestionType } from '../bank/index.js'
 import type { NewStep } from './answering.js'
 
 export type Attempt = typeof attempts.$inferSelect
@@ -215,7 +214,7 @@ export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, f
   // Every page shows the whole grid: the database folds it into one string ("slot:FA,…", F flagged,
   // A answered), which costs half as much as a hundred rows.
   // Each cell names its slot, so the order comes from sorting here (usually already in order).
-  const r = prepared(db, `SELECT group_concat(slot || ':' || flagged || answered, ',') AS g FROM attempt_items WHERE attempt_id = ?`).get(attemptId) as { g: string | null }
+  const r = prepared(db, 'SELECT group_concat(slot || \':\' || flagged || answered, \',\') AS g FROM attempt_items WHERE attempt_id = ?').get(attemptId) as { g: string | null }
   if (!r.g) return []
   const cells = r.g.split(',').map((cell) => {
     const colon = cell.indexOf(':')

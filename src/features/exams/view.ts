@@ -1,5 +1,5 @@
 import type { Translate } from '../../i18n/index.js'
-import type { BlueprintBody } from '../bank/schema.js'
+import type { BlueprintBody } from '../../db/schema.js'
 import { localText } from '../../lib/text.js'
 import type { Attempt, ItemView } from './queries.js'
 import { isCorrect } from './grading.js'

@@ -1,4 +1,5 @@
-export * from './schema.js'
+export * from '../../db/schema/org-units.js'
+export * from '../../db/schema/orgs.js'
 export { scopeFor, subtree, type Scope } from './scope.js'
 export {
   loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,

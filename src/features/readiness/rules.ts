@@ -5,7 +5,7 @@
  * passes of the national mock). Settings are adjustable by an administrator.
  */
 import { ageOn } from '../../lib/id-checksums.js'
-import { EDUCATION_LEVELS, type Education, type DeclarationKind } from '../orgs/schema.js'
+import { EDUCATION_LEVELS, type Education, type DeclarationKind } from '../../db/schema.js'
 import { addDays } from '../../lib/time.js'
 
 export interface EligibilitySettings {

@@ -3,8 +3,7 @@
  * may be applied for, and what police may decide. Every refusal is a message key.
  */
 import { readForm } from '../../lib/form.js'
-import type { JurisdictionLevel } from '../orgs/schema.js'
-import type { ApplicationStatus, ExamResult } from './schema.js'
+import type { JurisdictionLevel, ApplicationStatus, ExamResult } from '../../db/schema.js'
 import type { EligibilityStatus } from './rules.js'
 import type { StatementState } from './statements.js'
 import { isLocalDay } from '../../lib/time.js'
@@ -13,7 +12,6 @@ import { isLocalDay } from '../../lib/time.js'
 export function mayDecide (level: JurisdictionLevel | undefined): boolean {
   return level === 'city' || level === 'district'
 }
-
 
 export interface SittingInput { sitsOn: string, startsAt: string, venue: string, capacity: number, applyBy: string }
 
