@@ -10,12 +10,12 @@ import { loggerOptions, logRequests, requestLogController } from '../src/http/lo
 
 const [file, port] = [process.argv[2]!, Number(process.argv[3])]
 const db = openDatabase(file)
-startCheckpointer(db, file) // as the app's server runs SQLite
 db.$client.exec('CREATE TABLE IF NOT EXISTS floor_rows (id INTEGER PRIMARY KEY AUTOINCREMENT, item INTEGER NOT NULL, seq INTEGER NOT NULL, response TEXT NOT NULL, at INTEGER NOT NULL)')
 const insert = db.$client.prepare('INSERT INTO floor_rows (item, seq, response, at) VALUES (?, ?, ?, ?)')
 const tx = db.$client.transaction((item: number, seq: number, response: string) => insert.run(item, seq, response, Date.now()))
 const app = Fastify({ logger: loggerOptions(process.env.LOG_LEVEL ?? 'info'), logController: requestLogController() })
 logRequests(app)
+startCheckpointer(db, file, app.log) // as the app's server runs SQLite
 await app.register(formbody)
 app.post('/save', async (req) => {
   const b = req.body as Record<string, string>

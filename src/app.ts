@@ -1,10 +1,11 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Fastify from 'fastify'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import type { Logger } from 'pino'
 import formbody from '@fastify/formbody'
 import cookie from '@fastify/cookie'
 import staticFiles from '@fastify/static'
 import type { Config } from './config.js'
+import { STATIC_DIR } from './paths.js'
 import { createPii } from './lib/pii.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { systemClock, type Clock } from './lib/clock.js'
@@ -21,11 +22,11 @@ import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
 import { readinessRoutes } from './features/readiness/index.js'
 
-export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
-
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream
+  /** The server's logger, made by main.ts before the app (instead of logStream). */
+  logger?: Logger
   /** The 32-byte data key for personal data (main.ts loads it; tests pass a random one). */
   dataKey?: Buffer
   /** How often overdue attempts are swept (ms); 0 turns the sweep off (tests call it themselves). */
@@ -42,16 +43,16 @@ declare module 'fastify' {
 }
 
 export async function buildApp (config: Config, db: Db = openDatabase(config.databasePath), clock: Clock = systemClock, options: AppOptions = {}) {
-  const logger = config.logLevel === 'silent' && !options.logStream ? false : loggerOptions(config.logLevel, options.logStream)
+  const logger = options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: config.logLevel === 'silent' && !options.logStream ? false : loggerOptions(config.logLevel, options.logStream) }
 
   const app = Fastify({
-    logger,
+    ...logger,
     logController: requestLogController(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 }
   })
-  if (logger) logRequests(app)
+  if (options.logger || logger.logger) logRequests(app)
   app.decorate('config', config).decorate('db', db).decorate('clock', clock).decorate('routeTable', [] as RouteEntry[])
   if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
   app.decorate('pii', createPii(options.dataKey))

@@ -1,14 +1,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.js'
+import { MIGRATIONS_DIR } from '../paths.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url))
+export { MIGRATIONS_DIR }
 
 /** Opens (creating if needed) the SQLite file with the pragmas every connection needs. */
 export function openDatabase (file: string): Db {

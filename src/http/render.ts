@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
 import { Eta } from 'eta'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -9,8 +8,9 @@ import { NAV, isCurrent } from './nav.js'
 import type { PageData } from './types.js'
 import { formatDateTime, formatTime } from '../lib/time.js'
 import { localText } from '../lib/text.js'
+import { VIEWS_DIR } from '../paths.js'
 
-export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url))
+export { VIEWS_DIR }
 const LAYOUT = 'layouts/app.eta'
 
 /** An htmx request that wants a fragment; boosted navigation and history restores get the whole page. */

@@ -84,10 +84,14 @@ describe('command line', () => {
     await writer
     expect(r.code, r.stderr).toBe(0)
     expect(written).toBeGreaterThan(20)
-    const files = fs.readdirSync(out)
-    const backupFile = files.find((f) => f.endsWith('.db'))!
-    expect(files).toContain('guardpass.key')
-    expect(fs.readFileSync(path.join(out, 'guardpass.key'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'data', 'guardpass.key'), 'utf8'))
+    // One folder per backup, with the database and its own key file.
+    const [folder, ...others] = fs.readdirSync(out)
+    expect(others).toEqual([])
+    expect(folder).toMatch(/^guardpass-\d{4}-/)
+    const files = fs.readdirSync(path.join(out, folder!))
+    const backupFile = path.join(folder!, 'guardpass.db')
+    expect(files.sort()).toEqual(['guardpass.db', 'guardpass.key'])
+    expect(fs.readFileSync(path.join(out, folder!, 'guardpass.key'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'data', 'guardpass.key'), 'utf8'))
 
     // Restore: copy into a fresh folder and open it as the app would.
     const restoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-restore-'))
@@ -103,7 +107,7 @@ describe('command line', () => {
     migrateDatabase(reopened)
     expect(findUserByUsername(reopened, 'root.admin')).toBeDefined()
     // The key from the backup decrypts the ID number in the restored database, and passes the start check.
-    const restoredKey = loadDataKey(path.join(restoreDir, 'guardpass.db'), fs.readFileSync(path.join(out, 'guardpass.key'), 'utf8').trim()).key
+    const restoredKey = loadDataKey(path.join(restoreDir, 'guardpass.db'), fs.readFileSync(path.join(out, folder!, 'guardpass.key'), 'utf8').trim()).key
     const row = reopened.select().from(trainees).all().find((x) => x.fullName === '备份')!
     expect(createPii(restoredKey).decrypt(row.idNumberEnc)).toBe(id)
     expect(createPiiCheck(reopened).check(restoredKey)).toBeNull()
@@ -115,19 +119,21 @@ describe('command line', () => {
 
 describe('start refuses a missing or wrong data key when personal data exists', () => {
   test('a different key', async () => {
-    const r = await cli(['serve'], '', { GUARDPASS_DATA_KEY: 'ab'.repeat(32), PORT: '39871' })
+    const r = await cli(['serve'], '', { GUARDPASS_DATA_KEY: 'ab'.repeat(32), PORT: '39871', LOG_LEVEL: 'fatal' })
     expect(r.code).toBe(1)
-    expect(r.stderr).toContain('does not match')
+    // Start-up speaks through the JSON log, a fatal line with the reason.
+    const fatal = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.level === 60)
+    expect(fatal?.msg).toContain('does not match')
   })
 
   test('the key file gone', async () => {
     const keyFile = path.join(dir, 'data', 'guardpass.key')
     fs.renameSync(keyFile, `${keyFile}.away`)
     try {
-      const r = await cli(['serve'], '', { PORT: '39872' })
+      const r = await cli(['serve'], '', { PORT: '39872', LOG_LEVEL: 'fatal' })
       expect(r.code).toBe(1)
-      expect(r.stderr).toContain('key file')
-      expect(r.stderr).toContain('is missing')
+      expect(r.stdout).toContain('key file')
+      expect(r.stdout).toContain('is missing')
       expect(fs.existsSync(keyFile), 'no new key may be made over existing data').toBe(false)
     } finally {
       fs.renameSync(`${keyFile}.away`, keyFile)

@@ -251,6 +251,7 @@ export function appendStep (db: Db, attemptId: number, itemId: number, expectedS
 function writeSteps (db: Db): void {
   const batch = pendingSteps.get(db) ?? []
   pendingSteps.delete(db)
+  if (batch.length === 0) return // flushed already (flushPendingSteps)
   let outcomes: unknown[]
   try {
     outcomes = writeStepBatch(db, batch)
@@ -260,6 +261,11 @@ function writeSteps (db: Db): void {
     return
   }
   batch.forEach((s, i) => s.done(outcomes[i]))
+}
+
+/** Writes the answers waiting for their group commit now (the server's shutdown, before the database closes). */
+export function flushPendingSteps (db: Db): void {
+  writeSteps(db)
 }
 
 type StepWrite = Pick<PendingStep, 'attemptId' | 'itemId' | 'expectedSeq' | 'step'>

@@ -11,7 +11,7 @@ import { isOverdue } from './grading.js'
 import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
-  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, type Attempt
+  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, flushPendingSteps, type Attempt
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -19,6 +19,8 @@ const RESULT_READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as co
 
 export async function examRoutes (app: FastifyInstance) {
   const now = () => app.clock.now()
+  // Added after app.ts's hook that closes the database, so it runs before it (onClose runs last-added first).
+  app.addHook('onClose', async () => { flushPendingSteps(app.db) })
 
   /** The signed-in trainee's person record (looked up once per request by the session plugin). */
   const traineeId = (req: FastifyRequest): number => {
