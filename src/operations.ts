@@ -192,7 +192,13 @@ export function rekey (config: Config, out: Out): void {
     if (problem) throw new Refusal(problem)
     const next = randomBytes(32)
     writeDurably(pending, next.toString('hex') + '\n')
-    const people = rotateDataKey(db, current, next, systemClock.now())
+    let people: number
+    try {
+      people = rotateDataKey(db, current, next, systemClock.now())
+    } catch (err) {
+      fs.rmSync(pending, { force: true }) // rolled back: the data is still under the current key
+      throw err
+    }
     fs.renameSync(pending, keyFile)
     syncDir(path.dirname(keyFile))
     out(`Rotated the data key: ${people} ID number${people === 1 ? '' : 's'} re-encrypted, and ${keyFile} replaced. The old key no longer opens this database; back up now (older backups keep the key they were made with).`)
