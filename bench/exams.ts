@@ -124,8 +124,11 @@ export async function examsSection (): Promise<SectionResult> {
   const p = prepare()
   const floorPort = 43100 + Math.floor(Math.random() * 1000)
   const appPort = floorPort + 1000
-  const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info' })
-  const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { DATABASE_PATH: p.dbFile, PORT: String(appPort), LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') })
+  const directPort = floorPort + 2000
+  const serverEnv = { DATABASE_PATH: p.dbFile, LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') }
+  const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info', ...(process.env.BENCH_FLOOR_SYNCHRONOUS ? { BENCH_FLOOR_SYNCHRONOUS: process.env.BENCH_FLOOR_SYNCHRONOUS } : {}) })
+  const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { ...serverEnv, PORT: String(appPort) })
+  let direct: ChildProcess | undefined
   try {
     await waitFor(floorPort, '/save', 'GET')
     await waitFor(appPort, '/healthz')
@@ -153,12 +156,27 @@ export async function examsSection (): Promise<SectionResult> {
     const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
     const saveSteady = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE, requests: autosaveRequests(p.attempts, saveState) })
 
-    // Rendering one exam page of ten questions: steady state, after a warm-up of the same
-    // requests that is not counted (the first pages compile templates and parse question bodies).
+    // Rendering one exam page of ten questions through @fastify/view, against the same app
+    // rendering with Eta directly (its floor, bench/direct-server.ts) on the same database:
+    // steady state, after a warm-up of the same requests that is not counted (the first pages
+    // compile templates and parse question bodies); the two alternate, twice each, best run kept.
+    direct = startProcess([path.join(ROOT, 'bench/direct-server.ts')], { ...serverEnv, PORT: String(directPort) })
+    await waitFor(directPort, '/healthz')
     let turn = 0
     const pageRequests = [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = p.attempts[turn++ % p.attempts.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request]
-    await run({ url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 3, requests: pageRequests })
-    const pages = await run({ url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 5, requests: pageRequests })
+    const pageRun = (port: number, duration: number) => run({ url: `http://127.0.0.1:${port}`, connections: 50, duration, requests: pageRequests })
+    await pageRun(appPort, 3)
+    await pageRun(directPort, 3)
+    const viewRuns: autocannon.Result[] = []
+    const directRuns: autocannon.Result[] = []
+    for (let round = 0; round < 2; round++) {
+      viewRuns.push(await pageRun(appPort, 5))
+      directRuns.push(await pageRun(directPort, 5))
+    }
+    const pageRate = (r: autocannon.Result) => r['2xx'] / r.duration
+    const pages = viewRuns.reduce((a, b) => (pageRate(b) > pageRate(a) ? b : a))
+    const directPages = directRuns.reduce((a, b) => (pageRate(b) > pageRate(a) ? b : a))
+    direct.kill('SIGTERM')
 
     // A synchronized start: 1,000 signed-in trainees start the national mock (the shipped bank, published at start) at the same moment.
     const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
@@ -197,7 +215,7 @@ export async function examsSection (): Promise<SectionResult> {
         p50_ms: saveSteady.latency.p50, p99_ms: saveSteady.latency.p99, p99_ratio_to_floor: r2(saveSteady.latency.p99 / Math.max(1, floorSteady.latency.p99)), steady_non_2xx: saveSteady.non2xx
       },
       start: { count: STARTS, seconds_to_last: r2(startSeconds), errors: startErrors },
-      page: { rps: r1(ok2xx(pages) / pages.duration) },
+      page: { rps: r1(pageRate(pages)), direct_rps: r1(pageRate(directPages)), ratio_to_direct: r2(pageRate(pages) / pageRate(directPages)) },
       server: { peak_rss_mb: rss }
     }
     const p99Limit = Math.max(2 * floorSteady.latency.p99, floorSteady.latency.p99 + 5)
@@ -207,6 +225,7 @@ export async function examsSection (): Promise<SectionResult> {
       [json.autosave.rows_match, `rows added ${added} = 2xx saves ${saved2xx} of both runs (plus at most one in flight per connection when a run stopped)`],
       [startErrors === 0 && startSeconds <= 5, `${STARTS} starts served in ${json.start.seconds_to_last} s with ${startErrors} errors (target <= 5 s, 0 errors)`],
       [json.page.rps >= 1000, `${json.page.rps} exam pages/s (target >= 1000)`],
+      [json.page.ratio_to_direct >= 0.95, `exam pages through @fastify/view ${json.page.rps}/s are ${json.page.ratio_to_direct}x direct Eta rendering ${json.page.direct_rps}/s (target >= 0.95)`],
       [rss < 300, `peak memory ${rss} MB (target < 300)`]
     ] as const
     return {
@@ -219,13 +238,14 @@ export async function examsSection (): Promise<SectionResult> {
         { name: 'autosave: max 2xx/s (100 conns)', value: json.autosave.rps, unit: 'saves/s', note: `${json.autosave.ratio_to_floor}x floor; rows added ${added}` },
         { name: `autosave: p99 at ${RATE}/s`, value: json.autosave.p99_ms, unit: 'ms p99', note: `p50 ${json.autosave.p50_ms} ms; ${json.autosave.p99_ratio_to_floor}x floor p99` },
         { name: `${STARTS} synchronized starts`, value: json.start.seconds_to_last, unit: 's to last first page', note: `${startErrors} errors` },
-        { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s' },
+        { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s', note: `through @fastify/view; ${json.page.ratio_to_direct}x direct Eta (${json.page.direct_rps}/s)` },
         { name: 'server peak RSS', value: rss, unit: 'MB' }
       ],
       json
     }
   } finally {
     floor.kill('SIGKILL')
+    direct?.kill('SIGKILL')
     server.kill('SIGTERM')
     await new Promise((resolve) => setTimeout(resolve, 300))
     fs.rmSync(p.dir, { recursive: true, force: true })

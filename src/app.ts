@@ -29,6 +29,8 @@ export interface AppOptions {
   logger?: Logger
   /** The 32-byte data key for personal data (main.ts loads it; tests pass a random one). */
   dataKey?: Buffer
+  /** Render pages with Eta directly, not through @fastify/view: only the bench's floor uses it. */
+  directRendering?: boolean
   /** How often overdue attempts are swept (ms); 0 turns the sweep off (tests call it themselves). */
   sweepMs?: number
 }
@@ -69,7 +71,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
 
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 256 * 1024 })
-  await app.register(httpPlugins, { authenticate: authenticateRequest })
+  await app.register(httpPlugins, { authenticate: authenticateRequest, direct: options.directRendering === true })
   // Vendor files carry their version in the name, so browsers may keep them for good.
   await app.register(staticFiles, { root: path.join(STATIC_DIR, 'vendor'), prefix: '/static/vendor/', maxAge: '365d', immutable: true })
   await app.register(staticFiles, { root: STATIC_DIR, prefix: '/static/', maxAge: '1h', decorateReply: false, allowedPath: (p) => !p.startsWith('/vendor/') })

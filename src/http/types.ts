@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Eta } from 'eta'
 import type { Role } from '../db/schema.js'
 import type { Locale, Translate, Params } from '../i18n/index.js'
 import type { Config } from '../config.js'
@@ -42,6 +43,8 @@ declare module 'fastify' {
     allowPending?: boolean
   }
   interface FastifyInstance {
+    /** The Eta instance @fastify/view renders with (render.ts). */
+    views: Eta
     config: Config
     db: Db
     clock: Clock
