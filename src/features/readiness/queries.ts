@@ -10,6 +10,7 @@ import { mandatoryAssignmentsOf } from '../learning/index.js'
 import { DEFAULT_SETTINGS, readSettings, evaluateEligibility, type EligibilitySettings, type Evaluation, type MockResult, type TraineeRecord } from './rules.js'
 import type { StatementSnapshot } from './statements.js'
 import type { SittingInput } from './sittings.js'
+import type { MessageKey } from '../../i18n/index.js'
 
 type Audit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 export type Statement = typeof statements.$inferSelect
@@ -226,7 +227,7 @@ export function applicationHistory (db: DbOrTx, traineeId: number): Array<{ stat
  * Stores an application after `check` passes inside the same immediate
  * transaction, so two trainers racing for the last place cannot both get it.
  */
-export function insertApplication (db: Db, a: { sittingId: number, traineeId: number, enterpriseId: number, statementId: number, appliedBy: number }, check: (tx: DbOrTx) => { problem: string } | { problem: null, resit: boolean }, audit: Audit, now: Date): Application {
+export function insertApplication (db: Db, a: { sittingId: number, traineeId: number, enterpriseId: number, statementId: number, appliedBy: number }, check: (tx: DbOrTx) => { problem: MessageKey } | { problem: null, resit: boolean }, audit: Audit, now: Date): Application {
   return db.transaction((tx) => {
     const verdict = check(tx)
     if (verdict.problem !== null) throw new Conflict(verdict.problem)

@@ -4,6 +4,7 @@
  */
 import { readForm } from '../../lib/form.js'
 import type { JurisdictionLevel, ApplicationStatus, ExamResult } from '../../db/schema.js'
+import type { MessageKey } from '../../i18n/index.js'
 import type { EligibilityStatus } from './rules.js'
 import type { StatementState } from './statements.js'
 import { isLocalDay } from '../../lib/time.js'
@@ -41,7 +42,7 @@ export interface ApplyFacts {
 }
 
 /** Why an application cannot be made (a message key), or null with whether it is the free re-sit. */
-export function applyProblem (f: ApplyFacts): { problem: string } | { problem: null, resit: boolean } {
+export function applyProblem (f: ApplyFacts): { problem: MessageKey } | { problem: null, resit: boolean } {
   if (f.today > f.sitting.applyBy) return { problem: 'application.deadline-passed' }
   if (f.sitting.taken >= f.sitting.capacity) return { problem: 'application.full' }
   if (f.hasCertificate) return { problem: 'application.has-certificate' }
