@@ -159,7 +159,9 @@ export async function examsSection (): Promise<SectionResult> {
     // Rendering one exam page of ten questions through @fastify/view, against the same app
     // rendering with Eta directly (its floor, bench/direct-server.ts) on the same database:
     // steady state, after a warm-up of the same requests that is not counted (the first pages
-    // compile templates and parse question bodies); the two alternate, twice each, best run kept.
+    // compile templates and parse question bodies). The two alternate in short runs, seven each,
+    // and the ratio is the median of each pair's (a pair ran seconds apart, under the same
+    // background load of this shared machine); the rates shown are the best runs.
     direct = startProcess([path.join(ROOT, 'bench/direct-server.ts')], { ...serverEnv, PORT: String(directPort) })
     await waitFor(directPort, '/healthz')
     let turn = 0
@@ -169,13 +171,15 @@ export async function examsSection (): Promise<SectionResult> {
     await pageRun(directPort, 3)
     const viewRuns: autocannon.Result[] = []
     const directRuns: autocannon.Result[] = []
-    for (let round = 0; round < 2; round++) {
-      viewRuns.push(await pageRun(appPort, 5))
-      directRuns.push(await pageRun(directPort, 5))
+    for (let round = 0; round < 7; round++) {
+      // Each pair in turn starts with the other server, so neither always runs first.
+      if (round % 2 === 0) { viewRuns.push(await pageRun(appPort, 3)); directRuns.push(await pageRun(directPort, 3)) } else { directRuns.push(await pageRun(directPort, 3)); viewRuns.push(await pageRun(appPort, 3)) }
     }
     const pageRate = (r: autocannon.Result) => r['2xx'] / r.duration
     const pages = viewRuns.reduce((a, b) => (pageRate(b) > pageRate(a) ? b : a))
     const directPages = directRuns.reduce((a, b) => (pageRate(b) > pageRate(a) ? b : a))
+    const pairRatios = viewRuns.map((v, i) => pageRate(v) / pageRate(directRuns[i]!)).sort((a, b) => a - b)
+    const pageRatio = pairRatios[Math.floor(pairRatios.length / 2)]!
     direct.kill('SIGTERM')
 
     // A synchronized start: 1,000 signed-in trainees start the national mock (the shipped bank, published at start) at the same moment.
@@ -215,7 +219,7 @@ export async function examsSection (): Promise<SectionResult> {
         p50_ms: saveSteady.latency.p50, p99_ms: saveSteady.latency.p99, p99_ratio_to_floor: r2(saveSteady.latency.p99 / Math.max(1, floorSteady.latency.p99)), steady_non_2xx: saveSteady.non2xx
       },
       start: { count: STARTS, seconds_to_last: r2(startSeconds), errors: startErrors },
-      page: { rps: r1(pageRate(pages)), direct_rps: r1(pageRate(directPages)), ratio_to_direct: r2(pageRate(pages) / pageRate(directPages)) },
+      page: { rps: r1(pageRate(pages)), direct_rps: r1(pageRate(directPages)), ratio_to_direct: r2(pageRatio), pair_ratios: pairRatios.map(r2) },
       server: { peak_rss_mb: rss }
     }
     const p99Limit = Math.max(2 * floorSteady.latency.p99, floorSteady.latency.p99 + 5)
@@ -225,7 +229,7 @@ export async function examsSection (): Promise<SectionResult> {
       [json.autosave.rows_match, `rows added ${added} = 2xx saves ${saved2xx} of both runs (plus at most one in flight per connection when a run stopped)`],
       [startErrors === 0 && startSeconds <= 5, `${STARTS} starts served in ${json.start.seconds_to_last} s with ${startErrors} errors (target <= 5 s, 0 errors)`],
       [json.page.rps >= 1000, `${json.page.rps} exam pages/s (target >= 1000)`],
-      [json.page.ratio_to_direct >= 0.95, `exam pages through @fastify/view ${json.page.rps}/s are ${json.page.ratio_to_direct}x direct Eta rendering ${json.page.direct_rps}/s (target >= 0.95)`],
+      [json.page.ratio_to_direct >= 0.95, `exam pages through @fastify/view are ${json.page.ratio_to_direct}x direct Eta rendering, the median of seven paired runs (best ${json.page.rps}/s and ${json.page.direct_rps}/s; target >= 0.95)`],
       [rss < 300, `peak memory ${rss} MB (target < 300)`]
     ] as const
     return {
@@ -238,7 +242,7 @@ export async function examsSection (): Promise<SectionResult> {
         { name: 'autosave: max 2xx/s (100 conns)', value: json.autosave.rps, unit: 'saves/s', note: `${json.autosave.ratio_to_floor}x floor; rows added ${added}` },
         { name: `autosave: p99 at ${RATE}/s`, value: json.autosave.p99_ms, unit: 'ms p99', note: `p50 ${json.autosave.p50_ms} ms; ${json.autosave.p99_ratio_to_floor}x floor p99` },
         { name: `${STARTS} synchronized starts`, value: json.start.seconds_to_last, unit: 's to last first page', note: `${startErrors} errors` },
-        { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s', note: `through @fastify/view; ${json.page.ratio_to_direct}x direct Eta (${json.page.direct_rps}/s)` },
+        { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s', note: `through @fastify/view; ${json.page.ratio_to_direct}x direct Eta (${json.page.direct_rps}/s); paired runs ${json.page.pair_ratios.join(', ')}` },
         { name: 'server peak RSS', value: rss, unit: 'MB' }
       ],
       json
