@@ -38,7 +38,7 @@ export function generateBank (dir: string, total = QUESTIONS): void {
           `    type: ${type}`,
           `    difficulty: ${1 + (i % 3)}`,
           '    stem:',
-          `      zh: ${words(n)}的情形下，${words(n * 7 + 3)}应当适用下列哪一项规定（　）。`,
+          `      zh: ${words(n)}的情形下，${words(n * 7 + 3)}应当适用下列哪一项规定（\u3000）。`,
           `      en: Generated question number ${n} about ${d} and ${topic}, asking which rule applies in case ${i}?`
         )
         if (type !== 'judge') {

@@ -67,12 +67,20 @@ export function prepare (): Prepared {
   return { dir, dbFile, key, cookies, attempts }
 }
 
-function startProcess (args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' })
+/** A server process; what it prints goes to a file in the bench's folder, shown if it does not start. */
+function startProcess (args: string[], env: Record<string, string>, logFile?: string): ChildProcess {
+  const out = logFile ? fs.openSync(logFile, 'w') : 'ignore'
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] })
+}
+
+/** CPU seconds a process has used so far, all its threads (user + system, from /proc). */
+function cpuSeconds (pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime and stime, in clock ticks of 1/100 s
 }
 
 async function waitFor (port: number, pathName: string, method = 'GET'): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const req = http.request({ host: '127.0.0.1', port, path: pathName, method, agent: false, timeout: 1000 }, (res) => { res.resume(); resolve(true) })
       req.on('error', () => resolve(false))
@@ -80,9 +88,9 @@ async function waitFor (port: number, pathName: string, method = 'GET'): Promise
       req.end()
     })
     if (ok) return
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((resolve) => setTimeout(resolve, 100))
   }
-  throw new Error(`server on ${port} did not start`)
+  throw new Error(`server on ${port} did not start in 40 s`)
 }
 
 /** Peak resident memory of a process (VmHWM), in MB. */
@@ -124,8 +132,10 @@ export async function examsSection (): Promise<SectionResult> {
   const p = prepare()
   const floorPort = 43100 + Math.floor(Math.random() * 1000)
   const appPort = floorPort + 1000
-  const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info' })
-  const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { DATABASE_PATH: p.dbFile, PORT: String(appPort), LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') })
+  const serverEnv = { DATABASE_PATH: p.dbFile, LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') }
+  const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info', ...(process.env.BENCH_FLOOR_SYNCHRONOUS ? { BENCH_FLOOR_SYNCHRONOUS: process.env.BENCH_FLOOR_SYNCHRONOUS } : {}) })
+  const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { ...serverEnv, PORT: String(appPort) })
+  const comparison: ChildProcess[] = []
   try {
     await waitFor(floorPort, '/save', 'GET')
     await waitFor(appPort, '/healthz')
@@ -153,12 +163,48 @@ export async function examsSection (): Promise<SectionResult> {
     const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
     const saveSteady = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE, requests: autosaveRequests(p.attempts, saveState) })
 
-    // Rendering one exam page of ten questions: steady state, after a warm-up of the same
-    // requests that is not counted (the first pages compile templates and parse question bodies).
+    // Rendering one exam page of ten questions on the server under test: steady state, after a
+    // warm-up of the same requests that is not counted (the first pages compile templates and
+    // parse question bodies).
     let turn = 0
     const pageRequests = [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = p.attempts[turn++ % p.attempts.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request]
-    await run({ url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 3, requests: pageRequests })
-    const pages = await run({ url: `http://127.0.0.1:${appPort}`, connections: 50, duration: 5, requests: pageRequests })
+    const pageRun = (port: number, duration: number) => run({ url: `http://127.0.0.1:${port}`, connections: 50, duration, requests: pageRequests })
+    await pageRun(appPort, 3)
+    const pages = await pageRun(appPort, 5)
+    const pageRate = (r: autocannon.Result) => r['2xx'] / r.duration
+
+    // The same pages through @fastify/view and through Eta directly (the floor), on two fresh
+    // servers started alike (bench/page-server.ts). They alternate in short runs, seven each,
+    // each pair in turn starting with the other; each run also counts the server's CPU time.
+    // Pages per CPU-second is the rate with a core to itself, which other work on this shared
+    // machine disturbs far less than pages per second (also shown, the median of the pairs).
+    const viewPort = floorPort + 2000
+    const directPort = floorPort + 3000
+    const pageServers = { view: viewPort, direct: directPort }
+    for (const [mode, port] of Object.entries(pageServers)) {
+      const log = path.join(p.dir, `page-server-${mode}.log`)
+      const child = startProcess([path.join(ROOT, 'bench/page-server.ts'), mode], { ...serverEnv, PORT: String(port) }, log)
+      comparison.push(child)
+      await waitFor(port, '/healthz').catch((err) => { throw new Error(`${(err as Error).message}:\n${fs.readFileSync(log, 'utf8').slice(-2000)}`) })
+    }
+    const [viewPid, directPid] = [comparison[0]!.pid!, comparison[1]!.pid!]
+    const measured = async (port: number, pid: number) => {
+      const cpu0 = cpuSeconds(pid)
+      const r = await pageRun(port, 3)
+      return { rate: pageRate(r), cpuPerPage: (cpuSeconds(pid) - cpu0) / Math.max(1, r['2xx']) }
+    }
+    await measured(viewPort, viewPid)
+    await measured(directPort, directPid)
+    const viewRuns: Array<{ rate: number, cpuPerPage: number }> = []
+    const directRuns: Array<{ rate: number, cpuPerPage: number }> = []
+    for (let round = 0; round < 7; round++) {
+      if (round % 2 === 0) { viewRuns.push(await measured(viewPort, viewPid)); directRuns.push(await measured(directPort, directPid)) } else { directRuns.push(await measured(directPort, directPid)); viewRuns.push(await measured(viewPort, viewPid)) }
+    }
+    for (const c of comparison) c.kill('SIGTERM')
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+    const pairRatios = viewRuns.map((v, i) => v.rate / directRuns[i]!.rate).sort((a, b) => a - b)
+    const viewCpu = median(viewRuns.map((r) => r.cpuPerPage))
+    const directCpu = median(directRuns.map((r) => r.cpuPerPage))
 
     // A synchronized start: 1,000 signed-in trainees start the national mock (the shipped bank, published at start) at the same moment.
     const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
@@ -197,7 +243,11 @@ export async function examsSection (): Promise<SectionResult> {
         p50_ms: saveSteady.latency.p50, p99_ms: saveSteady.latency.p99, p99_ratio_to_floor: r2(saveSteady.latency.p99 / Math.max(1, floorSteady.latency.p99)), steady_non_2xx: saveSteady.non2xx
       },
       start: { count: STARTS, seconds_to_last: r2(startSeconds), errors: startErrors },
-      page: { rps: r1(ok2xx(pages) / pages.duration) },
+      page: {
+        rps: r1(pageRate(pages)),
+        view_rps: r1(median(viewRuns.map((r) => r.rate))), direct_rps: r1(median(directRuns.map((r) => r.rate))), ratio_to_direct: r2(median(pairRatios)), pair_ratios: pairRatios.map(r2),
+        per_cpu_second: r1(1 / viewCpu), direct_per_cpu_second: r1(1 / directCpu), cpu_ratio_to_direct: r2(directCpu / viewCpu)
+      },
       server: { peak_rss_mb: rss }
     }
     const p99Limit = Math.max(2 * floorSteady.latency.p99, floorSteady.latency.p99 + 5)
@@ -207,6 +257,7 @@ export async function examsSection (): Promise<SectionResult> {
       [json.autosave.rows_match, `rows added ${added} = 2xx saves ${saved2xx} of both runs (plus at most one in flight per connection when a run stopped)`],
       [startErrors === 0 && startSeconds <= 5, `${STARTS} starts served in ${json.start.seconds_to_last} s with ${startErrors} errors (target <= 5 s, 0 errors)`],
       [json.page.rps >= 1000, `${json.page.rps} exam pages/s (target >= 1000)`],
+      [json.page.cpu_ratio_to_direct >= 0.95, `exam pages through @fastify/view: ${json.page.per_cpu_second} per CPU-second, ${json.page.cpu_ratio_to_direct}x direct Eta rendering's ${json.page.direct_per_cpu_second} (target >= 0.95; by wall clock ${json.page.ratio_to_direct}x, the median of seven paired runs)`],
       [rss < 300, `peak memory ${rss} MB (target < 300)`]
     ] as const
     return {
@@ -220,14 +271,17 @@ export async function examsSection (): Promise<SectionResult> {
         { name: `autosave: p99 at ${RATE}/s`, value: json.autosave.p99_ms, unit: 'ms p99', note: `p50 ${json.autosave.p50_ms} ms; ${json.autosave.p99_ratio_to_floor}x floor p99` },
         { name: `${STARTS} synchronized starts`, value: json.start.seconds_to_last, unit: 's to last first page', note: `${startErrors} errors` },
         { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s' },
+        { name: 'page: @fastify/view, per CPU-second', value: json.page.per_cpu_second, unit: 'pages/CPU-s', note: `${json.page.cpu_ratio_to_direct}x direct Eta (${json.page.direct_per_cpu_second})` },
+        { name: 'page: @fastify/view, per second', value: json.page.view_rps, unit: 'pages/s', note: `${json.page.ratio_to_direct}x direct Eta (${json.page.direct_rps}/s); pairs ${json.page.pair_ratios.join(', ')}` },
         { name: 'server peak RSS', value: rss, unit: 'MB' }
       ],
       json
     }
   } finally {
     floor.kill('SIGKILL')
+    for (const c of comparison) c.kill('SIGKILL')
     server.kill('SIGTERM')
-    await new Promise((r) => setTimeout(r, 300))
+    await new Promise((resolve) => setTimeout(resolve, 300))
     fs.rmSync(p.dir, { recursive: true, force: true })
   }
 }

@@ -1,33 +1,36 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import Fastify from 'fastify'
+import Fastify, { type FastifyBaseLogger } from 'fastify'
+import type { Logger } from 'pino'
 import formbody from '@fastify/formbody'
 import cookie from '@fastify/cookie'
 import staticFiles from '@fastify/static'
 import type { Config } from './config.js'
+import { STATIC_DIR } from './paths.js'
 import { createPii } from './lib/pii.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import type { Access } from './http/types.js'
 import { loggerOptions, logRequests, requestLogController } from './http/logging.js'
-import { authRoutes } from './features/auth/index.js'
-import { homeRoutes } from './features/home/routes.js'
-import { healthRoutes } from './features/health/routes.js'
-import { orgRoutes } from './features/orgs/index.js'
-import { auditRoutes } from './features/audit/routes.js'
+import { authRoutes, authenticateRequest } from './features/auth/index.js'
+import { homeRoutes } from './features/home/index.js'
+import { healthRoutes } from './features/health/index.js'
+import { orgRoutes, policeSubtree } from './features/orgs/index.js'
+import { auditRoutes } from './features/audit/index.js'
 import { bankRoutes } from './features/bank/index.js'
 import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
 import { readinessRoutes } from './features/readiness/index.js'
 
-export const STATIC_DIR = fileURLToPath(new URL('../static', import.meta.url))
-
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream
+  /** The server's logger, made by main.ts before the app (instead of logStream). */
+  logger?: Logger
   /** The 32-byte data key for personal data (main.ts loads it; tests pass a random one). */
   dataKey?: Buffer
+  /** Render pages with Eta directly, not through @fastify/view: only the bench's floor uses it. */
+  directRendering?: boolean
   /** How often overdue attempts are swept (ms); 0 turns the sweep off (tests call it themselves). */
   sweepMs?: number
 }
@@ -42,16 +45,16 @@ declare module 'fastify' {
 }
 
 export async function buildApp (config: Config, db: Db = openDatabase(config.databasePath), clock: Clock = systemClock, options: AppOptions = {}) {
-  const logger = config.logLevel === 'silent' && !options.logStream ? false : loggerOptions(config.logLevel, options.logStream)
+  const logger = options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: config.logLevel === 'silent' && !options.logStream ? false : loggerOptions(config.logLevel, options.logStream) }
 
   const app = Fastify({
-    logger,
+    ...logger,
     logController: requestLogController(),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 }
   })
-  if (logger) logRequests(app)
+  if (options.logger || logger.logger) logRequests(app)
   app.decorate('config', config).decorate('db', db).decorate('clock', clock).decorate('routeTable', [] as RouteEntry[])
   if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
   app.decorate('pii', createPii(options.dataKey))
@@ -68,7 +71,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
 
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 256 * 1024 })
-  await app.register(httpPlugins)
+  await app.register(httpPlugins, { authenticate: authenticateRequest, direct: options.directRendering === true })
   // Vendor files carry their version in the name, so browsers may keep them for good.
   await app.register(staticFiles, { root: path.join(STATIC_DIR, 'vendor'), prefix: '/static/vendor/', maxAge: '365d', immutable: true })
   await app.register(staticFiles, { root: STATIC_DIR, prefix: '/static/', maxAge: '1h', decorateReply: false, allowedPath: (p) => !p.startsWith('/vendor/') })
@@ -77,7 +80,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(authRoutes)
   await app.register(homeRoutes)
   await app.register(orgRoutes)
-  await app.register(auditRoutes)
+  await app.register(auditRoutes, { policeJurisdictions: (actor) => policeSubtree(db, actor) })
   await app.register(bankRoutes)
   await app.register(examRoutes)
   await app.register(learningRoutes)

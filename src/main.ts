@@ -1,24 +1,20 @@
 #!/usr/bin/env node
-// The command line: the only place that reads process.env, listens, and handles signals.
-import fs from 'node:fs'
-import path from 'node:path'
+// The command line: the only place that reads process.env. `serve` is in server.ts,
+// backup, restore and rekey in operations.ts.
 import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError, type Config } from './config.js'
-import { openDatabase, migrateDatabase, type Db } from './db/connection.js'
-import { buildApp } from './app.js'
-import { startCheckpointer } from './db/checkpointer.js'
 import { systemClock } from './lib/clock.js'
-import { loadDataKey, keyFilePath } from './lib/data-key.js'
 import { ROLES, type Role, insertUser, findUserByUsername, hashPassword, checkNewPassword, setStatus } from './features/auth/index.js'
 import { recordAudit } from './features/audit/index.js'
-import { seedDemo, writeDemoAccounts, formatDemoAccounts } from './features/demo/index.js'
-import { createPiiCheck, findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
-import { createPii } from './lib/pii.js'
-import { DEFAULT_BANK_DIR, validateCommand, publishCommand, publishOnStart, diffCommand, statsCommand } from './features/bank/cli.js'
+import { findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
+import { DEFAULT_BANK_DIR, validateCommand, publishCommand, diffCommand, statsCommand } from './features/bank/index.js'
+import { createLogger } from './http/logging.js'
+import { startServer, stopOnSignals, openMigrated, StartError } from './server.js'
+import { backup, restore, rekey, Refusal } from './operations.js'
 
 const HELP = `GuardPass: training and mock examinations for property security guards.
 
-Usage: npm run guardpass -- <command> [options]
+Usage: guardpass <command> [options]   (in a checkout: npm run guardpass -- <command> [options])
 
 Commands:
   serve                         start the web server (npm start does this)
@@ -28,7 +24,11 @@ Commands:
                                 create an account; the password is read from standard input
   user disable --username <name>
   user enable --username <name>
-  backup <dir>                  online backup of the database, plus the data key file
+  backup <dir>                  online backup (safe while serving) into <dir>/guardpass-<time>/:
+                                the database, its data key file and the demo accounts file
+  restore <dir> [--force]       put a backup folder in place of the database (the server stopped;
+                                --force to replace an existing database)
+  rekey                         rotate the data key: re-encrypt every ID number (the server stopped)
   bank validate [dir]           check the question bank (default: question-bank/), every problem with file and line
   bank publish [dir]            import the bank as a new release (new versions for changed content)
   bank diff <from> <to>         what changed between two published releases
@@ -39,61 +39,14 @@ Roles: ${ROLES.join(', ')}.
 Configuration comes from the environment; see README.md and .env.example.`
 
 class UsageError extends Error {}
-class StartError extends Error {}
 
-function openMigrated (config: Config): Db {
-  const db = openDatabase(config.databasePath)
-  migrateDatabase(db)
-  return db
-}
+/** Command output: plain lines for the operator (the server's logs are JSON, see server.ts). */
+const out = (line: string) => console.log(line)
 
 async function readStdin (): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
-}
-
-/**
- * The data key for personal data: from configuration or the key file. A new key
- * file is made only for a database without encrypted data; otherwise a missing or
- * different key stops the start, so data is never written under the wrong key.
- */
-function openDataKey (config: Config, db: Db): Buffer {
-  const check = createPiiCheck(db)
-  if (!config.dataKey && !fs.existsSync(keyFilePath(config.databasePath)) && check.holdsEncryptedData()) {
-    throw new StartError(`The database holds encrypted personal data but the key file ${keyFilePath(config.databasePath)} is missing. Restore it from the backup made with this database (or set GUARDPASS_DATA_KEY).`)
-  }
-  const key = loadDataKey(config.databasePath, config.dataKey)
-  if (key.created) console.log(`Created the data key ${key.file}. Back it up together with the database: without it, personal data cannot be read.`)
-  const problem = check.check(key.key)
-  if (problem) throw new StartError(problem)
-  return key.key
-}
-
-async function serve (config: Config): Promise<void> {
-  const db = openMigrated(config)
-  const dataKey = openDataKey(config, db)
-  // The bank first: the demo's mock attempts are assembled from it.
-  publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => console.log(line))
-  if (config.demo) {
-    const accounts = await seedDemo(db, createPii(dataKey), systemClock.now(), config.timeZone)
-    if (accounts) {
-      const file = writeDemoAccounts(config.databasePath, accounts)
-      console.log(`\n${formatDemoAccounts(accounts)}(also written to ${file}; set GUARDPASS_DEMO=off for real use)\n`)
-    }
-  }
-  const app = await buildApp(config, db, systemClock, { dataKey })
-  const checkpointer = startCheckpointer(db, config.databasePath)
-  const stop = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down')
-    await checkpointer.stop()
-    await app.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => { void stop('SIGINT') })
-  process.once('SIGTERM', () => { void stop('SIGTERM') })
-  await app.listen({ port: config.port, host: config.host })
-  console.log(`GuardPass is serving ${config.publicUrl.href} (listening on ${config.host}:${config.port})`)
 }
 
 async function userCommand (config: Config, args: string[]): Promise<void> {
@@ -153,33 +106,8 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
   }
 }
 
-async function backup (config: Config, dir: string | undefined): Promise<void> {
-  if (!dir) throw new UsageError('backup needs a folder: npm run guardpass -- backup <dir>')
-  if (!fs.existsSync(config.databasePath)) throw new UsageError(`there is no database at ${config.databasePath}`)
-  fs.mkdirSync(dir, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  const dest = path.resolve(dir, `guardpass-${stamp}.db`)
-  const db = openDatabase(config.databasePath)
-  try {
-    await db.$client.backup(dest)
-  } finally {
-    db.$client.close()
-  }
-  console.log(`Database backed up to ${dest}`)
-  const keyFile = keyFilePath(config.databasePath)
-  if (config.dataKey) {
-    console.log('The data key comes from GUARDPASS_DATA_KEY: keep a copy of it with this backup.')
-  } else if (fs.existsSync(keyFile)) {
-    const keyDest = path.resolve(dir, path.basename(keyFile))
-    fs.copyFileSync(keyFile, keyDest)
-    fs.chmodSync(keyDest, 0o600)
-    console.log(`Data key copied to ${keyDest}: store it as carefully as the database.`)
-  }
-}
-
 function bankCommand (config: Config, args: string[]): number {
   const [sub, ...rest] = args
-  const out = (s: string) => console.log(s)
   const positional = rest.filter((a) => !a.startsWith('--'))
   const dir = positional[0] ?? DEFAULT_BANK_DIR
   switch (sub) {
@@ -215,16 +143,39 @@ export async function main (argv: string[]): Promise<number> {
   }
   try {
     switch (command) {
-      case 'serve': await serve(config); return -1
+      case 'serve': {
+        const log = createLogger(config.logLevel)
+        try {
+          stopOnSignals(await startServer(config, log))
+        } catch (err) {
+          if (!(err instanceof StartError)) throw err
+          log.fatal({ reason: err.message }, `cannot start: ${err.message}`)
+          return 1
+        }
+        return -1
+      }
       case 'migrate': openMigrated(config).$client.close(); console.log('Database is up to date.'); return 0
       case 'user': await userCommand(config, args); return 0
-      case 'backup': await backup(config, args[0]); return 0
+      case 'backup':
+        if (!args[0]) throw new UsageError('backup needs a folder: guardpass backup <dir>')
+        await backup(config, args[0], out)
+        return 0
+      case 'restore': {
+        const { values, positionals } = parseArgs({ args, options: { force: { type: 'boolean' } }, allowPositionals: true, strict: true })
+        if (positionals.length !== 1) throw new UsageError('restore needs one backup folder: guardpass restore <dir> [--force]')
+        restore(config, positionals[0]!, values.force === true, out)
+        return 0
+      }
+      case 'rekey':
+        if (args.length > 0) throw new UsageError('rekey takes no arguments')
+        rekey(config, out)
+        return 0
       case 'bank': return bankCommand(config, args)
       default: throw new UsageError(`unknown command "${command}"; see --help`)
     }
   } catch (err) {
-    if (err instanceof StartError) {
-      console.error(`guardpass: cannot start: ${err.message}`)
+    if (err instanceof Refusal) {
+      console.error(`guardpass: refused: ${err.message}`)
       return 1
     }
     if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {

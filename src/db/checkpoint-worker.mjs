@@ -6,6 +6,7 @@ import Database from 'better-sqlite3'
 
 const db = new Database(workerData.file)
 db.pragma('busy_timeout = 1000')
+db.pragma('synchronous = FULL')
 db.pragma('wal_autocheckpoint = 0')
 
 const timer = setInterval(() => {

@@ -1,5 +1,24 @@
 import { Worker } from 'node:worker_threads'
 import type { Db } from './connection.js'
+import { CHECKPOINT_WORKER } from '../paths.js'
+
+/** Where the checkpointer reports: the app's JSON logger (pino's call shape). */
+export interface CheckpointLog {
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+export interface Checkpointer {
+  /** False once the worker has exited, whether asked to or not. */
+  readonly alive: boolean
+  /** The thread itself (the shutdown test ends it early). */
+  readonly worker: Worker
+  /**
+   * Asks the worker for a last checkpoint and waits for it to exit; at once if it has
+   * already exited, and after `limitMs` it is terminated instead.
+   */
+  stop(limitMs?: number): Promise<void>
+}
 
 /**
  * Moves WAL checkpoints off the serving thread. SQLite checkpoints on the
@@ -8,18 +27,41 @@ import type { Db } from './connection.js'
  * under a class's autosaves that was the slowest 1% of saves, and reads slow
  * down while the log is long. A worker thread with its own connection
  * checkpoints every `intervalMs` instead; the serving connection keeps a far
- * higher threshold only as a safety net should the worker stop.
+ * higher threshold only as a safety net, and goes back to SQLite's own
+ * threshold should the worker stop.
  */
-export function startCheckpointer (db: Db, file: string, intervalMs = 250): { stop: () => Promise<void> } {
+export function startCheckpointer (db: Db, file: string, log: CheckpointLog, intervalMs = 250): Checkpointer {
   db.$client.pragma('wal_autocheckpoint = 20000')
-  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, intervalMs } })
+  const worker = new Worker(CHECKPOINT_WORKER, { workerData: { file, intervalMs } })
   worker.unref()
-  worker.on('message', (m: { error?: string }) => { if (m.error) process.emitWarning(`WAL checkpoint: ${m.error}`) })
-  worker.on('error', (err) => { process.emitWarning(`WAL checkpointer stopped: ${String(err)}`); db.$client.pragma('wal_autocheckpoint = 1000') })
-  return {
-    stop: () => new Promise((resolve) => {
-      worker.once('exit', () => resolve())
-      worker.postMessage('stop')
+  let alive = true
+  let stopping = false
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', (code) => {
+      alive = false
+      if (!stopping) {
+        log.error({ code }, 'WAL checkpointer exited; the serving connection checkpoints by itself again')
+        if (db.$client.open) db.$client.pragma('wal_autocheckpoint = 1000')
+      }
+      resolve()
     })
+  })
+  worker.on('message', (m: { error?: string }) => { if (m.error) log.warn({ error: m.error }, 'WAL checkpoint failed') })
+  worker.on('error', (err) => { log.error({ err }, 'WAL checkpointer failed') })
+  return {
+    get alive () { return alive },
+    worker,
+    async stop (limitMs = 5000) {
+      stopping = true
+      if (!alive) return
+      worker.postMessage('stop')
+      let timer: NodeJS.Timeout | undefined
+      const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), limitMs) })
+      if (await Promise.race([exited, late]) === 'late') {
+        log.warn({ limitMs }, 'WAL checkpointer did not stop in time; terminating it')
+        await worker.terminate()
+      }
+      clearTimeout(timer)
+    }
   }
 }

@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { AppError, TooManyRequests } from './errors.js'
-import { translator, localeFromAcceptLanguage, isMessageKey } from '../i18n/index.js'
+import { translator, localeFromAcceptLanguage, isMessageKey, type MessageKey } from '../i18n/index.js'
 
 /** Fastify's own 4xx errors, mapped to catalogue messages a person understands. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, MessageKey> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'errors.too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'errors.unsupported-media',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'errors.bad-request',
@@ -33,7 +33,7 @@ const errorTitle = (status: number) => {
 }
 
 export const errorPlugin = fp(async (app) => {
-  const send = async (req: FastifyRequest, reply: FastifyReply, status: number, code: string, params?: Record<string, string | number>) => {
+  const send = async (req: FastifyRequest, reply: FastifyReply, status: number, code: MessageKey, params?: Record<string, string | number>) => {
     // The request may have failed before the session hook ran (a bad URL, a body parser error).
     const t = req.t ?? translator(localeFromAcceptLanguage(req.headers['accept-language']))
     const message = t(code, params)
@@ -56,7 +56,7 @@ export const errorPlugin = fp(async (app) => {
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500
     if (status >= 400 && status < 500) {
       req.log.info({ code: err.code, status }, 'client error')
-      return send(req, reply, status, (err.code && FASTIFY_CODES[err.code]) ?? 'errors.bad-request')
+      return send(req, reply, status, (err.code ? FASTIFY_CODES[err.code] : undefined) ?? 'errors.bad-request')
     }
     req.log.error({ err, url: req.routeOptions.url, method: req.method }, 'request failed')
     return send(req, reply, 500, 'errors.server')

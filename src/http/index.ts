@@ -1,13 +1,14 @@
 import fp from 'fastify-plugin'
 import { securityPlugin } from './security.js'
 import { sessionPlugin } from './session.js'
-import { renderPlugin } from './render.js'
+import { renderPlugin, type RenderOptions } from './render.js'
 import { errorPlugin } from './error-handler.js'
+import type { Authenticate } from './types.js'
 
 /** The cross-cutting plugins, in the order their hooks must run. */
-export const httpPlugins = fp(async (app) => {
+export const httpPlugins = fp<{ authenticate: Authenticate } & RenderOptions>(async (app, opts) => {
   await app.register(securityPlugin)
-  await app.register(sessionPlugin)
-  await app.register(renderPlugin)
+  await app.register(sessionPlugin, { authenticate: opts.authenticate })
+  await app.register(renderPlugin, { direct: opts.direct })
   await app.register(errorPlugin)
 }, { name: 'http' })

@@ -1,3 +1,4 @@
+import { pino, type Logger } from 'pino'
 import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 
 /** Logged objects lose these paths: no cookie, password, token or ID number reaches a log. */
@@ -20,6 +21,15 @@ export function loggerOptions (level: string, stream?: NodeJS.WritableStream): F
     serializers: { req: (req: { method: string, url: string, ip?: string }) => ({ method: req.method, path: req.url.split('?')[0], remoteAddress: req.ip }) },
     ...(stream ? { stream } : {})
   }
+}
+
+/**
+ * The one JSON log stream of a running server: start-up, requests and the checkpoint worker.
+ * main.ts makes it before the app (the start-up steps log too) and hands it to Fastify.
+ */
+export function createLogger (level: string, stream?: NodeJS.WritableStream): Logger {
+  const options = loggerOptions(level) as Exclude<FastifyServerOptions['logger'], boolean | undefined>
+  return stream ? pino(options, stream) : pino(options)
 }
 
 /** Fastify's log controller with its per-request lines (incoming, completed) turned off. */

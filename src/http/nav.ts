@@ -1,29 +1,61 @@
-import type { Role } from '../features/auth/index.js'
+import type { Role } from '../db/schema.js'
+import type { MessageKey } from '../i18n/index.js'
 
-export interface NavItem { href: string, label: string }
+export interface NavItem { href: string, label: MessageKey }
+export interface HomeLink extends NavItem { hint: MessageKey }
 
-/** The main navigation of each role; areas add their entries here as they land. */
-export const NAV: Record<Role, readonly NavItem[]> = {
+/**
+ * Each role's menu, written once: an entry is in the navigation bar (`bar`), on the role's
+ * landing page as a card with its `hint` (under `card` when the card says more than the
+ * bar's word), or both. Areas add their entries here as they land.
+ */
+interface MenuEntry { href: string, label: MessageKey, bar: boolean, hint?: MessageKey, card?: MessageKey }
+
+const MENUS: Record<Role, readonly MenuEntry[]> = {
   trainee: [
-    { href: '/', label: 'nav.home' }, { href: '/learn', label: 'nav.learn' }, { href: '/exams', label: 'nav.exams' },
-    { href: '/readiness', label: 'nav.readiness' }, { href: '/me', label: 'nav.me' }
+    { href: '/', label: 'nav.home', bar: true },
+    { href: '/learn', label: 'nav.learn', bar: true, hint: 'home.trainee.learn-hint' },
+    { href: '/exams', label: 'nav.exams', bar: true, hint: 'home.trainee.exams-hint' },
+    { href: '/readiness', label: 'nav.readiness', bar: true, hint: 'home.trainee.readiness-hint' },
+    { href: '/me', label: 'nav.me', bar: true, hint: 'home.trainee.me-hint' }
   ],
-  // Cohorts are reached from Progress and Curricula (and the home page): six entries fit a phone.
+  // Cohorts and the import are reached from the landing page and their pages: six entries fit a phone's bar.
   trainer: [
-    { href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }, { href: '/training', label: 'nav.training' },
-    { href: '/curricula', label: 'nav.curricula' }, { href: '/readiness/roster', label: 'nav.readiness' }, { href: '/sittings', label: 'nav.sittings' }
+    { href: '/', label: 'nav.home', bar: true },
+    { href: '/roster', label: 'nav.roster', bar: true, hint: 'home.trainer.roster-hint' },
+    { href: '/roster/import', label: 'roster.import', bar: false, hint: 'home.trainer.import-hint' },
+    { href: '/training', label: 'nav.training', bar: true, hint: 'home.trainer.training-hint' },
+    { href: '/cohorts', label: 'nav.cohorts', bar: false, hint: 'home.trainer.cohorts-hint' },
+    { href: '/curricula', label: 'nav.curricula', bar: true, hint: 'home.trainer.curricula-hint' },
+    { href: '/readiness/roster', label: 'nav.readiness', bar: true, hint: 'home.trainer.readiness-hint' },
+    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.trainer.sittings-hint' }
   ],
-  police: [{ href: '/', label: 'nav.home' }, { href: '/jurisdiction', label: 'nav.jurisdiction' }, { href: '/sittings', label: 'nav.sittings' }, { href: '/jurisdiction/verify', label: 'nav.verify' }],
+  police: [
+    { href: '/', label: 'nav.home', bar: true },
+    { href: '/jurisdiction', label: 'nav.jurisdiction', bar: true, hint: 'home.police.jurisdiction-hint' },
+    { href: '/jurisdiction/lookup', label: 'lookup.title', bar: false, hint: 'home.police.lookup-hint' },
+    { href: '/jurisdiction/verify', label: 'nav.verify', bar: true, hint: 'home.police.verify-hint', card: 'verify.title' },
+    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.police.sittings-hint' }
+  ],
   admin: [
-    { href: '/', label: 'nav.home' },
-    { href: '/admin/jurisdictions', label: 'nav.jurisdictions' },
-    { href: '/admin/enterprises', label: 'nav.enterprises' },
-    { href: '/admin/accounts', label: 'nav.accounts' },
-    { href: '/admin/bank', label: 'nav.bank' },
-    { href: '/admin/readiness', label: 'nav.readiness-settings' },
-    { href: '/admin/audit', label: 'nav.audit' }
+    { href: '/', label: 'nav.home', bar: true },
+    { href: '/admin/jurisdictions', label: 'nav.jurisdictions', bar: true, hint: 'home.admin.jurisdictions-hint' },
+    { href: '/admin/enterprises', label: 'nav.enterprises', bar: true, hint: 'home.admin.enterprises-hint' },
+    { href: '/admin/accounts', label: 'nav.accounts', bar: true, hint: 'home.admin.accounts-hint' },
+    { href: '/admin/bank', label: 'nav.bank', bar: true, hint: 'home.admin.bank-hint' },
+    { href: '/admin/readiness', label: 'nav.readiness-settings', bar: true, hint: 'home.admin.readiness-hint' },
+    { href: '/admin/audit', label: 'nav.audit', bar: true, hint: 'home.admin.audit-hint' }
   ]
 }
+
+const byRole = <T> (pick: (entries: readonly MenuEntry[]) => T[]): Record<Role, readonly T[]> =>
+  ({ trainee: pick(MENUS.trainee), trainer: pick(MENUS.trainer), police: pick(MENUS.police), admin: pick(MENUS.admin) })
+
+/** The navigation bar of each role. */
+export const NAV = byRole((m) => m.filter((e) => e.bar).map((e): NavItem => ({ href: e.href, label: e.label })))
+
+/** The cards of each role's landing page. */
+export const HOME_LINKS = byRole((m) => m.filter((e) => e.hint).map((e): HomeLink => ({ href: e.href, label: e.card ?? e.label, hint: e.hint! })))
 
 const matches = (href: string, p: string) => href === '/' ? p === '/' : p === href || p.startsWith(`${href}/`)
 

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url'
 import fp from 'fastify-plugin'
+import fastifyView from '@fastify/view'
 import { Eta } from 'eta'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
@@ -9,8 +9,9 @@ import { NAV, isCurrent } from './nav.js'
 import type { PageData } from './types.js'
 import { formatDateTime, formatTime } from '../lib/time.js'
 import { localText, localTitle, type LocalText } from '../lib/text.js'
+import { VIEWS_DIR } from '../paths.js'
 
-export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url))
+export { VIEWS_DIR }
 const LAYOUT = 'layouts/app.eta'
 
 /** An htmx request that wants a fragment; boosted navigation and history restores get the whole page. */
@@ -46,15 +47,28 @@ export function viewEngine (cache: boolean): Eta {
   return eta
 }
 
+export interface RenderOptions {
+  /**
+   * Render with Eta directly instead of through @fastify/view: the bench's floor for
+   * the exam pages (npm run bench), the same pages and data without the plugin.
+   */
+  direct?: boolean
+}
+
 /**
- * reply.page and reply.fragment render Eta templates synchronously (the design
- * first named @fastify/view; it reconfigured Eta and copied the data on every
- * render, a third of the cost of an autosave response, so the two calls it
- * served are made here directly). A page is its template inside the layout,
- * which receives the rendered template as `it.body`.
+ * reply.page and reply.fragment render through @fastify/view (reply.view), which is
+ * given the app's own Eta instance (viewEngine) and `production` from the config:
+ * @fastify/view calls configure({ views, cache }) on it at every render, and with
+ * production on, cache stays on, so a template is compiled once (a test holds it
+ * to that). A page is its template inside the layout, which receives the rendered
+ * template as `it.body`; an htmx partial request gets the template alone.
  */
-export const renderPlugin = fp(async (app) => {
+export const renderPlugin = fp<RenderOptions>(async (app, opts) => {
   const eta = viewEngine(app.config.viewCache)
+  app.decorate('views', eta)
+  // Declared here, @fastify/view adds no onRequest hook of its own to set reply.locals on every request.
+  app.decorateReply('locals', null)
+  await app.register(fastifyView, { engine: { eta }, root: VIEWS_DIR, production: app.config.viewCache })
 
   app.addHook('onRequest', (req, _reply, done) => {
     const raw = req.cookies[FLASH_COOKIE]
@@ -81,21 +95,35 @@ export const renderPlugin = fp(async (app) => {
     return data
   }
 
-  app.decorateReply('page', async function (this: FastifyReply, template: string, data: PageData = {}) {
-    const ctx = context(this.request, this, data)
-    const body = eta.render(template, ctx)
-    let html = body
-    if (!isPartial(this.request.headers)) {
-      ctx.body = body
-      html = eta.render(LAYOUT, ctx)
-    }
-    return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html)
-  })
+  const withLayout = { layout: LAYOUT }
 
-  app.decorateReply('fragment', async function (this: FastifyReply, template: string, data: PageData = {}) {
-    const html = eta.render(template, context(this.request, this, data))
-    return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html)
-  })
+  if (opts.direct) {
+    // The floor: what @fastify/view does for us, done by hand (see RenderOptions).
+    app.decorateReply('page', async function (this: FastifyReply, template: string, data: PageData = {}) {
+      const ctx = context(this.request, this, data)
+      let html = eta.render(`${template}.eta`, ctx)
+      if (!isPartial(this.request.headers)) {
+        ctx.body = html
+        html = eta.render(LAYOUT, ctx)
+      }
+      return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html)
+    })
+    app.decorateReply('fragment', async function (this: FastifyReply, template: string, data: PageData = {}) {
+      const html = eta.render(`${template}.eta`, context(this.request, this, data))
+      return this.header('Vary', 'HX-Request').type('text/html; charset=utf-8').send(html)
+    })
+  } else {
+    // reply.view is typed as returning the reply; it returns a promise of it (sent when rendered).
+    app.decorateReply('page', async function (this: FastifyReply, template: string, data: PageData = {}) {
+      const ctx = context(this.request, this, data)
+      this.header('Vary', 'HX-Request')
+      return isPartial(this.request.headers) ? this.view(template, ctx) : this.view(template, ctx, withLayout)
+    })
+    app.decorateReply('fragment', async function (this: FastifyReply, template: string, data: PageData = {}) {
+      this.header('Vary', 'HX-Request')
+      return this.view(template, context(this.request, this, data))
+    })
+  }
 
   app.decorateReply('seeOther', function (this: FastifyReply, to: string, flashKey?: string, params?: Params) {
     if (flashKey) {
@@ -111,4 +139,3 @@ export function safeLocalPath (to: string | undefined): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.includes('\\') || /[\r\n]/.test(to)) return '/'
   return to
 }
-

@@ -1,10 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { validateSessionToken, sessionExpiresAt } from '../features/auth/index.js'
 import { pickLocale, translator } from '../i18n/index.js'
 import { Forbidden } from './errors.js'
-import { SESSION_COOKIE, LOCALE_COOKIE, setSessionCookie, clearSessionCookie } from './cookies.js'
-import type { Access } from './types.js'
+import { LOCALE_COOKIE } from './cookies.js'
+import type { Access, Authenticate } from './types.js'
 
 export const isHtmx = (req: FastifyRequest) => req.headers['hx-request'] === 'true'
 
@@ -21,9 +20,11 @@ function accessAllows (access: Access, role: string): boolean {
 
 /**
  * Resolves the session and the language of every request, then enforces the
- * route's declared access before any body is read.
+ * route's declared access before any body is read. Who is signed in is the auth
+ * area's to say (`authenticate`, passed in by app.ts): this layer sits below the areas.
  */
-export const sessionPlugin = fp(async (app) => {
+export const sessionPlugin = fp<{ authenticate: Authenticate }>(async (app, opts) => {
+  const authenticate = opts.authenticate
   app.decorateRequest('actor', null)
   app.decorateRequest('locale', 'en')
   app.decorateRequest('t', null as never)
@@ -31,21 +32,9 @@ export const sessionPlugin = fp(async (app) => {
 
   // A callback hook (it runs on every request): done() goes on; a redirect answers at once and does not call it.
   app.addHook('onRequest', (req, reply, done) => {
-    const now = app.clock.now()
-    const token = req.cookies[SESSION_COOKIE]
-    const found = token ? validateSessionToken(app.db, token, now) : null
-    if (token && !found) clearSessionCookie(reply, app.config)
-    if (found) {
-      const u = found.user
-      const login = u.role === 'trainee' ? found.trainee : null
-      const pending = u.mustChangePassword ? 'password' : login?.privacyAccepted === false ? 'privacy' : null
-      req.actor = {
-        id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword,
-        sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.id ?? null, pending
-      }
-      if (found.refreshed) setSessionCookie(reply, app.config, token!, sessionExpiresAt(found.lastVerifiedAt))
-    }
-    req.locale = pickLocale(found?.user.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'])
+    const found = authenticate(req, reply, app.clock.now())
+    if (found) req.actor = found.actor
+    req.locale = pickLocale(found?.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'])
     req.t = translator(req.locale)
 
     const cfg = req.routeOptions.config

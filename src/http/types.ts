@@ -1,4 +1,6 @@
-import type { Role } from '../features/auth/index.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Eta } from 'eta'
+import type { Role } from '../db/schema.js'
 import type { Locale, Translate, Params } from '../i18n/index.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
@@ -23,6 +25,15 @@ export interface Actor {
   pending: 'password' | 'privacy' | null
 }
 
+/** A signed-in request: who it is, and the language saved in their account (null: none chosen). */
+export interface Authenticated { actor: Actor, locale: string | null }
+
+/**
+ * Finds the signed-in user of a request from its cookies (renewing or clearing the session
+ * cookie on the reply as needed); null when nobody is signed in. The auth area provides it.
+ */
+export type Authenticate = (req: FastifyRequest, reply: FastifyReply, now: Date) => Authenticated | null
+
 export interface PageData { [key: string]: unknown }
 
 declare module 'fastify' {
@@ -32,6 +43,8 @@ declare module 'fastify' {
     allowPending?: boolean
   }
   interface FastifyInstance {
+    /** The Eta instance @fastify/view renders with (render.ts). */
+    views: Eta
     config: Config
     db: Db
     clock: Clock

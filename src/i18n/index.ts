@@ -5,7 +5,7 @@ export const LOCALES = ['en', 'zh'] as const
 export type Locale = typeof LOCALES[number]
 export type { MessageKey }
 export type Params = Record<string, string | number>
-export type Translate = (key: MessageKey | string, params?: Params) => string
+export type Translate = (key: MessageKey, params?: Params) => string
 
 export const catalogues: Record<Locale, Record<MessageKey, string>> = { en, zh }
 

@@ -1,7 +1,6 @@
 import type { TestApp } from './app.js'
-import { attempts, blueprintVersions, declarations, examSittings, applications } from '../../src/db/schema.js'
+import { attempts, blueprintVersions, declarations, examSittings, applications, DECLARATION_KINDS } from '../../src/db/schema.js'
 import { latestRelease } from '../../src/features/bank/index.js'
-import { DECLARATION_KINDS } from '../../src/features/orgs/schema.js'
 import { POSITIVE_DECLARATIONS } from '../../src/features/orgs/people.js'
 
 /** Records every declaration (healthy, good conduct, no disqualifying record) for a person. */

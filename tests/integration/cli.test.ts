@@ -70,24 +70,28 @@ describe('command line', () => {
     const id = demoIdNumber('110101', '1985-07-01', 77)
     db.insert(trainees).values({ fullName: '备份', idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1985-07-01', education: 'college', createdAt: new Date(), updatedAt: new Date() }).run()
     let written = 0
-    let writing = true
+    const writing = { on: true } // an object: the loop below reads it after each await
     const writer = (async () => {
-      while (writing) {
+      while (writing.on) {
         recordAudit(db, { actorId: null, action: 'test.write', details: { n: written } }, new Date())
         written++
-        await new Promise((r) => setTimeout(r, 2))
+        await new Promise((resolve) => setTimeout(resolve, 2))
       }
     })()
     const out = path.join(dir, 'backups')
     const r = await cli(['backup', out])
-    writing = false
+    writing.on = false
     await writer
     expect(r.code, r.stderr).toBe(0)
     expect(written).toBeGreaterThan(20)
-    const files = fs.readdirSync(out)
-    const backupFile = files.find((f) => f.endsWith('.db'))!
-    expect(files).toContain('guardpass.key')
-    expect(fs.readFileSync(path.join(out, 'guardpass.key'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'data', 'guardpass.key'), 'utf8'))
+    // One folder per backup, with the database and its own key file.
+    const [folder, ...others] = fs.readdirSync(out)
+    expect(others).toEqual([])
+    expect(folder).toMatch(/^guardpass-\d{4}-/)
+    const files = fs.readdirSync(path.join(out, folder!))
+    const backupFile = path.join(folder!, 'guardpass.db')
+    expect(files.sort()).toEqual(['guardpass.db', 'guardpass.key'])
+    expect(fs.readFileSync(path.join(out, folder!, 'guardpass.key'), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'data', 'guardpass.key'), 'utf8'))
 
     // Restore: copy into a fresh folder and open it as the app would.
     const restoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-restore-'))
@@ -103,7 +107,7 @@ describe('command line', () => {
     migrateDatabase(reopened)
     expect(findUserByUsername(reopened, 'root.admin')).toBeDefined()
     // The key from the backup decrypts the ID number in the restored database, and passes the start check.
-    const restoredKey = loadDataKey(path.join(restoreDir, 'guardpass.db'), fs.readFileSync(path.join(out, 'guardpass.key'), 'utf8').trim()).key
+    const restoredKey = loadDataKey(path.join(restoreDir, 'guardpass.db'), fs.readFileSync(path.join(out, folder!, 'guardpass.key'), 'utf8').trim()).key
     const row = reopened.select().from(trainees).all().find((x) => x.fullName === '备份')!
     expect(createPii(restoredKey).decrypt(row.idNumberEnc)).toBe(id)
     expect(createPiiCheck(reopened).check(restoredKey)).toBeNull()
@@ -115,19 +119,21 @@ describe('command line', () => {
 
 describe('start refuses a missing or wrong data key when personal data exists', () => {
   test('a different key', async () => {
-    const r = await cli(['serve'], '', { GUARDPASS_DATA_KEY: 'ab'.repeat(32), PORT: '39871' })
+    const r = await cli(['serve'], '', { GUARDPASS_DATA_KEY: 'ab'.repeat(32), PORT: '39871', LOG_LEVEL: 'fatal' })
     expect(r.code).toBe(1)
-    expect(r.stderr).toContain('does not match')
+    // Start-up speaks through the JSON log, a fatal line with the reason.
+    const fatal = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.level === 60)
+    expect(fatal?.msg).toContain('does not match')
   })
 
   test('the key file gone', async () => {
     const keyFile = path.join(dir, 'data', 'guardpass.key')
     fs.renameSync(keyFile, `${keyFile}.away`)
     try {
-      const r = await cli(['serve'], '', { PORT: '39872' })
+      const r = await cli(['serve'], '', { PORT: '39872', LOG_LEVEL: 'fatal' })
       expect(r.code).toBe(1)
-      expect(r.stderr).toContain('key file')
-      expect(r.stderr).toContain('is missing')
+      expect(r.stdout).toContain('key file')
+      expect(r.stdout).toContain('is missing')
       expect(fs.existsSync(keyFile), 'no new key may be made over existing data').toBe(false)
     } finally {
       fs.renameSync(`${keyFile}.away`, keyFile)
@@ -179,7 +185,7 @@ describe('bank commands', () => {
     const p2 = copy('p2')
     fs.writeFileSync(path.join(p2, 'bank.yaml'), fs.readFileSync(path.join(p2, 'bank.yaml'), 'utf8').replace('2026.0', '2026.1'))
     const q = path.join(p2, 'questions/ethics/confidentiality.yaml')
-    fs.writeFileSync(q, fs.readFileSync(q, 'utf8').replace(/  - id: ethics\.confidentiality\.010[\s\S]*$/, ''))
+    fs.writeFileSync(q, fs.readFileSync(q, 'utf8').replace(/ {2}- id: ethics\.confidentiality\.010[\s\S]*$/, ''))
     const second = await cli(['bank', 'publish', p2], '', env)
     expect(second.stdout).toContain('questions: 0 added, 0 changed, 27 unchanged, 1 retired')
     const diff = await cli(['bank', 'diff', '2026.0', '2026.1'], '', env)
@@ -222,7 +228,7 @@ describe('npm start on an empty database', () => {
       const base = `http://127.0.0.1:${port}`
       let health: { bankRelease: { label: string } | null } | undefined
       for (let i = 0; i < 100 && !health; i++) {
-        await new Promise((r) => setTimeout(r, 200))
+        await new Promise((resolve) => setTimeout(resolve, 200))
         health = await fetch(`${base}/healthz`).then((r) => r.json() as Promise<typeof health>).catch(() => undefined)
       }
       const shipped = /release: "([^"]+)"/.exec(fs.readFileSync(path.join(ROOT, 'question-bank/bank.yaml'), 'utf8'))![1]
@@ -240,7 +246,7 @@ describe('npm start on an empty database', () => {
       expect(res.headers.get('location')).toBe('/')
     } finally {
       child.kill('SIGTERM')
-      await new Promise((r) => child.once('close', r))
+      await new Promise((resolve) => child.once('close', resolve))
       fs.rmSync(startDir, { recursive: true, force: true })
     }
   }, 60_000)

@@ -1,1 +1,2 @@
 export { recordAudit, type AuditEntry } from './queries.js'
+export { auditRoutes, type AuditRoutesOptions } from './routes.js'

@@ -1,8 +1,7 @@
 import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/connection.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { users } from '../auth/schema.js'
-import { auditEvents } from './schema.js'
+import { users, auditEvents } from '../../db/schema.js'
 
 export interface AuditEntry {
   actorId: number | null

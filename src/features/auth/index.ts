@@ -1,4 +1,4 @@
-export { ROLES, type Role, type UserStatus } from './schema.js'
+export { ROLES, type Role, type UserStatus } from '../../db/schema.js'
 export {
   validateSessionToken, findUserByUsername, findUserById, insertUser, countUsers, normaliseUsername,
   setPassword, setStatus, setRole, createSession, type User
@@ -6,5 +6,6 @@ export {
 export { sessionExpiresAt, generateInitialPassword } from './tokens.js'
 export { hashPassword, checkNewPassword } from './passwords.js'
 export { authRoutes } from './routes.js'
+export { authenticateRequest } from './session.js'
 export { readThrottle, writeThrottle } from './queries.js'
 export { afterFailure, lockedUntil, type ThrottlePolicy } from './throttle.js'

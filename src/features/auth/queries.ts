@@ -2,7 +2,7 @@ import { eq, count } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { prepared } from '../../db/statements.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { users, sessions, loginThrottle, type Role, type UserStatus } from './schema.js'
+import { users, sessions, loginThrottle, type Role, type UserStatus } from '../../db/schema.js'
 import { generateSessionToken, parseSessionToken, secretMatches, sessionFreshness, type NewSessionToken } from './tokens.js'
 import type { ThrottleState } from './throttle.js'
 
@@ -96,10 +96,6 @@ export function validateSessionToken (db: Db, token: string | undefined, now: Da
     return { sessionId: parsed.id, lastVerifiedAt: now, refreshed: true, user, trainee }
   }
   return { sessionId: parsed.id, lastVerifiedAt, refreshed: false, user, trainee }
-}
-
-export function deleteSession (db: DbOrTx, sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run()
 }
 
 export function endSession (db: Db, sessionId: string, audit: AuditEntry, now: Date): void {

@@ -1,6 +1,6 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Db } from '../../db/connection.js'
+import { BANK_DIR } from '../../paths.js'
 import { checkBank, countBank, type Bank, type CheckResult, type Problem, type Language, type Question } from './format.js'
 import { readBankDir } from './files.js'
 import { publishBank, ReleaseConflict, type PublishResult } from './publish.js'
@@ -8,8 +8,8 @@ import { diffReleases, findReleaseByLabel, type ItemDiff } from './queries.js'
 
 /** Command-line output of the bank tools: plain lines for content authors and operators. */
 
-/** The bank that ships with GuardPass, beside src/. */
-export const DEFAULT_BANK_DIR = fileURLToPath(new URL('../../../question-bank', import.meta.url))
+/** The bank that ships with GuardPass, in the package root. */
+export const DEFAULT_BANK_DIR = BANK_DIR
 
 export function loadBank (dir: string): CheckResult {
   return checkBank(readBankDir(dir))

@@ -114,7 +114,7 @@ class YamlFile {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff00-\\uffef'
-// ASCII spaces and line breaks only: the ideographic space of the blank （　） is text.
+// ASCII spaces and line breaks only: the ideographic space of the blank （\u3000） is text.
 const FOLDED = new RegExp(`(?<=[${CJK}])[ \\t\\r\\n]+|[ \\t\\r\\n]+(?=[${CJK}])`, 'gu')
 /**
  * YAML folds a wrapped line into a space; Chinese puts no space between words, so a space

@@ -3,10 +3,7 @@ import { and, desc, eq, inArray, max } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit } from '../audit/index.js'
 import type { Bank, Question, Lesson, Blueprint } from './format.js'
-import {
-  bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints,
-  type QuestionBody, type BlueprintBody
-} from './schema.js'
+import { bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints, type QuestionBody, type BlueprintBody } from '../../db/schema.js'
 
 /** JSON with sorted keys, so equal content always hashes the same. */
 export function canonicalJson (v: unknown): string {

@@ -1,9 +1,7 @@
 import { and, asc, desc, eq, like, sql, count, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { prepared } from '../../db/statements.js'
-import {
-  bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints
-} from './schema.js'
+import { bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints } from '../../db/schema.js'
 import { latestReleaseRow } from './publish.js'
 
 export type Release = typeof bankReleases.$inferSelect

@@ -21,7 +21,7 @@
  */
 export const SIMILAR_THRESHOLD = 0.5
 
-const STRIP = /[\s\p{P}\p{S}　]+/gu
+const STRIP = /[\s\p{P}\p{S}\u3000]+/gu
 
 export function trigrams (text: string): Set<string> {
   const s = text.normalize('NFKC').toLowerCase().replace(STRIP, '')

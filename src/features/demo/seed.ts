@@ -9,7 +9,7 @@ import { countUsers, insertUser, hashPassword, generateInitialPassword, type Rol
 import { recordAudit } from '../audit/index.js'
 import { seedOrganisations, findEnterpriseByCreditCode, trainees, enterprises, jurisdictions, type DemoPerson } from '../orgs/index.js'
 import { seedLearningDemo } from '../learning/index.js'
-import { users } from '../auth/schema.js'
+import { users } from '../../db/schema.js'
 import { seedDemoReadiness, type DemoReadinessPerson } from './readiness.js'
 
 export interface DemoAccount { username: string, role: Role, displayName: string, password: string }

@@ -1,5 +1,5 @@
 import { Conflict, BadRequest } from '../../http/errors.js'
-import type { QuestionType } from '../bank/format.js'
+import type { QuestionType } from '../bank/index.js'
 import { answerAccepted } from './grading.js'
 
 /** What the server knows of one item when an answer arrives. */

@@ -1,5 +1,5 @@
 import { seededRng, shuffle } from '../../lib/rng.js'
-import type { Cell, QuestionType } from '../bank/format.js'
+import type { Cell, QuestionType } from '../bank/index.js'
 
 /**
  * Assembles a paper from a blueprint, pure: a stratified draw per cell from the

@@ -1,4 +1,4 @@
-import type { QuestionType } from '../bank/format.js'
+import type { QuestionType } from '../bank/index.js'
 
 /**
  * Grading, pure: a replay of the final responses against the answer keys, so a

@@ -3,12 +3,11 @@ import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
 import { recordAudit } from '../audit/index.js'
-import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, type BlueprintBody, type QuestionBody } from '../bank/schema.js'
+import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
-import { attempts, attemptItems, type FinishReason } from './schema.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
-import type { QuestionType } from '../bank/format.js'
+import type { QuestionType } from '../bank/index.js'
 import type { NewStep } from './answering.js'
 
 export type Attempt = typeof attempts.$inferSelect
@@ -215,7 +214,7 @@ export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, f
   // Every page shows the whole grid: the database folds it into one string ("slot:FA,…", F flagged,
   // A answered), which costs half as much as a hundred rows.
   // Each cell names its slot, so the order comes from sorting here (usually already in order).
-  const r = prepared(db, `SELECT group_concat(slot || ':' || flagged || answered, ',') AS g FROM attempt_items WHERE attempt_id = ?`).get(attemptId) as { g: string | null }
+  const r = prepared(db, 'SELECT group_concat(slot || \':\' || flagged || answered, \',\') AS g FROM attempt_items WHERE attempt_id = ?').get(attemptId) as { g: string | null }
   if (!r.g) return []
   const cells = r.g.split(',').map((cell) => {
     const colon = cell.indexOf(':')
@@ -252,6 +251,7 @@ export function appendStep (db: Db, attemptId: number, itemId: number, expectedS
 function writeSteps (db: Db): void {
   const batch = pendingSteps.get(db) ?? []
   pendingSteps.delete(db)
+  if (batch.length === 0) return // flushed already (flushPendingSteps)
   let outcomes: unknown[]
   try {
     outcomes = writeStepBatch(db, batch)
@@ -261,6 +261,11 @@ function writeSteps (db: Db): void {
     return
   }
   batch.forEach((s, i) => s.done(outcomes[i]))
+}
+
+/** Writes the answers waiting for their group commit now (the server's shutdown, before the database closes). */
+export function flushPendingSteps (db: Db): void {
+  writeSteps(db)
 }
 
 type StepWrite = Pick<PendingStep, 'attemptId' | 'itemId' | 'expectedSeq' | 'step'>

@@ -8,10 +8,11 @@ import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { assemblePaper } from './assembly.js'
 import { answerStep, secondsLeft } from './answering.js'
 import { isOverdue } from './grading.js'
+import { blueprintTotals, finishReason, flagChange, mayReadResult, resultOf } from './rules.js'
 import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
-  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, type Attempt
+  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, flushPendingSteps, type Attempt
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -19,6 +20,8 @@ const RESULT_READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as co
 
 export async function examRoutes (app: FastifyInstance) {
   const now = () => app.clock.now()
+  // Added after app.ts's hook that closes the database, so it runs before it (onClose runs last-added first).
+  app.addHook('onClose', async () => { flushPendingSteps(app.db) })
 
   /** The signed-in trainee's person record (looked up once per request by the session plugin). */
   const traineeId = (req: FastifyRequest): number => {
@@ -42,7 +45,7 @@ export async function examRoutes (app: FastifyInstance) {
     const finished = history.filter((h) => h.finishedAt)
     return reply.page('exams/index', {
       title: 'exam.title',
-      blueprints: blueprints.map((b) => ({ key: b.key, title: b.body.title, minutes: b.body.timeLimitMinutes, passMark: b.body.passMark, questions: b.body.cells.reduce((s, c) => s + c.count, 0), points: b.body.cells.reduce((s, c) => s + c.count * c.points, 0), openId: open.get(b.key) })),
+      blueprints: blueprints.map((b) => ({ key: b.key, title: b.body.title, minutes: b.body.timeLimitMinutes, passMark: b.body.passMark, ...blueprintTotals(b.body.cells), openId: open.get(b.key) })),
       history: finished,
       chart: historyChart(finished.slice(0, 20).reverse(), req.t)
     })
@@ -113,9 +116,16 @@ export async function examRoutes (app: FastifyInstance) {
     const slot = idParam(req, 'slot')
     const item = findItem(app.db, a.id, slot)
     if (!item) throw new NotFound()
-    if (!a.finishedAt) setFlag(app.db, item.id, !item.flagged)
+    let flagged: boolean
+    try {
+      flagged = flagChange(a, item.flagged)
+    } catch (err) {
+      // A finished attempt (or one that ran out just now): nothing is saved, and the answer says so.
+      return answerRefused(req, reply, err, a, slot)
+    }
+    setFlag(app.db, item.id, flagged)
     if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
-    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView({ ...item, flagged: !item.flagged }, req.locale), finished: Boolean(a.finishedAt) })
+    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView({ ...item, flagged }, req.locale), finished: false })
   })
 
   app.get('/exams/attempts/:id/submit', { config: TRAINEE }, async (req, reply) => {
@@ -135,9 +145,8 @@ export async function examRoutes (app: FastifyInstance) {
 
   app.post('/exams/attempts/:id/finish', { config: TRAINEE }, async (req, reply) => {
     const a = ownAttempt(req)
-    // The page's clock submits by itself at zero (auto=1): that finish is the time running out.
-    const auto = (req.body as Record<string, unknown> | undefined)?.auto === '1' && now().getTime() >= a.deadlineAt.getTime() - 5_000
-    if (!a.finishedAt) finalizeAttempt(app.db, a.id, auto ? 'timeout' : 'submitted', now(), { actorId: req.actor!.id, clientIp: req.ip })
+    const auto = (req.body as Record<string, unknown> | undefined)?.auto === '1'
+    if (!a.finishedAt) finalizeAttempt(app.db, a.id, finishReason(auto, a.deadlineAt, now()), now(), { actorId: req.actor!.id, clientIp: req.ip })
     return reply.seeOther(`/exams/attempts/${a.id}/result`)
   })
 
@@ -154,14 +163,12 @@ export async function examRoutes (app: FastifyInstance) {
     const found = findAttempt(app.db, idParam(req))
     if (!found) throw new NotFound()
     const actor = req.actor!
-    const allowed = actor.role === 'trainee' ? found.traineeId === traineeId(req) : Boolean(findPersonInScope(app.db, loadScope(app.db, actor), found.traineeId))
-    if (!allowed) throw new NotFound()
+    if (!mayReadResult(actor, found, () => Boolean(findPersonInScope(app.db, loadScope(app.db, actor), found.traineeId)))) throw new NotFound()
     let a = found
     if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) a = finalizeAttempt(app.db, a.id, 'timeout', a.deadlineAt, { actorId: actor.id, clientIp: req.ip })
-    if (!a.finishedAt) {
-      if (actor.role === 'trainee') return reply.seeOther(`/exams/attempts/${a.id}`)
-      throw new NotFound() // nothing to review before the attempt is finished
-    }
+    const access = resultOf(actor, a)
+    if (access === 'continue') return reply.seeOther(`/exams/attempts/${a.id}`)
+    if (access === 'none') throw new NotFound()
     const items = attemptItemsWithState(app.db, a.id)
     return reply.page('exams/result', { title: 'exam.result-title', ...resultView(a, blueprintOfAttempt(app.db, a), items, queryText(req, 'show', 10) === 'wrong', req.locale, req.t), own: actor.role === 'trainee' })
   })

@@ -1,5 +1,6 @@
 import type { Translate } from '../../i18n/index.js'
-import type { BlueprintBody } from '../bank/schema.js'
+import type { DomainId } from '../bank/index.js'
+import type { BlueprintBody } from '../../db/schema.js'
 import { localText, hasLocale } from '../../lib/text.js'
 import { sourceText } from '../bank/index.js'
 import type { Attempt, ItemView } from './queries.js'
@@ -93,7 +94,7 @@ export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemVie
     }
   })
   const used = Math.max(0, Math.round(((a.finishedAt ?? a.deadlineAt).getTime() - a.startedAt.getTime()) / 1000))
-  const breakdown = (a.breakdown ?? []).map((d) => ({ ...d, label: t(`bank.domain-${d.domain}`) }))
+  const breakdown = (a.breakdown ?? []).map((d) => ({ ...d, label: t(`bank.domain-${d.domain as DomainId}`) }))
   return {
     attemptId: a.id,
     examTitle: localText(blueprint.title, locale),

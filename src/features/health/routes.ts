@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify'
-import { schemaVersion } from '../../db/connection.js'
-import { latestRelease } from '../bank/index.js'
+import { readHealth } from './queries.js'
 
 /** For load balancers and operators: is the database answering, which schema, which bank. */
 export async function healthRoutes (app: FastifyInstance) {
   app.get('/healthz', { config: { access: 'public' } }, async (_req, reply) => {
     try {
-      const release = latestRelease(app.db)
+      const { schemaVersion, release } = readHealth(app.db)
       return {
         status: 'ok',
         database: 'ok',
-        schemaVersion: schemaVersion(app.db),
+        schemaVersion,
         bankRelease: release ? { label: release.label, publishedAt: release.publishedAt.toISOString() } : null
       }
     } catch (err) {

@@ -6,9 +6,9 @@
  */
 import { BadRequest } from '../../http/errors.js'
 import { seededRng, shuffle } from '../../lib/rng.js'
-import type { QuestionType } from '../bank/format.js'
+import type { QuestionType } from '../bank/index.js'
 import { isCorrect } from '../exams/index.js'
-import type { CheckAnswer } from './schema.js'
+import type { CheckAnswer } from '../../db/schema.js'
 
 export const CHECK_SIZE = 3
 

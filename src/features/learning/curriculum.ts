@@ -2,8 +2,8 @@
  * Curricula and assignments, pure: what a curriculum asks, how far a trainee
  * is, which assignments apply to a trainee, and when one is overdue.
  */
-import type { Domain } from '../bank/format.js'
-import type { CurriculumItemKind } from './schema.js'
+import type { Domain } from '../bank/index.js'
+import type { CurriculumItemKind } from '../../db/schema.js'
 import { lessonKeyOf, percent, type TopicProgress } from './progress.js'
 import { isLocalDay } from '../../lib/time.js'
 
@@ -167,4 +167,3 @@ export function checkAssignment (input: AssignmentInput, today: string, allowedT
   if (Object.keys(errors).length > 0) return { ok: false, errors }
   return { ok: true, traineeIds, cohortIds, dueOn: due === '' ? null : due, mandatory: input.mandatory === 'yes' }
 }
-

@@ -8,7 +8,7 @@
  * the current release carries still counts, and is flagged `updated` so the
  * trainee can read what changed.
  */
-import type { Domain, Text } from '../bank/format.js'
+import type { Domain, Text } from '../bank/index.js'
 
 export interface ProgressRow {
   lessonKey: string

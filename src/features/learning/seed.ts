@@ -1,10 +1,9 @@
 import type { DbOrTx } from '../../db/connection.js'
 import { recordAudit } from '../audit/index.js'
-import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from './schema.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from '../../db/schema.js'
 import { employedTrainees } from './queries.js'
 import type { CurriculumItem } from './curriculum.js'
 import { addDays } from '../../lib/time.js'
-
 
 /**
  * The demo's learning data for one enterprise: a cohort of its first trainees

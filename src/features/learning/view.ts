@@ -4,9 +4,8 @@
  */
 import { localText } from '../../lib/text.js'
 import { sourceText } from '../bank/index.js'
-import type { Domain, Text } from '../bank/format.js'
-import type { QuestionBody } from '../bank/schema.js'
-import type { CheckAnswer } from './schema.js'
+import type { Domain, Text } from '../bank/index.js'
+import type { QuestionBody, CheckAnswer } from '../../db/schema.js'
 import type { CurriculumItem } from './curriculum.js'
 import type { TraineeLearning } from './summary.js'
 import type { TopicProgress } from './progress.js'

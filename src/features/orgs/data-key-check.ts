@@ -1,5 +1,9 @@
-import type { DbOrTx } from '../../db/connection.js'
+import { eq } from 'drizzle-orm'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { trainees } from '../../db/schema.js'
 import { keyFingerprint } from '../../lib/data-key.js'
+import { createPii } from '../../lib/pii.js'
+import { recordAudit } from '../audit/index.js'
 import { countTrainees, readSetting, writeSetting } from './queries.js'
 
 const FINGERPRINT = 'data_key_fingerprint'
@@ -24,4 +28,30 @@ export function createPiiCheck (db: DbOrTx) {
       return null
     }
   }
+}
+
+/**
+ * A data key rotation: every ID number decrypted with the old key and encrypted
+ * with the new one, its look-up hash recomputed with the new key, and the new
+ * key's fingerprint recorded, in one transaction (all or nothing). Returns how
+ * many people were re-encrypted.
+ */
+export function rotateDataKey (db: Db, from: Buffer, to: Buffer, now: Date): number {
+  const before = createPii(from)
+  const after = createPii(to)
+  return db.transaction((tx) => {
+    const rows = tx.select({ id: trainees.id, enc: trainees.idNumberEnc }).from(trainees).all()
+    for (const row of rows) {
+      const idNumber = before.decrypt(row.enc)
+      tx.update(trainees).set({ idNumberEnc: after.encrypt(idNumber), idNumberHmac: after.hash(idNumber) }).where(eq(trainees.id, row.id)).run()
+    }
+    writeSetting(tx, FINGERPRINT, keyFingerprint(to))
+    recordAudit(tx, { actorId: null, action: 'data-key.rotated', details: { people: rows.length, via: 'cli' } }, now)
+    return rows.length
+  }, { behavior: 'immediate' })
+}
+
+/** The fingerprint of the key a database's personal data is encrypted with, if recorded. */
+export function storedKeyFingerprint (db: DbOrTx): string | undefined {
+  return readSetting(db, FINGERPRINT)
 }

@@ -1,4 +1,5 @@
-export * from './schema.js'
+export * from '../../db/schema/org-units.js'
+export * from '../../db/schema/orgs.js'
 export { scopeFor, subtree, type Scope } from './scope.js'
 export {
   loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
@@ -8,4 +9,4 @@ export { personView, type PersonView } from './view.js'
 export { validateCertificate, type CertificateInput } from './people.js'
 export { orgRoutes } from './routes.js'
 export { seedOrganisations, type DemoPerson } from './seed.js'
-export { createPiiCheck } from './data-key-check.js'
+export { createPiiCheck, rotateDataKey, storedKeyFingerprint } from './data-key-check.js'

@@ -1,6 +1,6 @@
 import { parseIdNumber, ageOn } from '../../lib/id-checksums.js'
 import { readForm } from '../../lib/form.js'
-import { EDUCATION_LEVELS, DECLARATION_KINDS, type Education, type DeclarationKind, type DutyStatus, type CertificateStatus } from './schema.js'
+import { EDUCATION_LEVELS, DECLARATION_KINDS, type Education, type DeclarationKind, type DutyStatus, type CertificateStatus } from '../../db/schema.js'
 import { isLocalDay } from '../../lib/time.js'
 
 /** What a trainer types (or a CSV row holds) for one person. */

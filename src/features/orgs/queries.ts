@@ -1,8 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, like, or, sql, count, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { users, type Role } from '../auth/schema.js'
-import { jurisdictions, enterprises, trainees, employments, declarations, appSettings, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from './schema.js'
+import { users, jurisdictions, enterprises, trainees, employments, declarations, appSettings, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, type Scope, type TreeNode } from './scope.js'
 import type { CertificateInput, DeclarationValues, ValidPerson } from './people.js'
 
@@ -284,17 +283,15 @@ export function insertPerson (db: Db, p: EncryptedPerson, enterpriseId: number, 
 
 /** The same inside a caller's transaction (the roster import adds many at once). */
 export function insertPersonTx (tx: DbOrTx, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): Trainee {
-  {
-    const user = tx.insert(users).values({ ...login, role: 'trainee', mustChangePassword: true, createdAt: now, updatedAt: now }).returning().get()
-    const trainee = tx.insert(trainees).values({
-      userId: user.id, fullName: p.fullName, idNumberEnc: p.idNumberEnc, idNumberHmac: p.idNumberHmac, birthDate: p.birthDate,
-      phone: p.phone, education: p.education, createdAt: now, updatedAt: now
-    }).returning().get()
-    tx.insert(employments).values({ traineeId: trainee.id, enterpriseId, startedOn, dutyStatus: 'in-training', createdAt: now, updatedAt: now }).run()
-    recordAudit(tx, { ...audit, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: p.fullName, enterpriseId, username: login.username } }, now)
-    recordAudit(tx, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: trainee.id, details: { enterpriseId, startedOn } }, now)
-    return trainee
-  }
+  const user = tx.insert(users).values({ ...login, role: 'trainee', mustChangePassword: true, createdAt: now, updatedAt: now }).returning().get()
+  const trainee = tx.insert(trainees).values({
+    userId: user.id, fullName: p.fullName, idNumberEnc: p.idNumberEnc, idNumberHmac: p.idNumberHmac, birthDate: p.birthDate,
+    phone: p.phone, education: p.education, createdAt: now, updatedAt: now
+  }).returning().get()
+  tx.insert(employments).values({ traineeId: trainee.id, enterpriseId, startedOn, dutyStatus: 'in-training', createdAt: now, updatedAt: now }).run()
+  recordAudit(tx, { ...audit, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: p.fullName, enterpriseId, username: login.username } }, now)
+  recordAudit(tx, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: trainee.id, details: { enterpriseId, startedOn } }, now)
+  return trainee
 }
 
 /** Employs an existing person who has no open employment; their record stays as it is. */

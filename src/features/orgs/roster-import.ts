@@ -1,5 +1,5 @@
 import { validatePerson, type ValidPerson } from './people.js'
-import type { Education } from './schema.js'
+import type { Education } from '../../db/schema.js'
 
 /**
  * Turns the rows of a roster spreadsheet into people, row by row, pure.

@@ -7,7 +7,7 @@ import {
   ROLES, findUserByUsername, findUserById, generateInitialPassword, hashPassword, setPassword, setStatus, normaliseUsername,
   type Role
 } from '../auth/index.js'
-import { JURISDICTION_LEVELS, type JurisdictionLevel } from './schema.js'
+import { JURISDICTION_LEVELS, type JurisdictionLevel } from './vocabulary.js'
 import {
   listJurisdictions, findJurisdiction, findJurisdictionByCode, insertJurisdiction, renameJurisdiction,
   listEnterprises, findEnterprise, findEnterpriseByCreditCode, insertEnterprise, updateEnterprise, listStaffAccounts, insertStaffAccount,

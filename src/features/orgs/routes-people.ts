@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/index.js'
 import { generateInitialPassword, hashPassword, setPassword, setStatus } from '../auth/index.js'
 import { validatePerson, validateCertificate, dutyChangeProblem, readDeclarations } from './people.js'
 import { personView } from './view.js'
-import { DECLARATION_KINDS, EDUCATION_LEVELS, type DutyStatus } from './schema.js'
+import { DECLARATION_KINDS, EDUCATION_LEVELS, type DutyStatus } from './vocabulary.js'
 import {
   loadScope, findPersonInScope, findPersonByIdHmac, employmentHistory, currentDeclarations, updatePerson,
   insertDeclarations, setCertificate, setDutyStatus, endEmployment, type PersonRow

@@ -10,7 +10,7 @@ import { generateInitialPassword, hashPassword, findUserByUsername } from '../au
 import { validatePerson, type ValidPerson } from './people.js'
 import { mapRosterRows, type ImportRow } from './roster-import.js'
 import { personView } from './view.js'
-import { DUTY_STATUSES, EDUCATION_LEVELS, type DutyStatus } from './schema.js'
+import { DUTY_STATUSES, EDUCATION_LEVELS, type DutyStatus } from './vocabulary.js'
 import {
   loadScope, listPeople, findPersonByIdHmac, insertPerson, insertPersonTx, employPerson, employPersonTx, findEnterprise,
   type EncryptedPerson, type NewLogin

@@ -1,8 +1,7 @@
 import type { DbOrTx } from '../../db/connection.js'
 import type { Pii } from '../../lib/pii.js'
 import { recordAudit } from '../audit/index.js'
-import { users } from '../auth/schema.js'
-import { jurisdictions, enterprises, trainees, employments, declarations, DECLARATION_KINDS, type DutyStatus, type Education, type JurisdictionLevel, type CertificateStatus } from './schema.js'
+import { users, jurisdictions, enterprises, trainees, employments, declarations, DECLARATION_KINDS, type DutyStatus, type Education, type JurisdictionLevel, type CertificateStatus } from '../../db/schema.js'
 
 export interface DemoPerson {
   username: string

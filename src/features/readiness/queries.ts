@@ -4,15 +4,13 @@ import { Conflict } from '../../http/errors.js'
 import { localDate } from '../../lib/time.js'
 import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { users } from '../auth/schema.js'
-import { attempts } from '../exams/schema.js'
-import { bankReleases } from '../bank/schema.js'
+import { users, attempts, bankReleases, statements, examSittings, applications, type ApplicationStatus, type ExamResult } from '../../db/schema.js'
 import { trainees, employments, enterprises, jurisdictions, declarations, readSetting, writeSetting, writeCertificate, type DeclarationKind, type CertificateInput } from '../orgs/index.js'
 import { mandatoryAssignmentsOf } from '../learning/index.js'
 import { DEFAULT_SETTINGS, readSettings, evaluateEligibility, type EligibilitySettings, type Evaluation, type MockResult, type TraineeRecord } from './rules.js'
-import { statements, examSittings, applications, type ApplicationStatus, type ExamResult } from './schema.js'
 import type { StatementSnapshot } from './statements.js'
 import type { SittingInput } from './sittings.js'
+import type { MessageKey } from '../../i18n/index.js'
 
 type Audit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 export type Statement = typeof statements.$inferSelect
@@ -229,7 +227,7 @@ export function applicationHistory (db: DbOrTx, traineeId: number): Array<{ stat
  * Stores an application after `check` passes inside the same immediate
  * transaction, so two trainers racing for the last place cannot both get it.
  */
-export function insertApplication (db: Db, a: { sittingId: number, traineeId: number, enterpriseId: number, statementId: number, appliedBy: number }, check: (tx: DbOrTx) => { problem: string } | { problem: null, resit: boolean }, audit: Audit, now: Date): Application {
+export function insertApplication (db: Db, a: { sittingId: number, traineeId: number, enterpriseId: number, statementId: number, appliedBy: number }, check: (tx: DbOrTx) => { problem: MessageKey } | { problem: null, resit: boolean }, audit: Audit, now: Date): Application {
   return db.transaction((tx) => {
     const verdict = check(tx)
     if (verdict.problem !== null) throw new Conflict(verdict.problem)
@@ -287,4 +285,3 @@ export function userNames (db: DbOrTx, ids: ReadonlyArray<number | null>): Map<n
   if (list.length === 0) return new Map()
   return new Map(db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, list)).all().map((u) => [u.id, u.name]))
 }
-

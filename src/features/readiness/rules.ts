@@ -5,7 +5,8 @@
  * passes of the national mock). Settings are adjustable by an administrator.
  */
 import { ageOn } from '../../lib/id-checksums.js'
-import { EDUCATION_LEVELS, type Education, type DeclarationKind } from '../orgs/schema.js'
+import { EDUCATION_LEVELS, type Education, type DeclarationKind } from '../../db/schema.js'
+import type { MessageKey } from '../../i18n/index.js'
 import { addDays } from '../../lib/time.js'
 
 export interface EligibilitySettings {
@@ -63,7 +64,7 @@ export interface RuleResult {
   rule: RuleId
   met: boolean
   /** One plain-language reason (a message key with parameters) when not met. */
-  reason?: { key: string, params?: Record<string, string | number> }
+  reason?: { key: MessageKey, params?: Record<string, string | number> }
 }
 
 export interface Evaluation {
@@ -74,11 +75,15 @@ export interface Evaluation {
   windowStart: string
 }
 
+/** The tail of a readiness.reason.* message key. */
+type ReasonKey = MessageKey extends infer K ? K extends `readiness.reason.${infer Tail}` ? Tail : never : never
+
 const newestFirst = (a: MockResult, b: MockResult) => b.finishedAt.getTime() - a.finishedAt.getTime() || b.attemptId - a.attemptId
 
 export function evaluateEligibility (r: TraineeRecord, s: EligibilitySettings, today: string): Evaluation {
   const rules: RuleResult[] = []
-  const add = (rule: RuleId, met: boolean, key: string, params?: Record<string, string | number>) =>
+  // The key's tail, typed: a reason without its sentence in the catalogue does not compile.
+  const add = (rule: RuleId, met: boolean, key: ReasonKey, params?: Record<string, string | number>) =>
     rules.push(met ? { rule, met } : { rule, met, reason: { key: `readiness.reason.${key}`, params } })
 
   const age = ageOn(r.birthDate, today)

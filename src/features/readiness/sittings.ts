@@ -3,8 +3,8 @@
  * may be applied for, and what police may decide. Every refusal is a message key.
  */
 import { readForm } from '../../lib/form.js'
-import type { JurisdictionLevel } from '../orgs/schema.js'
-import type { ApplicationStatus, ExamResult } from './schema.js'
+import type { JurisdictionLevel, ApplicationStatus, ExamResult } from '../../db/schema.js'
+import type { MessageKey } from '../../i18n/index.js'
 import type { EligibilityStatus } from './rules.js'
 import type { StatementState } from './statements.js'
 import { isLocalDay } from '../../lib/time.js'
@@ -13,7 +13,6 @@ import { isLocalDay } from '../../lib/time.js'
 export function mayDecide (level: JurisdictionLevel | undefined): boolean {
   return level === 'city' || level === 'district'
 }
-
 
 export interface SittingInput { sitsOn: string, startsAt: string, venue: string, capacity: number, applyBy: string }
 
@@ -43,7 +42,7 @@ export interface ApplyFacts {
 }
 
 /** Why an application cannot be made (a message key), or null with whether it is the free re-sit. */
-export function applyProblem (f: ApplyFacts): { problem: string } | { problem: null, resit: boolean } {
+export function applyProblem (f: ApplyFacts): { problem: MessageKey } | { problem: null, resit: boolean } {
   if (f.today > f.sitting.applyBy) return { problem: 'application.deadline-passed' }
   if (f.sitting.taken >= f.sitting.capacity) return { problem: 'application.full' }
   if (f.hasCertificate) return { problem: 'application.has-certificate' }

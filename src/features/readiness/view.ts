@@ -1,5 +1,6 @@
 import QRCode from 'qrcode'
 import type { Translate } from '../../i18n/index.js'
+import type { Education, DeclarationKind } from '../../db/schema.js'
 import { formatCode, maskName, statementState, type StatementSnapshot, type StatementState } from './statements.js'
 import type { Evaluation, RuleResult } from './rules.js'
 import type { Statement } from './queries.js'
@@ -13,8 +14,8 @@ export function checklist (rules: readonly RuleResult[], t: Translate): Checklis
 
 function reasonText (reason: NonNullable<RuleResult['reason']>, t: Translate): string {
   const p = { ...(reason.params ?? {}) }
-  if (typeof p.level === 'string') p.level = t(`education.${p.level}`)
-  if (typeof p.record === 'string') p.record = t(`declaration.${p.record}`)
+  if (typeof p.level === 'string') p.level = t(`education.${p.level as Education}`)
+  if (typeof p.record === 'string') p.record = t(`declaration.${p.record as DeclarationKind}`)
   return t(reason.key, p)
 }
 

@@ -83,7 +83,7 @@ describe('publishing a release', () => {
   test('one question removed: retired, never deleted, still readable; it leaves the active list', () => {
     publishBank(db, bankOf(smallBank()), null, now())
     const gone = db.select().from(questionVersions).all().find((q) => q.questionKey === 'law.guard-eligibility.003')!
-    const next = edit(edit(smallBank(), LAW, /  - id: law\.guard-eligibility\.003[\s\S]*?(?=  - id: law\.guard-eligibility\.013)/, ''), 'bank.yaml', '2026.0', '2026.1')
+    const next = edit(edit(smallBank(), LAW, / {2}- id: law\.guard-eligibility\.003[\s\S]*?(?= {2}- id: law\.guard-eligibility\.013)/, ''), 'bank.yaml', '2026.0', '2026.1')
     const r = publishBank(db, bankOf(next), null, now())
     expect(r.questions).toEqual({ added: 0, changed: 0, unchanged: 27, retired: 1 })
     expect(findQuestionVersion(db, gone.id)!.questionKey).toBe('law.guard-eligibility.003')
@@ -97,7 +97,7 @@ describe('publishing a release', () => {
 
   test('a retired question that comes back unchanged keeps its old version', () => {
     publishBank(db, bankOf(smallBank()), null, now())
-    const without = edit(edit(smallBank(), LAW, /  - id: law\.guard-eligibility\.003[\s\S]*?(?=  - id: law\.guard-eligibility\.013)/, ''), 'bank.yaml', '2026.0', '2026.1')
+    const without = edit(edit(smallBank(), LAW, / {2}- id: law\.guard-eligibility\.003[\s\S]*?(?= {2}- id: law\.guard-eligibility\.013)/, ''), 'bank.yaml', '2026.0', '2026.1')
     publishBank(db, bankOf(without), null, now())
     const back = publishBank(db, bankOf(edit(smallBank(), 'bank.yaml', '2026.0', '2026.2')), null, now())
     expect(back.questions).toEqual({ added: 1, changed: 0, unchanged: 27, retired: 0 })

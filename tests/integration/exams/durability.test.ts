@@ -68,15 +68,15 @@ describe('an acknowledged answer is never lost', () => {
     try {
       for (let i = 0; i < 100; i++) {
         if ((await request(port, 'GET', '/healthz').catch(() => ({ status: 0 }))).status === 200) break
-        await new Promise((r) => setTimeout(r, 150))
+        await new Promise((resolve) => setTimeout(resolve, 150))
       }
       const acked: Array<{ attemptId: number, slot: number, seq: number, response: string[] }> = []
-      let killed = false
+      const server = { killed: false } // an object: each loop reads it after every await
       const statuses: Record<number, number> = {}
       const trainee = async (p: typeof people[number], n: number) => {
         const seqs = new Map<number, number>()
         let k = n
-        while (!killed) {
+        while (!server.killed) {
           const item = p.items[k++ % p.items.length]!
           const seq = seqs.get(item.slot) ?? 0
           const choice = item.type === 'multi' ? [item.options[0]!, item.options[k % 2 === 0 ? 1 : 2]!] : [item.options[k % item.options.length]!]
@@ -98,12 +98,12 @@ describe('an acknowledged answer is never lost', () => {
       const started = Date.now()
       while (acked.length < 500) {
         if (done === people.length || Date.now() - started > 40_000) throw new Error(`only ${acked.length} saves acknowledged; statuses: ${JSON.stringify(statuses)}`)
-        await new Promise((r) => setTimeout(r, 20))
+        await new Promise((resolve) => setTimeout(resolve, 20))
       }
       child.kill('SIGKILL')
-      killed = true
+      server.killed = true
       await Promise.all(runs)
-      await new Promise((r) => child.once('exit', r))
+      await new Promise((resolve) => child.once('exit', resolve))
       expect(acked.length).toBeGreaterThanOrEqual(500)
 
       // After the crash: open the database as a restart would, and find every acknowledged answer.

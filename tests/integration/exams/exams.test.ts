@@ -109,6 +109,23 @@ describe('answering', () => {
     const submit = dom((await get(`/exams/attempts/${id}/submit`)).body)
     expect(submit.querySelectorAll('a.nav-cell.flagged').map((a) => a.text)).toEqual(['3'])
   })
+
+  test('a flag on a finished attempt is refused as such: 409 and the item as stored, nothing saved', async () => {
+    const id = await w.openAttempt()
+    const item = itemsOf(id).find((i) => i.slot === 4)!
+    await post(`/exams/attempts/${id}/finish`, {})
+    const flagged = () => t.db.select().from(attemptItems).where(eq(attemptItems.id, item.id)).get()!.flagged
+    const res = await post(`/exams/attempts/${id}/items/4/flag`, {}, HX)
+    expect(res.statusCode).toBe(409)
+    expect(res.headers['hx-retarget']).toBe('#q-4')
+    const form = dom(res.body).querySelector('form#q-4')!
+    expect(form.getAttribute('class')).not.toContain('flagged') // not shown as if saved
+    expect(flagged()).toBe(false)
+    const plain = await post(`/exams/attempts/${id}/items/4/flag`, {})
+    expect(plain.statusCode).toBe(303)
+    expect(plain.headers.location).toBe(`/exams/attempts/${id}/result`)
+    expect(flagged()).toBe(false)
+  })
 })
 
 describe('finishing', () => {

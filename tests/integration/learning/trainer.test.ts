@@ -55,7 +55,7 @@ describe('cohorts', () => {
     const res = await post(`/cohorts/${cohortId}/members`, { trainee: String(w.ids.personA) })
     expect(res.statusCode).toBe(303)
     const page = dom((await get(`/cohorts/${cohortId}`)).body)
-    expect(page.querySelectorAll('ul.members li a').map((a) => a.text)).toEqual([`wAlpha`])
+    expect(page.querySelectorAll('ul.members li a').map((a) => a.text)).toEqual(['wAlpha'])
     // Trainer B cannot see, add to or remove from A's cohort.
     expect((await get(`/cohorts/${cohortId}`, 'trainerB')).statusCode).toBe(404)
     expect((await post(`/cohorts/${cohortId}/members`, { trainee: String(w.ids.personB) }, 'trainerB')).statusCode).toBe(404)
@@ -230,4 +230,3 @@ describe('removing', () => {
     expect((await post(`/cohorts/${cohortId}/members/${w.ids.personA}/remove`)).statusCode).toBe(404)
   })
 })
-

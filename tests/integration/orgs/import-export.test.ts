@@ -105,7 +105,7 @@ describe('CSV export', () => {
     const { eq } = await import('drizzle-orm')
     t.db.update(tbl).set({ phone: '=HYPERLINK("http://evil.example")' }).where(eq(tbl.id, p.traineeId)).run()
     const text = (await t.app.inject({ url: '/roster/export.csv', headers: { cookie: w.cookie('trainerA') } })).body
-    expect(text).toContain(`"'=HYPERLINK(""http://evil.example"")"`)
+    expect(text).toContain('"\'=HYPERLINK(""http://evil.example"")"')
   })
 })
 

@@ -123,7 +123,6 @@ describe('sittings', () => {
   })
 })
 
-
 describe('the apply form', () => {
   test('offers eligible guards with a valid statement and nothing in flight; names those who only lack a statement', async () => {
     const s = insertSitting(t, w.ids.d1, w.users.policeD1, { capacity: 50 })

@@ -156,6 +156,6 @@ describe('the statements table', () => {
     expect(() => raw.prepare('UPDATE statements SET expires_at = expires_at + 86400000 WHERE id = ?').run(id)).toThrow(/immutable/)
     expect(() => raw.prepare('DELETE FROM statements WHERE id = ?').run(id)).toThrow(/never deleted/)
     raw.prepare("UPDATE statements SET revoked_at = 1, revoke_reason = 'test' WHERE id = ?").run(id)
-    expect(() => raw.prepare("UPDATE statements SET revoked_at = NULL, revoke_reason = NULL WHERE id = ?").run(id)).toThrow(/immutable/)
+    expect(() => raw.prepare('UPDATE statements SET revoked_at = NULL, revoke_reason = NULL WHERE id = ?').run(id)).toThrow(/immutable/)
   })
 })

@@ -133,10 +133,10 @@ describe('the shipped question bank', () => {
   test('the Chinese follows the national exam: the full-width blank, true/false as one statement', () => {
     for (const q of bank.questions) {
       const stem = q.stem.zh!
-      // A blank is always the full-width （　） with an ideographic space.
-      expect(stem.replace(/（　）/g, ''), q.id).not.toMatch(/[(（]\s*[)）]/u)
+      // A blank is always the full-width （\u3000） with an ideographic space.
+      expect(stem.replace(/（\u3000）/g, ''), q.id).not.toMatch(/[(（]\s*[)）]/u)
       if (q.type === 'judge') expect(stem, q.id).toMatch(/。$/)
-      else expect(stem.includes('（　）') || /？$/.test(stem), q.id).toBe(true)
+      else expect(stem.includes('（\u3000）') || /？$/.test(stem), q.id).toBe(true)
     }
   })
 

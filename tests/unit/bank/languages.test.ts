@@ -10,7 +10,7 @@ const QUESTIONS = `questions:
     type: single
     difficulty: 1
     stem:
-      zh: 担任保安员应当年满（　）。
+      zh: 担任保安员应当年满（\u3000）。
       en: What is the minimum age for a security guard?
     options:
       A:
@@ -67,18 +67,18 @@ describe('a bank in two languages', () => {
     expect(r.bank.languages).toEqual(['zh', 'en'])
     expect(r.bank.title).toEqual({ zh: '测试题库', en: 'Test bank' })
     const q = r.bank.questions[0]!
-    expect(q.stem.zh).toBe('担任保安员应当年满（　）。')
+    expect(q.stem.zh).toBe('担任保安员应当年满（\u3000）。')
     expect(q.options.map((o) => o.text)).toEqual([{ zh: '16周岁', en: '16' }, { zh: '18周岁', en: '18' }, { zh: '20周岁', en: '20' }])
     expect(r.bank.lessons[0]!.title).toEqual({ zh: '保安员的条件', en: 'Who may become a guard' })
   })
 
   // Each change, and the line of the field's key it must be reported at.
   test.each([
-    ['a missing Chinese stem', Q, '      zh: 担任保安员应当年满（　）。\n', '', 5, /law\.guard-eligibility\.001: stem: the Chinese text \(zh\) is missing/],
+    ['a missing Chinese stem', Q, '      zh: 担任保安员应当年满（\u3000）。\n', '', 5, /law\.guard-eligibility\.001: stem: the Chinese text \(zh\) is missing/],
     ['a missing Chinese option', Q, '        zh: 18周岁\n', '', 12, /law\.guard-eligibility\.001: option B: the Chinese text \(zh\) is missing/],
     ['an empty Chinese option', Q, '        zh: 18周岁\n', '        zh: ""\n', 13, /option B: the Chinese text \(zh\) is empty/],
-    ['a missing Chinese explanation', Q, /      zh: 依据《保安服务管理条例》第十六条，担任.*\n/, '', 19, /law\.guard-eligibility\.001: explanation: the Chinese text \(zh\) is missing/],
-    ['a missing English explanation', Q, /      en: Art\. 16 lists.*\n/, '', 31, /law\.guard-eligibility\.002: explanation: the English text \(en\) is missing/],
+    ['a missing Chinese explanation', Q, / {6}zh: 依据《保安服务管理条例》第十六条，担任.*\n/, '', 19, /law\.guard-eligibility\.001: explanation: the Chinese text \(zh\) is missing/],
+    ['a missing English explanation', Q, / {6}en: Art\. 16 lists.*\n/, '', 31, /law\.guard-eligibility\.002: explanation: the English text \(en\) is missing/],
     ['English left in the Chinese text', Q, '      zh: 保安员应当具有初中以上学历。', '      zh: 保安员应当具有 junior middle school 学历。', 28, /the Chinese text holds English words \("junior middle school"\)/],
     ['a plain string in a two-language bank', Q, '    stem:\n      zh: 保安员应当具有初中以上学历。\n      en: A guard must have at least junior-middle-school education.', '    stem: A guard must have junior-middle-school education.', 27, /give the text in every language of the bank \(zh, en\) as a map/],
     ['a missing Chinese topic title', 'syllabus.yaml', '          zh: 保安员的条件\n', '', 9, /topic law\/guard-eligibility: title: the Chinese text \(zh\) is missing/]
@@ -91,8 +91,8 @@ describe('a bank in two languages', () => {
 
   test('Chinese wrapped over several lines in YAML reads without the spaces the folding adds; the blank keeps its ideographic space', () => {
     const files = bilingual()
-    files.set(Q, QUESTIONS.replace('      zh: 担任保安员应当年满（　）。', '      zh: >-\n        担任保安员\n        应当年满（　）。'))
-    expect(checkBank(files).bank.questions[0]!.stem.zh).toBe('担任保安员应当年满（　）。')
+    files.set(Q, QUESTIONS.replace('      zh: 担任保安员应当年满（\u3000）。', '      zh: >-\n        担任保安员\n        应当年满（\u3000）。'))
+    expect(checkBank(files).bank.questions[0]!.stem.zh).toBe('担任保安员应当年满（\u3000）。')
     expect(joinFoldedChinese('依据 GB 50140-2005 规定，\n使用 ABC 干粉')).toBe('依据GB 50140-2005规定，使用ABC干粉')
   })
 

@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest'
 import { evaluateEligibility, birthdayOf, readSettings, DEFAULT_SETTINGS, DISQUALIFYING, type TraineeRecord, type MockResult } from '../../../src/features/readiness/rules.js'
-import type { DeclarationKind } from '../../../src/features/orgs/schema.js'
+import type { DeclarationKind } from '../../../src/db/schema.js'
 import { addDays } from '../../../src/lib/time.js'
 
 const TODAY = '2026-06-30'

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { trainees } from '../orgs/schema.js'
-import { bankReleases, blueprintVersions, questionVersions } from '../bank/schema.js'
-import type { DomainResult } from './grading.js'
+import { trainees } from './orgs.js'
+import { bankReleases, blueprintVersions, questionVersions } from './bank.js'
+import type { DomainResult } from '../../features/exams/grading.js'
 
 export const FINISH_REASONS = ['submitted', 'timeout'] as const
 export type FinishReason = typeof FINISH_REASONS[number]

@@ -1,30 +1,7 @@
 import { sql } from 'drizzle-orm'
-import { sqliteTable, integer, text, index, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
-import { users } from '../auth/schema.js'
-
-export const JURISDICTION_LEVELS = ['city', 'district', 'station'] as const
-export type JurisdictionLevel = typeof JURISDICTION_LEVELS[number]
-
-/** Police jurisdictions: city bureau > district branch > police station. */
-export const jurisdictions = sqliteTable('jurisdictions', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  code: text('code').notNull().unique(),
-  name: text('name').notNull(),
-  level: text('level', { enum: JURISDICTION_LEVELS }).notNull(),
-  parentId: integer('parent_id').references((): AnySQLiteColumn => jurisdictions.id),
-  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
-}, (t) => [index('jurisdictions_parent_idx').on(t.parentId)])
-
-/** Property-service companies and other security employers. */
-export const enterprises = sqliteTable('enterprises', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  name: text('name').notNull(),
-  creditCode: text('credit_code').notNull().unique(),
-  address: text('address').notNull().default(''),
-  jurisdictionId: integer('jurisdiction_id').notNull().references(() => jurisdictions.id),
-  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
-}, (t) => [index('enterprises_jurisdiction_idx').on(t.jurisdictionId)])
+import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { users } from './auth.js'
+import { enterprises } from './org-units.js'
 
 export const EDUCATION_LEVELS = ['none', 'primary', 'junior-middle', 'senior-middle', 'college'] as const
 export type Education = typeof EDUCATION_LEVELS[number]

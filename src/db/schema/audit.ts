@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core'
-import { users } from '../auth/schema.js'
+import { users } from './auth.js'
 
 /** Who did what, when, from where. Never holds a raw ID number. */
 export const auditEvents = sqliteTable('audit_events', {

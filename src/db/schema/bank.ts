@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
-import type { Domain, QuestionType, Text, Cell, Question, Language } from './format.js'
+import type { Domain, QuestionType, Text, Cell, Question, Language } from '../../features/bank/format.js'
 
 /**
  * A published release of the question bank (question-bank/bank.yaml). What a

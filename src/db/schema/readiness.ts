@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
-import { users } from '../auth/schema.js'
-import { trainees, enterprises, jurisdictions } from '../orgs/schema.js'
-import type { StatementSnapshot } from './statements.js'
+import { users } from './auth.js'
+import { enterprises, jurisdictions } from './org-units.js'
+import { trainees } from './orgs.js'
+import type { StatementSnapshot } from '../../features/readiness/statements.js'
 
 /**
  * A readiness statement: an immutable snapshot of the evidence that made a

@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, blob, index } from 'drizzle-orm/sqlite-core'
-import { enterprises, jurisdictions } from '../orgs/schema.js'
+import { enterprises, jurisdictions } from './org-units.js'
 
 export const ROLES = ['trainee', 'trainer', 'police', 'admin'] as const
 export type Role = typeof ROLES[number]

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, check } from 'drizzle-orm/sqlite-core'
-import { users } from '../auth/schema.js'
-import { enterprises, trainees } from '../orgs/schema.js'
-import { bankReleases, lessonVersions } from '../bank/schema.js'
+import { users } from './auth.js'
+import { enterprises } from './org-units.js'
+import { trainees } from './orgs.js'
+import { bankReleases, lessonVersions } from './bank.js'
 
 /**
  * What a trainee has done with one lesson. Keyed by the lesson's stable key

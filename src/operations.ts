@@ -1,0 +1,208 @@
+// The operator's commands on a database and its files: backup, restore, rekey (README, "Operations").
+import fs from 'node:fs'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import type { Config } from './config.js'
+import { openDatabase, type Db } from './db/connection.js'
+import { KEY_FILE_NAME, keyFilePath, keyFingerprint, loadDataKey } from './lib/data-key.js'
+import { systemClock } from './lib/clock.js'
+import { createPiiCheck, rotateDataKey, storedKeyFingerprint } from './features/orgs/index.js'
+import { demoAccountsFile } from './features/demo/index.js'
+import { openMigrated, servingPid } from './server.js'
+
+/** A command that must not go ahead (a server is running, a file would be overwritten, a key does not fit). */
+export class Refusal extends Error {}
+
+const BACKUP_DB = 'guardpass.db'
+const DEMO_ACCOUNTS = 'demo-accounts.txt'
+
+type Out = (line: string) => void
+
+const stampNow = () => new Date().toISOString().replace(/[:.]/g, '-')
+
+/** Writes a file and forces it to disk before it is renamed into place. */
+function writeDurably (file: string, data: string, mode = 0o600): void {
+  const fd = fs.openSync(file, 'wx', mode)
+  try {
+    fs.writeSync(fd, data)
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+function syncDir (dir: string): void {
+  const fd = fs.openSync(dir, 'r')
+  try { fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
+}
+
+function refuseWhileServing (config: Config, what: string): void {
+  const pid = servingPid(config.databasePath)
+  if (pid) throw new Refusal(`a server (process ${pid}) is using ${config.databasePath}: stop it before ${what}.`)
+}
+
+function readKeyFile (file: string): Buffer {
+  const hex = fs.readFileSync(file, 'utf8').trim()
+  if (!/^[0-9a-f]{64}$/i.test(hex)) throw new Refusal(`the key file ${file} is damaged: it must hold 64 hexadecimal characters.`)
+  return Buffer.from(hex, 'hex')
+}
+
+/**
+ * An online backup (safe while a server writes) into a new folder of its own,
+ * guardpass-<time>/ under `dir`: the database, the data key file and, on a demo
+ * installation, the demo accounts: every file the app keeps beside the database.
+ * Each backup keeps its own key, so a later key rotation leaves it readable.
+ */
+export async function backup (config: Config, dir: string, out: Out): Promise<string> {
+  if (!fs.existsSync(config.databasePath)) throw new Refusal(`there is no database at ${config.databasePath}.`)
+  const dest = path.resolve(dir, `guardpass-${stampNow()}`)
+  fs.mkdirSync(dest, { recursive: true, mode: 0o700 })
+  const db = openDatabase(config.databasePath)
+  try {
+    await db.$client.backup(path.join(dest, BACKUP_DB))
+  } finally {
+    db.$client.close()
+  }
+  out(`Database backed up to ${path.join(dest, BACKUP_DB)}`)
+  const keyFile = keyFilePath(config.databasePath)
+  if (config.dataKey) {
+    out('The data key comes from GUARDPASS_DATA_KEY: keep a copy of it with this backup.')
+  } else if (fs.existsSync(keyFile)) {
+    fs.copyFileSync(keyFile, path.join(dest, KEY_FILE_NAME))
+    fs.chmodSync(path.join(dest, KEY_FILE_NAME), 0o600)
+    out(`Data key copied to ${path.join(dest, KEY_FILE_NAME)}: store it as carefully as the database.`)
+  }
+  const demo = demoAccountsFile(config.databasePath)
+  if (fs.existsSync(demo)) {
+    fs.copyFileSync(demo, path.join(dest, DEMO_ACCOUNTS))
+    fs.chmodSync(path.join(dest, DEMO_ACCOUNTS), 0o600)
+  }
+  return dest
+}
+
+/** Checks a candidate database file: a sound SQLite file, a GuardPass schema, and personal data the key opens. */
+function checkRestorable (file: string, key: Buffer): void {
+  let db: Db | undefined
+  try {
+    db = openDatabase(file)
+    const integrity = db.$client.pragma('integrity_check', { simple: true })
+    if (integrity !== 'ok') throw new Refusal(`the backup is damaged (integrity check: ${String(integrity)}).`)
+    const migrated = db.$client.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = '__drizzle_migrations'").get() as { n: number }
+    if (migrated.n === 0) throw new Refusal('the backup is not a GuardPass database.')
+    const problem = createPiiCheck(db).check(key)
+    if (problem) throw new Refusal(`the data key does not fit this backup: ${problem}`)
+  } catch (err) {
+    if (err instanceof Refusal) throw err
+    throw new Refusal(`the backup cannot be opened as a database (${(err as Error).message}).`)
+  } finally {
+    if (db?.$client.open) db.$client.close()
+  }
+}
+
+/**
+ * Puts a backup folder (made by `backup`) in place of the configured database.
+ * Refused while a server uses the database, when the database exists and `force`
+ * is not given, and when the data key (the backup's key file, or GUARDPASS_DATA_KEY)
+ * does not match the fingerprint stored in the backup. The files it replaces are
+ * kept beside it as <name>.before-restore-<time>.
+ */
+export function restore (config: Config, dir: string, force: boolean, out: Out): void {
+  const from = path.resolve(dir)
+  const backupDb = path.join(from, BACKUP_DB)
+  if (!fs.existsSync(backupDb)) throw new Refusal(`${from} holds no ${BACKUP_DB}: name a folder made by backup (guardpass-<time>).`)
+  refuseWhileServing(config, 'restoring')
+  const target = config.databasePath
+  if (fs.existsSync(target) && !force) {
+    throw new Refusal(`${target} exists and restoring replaces it: add --force to go ahead (the current files are kept beside it as *.before-restore-<time>).`)
+  }
+  const backupKey = path.join(from, KEY_FILE_NAME)
+  let key: Buffer
+  if (config.dataKey) key = Buffer.from(config.dataKey, 'hex')
+  else if (fs.existsSync(backupKey)) key = readKeyFile(backupKey)
+  else throw new Refusal(`the backup has no ${KEY_FILE_NAME}; set GUARDPASS_DATA_KEY to the key it was made with.`)
+
+  // Check a copy beside the target, then swap it in by renaming.
+  fs.mkdirSync(path.dirname(target), { recursive: true })
+  const incoming = `${target}.restoring`
+  fs.rmSync(incoming, { force: true })
+  fs.copyFileSync(backupDb, incoming)
+  try {
+    checkRestorable(incoming, key)
+    // WAL mode leaves no -wal or -shm once the last connection closes; make sure, so no old log meets the new file.
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(incoming + suffix, { force: true })
+  } catch (err) {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(incoming + suffix, { force: true })
+    throw err
+  }
+  const stamp = stampNow()
+  const keep = (file: string) => { if (fs.existsSync(file)) fs.renameSync(file, `${file}.before-restore-${stamp}`) }
+  if (fs.existsSync(target)) {
+    // Fold the current database's log into it first, so the kept copy is whole in one file.
+    const current = openDatabase(target)
+    try { current.$client.pragma('wal_checkpoint(TRUNCATE)') } finally { current.$client.close() }
+    keep(target)
+  }
+  for (const suffix of ['-wal', '-shm']) fs.rmSync(target + suffix, { force: true })
+  fs.renameSync(incoming, target)
+  if (!config.dataKey) {
+    const keyFile = keyFilePath(target)
+    keep(keyFile)
+    fs.copyFileSync(backupKey, keyFile)
+    fs.chmodSync(keyFile, 0o600)
+  }
+  const demo = path.join(from, DEMO_ACCOUNTS)
+  if (fs.existsSync(demo)) {
+    keep(demoAccountsFile(target))
+    fs.copyFileSync(demo, demoAccountsFile(target))
+  }
+  syncDir(path.dirname(target))
+  out(`Restored ${target} from ${from}${config.dataKey ? ' (the data key stays GUARDPASS_DATA_KEY)' : ', with its data key'}.`)
+}
+
+/**
+ * Rotates the data key: a new random key, every ID number re-encrypted and its
+ * look-up hash recomputed in one transaction, then the new key file moved into
+ * place. The new key is on disk (guardpass.key.new) before the transaction
+ * commits, so no moment exists where the data is encrypted with a key nobody
+ * holds; a rotation cut short after the commit is finished by running rekey again.
+ */
+export function rekey (config: Config, out: Out): void {
+  if (config.dataKey) {
+    throw new Refusal('the data key comes from GUARDPASS_DATA_KEY, which this command cannot change. Unset it so the key file is used (write the key into guardpass.key beside the database), rekey, then keep the new key file.')
+  }
+  refuseWhileServing(config, 'rotating the data key')
+  if (!fs.existsSync(config.databasePath)) throw new Refusal(`there is no database at ${config.databasePath}.`)
+  const keyFile = keyFilePath(config.databasePath)
+  if (!fs.existsSync(keyFile)) throw new Refusal(`the key file ${keyFile} is missing; restore it from a backup first.`)
+  const pending = `${keyFile}.new`
+  const db = openMigrated(config)
+  try {
+    const stored = storedKeyFingerprint(db)
+    if (fs.existsSync(pending)) {
+      if (stored === keyFingerprint(readKeyFile(pending))) {
+        fs.renameSync(pending, keyFile)
+        syncDir(path.dirname(keyFile))
+        out(`Finished a rotation that was cut short: ${keyFile} now holds the key the data is encrypted with.`)
+        return
+      }
+      fs.rmSync(pending) // left by a rotation that never committed: the data is still under the current key
+    }
+    const current = loadDataKey(config.databasePath, undefined).key
+    const problem = createPiiCheck(db).check(current)
+    if (problem) throw new Refusal(problem)
+    const next = randomBytes(32)
+    writeDurably(pending, next.toString('hex') + '\n')
+    let people: number
+    try {
+      people = rotateDataKey(db, current, next, systemClock.now())
+    } catch (err) {
+      fs.rmSync(pending, { force: true }) // rolled back: the data is still under the current key
+      throw err
+    }
+    fs.renameSync(pending, keyFile)
+    syncDir(path.dirname(keyFile))
+    out(`Rotated the data key: ${people} ID number${people === 1 ? '' : 's'} re-encrypted, and ${keyFile} replaced. The old key no longer opens this database; back up now (older backups keep the key they were made with).`)
+  } finally {
+    db.$client.close()
+  }
+}
