@@ -69,6 +69,9 @@ describe('request helpers', () => {
     [{ 'sec-fetch-site': 'none' }, false],
     [{ origin: 'https://gp.example.cn' }, true],
     [{ origin: 'https://gp.example.cn.evil.example' }, false],
+    [{ origin: 'http://gp.example.cn' }, false],
+    [{ origin: 'https://gp.example.cn:8443' }, false],
+    [{ origin: 'https://gp.example.cn:443' }, true],
     [{ origin: 'garbage' }, false],
     [{}, false]
   ])('isSameOriginRequest(%j) = %s', (headers, expected) => {
