@@ -41,7 +41,7 @@ export const sessionPlugin = fp(async (app) => {
       const pending = u.mustChangePassword ? 'password' : login?.privacyAccepted === false ? 'privacy' : null
       req.actor = {
         id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword,
-        sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.id ?? null, pending
+        sessionId: found.sessionId, signedInAt: found.createdAt, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.id ?? null, pending
       }
       if (found.refreshed) setSessionCookie(reply, app.config, token!, sessionExpiresAt(found.lastVerifiedAt))
     }
