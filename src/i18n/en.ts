@@ -21,6 +21,9 @@ export const en = {
   'form.required': 'This field is required.',
   'form.too-long': 'This is too long.',
   'form.invalid': 'This value is not valid.',
+  'form.control-chars': 'This held a line break or another control character, which cannot be used here. It has been taken out: check the text and send it again.',
+  'form.invisible-chars': 'This held invisible characters (such as a zero-width space, often copied in from elsewhere). They have been taken out: check the text and send it again.',
+  'form.direction-chars': 'This held characters that change the direction of the text. They have been taken out: check the text and send it again.',
 
   'login.title': 'Sign in',
   'login.intro': 'Sign in with the username and password your trainer or administrator gave you.',

@@ -19,6 +19,9 @@ export const zh: Record<MessageKey, string> = {
   'form.required': '此项为必填项。',
   'form.too-long': '内容过长。',
   'form.invalid': '此项的值无效。',
+  'form.control-chars': '此项含有换行或其他控制字符，这里不能使用，已为您删除。请核对后重新提交。',
+  'form.invisible-chars': '此项含有看不见的字符（例如从别处复制带来的零宽空格），已为您删除。请核对后重新提交。',
+  'form.direction-chars': '此项含有改变文字方向的字符，已为您删除。请核对后重新提交。',
 
   'login.title': '登录',
   'login.intro': '请使用培训师或管理员提供的用户名和密码登录。',

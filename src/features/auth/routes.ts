@@ -11,9 +11,9 @@ import { hashPassword, verifyPassword, checkNewPassword, PASSWORD_MAX } from './
 import { sessionExpiresAt } from './tokens.js'
 
 const LOGIN_FORM = {
-  username: { required: true, max: 64 },
+  username: { required: true, max: 64, identifier: true },
   password: { required: true, max: PASSWORD_MAX, raw: true },
-  next: { max: 512 }
+  next: { max: 512, identifier: true }
 } as const
 
 const NEW_PASSWORD_FORM = {
@@ -101,7 +101,7 @@ export async function authRoutes (app: FastifyInstance) {
   })
 
   app.post('/language', { config: { access: 'public', allowPending: true } }, async (req, reply) => {
-    const form = readForm(req.body, { lang: { required: true, max: 8 }, back: { max: 512 } })
+    const form = readForm(req.body, { lang: { required: true, max: 8 }, back: { max: 512, identifier: true } })
     if (!form.ok || !isLocale(form.values.lang)) throw new BadRequest('errors.unknown-language')
     setLocaleCookie(reply, app.config, form.values.lang)
     if (req.actor) setLocale(app.db, req.actor.id, form.values.lang, now())

@@ -30,7 +30,7 @@ export async function adminRoutes (app: FastifyInstance) {
   app.get('/admin/jurisdictions', { config: ADMIN }, async (_req, reply) => reply.page('admin/jurisdictions', jurisdictionsPage()))
 
   app.post('/admin/jurisdictions', { config: ADMIN }, async (req, reply) => {
-    const form = readForm(req.body, { code: { required: true, max: 20 }, name: { required: true, max: 100 }, level: { required: true, max: 10 }, parentId: { max: 12 } })
+    const form = readForm(req.body, { code: { required: true, max: 20, identifier: true }, name: { required: true, max: 100 }, level: { required: true, max: 10 }, parentId: { max: 12 } })
     const errors = { ...form.errors }
     const v = form.values
     const code = v.code.toUpperCase()
@@ -60,7 +60,7 @@ export async function adminRoutes (app: FastifyInstance) {
 
   // ---- enterprises ----
 
-  const ENTERPRISE_FORM = { name: { required: true, max: 100 }, creditCode: { required: true, max: 30 }, address: { max: 200 }, jurisdictionId: { required: true, max: 12 } } as const
+  const ENTERPRISE_FORM = { name: { required: true, max: 100 }, creditCode: { required: true, max: 30, identifier: true }, address: { max: 200 }, jurisdictionId: { required: true, max: 12 } } as const
 
   const checkEnterprise = (body: unknown, selfId?: number) => {
     const form = readForm(body, ENTERPRISE_FORM)
@@ -125,7 +125,7 @@ export async function adminRoutes (app: FastifyInstance) {
   app.get('/admin/accounts/new', { config: ADMIN }, async (_req, reply) => reply.page('admin/account-form', accountForm({})))
 
   app.post('/admin/accounts', { config: ADMIN }, async (req, reply) => {
-    const form = readForm(req.body, { role: { required: true, max: 10 }, username: { required: true, max: 64 }, displayName: { required: true, max: 100 }, enterpriseId: { max: 12 }, jurisdictionId: { max: 12 } })
+    const form = readForm(req.body, { role: { required: true, max: 10 }, username: { required: true, max: 64, identifier: true }, displayName: { required: true, max: 100 }, enterpriseId: { max: 12 }, jurisdictionId: { max: 12 } })
     const errors = { ...form.errors }
     const v = form.values
     const role = v.role as Role

@@ -73,7 +73,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
   app.get('/jurisdiction/lookup', { config: POLICE }, async (_req, reply) => reply.page('police/lookup', lookupPage()))
 
   app.post('/jurisdiction/lookup', { config: POLICE }, async (req, reply) => {
-    const form = readForm(req.body, { idNumber: { required: true, max: 30 }, purpose: { required: true, max: 200 } })
+    const form = readForm(req.body, { idNumber: { required: true, max: 30, identifier: true }, purpose: { required: true, max: 200 } })
     const errors: Record<string, string> = { ...form.errors }
     const idNumber = form.values.idNumber.replace(/\s+/g, '').toUpperCase()
     if (!errors.idNumber && !parseIdNumber(idNumber, h.today()).ok) errors.idNumber = 'lookup.id-invalid'

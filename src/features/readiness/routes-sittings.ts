@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
-import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { loadScope, policeSubtree, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState, formatCode } from './statements.js'
@@ -200,14 +199,14 @@ export async function sittingRoutes (app: FastifyInstance) {
     const st = findStatement(app.db, a.statementId)!
     const problem = form.errors.reason ?? decisionProblem(a.status, decision, statementState(st, h.now()), form.values.reason)
     if (problem) return reply.code(422).page('readiness/application', applicationPage(req, { errors: { reason: problem }, values: { ...form.values, certificateNo: '', issuedOn: h.today() } }))
-    decideApplication(app.db, a.id, decision, maskIdNumbersIn(form.values.reason), req.actor!.id, auditFrom(req, decision === 'accept' ? 'application.accepted' : 'application.returned'), h.now())
+    decideApplication(app.db, a.id, decision, form.values.reason, req.actor!.id, auditFrom(req, decision === 'accept' ? 'application.accepted' : 'application.returned'), h.now())
     return reply.seeOther(`/applications/${a.id}`, decision === 'accept' ? 'flash.application-accepted' : 'flash.application-returned')
   })
 
   app.post('/applications/:id/result', { config: POLICE }, async (req, reply) => {
     const a = applicationFor(req)
     requireDeciderOf(req, a.sittingId)
-    const form = readForm(req.body, { result: { required: true, max: 4 }, certificateNo: { max: 40 }, issuedOn: { max: 10 } })
+    const form = readForm(req.body, { result: { required: true, max: 4 }, certificateNo: { max: 40, identifier: true }, issuedOn: { max: 10 } })
     const v = form.values
     if (v.result !== 'pass' && v.result !== 'fail') throw new BadRequest()
     const errors: Record<string, string> = { ...form.errors }

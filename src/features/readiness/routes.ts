@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
-import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { EDUCATION_LEVELS, loadScope, listPeople, findPersonInScope } from '../orgs/index.js'
 import { readSettings, RULE_IDS } from './rules.js'
 import { expiryFrom, statementState } from './statements.js'
@@ -142,7 +141,7 @@ export async function readinessRoutes (app: FastifyInstance) {
     const form = readForm(req.body, { reason: { required: true, max: 300 } })
     if (!form.ok) return reply.code(422).page('readiness/statement', await statementPage(req, { errors: form.errors, values: form.values }))
     if (statementState(st, h.now()) !== 'valid') return reply.code(409).page('readiness/statement', await statementPage(req, { errors: { reason: 'statement.not-valid' }, values: form.values }))
-    revokeStatement(app.db, st.id, req.actor!.id, maskIdNumbersIn(form.values.reason), auditFrom(req, 'statement.revoked'), h.now())
+    revokeStatement(app.db, st.id, req.actor!.id, form.values.reason, auditFrom(req, 'statement.revoked'), h.now())
     return reply.seeOther(`/statements/${st.id}`, 'flash.statement-revoked')
   })
 
