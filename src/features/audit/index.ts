@@ -1,1 +1,1 @@
-export { recordAudit, type AuditEntry } from './queries.js'
+export { recordAudit, recordAuditPrepared, type AuditEntry } from './queries.js'

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/connection.js'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { prepared } from '../../db/statements.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { users } from '../auth/schema.js'
 import { auditEvents } from './schema.js'
@@ -32,6 +33,17 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
     details: entry.details ? scrub(entry.details) as Record<string, unknown> : null,
     clientIp: entry.clientIp ?? null
   }).run()
+}
+
+/**
+ * The same through a prepared statement, for a change that writes thousands of
+ * entries in one transaction (a roster import): on the connection of `db`, so
+ * inside the caller's transaction.
+ */
+export function recordAuditPrepared (db: Db, entry: AuditEntry, now: Date): void {
+  prepared(db, 'INSERT INTO audit_events (at, actor_id, action, subject_type, subject_id, details, client_ip) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    now.getTime(), entry.actorId, entry.action, entry.subjectType ?? null, entry.subjectId === undefined ? null : String(entry.subjectId),
+    entry.details ? JSON.stringify(scrub(entry.details)) : null, entry.clientIp ?? null)
 }
 
 export interface AuditFilter {

@@ -4,7 +4,7 @@ import { parseCreditCode } from '../../lib/id-checksums.js'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import {
-  ROLES, findUserByUsername, findUserById, generateInitialPassword, hashPassword, setPassword, setStatus, normaliseUsername,
+  ROLES, findUserByUsername, findUserById, generateInitialPassword, hashOneTimePassword, setPassword, setStatus, normaliseUsername,
   type Role
 } from '../auth/index.js'
 import { JURISDICTION_LEVELS, type JurisdictionLevel } from './schema.js'
@@ -140,7 +140,7 @@ export async function adminRoutes (app: FastifyInstance) {
     if (Object.keys(errors).length > 0) return reply.code(422).page('admin/account-form', accountForm({ values: v, errors }))
     const password = generateInitialPassword()
     const user = insertStaffAccount(app.db, {
-      username, displayName: v.displayName, role, passwordHash: await hashPassword(password),
+      username, displayName: v.displayName, role, passwordHash: await hashOneTimePassword(password),
       enterpriseId: enterprise?.id ?? null, jurisdictionId: jurisdiction?.id ?? null
     }, auditFrom(req, 'account.created'), now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: user.displayName, username: user.username, password }], back: '/admin/accounts', loginUrl: new URL('/login', app.config.publicUrl).href })
@@ -166,7 +166,7 @@ export async function adminRoutes (app: FastifyInstance) {
   app.post('/admin/accounts/:id/password', { config: ADMIN }, async (req, reply) => {
     const user = staffAccount(idParam(req))
     const password = generateInitialPassword()
-    setPassword(app.db, user.id, await hashPassword(password), { mustChange: true, signIn: false },
+    setPassword(app.db, user.id, await hashOneTimePassword(password), { mustChange: true, signIn: false },
       { ...auditFrom(req, 'account.password-reset'), subjectType: 'user', subjectId: user.id }, now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: user.displayName, username: user.username, password }], back: '/admin/accounts', loginUrl: new URL('/login', app.config.publicUrl).href })
   })
