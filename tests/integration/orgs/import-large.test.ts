@@ -37,6 +37,12 @@ describe('large roster files preview and import', () => {
     expect(dom(done.body).querySelectorAll('.slip')).toHaveLength(3500)
     expect(countPeople()).toBe(before + 3500)
     expect(t.db.select().from(rosterImports).all()).toHaveLength(0)
+    // A slip's one-time password signs in (hashed at the one-time cost) and must be replaced at once.
+    const slip = dom(done.body).querySelectorAll('.slip').at(-1)!.querySelectorAll('dd.big').map((d) => d.text)
+    const hash = t.db.select().from(users).where(eq(users.username, slip[0]!)).get()!.passwordHash
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/)
+    const signIn = await t.app.inject({ method: 'POST', url: '/login', headers: FORM_HEADERS, payload: form({ username: slip[0]!, password: slip[1]! }) })
+    expect(signIn.headers.location).toBe('/account/password')
   })
 
   test('2,000 people: every new login gets its own username, even when the random draw repeats itself', async () => {
