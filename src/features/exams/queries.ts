@@ -126,7 +126,7 @@ export function itemsInRange (db: Db, attemptId: number, from: number, to: numbe
 }
 
 export interface SaveTarget {
-  attempt: { id: number, traineeId: number, deadlineAt: Date, finishedAt: Date | null }
+  attempt: { id: number, traineeId: number, seed: string, deadlineAt: Date, finishedAt: Date | null }
   item: { id: number, slot: number, type: QuestionType, optionOrder: string[], flagged: boolean, seq: number }
 }
 
@@ -137,13 +137,13 @@ export interface SaveTarget {
  */
 export function saveTarget (db: Db, attemptId: number, slot: number): SaveTarget | undefined {
   const r = prepared(db, `
-    SELECT a.trainee_id AS t, a.deadline_at AS d, a.finished_at AS f, i.id, i.flagged, i.option_order AS optionOrder, q.type,
+    SELECT a.trainee_id AS t, a.seed, a.deadline_at AS d, a.finished_at AS f, i.id, i.flagged, i.option_order AS optionOrder, q.type,
       (SELECT s.seq FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1) AS seq
     FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id AND i.slot = ? JOIN question_versions q ON q.id = i.question_version_id
     WHERE a.id = ?`).get(slot, attemptId) as Record<string, unknown> | undefined
   if (!r) return undefined
   return {
-    attempt: { id: attemptId, traineeId: r.t as number, deadlineAt: new Date(r.d as number), finishedAt: r.f === null ? null : new Date(r.f as number) },
+    attempt: { id: attemptId, traineeId: r.t as number, seed: r.seed as string, deadlineAt: new Date(r.d as number), finishedAt: r.f === null ? null : new Date(r.f as number) },
     item: { id: r.id as number, slot, type: r.type as QuestionType, optionOrder: JSON.parse(r.optionOrder as string) as string[], flagged: r.flagged === 1, seq: (r.seq as number | null) ?? 0 }
   }
 }

@@ -7,6 +7,7 @@ import { readForm } from '../../lib/form.js'
 import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { assemblePaper } from './assembly.js'
 import { answerStep, secondsLeft } from './answering.js'
+import { optionCodes } from './option-codes.js'
 import { isOverdue } from './grading.js'
 import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
 import {
@@ -84,7 +85,8 @@ export async function examRoutes (app: FastifyInstance) {
     const { attempt: clock, item } = target
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     try {
-      const step = answerStep({ type: item.type, optionOrder: item.optionOrder, seq: item.seq, deadlineAt: clock.deadlineAt, finishedAt: clock.finishedAt }, { choice: body.choice, seq: body.seq }, now())
+      const codes = optionCodes(clock.seed, clock.id, slot, item.optionOrder)
+      const step = answerStep({ type: item.type, optionOrder: item.optionOrder, codes, seq: item.seq, deadlineAt: clock.deadlineAt, finishedAt: clock.finishedAt }, { choice: body.choice, seq: body.seq }, now())
       await appendStep(app.db, clock.id, item.id, item.seq, step)
       if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${clock.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
       // The page counts the answered cells of its grid itself (exam.js): a save touches one item only.
@@ -105,7 +107,7 @@ export async function examRoutes (app: FastifyInstance) {
       return reply.seeOther(`/exams/attempts/${a.id}/result`, err.code === 'exam.deadline-passed' ? 'flash.exam-late' : undefined)
     }
     reply.code(409).header('HX-Retarget', `#q-${slot}`).header('HX-Reswap', 'outerHTML')
-    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView(item, req.locale), notice: err.code, finished: Boolean(fresh.finishedAt) || err.code === 'exam.deadline-passed' })
+    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView(item, a, req.locale), notice: err.code, finished: Boolean(fresh.finishedAt) || err.code === 'exam.deadline-passed' })
   }
 
   app.post('/exams/attempts/:id/items/:slot/flag', { config: TRAINEE }, async (req, reply) => {
@@ -115,7 +117,7 @@ export async function examRoutes (app: FastifyInstance) {
     if (!item) throw new NotFound()
     if (!a.finishedAt) setFlag(app.db, item.id, !item.flagged)
     if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
-    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView({ ...item, flagged: !item.flagged }, req.locale), finished: Boolean(a.finishedAt) })
+    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView({ ...item, flagged: !item.flagged }, a, req.locale), finished: Boolean(a.finishedAt) })
   })
 
   app.get('/exams/attempts/:id/submit', { config: TRAINEE }, async (req, reply) => {

@@ -4,6 +4,7 @@ import { localText } from '../../lib/text.js'
 import type { Attempt, ItemView } from './queries.js'
 import { isCorrect } from './grading.js'
 import { secondsLeft } from './answering.js'
+import { optionCodes } from './option-codes.js'
 
 /**
  * View models of the exam pages. What a page gets while the attempt is open is
@@ -17,23 +18,26 @@ export interface ItemPageView {
   slot: number
   type: 'single' | 'multi' | 'judge'
   stem: string
-  options: Array<{ value: string, letter: string, text: string | null }>
+  /** `value` is the option's per-attempt code (option-codes.ts), never the bank's key. */
+  options: Array<{ value: string, letter: string, text: string | null, chosen: boolean }>
   seq: number
-  response: string[]
   flagged: boolean
   savedAt: number | null
 }
 
-export function itemView (item: ItemView, locale: string): ItemPageView {
+/** The letter an option is shown with: its position on the page (true/false options have none). */
+const shownLetter = (type: string, position: number) => (type === 'judge' ? '' : LETTERS[position]!)
+
+export function itemView (item: ItemView, attempt: { id: number, seed: string }, locale: string): ItemPageView {
   const texts = new Map(item.body.options.map((o) => [o.key, localText(o.text, locale)]))
+  const codes = optionCodes(attempt.seed, attempt.id, item.slot, item.optionOrder)
   return {
     slot: item.slot,
     type: item.type,
     stem: localText(item.body.stem, locale),
     // True/false options carry no text of their own: the template names them.
-    options: item.optionOrder.map((key, i) => ({ value: key, letter: item.type === 'judge' ? '' : LETTERS[i]!, text: item.type === 'judge' ? null : texts.get(key) ?? '' })),
+    options: item.optionOrder.map((key, i) => ({ value: codes[i]!, letter: shownLetter(item.type, i), text: item.type === 'judge' ? null : texts.get(key) ?? '', chosen: item.response.includes(key) })),
     seq: item.seq,
-    response: item.response,
     flagged: item.flagged,
     savedAt: item.savedAt ? item.savedAt.getTime() : null
   }
@@ -47,7 +51,7 @@ export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemV
     examTitle: localText(blueprint.title, locale),
     page,
     pages,
-    items: pageItems.map((i) => itemView(i, locale)),
+    items: pageItems.map((i) => itemView(i, a, locale)),
     // Each cell links into its page (a fragment link on this one) and carries its state as classes.
     grid: grid.map((g) => {
       const cellPage = Math.ceil(g.slot / PAGE_SIZE)
@@ -76,10 +80,11 @@ export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemVie
       stem: localText(i.body.stem, locale),
       correct,
       answered: i.response.length > 0,
-      // In the review the options stand in the bank's order with the bank's letters, which the
-      // explanation names; during the exam they were shuffled and lettered by position.
-      options: (i.type === 'judge' ? ['true', 'false'] : i.body.options.map((o) => o.key)).map((key) => ({
-        letter: i.type === 'judge' ? '' : key,
+      // In the order and with the letters the trainee saw during the exam.
+      // The explanation names options by the bank's letter: where that differs, the option carries it too.
+      options: i.optionOrder.map((key, position) => ({
+        letter: shownLetter(i.type, position),
+        bankLetter: i.type !== 'judge' && key !== shownLetter(i.type, position) ? key : '',
         text: i.type === 'judge' ? t(key === 'true' ? 'exam.true' : 'exam.false') : localText(i.body.options.find((o) => o.key === key)?.text, locale),
         chosen: i.response.includes(key),
         right: i.body.answer.includes(key)
