@@ -25,7 +25,7 @@ function accessAllows (access: Access, role: string): boolean {
  */
 export const sessionPlugin = fp(async (app) => {
   app.decorateRequest('actor', null)
-  app.decorateRequest('locale', 'en')
+  app.decorateRequest('locale', app.config.defaultLanguage)
   app.decorateRequest('t', null as never)
   app.decorateRequest('flash', null)
 
@@ -45,7 +45,7 @@ export const sessionPlugin = fp(async (app) => {
       }
       if (found.refreshed) setSessionCookie(reply, app.config, token!, sessionExpiresAt(found.lastVerifiedAt))
     }
-    req.locale = pickLocale(found?.user.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'])
+    req.locale = pickLocale(found?.user.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'], app.config.defaultLanguage)
     req.t = translator(req.locale)
 
     const cfg = req.routeOptions.config

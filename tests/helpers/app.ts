@@ -27,10 +27,14 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-/** A fresh app on a temporary, migrated SQLite file, with a clock the test moves. */
+/**
+ * A fresh app on a temporary, migrated SQLite file, with a clock the test moves. Its default
+ * language is English (most tests read English text without sending Accept-Language); tests of
+ * the deployment default pass DEFAULT_LANGUAGE themselves.
+ */
 export async function buildTestApp (env: Record<string, string> = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-test-'))
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), PUBLIC_URL: 'http://guardpass.test', LOG_LEVEL: 'info', ...env })
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), PUBLIC_URL: 'http://guardpass.test', LOG_LEVEL: 'info', DEFAULT_LANGUAGE: 'en', ...env })
   const db = openDatabase(config.databasePath)
   migrateDatabase(db)
   const clock = new ManualClock()

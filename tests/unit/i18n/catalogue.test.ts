@@ -79,20 +79,26 @@ describe('choosing the language', () => {
     ['zh-CN,zh;q=0.9,en;q=0.8', 'zh'],
     ['en-US,en;q=0.9', 'en'],
     ['fr-FR,zh;q=0.5', 'zh'],
-    ['fr-FR', 'en'],
     ['zh-TW', 'zh'],
     ['en;q=0.1, zh;q=0.8', 'zh'],
-    ['zh;q=0, en', 'en'],
-    ['', 'en'],
-    [undefined, 'en']
+    ['zh;q=0, en', 'en']
   ])('Accept-Language %s -> %s', (header, expected) => {
     expect(localeFromAcceptLanguage(header)).toBe(expected)
+    expect(localeFromAcceptLanguage(header, 'en')).toBe(expected)
   })
 
-  test('the user setting wins over the cookie, the cookie over the browser', () => {
+  test.each([['fr-FR'], [''], [undefined], ['de, ja;q=0.5']])('Accept-Language %s names none of ours: the deployment default, Chinese unless set', (header) => {
+    expect(localeFromAcceptLanguage(header)).toBe('zh')
+    expect(localeFromAcceptLanguage(header, 'en')).toBe('en')
+  })
+
+  test('the user setting wins over the cookie, the cookie over the browser, the browser over the default', () => {
     expect(pickLocale('zh', 'en', 'en')).toBe('zh')
     expect(pickLocale(null, 'zh', 'en')).toBe('zh')
     expect(pickLocale(null, 'xx', 'zh-CN')).toBe('zh')
+    expect(pickLocale(null, undefined, 'en-US', 'zh')).toBe('en')
+    expect(pickLocale(null, undefined, undefined, 'en')).toBe('en')
+    expect(pickLocale(null, undefined, undefined)).toBe('zh')
   })
 
   test('parameters are filled in, unknown keys show themselves', () => {
