@@ -53,7 +53,7 @@ export async function adminRoutes (app: FastifyInstance) {
     const j = findJurisdiction(app.db, idParam(req))
     if (!j) throw new NotFound()
     const form = readForm(req.body, { name: { required: true, max: 100 } })
-    if (!form.ok) return reply.code(422).page('admin/jurisdictions', jurisdictionsPage({ renameErrors: { [j.id]: form.errors.name } }))
+    if (!form.ok) return reply.code(422).page('admin/jurisdictions', jurisdictionsPage({ renameErrors: { [j.id]: form.errors.name }, renameValues: { [j.id]: form.values.name } }))
     renameJurisdiction(app.db, j.id, form.values.name, auditFrom(req, 'jurisdiction.renamed'), now())
     return reply.seeOther('/admin/jurisdictions', 'flash.saved')
   })

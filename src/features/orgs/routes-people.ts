@@ -84,7 +84,11 @@ export async function peopleRoutes (app: FastifyInstance) {
   app.post('/people/:id/declarations', { config: TRAINER }, async (req, reply) => {
     const person = personFor(req)
     const result = readDeclarations(req.body)
-    if (!result.ok) return reply.code(422).page('people/show', showPerson(req, person, { errors: result.errors }))
+    if (!result.ok) {
+      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
+      const declarationValues = Object.fromEntries(DECLARATION_KINDS.map((k) => [k, typeof body[k] === 'string' ? body[k] : '']))
+      return reply.code(422).page('people/show', showPerson(req, person, { errors: result.errors, declarationValues }))
+    }
     insertDeclarations(app.db, person.id, result.value, req.actor!.id, auditFrom(req, 'declarations.recorded'), now())
     return reply.seeOther(`/people/${person.id}`, 'flash.declarations-saved')
   })

@@ -6,6 +6,7 @@ import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
 import { loadScope, policeSubtree, listEnterprises, findEnterprise, findJurisdiction, listPeople, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
 import { normaliseCode } from './statements.js'
+import { purposeProblem } from './lookup.js'
 import { checklist, reasonsOf, statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import { employedPeople, evaluateMany, pendingByEnterprise, currentStatements, findStatementByCode, listStatements, userNames } from './queries.js'
@@ -77,13 +78,14 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const errors: Record<string, string> = { ...form.errors }
     const idNumber = form.values.idNumber.replace(/\s+/g, '').toUpperCase()
     if (!errors.idNumber && !parseIdNumber(idNumber, h.today()).ok) errors.idNumber = 'lookup.id-invalid'
-    if (!errors.purpose && [...form.values.purpose].length < 5) errors.purpose = 'lookup.purpose-short'
-    // The typed number is never shown back or kept: the form comes back empty.
-    if (Object.keys(errors).length > 0) return reply.code(422).page('police/lookup', lookupPage({ errors, values: { idNumber: '', purpose: form.values.purpose } }))
+    if (!errors.purpose) errors.purpose = purposeProblem(form.values.purpose) ?? ''
+    if (!errors.purpose) delete errors.purpose
+    // What was typed comes back to be corrected (this page only, to the officer who typed it; never logged or kept).
+    if (Object.keys(errors).length > 0) return reply.code(422).page('police/lookup', lookupPage({ errors, values: form.values }))
     const hmac = app.pii.hash(idNumber)
     const found = listPeople(app.db, loadScope(app.db, req.actor!), { idNumberHmac: hmac, limit: 1 })[0]
     recordAudit(app.db, { ...auditFrom(req, 'police.lookup'), subjectType: found ? 'trainee' : undefined, subjectId: found?.id, details: { purpose: form.values.purpose, found: Boolean(found) } }, h.now())
-    if (!found) return reply.code(404).page('police/lookup', lookupPage({ searched: true, values: { idNumber: '', purpose: form.values.purpose } }))
+    if (!found) return reply.code(404).page('police/lookup', lookupPage({ searched: true, values: form.values }))
     const { evaluation } = h.evaluate(found)
     return reply.page('police/lookup', lookupPage({
       searched: true,

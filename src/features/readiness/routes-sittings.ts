@@ -118,8 +118,9 @@ export async function sittingRoutes (app: FastifyInstance) {
 
   app.post('/sittings/:id/applications', { config: { access: ['trainer'] as const } }, async (req, reply) => {
     const sitting = sittingFor(req)
-    const refuse = (key: string) => reply.code(422).page('readiness/sitting', sittingPage(req, sitting, { error: key }))
     const form = readForm(req.body, { traineeId: { required: true, max: 12 } })
+    // The guard who was chosen stays chosen on the page that says why not.
+    const refuse = (key: string) => reply.code(422).page('readiness/sitting', sittingPage(req, sitting, { error: key, chosen: form.values.traineeId }))
     const traineeId = /^[1-9]\d{0,11}$/.test(form.values.traineeId) ? Number(form.values.traineeId) : 0
     if (!traineeId) return refuse('application.choose-person')
     let person
