@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
-import { auditFrom, idParam } from '../../http/params.js'
+import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { paging, pageHref } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { loadScope, policeSubtree, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
@@ -9,7 +10,7 @@ import { statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import {
   listSittings, findSitting, insertSitting, ancestorsOf, listApplications, findApplication, takenPlaces, applicationHistory, insertApplication,
-  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, openApplicants, type SittingRow
+  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, openApplicants, pendingApplications, type SittingRow
 } from './queries.js'
 
 const TRAINER_POLICE = { access: ['trainer', 'police'] as const }
@@ -47,11 +48,28 @@ export async function sittingRoutes (app: FastifyInstance) {
     if (!mayDecide(h.policeLevel(req))) throw new Forbidden('sitting.district-only')
   }
 
+  /**
+   * The applications waiting for a police decision that this officer follows (see
+   * pendingApplications), optionally of one enterprise of the subtree: the list the
+   * dashboard's pending counts link to.
+   */
+  const PENDING_PAGE = 50
+  const pendingFor = (req: FastifyRequest) => {
+    if (req.actor!.role !== 'police') return null
+    const subtree = subtreeOf(req)
+    const wanted = Number(queryText(req, 'enterprise', 12)) || 0
+    const enterprise = wanted ? findEnterprise(app.db, wanted, subtree) : undefined
+    const { rows, paging: pages } = pendingApplications(app.db, subtree, enterprise?.id, (total) => paging(req, total, PENDING_PAGE))
+    const query = { enterprise: enterprise ? String(enterprise.id) : '' }
+    return { rows, paging: pages, enterprise: enterprise ?? null, href: (page: number) => `${pageHref('/sittings', query, page)}#pending` }
+  }
+
   const listPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
     title: 'sitting.title',
     sittings: listSittings(app.db, visibleJurisdictions(req)),
     canPublish: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)),
     applications: req.actor!.role === 'trainer' && req.actor!.enterpriseId ? listApplications(app.db, { enterpriseId: req.actor!.enterpriseId }) : [],
+    pending: pendingFor(req),
     today: h.today(),
     values: { startsAt: '09:00' },
     errors: {},
