@@ -103,7 +103,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const code = normaliseCode(typed)
     const st = code ? findStatementByCode(app.db, code) : undefined
     recordAudit(app.db, { ...auditFrom(req, 'statement.checked'), subjectType: st ? 'statement' : undefined, subjectId: st?.id, details: { found: Boolean(st) } }, h.now())
-    if (!st) return reply.code(code ? 404 : 422).page('police/verify', { title: 'verify.title', code: typed, error: code ? 'verify.unknown' : 'verify.format', st: null })
+    if (!st) return reply.code(code ? 404 : 422).page('police/verify', { title: 'verify.title', code: typed, error: code ? null : 'verify.format', notFound: Boolean(code), st: null })
     const view = statementView(st, h.now(), app.config.publicUrl)
     const inScope = Boolean(findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId))
     const names = userNames(app.db, [st.issuedBy, st.revokedBy])
