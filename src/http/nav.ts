@@ -8,9 +8,8 @@ export const NAV: Record<Role, readonly NavItem[]> = {
     { href: '/', label: 'nav.home' }, { href: '/learn', label: 'nav.learn' }, { href: '/exams', label: 'nav.exams' },
     { href: '/readiness', label: 'nav.readiness' }, { href: '/me', label: 'nav.me' }
   ],
-  // Cohorts are reached from Progress and Curricula (and the home page): six entries fit a phone.
   trainer: [
-    { href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }, { href: '/training', label: 'nav.training' },
+    { href: '/', label: 'nav.home' }, { href: '/roster', label: 'nav.roster' }, { href: '/cohorts', label: 'nav.cohorts' }, { href: '/training', label: 'nav.training' },
     { href: '/curricula', label: 'nav.curricula' }, { href: '/readiness/roster', label: 'nav.readiness' }, { href: '/sittings', label: 'nav.sittings' }
   ],
   police: [{ href: '/', label: 'nav.home' }, { href: '/jurisdiction', label: 'nav.jurisdiction' }, { href: '/sittings', label: 'nav.sittings' }, { href: '/jurisdiction/verify', label: 'nav.verify' }],

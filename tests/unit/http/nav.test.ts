@@ -12,3 +12,10 @@ describe('the current navigation entry', () => {
     expect(current('trainee', '/exams/attempts/4?page=2')).toEqual(['/exams'])
   })
 })
+
+describe('what each role can reach from the navigation', () => {
+  test('a trainer reaches cohorts (班组) directly', () => {
+    expect(NAV.trainer.map((i) => i.href)).toContain('/cohorts')
+    expect(current('trainer', '/cohorts/7')).toEqual(['/cohorts'])
+  })
+})
