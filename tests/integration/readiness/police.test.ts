@@ -79,15 +79,15 @@ describe('police scope', () => {
 
   test('the police audit view shows the jurisdiction, filterable by actor and action', async () => {
     const mine = dom((await get('/jurisdiction/audit?action=police.lookup', w.cookie('policeS1'))).body)
-    const actors = mine.querySelectorAll('tbody tr td:nth-child(2)').map((td) => td.text.trim())
+    const actors = mine.querySelectorAll('li.audit-entry').map((li) => li.getAttribute('data-actor'))
     expect(actors).toEqual(['w-police-s1'])
     // Another station's officer appears only where they touched this jurisdiction's people or enterprises.
     const byActor = dom((await get('/jurisdiction/audit?actor=w-police-s2', w.cookie('policeS1'))).body)
-    const subjects = byActor.querySelectorAll('tbody tr td:nth-child(4)').map((td) => td.text.trim())
+    const subjects = byActor.querySelectorAll('li.audit-entry').map((li) => li.getAttribute('data-subject'))
     expect(subjects.length).toBeGreaterThan(0)
     expect(new Set(subjects)).toEqual(new Set([`trainee #${w.ids.personA}`, `enterprise #${w.ids.entA}`]))
     const city = dom((await get('/jurisdiction/audit?action=police.lookup', w.cookie('policeCity'))).body)
-    expect(city.querySelectorAll('tbody tr')).toHaveLength(2)
+    expect(city.querySelectorAll('li.audit-entry')).toHaveLength(2)
   })
 })
 
@@ -98,7 +98,7 @@ describe('the police audit view of a station', () => {
     const stId = await w.statement()
     const code = t.db.select().from(statements).all().find((x) => x.id === stId)!.code
     expect((await get(`/jurisdiction/verify?code=${code}`, w.cookie('policeCity'))).statusCode).toBe(200)
-    const rows = async (cookie: string, action: string) => dom((await get(`/jurisdiction/audit?action=${action}`, cookie)).body).querySelectorAll('tbody tr').map((r) => r.querySelectorAll('td')[3]!.text.trim())
+    const rows = async (cookie: string, action: string) => dom((await get(`/jurisdiction/audit?action=${action}`, cookie)).body).querySelectorAll('li.audit-entry').map((li) => li.getAttribute('data-subject'))
     expect(await rows(w.cookie('policeS1'), 'application.returned')).toEqual([`application #${appId}`])
     expect(await rows(w.cookie('policeS1'), 'statement.checked')).toEqual([`statement #${stId}`])
     expect(await rows(w.cookie('policeS2'), 'application.returned')).toEqual([])
