@@ -5,21 +5,21 @@ import type { Attempt, ItemView } from './queries.js'
 import { isCorrect } from './grading.js'
 import { secondsLeft } from './answering.js'
 import { optionCodes } from './option-codes.js'
+import { pageOfSlot, type ExamPosition } from './screens.js'
 
 /**
  * View models of the exam pages. What a page gets while the attempt is open is
  * built here from stem and options only: no key, explanation or correctness can
  * reach the browser before the attempt is finalised.
  */
-export const PAGE_SIZE = 10
 const LETTERS = 'ABCDE'
 
 export interface ItemPageView {
   slot: number
   type: 'single' | 'multi' | 'judge'
   stem: string
-  /** `value` is the option's per-attempt code (option-codes.ts), never the bank's key. */
-  options: Array<{ value: string, letter: string, text: string | null, chosen: boolean }>
+  /** `value` is the option's per-attempt code (option-codes.ts), never the bank's key; a true/false option has no text, only `truth`. */
+  options: Array<{ value: string, letter: string, text: string | null, truth: boolean, chosen: boolean }>
   seq: number
   flagged: boolean
   savedAt: number | null
@@ -36,32 +36,46 @@ export function itemView (item: ItemView, attempt: { id: number, seed: string },
     type: item.type,
     stem: localText(item.body.stem, locale),
     // True/false options carry no text of their own: the template names them.
-    options: item.optionOrder.map((key, i) => ({ value: codes[i]!, letter: shownLetter(item.type, i), text: item.type === 'judge' ? null : texts.get(key) ?? '', chosen: item.response.includes(key) })),
+    options: item.optionOrder.map((key, i) => ({ value: codes[i]!, letter: shownLetter(item.type, i), text: item.type === 'judge' ? null : texts.get(key) ?? '', truth: key === 'true', chosen: item.response.includes(key) })),
     seq: item.seq,
     flagged: item.flagged,
     savedAt: item.savedAt ? item.savedAt.getTime() : null
   }
 }
 
-/** One page of an open attempt: its items (stem and options only) and the grid of all slots. */
-export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemView[], grid: Array<{ slot: number, flagged: boolean, answered: boolean }>, page: number, now: Date, locale: string) {
-  const pages = Math.max(1, Math.ceil(grid.length / PAGE_SIZE))
+/**
+ * What an open attempt shows at one position (a page of ten, or a phone's screen; screens.ts):
+ * its items (stem and options only), the links before and after, and the answer sheet of all
+ * slots. On a screen that ends with a single-choice or true/false question, answering it moves
+ * on (`advance`, done by exam.js once every question of the screen is answered).
+ */
+export function examView (a: Attempt, blueprint: BlueprintBody, shownItems: ItemView[], grid: Array<{ slot: number, flagged: boolean, answered: boolean, type: string }>, at: ExamPosition, now: Date, locale: string) {
+  const base = `/exams/attempts/${a.id}`
+  const shown = new Set(at.slots)
+  const screens = at.layout === 'screens'
+  // Links keep the layout: by page for pages, by the slot to show for screens.
+  const hrefTo = (slot: number) => (screens ? `?view=screens&q=${slot}` : `?page=${pageOfSlot(slot)}`)
+  const last = grid.find((g) => g.slot === at.slots[at.slots.length - 1])
   return {
     attemptId: a.id,
     examTitle: localText(blueprint.title, locale),
-    page,
-    pages,
-    items: pageItems.map((i) => itemView(i, a, locale)),
-    // Each cell links into its page (a fragment link on this one) and carries its state as classes.
-    grid: grid.map((g) => {
-      const cellPage = Math.ceil(g.slot / PAGE_SIZE)
-      return {
-        slot: g.slot,
-        // Relative to the page's own address (/exams/attempts/:id?page=n): a hundred cells, so short.
-        href: cellPage === page ? `#q-${g.slot}` : `?page=${cellPage}#q-${g.slot}`,
-        cls: `${g.answered ? ' answered' : ''}${g.flagged ? ' flagged' : ''}${cellPage === page ? ' here' : ''}`
-      }
-    }),
+    layout: at.layout,
+    index: at.index,
+    count: at.count,
+    items: shownItems.map((i) => itemView(i, a, locale)),
+    prevHref: at.prevSlot === null ? null : `${base}${hrefTo(at.prevSlot)}`,
+    nextHref: at.nextSlot === null ? null : `${base}${hrefTo(at.nextSlot)}`,
+    submitHref: `${base}/submit`,
+    // Where answering the screen's last question leads: the next screen, or the review before submitting.
+    advance: screens && last !== undefined && last.type !== 'multi' ? (at.nextSlot === null ? `${base}/submit` : `${base}${hrefTo(at.nextSlot)}`) : null,
+    otherLayoutHref: `${base}?view=${screens ? 'pages' : 'screens'}&q=${at.slots[0] ?? 1}`,
+    // Each cell links to its question (a fragment link when it is shown here) and carries its state as classes.
+    grid: grid.map((g) => ({
+      slot: g.slot,
+      // Relative to the page's own address: a hundred cells, so short.
+      href: shown.has(g.slot) ? `#q-${g.slot}` : `${hrefTo(g.slot)}#q-${g.slot}`,
+      cls: `${g.answered ? ' answered' : ''}${g.flagged ? ' flagged' : ''}${shown.has(g.slot) ? ' here' : ''}`
+    })),
     answered: grid.filter((g) => g.answered).length,
     total: grid.length,
     deadlineAt: a.deadlineAt.getTime(),

@@ -251,6 +251,52 @@ describe('option values', () => {
   })
 })
 
+describe('on a phone', () => {
+  const PHONE = { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' }
+
+  test('a phone gets one screen at a time, ending at a single-choice or true/false question; a computer gets pages of ten', async () => {
+    const id = await w.openAttempt()
+    const items = itemsOf(id).sort((x, y) => x.slot - y.slot)
+    const screen = dom((await get(`/exams/attempts/${id}`, A(), PHONE)).body)
+    const forms = screen.querySelectorAll('form.item')
+    expect(forms.length).toBeGreaterThanOrEqual(1)
+    expect(forms.length).toBeLessThanOrEqual(3)
+    // Every question but the last on a screen is a multiple-choice one; the screen moves on when its last is not.
+    const types = forms.map((f) => items.find((i) => `q-${i.slot}` === f.getAttribute('id'))!.type)
+    expect(types.slice(0, -1).every((ty) => ty === 'multi')).toBe(true)
+    expect(screen.querySelector('[data-exam]')!.hasAttribute('data-advance')).toBe(types.at(-1) !== 'multi')
+    expect(screen.querySelector('input[name=view]')!.getAttribute('value')).toBe('screens')
+    // The answer sheet is folded, with all sixteen questions in it.
+    expect(screen.querySelector('details#answer-sheet')!.getAttribute('open')).toBeUndefined()
+    expect(screen.querySelectorAll('#answer-sheet a.nav-cell')).toHaveLength(16)
+    // The last screen's "next" is the review before submitting.
+    const last = dom((await get(`/exams/attempts/${id}?view=screens&q=16`, A(), PHONE)).body)
+    expect(last.querySelector('#next-link')!.getAttribute('href')).toBe(`/exams/attempts/${id}/submit`)
+    // A computer, or a phone that asks for pages, gets ten.
+    expect(dom((await get(`/exams/attempts/${id}`)).body).querySelectorAll('form.item')).toHaveLength(10)
+    expect(dom((await get(`/exams/attempts/${id}?view=pages&q=12`, A(), PHONE)).body).querySelectorAll('form.item')).toHaveLength(6)
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+
+  test('without JavaScript, a saved answer on a screen comes back to that screen', async () => {
+    const id = await w.openAttempt()
+    const item = itemsOf(id).find((i) => i.slot === 9)!
+    const res = await post(`/exams/attempts/${id}/items/9`, { choice: item.code(item.order[0]!), seq: '0', view: 'screens' })
+    expect(res.headers.location).toBe(`/exams/attempts/${id}?view=screens&q=9#q-9`)
+    const back = dom((await get(res.headers.location as string, A(), PHONE)).body)
+    expect(back.querySelector('#q-9 input[checked]')).not.toBeNull()
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+
+  test('true/false questions name their two options, whatever their values', async () => {
+    const id = await w.openAttempt()
+    const judge = itemsOf(id).find((i) => i.type === 'judge')!
+    const page = dom((await get(`/exams/attempts/${id}?q=${judge.slot}`)).body)
+    expect(page.querySelectorAll(`#q-${judge.slot} label.option`).map((l) => l.text.trim()).sort()).toEqual(['False', 'True'])
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+})
+
 describe('integrity', () => {
   test('no page or fragment of an open attempt holds the key or an explanation, and changing the key changes no byte', async () => {
     const id = await w.openAttempt()
