@@ -83,6 +83,7 @@ async function serve (config: Config): Promise<void> {
     }
   }
   const app = await buildApp(config, db, systemClock, { dataKey })
+  await app.warmStaticFiles()
   const checkpointer = startCheckpointer(db, config.databasePath)
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down')

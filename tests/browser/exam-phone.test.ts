@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, test, expect } from 'vitest'
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { useDemoServer, screenshot, signInAs, PHONE, POLL, ARTIFACTS } from './helpers.js'
 import { DEFAULT_BANK_DIR } from '../../src/features/bank/index.js'
 
@@ -90,4 +90,49 @@ describe('the national mock on a phone (390x844, Chinese)', () => {
     expect(report.tallestScreenPx).toBeLessThanOrEqual(2 * PHONE.height)
     await page.context().close()
   }, 240_000)
+})
+
+/** Every byte a page's first visit brings over the network (headers and bodies, as encoded), from Chromium's own count. */
+async function firstVisitBytes (ctx: BrowserContext, url: string): Promise<{ bytes: number, requests: number }> {
+  const page = await ctx.newPage()
+  const cdp = await ctx.newCDPSession(page)
+  await cdp.send('Network.enable')
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
+  let bytes = 0
+  let requests = 0
+  cdp.on('Network.loadingFinished', (e) => { bytes += e.encodedDataLength; requests++ })
+  await page.goto(url, { waitUntil: 'networkidle' })
+  await page.close()
+  return { bytes, requests }
+}
+
+describe('page weight on a phone (item 17)', () => {
+  test('a first visit to the login page and to an exam page, cold cache: under 60 kB each', async () => {
+    const signedOut = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, userAgent: PHONE_UA, locale: 'zh-CN' })
+    const login = await firstVisitBytes(signedOut, `${env.server.url}/login`)
+    await signedOut.close()
+
+    // A trainee in the middle of the national mock opens the exam in a fresh browser (nothing cached).
+    const page = await phoneTrainee('trainee7')
+    await page.goto(`${env.server.url}/exams`)
+    await page.locator('article.exam-card', { hasText: '全真模拟' }).getByRole('button', { name: /开始|继续/ }).tap()
+    await page.waitForURL(/\/exams\/attempts\/\d+/)
+    const examUrl = page.url()
+    const state = await page.context().storageState()
+    await page.context().close()
+    const fresh = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, userAgent: PHONE_UA, locale: 'zh-CN', storageState: state })
+    const exam = await firstVisitBytes(fresh, examUrl)
+    const check = await fresh.newPage()
+    await check.goto(examUrl)
+    expect(await check.locator('form.item').count()).toBeGreaterThan(0)
+    await screenshot(check, 'exam-first-visit-phone-zh')
+    await fresh.close()
+
+    const report = { loginBytes: login.bytes, loginRequests: login.requests, examBytes: exam.bytes, examRequests: exam.requests }
+    fs.mkdirSync(ARTIFACTS, { recursive: true })
+    fs.writeFileSync(path.join(ARTIFACTS, 'page-weight.json'), JSON.stringify(report, null, 2) + '\n')
+    console.log(`first visit, cold cache: login ${login.bytes} bytes in ${login.requests} requests; exam page ${exam.bytes} bytes in ${exam.requests} requests`)
+    expect(login.bytes).toBeLessThan(60_000)
+    expect(exam.bytes).toBeLessThan(60_000)
+  }, 60_000)
 })
