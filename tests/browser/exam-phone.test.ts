@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, test, expect } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { useDemoServer, screenshot, signInAs, PHONE, POLL, ARTIFACTS } from './helpers.js'
+import { useDemoServer, screenshot, signedInPage, PHONE, POLL, ARTIFACTS } from './helpers.js'
 import { DEFAULT_BANK_DIR } from '../../src/features/bank/index.js'
 
 // The national mock (100 questions) on the shipped bank, sat on a phone, in Chinese.
@@ -10,23 +10,7 @@ const env = useDemoServer({ bankDir: DEFAULT_BANK_DIR })
 
 const PHONE_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36'
 
-async function phoneTrainee (username: string): Promise<Page> {
-  const ctx = await env.browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, userAgent: PHONE_UA, locale: 'zh-CN' })
-  const page = await ctx.newPage()
-  const account = env.demo.find((a) => a.username === username)!
-  await signInAs(page, env.server.url, username, account.password)
-  if (new URL(page.url()).pathname === '/account/password') {
-    await page.getByLabel('新密码', { exact: true }).fill('一个足够长的新密码')
-    await page.getByLabel('再次输入新密码').fill('一个足够长的新密码')
-    await page.getByRole('button', { name: '修改密码' }).click()
-    await page.waitForURL((u) => u.pathname !== '/account/password')
-  }
-  if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: '我已阅读并同意' }).click()
-    await page.waitForURL((u) => u.pathname === '/')
-  }
-  return page
-}
+const phoneTrainee = (username: string) => signedInPage(env, username, { viewport: PHONE, isMobile: true, hasTouch: true, userAgent: PHONE_UA, locale: 'zh-CN' })
 
 describe('the national mock on a phone (390x844, Chinese)', () => {
   test('answered one question per screen and submitted within 110 taps, no screen taller than two screen heights', async () => {

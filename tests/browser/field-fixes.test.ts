@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest'
 import type { Page } from 'playwright-core'
-import { useDemoServer, screenshot, signInAs, textOf, PHONE, POLL } from './helpers.js'
+import { useDemoServer, screenshot, signedInPage, textOf, PHONE, POLL } from './helpers.js'
 import { DEFAULT_BANK_DIR } from '../../src/features/bank/index.js'
 import { demoPeople } from '../../src/features/demo/seed.js'
 import { localDate } from '../../src/lib/time.js'
@@ -11,25 +11,8 @@ import { applications } from '../../src/db/schema.js'
 // sign-in: roster.test.ts.)
 const env = useDemoServer({ bankDir: DEFAULT_BANK_DIR })
 
-/** A Chinese phone browser signed in as a demo account, past a first sign-in's password change and privacy notice. */
-async function phone (username: string): Promise<Page> {
-  const ctx = await env.browser.newContext({ viewport: PHONE, locale: 'zh-CN' })
-  const page = await ctx.newPage()
-  const account = env.demo.find((a) => a.username === username)!
-  await signInAs(page, env.server.url, username, account.password)
-  if (new URL(page.url()).pathname === '/account/password') {
-    await page.getByLabel('新密码', { exact: true }).fill('一个足够长的新密码')
-    await page.getByLabel('再次输入新密码').fill('一个足够长的新密码')
-    await page.getByRole('button', { name: '修改密码' }).click()
-    await page.waitForURL((u) => u.pathname !== '/account/password')
-    account.password = '一个足够长的新密码'
-  }
-  if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: '我已阅读并同意' }).click()
-    await page.waitForURL((u) => u.pathname === '/')
-  }
-  return page
-}
+/** A Chinese phone browser signed in as a demo account. */
+const phone = (username: string) => signedInPage(env, username, { viewport: PHONE, locale: 'zh-CN' })
 
 const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
 
