@@ -16,6 +16,7 @@ import { readBankDir } from '../src/features/bank/files.js'
 import { publishBank } from '../src/features/bank/publish.js'
 import { currentBlueprints, questionPool, insertAttempt } from '../src/features/exams/queries.js'
 import { assemblePaper } from '../src/features/exams/assembly.js'
+import { optionCodes } from '../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../src/features/demo/seed.js'
 import { generateBank } from './bank.js'
 import type { SectionResult } from './run.js'
@@ -28,7 +29,7 @@ const CONNECTIONS = 100
 const SECONDS = 8
 const RATE = 1000
 
-interface Prepared { dir: string, dbFile: string, key: Buffer, cookies: string[], attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, options: string[] }> }> }
+interface Prepared { dir: string, dbFile: string, key: Buffer, cookies: string[], attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, /** the page's values (option-codes.ts) */ options: string[] }> }> }
 
 /** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
 export function prepare (): Prepared {
@@ -58,10 +59,11 @@ export function prepare (): Prepared {
     }
   })
   for (const a of attempts) {
-    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed: `bench-${a.id}`, recentlySeen: new Set() })
-    const { attempt } = insertAttempt(db, { traineeId: a.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed: `bench-${a.id}`, recentlySeen: [], passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 6 * 3600_000), items }, { actorId: null as unknown as number, clientIp: '127.0.0.1' })
+    const seed = `bench-${a.id}`
+    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed, recentlySeen: new Set() })
+    const { attempt } = insertAttempt(db, { traineeId: a.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed, recentlySeen: [], passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 6 * 3600_000), items }, { actorId: null as unknown as number, clientIp: '127.0.0.1' })
     a.id = attempt.id
-    a.items = items.map((it) => ({ slot: it.slot, options: it.optionOrder }))
+    a.items = items.map((it) => ({ slot: it.slot, options: optionCodes(seed, attempt.id, it.slot, it.optionOrder) }))
   }
   db.$client.close()
   return { dir, dbFile, key, cookies, attempts }

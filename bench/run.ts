@@ -6,13 +6,15 @@ import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { bankSection } from './bank.js'
 import { examsSection } from './exams.js'
+import { importSection } from './import.js'
 
 export interface Figure { name: string, value: number, unit: string, note?: string }
 export interface SectionResult { section: string, figures: Figure[], json: Record<string, unknown>, ok: boolean, summary: string }
 
 const SECTIONS: Record<string, () => Promise<SectionResult>> = {
   bank: bankSection,
-  exams: examsSection
+  exams: examsSection,
+  import: importSection
 }
 
 const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string' } } })

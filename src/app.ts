@@ -1,15 +1,14 @@
-import path from 'node:path'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Logger } from 'pino'
 import formbody from '@fastify/formbody'
 import cookie from '@fastify/cookie'
-import staticFiles from '@fastify/static'
 import type { Config } from './config.js'
 import { STATIC_DIR } from './paths.js'
 import { createPii } from './lib/pii.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
+import { staticRoutes } from './http/compression.js'
 import type { Access } from './http/types.js'
 import { loggerOptions, logRequests, requestLogController } from './http/logging.js'
 import { authRoutes, authenticateRequest } from './features/auth/index.js'
@@ -72,9 +71,8 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(cookie)
   await app.register(formbody, { bodyLimit: 256 * 1024 })
   await app.register(httpPlugins, { authenticate: authenticateRequest, direct: options.directRendering === true })
-  // Vendor files carry their version in the name, so browsers may keep them for good.
-  await app.register(staticFiles, { root: path.join(STATIC_DIR, 'vendor'), prefix: '/static/vendor/', maxAge: '365d', immutable: true })
-  await app.register(staticFiles, { root: STATIC_DIR, prefix: '/static/', maxAge: '1h', decorateReply: false, allowedPath: (p) => !p.startsWith('/vendor/') })
+  // Vendor files carry their version in the name, so browsers may keep them for good; all are served compressed from memory.
+  await staticRoutes(app, { root: STATIC_DIR })
 
   await app.register(healthRoutes)
   await app.register(authRoutes)

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from './i18n/index.js'
 
 export interface Config {
   readonly port: number
@@ -11,6 +12,8 @@ export interface Config {
   /** 64 hex characters; when absent the key file beside the database is used (created on first start). */
   readonly dataKey: string | undefined
   readonly timeZone: string
+  /** The interface language when neither the user nor the browser asks for one of ours. */
+  readonly defaultLanguage: Locale
   /** Template caching; off only for `npm run dev`. */
   readonly viewCache: boolean
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -79,11 +82,14 @@ export function loadConfig (env: Env, cwd = process.cwd()): Config {
     problems.push(`TZ_DISPLAY must be an IANA time zone such as Asia/Shanghai (got "${timeZone}")`)
   }
 
+  const defaultLanguage = env.DEFAULT_LANGUAGE?.trim().toLowerCase() || DEFAULT_LOCALE
+  if (!isLocale(defaultLanguage)) problems.push(`DEFAULT_LANGUAGE must be one of ${LOCALES.join(', ')} (got "${env.DEFAULT_LANGUAGE}")`)
+
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as Config['logLevel']
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`)
 
   const viewCache = !bool('GUARDPASS_DEV', false)
 
   if (problems.length > 0) throw new ConfigError(problems)
-  return Object.freeze({ port, host, databasePath, publicUrl, trustProxy, cookieSecure, demo, dataKey, timeZone, viewCache, logLevel })
+  return Object.freeze({ port, host, databasePath, publicUrl, trustProxy, cookieSecure, demo, dataKey, timeZone, defaultLanguage: defaultLanguage as Locale, viewCache, logLevel })
 }

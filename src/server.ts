@@ -88,6 +88,8 @@ export async function startServer (config: Config, log: Logger = createLogger(co
       }
     }
     const app = await buildApp(config, db, systemClock, { dataKey, logger: log })
+    // Static files compressed before the first request, not while it waits.
+    await app.warmStaticFiles()
     const checkpointer = startCheckpointer(db, config.databasePath, log)
     // onClose hooks run last-added first: the checkpointer stops before the app's hook closes the database.
     app.addHook('onClose', async () => { await checkpointer.stop() })

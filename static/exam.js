@@ -1,7 +1,10 @@
 // The exam page, made better with JavaScript: a clock counted from the server's
-// deadline (re-synchronised by every save), autosubmit at zero, and a warning
-// with retries when an answer could not be saved. Without it the page still
-// works: each question has its own Save button and the server keeps the time.
+// deadline (re-synchronised by every save), autosubmit at zero, a warning with
+// retries when an answer could not be saved, the answer sheet unfolded on a
+// wide screen, and on a phone's screen of questions (screens.ts) moving on once
+// its last single-choice or true/false question is answered and every question
+// on it has an answer. Without it the page still works: each question has its
+// own Save button, the sheet opens with a tap and the server keeps the time.
 (function () {
   var offset = 0 // server time minus this device's time
   var deadline = 0
@@ -59,6 +62,8 @@
   function init () {
     var root = exam()
     if (!root) return
+    var sheet = document.getElementById('answer-sheet')
+    if (sheet && window.matchMedia && window.matchMedia('(min-width: 48rem)').matches) sheet.open = true
     sync(root)
     if (!timer) timer = setInterval(tick, 1000)
     tick()
@@ -75,12 +80,25 @@
   }
 
   document.addEventListener('htmx:afterSettle', function () { sync(document.getElementById('clock-sync')); progress() })
+  // A screen moves on when its last question is answered (not a multiple-choice one: the server
+  // marks such screens data-advance) and no question on it is left without an answer.
+  function advance (form) {
+    var root = exam()
+    if (!root || !root.hasAttribute('data-advance') || root.dataset.finishing) return
+    var items = root.querySelectorAll('form.item')
+    if (items[items.length - 1] !== form) return
+    for (var i = 0; i < items.length; i++) if (!items[i].querySelector('input[name=choice]:checked')) return
+    var next = document.getElementById('next-link')
+    if (next) next.click()
+  }
+
   document.addEventListener('htmx:afterRequest', function (e) {
     var form = e.detail.elt && e.detail.elt.closest && e.detail.elt.closest('[data-exam-item]')
     if (!form) return
     if (e.detail.successful || (e.detail.xhr && e.detail.xhr.status >= 400 && e.detail.xhr.status < 500)) pending.delete(form)
     else pending.add(form)
     warn()
+    if (e.detail.successful && e.detail.elt === form && pending.size === 0) advance(form)
   })
   window.addEventListener('online', retry)
   setInterval(function () { if (pending.size) retry() }, 5000)

@@ -35,7 +35,7 @@ const errorTitle = (status: number) => {
 export const errorPlugin = fp(async (app) => {
   const send = async (req: FastifyRequest, reply: FastifyReply, status: number, code: MessageKey, params?: Record<string, string | number>) => {
     // The request may have failed before the session hook ran (a bad URL, a body parser error).
-    const t = req.t ?? translator(localeFromAcceptLanguage(req.headers['accept-language']))
+    const t = req.t ?? translator(localeFromAcceptLanguage(req.headers['accept-language'], app.config.defaultLanguage))
     const message = t(code, params)
     reply.code(status)
     if (wantsJson(req)) return reply.type('application/json; charset=utf-8').send({ error: code, message })

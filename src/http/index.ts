@@ -3,6 +3,7 @@ import { securityPlugin } from './security.js'
 import { sessionPlugin } from './session.js'
 import { renderPlugin, type RenderOptions } from './render.js'
 import { errorPlugin } from './error-handler.js'
+import { compressionPlugin } from './compression.js'
 import type { Authenticate } from './types.js'
 
 /** The cross-cutting plugins, in the order their hooks must run. */
@@ -11,4 +12,5 @@ export const httpPlugins = fp<{ authenticate: Authenticate } & RenderOptions>(as
   await app.register(sessionPlugin, { authenticate: opts.authenticate })
   await app.register(renderPlugin, { direct: opts.direct })
   await app.register(errorPlugin)
+  await app.register(compressionPlugin)
 }, { name: 'http' })

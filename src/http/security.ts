@@ -19,7 +19,9 @@ const CSP = [
 
 /**
  * A state-changing request must come from our own pages: the browser's
- * Sec-Fetch-Site says same-origin, or (older browsers) the Origin host is ours.
+ * Sec-Fetch-Site says same-origin, or (older browsers) the Origin is ours: the
+ * same scheme, host and port as PUBLIC_URL (an http page of our host, or another
+ * port on it, is another origin and may be someone else's).
  */
 export function isSameOriginRequest (req: Pick<FastifyRequest, 'headers'>, publicUrl: URL): boolean {
   const site = req.headers['sec-fetch-site']
@@ -27,7 +29,7 @@ export function isSameOriginRequest (req: Pick<FastifyRequest, 'headers'>, publi
   const origin = req.headers.origin
   if (typeof origin !== 'string' || origin === 'null') return false
   try {
-    return new URL(origin).host === publicUrl.host
+    return new URL(origin).origin === publicUrl.origin
   } catch {
     return false
   }

@@ -26,7 +26,7 @@ function accessAllows (access: Access, role: string): boolean {
 export const sessionPlugin = fp<{ authenticate: Authenticate }>(async (app, opts) => {
   const authenticate = opts.authenticate
   app.decorateRequest('actor', null)
-  app.decorateRequest('locale', 'en')
+  app.decorateRequest('locale', app.config.defaultLanguage)
   app.decorateRequest('t', null as never)
   app.decorateRequest('flash', null)
 
@@ -34,7 +34,7 @@ export const sessionPlugin = fp<{ authenticate: Authenticate }>(async (app, opts
   app.addHook('onRequest', (req, reply, done) => {
     const found = authenticate(req, reply, app.clock.now())
     if (found) req.actor = found.actor
-    req.locale = pickLocale(found?.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'])
+    req.locale = pickLocale(found?.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'], app.config.defaultLanguage)
     req.t = translator(req.locale)
 
     const cfg = req.routeOptions.config

@@ -17,6 +17,8 @@ export interface Actor {
   role: Role
   mustChangePassword: boolean
   sessionId: string
+  /** When this session began (a sign-in with a password). */
+  signedInAt: Date
   enterpriseId: number | null
   jurisdictionId: number | null
   /** A trainee's person record (null for other roles, or a trainee account without one). */

@@ -31,9 +31,12 @@ export function translator (locale: Locale): Translate {
   }
 }
 
-/** Picks the locale from Accept-Language ("zh-CN,zh;q=0.9,en;q=0.8"), else English. */
-export function localeFromAcceptLanguage (header: string | undefined): Locale {
-  if (!header) return 'en'
+/** A deployment's language when neither the user nor the browser names one of ours (DEFAULT_LANGUAGE). */
+export const DEFAULT_LOCALE: Locale = 'zh'
+
+/** Picks the locale from Accept-Language ("zh-CN,zh;q=0.9,en;q=0.8"), else the deployment's default. */
+export function localeFromAcceptLanguage (header: string | undefined, fallback: Locale = DEFAULT_LOCALE): Locale {
+  if (!header) return fallback
   const ranked = header.split(',').map((part, i) => {
     const [tag = '', ...rest] = part.trim().split(';')
     const q = rest.map((r) => r.trim()).find((r) => r.startsWith('q='))
@@ -43,11 +46,12 @@ export function localeFromAcceptLanguage (header: string | undefined): Locale {
     const base = tag.split('-')[0]
     if (isLocale(base)) return base
   }
-  return 'en'
+  return fallback
 }
 
-export function pickLocale (userLocale: string | null | undefined, cookieLocale: string | undefined, acceptLanguage: string | undefined): Locale {
+/** The user's setting, else the language cookie, else the browser's Accept-Language, else the deployment's default. */
+export function pickLocale (userLocale: string | null | undefined, cookieLocale: string | undefined, acceptLanguage: string | undefined, fallback: Locale = DEFAULT_LOCALE): Locale {
   if (isLocale(userLocale)) return userLocale
   if (isLocale(cookieLocale)) return cookieLocale
-  return localeFromAcceptLanguage(acceptLanguage)
+  return localeFromAcceptLanguage(acceptLanguage, fallback)
 }

@@ -1,8 +1,9 @@
 import { describe, test, expect } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Page } from 'playwright-core'
 import { useDemoServer, screenshot, signInDemo, textOf, PHONE, DESKTOP, POLL } from './helpers.js'
-import { attempts, attemptSteps } from '../../src/db/schema.js'
+import { attempts, attemptItems, attemptSteps } from '../../src/db/schema.js'
+import { optionCodes } from '../../src/features/exams/index.js'
 
 const env = useDemoServer()
 
@@ -87,8 +88,13 @@ describe('mock exams in Chromium', () => {
     await env.server.restart()
     await expect.poll(() => item.locator('.save-status').textContent(), { timeout: 15_000, interval: 250 }).toContain('Saved at')
     await expect.poll(() => page.locator('#save-warning').isHidden(), POLL).toBe(true)
-    const steps = env.server.db.select().from(attemptSteps).all()
-    expect(steps.some((s) => s.response.length === 1 && s.response[0] === value)).toBe(true)
+    // The page's value is the option's code for this attempt; the database keeps the bank's key.
+    const slot = Number((await item.getAttribute('id'))!.slice(2))
+    const a = env.server.db.select().from(attempts).where(eq(attempts.id, id)).get()!
+    const row = env.server.db.select().from(attemptItems).where(and(eq(attemptItems.attemptId, id), eq(attemptItems.slot, slot))).get()!
+    const key = row.optionOrder[optionCodes(a.seed, id, slot, row.optionOrder).indexOf(value!)]
+    const steps = env.server.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, row.id)).all()
+    expect(steps.some((s) => s.response.length === 1 && s.response[0] === key)).toBe(true)
     expect(env.server.db.select().from(attempts).where(eq(attempts.id, id)).get()!.finishedAt).toBeNull()
     await page.context().close()
   })

@@ -119,15 +119,35 @@ export function useDemoServer (opts: { bankDir?: string } = {}): { browser: Brow
   return holder
 }
 
-/** A fresh browser context signed in as a demo account (a trainee past the privacy notice too), in the browser language given. */
-export async function signInDemo (env: { browser: Browser, server: Server, demo: DemoAccount[] }, username: string, viewport: { width: number, height: number }, locale = 'en-US'): Promise<Page> {
-  const ctx = await env.browser.newContext({ viewport, locale })
-  const page = await ctx.newPage()
+/**
+ * Signs a demo account in through the form and gets past what a first sign-in asks, in
+ * either language: a new password (the account then keeps it) and the privacy notice.
+ */
+export async function signInFirstTime (page: Page, env: { server: Server, demo: DemoAccount[] }, username: string): Promise<void> {
   const account = env.demo.find((a) => a.username === username)!
-  await signInAs(page, env.server.url, account.username, account.password)
-  if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: /^(I have read this and agree|我已阅读并同意)$/ }).click()
-    await page.waitForURL((u) => u.pathname === '/')
+  await signInAs(page, env.server.url, username, account.password)
+  if (new URL(page.url()).pathname === '/account/password') {
+    // Signed in with the one-time password just now: it is not asked for again.
+    await page.getByLabel(/^(New password|新密码)$/).fill('a long enough new password')
+    await page.getByLabel(/Repeat the new password|New password again|再次输入新密码/).fill('a long enough new password')
+    await page.getByRole('button', { name: /Change password|修改密码/ }).click()
+    await page.waitForURL((u) => u.pathname !== '/account/password')
+    account.password = 'a long enough new password'
   }
+  if (new URL(page.url()).pathname === '/privacy') {
+    await page.getByRole('button', { name: /I have read|我已阅读/ }).click()
+    await page.waitForURL((u) => u.pathname !== '/privacy')
+  }
+}
+
+/** A fresh browser context with these options, signed in as a demo account (signInFirstTime). */
+export async function signedInPage (env: { browser: Browser, server: Server, demo: DemoAccount[] }, username: string, options: Parameters<Browser['newContext']>[0]): Promise<Page> {
+  const page = await (await env.browser.newContext(options)).newPage()
+  await signInFirstTime(page, env, username)
   return page
+}
+
+/** A fresh browser context signed in as a demo account (signInFirstTime), in the browser language given. */
+export async function signInDemo (env: { browser: Browser, server: Server, demo: DemoAccount[] }, username: string, viewport: { width: number, height: number }, locale = 'en-US'): Promise<Page> {
+  return signedInPage(env, username, { viewport, locale })
 }

@@ -1,30 +1,14 @@
 import { describe, test, expect } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP } from './helpers.js'
+import { useDemoServer, screenshot, signInFirstTime, textOf, PHONE, DESKTOP } from './helpers.js'
 import { DEFAULT_BANK_DIR } from '../../src/features/bank/index.js'
 import { statements, examSittings, applications, enterprises } from '../../src/db/schema.js'
 
 // The demo city on the real question bank, as `npm start` makes it: its readiness data is there.
 const env = useDemoServer({ bankDir: DEFAULT_BANK_DIR })
-const account = (username: string) => env.demo.find((a) => a.username === username)!
 
 /** Signs in; on a first sign-in sets a new password and accepts the privacy notice. */
-async function signIn (page: Page, username: string): Promise<void> {
-  const a = account(username)
-  await signInAs(page, env.server.url, username, a.password)
-  if (new URL(page.url()).pathname === '/account/password') {
-    await page.getByLabel(/Current password|当前密码/).fill(a.password)
-    await page.getByLabel(/^(New password|新密码)$/).fill('a long enough new password')
-    await page.getByLabel(/Repeat the new password|再次输入新密码/).fill('a long enough new password')
-    await page.getByRole('button', { name: /Change password|修改密码/ }).click()
-    await page.waitForURL((u) => u.pathname !== '/account/password')
-    a.password = 'a long enough new password'
-  }
-  if (new URL(page.url()).pathname === '/privacy') {
-    await page.getByRole('button', { name: /I have read|我已阅读/ }).click()
-    await page.waitForURL((u) => u.pathname !== '/privacy')
-  }
-}
+const signIn = (page: Page, username: string) => signInFirstTime(page, env, username)
 
 /** Every page at phone and desktop width: a screenshot each, and no page wider than the phone. */
 async function tour (browser: Browser, username: string | null, pages: Array<[string, string]>, locale = 'en-US'): Promise<void> {

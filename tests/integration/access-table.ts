@@ -97,6 +97,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /jurisdiction/lookup': { access: ['police'], payload: { idNumber: '', purpose: '' } },
   'GET /jurisdiction/verify': { access: ['police'] },
   'GET /jurisdiction/audit': { access: ['police'] },
+  'GET /jurisdiction/audit/export.csv': { access: ['police'] },
 
   // readiness: checklists, statements, sittings and applications
   'GET /readiness': { access: ['trainee'] },
@@ -177,6 +178,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /admin/accounts/:id/status': { access: ['admin'], payload: { status: 'disabled' } },
   'POST /admin/accounts/:id/password': { access: ['admin'] },
   'GET /admin/audit': { access: ['admin'] },
+  'GET /admin/audit/export.csv': { access: ['admin'] },
   'GET /admin/bank': { access: ['admin'] },
   'GET /admin/bank/releases/:id': { access: ['admin'] },
   'GET /admin/bank/questions': { access: ['admin'] },

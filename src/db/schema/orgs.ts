@@ -66,3 +66,30 @@ export const appSettings = sqliteTable('app_settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull()
 })
+
+/** One checked row of a roster file, as the preview showed it: the ID number only encrypted and hashed. */
+export interface CheckedImportRow {
+  row: number
+  fullName: string
+  idNumberEnc: string
+  idNumberHmac: string
+  birthDate: string
+  phone: string
+  education: Education
+  /** The person's record when they are already known (they rejoin with their login), else null. */
+  returning: number | null
+}
+
+/**
+ * A roster file that passed its check, waiting for the trainer to confirm it
+ * (30 minutes): the confirmation imports exactly these rows, by this id, so it
+ * cannot disagree with the preview and works whichever app node serves it.
+ */
+export const rosterImports = sqliteTable('roster_imports', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  rows: text('rows', { mode: 'json' }).$type<CheckedImportRow[]>().notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('roster_imports_expires_idx').on(t.expiresAt)])

@@ -1,5 +1,8 @@
-import { and, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/connection.js'
+import { and, count, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
+import { chunks } from '../../lib/chunks.js'
+import type { AuditNames } from './describe.js'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { prepared } from '../../db/statements.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { users, auditEvents } from '../../db/schema.js'
 
@@ -31,6 +34,17 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
     details: entry.details ? scrub(entry.details) as Record<string, unknown> : null,
     clientIp: entry.clientIp ?? null
   }).run()
+}
+
+/**
+ * The same through a prepared statement, for a change that writes thousands of
+ * entries in one transaction (a roster import): on the connection of `db`, so
+ * inside the caller's transaction.
+ */
+export function recordAuditPrepared (db: Db, entry: AuditEntry, now: Date): void {
+  prepared(db, 'INSERT INTO audit_events (at, actor_id, action, subject_type, subject_id, details, client_ip) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    now.getTime(), entry.actorId, entry.action, entry.subjectType ?? null, entry.subjectId === undefined ? null : String(entry.subjectId),
+    entry.details ? JSON.stringify(scrub(entry.details)) : null, entry.clientIp ?? null)
 }
 
 export interface AuditFilter {
@@ -67,18 +81,78 @@ function jurisdictionCondition (ids: number[]): SQL {
   )`
 }
 
-/** Newest first; `action` matches a prefix ("login" finds login.success and login.failure). */
-export function listAudit (db: DbOrTx, f: AuditFilter) {
-  const where = and(
+function auditWhere (f: Omit<AuditFilter, 'limit' | 'offset'>) {
+  return and(
     f.action ? like(auditEvents.action, `${f.action.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
     f.actor ? eq(users.username, f.actor) : undefined,
     f.from ? gte(auditEvents.at, f.from) : undefined,
     f.to ? lt(auditEvents.at, f.to) : undefined,
     f.jurisdictionIds ? jurisdictionCondition(f.jurisdictionIds) : undefined
   )
+}
+
+/** How many entries a filter finds (the list's true total). */
+export function countAudit (db: DbOrTx, f: Omit<AuditFilter, 'limit' | 'offset'>): number {
+  return db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(auditWhere(f)).get()?.n ?? 0
+}
+
+/** Newest first; `action` matches a prefix ("login" finds login.success and login.failure). */
+export function listAudit (db: DbOrTx, f: AuditFilter) {
   return db.select({
-    id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId,
+    id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorId: auditEvents.actorId, subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId,
     details: auditEvents.details, clientIp: auditEvents.clientIp, actorUsername: users.username
   }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId))
-    .where(where).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(f.limit).offset(f.offset).all()
+    .where(auditWhere(f)).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(f.limit).offset(f.offset).all()
+}
+
+/**
+ * The names a page of entries mentions, by kind and id, a query per kind (the
+ * areas' tables read by SQL, as jurisdictionCondition does): the actors, and
+ * the people, enterprises, sittings, statements and the rest they are about.
+ */
+export function auditNames (db: Db, rows: ReadonlyArray<{ actorId: number | null, subjectType: string | null, subjectId: string | null, details: Record<string, unknown> | null }>): AuditNames {
+  const ids = new Map<string, Set<number>>()
+  const want = (kind: string, v: unknown) => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : null
+    if (n === null) return
+    let s = ids.get(kind)
+    if (!s) { s = new Set(); ids.set(kind, s) }
+    s.add(n)
+  }
+  for (const r of rows) {
+    want('user', r.actorId)
+    const kind = r.subjectType === 'bank_release' ? 'release' : r.subjectType === 'assignment' ? null : r.subjectType
+    if (kind) want(kind, r.subjectId)
+    const d = r.details ?? {}
+    want('enterprise', d.enterpriseId)
+    want('trainee', d.traineeId)
+    want('trainee', d.removedTrainee)
+    want('curriculum', d.curriculum)
+  }
+  // What some entries name only through the record they are about.
+  const rowsOf = <T>(kind: string, sql: string): T[] => {
+    const list = [...(ids.get(kind) ?? [])]
+    const out: T[] = []
+    for (const part of chunks(list)) out.push(...(db.$client.prepare(sql.replace('(?)', `(${part.map(() => '?').join(', ')})`)).all(...part) as T[]))
+    return out
+  }
+  const applications = rowsOf<{ id: number, traineeId: number, sitsOn: string }>('application', 'SELECT a.id, a.trainee_id AS traineeId, s.sits_on AS sitsOn FROM applications a JOIN exam_sittings s ON s.id = a.sitting_id WHERE a.id IN (?)')
+  const statements = rowsOf<{ id: number, code: string, traineeId: number }>('statement', 'SELECT id, code, trainee_id AS traineeId FROM statements WHERE id IN (?)')
+  const attempts = rowsOf<{ id: number, traineeId: number, body: string }>('attempt', 'SELECT a.id, a.trainee_id AS traineeId, b.body FROM attempts a JOIN blueprint_versions b ON b.id = a.blueprint_version_id WHERE a.id IN (?)')
+  for (const x of [...applications, ...statements, ...attempts]) want('trainee', x.traineeId)
+  const named = (kind: string, sql: string) => new Map(rowsOf<{ id: number, name: string }>(kind, sql).map((r) => [r.id, r.name]))
+  return {
+    users: named('user', 'SELECT id, display_name AS name FROM users WHERE id IN (?)'),
+    trainees: named('trainee', 'SELECT id, full_name AS name FROM trainees WHERE id IN (?)'),
+    enterprises: named('enterprise', 'SELECT id, name FROM enterprises WHERE id IN (?)'),
+    jurisdictions: named('jurisdiction', 'SELECT id, name FROM jurisdictions WHERE id IN (?)'),
+    cohorts: named('cohort', 'SELECT id, name FROM cohorts WHERE id IN (?)'),
+    curricula: named('curriculum', 'SELECT id, title AS name FROM curricula WHERE id IN (?)'),
+    releases: named('release', 'SELECT id, label AS name FROM bank_releases WHERE id IN (?)'),
+    sittings: new Map(rowsOf<{ id: number, sitsOn: string, venue: string }>('sitting', 'SELECT id, sits_on AS sitsOn, venue FROM exam_sittings WHERE id IN (?)').map((r) => [r.id, { sitsOn: r.sitsOn, venue: r.venue }])),
+    applications: new Map(applications.map((r) => [r.id, { traineeId: r.traineeId, sitsOn: r.sitsOn }])),
+    // Verification codes are shown in groups of four, as printed (readiness's formatCode).
+    statements: new Map(statements.map((r) => [r.id, { code: r.code.replace(/(.{4})(?=.)/g, '$1-'), traineeId: r.traineeId }])),
+    attempts: new Map(attempts.map((r) => [r.id, { traineeId: r.traineeId, exam: (JSON.parse(r.body) as { title: { en: string, zh?: string } }).title }]))
+  }
 }

@@ -1,8 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { queryText } from '../../http/params.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { auditFrom, queryText } from '../../http/params.js'
+import { paging, pageHref } from '../../http/paging.js'
+import { toCsv } from '../../lib/csv.js'
 import type { Actor } from '../../http/types.js'
-import { startOfLocalDay } from '../../lib/time.js'
-import { listAudit } from './queries.js'
+import { localDate, startOfLocalDay } from '../../lib/time.js'
+import { auditNames, countAudit, listAudit, recordAudit, type AuditFilter } from './queries.js'
+import { describeEvent, type AuditReader } from './describe.js'
 
 export interface AuditRoutesOptions {
   /**
@@ -12,32 +15,60 @@ export interface AuditRoutesOptions {
   policeJurisdictions: (actor: Actor) => number[]
 }
 
-const PAGE = 100
+const PAGE = 50
+const EXPORT_MAX = 100_000
 
-/** The audit log: administrators see all of it, police their jurisdiction's; filterable by action, actor and dates (local days). */
+/**
+ * The audit log: administrators see all of it, police their jurisdiction's;
+ * filterable by action, actor and dates (local days). Each entry reads as a
+ * sentence with names and links, a page at a time with the true total; the
+ * raw records go out as CSV (the export is audited itself).
+ */
 export async function auditRoutes (app: FastifyInstance, opts: AuditRoutesOptions) {
-  const auditPage = (req: FastifyRequest, base: string, jurisdictionIds?: number[]) => {
-    const filter = { action: queryText(req, 'action', 60), actor: queryText(req, 'actor', 64).toLowerCase(), from: queryText(req, 'from', 10), to: queryText(req, 'to', 10) }
-    const page = Math.max(1, Math.min(10_000, Number(queryText(req, 'page', 6)) || 1))
+  const filterOf = (req: FastifyRequest, jurisdictionIds?: number[]) => {
+    const typed = { action: queryText(req, 'action', 60), actor: queryText(req, 'actor', 64).toLowerCase(), from: queryText(req, 'from', 10), to: queryText(req, 'to', 10) }
     const day = (s: string, plusDays = 0) => {
       const start = startOfLocalDay(s, app.config.timeZone)
       return start && new Date(start.getTime() + plusDays * 86_400_000)
     }
-    const rows = listAudit(app.db, {
-      action: filter.action || undefined,
-      actor: filter.actor || undefined,
-      from: day(filter.from),
-      to: day(filter.to, 1),
-      limit: PAGE + 1,
-      offset: (page - 1) * PAGE,
-      jurisdictionIds
-    })
-    return { title: 'audit.title', filter, rows: rows.slice(0, PAGE), page, more: rows.length > PAGE, base }
+    const filter: Omit<AuditFilter, 'limit' | 'offset'> = {
+      action: typed.action || undefined, actor: typed.actor || undefined, from: day(typed.from), to: day(typed.to, 1), jurisdictionIds
+    }
+    return { typed, filter }
   }
 
-  app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => reply.page('admin/audit', auditPage(req, '/admin/audit')))
+  const auditPage = (req: FastifyRequest, reply: FastifyReply, base: string, reader: AuditReader, jurisdictionIds?: number[]) => {
+    const { typed, filter } = filterOf(req, jurisdictionIds)
+    const pages = paging(req, countAudit(app.db, filter), PAGE)
+    const rows = listAudit(app.db, { ...filter, limit: pages.size, offset: pages.offset })
+    const names = auditNames(app.db, rows)
+    // The raw fields ride along as data attributes (and in full in the export); the sentence is what is read.
+    const entries = rows.map((r) => ({
+      id: r.id, at: r.at, clientIp: r.clientIp, action: r.action, actor: r.actorUsername ?? '', subject: r.subjectType ? `${r.subjectType} #${r.subjectId ?? ''}` : '',
+      html: describeEvent(r, names, reader, req.t, req.locale)
+    }))
+    return reply.page('admin/audit', {
+      title: 'audit.title', filter: typed, entries, paging: pages, base,
+      href: (page: number) => pageHref(base, typed, page),
+      exportHref: pageHref(`${base}/export.csv`, typed, 1)
+    })
+  }
 
-  app.get('/jurisdiction/audit', { config: { access: ['police'] } }, async (req, reply) => {
-    return reply.page('admin/audit', auditPage(req, '/jurisdiction/audit', opts.policeJurisdictions(req.actor!)))
-  })
+  const exportCsv = (req: FastifyRequest, reply: FastifyReply, jurisdictionIds?: number[]) => {
+    const { filter } = filterOf(req, jurisdictionIds)
+    const rows = listAudit(app.db, { ...filter, limit: EXPORT_MAX, offset: 0 })
+    const csv = toCsv([
+      ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'client_ip'],
+      ...rows.map((r) => [r.id, r.at.toISOString(), r.actorUsername ?? '', r.action, r.subjectType ?? '', r.subjectId ?? '', r.details ? JSON.stringify(r.details) : '', r.clientIp ?? ''])
+    ])
+    recordAudit(app.db, { ...auditFrom(req, 'audit.exported'), details: { rows: rows.length, filter: { ...filter, jurisdictionIds: undefined } } }, app.clock.now())
+    return reply.header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="audit-${localDate(app.clock.now(), app.config.timeZone)}.csv"`).send(csv)
+  }
+
+  app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => auditPage(req, reply, '/admin/audit', 'admin'))
+  app.get('/admin/audit/export.csv', { config: { access: ['admin'] } }, async (req, reply) => exportCsv(req, reply))
+
+  app.get('/jurisdiction/audit', { config: { access: ['police'] } }, async (req, reply) => auditPage(req, reply, '/jurisdiction/audit', 'police', opts.policeJurisdictions(req.actor!)))
+  app.get('/jurisdiction/audit/export.csv', { config: { access: ['police'] } }, async (req, reply) => exportCsv(req, reply, opts.policeJurisdictions(req.actor!)))
 }

@@ -61,6 +61,8 @@ export function createSession (db: DbOrTx, userId: number, now: Date): NewSessio
 export interface SessionActor {
   sessionId: string
   lastVerifiedAt: Date
+  /** When the session began: when the user signed in with a password. */
+  createdAt: Date
   /** True when the activity time moved and the cookie should be set again. */
   refreshed: boolean
   user: User
@@ -73,7 +75,7 @@ export function validateSessionToken (db: Db, token: string | undefined, now: Da
   const parsed = parseSessionToken(token)
   if (!parsed) return null
   // The person record of a trainee account comes in the same query: one query on every request, not two.
-  const row = prepared(db, `SELECT s.secret_hash AS secretHash, s.last_verified_at AS lastVerifiedAt, u.*,
+  const row = prepared(db, `SELECT s.secret_hash AS secretHash, s.last_verified_at AS lastVerifiedAt, s.created_at AS sessionCreatedAt, u.*,
       t.id AS traineeId, t.privacy_accepted_at AS privacyAcceptedAt
     FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN trainees t ON t.user_id = u.id WHERE s.id = ?`).get(parsed.id) as Record<string, unknown> | undefined
   if (!row) return null
@@ -86,6 +88,7 @@ export function validateSessionToken (db: Db, token: string | undefined, now: Da
     createdAt: new Date(row.created_at as number), updatedAt: new Date(row.updated_at as number)
   }
   const trainee = row.traineeId === null || row.traineeId === undefined ? null : { id: row.traineeId as number, privacyAccepted: row.privacyAcceptedAt !== null }
+  const createdAt = new Date(row.sessionCreatedAt as number)
   const freshness = sessionFreshness(lastVerifiedAt, now)
   if (freshness === 'expired' || user.status !== 'active') {
     db.delete(sessions).where(eq(sessions.id, parsed.id)).run()
@@ -93,9 +96,9 @@ export function validateSessionToken (db: Db, token: string | undefined, now: Da
   }
   if (freshness === 'touch') {
     db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, parsed.id)).run()
-    return { sessionId: parsed.id, lastVerifiedAt: now, refreshed: true, user, trainee }
+    return { sessionId: parsed.id, lastVerifiedAt: now, createdAt, refreshed: true, user, trainee }
   }
-  return { sessionId: parsed.id, lastVerifiedAt, refreshed: false, user, trainee }
+  return { sessionId: parsed.id, lastVerifiedAt, createdAt, refreshed: false, user, trainee }
 }
 
 export function endSession (db: Db, sessionId: string, audit: AuditEntry, now: Date): void {

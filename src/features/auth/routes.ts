@@ -1,25 +1,33 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { readForm } from '../../lib/form.js'
 import { isLocale } from '../../i18n/index.js'
 import { BadRequest } from '../../http/errors.js'
 import { setSessionCookie, clearSessionCookie, setLocaleCookie } from '../../http/cookies.js'
 import { safeLocalPath } from '../../http/render.js'
-import { signIn } from './sign-in.js'
+import type { Actor } from '../../http/types.js'
+import { signIn, checkCurrentPassword } from './sign-in.js'
 import { findUserById, setPassword, setLocale, endSession } from './queries.js'
 import { hashPassword, verifyPassword, checkNewPassword, PASSWORD_MAX } from './passwords.js'
 import { sessionExpiresAt } from './tokens.js'
 
 const LOGIN_FORM = {
-  username: { required: true, max: 64 },
+  username: { required: true, max: 64, identifier: true },
   password: { required: true, max: PASSWORD_MAX, raw: true },
-  next: { max: 512 }
+  next: { max: 512, identifier: true }
 } as const
 
-const PASSWORD_FORM = {
-  current: { required: true, max: PASSWORD_MAX, raw: true },
+const NEW_PASSWORD_FORM = {
   password: { required: true, max: PASSWORD_MAX * 2, raw: true },
   confirm: { required: true, max: PASSWORD_MAX * 2, raw: true }
 } as const
+const PASSWORD_FORM = { current: { required: true, max: PASSWORD_MAX, raw: true }, ...NEW_PASSWORD_FORM } as const
+
+/**
+ * A user who must replace the one-time password and signed in with it moments
+ * ago is not asked for it again: the sign-in of this session is the proof.
+ */
+export const FRESH_SIGN_IN_MS = 15 * 60_000
+const asksCurrent = (actor: Actor, now: Date) => !(actor.mustChangePassword && now.getTime() - actor.signedInAt.getTime() < FRESH_SIGN_IN_MS)
 
 export async function authRoutes (app: FastifyInstance) {
   const now = () => app.clock.now()
@@ -57,25 +65,34 @@ export async function authRoutes (app: FastifyInstance) {
     return reply.seeOther('/login', 'flash.signed-out')
   })
 
-  app.get('/account/password', { config: { access: 'signed-in', allowPending: true } }, async (req, reply) => {
-    return reply.page('account/password', { title: 'password.title', forced: req.actor!.mustChangePassword, errors: {} })
-  })
+  const passwordPage = (reply: FastifyReply, actor: Actor, errors: Record<string, string> = {}, notice?: { key: string, params?: Record<string, number> }) =>
+    reply.page('account/password', { title: 'password.title', forced: actor.mustChangePassword, askCurrent: asksCurrent(actor, now()), errors, notice })
+
+  app.get('/account/password', { config: { access: 'signed-in', allowPending: true } }, async (req, reply) => passwordPage(reply, req.actor!))
 
   app.post('/account/password', { config: { access: 'signed-in', allowPending: true } }, async (req, reply) => {
     const actor = req.actor!
-    const form = readForm(req.body, PASSWORD_FORM)
+    const askCurrent = asksCurrent(actor, now())
+    const form = readForm(req.body, askCurrent ? PASSWORD_FORM : NEW_PASSWORD_FORM)
+    const current = 'current' in form.values ? form.values.current as string : null
     const errors = { ...form.errors }
     const user = findUserById(app.db, actor.id)!
-    if (!errors.current && !(await verifyPassword(user.passwordHash, form.values.current))) errors.current = 'password.current-wrong'
+    if (current !== null && !errors.current) {
+      // The same limits as signing in, on the same counters, reserved before the check.
+      const checked = await checkCurrentPassword(app.db, user, current, req.ip, now)
+      if (!checked.ok && checked.reason !== 'wrong') {
+        reply.header('Retry-After', String(checked.minutes * 60))
+        return passwordPage(reply.code(429), actor, {}, { key: `login.${checked.reason}`, params: { minutes: checked.minutes } })
+      }
+      if (!checked.ok) errors.current = 'password.current-wrong'
+    }
     if (!errors.password) {
       const problem = checkNewPassword(form.values.password, user.username)
       if (problem) errors.password = problem
-      else if (form.values.password === form.values.current) errors.password = 'password.same-as-old'
+      else if (current !== null ? form.values.password === current : await verifyPassword(user.passwordHash, form.values.password)) errors.password = 'password.same-as-old'
     }
     if (!errors.password && !errors.confirm && form.values.confirm !== form.values.password) errors.confirm = 'password.mismatch'
-    if (Object.keys(errors).length > 0) {
-      return reply.code(422).page('account/password', { title: 'password.title', forced: actor.mustChangePassword, errors })
-    }
+    if (Object.keys(errors).length > 0) return passwordPage(reply.code(422), actor, errors)
     const hash = await hashPassword(form.values.password)
     const session = setPassword(app.db, actor.id, hash, { mustChange: false, signIn: true },
       { actorId: actor.id, action: 'account.password-changed', subjectType: 'user', subjectId: actor.id, clientIp: req.ip }, now())
@@ -84,7 +101,7 @@ export async function authRoutes (app: FastifyInstance) {
   })
 
   app.post('/language', { config: { access: 'public', allowPending: true } }, async (req, reply) => {
-    const form = readForm(req.body, { lang: { required: true, max: 8 }, back: { max: 512 } })
+    const form = readForm(req.body, { lang: { required: true, max: 8 }, back: { max: 512, identifier: true } })
     if (!form.ok || !isLocale(form.values.lang)) throw new BadRequest('errors.unknown-language')
     setLocaleCookie(reply, app.config, form.values.lang)
     if (req.actor) setLocale(app.db, req.actor.id, form.values.lang, now())

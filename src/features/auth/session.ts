@@ -25,7 +25,7 @@ export function authenticateRequest (req: FastifyRequest, reply: FastifyReply, n
   return {
     actor: {
       id: u.id, username: u.username, displayName: u.displayName, role: u.role, mustChangePassword: u.mustChangePassword,
-      sessionId: found.sessionId, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.id ?? null, pending
+      sessionId: found.sessionId, signedInAt: found.createdAt, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId, traineeId: login?.id ?? null, pending
     },
     locale: u.locale
   }

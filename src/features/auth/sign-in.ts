@@ -1,32 +1,57 @@
-import type { Db } from '../../db/connection.js'
+import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit } from '../audit/index.js'
 import { findUserByUsername, normaliseUsername, readThrottle, writeThrottle, clearThrottle, createSession, type User } from './queries.js'
 import { verifyPassword } from './passwords.js'
-import { ACCOUNT_POLICY, ADDRESS_POLICY, afterFailure, lockedUntil, minutesLeft } from './throttle.js'
+import { ACCOUNT_POLICY, ADDRESS_POLICY, minutesLeft, refundAttempt, reserveAttempt } from './throttle.js'
 import type { NewSessionToken } from './tokens.js'
+
+export type Locked = { ok: false, reason: 'locked-account' | 'locked-address', minutes: number }
 
 export type SignInResult =
   | { ok: true, user: User, session: NewSessionToken }
-  | { ok: false, reason: 'locked-account' | 'locked-address', minutes: number }
+  | Locked
   | { ok: false, reason: 'invalid' | 'disabled' }
 
 const accountKey = (username: string) => `user:${username}`
 const addressKey = (ip: string) => `ip:${ip}`
 
 /**
+ * Reserves one password check on the account's and the address's counters, in
+ * one transaction, before any password is verified: refused (and nothing
+ * counted) when either is locked. Requests sent together are serialised here,
+ * so a burst checks at most as many passwords as the counts allow.
+ */
+function reserveCheck (db: Db, username: string, clientIp: string, now: Date): Locked | null {
+  return db.transaction((tx) => {
+    const address = reserveAttempt(readThrottle(tx, addressKey(clientIp)), now, ADDRESS_POLICY)
+    if (!address.ok) return { ok: false, reason: 'locked-address', minutes: minutesLeft(address.until, now) } as const
+    const account = reserveAttempt(readThrottle(tx, accountKey(username)), now, ACCOUNT_POLICY)
+    if (!account.ok) return { ok: false, reason: 'locked-account', minutes: minutesLeft(account.until, now) } as const
+    writeThrottle(tx, addressKey(clientIp), address.state)
+    writeThrottle(tx, accountKey(username), account.state)
+    return null
+  }, { behavior: 'immediate' })
+}
+
+/** The password was right: the account's count starts again and the address gets its reservation back. */
+function settleRightPassword (tx: DbOrTx, username: string, clientIp: string, now: Date): void {
+  clearThrottle(tx, accountKey(username))
+  const refunded = refundAttempt(readThrottle(tx, addressKey(clientIp)), now, ADDRESS_POLICY)
+  if (refunded) writeThrottle(tx, addressKey(clientIp), refunded)
+}
+
+/**
  * Checks a username and password against the throttle and the stored hash. The
- * password is verified before any transaction; failures, successes and their
- * audit entries are each written in one.
+ * check is reserved first (see reserveCheck); the password is verified outside
+ * any transaction; a success, its audit entry and the session are written in one.
  */
 export async function signIn (db: Db, input: { username: string, password: string }, clientIp: string, now: () => Date): Promise<SignInResult> {
   const username = normaliseUsername(input.username)
   const start = now()
-  const addressLock = lockedUntil(readThrottle(db, addressKey(clientIp)), start)
-  if (addressLock) return { ok: false, reason: 'locked-address', minutes: minutesLeft(addressLock, start) }
-  const accountLock = lockedUntil(readThrottle(db, accountKey(username)), start)
-  if (accountLock) {
-    recordAudit(db, { actorId: null, action: 'login.refused-locked', details: { username }, clientIp }, start)
-    return { ok: false, reason: 'locked-account', minutes: minutesLeft(accountLock, start) }
+  const refused = reserveCheck(db, username, clientIp, start)
+  if (refused) {
+    if (refused.reason === 'locked-account') recordAudit(db, { actorId: null, action: 'login.refused-locked', details: { username }, clientIp }, start)
+    return refused
   }
 
   const user = findUserByUsername(db, username)
@@ -34,23 +59,40 @@ export async function signIn (db: Db, input: { username: string, password: strin
   const at = now()
 
   if (!user || !passwordOk) {
-    db.transaction((tx) => {
-      for (const [key, policy] of [[accountKey(username), ACCOUNT_POLICY], [addressKey(clientIp), ADDRESS_POLICY]] as const) {
-        const current = readThrottle(tx, key)
-        writeThrottle(tx, key, afterFailure(current, at, policy))
-      }
-      recordAudit(tx, { actorId: user?.id ?? null, action: 'login.failure', subjectType: user ? 'user' : undefined, subjectId: user?.id, details: { username }, clientIp }, at)
-    }, { behavior: 'immediate' })
+    // The reservation already counted this failure.
+    recordAudit(db, { actorId: user?.id ?? null, action: 'login.failure', subjectType: user ? 'user' : undefined, subjectId: user?.id, details: { username }, clientIp }, at)
     return { ok: false, reason: 'invalid' }
   }
   if (user.status !== 'active') {
-    recordAudit(db, { actorId: user.id, action: 'login.refused-disabled', subjectType: 'user', subjectId: user.id, clientIp }, at)
+    db.transaction((tx) => {
+      settleRightPassword(tx, username, clientIp, at)
+      recordAudit(tx, { actorId: user.id, action: 'login.refused-disabled', subjectType: 'user', subjectId: user.id, clientIp }, at)
+    }, { behavior: 'immediate' })
     return { ok: false, reason: 'disabled' }
   }
   const session = db.transaction((tx) => {
-    clearThrottle(tx, accountKey(username))
+    settleRightPassword(tx, username, clientIp, at)
     recordAudit(tx, { actorId: user.id, action: 'login.success', subjectType: 'user', subjectId: user.id, clientIp }, at)
     return createSession(tx, user.id, at)
   }, { behavior: 'immediate' })
   return { ok: true, user, session }
+}
+
+/**
+ * Checks a signed-in user's current password (before a password change) under
+ * the same limits as signing in, on the same counters: a stolen session cannot
+ * guess the password any faster than the sign-in form allows.
+ */
+export async function checkCurrentPassword (db: Db, user: User, password: string, clientIp: string, now: () => Date): Promise<{ ok: true } | Locked | { ok: false, reason: 'wrong' }> {
+  const start = now()
+  const refused = reserveCheck(db, user.username, clientIp, start)
+  if (refused) return refused
+  const right = await verifyPassword(user.passwordHash, password)
+  const at = now()
+  if (!right) {
+    recordAudit(db, { actorId: user.id, action: 'account.password-check-failed', subjectType: 'user', subjectId: user.id, clientIp }, at)
+    return { ok: false, reason: 'wrong' }
+  }
+  db.transaction((tx) => { settleRightPassword(tx, user.username, clientIp, at) }, { behavior: 'immediate' })
+  return { ok: true }
 }

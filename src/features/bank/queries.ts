@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, like, sql, count, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, like, sql, count, type SQL } from 'drizzle-orm'
+import { chunks } from '../../lib/chunks.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { prepared } from '../../db/statements.js'
-import { bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints } from '../../db/schema.js'
+import { bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints, type QuestionBody } from '../../db/schema.js'
 import { latestReleaseRow } from './publish.js'
 
 export type Release = typeof bankReleases.$inferSelect
@@ -90,6 +91,35 @@ export function diffReleases (db: DbOrTx, fromId: number | undefined, toId: numb
     lessons: diffMembers(get('l', fromId), get('l', toId)),
     blueprints: diffMembers(get('b', fromId), get('b', toId))
   }
+}
+
+export interface ChangedQuestion { key: string, stem: QuestionBody['stem'] }
+export interface TopicChanges { domain: string, topic: string, added: ChangedQuestion[], changed: ChangedQuestion[], retired: ChangedQuestion[] }
+
+/**
+ * The question changes between two releases grouped by domain and topic (a release can add
+ * hundreds): each question with its stem, from its version in the newer release (or, when
+ * retired, in the older one).
+ */
+export function questionChangesByTopic (db: DbOrTx, fromId: number | undefined, toId: number): TopicChanges[] {
+  const from = fromId === undefined ? new Map<string, number>() : members(db, 'q', fromId)
+  const to = members(db, 'q', toId)
+  const d = diffMembers(from, to)
+  const wanted = new Map<number, { key: string, kind: 'added' | 'changed' | 'retired' }>()
+  for (const k of d.added) wanted.set(to.get(k)!, { key: k, kind: 'added' })
+  for (const k of d.changed) wanted.set(to.get(k)!, { key: k, kind: 'changed' })
+  for (const k of d.retired) wanted.set(from.get(k)!, { key: k, kind: 'retired' })
+  const groups = new Map<string, TopicChanges>()
+  for (const ids of chunks([...wanted.keys()])) {
+    for (const v of db.select({ id: questionVersions.id, domain: questionVersions.domain, topic: questionVersions.topic, body: questionVersions.body }).from(questionVersions).where(inArray(questionVersions.id, ids)).all()) {
+      const w = wanted.get(v.id)!
+      const g = groups.get(`${v.domain}/${v.topic}`) ?? { domain: v.domain, topic: v.topic, added: [], changed: [], retired: [] }
+      g[w.kind].push({ key: w.key, stem: v.body.stem })
+      groups.set(`${v.domain}/${v.topic}`, g)
+    }
+  }
+  for (const g of groups.values()) for (const list of [g.added, g.changed, g.retired]) list.sort((a, b) => a.key.localeCompare(b.key))
+  return [...groups.values()]
 }
 
 export type QuestionStatus = 'active' | 'retired'

@@ -4,13 +4,18 @@ import { idParam, queryText } from '../../http/params.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { localText, hasLocale } from '../../lib/text.js'
 import { sourceText } from './sources.js'
-import { DOMAIN_IDS, QUESTION_TYPES } from './format.js'
+import { DOMAIN_IDS, QUESTION_TYPES, type Domain } from './format.js'
 import {
   listReleases, findRelease, previousRelease, releaseCounts, diffReleases, searchQuestions, questionHistory,
-  releaseLessonList, releaseBlueprintList, findLessonVersion, latestRelease, type QuestionStatus
+  releaseLessonList, releaseBlueprintList, findLessonVersion, latestRelease, questionChangesByTopic, type QuestionStatus
 } from './queries.js'
+import { releaseChangesView } from './release-view.js'
 
 const ADMIN = { access: ['admin'] as const }
+
+/** A topic's title in a release's syllabus, for pages that would otherwise show its key. */
+const topicTitles = (release: { syllabus: Domain[] | null } | undefined) => (domain: string, topic: string) =>
+  release?.syllabus?.find((d) => d.id === domain)?.topics.find((x) => x.id === topic)?.title ?? null
 const PAGE = 50
 
 /** Admin pages of the question bank: releases, their changes, questions and their versions, lessons. */
@@ -24,14 +29,21 @@ export async function bankRoutes (app: FastifyInstance) {
     const release = findRelease(app.db, idParam(req))
     if (!release) throw new NotFound()
     const previous = previousRelease(app.db, release)
+    const diff = diffReleases(app.db, previous?.id, release.id)
+    const blueprints = releaseBlueprintList(app.db, release.id)
+    const blueprintTitles = new Map([...(previous ? releaseBlueprintList(app.db, previous.id) : []), ...blueprints].map((b) => [b.key, b.body.title]))
     return reply.page('bank/release', {
       title: 'bank.release-title',
       release,
       previous,
       counts: releaseCounts(app.db, release.id),
-      diff: diffReleases(app.db, previous?.id, release.id),
+      diff,
+      changes: releaseChangesView({
+        syllabus: release.syllabus ?? [], previousSyllabus: previous?.syllabus ?? [], questions: questionChangesByTopic(app.db, previous?.id, release.id),
+        lessons: diff.lessons, blueprints: diff.blueprints, blueprintTitles
+      }),
       lessons: releaseLessonList(app.db, release.id),
-      blueprints: releaseBlueprintList(app.db, release.id),
+      blueprints,
       domains: DOMAIN_IDS,
       types: QUESTION_TYPES
     })
@@ -66,12 +78,12 @@ export async function bankRoutes (app: FastifyInstance) {
     const versions = questionHistory(app.db, key).map((v) => ({ ...v, source: sourceText(v.body.source, req.locale), inLocale: hasLocale(v.body.stem, req.locale) }))
     if (versions.length === 0) throw new NotFound()
     const latest = latestRelease(app.db)
-    return reply.page('bank/question', { title: 'bank.question-title', key, versions, latestLabel: latest?.label })
+    return reply.page('bank/question', { title: 'bank.question-title', key, versions, latestLabel: latest?.label, topicTitle: topicTitles(latest) })
   })
 
   app.get('/admin/bank/lessons/:id', { config: ADMIN }, async (req, reply) => {
     const lesson = findLessonVersion(app.db, idParam(req))
     if (!lesson) throw new NotFound()
-    return reply.page('bank/lesson', { title: 'bank.lesson-title', lesson, html: renderMarkdown(localText(lesson.body, req.locale)) })
+    return reply.page('bank/lesson', { title: 'bank.lesson-title', lesson, topicTitle: topicTitles(latestRelease(app.db)), html: renderMarkdown(localText(lesson.body, req.locale)) })
   })
 }

@@ -6,6 +6,8 @@ import { answerAccepted } from './grading.js'
 export interface ItemState {
   type: QuestionType
   optionOrder: readonly string[]
+  /** The values the page gave the options (option-codes.ts), in the order of optionOrder. */
+  codes: readonly string[]
   /** How many steps the item has; the form posts the seq it was rendered with. */
   seq: number
   deadlineAt: Date
@@ -25,8 +27,10 @@ export function answerStep (item: ItemState, input: { choice: unknown, seq: unkn
   const seq = typeof input.seq === 'string' && /^\d{1,6}$/.test(input.seq) ? Number(input.seq) : NaN
   if (Number.isNaN(seq)) throw new BadRequest('exam.bad-answer')
   const raw = input.choice === undefined ? [] : Array.isArray(input.choice) ? input.choice : [input.choice]
-  if (raw.some((c) => typeof c !== 'string' || !item.optionOrder.includes(c))) throw new BadRequest('exam.bad-answer')
-  const response = [...new Set(raw as string[])].sort()
+  // Each posted value must be one of this item's; it is kept as the bank's option key.
+  const keys = raw.map((c) => (typeof c === 'string' ? item.optionOrder[item.codes.indexOf(c)] : undefined))
+  if (keys.some((k) => k === undefined)) throw new BadRequest('exam.bad-answer')
+  const response = [...new Set(keys as string[])].sort()
   if (item.type !== 'multi' && response.length > 1) throw new BadRequest('exam.bad-answer')
   if (seq !== item.seq) throw new Conflict('exam.stale-page')
   return { seq: seq + 1, response, at: now }

@@ -125,7 +125,7 @@ export function itemsInRange (db: Db, attemptId: number, from: number, to: numbe
 }
 
 export interface SaveTarget {
-  attempt: { id: number, traineeId: number, deadlineAt: Date, finishedAt: Date | null }
+  attempt: { id: number, traineeId: number, seed: string, deadlineAt: Date, finishedAt: Date | null }
   item: { id: number, slot: number, type: QuestionType, optionOrder: string[], flagged: boolean, seq: number }
 }
 
@@ -136,13 +136,13 @@ export interface SaveTarget {
  */
 export function saveTarget (db: Db, attemptId: number, slot: number): SaveTarget | undefined {
   const r = prepared(db, `
-    SELECT a.trainee_id AS t, a.deadline_at AS d, a.finished_at AS f, i.id, i.flagged, i.option_order AS optionOrder, q.type,
+    SELECT a.trainee_id AS t, a.seed, a.deadline_at AS d, a.finished_at AS f, i.id, i.flagged, i.option_order AS optionOrder, q.type,
       (SELECT s.seq FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1) AS seq
     FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id AND i.slot = ? JOIN question_versions q ON q.id = i.question_version_id
     WHERE a.id = ?`).get(slot, attemptId) as Record<string, unknown> | undefined
   if (!r) return undefined
   return {
-    attempt: { id: attemptId, traineeId: r.t as number, deadlineAt: new Date(r.d as number), finishedAt: r.f === null ? null : new Date(r.f as number) },
+    attempt: { id: attemptId, traineeId: r.t as number, seed: r.seed as string, deadlineAt: new Date(r.d as number), finishedAt: r.f === null ? null : new Date(r.f as number) },
     item: { id: r.id as number, slot, type: r.type as QuestionType, optionOrder: JSON.parse(r.optionOrder as string) as string[], flagged: r.flagged === 1, seq: (r.seq as number | null) ?? 0 }
   }
 }
@@ -209,16 +209,20 @@ export function attemptItemsWithState (db: Db, attemptId: number): ItemView[] {
   return itemsInRange(db, attemptId, 1, Number.MAX_SAFE_INTEGER)
 }
 
-/** The question grid of an attempt: per slot, answered and flagged, without loading any question. */
-export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean }> {
+const TYPE_OF_INITIAL: Record<string, QuestionType> = { s: 'single', m: 'multi', j: 'judge' }
+
+/** The question grid of an attempt: per slot, answered, flagged and the question's type, without loading any question. */
+export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean, type: QuestionType }> {
   // Every page shows the whole grid: the database folds it into one string ("slot:FA,…", F flagged,
   // A answered), which costs half as much as a hundred rows.
   // Each cell names its slot, so the order comes from sorting here (usually already in order).
-  const r = prepared(db, 'SELECT group_concat(slot || \':\' || flagged || answered, \',\') AS g FROM attempt_items WHERE attempt_id = ?').get(attemptId) as { g: string | null }
+  // The type's initial (s, m, j) comes along: a phone's screens are cut by question type (screens.ts).
+  const r = prepared(db, `SELECT group_concat(i.slot || ':' || i.flagged || i.answered || substr(q.type, 1, 1), ',') AS g
+    FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id WHERE i.attempt_id = ?`).get(attemptId) as { g: string | null }
   if (!r.g) return []
   const cells = r.g.split(',').map((cell) => {
     const colon = cell.indexOf(':')
-    return { slot: Number(cell.slice(0, colon)), flagged: cell[colon + 1] === '1', answered: cell[colon + 2] === '1' }
+    return { slot: Number(cell.slice(0, colon)), flagged: cell[colon + 1] === '1', answered: cell[colon + 2] === '1', type: TYPE_OF_INITIAL[cell[colon + 3]!] ?? 'single' }
   })
   return cells.sort((x, y) => x.slot - y.slot)
 }

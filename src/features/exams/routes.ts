@@ -4,12 +4,15 @@ import { AppError, BadRequest, NotFound } from '../../http/errors.js'
 import { idParam, queryText } from '../../http/params.js'
 import { isHtmx } from '../../http/session.js'
 import { readForm } from '../../lib/form.js'
+import { localText } from '../../lib/text.js'
 import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { assemblePaper } from './assembly.js'
 import { answerStep, secondsLeft } from './answering.js'
+import { optionCodes } from './option-codes.js'
 import { isOverdue } from './grading.js'
 import { blueprintTotals, finishReason, flagChange, mayReadResult, resultOf } from './rules.js'
-import { examView, itemView, PAGE_SIZE, resultView, historyChart } from './view.js'
+import { examView, itemView, resultView, historyChart } from './view.js'
+import { examPosition, pageOfSlot, prefersScreens, type ExamLayout } from './screens.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
   finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, flushPendingSteps, type Attempt
@@ -36,6 +39,13 @@ export async function examRoutes (app: FastifyInstance) {
     if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) return finalizeAttempt(app.db, a.id, 'timeout', a.deadlineAt, { actorId: req.actor!.id, clientIp: req.ip })
     return a
   }
+
+  /** Back to a question after a plain form, in the layout the form was shown in (its hidden `view` field). */
+  const questionHref = (req: FastifyRequest, attemptId: number, slot: number) => {
+    const view = (req.body as Record<string, unknown> | undefined)?.view
+    return view === 'screens' ? `/exams/attempts/${attemptId}?view=screens&q=${slot}#q-${slot}` : `/exams/attempts/${attemptId}?page=${pageOfSlot(slot)}#q-${slot}`
+  }
+  const layoutOf = (req: FastifyRequest): ExamLayout => ((req.body as Record<string, unknown> | undefined)?.view === 'screens' ? 'screens' : 'pages')
 
   app.get('/exams', { config: TRAINEE }, async (req, reply) => {
     const me = traineeId(req)
@@ -72,10 +82,17 @@ export async function examRoutes (app: FastifyInstance) {
     const a = ownAttempt(req)
     if (a.finishedAt) return reply.seeOther(`/exams/attempts/${a.id}/result`)
     const grid = attemptGrid(app.db, a.id)
-    const pages = Math.max(1, Math.ceil(grid.length / PAGE_SIZE))
-    const page = Math.min(pages, Math.max(1, Number(queryText(req, 'page', 4)) || 1))
-    const pageItems = itemsInRange(app.db, a.id, (page - 1) * PAGE_SIZE + 1, page * PAGE_SIZE)
-    return reply.page('exams/attempt', { title: 'exam.taking-title', ...examView(a, blueprintOfAttempt(app.db, a), pageItems, grid, page, now(), req.locale) })
+    // ?page=n is a page of ten; ?q=slot shows that question in the layout asked for (?view=), else the device's.
+    const page = Number(queryText(req, 'page', 4)) || undefined
+    const slot = Number(queryText(req, 'q', 4)) || undefined
+    const view = queryText(req, 'view', 10)
+    const layout: ExamLayout = view === 'screens' || view === 'pages' ? view : page ? 'pages' : prefersScreens(req.headers) ? 'screens' : 'pages'
+    // A phone's screens are cut by the questions' types and, to stay short, by their text's length.
+    const texts = layout === 'screens' ? new Map(attemptItemsWithState(app.db, a.id).map((i) => [i.slot, { stem: localText(i.body.stem, req.locale), options: i.type === 'judge' ? ['', ''] : i.body.options.map((o) => localText(o.text, req.locale)) }])) : undefined
+    const at = examPosition(texts ? grid.map((g) => ({ ...g, ...texts.get(g.slot) })) : grid, layout, { slot, page })
+    const items = at.slots.length ? itemsInRange(app.db, a.id, at.slots[0]!, at.slots[at.slots.length - 1]!) : []
+    reply.header('Vary', 'HX-Request, Sec-CH-UA-Mobile, User-Agent')
+    return reply.page('exams/attempt', { title: 'exam.taking-title', focus: true, ...examView(a, blueprintOfAttempt(app.db, a), items, grid, at, now(), req.locale) })
   })
 
   /** Saves one answer: htmx gets the item's new state, a plain form goes back to the question. */
@@ -87,9 +104,10 @@ export async function examRoutes (app: FastifyInstance) {
     const { attempt: clock, item } = target
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     try {
-      const step = answerStep({ type: item.type, optionOrder: item.optionOrder, seq: item.seq, deadlineAt: clock.deadlineAt, finishedAt: clock.finishedAt }, { choice: body.choice, seq: body.seq }, now())
+      const codes = optionCodes(clock.seed, clock.id, slot, item.optionOrder)
+      const step = answerStep({ type: item.type, optionOrder: item.optionOrder, codes, seq: item.seq, deadlineAt: clock.deadlineAt, finishedAt: clock.finishedAt }, { choice: body.choice, seq: body.seq }, now())
       await appendStep(app.db, clock.id, item.id, item.seq, step)
-      if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${clock.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
+      if (!isHtmx(req)) return reply.seeOther(questionHref(req, clock.id, slot))
       // The page counts the answered cells of its grid itself (exam.js): a save touches one item only.
       return reply.fragment('exams/_saved', { slot, seq: step.seq, savedAt: step.at.getTime(), answered: step.response.length > 0, flagged: item.flagged, deadlineAt: clock.deadlineAt.getTime(), serverNow: now().getTime() })
     } catch (err) {
@@ -104,11 +122,11 @@ export async function examRoutes (app: FastifyInstance) {
     const fresh = findAttempt(app.db, a.id)!
     const item = findItem(app.db, a.id, slot)!
     if (!isHtmx(req)) {
-      if (err.code === 'exam.stale-page') return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`, 'flash.exam-stale')
+      if (err.code === 'exam.stale-page') return reply.seeOther(questionHref(req, a.id, slot), 'flash.exam-stale')
       return reply.seeOther(`/exams/attempts/${a.id}/result`, err.code === 'exam.deadline-passed' ? 'flash.exam-late' : undefined)
     }
     reply.code(409).header('HX-Retarget', `#q-${slot}`).header('HX-Reswap', 'outerHTML')
-    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView(item, req.locale), notice: err.code, finished: Boolean(fresh.finishedAt) || err.code === 'exam.deadline-passed' })
+    return reply.fragment('exams/_item', { attemptId: a.id, layout: layoutOf(req), item: itemView(item, a, req.locale), notice: err.code, finished: Boolean(fresh.finishedAt) || err.code === 'exam.deadline-passed' })
   }
 
   app.post('/exams/attempts/:id/items/:slot/flag', { config: TRAINEE }, async (req, reply) => {
@@ -124,8 +142,8 @@ export async function examRoutes (app: FastifyInstance) {
       return answerRefused(req, reply, err, a, slot)
     }
     setFlag(app.db, item.id, flagged)
-    if (!isHtmx(req)) return reply.seeOther(`/exams/attempts/${a.id}?page=${Math.ceil(slot / PAGE_SIZE)}#q-${slot}`)
-    return reply.fragment('exams/_item', { attemptId: a.id, item: itemView({ ...item, flagged }, req.locale), finished: false })
+    if (!isHtmx(req)) return reply.seeOther(questionHref(req, a.id, slot))
+    return reply.fragment('exams/_item', { attemptId: a.id, layout: layoutOf(req), item: itemView({ ...item, flagged }, a, req.locale), finished: false })
   })
 
   app.get('/exams/attempts/:id/submit', { config: TRAINEE }, async (req, reply) => {
@@ -139,7 +157,7 @@ export async function examRoutes (app: FastifyInstance) {
       flagged: grid.filter((g) => g.flagged).map((g) => g.slot),
       total: grid.length,
       secondsLeft: secondsLeft(a.deadlineAt, now()),
-      pageOf: (slot: number) => Math.ceil(slot / PAGE_SIZE)
+      pageOf: pageOfSlot
     })
   })
 

@@ -6,62 +6,80 @@ import { sourceText } from '../bank/index.js'
 import type { Attempt, ItemView } from './queries.js'
 import { isCorrect } from './grading.js'
 import { secondsLeft } from './answering.js'
+import { optionCodes } from './option-codes.js'
+import { pageOfSlot, type ExamPosition } from './screens.js'
 
 /**
  * View models of the exam pages. What a page gets while the attempt is open is
  * built here from stem and options only: no key, explanation or correctness can
  * reach the browser before the attempt is finalised.
  */
-export const PAGE_SIZE = 10
 const LETTERS = 'ABCDE'
 
 export interface ItemPageView {
   slot: number
   type: 'single' | 'multi' | 'judge'
   stem: string
-  options: Array<{ value: string, letter: string, text: string | null }>
+  /** `value` is the option's per-attempt code (option-codes.ts), never the bank's key; a true/false option has no text, only `truth`. */
+  options: Array<{ value: string, letter: string, text: string | null, truth: boolean, chosen: boolean }>
   seq: number
-  response: string[]
   flagged: boolean
   savedAt: number | null
 }
 
-export function itemView (item: ItemView, locale: string): ItemPageView {
+/** The letter an option is shown with: its position on the page (true/false options have none). */
+const shownLetter = (type: string, position: number) => (type === 'judge' ? '' : LETTERS[position]!)
+
+export function itemView (item: ItemView, attempt: { id: number, seed: string }, locale: string): ItemPageView {
   const texts = new Map(item.body.options.map((o) => [o.key, localText(o.text, locale)]))
+  const codes = optionCodes(attempt.seed, attempt.id, item.slot, item.optionOrder)
   return {
     slot: item.slot,
     type: item.type,
     stem: localText(item.body.stem, locale),
     // True/false options carry no text of their own: the template names them.
-    options: item.optionOrder.map((key, i) => ({ value: key, letter: item.type === 'judge' ? '' : LETTERS[i]!, text: item.type === 'judge' ? null : texts.get(key) ?? '' })),
+    options: item.optionOrder.map((key, i) => ({ value: codes[i]!, letter: shownLetter(item.type, i), text: item.type === 'judge' ? null : texts.get(key) ?? '', truth: key === 'true', chosen: item.response.includes(key) })),
     seq: item.seq,
-    response: item.response,
     flagged: item.flagged,
     savedAt: item.savedAt ? item.savedAt.getTime() : null
   }
 }
 
-/** One page of an open attempt: its items (stem and options only) and the grid of all slots. */
-export function examView (a: Attempt, blueprint: BlueprintBody, pageItems: ItemView[], grid: Array<{ slot: number, flagged: boolean, answered: boolean }>, page: number, now: Date, locale: string) {
-  const pages = Math.max(1, Math.ceil(grid.length / PAGE_SIZE))
+/**
+ * What an open attempt shows at one position (a page of ten, or a phone's screen; screens.ts):
+ * its items (stem and options only), the links before and after, and the answer sheet of all
+ * slots. On a screen that ends with a single-choice or true/false question, answering it moves
+ * on (`advance`, done by exam.js once every question of the screen is answered).
+ */
+export function examView (a: Attempt, blueprint: BlueprintBody, shownItems: ItemView[], grid: Array<{ slot: number, flagged: boolean, answered: boolean, type: string }>, at: ExamPosition, now: Date, locale: string) {
+  const base = `/exams/attempts/${a.id}`
+  const shown = new Set(at.slots)
+  const screens = at.layout === 'screens'
+  // Links keep the layout: by page for pages, by the slot to show for screens.
+  const hrefTo = (slot: number) => (screens ? `?view=screens&q=${slot}` : `?page=${pageOfSlot(slot)}`)
+  const last = grid.find((g) => g.slot === at.slots[at.slots.length - 1])
   return {
     attemptId: a.id,
     examTitle: localText(blueprint.title, locale),
-    page,
-    pages,
-    items: pageItems.map((i) => itemView(i, locale)),
+    layout: at.layout,
+    index: at.index,
+    count: at.count,
+    items: shownItems.map((i) => itemView(i, a, locale)),
     // Questions of a release written before this language (2026.1 was English only) show as written.
-    untranslated: pageItems.some((i) => !hasLocale(i.body.stem, locale)),
-    // Each cell links into its page (a fragment link on this one) and carries its state as classes.
-    grid: grid.map((g) => {
-      const cellPage = Math.ceil(g.slot / PAGE_SIZE)
-      return {
-        slot: g.slot,
-        // Relative to the page's own address (/exams/attempts/:id?page=n): a hundred cells, so short.
-        href: cellPage === page ? `#q-${g.slot}` : `?page=${cellPage}#q-${g.slot}`,
-        cls: `${g.answered ? ' answered' : ''}${g.flagged ? ' flagged' : ''}${cellPage === page ? ' here' : ''}`
-      }
-    }),
+    untranslated: shownItems.some((i) => !hasLocale(i.body.stem, locale)),
+    prevHref: at.prevSlot === null ? null : `${base}${hrefTo(at.prevSlot)}`,
+    nextHref: at.nextSlot === null ? null : `${base}${hrefTo(at.nextSlot)}`,
+    submitHref: `${base}/submit`,
+    // Where answering the screen's last question leads: the next screen, or the review before submitting.
+    advance: screens && last !== undefined && last.type !== 'multi' ? (at.nextSlot === null ? `${base}/submit` : `${base}${hrefTo(at.nextSlot)}`) : null,
+    otherLayoutHref: `${base}?view=${screens ? 'pages' : 'screens'}&q=${at.slots[0] ?? 1}`,
+    // Each cell links to its question (a fragment link when it is shown here) and carries its state as classes.
+    grid: grid.map((g) => ({
+      slot: g.slot,
+      // Relative to the page's own address: a hundred cells, so short.
+      href: shown.has(g.slot) ? `#q-${g.slot}` : `${hrefTo(g.slot)}#q-${g.slot}`,
+      cls: `${g.answered ? ' answered' : ''}${g.flagged ? ' flagged' : ''}${shown.has(g.slot) ? ' here' : ''}`
+    })),
     answered: grid.filter((g) => g.answered).length,
     total: grid.length,
     deadlineAt: a.deadlineAt.getTime(),
@@ -80,10 +98,11 @@ export function resultView (a: Attempt, blueprint: BlueprintBody, items: ItemVie
       stem: localText(i.body.stem, locale),
       correct,
       answered: i.response.length > 0,
-      // In the review the options stand in the bank's order with the bank's letters, which the
-      // explanation names; during the exam they were shuffled and lettered by position.
-      options: (i.type === 'judge' ? ['true', 'false'] : i.body.options.map((o) => o.key)).map((key) => ({
-        letter: i.type === 'judge' ? '' : key,
+      // In the order and with the letters the trainee saw during the exam.
+      // The explanation names options by the bank's letter: where that differs, the option carries it too.
+      options: i.optionOrder.map((key, position) => ({
+        letter: shownLetter(i.type, position),
+        bankLetter: i.type !== 'judge' && key !== shownLetter(i.type, position) ? key : '',
         text: i.type === 'judge' ? t(key === 'true' ? 'exam.true' : 'exam.false') : localText(i.body.options.find((o) => o.key === key)?.text, locale),
         chosen: i.response.includes(key),
         right: i.body.answer.includes(key)

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { titleKey } from '../../lib/form.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
@@ -203,8 +204,10 @@ export function findCohort (db: DbOrTx, enterpriseId: number, id: number): Cohor
   return db.select().from(cohorts).where(and(eq(cohorts.id, id), eq(cohorts.enterpriseId, enterpriseId))).get()
 }
 
+/** Whether the enterprise has a cohort of this name, compared as titleKey does (normalised, invisible characters ignored, any case). */
 export function cohortNameTaken (db: DbOrTx, enterpriseId: number, name: string): boolean {
-  return db.select({ id: cohorts.id }).from(cohorts).where(and(eq(cohorts.enterpriseId, enterpriseId), sql`lower(${cohorts.name}) = lower(${name})`)).get() !== undefined
+  const key = titleKey(name)
+  return db.select({ name: cohorts.name }).from(cohorts).where(eq(cohorts.enterpriseId, enterpriseId)).all().some((c) => titleKey(c.name) === key)
 }
 
 export function insertCohort (db: Db, enterpriseId: number, name: string, audit: Audit, now: Date): Cohort {
@@ -269,8 +272,10 @@ export function findCurriculum (db: DbOrTx, enterpriseId: number, id: number): C
   return db.select().from(curricula).where(and(eq(curricula.id, id), eq(curricula.enterpriseId, enterpriseId))).get()
 }
 
+/** Whether the enterprise has a curriculum of this title, compared as titleKey does. */
 export function curriculumTitleTaken (db: DbOrTx, enterpriseId: number, title: string): boolean {
-  return db.select({ id: curricula.id }).from(curricula).where(and(eq(curricula.enterpriseId, enterpriseId), sql`lower(${curricula.title}) = lower(${title})`)).get() !== undefined
+  const key = titleKey(title)
+  return db.select({ title: curricula.title }).from(curricula).where(eq(curricula.enterpriseId, enterpriseId)).all().some((c) => titleKey(c.title) === key)
 }
 
 /** Curriculum id -> its items in order. */

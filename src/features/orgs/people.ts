@@ -17,7 +17,7 @@ export interface ValidPerson extends PersonInput {
 
 export const PERSON_FORM = {
   fullName: { required: true, max: 50 },
-  idNumber: { required: true, max: 30 },
+  idNumber: { required: true, max: 30, identifier: true },
   phone: { max: 20 },
   education: { required: true, max: 20 }
 } as const
@@ -55,7 +55,7 @@ export function isMinor (birthDate: string, today: string): boolean {
 export interface CertificateInput { certificateNo: string, issuedOn: string, status: CertificateStatus }
 
 export function validateCertificate (body: unknown, today: string): { ok: true, value: CertificateInput } | { ok: false, errors: Record<string, string>, values: Record<string, string> } {
-  const form = readForm(body, { certificateNo: { required: true, max: 40 }, issuedOn: { required: true, max: 10 }, status: { required: true, max: 10 } })
+  const form = readForm(body, { certificateNo: { required: true, max: 40, identifier: true }, issuedOn: { required: true, max: 10 }, status: { required: true, max: 10 } })
   const errors = { ...form.errors }
   const v = form.values
   if (!errors.certificateNo && !/^[A-Za-z0-9-]{4,40}$/.test(v.certificateNo)) errors.certificateNo = 'person.certificate-format'

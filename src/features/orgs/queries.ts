@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, isNull, like, or, sql, count, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, like, lt, or, sql, count, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { users, jurisdictions, enterprises, trainees, employments, declarations, appSettings, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
+import { recordAudit, recordAuditPrepared, type AuditEntry } from '../audit/index.js'
+import { prepared } from '../../db/statements.js'
+import { users, jurisdictions, enterprises, trainees, employments, declarations, appSettings, rosterImports, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, type Scope, type TreeNode } from './scope.js'
 import type { CertificateInput, DeclarationValues, ValidPerson } from './people.js'
 
@@ -233,12 +234,14 @@ export function findPersonInScope (db: DbOrTx, scope: Scope, traineeId: number):
 export function findTraineeByUserId (db: DbOrTx, userId: number): Trainee | undefined {
   return db.select().from(trainees).where(eq(trainees.userId, userId)).get()
 }
-/** Unscoped: for the add-by-ID-number flow only, which reveals nothing about other employers. */
-export function findPersonByIdHmac (db: DbOrTx, hmac: string): { trainee: Trainee, openEmployment: Employment | undefined } | undefined {
-  const trainee = db.select().from(trainees).where(eq(trainees.idNumberHmac, hmac)).get()
-  if (!trainee) return undefined
-  const openEmployment = db.select().from(employments).where(and(eq(employments.traineeId, trainee.id), isNull(employments.endedOn))).get()
-  return { trainee, openEmployment }
+/**
+ * A person by the keyed hash of their ID number, with their current employer.
+ * Unscoped: for the add-by-ID-number flows only (one person, or each row of an
+ * import: prepared), which reveal nothing about other employers.
+ */
+export function findPersonByIdHmac (db: Db, hmac: string): { id: number, fullName: string, employerId: number | null } | undefined {
+  return prepared(db, `SELECT t.id, t.full_name AS fullName, e.enterprise_id AS employerId FROM trainees t
+    LEFT JOIN employments e ON e.trainee_id = t.id AND e.ended_on IS NULL WHERE t.id_number_hmac = ?`).get(hmac) as { id: number, fullName: string, employerId: number | null } | undefined
 }
 
 export interface EmploymentHistoryRow extends Employment { enterpriseName: string }
@@ -274,34 +277,40 @@ export function currentDeclarations (db: DbOrTx, traineeId: number): Declaration
 
 export interface NewLogin { username: string, displayName: string, passwordHash: string }
 
-export type EncryptedPerson = ValidPerson & { idNumberEnc: string, idNumberHmac: string }
+/** A person as stored: the ID number only encrypted and as its keyed hash. */
+export type EncryptedPerson = Omit<ValidPerson, 'idNumber'> & { idNumberEnc: string, idNumberHmac: string }
 
-/** Adds a new person with a login and an employment starting today. */
-export function insertPerson (db: Db, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): Trainee {
-  return db.transaction((tx) => insertPersonTx(tx, p, enterpriseId, login, startedOn, audit, now), { behavior: 'immediate' })
-}
+type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 
-/** The same inside a caller's transaction (the roster import adds many at once). */
-export function insertPersonTx (tx: DbOrTx, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): Trainee {
-  const user = tx.insert(users).values({ ...login, role: 'trainee', mustChangePassword: true, createdAt: now, updatedAt: now }).returning().get()
-  const trainee = tx.insert(trainees).values({
-    userId: user.id, fullName: p.fullName, idNumberEnc: p.idNumberEnc, idNumberHmac: p.idNumberHmac, birthDate: p.birthDate,
-    phone: p.phone, education: p.education, createdAt: now, updatedAt: now
-  }).returning().get()
-  tx.insert(employments).values({ traineeId: trainee.id, enterpriseId, startedOn, dutyStatus: 'in-training', createdAt: now, updatedAt: now }).run()
-  recordAudit(tx, { ...audit, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: p.fullName, enterpriseId, username: login.username } }, now)
-  recordAudit(tx, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: trainee.id, details: { enterpriseId, startedOn } }, now)
-  return trainee
+/** Adds a new person with a login and an employment starting today; their trainee id. */
+export function insertPerson (db: Db, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date): number {
+  return db.$client.transaction(() => writePerson(db, p, enterpriseId, login, startedOn, audit, now)).immediate()
 }
 
 /** Employs an existing person who has no open employment; their record stays as it is. */
-export function employPerson (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {
-  db.transaction((tx) => employPersonTx(tx, traineeId, enterpriseId, startedOn, audit, now), { behavior: 'immediate' })
+export function employPerson (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date): void {
+  db.$client.transaction(() => writeEmployment(db, traineeId, enterpriseId, startedOn, audit, now)).immediate()
 }
 
-export function employPersonTx (tx: DbOrTx, traineeId: number, enterpriseId: number, startedOn: string, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {
-  tx.insert(employments).values({ traineeId, enterpriseId, startedOn, dutyStatus: 'in-training', createdAt: now, updatedAt: now }).run()
-  recordAudit(tx, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: traineeId, details: { enterpriseId, startedOn } }, now)
+// The two writes behind adding people, one at a time or thousands in one import's transaction:
+// prepared statements (compiled once per connection), on the caller's transaction.
+
+function writeEmployment (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date): void {
+  prepared(db, `INSERT INTO employments (trainee_id, enterprise_id, started_on, duty_status, created_at, updated_at)
+    VALUES (?, ?, ?, 'in-training', ?, ?)`)
+    .run(traineeId, enterpriseId, startedOn, now.getTime(), now.getTime())
+  recordAuditPrepared(db, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: traineeId, details: { enterpriseId, startedOn } }, now)
+}
+
+function writePerson (db: Db, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date): number {
+  const at = now.getTime()
+  const user = prepared(db, `INSERT INTO users (username, display_name, password_hash, role, status, must_change_password, created_at, updated_at)
+    VALUES (?, ?, ?, 'trainee', 'active', 1, ?, ?) RETURNING id`).get(login.username, login.displayName, login.passwordHash, at, at) as { id: number }
+  const trainee = prepared(db, `INSERT INTO trainees (user_id, full_name, id_number_enc, id_number_hmac, birth_date, phone, education, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`).get(user.id, p.fullName, p.idNumberEnc, p.idNumberHmac, p.birthDate, p.phone, p.education, at, at) as { id: number }
+  recordAuditPrepared(db, { ...audit, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: p.fullName, enterpriseId, username: login.username } }, now)
+  writeEmployment(db, trainee.id, enterpriseId, startedOn, audit, now)
+  return trainee.id
 }
 
 export function updatePerson (db: Db, traineeId: number, p: EncryptedPerson, idChanged: boolean, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {
@@ -395,4 +404,70 @@ export function insertStaffAccount (db: Db, u: NewStaffAccount, audit: Omit<Audi
     recordAudit(tx, { ...audit, subjectType: 'user', subjectId: user.id, details: { username: u.username, role: u.role, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId } }, now)
     return user
   }, { behavior: 'immediate' })
+}
+
+// ---- roster imports: a checked file waits for confirmation under a token ----
+
+export type { CheckedImportRow }
+
+/** Keeps a checked file's rows for `ttlMs` under a new token, tied to the trainer; expired ones go at the same time. */
+export function saveCheckedImport (db: Db, token: string, userId: number, enterpriseId: number, rows: CheckedImportRow[], now: Date, ttlMs: number): void {
+  db.transaction((tx) => {
+    tx.delete(rosterImports).where(lt(rosterImports.expiresAt, now)).run()
+    tx.insert(rosterImports).values({ id: token, userId, enterpriseId, rows, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) }).run()
+  }, { behavior: 'immediate' })
+}
+
+/** The trainer's own checked file, if it has not expired or been imported. */
+export function findCheckedImport (db: DbOrTx, token: string, userId: number, enterpriseId: number, now: Date): { rows: CheckedImportRow[] } | undefined {
+  return db.select({ rows: rosterImports.rows }).from(rosterImports)
+    .where(and(eq(rosterImports.id, token), eq(rosterImports.userId, userId), eq(rosterImports.enterpriseId, enterpriseId), gt(rosterImports.expiresAt, now))).get()
+}
+
+export type ImportOutcome =
+  | { ok: true, added: Array<{ fullName: string, username: string, passwordIndex: number }>, rejoined: number }
+  | { ok: false, reason: 'gone' }
+  | { ok: false, reason: 'changed', rows: Array<{ row: CheckedImportRow, problem: string | null }> }
+
+/**
+ * Imports a checked file in one transaction: each row is checked again against
+ * the roster as it is now (someone may have employed a person since the
+ * preview: then nothing is written and the rows that changed are named), new
+ * people get a login with a username unique in the database and in this batch,
+ * and the checked file is used up, so a second confirmation imports nothing.
+ * `logins[i]` is the hash of the i-th new person's one-time password (hashed
+ * before: the transaction waits on nothing).
+ */
+export function importCheckedRows (db: Db, token: string, enterpriseId: number, rows: CheckedImportRow[], passwordHashes: readonly string[],
+  newUsername: (taken: (u: string) => boolean) => string, startedOn: string, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): ImportOutcome {
+  // Thousands of rows in one transaction, which holds the event loop while it runs: prepared statements
+  // (compiled once per connection) cost a fraction of built queries.
+  const q = (text: string) => prepared(db, text)
+  return db.$client.transaction((): ImportOutcome => {
+    if (!q('SELECT 1 FROM roster_imports WHERE id = ?').get(token)) return { ok: false, reason: 'gone' }
+    const current = rows.map((row) => {
+      const found = findPersonByIdHmac(db, row.idNumberHmac)
+      return { row, problem: employmentConflict(found?.employerId, enterpriseId), returning: found?.id ?? null }
+    })
+    if (current.some((r) => r.problem)) return { ok: false, reason: 'changed', rows: current.map(({ row, problem }) => ({ row, problem })) }
+    const batch = new Set<string>()
+    const taken = (u: string) => batch.has(u) || q('SELECT 1 FROM users WHERE username = ?').get(u) !== undefined
+    const added: Array<{ fullName: string, username: string, passwordIndex: number }> = []
+    for (const { row, returning } of current) {
+      if (returning !== null) { writeEmployment(db, returning, enterpriseId, startedOn, audit, now); continue }
+      const username = newUsername(taken)
+      batch.add(username)
+      writePerson(db, row, enterpriseId, { username, displayName: row.fullName, passwordHash: passwordHashes[added.length]! }, startedOn, audit, now)
+      added.push({ fullName: row.fullName, username, passwordIndex: added.length })
+    }
+    q('DELETE FROM roster_imports WHERE id = ?').run(token)
+    recordAuditPrepared(db, { ...audit, action: 'roster.imported', subjectType: 'enterprise', subjectId: enterpriseId, details: { added: added.length, returning: rows.length - added.length } }, now)
+    return { ok: true, added, rejoined: rows.length - added.length }
+  }).immediate()
+}
+
+/** Why a person cannot join this enterprise's roster: employed by it already, or by another (which is not named). */
+export function employmentConflict (employerId: number | null | undefined, enterpriseId: number): 'roster.already-yours' | 'roster.employed-elsewhere' | null {
+  if (employerId === null || employerId === undefined) return null
+  return employerId === enterpriseId ? 'roster.already-yours' : 'roster.employed-elsewhere'
 }

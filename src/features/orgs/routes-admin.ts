@@ -4,7 +4,7 @@ import { parseCreditCode } from '../../lib/id-checksums.js'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import {
-  ROLES, findUserByUsername, findUserById, generateInitialPassword, hashPassword, setPassword, setStatus, normaliseUsername,
+  ROLES, findUserByUsername, findUserById, generateInitialPassword, hashOneTimePassword, setPassword, setStatus, normaliseUsername,
   type Role
 } from '../auth/index.js'
 import { JURISDICTION_LEVELS, type JurisdictionLevel } from './vocabulary.js'
@@ -30,7 +30,7 @@ export async function adminRoutes (app: FastifyInstance) {
   app.get('/admin/jurisdictions', { config: ADMIN }, async (_req, reply) => reply.page('admin/jurisdictions', jurisdictionsPage()))
 
   app.post('/admin/jurisdictions', { config: ADMIN }, async (req, reply) => {
-    const form = readForm(req.body, { code: { required: true, max: 20 }, name: { required: true, max: 100 }, level: { required: true, max: 10 }, parentId: { max: 12 } })
+    const form = readForm(req.body, { code: { required: true, max: 20, identifier: true }, name: { required: true, max: 100 }, level: { required: true, max: 10 }, parentId: { max: 12 } })
     const errors = { ...form.errors }
     const v = form.values
     const code = v.code.toUpperCase()
@@ -53,14 +53,14 @@ export async function adminRoutes (app: FastifyInstance) {
     const j = findJurisdiction(app.db, idParam(req))
     if (!j) throw new NotFound()
     const form = readForm(req.body, { name: { required: true, max: 100 } })
-    if (!form.ok) return reply.code(422).page('admin/jurisdictions', jurisdictionsPage({ renameErrors: { [j.id]: form.errors.name } }))
+    if (!form.ok) return reply.code(422).page('admin/jurisdictions', jurisdictionsPage({ renameErrors: { [j.id]: form.errors.name }, renameValues: { [j.id]: form.values.name } }))
     renameJurisdiction(app.db, j.id, form.values.name, auditFrom(req, 'jurisdiction.renamed'), now())
     return reply.seeOther('/admin/jurisdictions', 'flash.saved')
   })
 
   // ---- enterprises ----
 
-  const ENTERPRISE_FORM = { name: { required: true, max: 100 }, creditCode: { required: true, max: 30 }, address: { max: 200 }, jurisdictionId: { required: true, max: 12 } } as const
+  const ENTERPRISE_FORM = { name: { required: true, max: 100 }, creditCode: { required: true, max: 30, identifier: true }, address: { max: 200 }, jurisdictionId: { required: true, max: 12 } } as const
 
   const checkEnterprise = (body: unknown, selfId?: number) => {
     const form = readForm(body, ENTERPRISE_FORM)
@@ -125,7 +125,7 @@ export async function adminRoutes (app: FastifyInstance) {
   app.get('/admin/accounts/new', { config: ADMIN }, async (_req, reply) => reply.page('admin/account-form', accountForm({})))
 
   app.post('/admin/accounts', { config: ADMIN }, async (req, reply) => {
-    const form = readForm(req.body, { role: { required: true, max: 10 }, username: { required: true, max: 64 }, displayName: { required: true, max: 100 }, enterpriseId: { max: 12 }, jurisdictionId: { max: 12 } })
+    const form = readForm(req.body, { role: { required: true, max: 10 }, username: { required: true, max: 64, identifier: true }, displayName: { required: true, max: 100 }, enterpriseId: { max: 12 }, jurisdictionId: { max: 12 } })
     const errors = { ...form.errors }
     const v = form.values
     const role = v.role as Role
@@ -140,7 +140,7 @@ export async function adminRoutes (app: FastifyInstance) {
     if (Object.keys(errors).length > 0) return reply.code(422).page('admin/account-form', accountForm({ values: v, errors }))
     const password = generateInitialPassword()
     const user = insertStaffAccount(app.db, {
-      username, displayName: v.displayName, role, passwordHash: await hashPassword(password),
+      username, displayName: v.displayName, role, passwordHash: await hashOneTimePassword(password),
       enterpriseId: enterprise?.id ?? null, jurisdictionId: jurisdiction?.id ?? null
     }, auditFrom(req, 'account.created'), now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: user.displayName, username: user.username, password }], back: '/admin/accounts', loginUrl: new URL('/login', app.config.publicUrl).href })
@@ -166,7 +166,7 @@ export async function adminRoutes (app: FastifyInstance) {
   app.post('/admin/accounts/:id/password', { config: ADMIN }, async (req, reply) => {
     const user = staffAccount(idParam(req))
     const password = generateInitialPassword()
-    setPassword(app.db, user.id, await hashPassword(password), { mustChange: true, signIn: false },
+    setPassword(app.db, user.id, await hashOneTimePassword(password), { mustChange: true, signIn: false },
       { ...auditFrom(req, 'account.password-reset'), subjectType: 'user', subjectId: user.id }, now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: user.displayName, username: user.username, password }], back: '/admin/accounts', loginUrl: new URL('/login', app.config.publicUrl).href })
   })

@@ -4,7 +4,7 @@ import { readForm } from '../../lib/form.js'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { recordAudit } from '../audit/index.js'
-import { generateInitialPassword, hashPassword, setPassword, setStatus } from '../auth/index.js'
+import { generateInitialPassword, hashOneTimePassword, setPassword, setStatus } from '../auth/index.js'
 import { validatePerson, validateCertificate, dutyChangeProblem, readDeclarations } from './people.js'
 import { personView } from './view.js'
 import { DECLARATION_KINDS, EDUCATION_LEVELS, type DutyStatus } from './vocabulary.js'
@@ -84,7 +84,11 @@ export async function peopleRoutes (app: FastifyInstance) {
   app.post('/people/:id/declarations', { config: TRAINER }, async (req, reply) => {
     const person = personFor(req)
     const result = readDeclarations(req.body)
-    if (!result.ok) return reply.code(422).page('people/show', showPerson(req, person, { errors: result.errors }))
+    if (!result.ok) {
+      const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
+      const declarationValues = Object.fromEntries(DECLARATION_KINDS.map((k) => [k, typeof body[k] === 'string' ? body[k] : '']))
+      return reply.code(422).page('people/show', showPerson(req, person, { errors: result.errors, declarationValues }))
+    }
     insertDeclarations(app.db, person.id, result.value, req.actor!.id, auditFrom(req, 'declarations.recorded'), now())
     return reply.seeOther(`/people/${person.id}`, 'flash.declarations-saved')
   })
@@ -117,7 +121,7 @@ export async function peopleRoutes (app: FastifyInstance) {
     const person = personFor(req)
     if (!person.userId || !person.username) throw new NotFound()
     const password = generateInitialPassword()
-    setPassword(app.db, person.userId, await hashPassword(password), { mustChange: true, signIn: false },
+    setPassword(app.db, person.userId, await hashOneTimePassword(password), { mustChange: true, signIn: false },
       { ...auditFrom(req, 'account.password-reset'), subjectType: 'user', subjectId: person.userId }, now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: person.fullName, username: person.username, password }], back: `/people/${person.id}`, loginUrl: new URL('/login', app.config.publicUrl).href })
   })

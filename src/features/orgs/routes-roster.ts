@@ -6,18 +6,23 @@ import { readForm } from '../../lib/form.js'
 import { BadRequest } from '../../http/errors.js'
 import { auditFrom, queryText } from '../../http/params.js'
 import { recordAudit } from '../audit/index.js'
-import { generateInitialPassword, hashPassword, findUserByUsername } from '../auth/index.js'
+import { generateInitialPassword, hashOneTimePassword, hashOneTimePasswords, findUserByUsername, randomString } from '../auth/index.js'
 import { validatePerson, type ValidPerson } from './people.js'
 import { mapRosterRows, type ImportRow } from './roster-import.js'
 import { personView } from './view.js'
 import { DUTY_STATUSES, EDUCATION_LEVELS, type DutyStatus } from './vocabulary.js'
 import {
-  loadScope, listPeople, findPersonByIdHmac, insertPerson, insertPersonTx, employPerson, employPersonTx, findEnterprise,
-  type EncryptedPerson, type NewLogin
+  loadScope, listPeople, findPersonByIdHmac, insertPerson, employPerson, findEnterprise, saveCheckedImport, findCheckedImport, importCheckedRows, employmentConflict,
+  type EncryptedPerson, type NewLogin, type CheckedImportRow
 } from './queries.js'
 
 const TRAINER = { access: ['trainer'] as const }
 const MAX_UPLOAD = 1024 * 1024
+/** The most people one file may list (the header row aside). */
+export const MAX_IMPORT_PEOPLE = 5000
+/** How long a checked file waits for its confirmation. */
+const IMPORT_TTL_MS = 30 * 60_000
+const IMPORT_TOKEN_BYTES = 26 // 130 bits
 
 export interface Slip { displayName: string, username: string, password: string }
 
@@ -39,11 +44,12 @@ export async function rosterRoutes (app: FastifyInstance) {
     if (!e) throw new BadRequest('roster.no-enterprise')
     return e
   }
-  const encrypt = (p: ValidPerson): EncryptedPerson => ({ ...p, idNumberEnc: app.pii.encrypt(p.idNumber), idNumberHmac: app.pii.hash(p.idNumber) })
+  // The raw ID number goes no further than this: what is stored is the cipher text and the keyed hash.
+  const encrypt = ({ idNumber, ...p }: ValidPerson): EncryptedPerson => ({ ...p, idNumberEnc: app.pii.encrypt(idNumber), idNumberHmac: app.pii.hash(idNumber) })
   const newLogin = async (fullName: string): Promise<NewLogin & { password: string }> => {
     const password = generateInitialPassword()
     const username = newTraineeUsername((u) => findUserByUsername(app.db, u) !== undefined)
-    return { username, displayName: fullName, password, passwordHash: await hashPassword(password) }
+    return { username, displayName: fullName, password, passwordHash: await hashOneTimePassword(password) }
   }
 
   app.get('/roster', { config: TRAINER }, async (req, reply) => {
@@ -73,17 +79,16 @@ export async function rosterRoutes (app: FastifyInstance) {
     if (!result.ok) return again(result.errors)
     const person = encrypt(result.value)
     const existing = findPersonByIdHmac(app.db, person.idNumberHmac)
-    if (existing?.openEmployment) {
-      // Neutral: never say which company employs them.
-      return again({ idNumber: existing.openEmployment.enterpriseId === enterprise.id ? 'roster.already-yours' : 'roster.employed-elsewhere' })
-    }
+    // Neutral: never say which company employs them.
+    const conflict = employmentConflict(existing?.employerId, enterprise.id)
+    if (conflict) return again({ idNumber: conflict })
     if (existing) {
-      employPerson(app.db, existing.trainee.id, enterprise.id, today(), auditFrom(req, 'employment.started'), now())
-      return reply.seeOther(`/people/${existing.trainee.id}`, 'flash.person-rejoined', { name: existing.trainee.fullName })
+      employPerson(app.db, existing.id, enterprise.id, today(), auditFrom(req, 'employment.started'), now())
+      return reply.seeOther(`/people/${existing.id}`, 'flash.person-rejoined', { name: existing.fullName })
     }
     const login = await newLogin(person.fullName)
-    const trainee = insertPerson(app.db, person, enterprise.id, login, today(), auditFrom(req, 'person.created'), now())
-    return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: person.fullName, username: login.username, password: login.password }], back: `/people/${trainee.id}`, loginUrl: new URL('/login', app.config.publicUrl).href })
+    const traineeId = insertPerson(app.db, person, enterprise.id, login, today(), auditFrom(req, 'person.created'), now())
+    return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: person.fullName, username: login.username, password: login.password }], back: `/people/${traineeId}`, loginUrl: new URL('/login', app.config.publicUrl).href })
   })
 
   app.get('/roster/export.csv', { config: TRAINER }, async (req, reply) => {
@@ -109,21 +114,21 @@ export async function rosterRoutes (app: FastifyInstance) {
     return reply.page('roster/import', { title: 'import.title', error: null })
   })
 
-  /** Decoding, parsing and checking of an uploaded or confirmed file; every outcome is a page. */
+  /** Decoding, parsing and checking of an uploaded file against the roster as it is now. */
   const checkImport = (text: string, enterpriseId: number) => {
-    const parsed = parseCsv(text)
-    if (!parsed.ok) return { error: { key: `import.${parsed.reason}`, params: { line: parsed.line } } }
+    // The header row is not a person: the cap counts people.
+    const parsed = parseCsv(text, { maxRows: MAX_IMPORT_PEOPLE + 1 })
+    if (!parsed.ok) return { error: { key: `import.${parsed.reason}`, params: { line: parsed.line, max: MAX_IMPORT_PEOPLE } } }
     const mapped = mapRosterRows(parsed.rows, today())
     if (!mapped.ok) return { error: { key: mapped.key, params: mapped.params } }
     const rows = mapped.rows.map((r): ImportRow & { returning?: number } => {
       if (!r.ok) return r
       const existing = findPersonByIdHmac(app.db, app.pii.hash(r.person.idNumber))
-      if (existing?.openEmployment) {
-        return { row: r.row, ok: false, fullName: r.person.fullName, problems: [{ field: 'idNumber', key: existing.openEmployment.enterpriseId === enterpriseId ? 'roster.already-yours' : 'roster.employed-elsewhere' }] }
-      }
-      return existing ? { ...r, returning: existing.trainee.id } : r
+      const conflict = employmentConflict(existing?.employerId, enterpriseId)
+      if (conflict) return { row: r.row, ok: false, fullName: r.person.fullName, problems: [{ field: 'idNumber', key: conflict }] }
+      return existing ? { ...r, returning: existing.id } : r
     })
-    return { rows, text, invalid: rows.filter((r) => !r.ok).length }
+    return { rows, invalid: rows.filter((r) => !r.ok).length }
   }
 
   app.post('/roster/import', { config: TRAINER }, async (req, reply) => {
@@ -147,33 +152,37 @@ export async function rosterRoutes (app: FastifyInstance) {
     if (!decoded.ok) return refuse(`import.decode-${decoded.reason}`)
     const checked = checkImport(decoded.text, enterprise.id)
     if ('error' in checked) return refuse(checked.error!.key, checked.error!.params)
-    return reply.code(checked.invalid > 0 ? 422 : 200).page('roster/preview', { title: 'import.preview-title', ...checked, encoding: decoded.encoding })
+    if (checked.invalid > 0) return reply.code(422).page('roster/preview', { title: 'import.preview-title', ...checked })
+    // Every row is right: the rows themselves wait for the confirmation (encrypted), under a token.
+    const token = randomString(IMPORT_TOKEN_BYTES)
+    saveCheckedImport(app.db, token, req.actor!.id, enterprise.id, checked.rows.map((r): CheckedImportRow => {
+      const p = r as Extract<ImportRow, { ok: true }> & { returning?: number }
+      return { row: p.row, ...encrypt(p.person), returning: p.returning ?? null }
+    }), now(), IMPORT_TTL_MS)
+    return reply.page('roster/preview', { title: 'import.preview-title', ...checked, token, expiresAt: new Date(now().getTime() + IMPORT_TTL_MS) })
   })
 
   app.post('/roster/import/confirm', { config: TRAINER }, async (req, reply) => {
     const enterprise = enterpriseOf(req)
-    const form = readForm(req.body, { csv: { required: true, max: MAX_UPLOAD, raw: true } })
-    if (!form.ok) throw new BadRequest('import.choose-file')
-    const checked = checkImport(form.values.csv, enterprise.id)
-    if ('error' in checked) return reply.code(422).page('roster/import', { title: 'import.title', error: checked.error })
-    if (checked.invalid > 0) return reply.code(422).page('roster/preview', { title: 'import.preview-title', ...checked })
-    // Hash the new passwords before the transaction: it must not wait on anything.
-    const valid = checked.rows.filter((r): r is Extract<ImportRow, { ok: true }> & { returning?: number } => r.ok)
-    const logins = await Promise.all(valid.map((r) => r.returning ? null : newLogin(r.person.fullName)))
-    const at = now()
-    const slips: Slip[] = []
-    app.db.transaction((tx) => {
-      valid.forEach((r, i) => {
-        const login = logins[i]
-        if (r.returning) {
-          employPersonTx(tx, r.returning, enterprise.id, today(), auditFrom(req, 'employment.started'), at)
-        } else if (login) {
-          insertPersonTx(tx, encrypt(r.person), enterprise.id, login, today(), auditFrom(req, 'person.created'), at)
-          slips.push({ displayName: r.person.fullName, username: login.username, password: login.password })
-        }
-      })
-      recordAudit(tx, { ...auditFrom(req, 'roster.imported'), subjectType: 'enterprise', subjectId: enterprise.id, details: { added: slips.length, returning: valid.length - slips.length } }, at)
-    }, { behavior: 'immediate' })
-    return reply.page('accounts/slip', { title: 'slip.title', slips, imported: valid.length, back: '/roster', loginUrl: new URL('/login', app.config.publicUrl).href })
+    const form = readForm(req.body, { token: { required: true, max: 64, identifier: true } })
+    const gone = () => reply.code(410).page('roster/import', { title: 'import.title', error: { key: 'import.expired', params: { minutes: IMPORT_TTL_MS / 60_000 } } })
+    if (!form.ok) return gone()
+    const found = findCheckedImport(app.db, form.values.token, req.actor!.id, enterprise.id, now())
+    if (!found) return gone()
+    // Hash the new people's one-time passwords before the transaction (it must not wait on anything), a few at a time.
+    const newcomers = found.rows.filter((r) => r.returning === null)
+    const passwords = newcomers.map(() => generateInitialPassword())
+    const hashes = await hashOneTimePasswords(passwords)
+    const outcome = importCheckedRows(app.db, form.values.token, enterprise.id, found.rows, hashes, newTraineeUsername, today(), auditFrom(req, 'person.created'), now())
+    if (!outcome.ok && outcome.reason === 'gone') return gone()
+    if (!outcome.ok) {
+      // Someone changed the roster since the preview (employed one of these people): a real conflict, named row by row.
+      const rows = outcome.rows.map(({ row, problem }) => problem
+        ? { row: row.row, ok: false, fullName: row.fullName, problems: [{ field: 'idNumber', key: problem }] }
+        : { row: row.row, ok: true, person: { fullName: row.fullName }, returning: row.returning ?? undefined })
+      return reply.code(409).page('roster/preview', { title: 'import.preview-title', rows, invalid: rows.filter((r) => !r.ok).length, changed: true })
+    }
+    const slips: Slip[] = outcome.added.map((a) => ({ displayName: a.fullName, username: a.username, password: passwords[a.passwordIndex]! }))
+    return reply.page('accounts/slip', { title: 'slip.title', slips, imported: found.rows.length, back: '/roster', loginUrl: new URL('/login', app.config.publicUrl).href })
   })
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, count } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, count } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { localDate } from '../../lib/time.js'
@@ -196,6 +196,27 @@ export function listApplications (db: DbOrTx, f: { sittingId?: number, traineeId
     f.traineeId ? eq(applications.traineeId, f.traineeId) : undefined,
     f.enterpriseId ? eq(applications.enterpriseId, f.enterpriseId) : undefined
   )).orderBy(desc(applications.appliedAt), desc(applications.id)).all()
+}
+
+/**
+ * Pending applications a police officer follows: to sittings of their subtree, or from its
+ * enterprises (optionally one of them); the oldest first. `page` turns the true total into the
+ * page to read.
+ */
+export function pendingApplications<P extends { size: number, offset: number }> (db: DbOrTx, jurisdictionIds: readonly number[], enterpriseId: number | undefined, page: (total: number) => P): { rows: ApplicationRow[], paging: P } {
+  const ids = [...jurisdictionIds]
+  const where = and(
+    eq(applications.status, 'pending'),
+    ids.length ? or(inArray(examSittings.jurisdictionId, ids), inArray(enterprises.jurisdictionId, ids)) : sql`0`,
+    enterpriseId ? eq(applications.enterpriseId, enterpriseId) : undefined
+  )
+  const total = db.select({ n: count() }).from(applications)
+    .innerJoin(enterprises, eq(enterprises.id, applications.enterpriseId))
+    .innerJoin(examSittings, eq(examSittings.id, applications.sittingId))
+    .where(where).get()?.n ?? 0
+  const paging = page(total)
+  const rows = applicationQuery(db).where(where).orderBy(asc(applications.appliedAt), asc(applications.id)).limit(paging.size).offset(paging.offset).all()
+  return { rows, paging }
 }
 
 export function findApplication (db: DbOrTx, id: number): ApplicationRow | undefined {

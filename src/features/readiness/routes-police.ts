@@ -6,6 +6,7 @@ import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
 import { loadScope, policeSubtree, listEnterprises, findEnterprise, findJurisdiction, listPeople, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
 import { normaliseCode } from './statements.js'
+import { purposeProblem } from './lookup.js'
 import { checklist, reasonsOf, statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import { employedPeople, evaluateMany, pendingByEnterprise, currentStatements, findStatementByCode, listStatements, userNames } from './queries.js'
@@ -73,17 +74,18 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
   app.get('/jurisdiction/lookup', { config: POLICE }, async (_req, reply) => reply.page('police/lookup', lookupPage()))
 
   app.post('/jurisdiction/lookup', { config: POLICE }, async (req, reply) => {
-    const form = readForm(req.body, { idNumber: { required: true, max: 30 }, purpose: { required: true, max: 200 } })
+    const form = readForm(req.body, { idNumber: { required: true, max: 30, identifier: true }, purpose: { required: true, max: 200 } })
     const errors: Record<string, string> = { ...form.errors }
     const idNumber = form.values.idNumber.replace(/\s+/g, '').toUpperCase()
     if (!errors.idNumber && !parseIdNumber(idNumber, h.today()).ok) errors.idNumber = 'lookup.id-invalid'
-    if (!errors.purpose && [...form.values.purpose].length < 5) errors.purpose = 'lookup.purpose-short'
-    // The typed number is never shown back or kept: the form comes back empty.
-    if (Object.keys(errors).length > 0) return reply.code(422).page('police/lookup', lookupPage({ errors, values: { idNumber: '', purpose: form.values.purpose } }))
+    if (!errors.purpose) errors.purpose = purposeProblem(form.values.purpose) ?? ''
+    if (!errors.purpose) delete errors.purpose
+    // What was typed comes back to be corrected (this page only, to the officer who typed it; never logged or kept).
+    if (Object.keys(errors).length > 0) return reply.code(422).page('police/lookup', lookupPage({ errors, values: form.values }))
     const hmac = app.pii.hash(idNumber)
     const found = listPeople(app.db, loadScope(app.db, req.actor!), { idNumberHmac: hmac, limit: 1 })[0]
     recordAudit(app.db, { ...auditFrom(req, 'police.lookup'), subjectType: found ? 'trainee' : undefined, subjectId: found?.id, details: { purpose: form.values.purpose, found: Boolean(found) } }, h.now())
-    if (!found) return reply.code(404).page('police/lookup', lookupPage({ searched: true, values: { idNumber: '', purpose: form.values.purpose } }))
+    if (!found) return reply.code(404).page('police/lookup', lookupPage({ searched: true, values: form.values }))
     const { evaluation } = h.evaluate(found)
     return reply.page('police/lookup', lookupPage({
       searched: true,
@@ -101,7 +103,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const code = normaliseCode(typed)
     const st = code ? findStatementByCode(app.db, code) : undefined
     recordAudit(app.db, { ...auditFrom(req, 'statement.checked'), subjectType: st ? 'statement' : undefined, subjectId: st?.id, details: { found: Boolean(st) } }, h.now())
-    if (!st) return reply.code(code ? 404 : 422).page('police/verify', { title: 'verify.title', code: typed, error: code ? 'verify.unknown' : 'verify.format', st: null })
+    if (!st) return reply.code(code ? 404 : 422).page('police/verify', { title: 'verify.title', code: typed, error: code ? null : 'verify.format', notFound: Boolean(code), st: null })
     const view = statementView(st, h.now(), app.config.publicUrl)
     const inScope = Boolean(findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId))
     const names = userNames(app.db, [st.issuedBy, st.revokedBy])

@@ -15,7 +15,7 @@ export async function publicVerifyRoutes (app: FastifyInstance) {
   const h = readinessHelpers(app)
   const key = (req: FastifyRequest) => `verify:${req.ip}`
 
-  /** The statement for a typed code; unknown codes count towards the address's lock, and a locked address gets 429. */
+  /** The statement for a typed code, or null; unknown codes count towards the address's lock, and a locked address gets 429. */
   const lookUp = (req: FastifyRequest, typed: string) => {
     const now = h.now()
     const locked = lockedUntil(readThrottle(app.db, key(req)), now)
@@ -24,7 +24,7 @@ export async function publicVerifyRoutes (app: FastifyInstance) {
     const st = code ? findStatementByCode(app.db, code) : undefined
     if (!st) {
       app.db.transaction((tx) => { writeThrottle(tx, key(req), afterFailure(readThrottle(tx, key(req)), now, VERIFY_POLICY)) }, { behavior: 'immediate' })
-      throw new NotFound('verify.unknown')
+      return null
     }
     return publicVerification(st, now, h.day)
   }
@@ -40,13 +40,17 @@ export async function publicVerifyRoutes (app: FastifyInstance) {
   })
 
   app.get('/verify/:code', { config: { access: 'public' } }, async (req, reply) => {
-    const v = lookUp(req, (req.params as { code: string }).code)
+    const typed = (req.params as { code: string }).code
+    const v = lookUp(req, typed)
     reply.header('Cache-Control', 'no-store').header('X-Robots-Tag', 'noindex')
+    // An unknown code is an answer, not a broken page: still 404, on the verification page, saying what to check.
+    if (!v) return reply.code(404).page('verify/form', { title: 'verify.not-found-title', code: typed.slice(0, 40), error: null, notFound: true })
     return reply.page('verify/show', { title: 'verify.title', v })
   })
 
   app.get('/api/verify/:code', { config: { access: 'public' } }, async (req, reply) => {
     const v = lookUp(req, (req.params as { code: string }).code)
+    if (!v) throw new NotFound('verify.unknown')
     return reply.header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(v)
   })
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
-import { auditFrom, idParam } from '../../http/params.js'
+import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { paging, pageHref } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
-import { maskIdNumbersIn } from '../../lib/id-checksums.js'
 import { loadScope, policeSubtree, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState, formatCode } from './statements.js'
@@ -10,7 +10,7 @@ import { statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import {
   listSittings, findSitting, insertSitting, ancestorsOf, listApplications, findApplication, takenPlaces, applicationHistory, insertApplication,
-  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, openApplicants, type SittingRow
+  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, openApplicants, pendingApplications, type SittingRow
 } from './queries.js'
 
 const TRAINER_POLICE = { access: ['trainer', 'police'] as const }
@@ -48,11 +48,28 @@ export async function sittingRoutes (app: FastifyInstance) {
     if (!mayDecide(h.policeLevel(req))) throw new Forbidden('sitting.district-only')
   }
 
+  /**
+   * The applications waiting for a police decision that this officer follows (see
+   * pendingApplications), optionally of one enterprise of the subtree: the list the
+   * dashboard's pending counts link to.
+   */
+  const PENDING_PAGE = 50
+  const pendingFor = (req: FastifyRequest) => {
+    if (req.actor!.role !== 'police') return null
+    const subtree = subtreeOf(req)
+    const wanted = Number(queryText(req, 'enterprise', 12)) || 0
+    const enterprise = wanted ? findEnterprise(app.db, wanted, subtree) : undefined
+    const { rows, paging: pages } = pendingApplications(app.db, subtree, enterprise?.id, (total) => paging(req, total, PENDING_PAGE))
+    const query = { enterprise: enterprise ? String(enterprise.id) : '' }
+    return { rows, paging: pages, enterprise: enterprise ?? null, href: (page: number) => `${pageHref('/sittings', query, page)}#pending` }
+  }
+
   const listPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
     title: 'sitting.title',
     sittings: listSittings(app.db, visibleJurisdictions(req)),
     canPublish: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)),
     applications: req.actor!.role === 'trainer' && req.actor!.enterpriseId ? listApplications(app.db, { enterpriseId: req.actor!.enterpriseId }) : [],
+    pending: pendingFor(req),
     today: h.today(),
     values: { startsAt: '09:00' },
     errors: {},
@@ -119,8 +136,9 @@ export async function sittingRoutes (app: FastifyInstance) {
 
   app.post('/sittings/:id/applications', { config: { access: ['trainer'] as const } }, async (req, reply) => {
     const sitting = sittingFor(req)
-    const refuse = (key: string) => reply.code(422).page('readiness/sitting', sittingPage(req, sitting, { error: key }))
     const form = readForm(req.body, { traineeId: { required: true, max: 12 } })
+    // The guard who was chosen stays chosen on the page that says why not.
+    const refuse = (key: string) => reply.code(422).page('readiness/sitting', sittingPage(req, sitting, { error: key, chosen: form.values.traineeId }))
     const traineeId = /^[1-9]\d{0,11}$/.test(form.values.traineeId) ? Number(form.values.traineeId) : 0
     if (!traineeId) return refuse('application.choose-person')
     let person
@@ -200,14 +218,14 @@ export async function sittingRoutes (app: FastifyInstance) {
     const st = findStatement(app.db, a.statementId)!
     const problem = form.errors.reason ?? decisionProblem(a.status, decision, statementState(st, h.now()), form.values.reason)
     if (problem) return reply.code(422).page('readiness/application', applicationPage(req, { errors: { reason: problem }, values: { ...form.values, certificateNo: '', issuedOn: h.today() } }))
-    decideApplication(app.db, a.id, decision, maskIdNumbersIn(form.values.reason), req.actor!.id, auditFrom(req, decision === 'accept' ? 'application.accepted' : 'application.returned'), h.now())
+    decideApplication(app.db, a.id, decision, form.values.reason, req.actor!.id, auditFrom(req, decision === 'accept' ? 'application.accepted' : 'application.returned'), h.now())
     return reply.seeOther(`/applications/${a.id}`, decision === 'accept' ? 'flash.application-accepted' : 'flash.application-returned')
   })
 
   app.post('/applications/:id/result', { config: POLICE }, async (req, reply) => {
     const a = applicationFor(req)
     requireDeciderOf(req, a.sittingId)
-    const form = readForm(req.body, { result: { required: true, max: 4 }, certificateNo: { max: 40 }, issuedOn: { max: 10 } })
+    const form = readForm(req.body, { result: { required: true, max: 4 }, certificateNo: { max: 40, identifier: true }, issuedOn: { max: 10 } })
     const v = form.values
     if (v.result !== 'pass' && v.result !== 'fail') throw new BadRequest()
     const errors: Record<string, string> = { ...form.errors }

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { readForm } from '../../lib/form.js'
-import { maskIdNumbersIn } from '../../lib/id-checksums.js'
+import { localText } from '../../lib/text.js'
+import { currentBlueprints } from '../exams/index.js'
 import { EDUCATION_LEVELS, loadScope, listPeople, findPersonInScope } from '../orgs/index.js'
 import { readSettings, RULE_IDS } from './rules.js'
 import { expiryFrom, statementState } from './statements.js'
@@ -142,20 +143,27 @@ export async function readinessRoutes (app: FastifyInstance) {
     const form = readForm(req.body, { reason: { required: true, max: 300 } })
     if (!form.ok) return reply.code(422).page('readiness/statement', await statementPage(req, { errors: form.errors, values: form.values }))
     if (statementState(st, h.now()) !== 'valid') return reply.code(409).page('readiness/statement', await statementPage(req, { errors: { reason: 'statement.not-valid' }, values: form.values }))
-    revokeStatement(app.db, st.id, req.actor!.id, maskIdNumbersIn(form.values.reason), auditFrom(req, 'statement.revoked'), h.now())
+    revokeStatement(app.db, st.id, req.actor!.id, form.values.reason, auditFrom(req, 'statement.revoked'), h.now())
     return reply.seeOther(`/statements/${st.id}`, 'flash.statement-revoked')
   })
 
   // ---- the eligibility settings ----
 
-  const settingsPage = (extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: h.settings(), errors: {}, educations: EDUCATION_LEVELS, ...extra })
+  /** The mock exams the rules may count: the current release's blueprints by title, and the one set now (even if it has gone since). */
+  const mockChoices = (req: FastifyRequest) => {
+    const current = h.settings().mockBlueprint
+    const choices = currentBlueprints(app.db).blueprints.map((b) => ({ value: b.key, label: localText(b.body.title, req.locale), raw: true }))
+    return choices.some((c) => c.value === current) ? choices : [...choices, { value: current, label: current, raw: true }]
+  }
+  const settingsPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: h.settings(), errors: {}, educations: EDUCATION_LEVELS, blueprints: mockChoices(req), ...extra })
 
-  app.get('/admin/readiness', { config: { access: ['admin'] as const } }, async (_req, reply) => reply.page('readiness/settings', settingsPage()))
+  app.get('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => reply.page('readiness/settings', settingsPage(req)))
 
   app.post('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const result = readSettings(body)
-    if (!result.ok) return reply.code(422).page('readiness/settings', settingsPage({ values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors: result.errors }))
+    const errors = !result.ok ? result.errors : mockChoices(req).some((c) => c.value === result.value.mockBlueprint) ? null : { mockBlueprint: 'readiness.settings-blueprint-unknown' }
+    if (errors || !result.ok) return reply.code(422).page('readiness/settings', settingsPage(req, { values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors }))
     saveEligibilitySettings(app.db, result.value, auditFrom(req, 'settings.readiness'), h.now())
     return reply.seeOther('/admin/readiness', 'flash.settings-saved')
   })

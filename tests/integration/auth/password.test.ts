@@ -27,17 +27,21 @@ describe('forced password change', () => {
     expect(dom(page.body).querySelector('.alert')!.text).toContain('choose a new password')
     expect(dom(page.body).querySelectorAll('.nav-links a')).toHaveLength(0)
 
-    const bad = await post('/account/password', { current: PASSWORD, password: 'short', confirm: 'short' }, cookie)
+    // Signed in with the one-time password moments ago: it is not asked for again.
+    expect(dom(page.body).querySelector('input[name=current]')).toBeNull()
+    expect(dom(page.body).querySelector('input[name=password]')).not.toBeNull()
+
+    const bad = await post('/account/password', { password: 'short', confirm: 'short' }, cookie)
     expect(bad.statusCode).toBe(422)
     expect(dom(bad.body).querySelector('#password-error')!.text).toBe('Use at least 8 characters.')
 
-    const mismatch = await post('/account/password', { current: PASSWORD, password: 'a fresh passphrase', confirm: 'a fresh passphrasf' }, cookie)
+    const mismatch = await post('/account/password', { password: 'a fresh passphrase', confirm: 'a fresh passphrasf' }, cookie)
     expect(dom(mismatch.body).querySelector('#confirm-error')!.text).toContain('not the same')
 
-    const wrongCurrent = await post('/account/password', { current: 'nope nope', password: 'a fresh passphrase', confirm: 'a fresh passphrase' }, cookie)
-    expect(dom(wrongCurrent.body).querySelector('#current-error')!.text).toContain('not correct')
+    const same = await post('/account/password', { password: PASSWORD, confirm: PASSWORD }, cookie)
+    expect(dom(same.body).querySelector('#password-error')!.text).toContain('different')
 
-    const done = await post('/account/password', { current: PASSWORD, password: 'a fresh passphrase', confirm: 'a fresh passphrase' }, cookie)
+    const done = await post('/account/password', { password: 'a fresh passphrase', confirm: 'a fresh passphrase' }, cookie)
     expect(done.statusCode).toBe(303)
     expect(done.headers.location).toBe('/')
     const fresh = sessionCookie(done)!
@@ -50,6 +54,28 @@ describe('forced password change', () => {
     expect(dom(home2.body).querySelector('.flash')!.text).toContain('password has been changed')
     expect(findUserByUsername(t.db, 'frank')!.mustChangePassword).toBe(false)
     expect(t.db.select().from(auditEvents).all().some((e) => e.action === 'account.password-changed')).toBe(true)
+  })
+
+  test('a forced change in a session older than 15 minutes asks for the one-time password again', async () => {
+    await createUser(t.db, 'hanna', 'trainee', { mustChangePassword: true })
+    const cookie = await signIn(t, 'hanna')
+    t.clock.advance(16 * 60_000)
+    const page = await t.app.inject({ url: '/account/password', headers: { cookie } })
+    expect(dom(page.body).querySelector('input[name=current]')).not.toBeNull()
+    const without = await post('/account/password', { password: 'a fresh passphrase', confirm: 'a fresh passphrase' }, cookie)
+    expect(without.statusCode).toBe(422)
+    expect(dom(without.body).querySelector('#current-error')!.text).toContain('required')
+    const wrongCurrent = await post('/account/password', { current: 'nope nope', password: 'a fresh passphrase', confirm: 'a fresh passphrase' }, cookie)
+    expect(dom(wrongCurrent.body).querySelector('#current-error')!.text).toContain('not correct')
+    expect((await post('/account/password', { current: PASSWORD, password: 'a fresh passphrase', confirm: 'a fresh passphrase' }, cookie)).statusCode).toBe(303)
+  })
+
+  test('a user who is not forced is always asked for the current password', async () => {
+    const cookie = await signIn(t, 'grace')
+    const page = await t.app.inject({ url: '/account/password', headers: { cookie } })
+    expect(dom(page.body).querySelector('input[name=current]')).not.toBeNull()
+    const without = await post('/account/password', { password: 'another good phrase', confirm: 'another good phrase' }, cookie)
+    expect(without.statusCode).toBe(422)
   })
 
   test('a password change ends the user’s other sessions', async () => {

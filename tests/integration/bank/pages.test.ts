@@ -36,9 +36,27 @@ describe('bank admin pages', () => {
     const id = findReleaseByLabel(t.db, '2026.1')!.id
     const page = await get(`/admin/bank/releases/${id}`)
     expect(page.querySelector('h2')!.text).toBe('Changes since 2026.0')
-    expect(page.querySelectorAll('ul.diff li.changed a').map((a) => a.text)).toEqual(['law.guard-eligibility.001'])
+    // Changes are counted per topic, by its title; the questions are listed folded, by their stem.
+    const topics = page.querySelectorAll('ul.topic-changes > li')
+    expect(topics).toHaveLength(1)
+    expect(topics[0]!.querySelector('summary')!.text.replace(/\s+/g, ' ')).toContain('Legal knowledge · Who may become a security guard ~1')
+    expect(topics[0]!.querySelector('details')!.getAttribute('open')).toBeUndefined()
+    expect(page.querySelectorAll('ul.diff li.changed a').map((a) => a.text)).toEqual([expect.stringContaining('At what minimum age')])
     expect(page.text).toContain('Questions: 0 added, 1 changed, 0 retired, 27 unchanged')
     expect(page.text).toContain('Starter mock examination')
+    // No keys where titles belong: not the blueprint's, not a topic's.
+    expect(page.text).not.toContain('starter-mock')
+    expect(page.text).not.toContain('law/guard-eligibility')
+  })
+
+  test('the first release: hundreds of added questions are counts per topic, not a line each', async () => {
+    const id = findReleaseByLabel(t.db, '2026.0')!.id
+    const page = await get(`/admin/bank/releases/${id}`)
+    const summaries = page.querySelectorAll('ul.topic-changes > li summary')
+    expect(summaries.length).toBeGreaterThan(1)
+    expect(summaries.length).toBeLessThan(28)
+    expect(summaries.every((s) => /\+\d+/.test(s.text))).toBe(true)
+    expect(page.querySelectorAll('ul.topic-changes details[open]')).toHaveLength(0)
   })
 
   test("a question's versions side by side, with the answer and explanation", async () => {

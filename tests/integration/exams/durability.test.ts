@@ -15,6 +15,7 @@ import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { currentBlueprints, questionPool, insertAttempt } from '../../../src/features/exams/queries.js'
 import { assemblePaper } from '../../../src/features/exams/assembly.js'
+import { optionCodes } from '../../../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
 import { smallBank } from '../../helpers/bank.js'
 
@@ -50,14 +51,14 @@ describe('an acknowledged answer is never lost', () => {
     const { release, blueprints } = currentBlueprints(db)
     const bp = blueprints[0]!
     const pool = questionPool(db, release!.id)
-    const people: Array<{ cookie: string, attemptId: number, items: Array<{ slot: number, options: string[], type: string }> }> = []
+    const people: Array<{ cookie: string, attemptId: number, items: Array<{ slot: number, options: string[], codes: string[], type: string }> }> = []
     for (let i = 0; i < TRAINEES; i++) {
       const user = insertUser(db, { username: `k${i}`, displayName: `K${i}`, passwordHash: 'x', role: 'trainee' }, now)
       const id = demoIdNumber('110101', '1990-01-01', i)
       const tr = db.insert(trainees).values({ userId: user.id, fullName: `K${i}`, idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1990-01-01', education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
       const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed: `k${i}`, recentlySeen: new Set() })
       const { attempt } = insertAttempt(db, { traineeId: tr.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed: `k${i}`, recentlySeen: [], passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 3600_000), items }, { actorId: user.id, clientIp: '127.0.0.1' })
-      people.push({ cookie: `gp_session=${createSession(db, user.id, now).token}`, attemptId: attempt.id, items: items.map((it) => ({ slot: it.slot, options: it.optionOrder, type: it.type })) })
+      people.push({ cookie: `gp_session=${createSession(db, user.id, now).token}`, attemptId: attempt.id, items: items.map((it) => ({ slot: it.slot, options: it.optionOrder, codes: optionCodes(`k${i}`, attempt.id, it.slot, it.optionOrder), type: it.type })) })
     }
     db.$client.close()
 
@@ -79,8 +80,10 @@ describe('an acknowledged answer is never lost', () => {
         while (!server.killed) {
           const item = p.items[k++ % p.items.length]!
           const seq = seqs.get(item.slot) ?? 0
-          const choice = item.type === 'multi' ? [item.options[0]!, item.options[k % 2 === 0 ? 1 : 2]!] : [item.options[k % item.options.length]!]
-          const body = new URLSearchParams([['seq', String(seq)], ...choice.map((c) => ['choice', c] as [string, string])])
+          const picked = item.type === 'multi' ? [0, k % 2 === 0 ? 1 : 2] : [k % item.options.length]
+          const choice = picked.map((n) => item.options[n]!)
+          // The page's values for those options; the database keeps the bank's keys.
+          const body = new URLSearchParams([['seq', String(seq)], ...picked.map((n) => ['choice', item.codes[n]!] as [string, string])])
           try {
             const res = await request(port, 'POST', `/exams/attempts/${p.attemptId}/items/${item.slot}`, body.toString(), { cookie: p.cookie })
             statuses[res.status] = (statuses[res.status] ?? 0) + 1

@@ -1,11 +1,11 @@
 import { describe, test, expect } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { form, dom, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
-import { sweepOverdue } from '../../../src/features/exams/index.js'
+import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
 import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents } from '../../../src/db/schema.js'
 
 let t: TestApp
@@ -18,9 +18,19 @@ const post = (url: string, fields: Record<string, string | string[]>, headers: R
   t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: A(), ...headers }, payload: form(fields) })
 const HX = { 'hx-request': 'true' }
 
-/** The items of an attempt with their question's key and type, straight from the database. */
-const itemsOf = (attemptId: number) => t.db.select({ slot: attemptItems.slot, id: attemptItems.id, order: attemptItems.optionOrder, body: questionVersions.body, type: questionVersions.type })
-  .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, attemptId)).all()
+/**
+ * The items of an attempt with their question's key and type, straight from the database, and
+ * `code(key)`: the value the exam page gives that option (per attempt, never the key itself).
+ */
+const itemsOf = (attemptId: number) => {
+  const seed = attemptRow(attemptId).seed
+  return t.db.select({ slot: attemptItems.slot, id: attemptItems.id, order: attemptItems.optionOrder, body: questionVersions.body, type: questionVersions.type })
+    .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, attemptId)).all()
+    .map((i) => {
+      const codes = optionCodes(seed, attemptId, i.slot, i.order)
+      return { ...i, code: (key: string) => codes[i.order.indexOf(key)]! }
+    })
+}
 /** The seq a fresh form would post for an item: how many steps it has. */
 const seqOf = (itemId: number) => String(t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, itemId)).all().length)
 const attemptRow = (id: number) => t.db.select().from(attempts).where(eq(attempts.id, id)).get()!
@@ -58,15 +68,15 @@ describe('answering', () => {
     const id = await w.openAttempt()
     const item = itemsOf(id).find((i) => i.slot === 1)!
     const choice = item.order[0]!
-    const ok = await post(`/exams/attempts/${id}/items/1`, { choice, seq: '0' }, HX)
+    const ok = await post(`/exams/attempts/${id}/items/1`, { choice: item.code(choice), seq: '0' }, HX)
     expect(ok.statusCode).toBe(200)
     expect(dom(ok.body).querySelector('#status-1')!.text).toContain('Saved at')
     expect(dom(ok.body).querySelector('#seq-1')!.getAttribute('value')).toBe('1')
-    const stale = await post(`/exams/attempts/${id}/items/1`, { choice: item.order[1]!, seq: '0' }, HX)
+    const stale = await post(`/exams/attempts/${id}/items/1`, { choice: item.code(item.order[1]!), seq: '0' }, HX)
     expect(stale.statusCode).toBe(409)
     expect(stale.headers['hx-retarget']).toBe('#q-1')
     const fresh = dom(stale.body)
-    expect(fresh.querySelector(`input[value="${choice}"]`)!.getAttribute('checked')).not.toBeUndefined()
+    expect(fresh.querySelector(`input[value="${item.code(choice)}"]`)!.getAttribute('checked')).not.toBeUndefined()
     expect(fresh.querySelector('.save-status')!.text).toContain('changed in another window')
     const steps = t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, item.id)).all()
     expect(steps.map((s) => [s.seq, s.response])).toEqual([[1, [choice]]])
@@ -75,11 +85,11 @@ describe('answering', () => {
   test('without JavaScript an answer is saved by its form and the page comes back at that question', async () => {
     const id = await w.openAttempt()
     const item = itemsOf(id).find((i) => i.slot === 12)!
-    const res = await post(`/exams/attempts/${id}/items/12`, { choice: item.order[0]!, seq: '0' })
+    const res = await post(`/exams/attempts/${id}/items/12`, { choice: item.code(item.order[0]!), seq: '0' })
     expect(res.statusCode).toBe(303)
     expect(res.headers.location).toBe(`/exams/attempts/${id}?page=2#q-12`)
     const page = dom((await get(`/exams/attempts/${id}?page=2`)).body)
-    expect(page.querySelector('#q-12 input[checked]')!.getAttribute('value')).toBe(item.order[0])
+    expect(page.querySelector('#q-12 input[checked]')!.getAttribute('value')).toBe(item.code(item.order[0]!))
     expect(page.querySelector('#nav-12')!.getAttribute('class')).toContain('answered')
     // Clearing the answer (a form sent with no choice) leaves the cell unanswered again.
     await post(`/exams/attempts/${id}/items/12`, { seq: '1' })
@@ -94,11 +104,11 @@ describe('answering', () => {
     const single = items.find((i) => i.type === 'single')!
     const seq = seqOf(single.id)
     expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: 'Z', seq }, HX)).statusCode).toBe(400)
-    expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: [single.order[0]!, single.order[1]!], seq }, HX)).statusCode).toBe(400)
-    expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: single.order[0]!, seq: 'abc' }, HX)).statusCode).toBe(400)
+    expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: [single.code(single.order[0]!), single.code(single.order[1]!)], seq }, HX)).statusCode).toBe(400)
+    expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: single.code(single.order[0]!), seq: 'abc' }, HX)).statusCode).toBe(400)
     expect((await post(`/exams/attempts/${id}/items/99`, { seq: '0' }, HX)).statusCode).toBe(404)
     const multi = items.find((i) => i.type === 'multi')!
-    expect((await post(`/exams/attempts/${id}/items/${multi.slot}`, { choice: [multi.order[0]!, multi.order[2]!], seq: seqOf(multi.id) }, HX)).statusCode).toBe(200)
+    expect((await post(`/exams/attempts/${id}/items/${multi.slot}`, { choice: [multi.code(multi.order[0]!), multi.code(multi.order[2]!)], seq: seqOf(multi.id) }, HX)).statusCode).toBe(200)
   })
 
   test('flagging marks the question and its cell in the grid', async () => {
@@ -143,12 +153,12 @@ describe('finishing', () => {
   test('an answer after the deadline and its grace is refused; the attempt closes at its deadline', async () => {
     const id = await w.openAttempt()
     const item = itemsOf(id).find((i) => i.slot === 2)!
-    expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.order[0]!, seq: '0' }, HX)).statusCode).toBe(200)
+    expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.code(item.order[0]!), seq: '0' }, HX)).statusCode).toBe(200)
     const deadline = attemptRow(id).deadlineAt.getTime()
     t.clock.set(deadline + 4_000) // within the grace: accepted
-    expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.order[1]!, seq: '1' }, HX)).statusCode).toBe(200)
+    expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.code(item.order[1]!), seq: '1' }, HX)).statusCode).toBe(200)
     t.clock.set(deadline + 6_000)
-    const late = await post(`/exams/attempts/${id}/items/2`, { choice: item.order[0]!, seq: '2' }, HX)
+    const late = await post(`/exams/attempts/${id}/items/2`, { choice: item.code(item.order[0]!), seq: '2' }, HX)
     expect(late.statusCode).toBe(409)
     expect(dom(late.body).querySelector('.save-status')!.text).toMatch(/already finished|Time is up/)
     const row = attemptRow(id)
@@ -177,7 +187,7 @@ describe('grading, results and review', () => {
     for (const it of items) {
       const wrongOnPurpose = it.slot === 1
       const choice = wrongOnPurpose ? it.order.filter((k) => !it.body.answer.includes(k)).slice(0, 1) : it.body.answer
-      const res = await post(`/exams/attempts/${id}/items/${it.slot}`, { choice: [...choice], seq: '0' }, HX)
+      const res = await post(`/exams/attempts/${id}/items/${it.slot}`, { choice: choice.map((k) => it.code(k)), seq: '0' }, HX)
       expect(res.statusCode, `slot ${it.slot}`).toBe(200)
     }
     await post(`/exams/attempts/${id}/finish`, {})
@@ -203,6 +213,107 @@ describe('grading, results and review', () => {
   })
 })
 
+describe('option values', () => {
+  test('two attempts of the same paper give their options different values, and no value is a bank key', async () => {
+    const a = await w.openAttempt()
+    const res = await t.app.inject({ method: 'POST', url: '/exams/start', headers: { ...FORM_HEADERS, cookie: w.cookie('traineeB') }, payload: 'blueprint=starter-mock' })
+    const b = Number(/\/exams\/attempts\/(\d+)/.exec(String(res.headers.location))![1])
+    // Make B's paper A's: the same seed, questions and option order, slot by slot.
+    t.db.update(attempts).set({ seed: attemptRow(a).seed }).where(eq(attempts.id, b)).run()
+    for (const it of itemsOf(a)) {
+      const src = t.db.select().from(attemptItems).where(eq(attemptItems.id, it.id)).get()!
+      t.db.update(attemptItems).set({ questionVersionId: src.questionVersionId, optionOrder: src.optionOrder }).where(and(eq(attemptItems.attemptId, b), eq(attemptItems.slot, it.slot))).run()
+    }
+    const values = async (id: number, cookie: string) => {
+      const page = dom((await get(`/exams/attempts/${id}`, cookie)).body)
+      return page.querySelectorAll('form.item').map((f) => ({ slot: f.getAttribute('id'), stem: f.querySelector('.stem')!.text, values: f.querySelectorAll('input[name=choice]').map((i) => i.getAttribute('value')!) }))
+    }
+    const pa = await values(a, A())
+    const pb = await values(b, w.cookie('traineeB'))
+    expect(pb.map((x) => x.stem)).toEqual(pa.map((x) => x.stem))
+    const keys = new Set(['A', 'B', 'C', 'D', 'E', 'true', 'false'])
+    for (let i = 0; i < pa.length; i++) {
+      for (const v of [...pa[i]!.values, ...pb[i]!.values]) expect(keys.has(v), v).toBe(false)
+      for (const v of pa[i]!.values) expect(pb[i]!.values).not.toContain(v)
+    }
+    await post(`/exams/attempts/${a}/finish`, {})
+    await t.app.inject({ method: 'POST', url: `/exams/attempts/${b}/finish`, headers: { ...FORM_HEADERS, cookie: w.cookie('traineeB') } })
+  })
+
+  test('a value of another attempt or another question is refused', async () => {
+    const id = await w.openAttempt()
+    const [first, second] = itemsOf(id)
+    expect((await post(`/exams/attempts/${id}/items/${first!.slot}`, { choice: second!.code(second!.order[0]!), seq: '0' }, HX)).statusCode).toBe(400)
+    expect((await post(`/exams/attempts/${id}/items/${first!.slot}`, { choice: first!.order[0]!, seq: '0' }, HX)).statusCode).toBe(400)
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+
+  test('the review shows each option with the letter the trainee saw during the exam', async () => {
+    const id = await w.openAttempt()
+    const page = dom((await get(`/exams/attempts/${id}`)).body)
+    const single = page.querySelectorAll('form.item').find((f) => f.querySelectorAll('.letter').length === 4)!
+    const slot = Number(single.getAttribute('id')!.slice(2))
+    // Answer with the option shown third, lettered C on the page.
+    const third = single.querySelectorAll('label.option')[2]!
+    expect(third.querySelector('.letter')!.text).toBe('C')
+    const text = third.querySelectorAll('span').at(-1)!.text
+    await post(`/exams/attempts/${id}/items/${slot}`, { choice: third.querySelector('input')!.getAttribute('value')!, seq: '0' }, HX)
+    await post(`/exams/attempts/${id}/finish`, {})
+    const review = dom((await get(`/exams/attempts/${id}/result`)).body).querySelector(`#r-${slot}`)!
+    const chosen = review.querySelector('li.chosen')!
+    expect(chosen.querySelector('.letter')!.text).toBe('C')
+    expect(chosen.text).toContain(text)
+    // The options stand in the order they were shown.
+    expect(review.querySelectorAll('li .letter').map((l) => l.text)).toEqual(['A', 'B', 'C', 'D'])
+  })
+})
+
+describe('on a phone', () => {
+  const PHONE = { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36' }
+
+  test('a phone gets one screen at a time, ending at a single-choice or true/false question; a computer gets pages of ten', async () => {
+    const id = await w.openAttempt()
+    const items = itemsOf(id).sort((x, y) => x.slot - y.slot)
+    const screen = dom((await get(`/exams/attempts/${id}`, A(), PHONE)).body)
+    const forms = screen.querySelectorAll('form.item')
+    expect(forms.length).toBeGreaterThanOrEqual(1)
+    expect(forms.length).toBeLessThanOrEqual(3)
+    // Every question but the last on a screen is a multiple-choice one; the screen moves on when its last is not.
+    const types = forms.map((f) => items.find((i) => `q-${i.slot}` === f.getAttribute('id'))!.type)
+    expect(types.slice(0, -1).every((ty) => ty === 'multi')).toBe(true)
+    expect(screen.querySelector('[data-exam]')!.hasAttribute('data-advance')).toBe(types.at(-1) !== 'multi')
+    expect(screen.querySelector('input[name=view]')!.getAttribute('value')).toBe('screens')
+    // The answer sheet is folded, with all sixteen questions in it.
+    expect(screen.querySelector('details#answer-sheet')!.getAttribute('open')).toBeUndefined()
+    expect(screen.querySelectorAll('#answer-sheet a.nav-cell')).toHaveLength(16)
+    // The last screen's "next" is the review before submitting.
+    const last = dom((await get(`/exams/attempts/${id}?view=screens&q=16`, A(), PHONE)).body)
+    expect(last.querySelector('#next-link')!.getAttribute('href')).toBe(`/exams/attempts/${id}/submit`)
+    // A computer, or a phone that asks for pages, gets ten.
+    expect(dom((await get(`/exams/attempts/${id}`)).body).querySelectorAll('form.item')).toHaveLength(10)
+    expect(dom((await get(`/exams/attempts/${id}?view=pages&q=12`, A(), PHONE)).body).querySelectorAll('form.item')).toHaveLength(6)
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+
+  test('without JavaScript, a saved answer on a screen comes back to that screen', async () => {
+    const id = await w.openAttempt()
+    const item = itemsOf(id).find((i) => i.slot === 9)!
+    const res = await post(`/exams/attempts/${id}/items/9`, { choice: item.code(item.order[0]!), seq: '0', view: 'screens' })
+    expect(res.headers.location).toBe(`/exams/attempts/${id}?view=screens&q=9#q-9`)
+    const back = dom((await get(res.headers.location as string, A(), PHONE)).body)
+    expect(back.querySelector('#q-9 input[checked]')).not.toBeNull()
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+
+  test('true/false questions name their two options, whatever their values', async () => {
+    const id = await w.openAttempt()
+    const judge = itemsOf(id).find((i) => i.type === 'judge')!
+    const page = dom((await get(`/exams/attempts/${id}?q=${judge.slot}`)).body)
+    expect(page.querySelectorAll(`#q-${judge.slot} label.option`).map((l) => l.text.trim()).sort()).toEqual(['False', 'True'])
+    await post(`/exams/attempts/${id}/finish`, {})
+  })
+})
+
 describe('integrity', () => {
   test('no page or fragment of an open attempt holds the key or an explanation, and changing the key changes no byte', async () => {
     const id = await w.openAttempt()
@@ -215,7 +326,7 @@ describe('integrity', () => {
       return bodies
     }
     const before = await snapshot()
-    const saved = await post(`/exams/attempts/${id}/items/5`, { choice: items.find((i) => i.slot === 5)!.order[0]!, seq: '0' }, HX)
+    const saved = await post(`/exams/attempts/${id}/items/5`, { choice: items.find((i) => i.slot === 5)!.code(items.find((i) => i.slot === 5)!.order[0]!), seq: '0' }, HX)
     const all = [...before, saved.body].join('\n')
     for (const it of items) {
       expect(all).not.toContain(it.body.explanation.en!.slice(0, 50))

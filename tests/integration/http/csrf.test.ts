@@ -21,7 +21,9 @@ describe('cross-site requests', () => {
     ['same-site (a sibling subdomain)', { 'sec-fetch-site': 'same-site' }],
     ['no Sec-Fetch-Site and a foreign Origin', { origin: 'http://evil.example' }],
     ['no Sec-Fetch-Site and no Origin', {}],
-    ['Origin null', { origin: 'null' }]
+    ['Origin null', { origin: 'null' }],
+    ['no Sec-Fetch-Site and our host over another scheme', { origin: 'https://guardpass.test' }],
+    ['no Sec-Fetch-Site and our host on another port', { origin: 'http://guardpass.test:8080' }]
   ])('%s: 403 and no row changes', async (_name, headers) => {
     const before = findUserByUsername(t.db, 'henry')!.passwordHash
     const rowsBefore = { s: t.db.select().from(sessions).all().length, a: t.db.select().from(auditEvents).all().length }

@@ -1,5 +1,6 @@
 import { describe, test, expect } from 'vitest'
 import Fastify from 'fastify'
+import { loadConfig } from '../../../src/config.js'
 import Database from 'better-sqlite3'
 import { errorPlugin } from '../../../src/http/error-handler.js'
 
@@ -9,6 +10,7 @@ describe('error handler', () => {
     const db = new Database(':memory:')
     db.exec('CREATE TABLE names (name TEXT NOT NULL UNIQUE)')
     const app = Fastify()
+    app.decorate('config', loadConfig({ DEFAULT_LANGUAGE: 'en' }))
     await app.register(errorPlugin)
     app.post('/api/names', async () => {
       db.prepare('INSERT INTO names (name) VALUES (?)').run('Night shift')

@@ -150,6 +150,10 @@ describe('what the trainee and the trainer see', () => {
     expect(row.text).toContain('80 / 100')
     expect(row.text).toContain('1 overdue')
     expect(page.querySelector('table.cohort-summary tbody tr')?.classList.contains('overdue')).toBe(true)
+    // The cohort's count of overdue trainees is a link to them.
+    const overdue = page.querySelector('table.cohort-summary tbody tr a.badge')!
+    expect(overdue.getAttribute('href')).toBe(`/training?cohort=${cohortId}&state=overdue#trainee-table`)
+    expect(dom((await get(overdue.getAttribute('href')!.replace(/#.*/, ''))).body).querySelectorAll('#trainee-table tbody tr.overdue')).toHaveLength(1)
     // Only enterprise A's trainees.
     expect(res.body).not.toContain('wBeta')
 

@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest'
-import { dom, postForm, type TestApp } from '../../helpers/app.js'
+import { dom, postForm, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { auditEvents, statements } from '../../../src/db/schema.js'
 
@@ -57,6 +57,11 @@ describe('police scope', () => {
     const missing = await postForm(t, '/jurisdiction/lookup', w.cookie('policeS1'), { idNumber: p.idNumber, purpose: '' })
     expect(missing.statusCode).toBe(422)
     expect(dom(missing.body).querySelector('#purpose-error')).not.toBeNull()
+    // What was typed stays in the form to be corrected, the ID number included.
+    expect(dom(missing.body).querySelector('input[name=idNumber]')!.getAttribute('value')).toBe(p.idNumber)
+    const digits = await postForm(t, '/jurisdiction/lookup', w.cookie('policeS1'), { idNumber: p.idNumber, purpose: '2026' })
+    expect(digits.statusCode).toBe(422)
+    expect(dom(digits.body).querySelector('input[name=purpose]')!.getAttribute('value')).toBe('2026')
     const found = await postForm(t, '/jurisdiction/lookup', w.cookie('policeS1'), { idNumber: p.idNumber, purpose: 'Checking an exam application' })
     expect(found.statusCode).toBe(200)
     expect(found.body).toContain('Lookup Person')
@@ -74,15 +79,15 @@ describe('police scope', () => {
 
   test('the police audit view shows the jurisdiction, filterable by actor and action', async () => {
     const mine = dom((await get('/jurisdiction/audit?action=police.lookup', w.cookie('policeS1'))).body)
-    const actors = mine.querySelectorAll('tbody tr td:nth-child(2)').map((td) => td.text.trim())
+    const actors = mine.querySelectorAll('li.audit-entry').map((li) => li.getAttribute('data-actor'))
     expect(actors).toEqual(['w-police-s1'])
     // Another station's officer appears only where they touched this jurisdiction's people or enterprises.
     const byActor = dom((await get('/jurisdiction/audit?actor=w-police-s2', w.cookie('policeS1'))).body)
-    const subjects = byActor.querySelectorAll('tbody tr td:nth-child(4)').map((td) => td.text.trim())
+    const subjects = byActor.querySelectorAll('li.audit-entry').map((li) => li.getAttribute('data-subject'))
     expect(subjects.length).toBeGreaterThan(0)
     expect(new Set(subjects)).toEqual(new Set([`trainee #${w.ids.personA}`, `enterprise #${w.ids.entA}`]))
     const city = dom((await get('/jurisdiction/audit?action=police.lookup', w.cookie('policeCity'))).body)
-    expect(city.querySelectorAll('tbody tr')).toHaveLength(2)
+    expect(city.querySelectorAll('li.audit-entry')).toHaveLength(2)
   })
 })
 
@@ -93,7 +98,7 @@ describe('the police audit view of a station', () => {
     const stId = await w.statement()
     const code = t.db.select().from(statements).all().find((x) => x.id === stId)!.code
     expect((await get(`/jurisdiction/verify?code=${code}`, w.cookie('policeCity'))).statusCode).toBe(200)
-    const rows = async (cookie: string, action: string) => dom((await get(`/jurisdiction/audit?action=${action}`, cookie)).body).querySelectorAll('tbody tr').map((r) => r.querySelectorAll('td')[3]!.text.trim())
+    const rows = async (cookie: string, action: string) => dom((await get(`/jurisdiction/audit?action=${action}`, cookie)).body).querySelectorAll('li.audit-entry').map((li) => li.getAttribute('data-subject'))
     expect(await rows(w.cookie('policeS1'), 'application.returned')).toEqual([`application #${appId}`])
     expect(await rows(w.cookie('policeS1'), 'statement.checked')).toEqual([`statement #${stId}`])
     expect(await rows(w.cookie('policeS2'), 'application.returned')).toEqual([])
@@ -127,5 +132,21 @@ describe('police scope for statements', () => {
     expect((await get(`/statements/${id}`, w.cookie('policeS2'))).statusCode).toBe(404)
     expect(denials().slice(before).map((a) => [a.actorId, a.subjectType, a.subjectId])).toEqual([[w.users.policeS2, 'statement', String(id)]])
     expect((await get(`/statements/${id}`, w.cookie('policeS1'))).statusCode).toBe(200)
+  })
+})
+
+describe('the look-up form in Chinese', () => {
+  test('the form’s own example purpose "现场检查" is accepted; "查" is refused with the rule, and the ID number stays typed', async () => {
+    const p = await w.addPerson(w.ids.entA, 'Example Purpose')
+    const zh = { 'accept-language': 'zh-CN' }
+    const form = dom((await t.app.inject({ url: '/jurisdiction/lookup', headers: { cookie: w.cookie('policeD1'), ...zh } })).body)
+    expect(form.querySelector('#purpose-hint')!.text).toContain('至少 2 个汉字')
+    const short = await t.app.inject({ method: 'POST', url: '/jurisdiction/lookup', headers: { ...FORM_HEADERS, cookie: w.cookie('policeD1'), ...zh }, payload: new URLSearchParams({ idNumber: p.idNumber, purpose: '查' }).toString() })
+    expect(short.statusCode).toBe(422)
+    expect(dom(short.body).querySelector('#purpose-error')!.text).toContain('至少 2 个汉字')
+    expect(dom(short.body).querySelector('input[name=idNumber]')!.getAttribute('value')).toBe(p.idNumber)
+    const ok = await t.app.inject({ method: 'POST', url: '/jurisdiction/lookup', headers: { ...FORM_HEADERS, cookie: w.cookie('policeD1'), ...zh }, payload: new URLSearchParams({ idNumber: p.idNumber, purpose: '现场检查' }).toString() })
+    expect(ok.statusCode).toBe(200)
+    expect(ok.body).toContain('Example Purpose')
   })
 })

@@ -135,6 +135,16 @@ describe('statements', () => {
     t.clock.advance(-86_400_000)
   })
 
+  test('the national mock is picked by title from the bank’s mock exams, not typed as a key', async () => {
+    const form = dom((await get('/admin/readiness', w.cookie('admin'))).body)
+    expect(form.querySelector('input[name=mockBlueprint]')).toBeNull()
+    const options = form.querySelectorAll('select[name=mockBlueprint] option').map((o) => [o.getAttribute('value'), o.text.trim()])
+    expect(options).toContainEqual(['starter-mock', 'Starter mock examination'])
+    const unknown = await postForm(t, '/admin/readiness', w.cookie('admin'), { minAge: '18', minEducation: 'junior-middle', mockBlueprint: 'no-such-mock', requiredPasses: '2', windowDays: '60', statementDays: '90' })
+    expect(unknown.statusCode).toBe(422)
+    expect(dom(unknown.body).querySelector('#mockBlueprint-error')!.text).toContain('current question bank')
+  })
+
   test('an administrator adjusts the rules; bad values re-render with errors', async () => {
     const bad = await postForm(t, '/admin/readiness', w.cookie('admin'), { minAge: '5', minEducation: 'junior-middle', mockBlueprint: 'national-mock', requiredPasses: '2', windowDays: '60', statementDays: '90' })
     expect(bad.statusCode).toBe(422)

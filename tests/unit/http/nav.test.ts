@@ -20,8 +20,15 @@ describe('one menu per role', () => {
       expect(NAV[role].map((i) => i.href).filter((h) => h !== '/').every((h) => cards.includes(h))).toBe(true)
       expect(NAV[role].length).toBeLessThanOrEqual(7) // fits a phone's bar
     }
-    expect(HOME_LINKS.trainer.map((l) => l.href).filter((h) => !NAV.trainer.some((i) => i.href === h))).toEqual(['/roster/import', '/cohorts'])
+    expect(HOME_LINKS.trainer.map((l) => l.href).filter((h) => !NAV.trainer.some((i) => i.href === h))).toEqual(['/roster/import'])
     expect(HOME_LINKS.police.find((l) => l.href === '/jurisdiction/verify')?.label).toBe('verify.title')
     expect(NAV.police.find((l) => l.href === '/jurisdiction/verify')?.label).toBe('nav.verify')
+  })
+})
+
+describe('what each role can reach from the navigation', () => {
+  test('a trainer reaches cohorts (班组) directly', () => {
+    expect(NAV.trainer.map((i) => i.href)).toContain('/cohorts')
+    expect(current('trainer', '/cohorts/7')).toEqual(['/cohorts'])
   })
 })

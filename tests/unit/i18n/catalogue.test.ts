@@ -40,6 +40,25 @@ describe('message catalogue', () => {
   })
 })
 
+describe('the Chinese catalogue uses the words of WRITING-ZH.md', () => {
+  // One word for each role and thing (../shared/domain/WRITING-ZH.md, "Interface words"), and 您 for the reader.
+  const OTHERS: Array<[RegExp, string]> = [
+    [/培训员|培训老师|教员/u, '培训师'],
+    [/你/u, '您'],
+    [/警察|警员|公安人员/u, '民警'],
+    [/学生|学习者|受训人员/u, '学员'],
+    [/小组|班级/u, '班组'],
+    [/课程计划|培训方案|学习计划/u, '培训计划'],
+    [/模拟测试|模拟测验|模考/u, '模拟考试'],
+    [/(?<!报考)准备证明/u, '报考准备证明'],
+    [/用人单位|物业公司|保安公司/u, '企业'],
+    [/整改通知(?!书)/u, '整改通知书']
+  ]
+  test.each(OTHERS.map(([re, word]) => [word, re] as const))('%s, not its look-alikes', (_word, re) => {
+    expect(Object.entries(zh).filter(([, v]) => re.test(v)).map(([k, v]) => `${k}: ${v}`)).toEqual([])
+  })
+})
+
 describe('no interface sentence outside the catalogue', () => {
   // Words allowed as literal text: the product name and each language's own name.
   const ALLOWED = new Set(['GuardPass', 'EN', '中文'])
@@ -79,20 +98,26 @@ describe('choosing the language', () => {
     ['zh-CN,zh;q=0.9,en;q=0.8', 'zh'],
     ['en-US,en;q=0.9', 'en'],
     ['fr-FR,zh;q=0.5', 'zh'],
-    ['fr-FR', 'en'],
     ['zh-TW', 'zh'],
     ['en;q=0.1, zh;q=0.8', 'zh'],
-    ['zh;q=0, en', 'en'],
-    ['', 'en'],
-    [undefined, 'en']
+    ['zh;q=0, en', 'en']
   ])('Accept-Language %s -> %s', (header, expected) => {
     expect(localeFromAcceptLanguage(header)).toBe(expected)
+    expect(localeFromAcceptLanguage(header, 'en')).toBe(expected)
   })
 
-  test('the user setting wins over the cookie, the cookie over the browser', () => {
+  test.each([['fr-FR'], [''], [undefined], ['de, ja;q=0.5']])('Accept-Language %s names none of ours: the deployment default, Chinese unless set', (header) => {
+    expect(localeFromAcceptLanguage(header)).toBe('zh')
+    expect(localeFromAcceptLanguage(header, 'en')).toBe('en')
+  })
+
+  test('the user setting wins over the cookie, the cookie over the browser, the browser over the default', () => {
     expect(pickLocale('zh', 'en', 'en')).toBe('zh')
     expect(pickLocale(null, 'zh', 'en')).toBe('zh')
     expect(pickLocale(null, 'xx', 'zh-CN')).toBe('zh')
+    expect(pickLocale(null, undefined, 'en-US', 'zh')).toBe('en')
+    expect(pickLocale(null, undefined, undefined, 'en')).toBe('en')
+    expect(pickLocale(null, undefined, undefined)).toBe('zh')
   })
 
   test('parameters are filled in, unknown keys show themselves', () => {

@@ -32,6 +32,8 @@ describe('loadConfig', () => {
     expect(c.trustProxy).toBe(false)
     expect(c.cookieSecure).toBe(false)
     expect(c.demo).toBe(true)
+    expect(c.defaultLanguage).toBe('zh')
+    expect(loadConfig({ DEFAULT_LANGUAGE: 'EN' }).defaultLanguage).toBe('en')
     expect(Object.isFrozen(c)).toBe(true)
   })
   test('https PUBLIC_URL turns secure cookies on unless told otherwise', () => {
@@ -40,12 +42,12 @@ describe('loadConfig', () => {
   })
   test('every bad variable is listed together', () => {
     try {
-      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'not a url', TRUST_PROXY: 'maybe', GUARDPASS_DEMO: '2', GUARDPASS_DATA_KEY: 'abc', TZ_DISPLAY: 'Mars/Base' })
+      loadConfig({ PORT: 'eighty', PUBLIC_URL: 'not a url', TRUST_PROXY: 'maybe', GUARDPASS_DEMO: '2', GUARDPASS_DATA_KEY: 'abc', TZ_DISPLAY: 'Mars/Base', DEFAULT_LANGUAGE: 'fr' })
       expect.unreachable()
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError)
       const problems = (err as ConfigError).problems.join('\n')
-      for (const name of ['PORT', 'PUBLIC_URL', 'TRUST_PROXY', 'GUARDPASS_DEMO', 'GUARDPASS_DATA_KEY', 'TZ_DISPLAY']) expect(problems).toContain(name)
+      for (const name of ['PORT', 'PUBLIC_URL', 'TRUST_PROXY', 'GUARDPASS_DEMO', 'GUARDPASS_DATA_KEY', 'TZ_DISPLAY', 'DEFAULT_LANGUAGE']) expect(problems).toContain(name)
     }
   })
 })
@@ -69,6 +71,9 @@ describe('request helpers', () => {
     [{ 'sec-fetch-site': 'none' }, false],
     [{ origin: 'https://gp.example.cn' }, true],
     [{ origin: 'https://gp.example.cn.evil.example' }, false],
+    [{ origin: 'http://gp.example.cn' }, false],
+    [{ origin: 'https://gp.example.cn:8443' }, false],
+    [{ origin: 'https://gp.example.cn:443' }, true],
     [{ origin: 'garbage' }, false],
     [{}, false]
   ])('isSameOriginRequest(%j) = %s', (headers, expected) => {
