@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import Fastify, { type FastifyBaseLogger } from 'fastify'
 import type { Logger } from 'pino'
 import formbody from '@fastify/formbody'
@@ -58,6 +59,22 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
   app.decorate('pii', createPii(options.dataKey))
   app.addHook('onClose', async () => { db.$client.close() })
+  // Closing lets requests under way finish, and closes each connection once no request is under
+  // way on it; else closing would wait for the client to hang up. That is a keep-alive connection
+  // whose request was under way (it turns idle only after close() has closed the idle ones: up to
+  // the keep-alive timeout, 72 s), and a connection a browser opened ahead of need that has sent
+  // nothing yet (Node counts it as busy until its headers timeout, 60 s).
+  const connections = new Set<Socket>()
+  app.server.on('connection', (socket: Socket) => { connections.add(socket); socket.once('close', () => connections.delete(socket)) })
+  let idleSweep: NodeJS.Timeout | undefined
+  app.addHook('preClose', (done) => {
+    idleSweep = setInterval(() => {
+      app.server.closeIdleConnections()
+      for (const socket of connections) if (socket.bytesRead === 0) socket.destroy()
+    }, 100).unref()
+    done()
+  })
+  app.addHook('onClose', async () => { clearInterval(idleSweep) })
 
   // Secure by default: a route that does not say who may call it cannot be registered.
   app.addHook('onRoute', (route) => {

@@ -121,9 +121,7 @@ export async function stopServer (server: Server, signal: string, limitMs = 10_0
     process.exit(1)
   }, limitMs)
   timer.unref()
-  // A keep-alive connection whose request was under way turns idle only after close() has closed
-  // the idle ones; close those as they come, or the server would wait for the client to hang up.
-  const sweep = setInterval(() => app.server.closeIdleConnections(), 100)
+  // Keep-alive connections are closed as their requests finish by the app itself (app.ts).
   try {
     await app.close()
     log.info({ signal }, 'stopped')
@@ -133,7 +131,6 @@ export async function stopServer (server: Server, signal: string, limitMs = 10_0
     return 1
   } finally {
     clearTimeout(timer)
-    clearInterval(sweep)
   }
 }
 

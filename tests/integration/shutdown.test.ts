@@ -66,6 +66,19 @@ describe('shutdown', () => {
     expect(fs.existsSync(`${s.dbFile}-wal`), 'the database was closed (the last connection removes its log)').toBe(false)
   }, 60_000)
 
+  test('a connection a browser opened ahead of need, with nothing sent on it, does not hold up the stop', async () => {
+    const s = await startFixture('preconnect')
+    const idle = net.connect(s.port, '127.0.0.1')
+    const closed = new Promise<void>((resolve) => idle.once('close', () => resolve()))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const sent = Date.now()
+    s.child.kill('SIGTERM')
+    const { code, at } = await s.exited
+    await closed
+    expect(code).toBe(0)
+    expect(at - sent).toBeLessThan(5000) // not the 10 s limit: Node alone would wait for its 60 s headers timeout
+  }, 60_000)
+
   test('a request that never finishes: the stop gives up at its limit, logs why and exits 1', async () => {
     const s = await startFixture('stuck', { STOP_LIMIT_MS: '1500' })
     const req = slowRequest(s.port)
