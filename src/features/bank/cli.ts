@@ -1,7 +1,8 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import type { Db } from '../../db/connection.js'
 import { BANK_DIR } from '../../paths.js'
-import { checkBank, countBank, type Bank, type CheckResult, type Problem, type Language, type Question } from './format.js'
+import { checkBank, countBank, releaseLabel, type Bank, type CheckResult, type Problem, type Language, type Question } from './format.js'
 import { readBankDir } from './files.js'
 import { publishBank, ReleaseConflict, type PublishResult } from './publish.js'
 import { diffReleases, findReleaseByLabel, type ItemDiff } from './queries.js'
@@ -43,14 +44,21 @@ const counts = (name: string, c: PublishResult['questions']) => `${name}: ${c.ad
  * A bank with errors is not published; the server starts anyway and says why.
  */
 export function publishOnStart (db: Db, dir: string, now: Date, out: (s: string) => void): void {
+  // The usual start: the release is already in the database, and bank.yaml alone says which it is
+  // (reading and checking the whole bank takes most of a second).
+  const label = releaseLabel(fs.readFileSync(path.join(dir, 'bank.yaml'), 'utf8'))
+  if (label && findReleaseByLabel(db, label)) return
   const r = loadBank(dir)
   if (r.problems.length > 0) { out(`The question bank in ${dir} has ${r.problems.length} errors and was not published; run npm run bank -- validate`); return }
   if (findReleaseByLabel(db, r.bank.release)) return
-  publishCommand(db, dir, now, out)
+  publishChecked(db, dir, r, now, out)
 }
 
 export function publishCommand (db: Db, dir: string, now: Date, out: (s: string) => void): number {
-  const r = loadBank(dir)
+  return publishChecked(db, dir, loadBank(dir), now, out)
+}
+
+function publishChecked (db: Db, dir: string, r: CheckResult, now: Date, out: (s: string) => void): number {
   if (r.problems.length > 0) {
     for (const p of r.problems) out(`error: ${fmtProblem(dir, p)}`)
     out(`Not published: the bank has ${r.problems.length} error${r.problems.length === 1 ? '' : 's'}; run npm run bank -- validate`)

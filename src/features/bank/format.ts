@@ -183,6 +183,12 @@ export function normalisedQuestion (q: Pick<Question, 'stem' | 'options'>, lang:
 
 interface BankMeta { release: string, title: Text, languages: Language[] }
 
+/** The release a bank.yaml names, without checking the rest of the bank (undefined if it names none). */
+export function releaseLabel (bankYaml: string): string | undefined {
+  const v = parseDocument(bankYaml).toJS() as unknown
+  return isObj(v) && (typeof v.release === 'string' || typeof v.release === 'number') ? String(v.release) : undefined
+}
+
 function parseBankYaml (files: Map<string, string>, problems: Problem[]): BankMeta {
   const text = files.get('bank.yaml')
   const fallback: BankMeta = { release: '', title: {}, languages: ['en'] }

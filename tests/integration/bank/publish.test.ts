@@ -8,6 +8,7 @@ import { publishBank, ReleaseConflict } from '../../../src/features/bank/publish
 import { diffReleases, findQuestionVersion, questionHistory, searchQuestions, findReleaseByLabel } from '../../../src/features/bank/queries.js'
 import { bankReleases, questionVersions, releaseQuestions, lessonVersions, blueprintVersions } from '../../../src/db/schema.js'
 import { smallBank, edit } from '../../helpers/bank.js'
+import { publishOnStart } from '../../../src/features/bank/cli.js'
 
 const LAW = 'questions/law/guard-eligibility.yaml'
 let dir: string
@@ -122,5 +123,29 @@ describe('publishing a release', () => {
     expect(s({ text: 'gatekeeping.00', limit: 50, offset: 0 })).toHaveLength(6)
     expect(s({ domain: 'ethics', type: 'judge', limit: 50, offset: 0 })).toEqual(['ethics.confidentiality.003', 'ethics.confidentiality.008'])
     expect(s({ text: '100%_', limit: 50, offset: 0 })).toEqual([])
+  })
+})
+
+describe('publishing at start', () => {
+  const copy = (to: string) => {
+    for (const [file, text] of smallBank()) { fs.mkdirSync(path.dirname(path.join(to, file)), { recursive: true }); fs.writeFileSync(path.join(to, file), text) }
+    return to
+  }
+
+  test('publishes a release the database lacks, once; a release already there is recognised from bank.yaml alone', () => {
+    const bankDir = copy(path.join(dir, 'bank'))
+    const lines: string[] = []
+    publishOnStart(db, bankDir, new Date(), (l) => lines.push(l))
+    expect(lines[0]).toBe('Published release 2026.0.')
+    expect(db.select().from(bankReleases).all()).toHaveLength(1)
+    // The rest of the bank is not even read: a broken question file goes unnoticed while the release is published.
+    fs.writeFileSync(path.join(bankDir, LAW), 'questions: [')
+    publishOnStart(db, bankDir, new Date(), (l) => lines.push(l))
+    expect(lines).toHaveLength(4)
+    // A new release id with errors is checked, and not published.
+    fs.writeFileSync(path.join(bankDir, 'bank.yaml'), fs.readFileSync(path.join(bankDir, 'bank.yaml'), 'utf8').replace('2026.0', '2026.1'))
+    publishOnStart(db, bankDir, new Date(), (l) => lines.push(l))
+    expect(lines.at(-1)).toMatch(/has \d+ errors and was not published/)
+    expect(db.select().from(bankReleases).all()).toHaveLength(1)
   })
 })
