@@ -442,6 +442,7 @@ export const en = {
   'bank.status-active': 'Active',
   'bank.status-retired': 'Retired',
   'bank.no-questions': 'No question matches.',
+  'bank.questions-total': '{count} questions match; {from} to {to} shown.',
   'bank.id': 'Id',
   'bank.stem': 'Question',
   'bank.version': 'Version',

@@ -440,6 +440,7 @@ export const zh: Record<MessageKey, string> = {
   'bank.status-active': '使用中',
   'bank.status-retired': '已停用',
   'bank.no-questions': '没有符合条件的试题。',
+  'bank.questions-total': '共 {count} 道试题符合条件，显示第 {from}–{to} 道。',
   'bank.id': '编号',
   'bank.stem': '题目',
   'bank.version': '版本',

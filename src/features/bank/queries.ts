@@ -140,6 +140,21 @@ export interface QuestionSearch {
  * or the id.
  */
 export function searchQuestions (db: DbOrTx, s: QuestionSearch) {
+  const { where, inLatest } = searchWhere(db, s)
+  return db.select({
+    id: questionVersions.id, questionKey: questionVersions.questionKey, version: questionVersions.version, domain: questionVersions.domain,
+    topic: questionVersions.topic, type: questionVersions.type, difficulty: questionVersions.difficulty, body: questionVersions.body,
+    active: inLatest
+  }).from(questionVersions).where(where)
+    .orderBy(asc(questionVersions.questionKey)).limit(s.limit).offset(s.offset).all()
+}
+
+/** How many questions the search finds in all, for the page to say its true total. */
+export function countQuestions (db: DbOrTx, s: Omit<QuestionSearch, 'limit' | 'offset'>): number {
+  return db.select({ n: count() }).from(questionVersions).where(searchWhere(db, s).where).get()?.n ?? 0
+}
+
+function searchWhere (db: DbOrTx, s: Omit<QuestionSearch, 'limit' | 'offset'>) {
   const latest = latestReleaseRow(db)
   const newest = sql`${questionVersions.version} = (SELECT max(v2.version) FROM question_versions v2 WHERE v2.question_key = ${questionVersions.questionKey})`
   const inLatest = latest
@@ -154,12 +169,7 @@ export function searchQuestions (db: DbOrTx, s: QuestionSearch) {
     s.type ? eq(questionVersions.type, s.type as QuestionVersion['type']) : undefined,
     s.status === 'active' ? sql`${inLatest}` : s.status === 'retired' ? sql`NOT ${inLatest}` : undefined
   ]
-  return db.select({
-    id: questionVersions.id, questionKey: questionVersions.questionKey, version: questionVersions.version, domain: questionVersions.domain,
-    topic: questionVersions.topic, type: questionVersions.type, difficulty: questionVersions.difficulty, body: questionVersions.body,
-    active: inLatest
-  }).from(questionVersions).where(and(...conds))
-    .orderBy(asc(questionVersions.questionKey)).limit(s.limit).offset(s.offset).all()
+  return { where: and(...conds), inLatest }
 }
 
 function escapeLike (s: string): string {

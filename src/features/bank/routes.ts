@@ -6,7 +6,7 @@ import { localText, hasLocale } from '../../lib/text.js'
 import { sourceText } from './sources.js'
 import { DOMAIN_IDS, QUESTION_TYPES, type Domain } from './format.js'
 import {
-  listReleases, findRelease, previousRelease, releaseCounts, diffReleases, searchQuestions, questionHistory,
+  listReleases, findRelease, previousRelease, releaseCounts, diffReleases, searchQuestions, countQuestions, questionHistory,
   releaseLessonList, releaseBlueprintList, findLessonVersion, latestRelease, questionChangesByTopic, type QuestionStatus
 } from './queries.js'
 import { releaseChangesView } from './release-view.js'
@@ -58,18 +58,18 @@ export async function bankRoutes (app: FastifyInstance) {
       status: queryText(req, 'status', 10)
     }
     const page = Math.max(1, Math.min(10_000, Number(queryText(req, 'page', 6)) || 1))
-    const rows = searchQuestions(app.db, {
+    const search = {
       text: filter.q || undefined,
       domain: (DOMAIN_IDS as readonly string[]).includes(filter.domain) ? filter.domain : undefined,
       topic: /^[a-z0-9-]+$/.test(filter.topic) ? filter.topic : undefined,
       type: (QUESTION_TYPES as readonly string[]).includes(filter.type) ? filter.type : undefined,
-      status: filter.status === 'active' || filter.status === 'retired' ? filter.status as QuestionStatus : undefined,
-      limit: PAGE + 1,
-      offset: (page - 1) * PAGE
-    })
+      status: filter.status === 'active' || filter.status === 'retired' ? filter.status as QuestionStatus : undefined
+    }
+    const rows = searchQuestions(app.db, { ...search, limit: PAGE + 1, offset: (page - 1) * PAGE })
+    const total = countQuestions(app.db, search)
     const latest = latestRelease(app.db)
     const topics = (latest?.syllabus ?? []).flatMap((d) => d.topics.map((t) => ({ domain: d.id, id: t.id, title: t.title })))
-    return reply.page('bank/questions', { title: 'bank.questions-title', filter, rows: rows.slice(0, PAGE), more: rows.length > PAGE, page, domains: DOMAIN_IDS, types: QUESTION_TYPES, topics })
+    return reply.page('bank/questions', { title: 'bank.questions-title', filter, rows: rows.slice(0, PAGE), more: rows.length > PAGE, total, from: (page - 1) * PAGE + 1, page, domains: DOMAIN_IDS, types: QUESTION_TYPES, topics })
   })
 
   app.get('/admin/bank/questions/:key', { config: ADMIN }, async (req, reply) => {

@@ -178,6 +178,12 @@ describe('admin bank pages in the reader\'s language', () => {
     const res = await get(`/admin/bank/questions?q=${encodeURIComponent('搜查')}&status=active`, 'zh', 'admin')
     const found = dom(res.body).querySelectorAll('tbody tr a').map((a) => a.text)
     expect(found).toEqual(expected.slice(0, 50))
+    expect(dom(res.body).querySelector('p.total')!.text).toBe(`共 ${expected.length} 道试题符合条件，显示第 1–${Math.min(50, expected.length)} 道。`)
+    // Every page of the whole bank says the true total; the last page holds the rest.
+    const pages = Math.ceil(shipped.questions.length / 50)
+    const last = dom((await get(`/admin/bank/questions?status=active&page=${pages}`, 'zh', 'admin')).body)
+    expect(last.querySelector('p.total')!.text).toBe(`共 ${shipped.questions.length} 道试题符合条件，显示第 ${(pages - 1) * 50 + 1}–${shipped.questions.length} 道。`)
+    expect(last.querySelector('a[href*="page=' + (pages + 1) + '"]')).toBeNull()
     expect(latinRuns(res.body, 'tbody td[data-label]:nth-child(2)')).toEqual([])
   })
 

@@ -72,6 +72,7 @@ describe('bank admin pages', () => {
   test('the searchable question list', async () => {
     const page = await get('/admin/bank/questions?q=compressions&domain=skills&type=single&status=active')
     expect(page.querySelectorAll('tbody tr a').map((a) => a.text)).toEqual(['skills.cpr-aed.001', 'skills.cpr-aed.002', 'skills.cpr-aed.003'])
+    expect(page.querySelector('p.total')!.text).toBe('3 questions match; 1 to 3 shown.')
     const none = await get('/admin/bank/questions?status=retired')
     expect(none.querySelector('.empty')).not.toBeNull()
     expect((await t.app.inject({ url: '/admin/bank/questions?domain=<x>&type=' + 'y'.repeat(300), headers: { cookie } })).statusCode).toBe(200)
