@@ -312,6 +312,15 @@ export function citedReferences (source: string): string[] {
 /** The citation as the reader reads it: Chinese from the table, English as written. */
 export function sourceText (source: string, locale: string): string {
   if (locale !== 'zh') return source
+  // A bank cites a few hundred distinct sources; a review page renders a hundred of them.
+  let zh = zhSources.get(source)
+  if (zh === undefined) zhSources.set(source, (zh = zhSource(source)))
+  return zh
+}
+
+const zhSources = new Map<string, string>()
+
+function zhSource (source: string): string {
   const parsed = parseSource(source)
   if ('error' in parsed) return source
   return parsed.parts.map(({ tag, rest }) => {
