@@ -1,4 +1,4 @@
-// npm run bench [-- --json FILE] [-- --only SECTION]
+// npm run bench [-- --json FILE] [-- --only SECTION] [-- --size S|M|L (the scale section)]
 // One benchmark runner for the whole project, a section per area. Every figure
 // is reported next to a floor measured in the same run on the same machine, so
 // the ratios mean something on a shared, noisy computer.
@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { bankSection } from './bank.js'
 import { examsSection } from './exams.js'
 import { importSection } from './import.js'
+import { scaleSection } from './scale.js'
 
 export interface Figure { name: string, value: number, unit: string, note?: string }
 export interface SectionResult { section: string, figures: Figure[], json: Record<string, unknown>, ok: boolean, summary: string }
@@ -14,10 +15,11 @@ export interface SectionResult { section: string, figures: Figure[], json: Recor
 const SECTIONS: Record<string, () => Promise<SectionResult>> = {
   bank: bankSection,
   exams: examsSection,
-  import: importSection
+  import: importSection,
+  scale: scaleSection
 }
 
-const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string' } } })
+const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string' }, size: { type: 'string' } } })
 const names = values.only ? [values.only] : Object.keys(SECTIONS)
 const results: SectionResult[] = []
 for (const name of names) {
