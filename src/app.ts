@@ -20,7 +20,7 @@ import { auditRoutes } from './features/audit/index.js'
 import { bankRoutes } from './features/bank/index.js'
 import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
-import { readinessRoutes } from './features/readiness/index.js'
+import { readinessRoutes, setReadinessZone, startReadinessKeeper, type ReadinessKeeper } from './features/readiness/index.js'
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -33,6 +33,8 @@ export interface AppOptions {
   directRendering?: boolean
   /** How often overdue attempts are swept (ms); 0 turns the sweep off (tests call it themselves). */
   sweepMs?: number
+  /** How often the readiness keeper looks for stale or due rows (ms); 0 turns its timer off (a rule change still starts it). */
+  readinessMs?: number
 }
 
 export interface RouteEntry { method: string, url: string, access: Access }
@@ -41,6 +43,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with its declared access, for the access-table test. */
     routeTable: RouteEntry[]
+    /** Keeps the stored readiness up with rule changes and dates (readiness/keeper.ts). */
+    readinessKeeper: ReadinessKeeper
   }
 }
 
@@ -99,6 +103,14 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(bankRoutes)
   await app.register(examRoutes)
   await app.register(learningRoutes)
+  // The stored readiness: kept by every change's transaction, and by this keeper after a rule change
+  // (in chunks, in the background) and each day (the rows whose next change by date has come).
+  setReadinessZone(config.timeZone)
+  const keeper = startReadinessKeeper(db, clock, config.timeZone, options.readinessMs ?? 60_000, (err) => app.log.error({ err }, 'readiness keeping failed'))
+  app.decorate('readinessKeeper', keeper)
+  // Runs before the hook that closes the database (onClose runs last-added first).
+  app.addHook('onClose', async () => { await keeper.stop() })
+  app.addHook('onReady', async () => { keeper.kick().catch(() => {}) })
   await app.register(readinessRoutes)
 
   // Attempts past their deadline are finalised on their next touch, and by this sweep.

@@ -11,6 +11,7 @@ import { DEFAULT_BANK_DIR, validateCommand, publishCommand, diffCommand, statsCo
 import { createLogger } from './http/logging.js'
 import { startServer, stopOnSignals, openMigrated, StartError } from './server.js'
 import { backup, restore, rekey, Refusal } from './operations.js'
+import { rebuildReadiness, sweepDueReadiness, countStale } from './features/readiness/index.js'
 
 const HELP = `GuardPass: training and mock examinations for property security guards.
 
@@ -33,6 +34,10 @@ Commands:
   bank publish [dir]            import the bank as a new release (new versions for changed content)
   bank diff <from> <to>         what changed between two published releases
   bank stats [dir] [--json]     counts by domain, topic, type and difficulty
+  readiness rebuild             work out everyone's stored readiness again from the rules, 500 people
+                                a transaction (safe while serving; the server also does it after a rule change)
+  readiness sweep               work out the readiness of the people whose next change by date has come
+                                (the server does this on its own every minute)
   help                          this text
 
 Roles: ${ROLES.join(', ')}.
@@ -125,6 +130,20 @@ function bankCommand (config: Config, args: string[]): number {
   }
 }
 
+async function readinessCommand (config: Config, args: string[]): Promise<number> {
+  const [sub, ...rest] = args
+  if (rest.length > 0 || (sub !== 'rebuild' && sub !== 'sweep')) throw new UsageError('readiness takes rebuild or sweep')
+  const db = openMigrated(config)
+  try {
+    const started = Date.now()
+    const n = sub === 'rebuild' ? await rebuildReadiness(db, systemClock, config.timeZone) : await sweepDueReadiness(db, systemClock, config.timeZone)
+    out(`Readiness worked out for ${n} ${n === 1 ? 'person' : 'people'} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${countStale(db)} still of older rules.`)
+    return 0
+  } finally {
+    db.$client.close()
+  }
+}
+
 export async function main (argv: string[]): Promise<number> {
   const [command, ...args] = argv
   if (!command || command === 'help' || command === '--help' || command === '-h') {
@@ -171,6 +190,7 @@ export async function main (argv: string[]): Promise<number> {
         rekey(config, out)
         return 0
       case 'bank': return bankCommand(config, args)
+      case 'readiness': return await readinessCommand(config, args)
       default: throw new UsageError(`unknown command "${command}"; see --help`)
     }
   } catch (err) {

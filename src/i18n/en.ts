@@ -800,6 +800,8 @@ export const en = {
   'readiness.certified-roster': 'No exam application needed.',
   'readiness.person-title': 'Readiness',
   'readiness.column': 'Readiness',
+  'readiness.recomputing': 'The eligibility rules have changed: everyone\'s readiness is being recomputed in the background ({count} people left; nothing waits for it). Until it finishes, people marked "recomputing" and the counts that include them still follow the previous rules; reload the page for the latest.',
+  'readiness.stale-mark': 'recomputing',
   'readiness.more-reasons': '(and {count} more)',
   'readiness.met': 'met',
   'readiness.unmet': 'not met',

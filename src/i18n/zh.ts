@@ -797,6 +797,8 @@ export const zh: Record<MessageKey, string> = {
   'readiness.certified-roster': '无需报考。',
   'readiness.person-title': '报考准备',
   'readiness.column': '报考准备',
+  'readiness.recomputing': '资格规则已更改，系统正在后台重新计算每个人的报考资格（还有 {count} 人待计算，页面无需等待）。计算完成前，标有“重新计算中”的人员及包含他们的统计数仍按原规则显示；刷新页面可查看最新结果。',
+  'readiness.stale-mark': '重新计算中',
   'readiness.more-reasons': '（另有 {count} 项）',
   'readiness.met': '已满足',
   'readiness.unmet': '未满足',

@@ -41,7 +41,7 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
   const logs: string[] = []
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
   const dataKey = randomBytes(32)
-  const app = await buildApp(config, db, clock, { logStream, dataKey, sweepMs: 0 })
+  const app = await buildApp(config, db, clock, { logStream, dataKey, sweepMs: 0, readinessMs: 0 })
   await app.ready()
   return {
     app, db, clock, config, dataKey, dir, logs,

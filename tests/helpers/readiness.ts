@@ -2,12 +2,22 @@ import type { TestApp } from './app.js'
 import { attempts, blueprintVersions, declarations, examSittings, applications, DECLARATION_KINDS } from '../../src/db/schema.js'
 import { latestRelease } from '../../src/features/bank/index.js'
 import { POSITIVE_DECLARATIONS } from '../../src/features/orgs/people.js'
+import { refreshReadiness } from '../../src/features/readiness/index.js'
+
+/**
+ * The fixtures below write rows straight into the database, past the areas' functions that keep
+ * the stored readiness in their transaction: they work it out again themselves, as those do.
+ */
+export function keepReadiness (t: TestApp, traineeIds: readonly number[]): void {
+  refreshReadiness(t.db, traineeIds, t.clock.now(), t.config.timeZone)
+}
 
 /** Records every declaration (healthy, good conduct, no disqualifying record) for a person. */
 export function declareAll (t: TestApp, traineeId: number, declaredBy: number, at = t.clock.now()): void {
   for (const kind of DECLARATION_KINDS) {
     t.db.insert(declarations).values({ traineeId, kind, value: POSITIVE_DECLARATIONS.includes(kind), declaredBy, declaredAt: at }).run()
   }
+  keepReadiness(t, [traineeId])
 }
 
 /** A finished national mock of a person, `daysAgo` days before the clock. */
@@ -15,10 +25,12 @@ export function nationalMock (t: TestApp, traineeId: number, daysAgo: number, pa
   const release = latestRelease(t.db)!
   const bp = t.db.select().from(blueprintVersions).get()!
   const finishedAt = new Date(t.clock.now().getTime() - daysAgo * 86_400_000)
-  return t.db.insert(attempts).values({
+  const id = t.db.insert(attempts).values({
     traineeId, blueprintKey: 'national-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'test', recentlySeen: [], passMark: 60, maxScore: 100,
     startedAt: new Date(finishedAt.getTime() - 3_600_000), deadlineAt: finishedAt, finishedAt, finishReason: 'submitted', score, passed
   }).returning().get().id
+  keepReadiness(t, [traineeId])
+  return id
 }
 
 /** Declarations and two recent passes: eligible under the default rules (when of age, with junior-middle education). */

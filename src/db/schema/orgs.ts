@@ -41,7 +41,8 @@ export const employments = sqliteTable('employments', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [
   uniqueIndex('employments_one_open_idx').on(t.traineeId).where(sql`ended_on IS NULL`),
-  index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn)
+  index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn),
+  index('employments_trainee_idx').on(t.traineeId, t.endedOn)
 ])
 
 /** What a person declared (insert-only history; the latest row per kind is current). */

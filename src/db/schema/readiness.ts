@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { users } from './auth.js'
 import { enterprises, jurisdictions } from './org-units.js'
-import { trainees } from './orgs.js'
+import { trainees, DUTY_STATUSES } from './orgs.js'
 import type { StatementSnapshot } from '../../features/readiness/statements.js'
+import type { RuleResult } from '../../features/readiness/rules.js'
 
 /**
  * A readiness statement: an immutable snapshot of the evidence that made a
@@ -62,6 +63,37 @@ export const applications = sqliteTable('applications', {
 }, (t) => [
   index('applications_sitting_idx').on(t.sittingId, t.status),
   index('applications_trainee_idx').on(t.traineeId, t.appliedAt),
+  index('applications_enterprise_idx').on(t.enterpriseId, t.status),
   // One application in flight per person: pending, or accepted and waiting for its result.
   uniqueIndex('applications_one_open_idx').on(t.traineeId).where(sql`status = 'pending' OR (status = 'accepted' AND result IS NULL)`)
+])
+
+export const READINESS_STATUSES = ['eligible', 'not-yet', 'disqualified'] as const
+
+/**
+ * Each person's readiness as the rules last worked it out (readiness/rules.ts is the one source of
+ * truth; a row is its output), kept in the same transaction as every change it depends on
+ * (readiness/keeper.ts), with the person's current employer, duty status and certificate beside it
+ * so that the police dashboard counts one covering index. `next_change_on` is the local date the
+ * result changes by itself (an 18th birthday, a pass leaving the window): the daily sweep reads
+ * only the rows due. `generation` is the rules' generation the row was worked out under: a row
+ * below the current one is being recomputed after a rule change.
+ */
+export const traineeReadiness = sqliteTable('trainee_readiness', {
+  traineeId: integer('trainee_id').primaryKey().references(() => trainees.id),
+  enterpriseId: integer('enterprise_id').references(() => enterprises.id),
+  dutyStatus: text('duty_status', { enum: DUTY_STATUSES }),
+  certified: integer('certified', { mode: 'boolean' }).notNull(),
+  status: text('status', { enum: READINESS_STATUSES }).notNull(),
+  rules: text('rules', { mode: 'json' }).$type<RuleResult[]>().notNull(),
+  /** The attempt ids of the passes that satisfy the mock rule, newest first. */
+  qualifying: text('qualifying', { mode: 'json' }).$type<number[]>().notNull(),
+  nextChangeOn: text('next_change_on'),
+  evaluatedOn: text('evaluated_on').notNull(),
+  generation: integer('generation').notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [
+  index('trainee_readiness_enterprise_idx').on(t.enterpriseId, t.dutyStatus, t.certified, t.status, t.generation),
+  index('trainee_readiness_next_change_idx').on(t.nextChangeOn).where(sql`next_change_on IS NOT NULL`),
+  index('trainee_readiness_generation_idx').on(t.generation)
 ])

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readinessRulesChanged } from '../../db/readiness-hook.js'
 import { and, desc, eq, inArray, max } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit } from '../audit/index.js'
@@ -108,6 +109,8 @@ export function publishBank (db: Db, bank: Bank, actorId: number | null, now: Da
       member: (id) => tx.insert(releaseBlueprints).values({ releaseId: release.id, blueprintVersionId: id }).run()
     })
     recordAudit(tx, { actorId, action: 'bank.published', subjectType: 'bank_release', subjectId: release.id, details: { label: bank.release, questions, lessons, blueprints } }, now)
+    // A curriculum's items are counted on the current release's lessons: everyone's readiness is worked out again.
+    readinessRulesChanged(tx, now)
     return { outcome: 'published' as const, releaseId: release.id, questions, lessons, blueprints }
   }, { behavior: 'immediate' })
 }

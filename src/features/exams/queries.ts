@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm'
+import { readinessChanged } from '../../db/readiness-hook.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
@@ -317,6 +318,8 @@ export function finalizeAttempt (db: Db, attemptId: number, reason: FinishReason
     const done = tx.update(attempts).set({ finishedAt: at, finishReason: reason, score: grade.score, passed: grade.passed, breakdown: grade.byDomain })
       .where(and(eq(attempts.id, attemptId), isNull(attempts.finishedAt))).returning().get()!
     recordAudit(tx, { actorId: audit.actorId, clientIp: audit.clientIp ?? null, action: 'attempt.finished', subjectType: 'attempt', subjectId: attemptId, details: { reason, score: grade.score, max: grade.max, passed: grade.passed } }, finishedAt)
+    // A finished mock counts for the mock rules, any passed attempt for a curriculum's mock items.
+    readinessChanged(db, [a.traineeId], finishedAt)
     return done
   }, { behavior: 'immediate' })
 }

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm'
+import { readinessChanged } from '../../db/readiness-hook.js'
 import { titleKey } from '../../lib/form.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
@@ -89,8 +90,11 @@ export function progressOf (db: DbOrTx, traineeIds: readonly number[]): Map<numb
 
 /** Marks a lesson studied in the given version (again, after an update). */
 export function markStudied (db: DbOrTx, traineeId: number, lessonKey: string, lessonVersionId: number, now: Date): void {
-  db.insert(lessonProgress).values({ traineeId, lessonKey, lessonVersionId, studiedAt: now })
-    .onConflictDoUpdate({ target: [lessonProgress.traineeId, lessonProgress.lessonKey], set: { lessonVersionId, studiedAt: now } }).run()
+  db.transaction((tx) => {
+    tx.insert(lessonProgress).values({ traineeId, lessonKey, lessonVersionId, studiedAt: now })
+      .onConflictDoUpdate({ target: [lessonProgress.traineeId, lessonProgress.lessonKey], set: { lessonVersionId, studiedAt: now } }).run()
+    readinessChanged(db, [traineeId], now)
+  }, { behavior: 'immediate' })
 }
 
 /** Passed mock attempts per trainee and blueprint key. */
@@ -154,6 +158,7 @@ export function recordCheckAnswer (db: Db, checkId: number, questionVersionId: n
     if (firstPass) {
       tx.insert(lessonProgress).values({ traineeId: check.traineeId, lessonKey: check.lessonKey, checkPassedAt: now })
         .onConflictDoUpdate({ target: [lessonProgress.traineeId, lessonProgress.lessonKey], set: { checkPassedAt: sql`coalesce(${lessonProgress.checkPassedAt}, ${now.getTime()})` } }).run()
+      readinessChanged(db, [check.traineeId], now)
     }
     return { ...result, firstPass }
   }, { behavior: 'immediate' })
@@ -234,6 +239,7 @@ export function addCohortMembers (db: Db, cohort: Cohort, traineeIds: readonly n
       added += tx.insert(cohortMembers).values({ cohortId: cohort.id, traineeId, addedAt: now }).onConflictDoNothing().run().changes
     }
     if (added > 0) recordAudit(tx, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { added } }, now)
+    readinessChanged(db, traineeIds, now)
     return added
   }, { behavior: 'immediate' })
 }
@@ -242,8 +248,15 @@ export function removeCohortMember (db: Db, cohort: Cohort, traineeId: number, a
   return db.transaction((tx) => {
     const gone = tx.delete(cohortMembers).where(and(eq(cohortMembers.cohortId, cohort.id), eq(cohortMembers.traineeId, traineeId))).run().changes > 0
     if (gone) recordAudit(tx, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { removedTrainee: traineeId } }, now)
+    if (gone) readinessChanged(db, [traineeId], now)
     return gone
   }, { behavior: 'immediate' })
+}
+
+/** The people in any of these cohorts (whose assignments change with the cohorts'). */
+export function cohortMemberIds (db: DbOrTx, cohortIds: readonly number[]): number[] {
+  if (cohortIds.length === 0) return []
+  return db.selectDistinct({ id: cohortMembers.traineeId }).from(cohortMembers).where(inArray(cohortMembers.cohortId, [...cohortIds])).all().map((r) => r.id)
 }
 
 /** Trainee id -> the ids of the cohorts (of any enterprise) they are in. */
@@ -340,6 +353,7 @@ export function insertAssignments (db: Db, a: NewAssignments, audit: Audit, now:
     for (const cohortId of a.cohortIds) tx.insert(assignments).values({ ...base, cohortId }).run()
     const n = a.traineeIds.length + a.cohortIds.length
     recordAudit(tx, { ...audit, subjectType: 'curriculum', subjectId: a.curriculumId, details: { trainees: a.traineeIds.length, cohorts: a.cohortIds.length, dueOn: a.dueOn, mandatory: a.mandatory } }, now)
+    readinessChanged(db, [...a.traineeIds, ...cohortMemberIds(tx, a.cohortIds)], now)
     return n
   }, { behavior: 'immediate' })
 }
@@ -348,5 +362,6 @@ export function deleteAssignment (db: Db, a: AssignmentListRow, audit: Audit, no
   db.transaction((tx) => {
     tx.delete(assignments).where(eq(assignments.id, a.id)).run()
     recordAudit(tx, { ...audit, subjectType: 'assignment', subjectId: a.id, details: { curriculum: a.curriculumId } }, now)
+    readinessChanged(db, [...(a.traineeId !== null ? [a.traineeId] : []), ...cohortMemberIds(tx, a.cohortId !== null ? [a.cohortId] : [])], now)
   }, { behavior: 'immediate' })
 }

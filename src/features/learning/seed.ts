@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../../db/connection.js'
 import { recordAudit } from '../audit/index.js'
+import { readinessChanged } from '../../db/readiness-hook.js'
 import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from '../../db/schema.js'
 import { employedTrainees } from './queries.js'
 import type { CurriculumItem } from './curriculum.js'
@@ -13,7 +14,8 @@ import { addDays } from '../../lib/time.js'
  */
 export function seedLearningDemo (tx: DbOrTx, enterpriseId: number, trainerUserId: number | null, today: string, now: Date): void {
   const cohort = tx.insert(cohorts).values({ enterpriseId, name: '2026年春季入职', createdBy: trainerUserId, createdAt: now }).returning().get()
-  for (const p of employedTrainees(tx, enterpriseId).slice(0, 6)) tx.insert(cohortMembers).values({ cohortId: cohort.id, traineeId: p.id, addedAt: now }).run()
+  const members = employedTrainees(tx, enterpriseId).slice(0, 6).map((p) => p.id)
+  for (const traineeId of members) tx.insert(cohortMembers).values({ cohortId: cohort.id, traineeId, addedAt: now }).run()
   const items: CurriculumItem[] = [
     { kind: 'course', domain: 'ethics', topic: null, blueprintKey: null, requiredPasses: null },
     { kind: 'topic', domain: 'law', topic: 'guard-eligibility', blueprintKey: null, requiredPasses: null },
@@ -25,4 +27,5 @@ export function seedLearningDemo (tx: DbOrTx, enterpriseId: number, trainerUserI
   const due = addDays(today, 28)
   tx.insert(assignments).values({ curriculumId: curriculum.id, enterpriseId, cohortId: cohort.id, dueOn: due, mandatory: true, assignedBy: trainerUserId, assignedAt: now }).run()
   recordAudit(tx, { actorId: null, action: 'curriculum.created', subjectType: 'curriculum', subjectId: curriculum.id, details: { via: 'demo' } }, now)
+  readinessChanged(tx, members, now)
 }

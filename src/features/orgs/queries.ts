@@ -2,7 +2,9 @@ import { and, asc, desc, eq, gt, inArray, isNull, like, lt, or, sql, count, type
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, recordAuditPrepared, type AuditEntry } from '../audit/index.js'
 import { prepared } from '../../db/statements.js'
-import { users, jurisdictions, enterprises, trainees, employments, declarations, appSettings, rosterImports, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
+import { readinessChanged } from '../../db/readiness-hook.js'
+import { chunks } from '../../lib/chunks.js'
+import { users, jurisdictions, enterprises, trainees, employments, declarations, appSettings, rosterImports, traineeReadiness, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, type Scope, type TreeNode } from './scope.js'
 import type { CertificateInput, DeclarationValues, ValidPerson } from './people.js'
 
@@ -88,10 +90,14 @@ export interface EnterpriseRow extends Enterprise {
   onDutyWithoutCertificate: number
 }
 
-/** Enterprises with head counts, optionally limited to some jurisdictions. */
+/**
+ * Enterprises with head counts, optionally limited to some jurisdictions. The counts come from the
+ * stored readiness rows (each person's open employment, duty status and certificate are kept there
+ * with their readiness): one grouped read of its covering index per chunk of enterprises, so the
+ * cost follows the enterprises listed, not their guards or their history.
+ */
 export function listEnterprises (db: DbOrTx, jurisdictionIds?: number[]): EnterpriseRow[] {
-  const open = sql`${employments.enterpriseId} = ${enterprises.id} AND ${employments.endedOn} IS NULL`
-  return db.select({
+  const rows = db.select({
     id: enterprises.id,
     name: enterprises.name,
     creditCode: enterprises.creditCode,
@@ -100,15 +106,31 @@ export function listEnterprises (db: DbOrTx, jurisdictionIds?: number[]): Enterp
     createdAt: enterprises.createdAt,
     updatedAt: enterprises.updatedAt,
     jurisdictionName: jurisdictions.name,
-    jurisdictionCode: jurisdictions.code,
-    inTraining: sql<number>`(SELECT count(*) FROM ${employments} WHERE ${open} AND ${employments.dutyStatus} = 'in-training')`,
-    onDuty: sql<number>`(SELECT count(*) FROM ${employments} WHERE ${open} AND ${employments.dutyStatus} = 'on-duty')`,
-    onDutyWithoutCertificate: sql<number>`(SELECT count(*) FROM ${employments} JOIN ${trainees} ON ${trainees.id} = ${employments.traineeId}
-      WHERE ${open} AND ${employments.dutyStatus} = 'on-duty' AND coalesce(${trainees.certificateStatus}, '') <> 'valid')`
+    jurisdictionCode: jurisdictions.code
   }).from(enterprises)
     .innerJoin(jurisdictions, eq(jurisdictions.id, enterprises.jurisdictionId))
-    .where(jurisdictionIds ? inArray(enterprises.jurisdictionId, jurisdictionIds) : undefined)
+    .where(jurisdictionIds ? (jurisdictionIds.length ? inArray(enterprises.jurisdictionId, jurisdictionIds) : sql`0`) : undefined)
     .orderBy(asc(enterprises.name)).all()
+  const counts = headCounts(db, rows.map((r) => r.id))
+  return rows.map((r) => ({ ...r, inTraining: 0, onDuty: 0, onDutyWithoutCertificate: 0, ...counts.get(r.id) }))
+}
+
+/** People in training, on duty, and on duty without a valid certificate, per enterprise (trainee_readiness_enterprise_idx). */
+function headCounts (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, { inTraining: number, onDuty: number, onDutyWithoutCertificate: number }> {
+  const out = new Map<number, { inTraining: number, onDuty: number, onDutyWithoutCertificate: number }>()
+  const r = traineeReadiness
+  for (const chunk of chunks(enterpriseIds)) {
+    const rows = db.select({ enterpriseId: r.enterpriseId, duty: r.dutyStatus, certified: r.certified, n: count() }).from(r)
+      .where(inArray(r.enterpriseId, chunk)).groupBy(r.enterpriseId, r.dutyStatus, r.certified).all()
+    for (const row of rows) {
+      const c = out.get(row.enterpriseId!) ?? { inTraining: 0, onDuty: 0, onDutyWithoutCertificate: 0 }
+      if (row.duty === 'in-training') c.inTraining += row.n
+      if (row.duty === 'on-duty') c.onDuty += row.n
+      if (row.duty === 'on-duty' && !row.certified) c.onDutyWithoutCertificate += row.n
+      out.set(row.enterpriseId!, c)
+    }
+  }
+  return out
 }
 
 export function findEnterprise (db: DbOrTx, id: number, jurisdictionIds?: number[]): Enterprise | undefined {
@@ -284,12 +306,19 @@ type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 
 /** Adds a new person with a login and an employment starting today; their trainee id. */
 export function insertPerson (db: Db, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date): number {
-  return db.$client.transaction(() => writePerson(db, p, enterpriseId, login, startedOn, audit, now)).immediate()
+  return db.$client.transaction(() => {
+    const id = writePerson(db, p, enterpriseId, login, startedOn, audit, now)
+    readinessChanged(db, [id], now)
+    return id
+  }).immediate()
 }
 
 /** Employs an existing person who has no open employment; their record stays as it is. */
 export function employPerson (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date): void {
-  db.$client.transaction(() => writeEmployment(db, traineeId, enterpriseId, startedOn, audit, now)).immediate()
+  db.$client.transaction(() => {
+    writeEmployment(db, traineeId, enterpriseId, startedOn, audit, now)
+    readinessChanged(db, [traineeId], now)
+  }).immediate()
 }
 
 // The two writes behind adding people, one at a time or thousands in one import's transaction:
@@ -326,6 +355,8 @@ export function updatePerson (db: Db, traineeId: number, p: EncryptedPerson, idC
     if (before?.education !== p.education) changed.education = { from: before?.education, to: p.education }
     if (idChanged) changed.idNumber = 'changed'
     recordAudit(tx, { ...audit, action: 'person.updated', subjectType: 'trainee', subjectId: traineeId, details: changed }, now)
+    // A new ID number may carry a new birth date; education is a rule of its own.
+    if (idChanged || changed.education) readinessChanged(db, [traineeId], now)
   }, { behavior: 'immediate' })
 }
 
@@ -335,6 +366,7 @@ export function insertDeclarations (db: Db, traineeId: number, values: Declarati
       tx.insert(declarations).values({ traineeId, kind, value, declaredBy, declaredAt: now }).run()
     }
     recordAudit(tx, { ...audit, action: 'declarations.recorded', subjectType: 'trainee', subjectId: traineeId, details: { ...values } }, now)
+    readinessChanged(db, [traineeId], now)
   }, { behavior: 'immediate' })
 }
 
@@ -352,12 +384,14 @@ export function writeCertificate (tx: DbOrTx, traineeId: number, c: CertificateI
       .where(and(eq(employments.traineeId, traineeId), isNull(employments.endedOn), eq(employments.dutyStatus, 'on-duty'))).run().changes > 0
   }
   recordAudit(tx, { ...audit, action: 'certificate.recorded', subjectType: 'trainee', subjectId: traineeId, details: { certificateNo: c.certificateNo, issuedOn: c.issuedOn, status: c.status, backToTraining } }, now)
+  readinessChanged(tx, [traineeId], now)
 }
 
 export function setDutyStatus (db: Db, employmentId: number, traineeId: number, from: DutyStatus, to: DutyStatus, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {
   db.transaction((tx) => {
     tx.update(employments).set({ dutyStatus: to, updatedAt: now }).where(eq(employments.id, employmentId)).run()
     recordAudit(tx, { ...audit, action: 'duty.changed', subjectType: 'trainee', subjectId: traineeId, details: { from, to } }, now)
+    readinessChanged(db, [traineeId], now)
   }, { behavior: 'immediate' })
 }
 
@@ -365,6 +399,7 @@ export function endEmployment (db: Db, employmentId: number, traineeId: number, 
   db.transaction((tx) => {
     tx.update(employments).set({ endedOn, dutyStatus: 'released', updatedAt: now }).where(eq(employments.id, employmentId)).run()
     recordAudit(tx, { ...audit, action: 'employment.ended', subjectType: 'trainee', subjectId: traineeId, details: { endedOn } }, now)
+    readinessChanged(db, [traineeId], now)
   }, { behavior: 'immediate' })
 }
 
@@ -453,13 +488,16 @@ export function importCheckedRows (db: Db, token: string, enterpriseId: number, 
     const batch = new Set<string>()
     const taken = (u: string) => batch.has(u) || q('SELECT 1 FROM users WHERE username = ?').get(u) !== undefined
     const added: Array<{ fullName: string, username: string, passwordIndex: number }> = []
+    const people: number[] = []
     for (const { row, returning } of current) {
-      if (returning !== null) { writeEmployment(db, returning, enterpriseId, startedOn, audit, now); continue }
+      if (returning !== null) { writeEmployment(db, returning, enterpriseId, startedOn, audit, now); people.push(returning); continue }
       const username = newUsername(taken)
       batch.add(username)
-      writePerson(db, row, enterpriseId, { username, displayName: row.fullName, passwordHash: passwordHashes[added.length]! }, startedOn, audit, now)
+      people.push(writePerson(db, row, enterpriseId, { username, displayName: row.fullName, passwordHash: passwordHashes[added.length]! }, startedOn, audit, now))
       added.push({ fullName: row.fullName, username, passwordIndex: added.length })
     }
+    // Everyone's readiness at once (batched reads), in this transaction.
+    readinessChanged(db, people, now)
     q('DELETE FROM roster_imports WHERE id = ?').run(token)
     recordAuditPrepared(db, { ...audit, action: 'roster.imported', subjectType: 'enterprise', subjectId: enterpriseId, details: { added: added.length, returning: rows.length - added.length } }, now)
     return { ok: true, added, rejoined: rows.length - added.length }

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../../db/connection.js'
 import type { Pii } from '../../lib/pii.js'
 import { recordAudit } from '../audit/index.js'
+import { readinessChanged } from '../../db/readiness-hook.js'
 import { users, jurisdictions, enterprises, trainees, employments, declarations, DECLARATION_KINDS, type DutyStatus, type Education, type JurisdictionLevel, type CertificateStatus } from '../../db/schema.js'
 
 export interface DemoPerson {
@@ -48,6 +49,7 @@ export function seedOrganisations (tx: DbOrTx, pii: Pii, seed: OrgSeed, today: s
     recordAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: row.id, details: { username: t.username, role: 'trainer', via: 'demo' } }, now)
   }
   const started = new Date(Date.parse(today) - 90 * 86_400_000).toISOString().slice(0, 10)
+  const seeded: number[] = []
   for (const p of seed.people) {
     const user = tx.insert(users).values({ username: p.username, displayName: p.fullName, passwordHash: seed.passwordHash(p.username), role: 'trainee', createdAt: now, updatedAt: now }).returning().get()
     const trainee = tx.insert(trainees).values({
@@ -63,6 +65,8 @@ export function seedOrganisations (tx: DbOrTx, pii: Pii, seed: OrgSeed, today: s
       }
     }
     recordAudit(tx, { actorId: null, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: p.fullName, enterpriseId, via: 'demo' } }, now)
+    seeded.push(trainee.id)
   }
+  readinessChanged(tx, seeded, now)
   return { jurisdictionIds }
 }

@@ -9,6 +9,7 @@ import { trainees, employments, enterprises, jurisdictions, declarations, readSe
 import { mandatoryAssignmentsOf } from '../learning/index.js'
 import { DEFAULT_SETTINGS, readSettings, evaluateEligibility, type EligibilitySettings, type Evaluation, type MockResult, type TraineeRecord } from './rules.js'
 import type { StatementSnapshot } from './statements.js'
+import { raiseRulesGeneration } from './store.js'
 import type { SittingInput } from './sittings.js'
 import type { MessageKey } from '../../i18n/index.js'
 
@@ -37,6 +38,8 @@ export function saveEligibilitySettings (db: Db, s: EligibilitySettings, audit: 
   db.transaction((tx) => {
     const before = readEligibilitySettings(tx)
     writeSetting(tx, SETTINGS_KEY, JSON.stringify(s))
+    // Every stored readiness is now of older rules: the keeper works them out again in the background.
+    raiseRulesGeneration(tx)
     recordAudit(tx, { ...audit, subjectType: 'settings', subjectId: SETTINGS_KEY, details: { before, after: s } }, now)
   }, { behavior: 'immediate' })
 }

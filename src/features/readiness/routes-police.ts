@@ -9,7 +9,8 @@ import { normaliseCode } from './statements.js'
 import { purposeProblem } from './lookup.js'
 import { checklist, reasonsOf, statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
-import { employedPeople, evaluateMany, pendingByEnterprise, currentStatements, findStatementByCode, listStatements, userNames } from './queries.js'
+import { pendingByEnterprise, currentStatements, findStatementByCode, listStatements, userNames } from './queries.js'
+import { eligibleByEnterprise, readinessOfPeople, countStale } from './store.js'
 
 const POLICE = { access: ['police'] as const }
 
@@ -18,33 +19,38 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
   const h = readinessHelpers(app)
   const subtreeOf = (req: FastifyRequest): number[] => policeSubtree(app.db, req.actor!)
 
-  /** Enterprises of the subtree with head counts, eligible guards and pending applications. */
-  const dashboard = (req: FastifyRequest): Array<EnterpriseRow & { eligible: number, pending: number }> => {
-    const ids = subtreeOf(req)
-    const enterprises = listEnterprises(app.db, ids)
-    const people = employedPeople(app.db, { jurisdictionIds: ids })
-    const evs = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
-    const eligible = new Map<number, number>()
-    for (const p of people) if (evs.get(p.id)?.evaluation.status === 'eligible') eligible.set(p.enterpriseId, (eligible.get(p.enterpriseId) ?? 0) + 1)
-    const pending = pendingByEnterprise(app.db, enterprises.map((e) => e.id))
-    return enterprises.map((e) => ({ ...e, eligible: eligible.get(e.id) ?? 0, pending: pending.get(e.id) ?? 0 }))
+  /**
+   * Enterprises of the subtree with head counts, eligible guards and pending applications: grouped
+   * counts over the stored readiness (see listEnterprises and eligibleByEnterprise), never a
+   * person's record. `stale`: guards whose readiness is still of the rules before a change.
+   */
+  const dashboard = (req: FastifyRequest): { rows: Array<EnterpriseRow & { eligible: number, pending: number }>, stale: number } => {
+    const enterprises = listEnterprises(app.db, subtreeOf(req))
+    const ids = enterprises.map((e) => e.id)
+    const counts = eligibleByEnterprise(app.db, ids)
+    const pending = pendingByEnterprise(app.db, ids)
+    return {
+      rows: enterprises.map((e) => ({ ...e, eligible: counts.get(e.id)?.eligible ?? 0, pending: pending.get(e.id) ?? 0 })),
+      stale: [...counts.values()].reduce((n, c) => n + c.stale, 0)
+    }
   }
 
   app.get('/jurisdiction', { config: POLICE }, async (req, reply) => {
     const actor = req.actor!
-    const rows = dashboard(req)
+    const { rows, stale } = dashboard(req)
     const total = (k: 'inTraining' | 'onDuty' | 'onDutyWithoutCertificate' | 'eligible' | 'pending') => rows.reduce((s, r) => s + r[k], 0)
     return reply.page('police/jurisdiction', {
       title: 'jurisdiction.title',
       jurisdiction: actor.jurisdictionId ? findJurisdiction(app.db, actor.jurisdictionId) : undefined,
       enterprises: rows,
+      recomputing: stale > 0 ? countStale(app.db) : 0,
       totals: { inTraining: total('inTraining'), onDuty: total('onDuty'), uncertified: total('onDutyWithoutCertificate'), eligible: total('eligible'), pending: total('pending') }
     })
   })
 
   app.get('/jurisdiction/export.csv', { config: POLICE }, async (req, reply) => {
     const t = req.t
-    const rows = dashboard(req)
+    const { rows } = dashboard(req)
     const csv = toCsv([
       [t('enterprises.name'), t('enterprises.credit-code'), t('enterprises.jurisdiction'), t('duty.in-training'), t('duty.on-duty'), t('jurisdiction.uncertified'), t('jurisdiction.eligible'), t('jurisdiction.pending')],
       ...rows.map((e) => [e.name, e.creditCode, e.jurisdictionName, String(e.inTraining), String(e.onDuty), String(e.onDutyWithoutCertificate), String(e.eligible), String(e.pending)])
@@ -58,13 +64,14 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const enterprise = findEnterprise(app.db, id, subtreeOf(req))
     if (!enterprise) return h.denied(req, 'enterprise', id)
     const people = listPeople(app.db, loadScope(app.db, req.actor!), { enterpriseId: enterprise.id })
-    const evs = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
+    const shown = readinessOfPeople(app.db, people.map((p) => p.id))
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
-      const ev = evs.get(p.id)!.evaluation
-      return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
+      const ev = shown.get(p.id)!
+      return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
-    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, day: h.day })
+    const stale = rows.filter((r) => r.stale).length
+    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, recomputing: stale > 0 ? countStale(app.db) : 0, day: h.day })
   })
 
   // ---- look-up by full ID number, with a purpose, audited ----

@@ -8,9 +8,10 @@ import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecid
 import { statementState, formatCode } from './statements.js'
 import { statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
+import { readinessOfPeople } from './store.js'
 import {
   listSittings, findSitting, insertSitting, ancestorsOf, listApplications, findApplication, takenPlaces, applicationHistory, insertApplication,
-  decideApplication, recordResult, evaluateMany, currentStatements, findStatement, openApplicants, pendingApplications, type SittingRow
+  decideApplication, recordResult, currentStatements, findStatement, openApplicants, pendingApplications, type SittingRow
 } from './queries.js'
 
 const TRAINER_POLICE = { access: ['trainer', 'police'] as const }
@@ -94,10 +95,10 @@ export async function sittingRoutes (app: FastifyInstance) {
    */
   const candidates = (req: FastifyRequest) => {
     const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
-    const evs = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
+    const shown = readinessOfPeople(app.db, people.map((p) => p.id))
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const busy = openApplicants(app.db, people.map((p) => p.id))
-    const ready = people.filter((p) => evs.get(p.id)?.evaluation.status === 'eligible' && p.certificateStatus !== 'valid' && !busy.has(p.id))
+    const ready = people.filter((p) => shown.get(p.id)?.status === 'eligible' && p.certificateStatus !== 'valid' && !busy.has(p.id))
     return {
       candidates: ready.filter((p) => current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName, statementCode: formatCode(current.get(p.id)!.code) })),
       withoutStatement: ready.filter((p) => !current.has(p.id)).map((p) => ({ id: p.id, fullName: p.fullName }))

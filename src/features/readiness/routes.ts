@@ -9,11 +9,12 @@ import { readSettings, RULE_IDS } from './rules.js'
 import { expiryFrom, statementState } from './statements.js'
 import { checklist, statementView, qrSvg, reasonsOf } from './view.js'
 import { readinessHelpers } from './helpers.js'
+import { readinessOfPeople, countStale } from './store.js'
 import { policeReadinessRoutes } from './routes-police.js'
 import { sittingRoutes } from './routes-sittings.js'
 import { publicVerifyRoutes } from './routes-public.js'
 import {
-  evaluateMany, currentStatements, listStatements, insertStatement, findStatement, revokeStatement, saveEligibilitySettings, listApplications, userNames
+  currentStatements, listStatements, insertStatement, findStatement, revokeStatement, saveEligibilitySettings, listApplications, userNames
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -50,16 +51,17 @@ export async function readinessRoutes (app: FastifyInstance) {
 
   app.get('/readiness/roster', { config: TRAINER }, async (req, reply) => {
     const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
-    const evaluations = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
+    const shown = readinessOfPeople(app.db, people.map((p) => p.id))
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
-      const ev = evaluations.get(p.id)!.evaluation
+      const ev = shown.get(p.id)!
       // A certified guard is shown as certified (with the number), not as "not yet": eligibility itself is unchanged.
       const certified = p.certificateStatus === 'valid'
-      return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, certified, status: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
+      return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, certified, status: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
     const counts = { eligible: rows.filter((r) => !r.certified && r.status === 'eligible').length, certified: rows.filter((r) => r.certified).length, total: rows.length }
-    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, day: h.day })
+    const recomputing = rows.some((r) => r.stale) ? countStale(app.db) : 0
+    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, recomputing, day: h.day })
   })
 
   const personPage = async (req: FastifyRequest, id: number, extra: Record<string, unknown> = {}) => {
@@ -165,6 +167,8 @@ export async function readinessRoutes (app: FastifyInstance) {
     const errors = !result.ok ? result.errors : mockChoices(req).some((c) => c.value === result.value.mockBlueprint) ? null : { mockBlueprint: 'readiness.settings-blueprint-unknown' }
     if (errors || !result.ok) return reply.code(422).page('readiness/settings', settingsPage(req, { values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors }))
     saveEligibilitySettings(app.db, result.value, auditFrom(req, 'settings.readiness'), h.now())
+    // Everyone's readiness is worked out again in the background, in chunks; pages say so meanwhile.
+    app.readinessKeeper.kick().catch(() => {})
     return reply.seeOther('/admin/readiness', 'flash.settings-saved')
   })
 

@@ -112,6 +112,24 @@ export function evaluateEligibility (r: TraineeRecord, s: EligibilitySettings, t
   return { status, rules, qualifying: passes.slice(0, Math.max(s.requiredPasses, 1)), windowStart }
 }
 
+/**
+ * The first local date after `today` on which evaluateEligibility's result for this record would
+ * change by the calendar alone (nothing else happening): the day the person reaches the minimum
+ * age, a counted pass leaving the window, a pass dated ahead entering it. Null: never by itself.
+ */
+export function nextChangeOn (r: TraineeRecord, s: EligibilitySettings, today: string): string | null {
+  const dates: string[] = []
+  if (ageOn(r.birthDate, today) < s.minAge) dates.push(birthdayOf(r.birthDate, s.minAge))
+  const windowStart = addDays(today, -(s.windowDays - 1))
+  for (const m of r.mocks) {
+    if (!m.passed) continue
+    if (m.finishedOn > today) dates.push(m.finishedOn)
+    else if (m.finishedOn >= windowStart) dates.push(addDays(m.finishedOn, s.windowDays))
+  }
+  const later = dates.filter((d) => d > today).sort()
+  return later[0] ?? null
+}
+
 /** The day a person turns `years` (a 29 February birthday turns on 1 March, as ageOn counts). */
 export function birthdayOf (birthDate: string, years: number): string {
   const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number]

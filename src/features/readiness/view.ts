@@ -19,7 +19,7 @@ function reasonText (reason: NonNullable<RuleResult['reason']>, t: Translate): s
   return t(reason.key, p)
 }
 
-export function reasonsOf (ev: Evaluation, t: Translate): string[] {
+export function reasonsOf (ev: Pick<Evaluation, 'rules'>, t: Translate): string[] {
   return ev.rules.filter((r) => r.reason).map((r) => reasonText(r.reason!, t))
 }
 

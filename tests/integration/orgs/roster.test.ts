@@ -84,7 +84,7 @@ describe('changing employer keeps the person and their history', () => {
     const after = t.db.select().from(trainees).where(eq(trainees.id, person.id)).get()!
     expect(after.userId).toBe(person.userId)
     expect(after.certificateNo).toBe('SZ20240001')
-    const jobs = t.db.select().from(employments).where(eq(employments.traineeId, person.id)).all()
+    const jobs = t.db.select().from(employments).where(eq(employments.traineeId, person.id)).orderBy(employments.id).all()
     expect(jobs.map((j) => [j.enterpriseId, j.endedOn !== null, j.dutyStatus])).toEqual([[w.ids.entA, true, 'released'], [w.ids.entB, false, 'in-training']])
 
     const page = dom((await t.app.inject({ url: `/people/${person.id}`, headers: { cookie: w.cookie('trainerB') } })).body)

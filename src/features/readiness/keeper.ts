@@ -1,0 +1,145 @@
+/**
+ * Keeps the stored readiness (trainee_readiness) equal to what rules.ts works out:
+ * - `refreshReadiness`, the one function that writes it, inside the transaction of every change
+ *   that moves it (other areas reach it through db/readiness-hook.ts);
+ * - `sweepDueReadiness`, the daily sweep of the rows whose next change by date has come;
+ * - `reevaluateStale`, after a rule change: every row below the rules' generation, in chunks of
+ *   500 people a transaction with the event loop free between chunks;
+ * - `rebuildReadiness`, everyone (the `readiness rebuild` command);
+ * - `startReadinessKeeper`, the server's timer that runs the last three when there is work.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { installReadinessKeeping } from '../../db/readiness-hook.js'
+import { localDate } from '../../lib/time.js'
+import { chunks } from '../../lib/chunks.js'
+import type { Clock } from '../../lib/clock.js'
+import { readEligibilitySettings, evaluateMany } from './queries.js'
+import { nextChangeOn } from './rules.js'
+import { personFacts, upsertReadiness, rulesGeneration, raiseRulesGeneration, staleIds, dueIds, traineeIdsAfter, type StoredReadiness } from './store.js'
+
+/** People worked out in one transaction by the background passes. */
+export const READINESS_CHUNK = 500
+
+let displayZone = 'Asia/Shanghai'
+
+/** The display zone whose local dates the rules count in (the app sets its configured one). */
+export function setReadinessZone (timeZone: string): void {
+  displayZone = timeZone
+}
+
+/** What the rows of these people should hold now: rules.ts's output and the facts the dashboard counts. */
+export function workOutReadiness (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): StoredReadiness[] {
+  if (ids.length === 0) return []
+  const s = readEligibilitySettings(db)
+  const generation = rulesGeneration(db)
+  const today = localDate(now, timeZone)
+  const facts = personFacts(db, ids)
+  const evs = evaluateMany(db, facts, s, now, timeZone)
+  return facts.map((f) => {
+    const { record, evaluation } = evs.get(f.id)!
+    return {
+      traineeId: f.id, enterpriseId: f.enterpriseId, dutyStatus: f.dutyStatus, certified: f.certified,
+      status: evaluation.status, rules: evaluation.rules, qualifying: evaluation.qualifying.map((m) => m.attemptId),
+      nextChangeOn: nextChangeOn(record, s, today), evaluatedOn: today, generation
+    }
+  })
+}
+
+/** Works out these people's readiness and stores it, on the caller's transaction (or alone, atomically). */
+export function refreshReadiness (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): void {
+  for (const chunk of chunks([...new Set(ids)], READINESS_CHUNK)) {
+    // On the Db (not the transaction handle): the same connection, so inside the transaction, with
+    // the connection's cached reads; alone, in a transaction of its own (a savepoint inside one).
+    const write = () => upsertReadiness(db, workOutReadiness(db, chunk, now, timeZone), now)
+    if ('$client' in db) db.transaction(write, { behavior: 'immediate' })
+    else write()
+  }
+}
+
+installReadinessKeeping({
+  changed: (tx, ids, now) => refreshReadiness(tx, ids, now),
+  rulesChanged: (tx) => { raiseRulesGeneration(tx) }
+})
+
+/** Runs `step` on chunks of ids until `next` has none, one transaction a chunk, yielding the event loop between. */
+async function inChunks (db: Db, clock: Clock, next: () => number[], timeZone: string, stop?: () => boolean): Promise<number> {
+  let done = 0
+  for (;;) {
+    if (stop?.()) return done
+    const ids = next()
+    if (ids.length === 0) return done
+    refreshReadiness(db, ids, clock.now(), timeZone)
+    done += ids.length
+    await nextTurn()
+  }
+}
+
+/** The daily sweep: every row whose next change by date is today or past. Rows not due are not read. */
+export function sweepDueReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
+  return inChunks(db, clock, () => dueIds(db, localDate(clock.now(), timeZone), READINESS_CHUNK), timeZone, stop)
+}
+
+/** After a rule change: every row below the rules' generation (each chunk lifts its rows to it). */
+export function reevaluateStale (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
+  return inChunks(db, clock, () => staleIds(db, rulesGeneration(db), READINESS_CHUNK), timeZone, stop)
+}
+
+/** Everyone, in id order: the `readiness rebuild` command (and a repair after data was changed by hand). */
+export function rebuildReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
+  let after = 0
+  return inChunks(db, clock, () => {
+    const ids = traineeIdsAfter(db, after, READINESS_CHUNK)
+    after = ids.at(-1) ?? after
+    return ids
+  }, timeZone, stop)
+}
+
+export interface ReadinessKeeper {
+  /** Runs the re-evaluation and the sweep now if they are not running; resolves when this pass ends. */
+  kick: () => Promise<void>
+  /** Stops after the chunk under way. */
+  stop: () => Promise<void>
+  /** Whether a pass is under way. */
+  busy: () => boolean
+}
+
+/**
+ * The server's keeper: every `everyMs` (and on `kick`, after a rule change) it lifts stale rows to
+ * the rules in force, then sweeps the rows due today. One pass at a time; each chunk is its own
+ * short transaction, so requests are served between chunks.
+ */
+export function startReadinessKeeper (db: Db, clock: Clock, timeZone: string, everyMs: number, onError: (err: unknown) => void): ReadinessKeeper {
+  let running: Promise<void> | null = null
+  let again = false
+  let stopped = false
+  const isStopped = () => stopped
+  const pass = async () => {
+    try {
+      await reevaluateStale(db, clock, timeZone, () => stopped)
+      await sweepDueReadiness(db, clock, timeZone, () => stopped)
+    } catch (err) {
+      onError(err)
+    }
+  }
+  const kick = (): Promise<void> => {
+    if (stopped) return Promise.resolve()
+    // A kick during a pass asks for one more pass after it (the rule change may have come after its re-evaluation).
+    again = true
+    running ??= (async () => {
+      while (again) { again = false; if (!isStopped()) await pass() }
+    })().finally(() => { running = null })
+    return running
+  }
+  const timer = everyMs > 0 ? setInterval(() => { kick().catch(() => {}) }, everyMs) : undefined
+  timer?.unref()
+  return {
+    kick,
+    busy: () => running !== null,
+    stop: async () => {
+      stopped = true
+      if (timer) clearInterval(timer)
+      await running
+    }
+  }
+}

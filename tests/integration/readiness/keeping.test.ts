@@ -1,0 +1,154 @@
+import { describe, test, expect, afterEach } from 'vitest'
+import { dom, postForm, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
+import { declareAll, nationalMock } from '../../helpers/readiness.js'
+import { readinessScene, EVENT_KINDS } from '../../helpers/readiness-events.js'
+import { seededRng } from '../../../src/lib/rng.js'
+import { addDays, localDate } from '../../../src/lib/time.js'
+import { trainees, traineeReadiness } from '../../../src/db/schema.js'
+import { storedReadiness, rulesGeneration, countStale, dueIds } from '../../../src/features/readiness/store.js'
+import { workOutReadiness, sweepDueReadiness, rebuildReadiness, reevaluateStale } from '../../../src/features/readiness/keeper.js'
+import { saveEligibilitySettings } from '../../../src/features/readiness/queries.js'
+import { DEFAULT_SETTINGS } from '../../../src/features/readiness/rules.js'
+import { addCohortMembers } from '../../../src/features/learning/queries.js'
+import { eq } from 'drizzle-orm'
+
+let t: TestApp
+let w: World
+useWorld((app, world) => { t = app; w = world })
+// The rule-change event leaves random rules behind: each test starts from the defaults.
+afterEach(async () => {
+  saveEligibilitySettings(t.db, { ...DEFAULT_SETTINGS }, { actorId: w.users.admin, clientIp: null, action: 'settings.readiness' }, t.clock.now())
+  await reevaluateStale(t.db, t.clock, t.config.timeZone)
+})
+
+const today = () => localDate(t.clock.now(), t.config.timeZone)
+const stored = (id: number) => storedReadiness(t.db, [id]).get(id)!
+const fresh = (ids: readonly number[]) => workOutReadiness(t.db, ids, t.clock.now(), t.config.timeZone).map(({ evaluatedOn: _, ...r }) => r)
+const storedOf = (ids: readonly number[]) => ids.map((id) => { const { evaluatedOn: _, ...r } = stored(id); return r })
+const DAY = 86_400_000
+
+describe('each event keeps the stored readiness in its own transaction', () => {
+  test.each(EVENT_KINDS)('%s', async (kind) => {
+    const scene = await readinessScene(t, w)
+    const rng = seededRng(`event-${kind}`)
+    // Something for the removal events to remove.
+    await scene.events.assignment(rng)
+    addCohortMembers(t.db, scene.cohorts[0]!, scene.people, { actorId: w.users.trainerA, clientIp: null, action: 'x' }, t.clock.now())
+    if (kind === 'employment-start') await scene.events['employment-end'](rng)
+    const touched = await scene.events[kind](rng)
+    // A rule change's re-evaluation runs in the background: here, to its end.
+    if (kind === 'rules') await reevaluateStale(t.db, t.clock, t.config.timeZone)
+    expect(touched.length, 'the event touched someone').toBeGreaterThan(0)
+    expect(storedOf(touched)).toEqual(fresh(touched))
+    // Rule changes leave rows for the keeper; every other event rewrote its people's rows itself.
+    for (const id of touched) expect(stored(id).generation).toBe(rulesGeneration(t.db))
+  })
+
+  test('a declaration updates the row, and a failed transaction leaves it as it was', async () => {
+    const p = await w.addPerson(w.ids.entA, 'Declarer')
+    expect(stored(p.traineeId).rules.find((r) => r.rule === 'health')!.met).toBe(false)
+    declareAll(t, p.traineeId, w.users.trainerA)
+    expect(stored(p.traineeId).rules.find((r) => r.rule === 'health')!.met).toBe(true)
+    const { insertDeclarations } = await import('../../../src/features/orgs/queries.js')
+    // A declaration by a user who does not exist fails its foreign key: nothing of it stays, the row neither.
+    const row = stored(p.traineeId)
+    expect(() => insertDeclarations(t.db, p.traineeId, { healthy: false }, 999_999, { actorId: w.users.trainerA, clientIp: null, action: 'x' }, t.clock.now())).toThrow()
+    expect(stored(p.traineeId)).toEqual(row)
+  })
+})
+
+describe('the daily sweep', () => {
+  test('across an 18th birthday: not yet until the day, eligible on it; the sweep reads only the rows due', async () => {
+    const birthday = addDays(today(), 3)
+    const birthDate = `${Number(birthday.slice(0, 4)) - 18}${birthday.slice(4)}`
+    const p = await w.addPerson(w.ids.entA, 'Nearly Eighteen')
+    t.db.update(trainees).set({ birthDate }).where(eq(trainees.id, p.traineeId)).run()
+    declareAll(t, p.traineeId, w.users.trainerA)
+    nationalMock(t, p.traineeId, 5, true)
+    nationalMock(t, p.traineeId, 1, true)
+    expect(stored(p.traineeId)).toMatchObject({ status: 'not-yet', nextChangeOn: birthday })
+    expect(stored(p.traineeId).rules.find((r) => !r.met)!.rule).toBe('age')
+
+    t.clock.advance(2 * DAY)
+    expect(dueIds(t.db, today(), 10_000)).not.toContain(p.traineeId)
+    await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
+    expect(stored(p.traineeId).status).toBe('not-yet')
+
+    t.clock.advance(DAY)
+    expect(today()).toBe(birthday)
+    expect(dueIds(t.db, today(), 10_000)).toContain(p.traineeId)
+    expect(await sweepDueReadiness(t.db, t.clock, t.config.timeZone)).toBeGreaterThanOrEqual(1)
+    expect(dueIds(t.db, today(), 10_000)).toEqual([])
+    // Eligible; the next change is the older pass leaving the 60-day window.
+    expect(stored(p.traineeId)).toMatchObject({ status: 'eligible', nextChangeOn: addDays(addDays(birthday, -3 - 5), 60), evaluatedOn: birthday })
+    expect(storedOf([p.traineeId])).toEqual(fresh([p.traineeId]))
+  })
+
+  test('across the end of the 60-day window: eligible until the older pass leaves it, then not yet', async () => {
+    const p = await w.addPerson(w.ids.entA, 'Window Closing')
+    declareAll(t, p.traineeId, w.users.trainerA)
+    const older = nationalMock(t, p.traineeId, 10, true)
+    const newer = nationalMock(t, p.traineeId, 3, true)
+    const leaves = addDays(today(), 50)
+    expect(stored(p.traineeId)).toMatchObject({ status: 'eligible', qualifying: [newer, older], nextChangeOn: leaves })
+
+    t.clock.advance(49 * DAY)
+    expect(dueIds(t.db, today(), 10_000)).not.toContain(p.traineeId)
+    await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
+    expect(stored(p.traineeId).status).toBe('eligible')
+
+    t.clock.advance(DAY)
+    expect(dueIds(t.db, today(), 10_000)).toContain(p.traineeId)
+    await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
+    const row = stored(p.traineeId)
+    expect(row).toMatchObject({ status: 'not-yet', qualifying: [newer], nextChangeOn: addDays(today(), 7) })
+    expect(row.rules.find((r) => r.rule === 'mock-passes')).toMatchObject({ met: false, reason: { params: { have: 1 } } })
+    // And the last pass leaves a week later.
+    t.clock.advance(7 * DAY)
+    expect(dueIds(t.db, today(), 10_000)).toContain(p.traineeId)
+    await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
+    expect(stored(p.traineeId)).toMatchObject({ qualifying: [], nextChangeOn: null })
+  })
+})
+
+describe('a rule change', () => {
+  test('is worked out in the background in chunks; meanwhile pages say so and requests are served', async () => {
+    // 1,100 people written straight into the database, then the rebuild command's function works them out.
+    const now = t.clock.now().getTime()
+    const insert = t.db.$client.prepare(`INSERT INTO trainees (full_name, id_number_enc, id_number_hmac, birth_date, phone, education, created_at, updated_at)
+      VALUES (?, ?, ?, '1990-01-01', '', 'junior-middle', ?, ?)`)
+    const enc = t.app.pii.encrypt('110101199001011234')
+    const job = t.db.$client.prepare('INSERT INTO employments (trainee_id, enterprise_id, started_on, duty_status, created_at, updated_at) VALUES (?, ?, \'2026-01-01\', \'in-training\', ?, ?)')
+    t.db.$client.transaction(() => {
+      for (let i = 0; i < 1100; i++) {
+        const id = Number(insert.run(`Bulk ${i}`, enc, `bulk-${i}`, now, now).lastInsertRowid)
+        job.run(id, w.ids.entA, now, now)
+      }
+    })()
+    const all = t.db.select({ id: trainees.id }).from(trainees).all().length
+    expect(await rebuildReadiness(t.db, t.clock, t.config.timeZone)).toBe(all)
+    expect(t.db.select().from(traineeReadiness).all().length).toBe(all)
+
+    const saved = await postForm(t, '/admin/readiness', w.cookie('admin'), { minAge: '18', minEducation: 'none', mockBlueprint: 'national-mock', requiredPasses: '0', windowDays: '60', statementDays: '90' })
+    expect(saved.statusCode).toBe(303)
+    // The answer came before the re-evaluation ended (it started at once: a chunk may be done).
+    expect(countStale(t.db)).toBeGreaterThan(0)
+    const roster = dom((await t.app.inject({ url: '/readiness/roster', headers: { cookie: w.cookie('trainerA') } })).body)
+    expect(roster.querySelector('[role=status]')!.text).toContain('being recomputed')
+
+    // The keeper runs (the route kicked it): chunks of 500 with the event loop free between them.
+    let served = 0
+    const pass = t.app.readinessKeeper.kick()
+    for (let i = 0; i < 2000 && t.app.readinessKeeper.busy(); i++) {
+      const res = await t.app.inject('/healthz')
+      if (res.statusCode === 200 && t.app.readinessKeeper.busy()) served++
+    }
+    await pass
+    expect(served).toBeGreaterThan(0)
+    expect(countStale(t.db)).toBe(0)
+    const after = dom((await t.app.inject({ url: '/readiness/roster', headers: { cookie: w.cookie('trainerA') } })).body)
+    expect(after.querySelector('[role=status]')).toBeNull()
+    expect(stored(w.ids.personA).generation).toBe(rulesGeneration(t.db))
+  }, 60_000)
+})
