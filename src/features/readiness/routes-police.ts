@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { idParam, auditFrom, queryText } from '../../http/params.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { toCsv } from '../../lib/csv.js'
 import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
-import { loadScope, policeSubtree, listEnterprises, findEnterprise, findJurisdiction, listPeople, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
+import { loadScope, policeSubtree, listEnterprises, findEnterprise, findJurisdiction, listPeople, pagePeople, PEOPLE_KEY, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
 import { normaliseCode } from './statements.js'
 import { purposeProblem } from './lookup.js'
 import { checklist, reasonsOf, statementView } from './view.js'
@@ -57,14 +58,16 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const id = idParam(req)
     const enterprise = findEnterprise(app.db, id, subtreeOf(req))
     if (!enterprise) return h.denied(req, 'enterprise', id)
-    const people = listPeople(app.db, loadScope(app.db, req.actor!), { enterpriseId: enterprise.id })
+    const page = pagePeople(app.db, loadScope(app.db, req.actor!), { enterpriseId: enterprise.id }, keysetRequest(req, PEOPLE_KEY))
+    const people = page.rows
+    // Readiness of this page's people only.
     const evs = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
       const ev = evs.get(p.id)!.evaluation
       return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
-    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, day: h.day })
+    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, day: h.day, pager: pager(`/jurisdiction/enterprises/${enterprise.id}`, {}, page) })
   })
 
   // ---- look-up by full ID number, with a purpose, audited ----
