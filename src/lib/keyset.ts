@@ -79,3 +79,31 @@ export async function * keysetChunks<T> (fetch: (after: Key | undefined, size: n
     await new Promise<void>((resolve) => setImmediate(resolve))
   }
 }
+
+/**
+ * A keyset page of rows already in memory and sorted by `compare` over their keys: for lists
+ * ordered by values worked out per row (a trainee's progress), not stored in a column.
+ */
+export function pageSorted<T> (sorted: readonly T[], req: KeysetRequest, keyOf: (row: T) => Key, compare: (a: Key, b: Key) => number): KeysetPage<T> {
+  let fetched: T[]
+  if (req.before) {
+    const before = req.before
+    let end = 0
+    while (end < sorted.length && compare(keyOf(sorted[end]!), before) < 0) end++
+    fetched = sorted.slice(Math.max(0, end - req.size - 1), end).reverse()
+  } else {
+    const after = req.after
+    let start = 0
+    if (after) while (start < sorted.length && compare(keyOf(sorted[start]!), after) <= 0) start++
+    fetched = sorted.slice(start, start + req.size + 1)
+  }
+  return toPage(fetched, req, sorted.length, keyOf)
+}
+
+/** Rows already in memory as the chunks an export streams, with the event loop free between them. */
+export async function * arrayChunks<T> (rows: readonly T[], size = 500): AsyncGenerator<T[]> {
+  for (let i = 0; i < rows.length; i += size) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve))
+    yield rows.slice(i, i + size)
+  }
+}

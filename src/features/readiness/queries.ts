@@ -84,6 +84,20 @@ export function evaluateMany (db: DbOrTx, people: readonly RecordFacts[], s: Eli
   return new Map([...records].map(([id, record]) => [id, { record, evaluation: evaluateEligibility(record, s, today) }]))
 }
 
+/**
+ * How many of these people are eligible to apply and hold no valid certificate, evaluated
+ * a bounded chunk at a time (never every record in memory at once): the readiness roster's
+ * headline for the whole roster while the table shows one page.
+ */
+export function countEligibleUncertified (db: DbOrTx, people: ReadonlyArray<RecordFacts & { certificateStatus: string | null }>, s: EligibilitySettings, now: Date, timeZone: string): number {
+  let n = 0
+  for (const part of chunks(people)) {
+    const evs = evaluateMany(db, part, s, now, timeZone)
+    for (const p of part) if (p.certificateStatus !== 'valid' && evs.get(p.id)?.evaluation.status === 'eligible') n++
+  }
+  return n
+}
+
 // ---- statements ----
 
 export function insertStatement (db: Db, st: { code: string, traineeId: number, enterpriseId: number, snapshot: StatementSnapshot, issuedBy: number, issuedAt: Date, expiresAt: Date }, audit: Audit): Statement {

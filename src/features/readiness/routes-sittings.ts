@@ -93,7 +93,7 @@ export async function sittingRoutes (app: FastifyInstance) {
    * flight, with a valid statement; and those who only lack the statement (the page says so).
    */
   const candidates = (req: FastifyRequest) => {
-    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
+    const people = listPeople(app.db, loadScope(app.db, req.actor!))
     const evs = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const busy = openApplicants(app.db, people.map((p) => p.id))

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { localText } from '../../lib/text.js'
 import { currentBlueprints } from '../exams/index.js'
-import { EDUCATION_LEVELS, loadScope, listPeople, findPersonInScope } from '../orgs/index.js'
+import { EDUCATION_LEVELS, loadScope, pagePeople, PEOPLE_KEY, findPersonInScope } from '../orgs/index.js'
 import { readSettings, RULE_IDS } from './rules.js'
 import { expiryFrom, statementState } from './statements.js'
 import { checklist, statementView, qrSvg, reasonsOf } from './view.js'
@@ -13,7 +14,7 @@ import { policeReadinessRoutes } from './routes-police.js'
 import { sittingRoutes } from './routes-sittings.js'
 import { publicVerifyRoutes } from './routes-public.js'
 import {
-  evaluateMany, currentStatements, listStatements, insertStatement, findStatement, revokeStatement, saveEligibilitySettings, listApplications, userNames
+  evaluateMany, countEligibleUncertified, employedPeople, currentStatements, listStatements, insertStatement, findStatement, revokeStatement, saveEligibilitySettings, listApplications, userNames
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -49,7 +50,10 @@ export async function readinessRoutes (app: FastifyInstance) {
   // ---- the trainer's readiness roster and a person's readiness ----
 
   app.get('/readiness/roster', { config: TRAINER }, async (req, reply) => {
-    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
+    const scope = loadScope(app.db, req.actor!)
+    const page = pagePeople(app.db, scope, {}, keysetRequest(req, PEOPLE_KEY))
+    const people = page.rows
+    // Readiness of this page's people only; the headline counts the whole roster.
     const evaluations = evaluateMany(app.db, people, h.settings(), h.now(), app.config.timeZone)
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
@@ -58,8 +62,13 @@ export async function readinessRoutes (app: FastifyInstance) {
       const certified = p.certificateStatus === 'valid'
       return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, certified, status: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
-    const counts = { eligible: rows.filter((r) => !r.certified && r.status === 'eligible').length, certified: rows.filter((r) => r.certified).length, total: rows.length }
-    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, day: h.day })
+    const employed = req.actor!.enterpriseId ? employedPeople(app.db, { enterpriseId: req.actor!.enterpriseId }) : []
+    const counts = {
+      eligible: countEligibleUncertified(app.db, employed, h.settings(), h.now(), app.config.timeZone),
+      certified: employed.filter((p) => p.certificateStatus === 'valid').length,
+      total: page.total
+    }
+    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, day: h.day, pager: pager('/readiness/roster', {}, page) })
   })
 
   const personPage = async (req: FastifyRequest, id: number, extra: Record<string, unknown> = {}) => {

@@ -22,7 +22,7 @@ async function walk (url: string, cookie: string, rowLink: string): Promise<{ id
     expect(res.statusCode, next).toBe(200)
     const page = dom(res.body)
     ids.push(page.querySelectorAll(`table a[href^="${rowLink}"]`).map((a) => Number(a.getAttribute('href')!.slice(rowLink.length))))
-    counts.push(page.querySelector('p.count')!.text)
+    counts.push(page.querySelector('p.count')?.text ?? page.querySelector('hgroup p')?.text ?? '')
     next = page.querySelector('nav.pager a[rel=next]')?.getAttribute('href')?.replaceAll('&amp;', '&') ?? null
     expect(ids.length).toBeLessThan(100)
   }
@@ -106,5 +106,30 @@ describe('the roster export streams every row once', () => {
     expect(new Set(rows.map((r) => `${r[0]}|${r[1]}`)).size).toBe(2002)
     // In the roster's order: by name.
     expect(rows.every((r, i) => i === 0 || rows[i - 1]![0]! <= r[0]!)).toBe(true)
+  })
+})
+
+describe('the trainer\'s training table and readiness roster page too', () => {
+  test('/training: every trainee once, a sort and a search kept across pages', async () => {
+    const { ids, counts, urls } = await walk('/training?sort=passes&dir=desc', w.cookie('trainerA'), '/training/trainees/')
+    expect(ids).toHaveLength(Math.ceil(2002 / 50))
+    expect(urls.slice(1).every((u) => u.includes('sort=passes') && u.includes('dir=desc'))).toBe(true)
+    const all = ids.flat()
+    expect(new Set(all).size).toBe(2002)
+    expect([...all].sort((a, b) => a - b)).toEqual(everyone().sort((a, b) => a - b))
+    expect(counts[0]).toBe('2,002 of 2,002 trainees')
+    const filtered = await walk(`/training?q=${encodeURIComponent('王')}&size=100`, w.cookie('trainerA'), '/training/trainees/')
+    const wang = crowd.filter((_, i) => i % 20 === 0).length
+    expect(filtered.ids.flat()).toHaveLength(wang)
+    expect(filtered.counts[0]).toBe(`${wang} of 2,002 trainees`)
+    expect(filtered.urls.slice(1).every((u) => u.includes('size=100') && u.includes('q='))).toBe(true)
+  })
+
+  test('/readiness/roster: nobody is dropped, the headline counts the whole roster', async () => {
+    const { ids, counts } = await walk('/readiness/roster', w.cookie('trainerA'), '/readiness/people/')
+    const all = ids.flat()
+    expect(new Set(all).size).toBe(2002)
+    expect([...all].sort((a, b) => a - b)).toEqual(everyone().sort((a, b) => a - b))
+    expect(counts[0]).toContain('of 2,002 people')
   })
 })
