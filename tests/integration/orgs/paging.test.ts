@@ -23,7 +23,7 @@ async function walk (url: string, cookie: string, rowLink: string): Promise<{ id
     const page = dom(res.body)
     ids.push(page.querySelectorAll(`table a[href^="${rowLink}"]`).map((a) => Number(a.getAttribute('href')!.slice(rowLink.length))))
     counts.push(page.querySelector('p.count')?.text ?? page.querySelector('hgroup p')?.text ?? '')
-    next = page.querySelector('nav.pager a[rel=next]')?.getAttribute('href')?.replaceAll('&amp;', '&') ?? null
+    next = page.querySelector('nav.pager a[rel=next]')?.getAttribute('href') ?? null
     expect(ids.length).toBeLessThan(100)
   }
   return { ids, counts, urls }
@@ -53,7 +53,7 @@ describe('the roster pages through every person with the true total', () => {
     while (at) {
       const page = dom((await t.app.inject({ url: at, headers: { cookie } })).body)
       back.unshift(page.querySelectorAll('table a[href^="/people/"]').map((a) => Number(a.getAttribute('href')!.slice(8))))
-      at = page.querySelector('nav.pager a[rel=prev]')?.getAttribute('href')?.replaceAll('&amp;', '&') ?? null
+      at = page.querySelector('nav.pager a[rel=prev]')?.getAttribute('href') ?? null
     }
     expect(back).toEqual(ids)
   })
