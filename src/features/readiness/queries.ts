@@ -327,7 +327,7 @@ export function recordResult (db: Db, a: { id: number, traineeId: number }, resu
 // ---- the police dashboard ----
 
 /** People currently employed by enterprises of the jurisdictions, with what readiness needs. */
-export function employedPeople (db: DbOrTx, f: { jurisdictionIds?: readonly number[], enterpriseId?: number }) {
+export function employedPeople (db: DbOrTx, f: { jurisdictionIds?: readonly number[], enterpriseId?: number, enterpriseIds?: readonly number[] }) {
   return db.select({
     id: trainees.id, birthDate: trainees.birthDate, education: trainees.education, enterpriseId: employments.enterpriseId, dutyStatus: employments.dutyStatus, certificateStatus: trainees.certificateStatus
   }).from(employments)
@@ -335,7 +335,8 @@ export function employedPeople (db: DbOrTx, f: { jurisdictionIds?: readonly numb
     .innerJoin(enterprises, eq(enterprises.id, employments.enterpriseId))
     .where(and(isNull(employments.endedOn),
       f.jurisdictionIds ? (f.jurisdictionIds.length ? inArray(enterprises.jurisdictionId, [...f.jurisdictionIds]) : sql`0`) : undefined,
-      f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined)).all()
+      f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined,
+      f.enterpriseIds ? (f.enterpriseIds.length ? inArray(employments.enterpriseId, [...f.enterpriseIds]) : sql`0`) : undefined)).all()
 }
 
 /** Pending applications per enterprise. */
