@@ -6,7 +6,7 @@ import { prepared } from '../../db/statements.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { users, auditEvents } from '../../db/schema.js'
+import { users, auditEvents, auditTotals } from '../../db/schema.js'
 
 export interface AuditEntry {
   actorId: number | null
@@ -93,6 +93,9 @@ function auditWhere (f: AuditFilter) {
 
 /** How many entries a filter finds (the list's true total). */
 export function countAudit (db: DbOrTx, f: AuditFilter): number {
+  // The whole log: the total the trigger keeps, not a count of every row.
+  const unfiltered = !f.action && !f.actor && !f.from && !f.to && !f.jurisdictionIds
+  if (unfiltered) return db.select({ n: auditTotals.events }).from(auditTotals).get()?.n ?? 0
   return db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(auditWhere(f)).get()?.n ?? 0
 }
 
