@@ -6,7 +6,7 @@ import cookie from '@fastify/cookie'
 import type { Config } from './config.js'
 import { STATIC_DIR } from './paths.js'
 import { createPii } from './lib/pii.js'
-import { openDatabase, type Db } from './db/connection.js'
+import { openDatabase, optimizeDatabase, type Db } from './db/connection.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import { staticRoutes } from './http/compression.js'
@@ -35,6 +35,8 @@ export interface AppOptions {
   sweepMs?: number
   /** How often the readiness keeper looks for stale or due rows (ms); 0 turns its timer off (a rule change still starts it). */
   readinessMs?: number
+  /** How often the planner's statistics are refreshed (PRAGMA optimize, ms); 0 turns it off. Six hours by default. */
+  optimizeMs?: number
 }
 
 export interface RouteEntry { method: string, url: string, access: Access }
@@ -118,6 +120,14 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
     const timer = setInterval(() => {
       try { sweepOverdue(db, clock.now()) } catch (err) { app.log.error({ err }, 'overdue sweep failed') }
     }, options.sweepMs ?? 30_000)
+    timer.unref()
+    app.addHook('onClose', async () => { clearInterval(timer) })
+  }
+  // The query planner's statistics follow the data as it grows (the start does the first run: server.ts).
+  if (options.optimizeMs !== 0) {
+    const timer = setInterval(() => {
+      try { optimizeDatabase(db) } catch (err) { app.log.error({ err }, 'database optimize failed') }
+    }, options.optimizeMs ?? 6 * 3_600_000)
     timer.unref()
     app.addHook('onClose', async () => { clearInterval(timer) })
   }

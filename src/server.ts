@@ -3,7 +3,7 @@
 import fs from 'node:fs'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { openDatabase, migrateDatabase, type Db } from './db/connection.js'
+import { openDatabase, migrateDatabase, optimizeDatabase, type Db } from './db/connection.js'
 import { buildApp } from './app.js'
 import { startCheckpointer, type Checkpointer } from './db/checkpointer.js'
 import { createLogger } from './http/logging.js'
@@ -20,6 +20,7 @@ export class StartError extends Error {}
 export function openMigrated (config: Config): Db {
   const db = openDatabase(config.databasePath)
   migrateDatabase(db)
+  optimizeDatabase(db, true)
   return db
 }
 

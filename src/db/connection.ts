@@ -29,6 +29,17 @@ export function migrateDatabase (db: Db): void {
   migrate(db, { migrationsFolder: MIGRATIONS_DIR })
 }
 
+/**
+ * Keeps the query planner's statistics current (SQLite's PRAGMA optimize): at start with
+ * 0x10002, which also analyses tables never analysed before, and then every few hours (the
+ * app's maintenance timer). analysis_limit keeps each ANALYZE to a sample, so it stays quick
+ * on a province's tables.
+ */
+export function optimizeDatabase (db: Db, atStart = false): void {
+  db.$client.pragma('analysis_limit = 1000')
+  db.$client.pragma(atStart ? 'optimize = 0x10002' : 'optimize')
+}
+
 /** How many migrations are applied: the schema version /healthz reports. */
 export function schemaVersion (db: Db): number {
   const row = db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number } | undefined

@@ -91,7 +91,7 @@ export const renderPlugin = fp<RenderOptions>(async (app, opts) => {
     /** Bank text and titles in the reader's language (text of an English-only release stays English). */
     data.tx = (text: LocalText | undefined) => localText(text, locale)
     data.localTitle = (row: { title: string, titles?: LocalText | null }) => localTitle(row, locale)
-    data.fmt = { dateTime: (d: Date | number) => formatDateTime(d, locale, app.config.timeZone), time: (d: Date | number) => formatTime(d, app.config.timeZone) }
+    data.fmt = { dateTime: (d: Date | number) => formatDateTime(d, locale, app.config.timeZone), time: (d: Date | number) => formatTime(d, app.config.timeZone), count: (n: number) => n.toLocaleString('en-US') }
     return data
   }
 

@@ -275,7 +275,17 @@ function csvCell (cell: string | number | null | undefined): string {
  * delimiter, quote, line break, tab or edge space are quoted.
  */
 export function toCsv (rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string {
-  let out = '\uFEFF'
-  for (const row of rows) out += row.map(csvCell).join(',') + '\r\n'
+  let out = CSV_BOM
+  for (const row of rows) out += csvLine(row)
   return out
+}
+
+export type CsvRow = ReadonlyArray<string | number | null | undefined>
+
+/** The byte order mark a CSV file starts with (toCsv, and a streamed export's first chunk). */
+export const CSV_BOM = '\uFEFF'
+
+/** One CSV record as toCsv writes it, CRLF included: the unit a streamed export writes. */
+export function csvLine (row: CsvRow): string {
+  return row.map(csvCell).join(',') + '\r\n'
 }

@@ -18,7 +18,7 @@ function passMocks (traineeId: number): void {
   for (const daysAgo of [6, 2]) {
     const finishedAt = new Date(Date.now() - daysAgo * 86_400_000)
     db.insert(attempts).values({
-      traineeId, blueprintKey: 'national-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'b', recentlySeen: [], passMark: 60, maxScore: 100,
+      traineeId, blueprintKey: 'national-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'b', passMark: 60, maxScore: 100,
       startedAt: new Date(finishedAt.getTime() - 3_600_000), deadlineAt: finishedAt, finishedAt, finishReason: 'submitted', score: 78 + daysAgo, passed: true
     }).run()
   }

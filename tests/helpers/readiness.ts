@@ -26,7 +26,7 @@ export function nationalMock (t: TestApp, traineeId: number, daysAgo: number, pa
   const bp = t.db.select().from(blueprintVersions).get()!
   const finishedAt = new Date(t.clock.now().getTime() - daysAgo * 86_400_000)
   const id = t.db.insert(attempts).values({
-    traineeId, blueprintKey: 'national-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'test', recentlySeen: [], passMark: 60, maxScore: 100,
+    traineeId, blueprintKey: 'national-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'test', passMark: 60, maxScore: 100,
     startedAt: new Date(finishedAt.getTime() - 3_600_000), deadlineAt: finishedAt, finishedAt, finishReason: 'submitted', score, passed
   }).returning().get().id
   keepReadiness(t, [traineeId])

@@ -11,4 +11,17 @@ export const auditEvents = sqliteTable('audit_events', {
   subjectId: text('subject_id'),
   details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
   clientIp: text('client_ip')
-}, (t) => [index('audit_events_at_idx').on(t.at), index('audit_events_action_idx').on(t.action, t.at)])
+}, (t) => [
+  index('audit_events_at_idx').on(t.at), index('audit_events_action_idx').on(t.action, t.at),
+  // A police officer's log is the events of their subtree's people and records: found by actor and by subject, not by reading the whole log.
+  index('audit_events_actor_idx').on(t.actorId, t.at), index('audit_events_subject_idx').on(t.subjectType, t.subjectId, t.at)
+])
+
+/**
+ * The number of audit events, kept by a trigger on audit_events (see migration 0011): the
+ * administrator's unfiltered log says its true total without counting millions of rows.
+ */
+export const auditTotals = sqliteTable('audit_totals', {
+  id: integer('id').primaryKey(),
+  events: integer('events').notNull()
+})

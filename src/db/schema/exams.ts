@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { sqliteTable, integer, text, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, integer, text, real, index, uniqueIndex, primaryKey, customType } from 'drizzle-orm/sqlite-core'
 import { trainees } from './orgs.js'
 import { bankReleases, blueprintVersions, questionVersions } from './bank.js'
 import type { DomainResult } from '../../features/exams/grading.js'
@@ -8,9 +8,10 @@ export const FINISH_REASONS = ['submitted', 'timeout'] as const
 export type FinishReason = typeof FINISH_REASONS[number]
 
 /**
- * One sitting of a mock exam. Its inputs (release, blueprint version, seed, the
- * recently seen questions) are stored, so the paper can always be rebuilt; its
- * result is written once, when it is finalised.
+ * One sitting of a mock exam: its inputs (release, blueprint version, seed), its
+ * paper (attempt_items) and its result, written once, when it is finalised. What
+ * exposure control needs lives in recent_papers, not here: this row is read for
+ * every score and stays small.
  */
 export const attempts = sqliteTable('attempts', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -19,7 +20,6 @@ export const attempts = sqliteTable('attempts', {
   blueprintVersionId: integer('blueprint_version_id').notNull().references(() => blueprintVersions.id),
   releaseId: integer('release_id').notNull().references(() => bankReleases.id),
   seed: text('seed').notNull(),
-  recentlySeen: text('recently_seen', { mode: 'json' }).$type<string[]>().notNull(),
   passMark: real('pass_mark').notNull(),
   maxScore: real('max_score').notNull(),
   startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
@@ -35,13 +35,37 @@ export const attempts = sqliteTable('attempts', {
   index('attempts_open_deadline_idx').on(t.deadlineAt).where(sql`finished_at IS NULL`)
 ])
 
+/**
+ * The order an item's options are shown in, one character per option: the bank's option keys
+ * are single capital letters (A, B, C…), a true/false question's are 't' and 'f'. "ACDB" instead
+ * of ["A","C","D","B"]: a hundred items a paper, read on every exam page.
+ */
+export function encodeOptionOrder (keys: readonly string[]): string {
+  return keys.map((k) => {
+    if (k === 'true') return 't'
+    if (k === 'false') return 'f'
+    if (!/^[A-Z]$/.test(k)) throw new Error(`option key "${k}" is not one capital letter`)
+    return k
+  }).join('')
+}
+
+export function decodeOptionOrder (text: string): string[] {
+  return [...text].map((c) => (c === 't' ? 'true' : c === 'f' ? 'false' : c))
+}
+
+const optionOrder = customType<{ data: string[], driverData: string }>({
+  dataType: () => 'text',
+  toDriver: encodeOptionOrder,
+  fromDriver: decodeOptionOrder
+})
+
 /** The questions of an attempt, pinned to the exact version shown, in the order shown. */
 export const attemptItems = sqliteTable('attempt_items', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   attemptId: integer('attempt_id').notNull().references(() => attempts.id),
   slot: integer('slot').notNull(),
   questionVersionId: integer('question_version_id').notNull().references(() => questionVersions.id),
-  optionOrder: text('option_order', { mode: 'json' }).$type<string[]>().notNull(),
+  optionOrder: optionOrder('option_order').notNull(),
   points: real('points').notNull(),
   flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
   /**
@@ -52,11 +76,25 @@ export const attemptItems = sqliteTable('attempt_items', {
   answered: integer('answered', { mode: 'boolean' }).notNull().default(false)
 }, (t) => [uniqueIndex('attempt_items_slot_idx').on(t.attemptId, t.slot)])
 
-/** Every answer given, insert-only; an item's state is its last step. */
+/**
+ * Every answer given, insert-only; an item's state is its last step. Keyed by
+ * (item, seq) and stored WITHOUT ROWID (see its migration): no separate id and no
+ * second index, so a step costs what it holds.
+ */
 export const attemptSteps = sqliteTable('attempt_steps', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
   attemptItemId: integer('attempt_item_id').notNull().references(() => attemptItems.id),
   seq: integer('seq').notNull(),
   response: text('response', { mode: 'json' }).$type<string[]>().notNull(),
   at: integer('at', { mode: 'timestamp_ms' }).notNull()
-}, (t) => [uniqueIndex('attempt_steps_item_seq_idx').on(t.attemptItemId, t.seq)])
+}, (t) => [primaryKey({ columns: [t.attemptItemId, t.seq] })])
+
+/**
+ * Exposure control: the questions (version ids) of each trainee's last few finished
+ * attempts, written when an attempt finishes and pruned in the same transaction to
+ * the attempts exposure control looks back on (RECENT_ATTEMPTS).
+ */
+export const recentPapers = sqliteTable('recent_papers', {
+  attemptId: integer('attempt_id').primaryKey().references(() => attempts.id),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  questionVersionIds: text('question_version_ids', { mode: 'json' }).$type<number[]>().notNull()
+}, (t) => [index('recent_papers_trainee_idx').on(t.traineeId)])

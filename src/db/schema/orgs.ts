@@ -41,8 +41,9 @@ export const employments = sqliteTable('employments', {
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [
   uniqueIndex('employments_one_open_idx').on(t.traineeId).where(sql`ended_on IS NULL`),
-  index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn),
-  index('employments_trainee_idx').on(t.traineeId, t.endedOn)
+  // A person's whole employment history (the person page), ended employments included.
+  index('employments_trainee_idx').on(t.traineeId, t.startedOn),
+  index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn)
 ])
 
 /** What a person declared (insert-only history; the latest row per kind is current). */

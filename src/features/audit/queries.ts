@@ -1,10 +1,12 @@
-import { and, count, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
+import { and, count, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm'
 import { chunks } from '../../lib/chunks.js'
 import type { AuditNames } from './describe.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { prepared } from '../../db/statements.js'
+import { keysetQuery } from '../../db/keyset.js'
+import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { users, auditEvents } from '../../db/schema.js'
+import { users, auditEvents, auditTotals } from '../../db/schema.js'
 
 export interface AuditEntry {
   actorId: number | null
@@ -52,8 +54,6 @@ export interface AuditFilter {
   actor?: string
   from?: Date
   to?: Date
-  limit: number
-  offset: number
   /** A police officer's view: only events about their jurisdictions' subtree (see jurisdictionCondition). */
   jurisdictionIds?: number[]
 }
@@ -81,7 +81,7 @@ function jurisdictionCondition (ids: number[]): SQL {
   )`
 }
 
-function auditWhere (f: Omit<AuditFilter, 'limit' | 'offset'>) {
+function auditWhere (f: AuditFilter) {
   return and(
     f.action ? like(auditEvents.action, `${f.action.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
     f.actor ? eq(users.username, f.actor) : undefined,
@@ -92,17 +92,36 @@ function auditWhere (f: Omit<AuditFilter, 'limit' | 'offset'>) {
 }
 
 /** How many entries a filter finds (the list's true total). */
-export function countAudit (db: DbOrTx, f: Omit<AuditFilter, 'limit' | 'offset'>): number {
+export function countAudit (db: DbOrTx, f: AuditFilter): number {
+  // The whole log: the total the trigger keeps, not a count of every row.
+  const unfiltered = !f.action && !f.actor && !f.from && !f.to && !f.jurisdictionIds
+  if (unfiltered) return db.select({ n: auditTotals.events }).from(auditTotals).get()?.n ?? 0
   return db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(auditWhere(f)).get()?.n ?? 0
 }
 
-/** Newest first; `action` matches a prefix ("login" finds login.success and login.failure). */
-export function listAudit (db: DbOrTx, f: AuditFilter) {
+/** The key of the audit log's order, newest first: the time, then the id. */
+export const AUDIT_KEY = ['n', 'n'] as const
+const auditKey = (r: { at: Date, id: number }): Key => [r.at.getTime(), r.id]
+
+function auditRows (db: DbOrTx, f: AuditFilter, page: KeysetRequest) {
+  const k = keysetQuery([auditEvents.at, auditEvents.id], page, true)
   return db.select({
     id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorId: auditEvents.actorId, subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId,
     details: auditEvents.details, clientIp: auditEvents.clientIp, actorUsername: users.username
   }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId))
-    .where(auditWhere(f)).orderBy(desc(auditEvents.at), desc(auditEvents.id)).limit(f.limit).offset(f.offset).all()
+    .where(and(auditWhere(f), k.where)).orderBy(...k.orderBy).limit(k.limit).all()
+}
+
+export type AuditRow = ReturnType<typeof auditRows>[number]
+
+/** One keyset page of the log, newest first, with the filter's true total; `action` matches a prefix ("login" finds login.success and login.failure). */
+export function pageAudit (db: DbOrTx, f: AuditFilter, page: KeysetRequest): KeysetPage<AuditRow> {
+  return toPage(auditRows(db, f, page), page, countAudit(db, f), auditKey)
+}
+
+/** Every entry of a filter, newest first, in bounded chunks with the event loop free between them: the export. */
+export function eachAudit (db: DbOrTx, f: AuditFilter, chunk = 500): AsyncGenerator<AuditRow[]> {
+  return keysetChunks((after, size) => auditRows(db, f, { size: size - 1, after }), auditKey, chunk)
 }
 
 /**

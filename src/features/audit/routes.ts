@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { auditFrom, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/paging.js'
-import { toCsv } from '../../lib/csv.js'
+import { hrefWith, keysetRequest, pager } from '../../http/paging.js'
+import { sendCsvStream } from '../../http/csv-export.js'
 import type { Actor } from '../../http/types.js'
 import { localDate, startOfLocalDay } from '../../lib/time.js'
-import { auditNames, countAudit, listAudit, recordAudit, type AuditFilter } from './queries.js'
+import { AUDIT_KEY, auditNames, countAudit, eachAudit, pageAudit, recordAudit, type AuditFilter } from './queries.js'
 import { describeEvent, type AuditReader } from './describe.js'
 
 export interface AuditRoutesOptions {
@@ -14,9 +14,6 @@ export interface AuditRoutesOptions {
    */
   policeJurisdictions: (actor: Actor) => number[]
 }
-
-const PAGE = 50
-const EXPORT_MAX = 100_000
 
 /**
  * The audit log: administrators see all of it, police their jurisdiction's;
@@ -31,7 +28,7 @@ export async function auditRoutes (app: FastifyInstance, opts: AuditRoutesOption
       const start = startOfLocalDay(s, app.config.timeZone)
       return start && new Date(start.getTime() + plusDays * 86_400_000)
     }
-    const filter: Omit<AuditFilter, 'limit' | 'offset'> = {
+    const filter: AuditFilter = {
       action: typed.action || undefined, actor: typed.actor || undefined, from: day(typed.from), to: day(typed.to, 1), jurisdictionIds
     }
     return { typed, filter }
@@ -39,8 +36,8 @@ export async function auditRoutes (app: FastifyInstance, opts: AuditRoutesOption
 
   const auditPage = (req: FastifyRequest, reply: FastifyReply, base: string, reader: AuditReader, jurisdictionIds?: number[]) => {
     const { typed, filter } = filterOf(req, jurisdictionIds)
-    const pages = paging(req, countAudit(app.db, filter), PAGE)
-    const rows = listAudit(app.db, { ...filter, limit: pages.size, offset: pages.offset })
+    const page = pageAudit(app.db, filter, keysetRequest(req, AUDIT_KEY))
+    const rows = page.rows
     const names = auditNames(app.db, rows)
     // The raw fields ride along as data attributes (and in full in the export); the sentence is what is read.
     const entries = rows.map((r) => ({
@@ -48,22 +45,17 @@ export async function auditRoutes (app: FastifyInstance, opts: AuditRoutesOption
       html: describeEvent(r, names, reader, req.t, req.locale)
     }))
     return reply.page('admin/audit', {
-      title: 'audit.title', filter: typed, entries, paging: pages, base,
-      href: (page: number) => pageHref(base, typed, page),
-      exportHref: pageHref(`${base}/export.csv`, typed, 1)
+      title: 'audit.title', filter: typed, entries, base, pager: pager(base, typed, page),
+      exportHref: hrefWith(`${base}/export.csv`, typed)
     })
   }
 
   const exportCsv = (req: FastifyRequest, reply: FastifyReply, jurisdictionIds?: number[]) => {
     const { filter } = filterOf(req, jurisdictionIds)
-    const rows = listAudit(app.db, { ...filter, limit: EXPORT_MAX, offset: 0 })
-    const csv = toCsv([
-      ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'client_ip'],
-      ...rows.map((r) => [r.id, r.at.toISOString(), r.actorUsername ?? '', r.action, r.subjectType ?? '', r.subjectId ?? '', r.details ? JSON.stringify(r.details) : '', r.clientIp ?? ''])
-    ])
-    recordAudit(app.db, { ...auditFrom(req, 'audit.exported'), details: { rows: rows.length, filter: { ...filter, jurisdictionIds: undefined } } }, app.clock.now())
-    return reply.header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="audit-${localDate(app.clock.now(), app.config.timeZone)}.csv"`).send(csv)
+    recordAudit(app.db, { ...auditFrom(req, 'audit.exported'), details: { rows: countAudit(app.db, filter), filter: { ...filter, jurisdictionIds: undefined } } }, app.clock.now())
+    return sendCsvStream(reply, `audit-${localDate(app.clock.now(), app.config.timeZone)}.csv`,
+      ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'client_ip'], eachAudit(app.db, filter),
+      (r) => [r.id, r.at.toISOString(), r.actorUsername ?? '', r.action, r.subjectType ?? '', r.subjectId ?? '', r.details ? JSON.stringify(r.details) : '', r.clientIp ?? ''])
   }
 
   app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => auditPage(req, reply, '/admin/audit', 'admin'))

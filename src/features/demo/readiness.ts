@@ -65,7 +65,7 @@ export function seedDemoReadiness (db: Db, plan: DemoReadinessPlan, now: Date, t
         const seen = recentlySeenKeys(db, person.traineeId)
         const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: bp.body.shuffleOptions, pool, seed, recentlySeen: new Set(seen) })
         const { attempt } = insertAttempt(db, {
-          traineeId: person.traineeId, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release.id, seed, recentlySeen: seen,
+          traineeId: person.traineeId, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release.id, seed,
           passMark: bp.body.passMark, startedAt, deadlineAt: new Date(startedAt.getTime() + bp.body.timeLimitMinutes * 60_000), items
         }, { actorId: person.userId, clientIp: '' })
         const rng = seededRng(seed)

@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
 import { recordAudit } from '../audit/index.js'
-import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
+import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, encodeOptionOrder, decodeOptionOrder, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
@@ -56,12 +56,22 @@ function readPool (db: DbOrTx, releaseId: number): PoolQuestion[] {
     .map((q) => ({ versionId: q.versionId, questionKey: q.questionKey, domain: q.domain, topic: q.topic, type: q.type, optionKeys: q.body.options.map((o) => o.key) }))
 }
 
-/** The question keys of the trainee's last few finished attempts. */
-export function recentlySeenKeys (db: Db, traineeId: number, lastAttempts = 3): string[] {
-  const rows = prepared(db, `SELECT DISTINCT q.question_key AS k FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
-    WHERE i.attempt_id IN (SELECT id FROM attempts WHERE trainee_id = ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?)
-    ORDER BY q.question_key`).all(traineeId, lastAttempts) as Array<{ k: string }>
+/** How many of a trainee's latest finished attempts exposure control looks back on (and recent_papers keeps). */
+export const RECENT_ATTEMPTS = 3
+
+/** The question keys of the trainee's last few finished attempts (from recent_papers, not the attempts' items). */
+export function recentlySeenKeys (db: Db, traineeId: number, lastAttempts = RECENT_ATTEMPTS): string[] {
+  const rows = prepared(db, `SELECT DISTINCT q.question_key AS k FROM recent_papers r, json_each(r.question_version_ids) j JOIN question_versions q ON q.id = j.value
+    WHERE r.trainee_id = ? AND r.attempt_id IN (SELECT id FROM attempts WHERE trainee_id = ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?)
+    ORDER BY q.question_key`).all(traineeId, traineeId, lastAttempts) as Array<{ k: string }>
   return rows.map((r) => r.k)
+}
+
+/** Keeps a finished attempt's paper for exposure control and drops the papers it no longer looks back on (inside the finishing transaction). */
+function rememberPaper (db: Db, attemptId: number, traineeId: number, questionVersionIds: readonly number[]): void {
+  prepared(db, 'INSERT OR IGNORE INTO recent_papers (attempt_id, trainee_id, question_version_ids) VALUES (?, ?, ?)').run(attemptId, traineeId, JSON.stringify(questionVersionIds))
+  prepared(db, `DELETE FROM recent_papers WHERE trainee_id = ? AND attempt_id NOT IN
+    (SELECT id FROM attempts WHERE trainee_id = ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?)`).run(traineeId, traineeId, RECENT_ATTEMPTS)
 }
 
 /** The open attempt of a trainee on a blueprint, if any (every start: prepared). */
@@ -80,7 +90,7 @@ function attemptFromRow (r: Record<string, unknown>): Attempt {
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as number))
   return {
     id: r.id as number, traineeId: r.trainee_id as number, blueprintKey: r.blueprint_key as string, blueprintVersionId: r.blueprint_version_id as number,
-    releaseId: r.release_id as number, seed: r.seed as string, recentlySeen: JSON.parse(r.recently_seen as string) as string[], passMark: r.pass_mark as number,
+    releaseId: r.release_id as number, seed: r.seed as string, passMark: r.pass_mark as number,
     maxScore: r.max_score as number, startedAt: new Date(r.started_at as number), deadlineAt: new Date(r.deadline_at as number), finishedAt: date(r.finished_at),
     finishReason: (r.finish_reason as Attempt['finishReason']) ?? null, score: (r.score as number | null) ?? null,
     passed: r.passed === null || r.passed === undefined ? null : r.passed === 1, breakdown: r.breakdown ? JSON.parse(r.breakdown as string) : null
@@ -113,7 +123,7 @@ export function questionBody (db: Db, versionId: number): QuestionBody {
 
 function itemFromRow (db: Db, r: Record<string, unknown>): ItemView {
   return {
-    id: r.id as number, slot: r.slot as number, points: r.points as number, flagged: r.flagged === 1, optionOrder: JSON.parse(r.optionOrder as string) as string[],
+    id: r.id as number, slot: r.slot as number, points: r.points as number, flagged: r.flagged === 1, optionOrder: decodeOptionOrder(r.optionOrder as string),
     questionVersionId: r.questionVersionId as number, questionKey: r.questionKey as string, domain: r.domain as string, type: r.type as QuestionType,
     body: questionBody(db, r.questionVersionId as number), seq: (r.seq as number | null) ?? 0, response: r.response ? JSON.parse(r.response as string) as string[] : [],
     savedAt: r.at === null || r.at === undefined ? null : new Date(r.at as number)
@@ -144,7 +154,7 @@ export function saveTarget (db: Db, attemptId: number, slot: number): SaveTarget
   if (!r) return undefined
   return {
     attempt: { id: attemptId, traineeId: r.t as number, seed: r.seed as string, deadlineAt: new Date(r.d as number), finishedAt: r.f === null ? null : new Date(r.f as number) },
-    item: { id: r.id as number, slot, type: r.type as QuestionType, optionOrder: JSON.parse(r.optionOrder as string) as string[], flagged: r.flagged === 1, seq: (r.seq as number | null) ?? 0 }
+    item: { id: r.id as number, slot, type: r.type as QuestionType, optionOrder: decodeOptionOrder(r.optionOrder as string), flagged: r.flagged === 1, seq: (r.seq as number | null) ?? 0 }
   }
 }
 
@@ -159,7 +169,6 @@ export interface NewAttempt {
   blueprintVersionId: number
   releaseId: number
   seed: string
-  recentlySeen: string[]
   passMark: number
   startedAt: Date
   deadlineAt: Date
@@ -175,14 +184,14 @@ export function insertAttempt (db: Db, a: NewAttempt, audit: { actorId: number, 
     const open = findOpenAttempt(db, a.traineeId, a.blueprintKey)
     if (open) return { attempt: open, created: false }
     const maxScore = a.items.reduce((s, i) => s + i.points, 0)
-    const attempt = attemptFromRow(prepared(db, `INSERT INTO attempts (trainee_id, blueprint_key, blueprint_version_id, release_id, seed, recently_seen, pass_mark, max_score, started_at, deadline_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(a.traineeId, a.blueprintKey, a.blueprintVersionId, a.releaseId, a.seed,
-      JSON.stringify(a.recentlySeen), a.passMark, maxScore, a.startedAt.getTime(), a.deadlineAt.getTime()) as Record<string, unknown>)
+    const attempt = attemptFromRow(prepared(db, `INSERT INTO attempts (trainee_id, blueprint_key, blueprint_version_id, release_id, seed, pass_mark, max_score, started_at, deadline_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(a.traineeId, a.blueprintKey, a.blueprintVersionId, a.releaseId, a.seed,
+      a.passMark, maxScore, a.startedAt.getTime(), a.deadlineAt.getTime()) as Record<string, unknown>)
     // A paper is a hundred rows: prepared multi-row inserts, not a hundred built queries.
     for (let i = 0; i < a.items.length; i += ITEM_ROWS) {
       const chunk = a.items.slice(i, i + ITEM_ROWS)
       const sql = `INSERT INTO attempt_items (attempt_id, slot, question_version_id, option_order, points, flagged) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, 0)').join(', ')}`
-      prepared(db, sql).run(chunk.flatMap((it) => [attempt.id, it.slot, it.versionId, JSON.stringify(it.optionOrder), it.points]))
+      prepared(db, sql).run(chunk.flatMap((it) => [attempt.id, it.slot, it.versionId, encodeOptionOrder(it.optionOrder), it.points]))
     }
     recordAudit(tx, { ...audit, action: 'attempt.started', subjectType: 'attempt', subjectId: attempt.id, details: { blueprint: a.blueprintKey, items: a.items.length } }, a.startedAt)
     return { attempt, created: true }
@@ -317,6 +326,7 @@ export function finalizeAttempt (db: Db, attemptId: number, reason: FinishReason
     const at = finishedAt.getTime() > a.deadlineAt.getTime() ? a.deadlineAt : finishedAt
     const done = tx.update(attempts).set({ finishedAt: at, finishReason: reason, score: grade.score, passed: grade.passed, breakdown: grade.byDomain })
       .where(and(eq(attempts.id, attemptId), isNull(attempts.finishedAt))).returning().get()!
+    rememberPaper(db, attemptId, a.traineeId, items.map((i) => i.questionVersionId))
     recordAudit(tx, { actorId: audit.actorId, clientIp: audit.clientIp ?? null, action: 'attempt.finished', subjectType: 'attempt', subjectId: attemptId, details: { reason, score: grade.score, max: grade.max, passed: grade.passed } }, finishedAt)
     // A finished mock counts for the mock rules, any passed attempt for a curriculum's mock items.
     readinessChanged(db, [a.traineeId], finishedAt)

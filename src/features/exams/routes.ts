@@ -72,7 +72,7 @@ export async function examRoutes (app: FastifyInstance) {
     const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: bp.body.shuffleOptions, pool: questionPool(app.db, release.id), seed, recentlySeen: new Set(seen) })
     const started = now()
     const { attempt } = insertAttempt(app.db, {
-      traineeId: me, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release.id, seed, recentlySeen: seen,
+      traineeId: me, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release.id, seed,
       passMark: bp.body.passMark, startedAt: started, deadlineAt: new Date(started.getTime() + bp.body.timeLimitMinutes * 60_000), items
     }, { actorId: req.actor!.id, clientIp: req.ip })
     return reply.seeOther(`/exams/attempts/${attempt.id}`)

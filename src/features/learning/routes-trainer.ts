@@ -4,14 +4,16 @@ import { auditFrom, idParam, queryText } from '../../http/params.js'
 import { isPartial } from '../../http/render.js'
 import { readForm } from '../../lib/form.js'
 import { localDate } from '../../lib/time.js'
-import { toCsv } from '../../lib/csv.js'
+import { sendCsvStream } from '../../http/csv-export.js'
+import { keysetRequest, pager } from '../../http/paging.js'
+import { arrayChunks, pageSorted } from '../../lib/keyset.js'
 import { recordAudit } from '../audit/index.js'
 import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { listAttempts } from '../exams/index.js'
 import type { Text } from '../bank/index.js'
 import { checkCurriculum, checkAssignment, TITLE_MAX, type CurriculumItem } from './curriculum.js'
 import { learningFor } from './summary.js'
-import { traineeRow, filterAndSort, itemLabel, SORTS, STATES, type Sort, type StateFilter, type TraineeRow } from './view.js'
+import { traineeRow, filterAndSort, traineeOrder, itemLabel, SORTS, STATES, type Sort, type StateFilter, type TraineeRow } from './view.js'
 import {
   currentCatalogue, employedTrainees, cohortsOf, latestScores, listCohorts, findCohort, cohortNameTaken, insertCohort, cohortMemberList, addCohortMembers,
   removeCohortMember, listCurricula, findCurriculum, curriculumTitleTaken, itemsOf, insertCurriculum, enterpriseAssignments, findAssignment, insertAssignments,
@@ -72,6 +74,10 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     return { enterpriseId, rows: filterAndSort(rows, filters), total: rows.length, filters, cohorts, cohortSummary }
   }
 
+  /** The current filters as query parameters (sort links, pages and the export keep them). */
+  const filterQuery = (f: ReturnType<typeof dashboard>['filters']): Record<string, string> =>
+    ({ q: f.q, cohort: f.cohort === null ? '' : String(f.cohort), state: f.state === 'all' ? '' : f.state, sort: f.sort, dir: f.desc ? 'desc' : '' })
+
   /** The query string of the current filters with one changed: the sort links keep the rest. */
   const sortLink = (f: ReturnType<typeof dashboard>['filters'], sort: Sort) => {
     const q = new URLSearchParams()
@@ -85,7 +91,14 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
 
   app.get('/training', { config: TRAINER }, async (req, reply) => {
     const d = dashboard(req)
-    const data = { title: 'training.title', ...d, sortLink: (s: Sort) => sortLink(d.filters, s), states: STATES, sorts: SORTS, exportQuery: new URLSearchParams(Object.entries({ q: d.filters.q, cohort: d.filters.cohort === null ? '' : String(d.filters.cohort), state: d.filters.state === 'all' ? '' : d.filters.state, sort: d.filters.sort, dir: d.filters.desc ? 'desc' : '' }).filter(([, v]) => v !== '')).toString() }
+    const order = traineeOrder(d.filters)
+    const page = pageSorted(d.rows, keysetRequest(req, order.shape), order.keyOf, order.compare)
+    const query = filterQuery(d.filters)
+    const data = {
+      title: 'training.title', ...d, rows: page.rows, found: d.rows.length, pager: pager('/training', query, page),
+      sortLink: (s: Sort) => sortLink(d.filters, s), states: STATES, sorts: SORTS,
+      exportQuery: new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '')).toString()
+    }
     if (isPartial(req.headers) && req.headers['hx-target'] === 'trainee-table') return reply.fragment('learning/_trainee-table', data)
     return reply.page('learning/training', data)
   })
@@ -94,18 +107,13 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     const d = dashboard(req)
     const t = req.t
     const score = (r: TraineeRow) => (r.latest ? `${r.latest.score}/${r.latest.maxScore}` : '')
-    const rows = [
+    recordAudit(app.db, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows: d.rows.length } }, now())
+    return sendCsvStream(reply, `training-${today()}.csv`,
       [t('training.col-name'), t('training.col-cohorts'), t('training.col-assignments'), t('training.col-progress'), t('training.col-overdue'), t('training.col-courses'), t('training.col-latest'), t('training.col-latest-on'), t('training.col-passes')],
-      ...d.rows.map((r) => [
+      arrayChunks(d.rows), (r) => [
         r.fullName, r.cohorts.map((c) => c.name).join('; '), `${r.completeCount}/${r.assignedCount}`, `${r.assignedPercent}%`, r.overdue, `${r.coursesPercent}%`,
         score(r), r.latest ? localDate(r.latest.finishedAt, app.config.timeZone) : '', r.passes
       ])
-    ]
-    recordAudit(app.db, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows: d.rows.length } }, now())
-    return reply
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="training-${today()}.csv"`)
-      .send(toCsv(rows))
   })
 
   app.get('/training/trainees/:id', { config: TRAINER }, async (req, reply) => {

@@ -10,6 +10,7 @@ import type { CurriculumItem } from './curriculum.js'
 import type { TraineeLearning } from './summary.js'
 import type { TopicProgress } from './progress.js'
 import type { LatestScore } from './queries.js'
+import type { Key } from '../../lib/keyset.js'
 
 const LETTERS = 'ABCDE'
 
@@ -121,9 +122,18 @@ export function filterAndSort (rows: readonly TraineeRow[], f: { q: string, coho
       (f.state === 'none' && r.assignedCount === 0) ||
       (f.state === 'complete' && r.assignedCount > 0 && r.completeCount === r.assignedCount) ||
       (f.state === 'open' && r.completeCount < r.assignedCount && r.overdue === 0)))
-  const key = (r: TraineeRow): number | string => {
+  const order = traineeOrder(f)
+  return [...kept].sort((a, b) => order.compare(order.keyOf(a), order.keyOf(b)))
+}
+
+/**
+ * The order of the trainer's table as keys (the sorted value, then the name, then the id) and how
+ * two keys compare: the table sorts and pages by them (a page is the rows after a key).
+ */
+export function traineeOrder (f: { sort: Sort, desc: boolean }): { shape: Array<'s' | 'n'>, keyOf: (r: TraineeRow) => Key, compare: (a: Key, b: Key) => number } {
+  const value = (r: TraineeRow): number => {
     switch (f.sort) {
-      case 'name': return r.fullName
+      case 'name': return 0
       case 'progress': return r.assignedPercent
       case 'overdue': return r.overdue
       case 'score': return r.latest ? r.latest.score : -1
@@ -131,12 +141,9 @@ export function filterAndSort (rows: readonly TraineeRow[], f: { q: string, coho
     }
   }
   const sign = f.desc ? -1 : 1
-  return [...kept].sort((a, b) => {
-    const ka = key(a)
-    const kb = key(b)
-    const c = typeof ka === 'string' ? ka.localeCompare(String(kb), 'zh-CN') : ka - (kb as number)
-    return c !== 0 ? sign * c : a.fullName.localeCompare(b.fullName, 'zh-CN') || a.id - b.id
-  })
+  const byName = (a: Key, b: Key, i: number) => String(a[i]).localeCompare(String(b[i]), 'zh-CN') || Number(a[i + 1]) - Number(b[i + 1])
+  if (f.sort === 'name') return { shape: ['s', 'n'], keyOf: (r) => [r.fullName, r.id], compare: (a, b) => sign * String(a[0]).localeCompare(String(b[0]), 'zh-CN') || byName(a, b, 0) }
+  return { shape: ['n', 's', 'n'], keyOf: (r) => [value(r), r.fullName, r.id], compare: (a, b) => sign * (Number(a[0]) - Number(b[0])) || byName(a, b, 1) }
 }
 
 /** A lesson's Markdown without its leading "# Title" line: the page shows the topic's title itself. */

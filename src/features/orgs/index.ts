@@ -3,7 +3,7 @@ export * from '../../db/schema/orgs.js'
 export { scopeFor, subtree, type Scope } from './scope.js'
 export {
   loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
-  listEnterprises, findEnterprise, findJurisdiction, listPeople, writeCertificate, type PersonRow, type EnterpriseRow
+  listEnterprises, eachEnterprise, countEnterprises, findEnterprise, findJurisdiction, listPeople, pagePeople, countPeople, eachPeople, PEOPLE_KEY, writeCertificate, type PersonRow, type EnterpriseRow
 } from './queries.js'
 export { personView, type PersonView } from './view.js'
 export { validateCertificate, type CertificateInput } from './people.js'

@@ -6,6 +6,8 @@ import { readinessChanged } from '../../db/readiness-hook.js'
 import { chunks } from '../../lib/chunks.js'
 import { users, jurisdictions, enterprises, trainees, employments, declarations, appSettings, rosterImports, traineeReadiness, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, type Scope, type TreeNode } from './scope.js'
+import { keysetQuery } from '../../db/keyset.js'
+import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { CertificateInput, DeclarationValues, ValidPerson } from './people.js'
 
 export type Jurisdiction = typeof jurisdictions.$inferSelect
@@ -97,7 +99,23 @@ export interface EnterpriseRow extends Enterprise {
  * cost follows the enterprises listed, not their guards or their history.
  */
 export function listEnterprises (db: DbOrTx, jurisdictionIds?: number[]): EnterpriseRow[] {
-  const rows = db.select({
+  return withHeadCounts(db, enterpriseQuery(db, jurisdictionIds).orderBy(asc(enterprises.name), asc(enterprises.id)).all())
+}
+
+/** The enterprises of some jurisdictions by name, a bounded chunk at a time with the event loop free between chunks: a district's export. */
+export function eachEnterprise (db: DbOrTx, jurisdictionIds: number[], chunk = 50): AsyncGenerator<EnterpriseRow[]> {
+  return keysetChunks((after, size) => {
+    const k = keysetQuery([enterprises.name, enterprises.id], { size: size - 1, after })
+    return withHeadCounts(db, enterpriseQuery(db, jurisdictionIds, k.where).orderBy(...k.orderBy).limit(k.limit).all())
+  }, (e) => [e.name, e.id], chunk)
+}
+
+export function countEnterprises (db: DbOrTx, jurisdictionIds: number[]): number {
+  return db.select({ n: count() }).from(enterprises).where(inArray(enterprises.jurisdictionId, jurisdictionIds)).get()?.n ?? 0
+}
+
+function enterpriseQuery (db: DbOrTx, jurisdictionIds?: number[], extra?: SQL) {
+  return db.select({
     id: enterprises.id,
     name: enterprises.name,
     creditCode: enterprises.creditCode,
@@ -109,8 +127,11 @@ export function listEnterprises (db: DbOrTx, jurisdictionIds?: number[]): Enterp
     jurisdictionCode: jurisdictions.code
   }).from(enterprises)
     .innerJoin(jurisdictions, eq(jurisdictions.id, enterprises.jurisdictionId))
-    .where(jurisdictionIds ? (jurisdictionIds.length ? inArray(enterprises.jurisdictionId, jurisdictionIds) : sql`0`) : undefined)
-    .orderBy(asc(enterprises.name)).all()
+    .where(and(jurisdictionIds ? (jurisdictionIds.length ? inArray(enterprises.jurisdictionId, jurisdictionIds) : sql`0`) : undefined, extra))
+}
+
+/** The rows with their head counts from the stored readiness (one grouped read per chunk of enterprises). */
+function withHeadCounts<T extends { id: number }> (db: DbOrTx, rows: T[]): Array<T & { inTraining: number, onDuty: number, onDutyWithoutCertificate: number }> {
   const counts = headCounts(db, rows.map((r) => r.id))
   return rows.map((r) => ({ ...r, inTraining: 0, onDuty: 0, onDutyWithoutCertificate: 0, ...counts.get(r.id) }))
 }
@@ -228,20 +249,58 @@ export interface PeopleFilter {
   idNumberHmac?: string
   duty?: DutyStatus
   enterpriseId?: number
+  /** At most this many (by name); every match when left out. */
   limit?: number
   offset?: number
 }
 
-export function listPeople (db: DbOrTx, scope: Scope, f: PeopleFilter = {}): PersonRow[] {
+function peopleWhere (scope: Scope, f: PeopleFilter): SQL | undefined {
   const text = f.text?.trim()
   const search = f.idNumberHmac
     ? eq(trainees.idNumberHmac, f.idNumberHmac)
     : text ? or(like(trainees.fullName, `%${escapeLike(text)}%`), like(trainees.certificateNo, `%${escapeLike(text.toUpperCase())}%`)) : undefined
-  return peopleQuery(db)
-    .where(and(scopeCondition(scope), search, f.duty ? eq(employments.dutyStatus, f.duty) : undefined, f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined))
-    .orderBy(asc(trainees.fullName), asc(trainees.id))
-    .limit(f.limit ?? 500).offset(f.offset ?? 0)
-    .all() as PersonRow[]
+  return and(scopeCondition(scope), search, f.duty ? eq(employments.dutyStatus, f.duty) : undefined, f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined)
+}
+
+/** People in the scope matching the filter, by name; every one of them unless `limit` says otherwise. */
+export function listPeople (db: DbOrTx, scope: Scope, f: PeopleFilter = {}): PersonRow[] {
+  const q = peopleQuery(db).where(peopleWhere(scope, f)).orderBy(asc(trainees.fullName), asc(trainees.id))
+  return (f.limit !== undefined ? q.limit(f.limit).offset(f.offset ?? 0) : q).all() as PersonRow[]
+}
+
+/** How many people a filter finds: the list's true total. */
+export function countPeople (db: DbOrTx, scope: Scope, f: PeopleFilter = {}): number {
+  return db.select({ n: count() }).from(trainees)
+    .leftJoin(employments, and(eq(employments.traineeId, trainees.id), isNull(employments.endedOn)))
+    .leftJoin(enterprises, eq(enterprises.id, employments.enterpriseId))
+    .where(peopleWhere(scope, f)).get()?.n ?? 0
+}
+
+/** How many guards of the scope are on duty without a valid certificate (the roster's warning). */
+export function countFlagged (db: DbOrTx, scope: Scope): number {
+  return db.select({ n: count() }).from(trainees)
+    .innerJoin(employments, and(eq(employments.traineeId, trainees.id), isNull(employments.endedOn)))
+    .leftJoin(enterprises, eq(enterprises.id, employments.enterpriseId))
+    .where(and(scopeCondition(scope), eq(employments.dutyStatus, 'on-duty'), sql`coalesce(${trainees.certificateStatus}, '') <> 'valid'`)).get()?.n ?? 0
+}
+
+/** The sort key of a people list: name, then id. */
+export const PEOPLE_KEY = ['s', 'n'] as const
+export const personKey = (p: { fullName: string, id: number }): Key => [p.fullName, p.id]
+
+/** One keyset page of people by name, with the true total. */
+export function pagePeople (db: DbOrTx, scope: Scope, f: Omit<PeopleFilter, 'limit' | 'offset'>, page: KeysetRequest): KeysetPage<PersonRow> {
+  return toPage(peoplePage(db, scope, f, page), page, countPeople(db, scope, f), personKey)
+}
+
+function peoplePage (db: DbOrTx, scope: Scope, f: PeopleFilter, page: KeysetRequest): PersonRow[] {
+  const k = keysetQuery([trainees.fullName, trainees.id], page)
+  return peopleQuery(db).where(and(peopleWhere(scope, f), k.where)).orderBy(...k.orderBy).limit(k.limit).all() as PersonRow[]
+}
+
+/** Every person of a filter, by name, a bounded chunk at a time with the event loop free between chunks: for exports. */
+export function eachPeople (db: DbOrTx, scope: Scope, f: Omit<PeopleFilter, 'limit' | 'offset'> = {}, chunk = 500): AsyncGenerator<PersonRow[]> {
+  return keysetChunks((after, size) => peoplePage(db, scope, f, { size: size - 1, after }), personKey, chunk)
 }
 
 function escapeLike (s: string): string {

@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import multipart from '@fastify/multipart'
 import { localDate } from '../../lib/time.js'
-import { decodeSpreadsheetBytes, parseCsv, toCsv } from '../../lib/csv.js'
+import { decodeSpreadsheetBytes, parseCsv } from '../../lib/csv.js'
+import { sendCsvStream } from '../../http/csv-export.js'
 import { readForm } from '../../lib/form.js'
 import { BadRequest } from '../../http/errors.js'
 import { auditFrom, queryText } from '../../http/params.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { recordAudit } from '../audit/index.js'
 import { generateInitialPassword, hashOneTimePassword, hashOneTimePasswords, findUserByUsername, randomString } from '../auth/index.js'
 import { validatePerson, type ValidPerson } from './people.js'
@@ -12,7 +14,7 @@ import { mapRosterRows, type ImportRow } from './roster-import.js'
 import { personView } from './view.js'
 import { DUTY_STATUSES, EDUCATION_LEVELS, type DutyStatus } from './vocabulary.js'
 import {
-  loadScope, listPeople, findPersonByIdHmac, insertPerson, employPerson, findEnterprise, saveCheckedImport, findCheckedImport, importCheckedRows, employmentConflict,
+  loadScope, pagePeople, countFlagged, eachPeople, countPeople, PEOPLE_KEY, findPersonByIdHmac, insertPerson, employPerson, findEnterprise, saveCheckedImport, findCheckedImport, importCheckedRows, employmentConflict,
   type EncryptedPerson, type NewLogin, type CheckedImportRow
 } from './queries.js'
 
@@ -55,15 +57,17 @@ export async function rosterRoutes (app: FastifyInstance) {
   app.get('/roster', { config: TRAINER }, async (req, reply) => {
     const enterprise = enterpriseOf(req)
     const q = queryText(req, 'q')
-    const duty = queryText(req, 'duty') as DutyStatus
+    const dutyText = queryText(req, 'duty')
+    const duty = (DUTY_STATUSES as readonly string[]).includes(dutyText) ? dutyText as DutyStatus : undefined
     const compact = q.replace(/\s+/g, '').toUpperCase()
     const byId = /^\d{17}[\dX]$/.test(compact)
-    const people = listPeople(app.db, loadScope(app.db, req.actor!), {
-      text: byId ? undefined : q,
-      idNumberHmac: byId ? app.pii.hash(compact) : undefined,
-      duty: (DUTY_STATUSES as readonly string[]).includes(duty) ? duty : undefined
-    }).map((p) => personView(p, app.pii.decrypt, today()))
-    return reply.page('roster/index', { title: 'roster.title', enterprise, people, q, duty, dutyStatuses: DUTY_STATUSES.filter((d) => d !== 'released'), flagged: people.filter((p) => p.flagged).length })
+    const scope = loadScope(app.db, req.actor!)
+    const page = pagePeople(app.db, scope, { text: byId ? undefined : q, idNumberHmac: byId ? app.pii.hash(compact) : undefined, duty }, keysetRequest(req, PEOPLE_KEY))
+    const people = page.rows.map((p) => personView(p, app.pii.decrypt, today()))
+    return reply.page('roster/index', {
+      title: 'roster.title', enterprise, people, q, duty: duty ?? '', dutyStatuses: DUTY_STATUSES.filter((d) => d !== 'released'),
+      flagged: countFlagged(app.db, scope), pager: pager('/roster', { q, duty: duty ?? '' }, page)
+    })
   })
 
   app.get('/roster/new', { config: TRAINER }, async (req, reply) => {
@@ -94,19 +98,14 @@ export async function rosterRoutes (app: FastifyInstance) {
   app.get('/roster/export.csv', { config: TRAINER }, async (req, reply) => {
     const enterprise = enterpriseOf(req)
     const t = req.t
-    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 100_000 })
-    const rows = [
+    const scope = loadScope(app.db, req.actor!)
+    recordAudit(app.db, { ...auditFrom(req, 'roster.exported'), subjectType: 'enterprise', subjectId: enterprise.id, details: { rows: countPeople(app.db, scope) } }, now())
+    return sendCsvStream(reply, `roster-${today()}.csv`,
       [t('person.full-name'), t('person.id-number'), t('person.phone'), t('person.education'), t('person.duty'), t('person.certificate-no'), t('person.certificate-issued-on'), t('person.certificate-status'), t('person.username')],
-      ...people.map((p) => [
+      eachPeople(app.db, scope), (p) => [
         p.fullName, app.pii.decrypt(p.idNumberEnc), p.phone, t(`education.${p.education}`), p.dutyStatus ? t(`duty.${p.dutyStatus}`) : '',
         p.certificateNo ?? '', p.certificateIssuedOn ?? '', p.certificateStatus ? t(`certificate.${p.certificateStatus}`) : '', p.username ?? ''
       ])
-    ]
-    recordAudit(app.db, { ...auditFrom(req, 'roster.exported'), subjectType: 'enterprise', subjectId: enterprise.id, details: { rows: people.length } }, now())
-    return reply
-      .header('Content-Type', 'text/csv; charset=utf-8')
-      .header('Content-Disposition', `attachment; filename="roster-${today()}.csv"`)
-      .send(toCsv(rows))
   })
 
   app.get('/roster/import', { config: TRAINER }, async (req, reply) => {

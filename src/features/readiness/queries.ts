@@ -1,8 +1,10 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, count } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, count, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { localDate } from '../../lib/time.js'
 import { chunks } from '../../lib/chunks.js'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { users, attempts, bankReleases, statements, examSittings, applications, type ApplicationStatus, type ExamResult } from '../../db/schema.js'
 import { trainees, employments, enterprises, jurisdictions, declarations, readSetting, writeSetting, writeCertificate, type DeclarationKind, type CertificateInput } from '../orgs/index.js'
@@ -87,6 +89,20 @@ export function evaluateMany (db: DbOrTx, people: readonly RecordFacts[], s: Eli
   return new Map([...records].map(([id, record]) => [id, { record, evaluation: evaluateEligibility(record, s, today) }]))
 }
 
+/**
+ * How many of these people are eligible to apply and hold no valid certificate, evaluated
+ * a bounded chunk at a time (never every record in memory at once): the readiness roster's
+ * headline for the whole roster while the table shows one page.
+ */
+export function countEligibleUncertified (db: DbOrTx, people: ReadonlyArray<RecordFacts & { certificateStatus: string | null }>, s: EligibilitySettings, now: Date, timeZone: string): number {
+  let n = 0
+  for (const part of chunks(people)) {
+    const evs = evaluateMany(db, part, s, now, timeZone)
+    for (const p of part) if (p.certificateStatus !== 'valid' && evs.get(p.id)?.evaluation.status === 'eligible') n++
+  }
+  return n
+}
+
 // ---- statements ----
 
 export function insertStatement (db: Db, st: { code: string, traineeId: number, enterpriseId: number, snapshot: StatementSnapshot, issuedBy: number, issuedAt: Date, expiresAt: Date }, audit: Audit): Statement {
@@ -146,12 +162,6 @@ const sittingColumns = {
 }
 
 /** Sittings held by any of the jurisdictions, newest first. */
-export function listSittings (db: DbOrTx, jurisdictionIds: readonly number[]): SittingRow[] {
-  if (jurisdictionIds.length === 0) return []
-  return db.select(sittingColumns).from(examSittings).innerJoin(jurisdictions, eq(jurisdictions.id, examSittings.jurisdictionId))
-    .where(inArray(examSittings.jurisdictionId, [...jurisdictionIds])).orderBy(desc(examSittings.sitsOn), desc(examSittings.id)).all()
-}
-
 export function findSitting (db: DbOrTx, id: number, jurisdictionIds: readonly number[]): SittingRow | undefined {
   if (jurisdictionIds.length === 0) return undefined
   return db.select(sittingColumns).from(examSittings).innerJoin(jurisdictions, eq(jurisdictions.id, examSittings.jurisdictionId))
@@ -194,32 +204,68 @@ function applicationQuery (db: DbOrTx) {
 }
 
 export function listApplications (db: DbOrTx, f: { sittingId?: number, traineeId?: number, enterpriseId?: number }): ApplicationRow[] {
-  return applicationQuery(db).where(and(
+  return applicationQuery(db).where(applicationWhere(f)).orderBy(desc(applications.appliedAt), desc(applications.id)).all()
+}
+
+export interface ApplicationFilter {
+  sittingId?: number
+  traineeId?: number
+  enterpriseId?: number
+  /** Only applications from enterprises of these jurisdictions. */
+  enterpriseJurisdictionIds?: readonly number[]
+}
+
+function applicationWhere (f: ApplicationFilter) {
+  return and(
     f.sittingId ? eq(applications.sittingId, f.sittingId) : undefined,
     f.traineeId ? eq(applications.traineeId, f.traineeId) : undefined,
-    f.enterpriseId ? eq(applications.enterpriseId, f.enterpriseId) : undefined
-  )).orderBy(desc(applications.appliedAt), desc(applications.id)).all()
+    f.enterpriseId ? eq(applications.enterpriseId, f.enterpriseId) : undefined,
+    f.enterpriseJurisdictionIds ? (f.enterpriseJurisdictionIds.length ? inArray(enterprises.jurisdictionId, [...f.enterpriseJurisdictionIds]) : sql`0`) : undefined
+  )
+}
+
+function countApplications (db: DbOrTx, where: SQL | undefined): number {
+  return db.select({ n: count() }).from(applications)
+    .innerJoin(enterprises, eq(enterprises.id, applications.enterpriseId))
+    .innerJoin(examSittings, eq(examSittings.id, applications.sittingId))
+    .where(where).get()?.n ?? 0
+}
+
+export const APPLICATION_KEY = ['n', 'n'] as const
+const applicationKey = (a: { appliedAt: Date, id: number }): Key => [a.appliedAt.getTime(), a.id]
+
+/** One keyset page of applications, newest first, with the true total. */
+export function pageApplications (db: DbOrTx, f: ApplicationFilter, page: KeysetRequest): KeysetPage<ApplicationRow> {
+  const where = applicationWhere(f)
+  const k = keysetQuery([applications.appliedAt, applications.id], page, true)
+  return toPage(applicationQuery(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all(), page, countApplications(db, where), applicationKey)
 }
 
 /**
  * Pending applications a police officer follows: to sittings of their subtree, or from its
- * enterprises (optionally one of them); the oldest first. `page` turns the true total into the
- * page to read.
+ * enterprises (optionally one of them); the oldest first, a keyset page with the true total.
  */
-export function pendingApplications<P extends { size: number, offset: number }> (db: DbOrTx, jurisdictionIds: readonly number[], enterpriseId: number | undefined, page: (total: number) => P): { rows: ApplicationRow[], paging: P } {
+export function pendingApplications (db: DbOrTx, jurisdictionIds: readonly number[], enterpriseId: number | undefined, page: KeysetRequest): KeysetPage<ApplicationRow> {
   const ids = [...jurisdictionIds]
   const where = and(
     eq(applications.status, 'pending'),
     ids.length ? or(inArray(examSittings.jurisdictionId, ids), inArray(enterprises.jurisdictionId, ids)) : sql`0`,
     enterpriseId ? eq(applications.enterpriseId, enterpriseId) : undefined
   )
-  const total = db.select({ n: count() }).from(applications)
-    .innerJoin(enterprises, eq(enterprises.id, applications.enterpriseId))
-    .innerJoin(examSittings, eq(examSittings.id, applications.sittingId))
-    .where(where).get()?.n ?? 0
-  const paging = page(total)
-  const rows = applicationQuery(db).where(where).orderBy(asc(applications.appliedAt), asc(applications.id)).limit(paging.size).offset(paging.offset).all()
-  return { rows, paging }
+  const k = keysetQuery([applications.appliedAt, applications.id], page)
+  return toPage(applicationQuery(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all(), page, countApplications(db, where), applicationKey)
+}
+
+export const SITTING_KEY = ['s', 'n'] as const
+
+/** One keyset page of the sittings of some jurisdictions, latest day first, with the true total. */
+export function pageSittings (db: DbOrTx, jurisdictionIds: readonly number[], page: KeysetRequest): KeysetPage<SittingRow> {
+  const where = jurisdictionIds.length ? inArray(examSittings.jurisdictionId, [...jurisdictionIds]) : sql`0`
+  const k = keysetQuery([examSittings.sitsOn, examSittings.id], page, true)
+  const rows = db.select(sittingColumns).from(examSittings).innerJoin(jurisdictions, eq(jurisdictions.id, examSittings.jurisdictionId))
+    .where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all()
+  const total = db.select({ n: count() }).from(examSittings).where(where).get()?.n ?? 0
+  return toPage(rows, page, total, (s) => [s.sitsOn, s.id])
 }
 
 export function findApplication (db: DbOrTx, id: number): ApplicationRow | undefined {
@@ -284,7 +330,7 @@ export function recordResult (db: Db, a: { id: number, traineeId: number }, resu
 // ---- the police dashboard ----
 
 /** People currently employed by enterprises of the jurisdictions, with what readiness needs. */
-export function employedPeople (db: DbOrTx, f: { jurisdictionIds?: readonly number[], enterpriseId?: number }) {
+export function employedPeople (db: DbOrTx, f: { jurisdictionIds?: readonly number[], enterpriseId?: number, enterpriseIds?: readonly number[] }) {
   return db.select({
     id: trainees.id, birthDate: trainees.birthDate, education: trainees.education, enterpriseId: employments.enterpriseId, dutyStatus: employments.dutyStatus, certificateStatus: trainees.certificateStatus
   }).from(employments)
@@ -292,7 +338,8 @@ export function employedPeople (db: DbOrTx, f: { jurisdictionIds?: readonly numb
     .innerJoin(enterprises, eq(enterprises.id, employments.enterpriseId))
     .where(and(isNull(employments.endedOn),
       f.jurisdictionIds ? (f.jurisdictionIds.length ? inArray(enterprises.jurisdictionId, [...f.jurisdictionIds]) : sql`0`) : undefined,
-      f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined)).all()
+      f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined,
+      f.enterpriseIds ? (f.enterpriseIds.length ? inArray(employments.enterpriseId, [...f.enterpriseIds]) : sql`0`) : undefined)).all()
 }
 
 /** Pending applications per enterprise. */

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/paging.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
-import { loadScope, policeSubtree, listPeople, findEnterprise, listEnterprises, validateCertificate } from '../orgs/index.js'
+import { loadScope, policeSubtree, listPeople, findEnterprise, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState, formatCode } from './statements.js'
 import { statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import { readinessOfPeople } from './store.js'
 import {
-  listSittings, findSitting, insertSitting, ancestorsOf, listApplications, findApplication, takenPlaces, applicationHistory, insertApplication,
+  pageSittings, SITTING_KEY, pageApplications, APPLICATION_KEY, findSitting, insertSitting, ancestorsOf, findApplication, takenPlaces, applicationHistory, insertApplication,
   decideApplication, recordResult, currentStatements, findStatement, openApplicants, pendingApplications, type SittingRow
 } from './queries.js'
 
@@ -54,29 +54,35 @@ export async function sittingRoutes (app: FastifyInstance) {
    * pendingApplications), optionally of one enterprise of the subtree: the list the
    * dashboard's pending counts link to.
    */
-  const PENDING_PAGE = 50
   const pendingFor = (req: FastifyRequest) => {
     if (req.actor!.role !== 'police') return null
     const subtree = subtreeOf(req)
     const wanted = Number(queryText(req, 'enterprise', 12)) || 0
     const enterprise = wanted ? findEnterprise(app.db, wanted, subtree) : undefined
-    const { rows, paging: pages } = pendingApplications(app.db, subtree, enterprise?.id, (total) => paging(req, total, PENDING_PAGE))
+    const page = pendingApplications(app.db, subtree, enterprise?.id, keysetRequest(req, APPLICATION_KEY, 'pending-'))
     const query = { enterprise: enterprise ? String(enterprise.id) : '' }
-    return { rows, paging: pages, enterprise: enterprise ?? null, href: (page: number) => `${pageHref('/sittings', query, page)}#pending` }
+    return { rows: page.rows, total: page.total, enterprise: enterprise ?? null, pager: pager('/sittings', query, page, { hash: '#pending', prefix: 'pending-' }) }
   }
 
-  const listPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
-    title: 'sitting.title',
-    sittings: listSittings(app.db, visibleJurisdictions(req)),
-    canPublish: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)),
-    applications: req.actor!.role === 'trainer' && req.actor!.enterpriseId ? listApplications(app.db, { enterpriseId: req.actor!.enterpriseId }) : [],
-    pending: pendingFor(req),
-    today: h.today(),
-    values: { startsAt: '09:00' },
-    errors: {},
-    refused: null,
-    ...extra
-  })
+  const listPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const sittings = pageSittings(app.db, visibleJurisdictions(req), keysetRequest(req, SITTING_KEY))
+    const trainer = req.actor!.role === 'trainer' && req.actor!.enterpriseId
+    const applied = trainer ? pageApplications(app.db, { enterpriseId: req.actor!.enterpriseId! }, keysetRequest(req, APPLICATION_KEY, 'applied-')) : null
+    return {
+      title: 'sitting.title',
+      sittings: sittings.rows,
+      sittingsPager: pager('/sittings', {}, sittings),
+      canPublish: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)),
+      applications: applied?.rows ?? [],
+      applicationsPager: applied && pager('/sittings', {}, applied, { hash: '#applied', prefix: 'applied-' }),
+      pending: pendingFor(req),
+      today: h.today(),
+      values: { startsAt: '09:00' },
+      errors: {},
+      refused: null,
+      ...extra
+    }
+  }
 
   app.get('/sittings', { config: TRAINER_POLICE }, async (req, reply) => reply.page('readiness/sittings', listPage(req)))
 
@@ -94,7 +100,7 @@ export async function sittingRoutes (app: FastifyInstance) {
    * flight, with a valid statement; and those who only lack the statement (the page says so).
    */
   const candidates = (req: FastifyRequest) => {
-    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
+    const people = listPeople(app.db, loadScope(app.db, req.actor!))
     const shown = readinessOfPeople(app.db, people.map((p) => p.id))
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const busy = openApplicants(app.db, people.map((p) => p.id))
@@ -108,12 +114,12 @@ export async function sittingRoutes (app: FastifyInstance) {
   /** A sitting's applications as the actor may see them: police of its subtree all; a trainer their enterprise's; other police their subtree's enterprises'. */
   const sittingApplications = (req: FastifyRequest, sitting: SittingRow) => {
     const actor = req.actor!
-    if (actor.role === 'trainer') return listApplications(app.db, { sittingId: sitting.id, enterpriseId: actor.enterpriseId ?? -1 })
-    const all = listApplications(app.db, { sittingId: sitting.id })
     const own = subtreeOf(req)
-    if (own.includes(sitting.jurisdictionId)) return all
-    const mine = new Set(listEnterprises(app.db, own).map((e) => e.id))
-    return all.filter((a) => mine.has(a.enterpriseId))
+    const f = actor.role === 'trainer'
+      ? { sittingId: sitting.id, enterpriseId: actor.enterpriseId ?? -1 }
+      : own.includes(sitting.jurisdictionId) ? { sittingId: sitting.id } : { sittingId: sitting.id, enterpriseJurisdictionIds: own }
+    const page = pageApplications(app.db, f, keysetRequest(req, APPLICATION_KEY))
+    return { rows: page.rows, pager: pager(`/sittings/${sitting.id}`, {}, page, { hash: '#applications' }) }
   }
 
   const sittingPage = (req: FastifyRequest, sitting: SittingRow, extra: Record<string, unknown> = {}) => {
@@ -124,7 +130,7 @@ export async function sittingRoutes (app: FastifyInstance) {
       sitting,
       taken: sitting.accepted + sitting.pending,
       open: h.today() <= sitting.applyBy,
-      applications: sittingApplications(req, sitting),
+      ...(({ rows, pager }) => ({ applications: rows, applicationsPager: pager }))(sittingApplications(req, sitting)),
       ...(trainer ? candidates(req) : { candidates: [], withoutStatement: [] }),
       trainer,
       canDecide: actor.role === 'police' && mayDecide(h.policeLevel(req)) && ownsSitting(req, sitting.id),

@@ -1,15 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { localText } from '../../lib/text.js'
 import { currentBlueprints } from '../exams/index.js'
-import { EDUCATION_LEVELS, loadScope, listPeople, findPersonInScope } from '../orgs/index.js'
+import { EDUCATION_LEVELS, loadScope, pagePeople, PEOPLE_KEY, findPersonInScope } from '../orgs/index.js'
 import { readSettings, RULE_IDS } from './rules.js'
 import { expiryFrom, statementState } from './statements.js'
 import { checklist, statementView, qrSvg, reasonsOf } from './view.js'
 import { readinessHelpers } from './helpers.js'
-import { readinessOfPeople, countStale } from './store.js'
+import { readinessOfPeople, readinessCounts, countStale } from './store.js'
 import { policeReadinessRoutes } from './routes-police.js'
 import { sittingRoutes } from './routes-sittings.js'
 import { publicVerifyRoutes } from './routes-public.js'
@@ -50,7 +51,10 @@ export async function readinessRoutes (app: FastifyInstance) {
   // ---- the trainer's readiness roster and a person's readiness ----
 
   app.get('/readiness/roster', { config: TRAINER }, async (req, reply) => {
-    const people = listPeople(app.db, loadScope(app.db, req.actor!), { limit: 5000 })
+    const scope = loadScope(app.db, req.actor!)
+    const page = pagePeople(app.db, scope, {}, keysetRequest(req, PEOPLE_KEY))
+    const people = page.rows
+    // Readiness of this page's people only, as stored; the headline counts the whole roster in SQL.
     const shown = readinessOfPeople(app.db, people.map((p) => p.id))
     const current = currentStatements(app.db, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
@@ -59,9 +63,9 @@ export async function readinessRoutes (app: FastifyInstance) {
       const certified = p.certificateStatus === 'valid'
       return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, certified, status: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
-    const counts = { eligible: rows.filter((r) => !r.certified && r.status === 'eligible').length, certified: rows.filter((r) => r.certified).length, total: rows.length }
+    const counts = { ...(req.actor!.enterpriseId ? readinessCounts(app.db, req.actor!.enterpriseId) : { eligible: 0, certified: 0 }), total: page.total }
     const recomputing = rows.some((r) => r.stale) ? countStale(app.db) : 0
-    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, recomputing, day: h.day })
+    return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, recomputing, day: h.day, pager: pager('/readiness/roster', {}, page) })
   })
 
   const personPage = async (req: FastifyRequest, id: number, extra: Record<string, unknown> = {}) => {

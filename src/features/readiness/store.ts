@@ -130,3 +130,14 @@ export function eligibleByEnterprise (db: DbOrTx, enterpriseIds: readonly number
   }
   return out
 }
+
+/** A trainer's headline: guards of one enterprise eligible and not yet certified, and certified guards (trainee_readiness_enterprise_idx). */
+export function readinessCounts (db: DbOrTx, enterpriseId: number): { eligible: number, certified: number } {
+  const r = traineeReadiness
+  const rows = db.select({ certified: r.certified, status: r.status, n: count() }).from(r)
+    .where(eq(r.enterpriseId, enterpriseId)).groupBy(r.certified, r.status).all()
+  return {
+    eligible: rows.filter((x) => !x.certified && x.status === 'eligible').reduce((n, x) => n + x.n, 0),
+    certified: rows.filter((x) => x.certified).reduce((n, x) => n + x.n, 0)
+  }
+}

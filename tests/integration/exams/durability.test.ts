@@ -57,7 +57,7 @@ describe('an acknowledged answer is never lost', () => {
       const id = demoIdNumber('110101', '1990-01-01', i)
       const tr = db.insert(trainees).values({ userId: user.id, fullName: `K${i}`, idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1990-01-01', education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
       const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed: `k${i}`, recentlySeen: new Set() })
-      const { attempt } = insertAttempt(db, { traineeId: tr.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed: `k${i}`, recentlySeen: [], passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 3600_000), items }, { actorId: user.id, clientIp: '127.0.0.1' })
+      const { attempt } = insertAttempt(db, { traineeId: tr.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed: `k${i}`, passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 3600_000), items }, { actorId: user.id, clientIp: '127.0.0.1' })
       people.push({ cookie: `gp_session=${createSession(db, user.id, now).token}`, attemptId: attempt.id, items: items.map((it) => ({ slot: it.slot, options: it.optionOrder, codes: optionCodes(`k${i}`, attempt.id, it.slot, it.optionOrder), type: it.type })) })
     }
     db.$client.close()

@@ -24,7 +24,7 @@ function passMock (traineeId: number) {
   const bp = t.db.select().from(blueprintVersions).where(eq(blueprintVersions.blueprintKey, 'starter-mock')).orderBy(desc(blueprintVersions.id)).get()!
   const release = t.db.select().from(bankReleases).get()!
   const now = t.clock.now()
-  t.db.insert(attempts).values({ traineeId, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'x', recentlySeen: [], passMark: 60, maxScore: 100, startedAt: now, deadlineAt: now, finishedAt: now, finishReason: 'submitted', score: 80, passed: true }).run()
+  t.db.insert(attempts).values({ traineeId, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'x', passMark: 60, maxScore: 100, startedAt: now, deadlineAt: now, finishedAt: now, finishReason: 'submitted', score: 80, passed: true }).run()
 }
 
 let cohortId: number

@@ -1,0 +1,76 @@
+import { describe, test, expect, beforeAll } from 'vitest'
+import type Database from 'better-sqlite3'
+import type { TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
+import { addCrowd } from '../../helpers/crowd.js'
+
+let t: TestApp
+let w: World
+useWorld((app, world) => { t = app; w = world })
+beforeAll(async () => {
+  addCrowd(t, w.ids.entA, 500)
+  await w.finishedAttempt()
+})
+
+/** The big tables: a page must reach them through an index, never read one whole. */
+const BIG = ['employments', 'attempts', 'audit_events', 'lesson_progress']
+
+/** Every SELECT the database runs while `fn` runs, with its arguments. */
+async function statementsOf (fn: () => Promise<unknown>): Promise<Array<{ sql: string, args: unknown[] }>> {
+  const client = t.db.$client
+  const seen: Array<{ sql: string, args: unknown[] }> = []
+  const original = client.prepare
+  client.prepare = function (this: Database.Database, source: string) {
+    const stmt = original.call(this, source)
+    if (!/^\s*(SELECT|WITH)\b/i.test(source)) return stmt
+    for (const method of ['all', 'get', 'iterate', 'raw'] as const) {
+      const real = (stmt[method] as (...a: unknown[]) => unknown).bind(stmt)
+      ;(stmt as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        if (method !== 'raw') seen.push({ sql: source, args })
+        const out = real(...args)
+        return out === stmt ? stmt : out
+      }
+    }
+    return stmt
+  } as typeof client.prepare
+  try { await fn() } finally { client.prepare = original }
+  return seen
+}
+
+/** The full scans of BIG tables (by name or alias) in a statement's query plan. */
+function fullScans (sql: string, args: unknown[]): string[] {
+  const names = new Set(BIG)
+  for (const m of sql.matchAll(/\b(employments|attempts|audit_events|lesson_progress)"?\s+(?:AS\s+)?"?([a-z_]\w*)/gi)) {
+    if (!/^(where|on|join|left|inner|group|order|limit|set|values|using)$/i.test(m[2]!)) names.add(m[2]!)
+  }
+  const plan = t.db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(args as never[])) as Array<{ detail: string }>
+  // Walking an index in the list's order up to a LIMIT (a page, newest first) reads the page, not the table.
+  const walksToLimit = /\blimit\b/i.test(sql) && !plan.some((p) => /TEMP B-TREE FOR ORDER BY/.test(p.detail))
+  return plan.map((p) => p.detail).filter((d) => {
+    const m = /^SCAN (?:TABLE )?"?(\w+)"?( USING INDEX)?/.exec(d)
+    return m !== null && names.has(m[1]!) && !(m[2] && walksToLimit)
+  })
+}
+
+const pages: Array<[string, () => string, keyof World['users']]> = [
+  ['the roster', () => '/roster', 'trainerA'],
+  ['the roster, a later page', () => '/roster?after=WyLotbXkvJ8iLDk5OTk5OTld', 'trainerA'],
+  ['the police drill-down', () => `/jurisdiction/enterprises/${w.ids.entA}`, 'policeS1'],
+  ['/training', () => '/training', 'trainerA'],
+  ['/readiness/roster', () => '/readiness/roster', 'trainerA'],
+  ['the person page', () => `/people/${w.ids.personA}`, 'trainerA'],
+  ['the admin audit log', () => '/admin/audit', 'admin'],
+  ['the police audit log', () => '/jurisdiction/audit', 'policeS1']
+]
+
+describe('pages reach the big tables through indexes', () => {
+  test.each(pages)('%s', async (_name, url, who) => {
+    const statements = await statementsOf(async () => {
+      const res = await t.app.inject({ url: url(), headers: { cookie: w.cookie(who) } })
+      expect(res.statusCode).toBe(200)
+    })
+    expect(statements.length).toBeGreaterThan(0)
+    const scans = statements.flatMap((s) => fullScans(s.sql, s.args).map((d) => `${d} in: ${s.sql.replace(/\s+/g, ' ').slice(0, 400)}`))
+    expect(scans).toEqual([])
+  })
+})

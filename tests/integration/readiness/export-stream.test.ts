@@ -1,0 +1,58 @@
+import { describe, test, expect, beforeAll } from 'vitest'
+import type { TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
+import { addCrowd } from '../../helpers/crowd.js'
+import { parseCsv } from '../../../src/lib/csv.js'
+import { enterprises } from '../../../src/db/schema.js'
+
+let t: TestApp
+let w: World
+let extra: number[]
+useWorld((app, world) => { t = app; w = world })
+beforeAll(() => {
+  // 25 more enterprises in station S1 (so the district export has several chunks), 40 guards each, and the 2,001 of enterprise A.
+  const now = t.clock.now()
+  extra = Array.from({ length: 25 }, (_, i) => t.db.insert(enterprises).values({ name: `导出企业${String(i).padStart(2, '0')}`, creditCode: w.creditCode(900 + i), address: '', jurisdictionId: w.ids.s1, createdAt: now, updatedAt: now }).returning().get().id)
+  extra.forEach((id, i) => addCrowd(t, id, 40, 10 + i))
+  addCrowd(t, w.ids.entA, 2001, 99)
+})
+
+const csvRows = (body: string) => {
+  const parsed = parseCsv(body.replace(/^\uFEFF/, ''), { maxRows: 10_000 })
+  if (!parsed.ok) throw new Error('unparsable CSV')
+  return parsed.rows
+}
+
+describe('the district export streams in chunks', () => {
+  test('every enterprise of the subtree once, with its head counts; none of another district', async () => {
+    const res = await t.app.inject({ url: '/jurisdiction/export.csv', headers: { cookie: w.cookie('policeD1') } })
+    expect(res.statusCode).toBe(200)
+    expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]))
+    const [header, ...rows] = csvRows(res.body)
+    expect(header).toHaveLength(8)
+    expect(rows).toHaveLength(26)
+    expect(new Set(rows.map((r) => r[0])).size).toBe(26)
+    expect(rows.map((r) => r[0])).not.toContain('w Enterprise B')
+    const a = rows.find((r) => r[0] === 'w Enterprise A')!
+    // 2,001 of the crowd (every third on duty) and the world's own person A (in training).
+    expect([a[3], a[4]]).toEqual([String(1334 + 1), '667'])
+    expect(rows.filter((r) => r[0]!.startsWith('导出企业')).every((r) => Number(r[3]) + Number(r[4]) === 40)).toBe(true)
+  })
+
+  test('/healthz answers while a large export is still being written', async () => {
+    const done: string[] = []
+    const exports = [
+      t.app.inject({ url: '/jurisdiction/export.csv', headers: { cookie: w.cookie('policeD1') } }).then((r) => { done.push('district'); return r }),
+      t.app.inject({ url: '/roster/export.csv', headers: { cookie: w.cookie('trainerA') } }).then((r) => { done.push('roster'); return r })
+    ]
+    // Let both exports start, then ask for the health check: it must not wait for either to finish.
+    await new Promise((resolve) => setImmediate(resolve))
+    const health = await t.app.inject({ url: '/healthz' })
+    done.push('healthz')
+    expect(health.statusCode).toBe(200)
+    const [district, roster] = await Promise.all(exports)
+    expect(done[0]).toBe('healthz')
+    expect(csvRows(district!.body)).toHaveLength(27)
+    expect(csvRows(roster!.body)).toHaveLength(2003)
+  })
+})
