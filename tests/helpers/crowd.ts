@@ -2,6 +2,7 @@ import { demoIdNumber } from '../../src/features/demo/seed.js'
 import type { TestApp } from './app.js'
 import type { Db } from '../../src/db/connection.js'
 import type { Pii } from '../../src/lib/pii.js'
+import { refreshReadiness } from '../../src/features/readiness/index.js'
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗'
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明', '超', '秀英', '华', '平', '刚', '桂英']
@@ -9,7 +10,7 @@ const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '�
 /**
  * Adds `n` people employed by one enterprise, straight into the tables in one transaction
  * (fast enough for thousands): names repeat, so lists must break ties by id; every third
- * is on duty. Their trainee ids, in insertion order.
+ * is on duty; their stored readiness is kept. Their trainee ids, in insertion order.
  */
 export function addCrowd (t: TestApp, enterpriseId: number, n: number, seed = 1): number[] {
   return addCrowdTo({ db: t.db, pii: t.app.pii, now: t.clock.now() }, enterpriseId, n, seed)
@@ -32,6 +33,8 @@ export function addCrowdTo (to: { db: Db, pii: Pick<Pii, 'encrypt' | 'hash'>, no
       job.run(id, enterpriseId, i % 3 === 0 ? 'on-duty' : 'in-training', now, now)
       ids.push(id)
     }
+    // Their stored readiness, as the roster import would keep it.
+    refreshReadiness(to.db, ids, to.now, 'Asia/Shanghai')
   })()
   return ids
 }
