@@ -5,6 +5,7 @@ import { prepared } from '../../db/statements.js'
 import { recordAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
+import { recordOutcomes } from '../practice/index.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
 import type { QuestionType } from '../bank/index.js'
@@ -316,6 +317,8 @@ export function finalizeAttempt (db: Db, attemptId: number, reason: FinishReason
     const at = finishedAt.getTime() > a.deadlineAt.getTime() ? a.deadlineAt : finishedAt
     const done = tx.update(attempts).set({ finishedAt: at, finishReason: reason, score: grade.score, passed: grade.passed, breakdown: grade.byDomain })
       .where(and(eq(attempts.id, attemptId), isNull(attempts.finishedAt))).returning().get()!
+    // The wrong-answer book, the review schedule and mastery take the answered questions (practice/index.ts).
+    recordOutcomes(db, a.traineeId, items.flatMap((i, n) => (i.response.length > 0 ? [{ questionVersionId: i.questionVersionId, right: grade.items[n]!.correct }] : [])), at)
     recordAudit(tx, { actorId: audit.actorId, clientIp: audit.clientIp ?? null, action: 'attempt.finished', subjectType: 'attempt', subjectId: attemptId, details: { reason, score: grade.score, max: grade.max, passed: grade.passed } }, finishedAt)
     return done
   }, { behavior: 'immediate' })

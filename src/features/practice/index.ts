@@ -1,0 +1,2 @@
+export { practiceRoutes } from './routes.js'
+export { recordOutcomes, type Outcome } from './queries.js'

@@ -1,0 +1,238 @@
+import { and, asc, desc, eq, gte, inArray, lte, sql, count, isNotNull } from 'drizzle-orm'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { chunks } from '../../lib/chunks.js'
+import {
+  bankReleases, questionVersions, releaseQuestions, practiceSets, practiceAnswers, practiceQuestions, practiceTopics, practiceDays,
+  type PracticeMode, type QuestionBody
+} from '../../db/schema.js'
+import type { QuestionType, Domain } from '../bank/index.js'
+import { bookAfter, DEFAULT_BOOK_EXIT } from './book.js'
+import { scheduleAfter, dayNumber, UNSCHEDULED } from './schedule.js'
+import { countsAfter, masteryPct } from './mastery.js'
+import type { PoolQuestion, QuestionState } from './sets.js'
+
+export type PracticeSet = typeof practiceSets.$inferSelect
+
+// ---------------------------------------------------------------- settings
+
+export interface PracticeSettings { timeZone: string, bookExit: number }
+const settings = new WeakMap<object, PracticeSettings>()
+
+/** The app's practice settings for this database (set once when the routes register). */
+export function configurePractice (db: Db, s: PracticeSettings): void {
+  settings.set(db.$client, s)
+}
+const settingsOf = (db: Db): PracticeSettings => settings.get(db.$client) ?? { timeZone: 'Asia/Shanghai', bookExit: DEFAULT_BOOK_EXIT }
+
+/** Today's local day number in the practice settings' zone. */
+export function practiceToday (db: Db, now: Date): number {
+  return dayNumber(now, settingsOf(db).timeZone)
+}
+
+// ---------------------------------------------------------------- the pool
+
+/** A question's key id: the id of its key's first version (written out: drizzle leaves a lone table's columns unqualified). */
+const KEY_ID = sql<number>`(SELECT min(k.id) FROM question_versions k WHERE k.question_key = question_versions.question_key)`
+
+export interface Pool { releaseId: number, syllabus: Domain[], questions: PoolQuestion[], byId: Map<number, PoolQuestion>, topicTotals: Map<string, number> }
+const pools = new Map<string, Pool>()
+
+/**
+ * The current release's questions in bank order (syllabus order of subjects and
+ * topics, then key), each with its key id: the id of the key's first version.
+ * Releases are immutable: cached per database file and release.
+ */
+export function currentPool (db: Db): Pool | undefined {
+  const release = db.select({ id: bankReleases.id, syllabus: bankReleases.syllabus }).from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
+  if (!release) return undefined
+  const cacheKey = `${db.$client.name}|${release.id}`
+  const cached = pools.get(cacheKey)
+  if (cached) return cached
+  const rows = db.select({
+    id: questionVersions.id, key: questionVersions.questionKey, domain: questionVersions.domain, topic: questionVersions.topic, type: questionVersions.type,
+    keyId: KEY_ID
+  }).from(releaseQuestions).innerJoin(questionVersions, eq(questionVersions.id, releaseQuestions.questionVersionId))
+    .where(eq(releaseQuestions.releaseId, release.id)).orderBy(asc(questionVersions.questionKey)).all()
+  const order = new Map<string, number>()
+  for (const [i, d] of (release.syllabus ?? []).entries()) for (const [j, t] of d.topics.entries()) order.set(`${d.id}/${t.id}`, i * 1000 + j)
+  const rank = (q: { domain: string, topic: string }) => order.get(`${q.domain}/${q.topic}`) ?? Number.MAX_SAFE_INTEGER
+  const questions = rows.sort((a, b) => rank(a) - rank(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((r): PoolQuestion => ({ id: r.id, keyId: r.keyId, domain: r.domain, topic: r.topic, type: r.type }))
+  const topicTotals = new Map<string, number>()
+  for (const q of questions) topicTotals.set(`${q.domain}/${q.topic}`, (topicTotals.get(`${q.domain}/${q.topic}`) ?? 0) + 1)
+  const pool: Pool = { releaseId: release.id, syllabus: release.syllabus ?? [], questions, byId: new Map(questions.map((q) => [q.id, q])), topicTotals }
+  if (pools.size > 20) pools.clear()
+  pools.set(cacheKey, pool)
+  return pool
+}
+
+export interface PracticeQuestionRow { id: number, type: QuestionType, domain: string, topic: string, body: QuestionBody }
+
+export function questionRow (db: DbOrTx, id: number): PracticeQuestionRow | undefined {
+  return db.select({ id: questionVersions.id, type: questionVersions.type, domain: questionVersions.domain, topic: questionVersions.topic, body: questionVersions.body })
+    .from(questionVersions).where(eq(questionVersions.id, id)).get()
+}
+
+/** The key id (first version's id) of each question version. */
+function keyIdsOf (db: DbOrTx, versionIds: readonly number[]): Map<number, { keyId: number, topicKey: string }> {
+  const out = new Map<number, { keyId: number, topicKey: string }>()
+  for (const chunk of chunks(versionIds)) {
+    const rows = db.select({
+      id: questionVersions.id, domain: questionVersions.domain, topic: questionVersions.topic,
+      keyId: KEY_ID
+    }).from(questionVersions).where(inArray(questionVersions.id, chunk)).all()
+    for (const r of rows) out.set(r.id, { keyId: r.keyId, topicKey: `${r.domain}/${r.topic}` })
+  }
+  return out
+}
+
+// ---------------------------------------------------------------- state
+
+const stateColumns = {
+  keyId: practiceQuestions.keyId, lastRight: practiceQuestions.lastRight, lastAt: practiceQuestions.lastAt, inBook: practiceQuestions.inBook,
+  favourite: practiceQuestions.favourite, box: practiceQuestions.box, dueDay: practiceQuestions.dueDay
+}
+
+/** The trainee's state of every question he has answered or starred, by key id. */
+export function questionStates (db: DbOrTx, traineeId: number): Map<number, QuestionState> {
+  const rows = db.select(stateColumns).from(practiceQuestions).where(eq(practiceQuestions.traineeId, traineeId)).all()
+  return new Map(rows.map((r) => [r.keyId, r]))
+}
+
+/** Per topic (`domain/topic`): questions seen and right at their latest answer, and the peak mastery. */
+export function topicCounts (db: DbOrTx, traineeId: number): Map<string, { seen: number, right: number, peakPct: number }> {
+  const rows = db.select().from(practiceTopics).where(eq(practiceTopics.traineeId, traineeId)).all()
+  return new Map(rows.map((r) => [r.topicKey, { seen: r.seen, right: r.right, peakPct: r.peakPct }]))
+}
+
+/** How many questions are due for review on local day `today` or before. */
+export function dueCount (db: DbOrTx, traineeId: number, today: number): number {
+  return db.select({ n: count() }).from(practiceQuestions)
+    .where(and(eq(practiceQuestions.traineeId, traineeId), isNotNull(practiceQuestions.dueDay), lte(practiceQuestions.dueDay, today))).get()?.n ?? 0
+}
+
+export interface Outcome { questionVersionId: number, right: boolean }
+
+/**
+ * Brings the book, the schedule and mastery in step with answers from any
+ * source (practice, a lesson check, a finished mock). Runs inside the caller's
+ * transaction: `db` is the connection it is open on.
+ */
+export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Outcome[], now: Date): void {
+  if (outcomes.length === 0) return
+  const { bookExit, timeZone } = settingsOf(db)
+  const today = dayNumber(now, timeZone)
+  const keys = keyIdsOf(db, outcomes.map((o) => o.questionVersionId))
+  const totals = currentPool(db)?.topicTotals ?? new Map<string, number>()
+  for (const o of outcomes) {
+    const k = keys.get(o.questionVersionId)
+    if (!k) continue
+    const before = db.select().from(practiceQuestions).where(and(eq(practiceQuestions.traineeId, traineeId), eq(practiceQuestions.keyId, k.keyId))).get()
+    const book = bookAfter({ inBook: before?.inBook ?? false, streak: before?.streak ?? 0, misses: before?.misses ?? 0 }, o.right, bookExit)
+    const schedule = book.left ? UNSCHEDULED : scheduleAfter({ box: before?.box ?? 0, dueDay: before?.dueDay ?? null }, o.right, today)
+    const row = {
+      lastRight: o.right, lastAt: now, streak: book.streak, misses: book.misses, lastMissAt: o.right ? before?.lastMissAt ?? null : now,
+      inBook: book.inBook, box: schedule.box, dueDay: schedule.dueDay
+    }
+    db.insert(practiceQuestions).values({ traineeId, keyId: k.keyId, ...row })
+      .onConflictDoUpdate({ target: [practiceQuestions.traineeId, practiceQuestions.keyId], set: row }).run()
+    const t = db.select().from(practiceTopics).where(and(eq(practiceTopics.traineeId, traineeId), eq(practiceTopics.topicKey, k.topicKey))).get()
+    const counts = countsAfter({ seen: t?.seen ?? 0, right: t?.right ?? 0 }, before?.lastRight ?? null, o.right)
+    const pct = masteryPct(counts, totals.get(k.topicKey) ?? 0)
+    const peak = pct > (t?.peakPct ?? 0) ? { peakPct: pct, peakAt: now } : {}
+    db.insert(practiceTopics).values({ traineeId, topicKey: k.topicKey, ...counts, ...peak })
+      .onConflictDoUpdate({ target: [practiceTopics.traineeId, practiceTopics.topicKey], set: { ...counts, ...peak } }).run()
+  }
+}
+
+/** Stars or unstars a question (by the key of the version shown). */
+export function setFavourite (db: Db, traineeId: number, questionVersionId: number, on: boolean): void {
+  const k = keyIdsOf(db, [questionVersionId]).get(questionVersionId)
+  if (!k) return
+  db.insert(practiceQuestions).values({ traineeId, keyId: k.keyId, favourite: on })
+    .onConflictDoUpdate({ target: [practiceQuestions.traineeId, practiceQuestions.keyId], set: { favourite: on } }).run()
+}
+
+/** Takes a question out of the book by the trainee's choice; its review schedule ends with it. */
+export function removeFromBook (db: Db, traineeId: number, keyId: number): boolean {
+  return db.update(practiceQuestions).set({ inBook: false, box: 0, dueDay: null })
+    .where(and(eq(practiceQuestions.traineeId, traineeId), eq(practiceQuestions.keyId, keyId), eq(practiceQuestions.inBook, true))).run().changes > 0
+}
+
+export interface BookEntry { keyId: number, misses: number, lastMissAt: Date | null, box: number, dueDay: number | null, favourite: boolean, inBook: boolean, lastRight: boolean | null }
+
+/** The book, the favourites or the due reviews of a trainee (unordered; the caller orders by the pool). */
+export function listEntries (db: DbOrTx, traineeId: number, which: 'wrong' | 'favourites' | 'review', today: number): BookEntry[] {
+  const cond = which === 'wrong'
+    ? eq(practiceQuestions.inBook, true)
+    : which === 'favourites' ? eq(practiceQuestions.favourite, true) : and(isNotNull(practiceQuestions.dueDay), lte(practiceQuestions.dueDay, today))
+  return db.select({
+    keyId: practiceQuestions.keyId, misses: practiceQuestions.misses, lastMissAt: practiceQuestions.lastMissAt, box: practiceQuestions.box,
+    dueDay: practiceQuestions.dueDay, favourite: practiceQuestions.favourite, inBook: practiceQuestions.inBook, lastRight: practiceQuestions.lastRight
+  }).from(practiceQuestions).where(and(eq(practiceQuestions.traineeId, traineeId), cond)).all()
+}
+
+// ---------------------------------------------------------------- sets and answers
+
+export interface NewSet { traineeId: number, mode: PracticeMode, domain: string | null, topic: string | null, itemType: string | null, releaseId: number, seed: string, questionVersionIds: number[] }
+
+export function insertSet (db: DbOrTx, s: NewSet, now: Date): PracticeSet {
+  return db.insert(practiceSets).values({ ...s, createdAt: now }).returning().get()
+}
+
+export function findSet (db: DbOrTx, id: number): PracticeSet | undefined {
+  return db.select().from(practiceSets).where(eq(practiceSets.id, id)).get()
+}
+
+/** The trainee's latest sequential set of a scope on this release that still has questions to answer: where he left off. */
+export function openSequentialSet (db: DbOrTx, traineeId: number, releaseId: number, domain: string | null, topic: string | null): PracticeSet | undefined {
+  return db.select().from(practiceSets)
+    .where(and(eq(practiceSets.traineeId, traineeId), eq(practiceSets.mode, 'sequential'), eq(practiceSets.releaseId, releaseId),
+      domain === null ? sql`${practiceSets.domain} IS NULL` : eq(practiceSets.domain, domain),
+      topic === null ? sql`${practiceSets.topic} IS NULL` : eq(practiceSets.topic, topic),
+      sql`${practiceSets.answered} < json_array_length(${practiceSets.questionVersionIds})`))
+    .orderBy(desc(practiceSets.createdAt), desc(practiceSets.id)).limit(1).get()
+}
+
+/** A trainee's recent sets, newest first. */
+export function recentSets (db: DbOrTx, traineeId: number, limit = 5): PracticeSet[] {
+  return db.select().from(practiceSets).where(eq(practiceSets.traineeId, traineeId)).orderBy(desc(practiceSets.createdAt), desc(practiceSets.id)).limit(limit).all()
+}
+
+export interface SetAnswer { position: number, answer: number, right: boolean }
+
+export function setAnswers (db: DbOrTx, setId: number): Map<number, SetAnswer> {
+  const rows = db.select({ position: practiceAnswers.position, answer: practiceAnswers.answer, right: practiceAnswers.right })
+    .from(practiceAnswers).where(eq(practiceAnswers.setId, setId)).orderBy(asc(practiceAnswers.position)).all()
+  return new Map(rows.map((r) => [r.position, r]))
+}
+
+/**
+ * Records a practice answer: the insert-only row, the set's counts, the day's
+ * counts, and the book, schedule and mastery, in one transaction. A position
+ * answered already keeps its first answer (false: nothing recorded).
+ */
+export function recordPracticeAnswer (db: Db, set: PracticeSet, position: number, questionVersionId: number, answer: number, right: boolean, now: Date): boolean {
+  const today = practiceToday(db, now)
+  return db.transaction(() => {
+    const inserted = db.insert(practiceAnswers).values({ setId: set.id, position, traineeId: set.traineeId, questionVersionId, answer, right, at: now })
+      .onConflictDoNothing().run().changes > 0
+    if (!inserted) return false
+    db.update(practiceSets).set({ answered: sql`${practiceSets.answered} + 1`, right: sql`${practiceSets.right} + ${right ? 1 : 0}` }).where(eq(practiceSets.id, set.id)).run()
+    db.insert(practiceDays).values({ traineeId: set.traineeId, day: today, answered: 1, right: right ? 1 : 0 })
+      .onConflictDoUpdate({ target: [practiceDays.traineeId, practiceDays.day], set: { answered: sql`${practiceDays.answered} + 1`, right: sql`${practiceDays.right} + ${right ? 1 : 0}` } }).run()
+    recordOutcomes(db, set.traineeId, [{ questionVersionId, right }], now)
+    return true
+  }, { behavior: 'immediate' })
+}
+
+/** Practice answers and right ones of each trainee from local day `fromDay` on (this week). */
+export function practisedSince (db: DbOrTx, traineeIds: readonly number[], fromDay: number): Map<number, { answered: number, right: number }> {
+  const out = new Map<number, { answered: number, right: number }>()
+  for (const chunk of chunks(traineeIds)) {
+    const rows = db.select({ t: practiceDays.traineeId, answered: sql<number>`sum(${practiceDays.answered})`, right: sql<number>`sum(${practiceDays.right})` })
+      .from(practiceDays).where(and(inArray(practiceDays.traineeId, chunk), gte(practiceDays.day, fromDay))).groupBy(practiceDays.traineeId).all()
+    for (const r of rows) out.set(r.t, { answered: r.answered, right: r.right })
+  }
+  return out
+}
