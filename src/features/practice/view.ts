@@ -16,7 +16,8 @@ export interface PracticeQuestionView {
   questionId: number
   type: 'single' | 'multi' | 'judge'
   stem: string
-  options: Array<{ value: string, letter: string, text: string | null, truth: boolean, chosen: boolean, key: boolean }>
+  /** `bankLetter`: once the feedback shows, the bank's letter of an option shown under another (the explanation names options by it). */
+  options: Array<{ value: string, letter: string, bankLetter: string, text: string | null, truth: boolean, chosen: boolean, key: boolean }>
   /** The feedback: set once answered (or at once when reciting). */
   feedback: { right: boolean | null, answer: string, explanation: string, source: string } | null
 }
@@ -36,6 +37,7 @@ export function questionView (set: PracticeSet, position: number, q: PracticeQue
   const options = order.map((key, i) => ({
     value: codes[i]!,
     letter: q.type === 'judge' ? '' : LETTERS[i]!,
+    bankLetter: reveal && q.type !== 'judge' && key !== LETTERS[i] ? key : '',
     text: q.type === 'judge' ? null : texts.get(key) ?? '',
     truth: key === 'true',
     chosen: chosen.includes(key),
