@@ -105,7 +105,7 @@
 })()
 
 // A practice set's answer sheet (data-open-wide) likewise: folded on a phone, unfolded on a wide screen.
-(function () {
+;(function () {
   function unfold () {
     if (!window.matchMedia || !window.matchMedia('(min-width: 48rem)').matches) return
     document.querySelectorAll('details[data-open-wide]').forEach(function (d) { d.open = true })
