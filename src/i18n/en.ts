@@ -1088,7 +1088,20 @@ export const en = {
   'flash.practice-no-answer': 'Choose an answer first.',
   'flash.practice-starred': 'Added to favourites.',
   'flash.practice-unstarred': 'Removed from favourites.',
-  'flash.practice-removed': 'Removed from the wrong-answer book.'
+  'flash.practice-removed': 'Removed from the wrong-answer book.',
+  'curriculum.item-practice': 'Practise to 80% mastery: {name}',
+  'curriculum.practice': 'Practice',
+  'curriculum.practice-hint': 'Topics to practise until 80% of their questions are answered correctly (counted once reached).',
+  'learn.next-practice': 'Practise “{name}” to 80% mastery.',
+  'learn.go-to-practice': 'Go to practice',
+  'practice.mastery-of': 'mastery {pct}% ({seen} of {total} seen)',
+  'practice.course-mastery': 'Mastery {pct}%',
+  'practice.due-today': 'Due for review today: {n}',
+  'training.col-mastery': 'Mastery',
+  'training.col-practised': 'Practised this week',
+  'training.accuracy': '({pct}% correct)',
+  'training.practice': 'Practice',
+  'training.practice-facts': 'Mastery of the whole bank {mastery}%, {seen} questions seen; {week} answered this week'
 } as const
 
 export type MessageKey = keyof typeof en

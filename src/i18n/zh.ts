@@ -1085,5 +1085,18 @@ export const zh: Record<MessageKey, string> = {
   'flash.practice-no-answer': '请先选择答案。',
   'flash.practice-starred': '已加入收藏。',
   'flash.practice-unstarred': '已取消收藏。',
-  'flash.practice-removed': '已移出错题本。'
+  'flash.practice-removed': '已移出错题本。',
+  'curriculum.item-practice': '练习到掌握度 80%：{name}',
+  'curriculum.practice': '练习',
+  'curriculum.practice-hint': '练习这些知识点，直到 80% 的题目答对（达到一次即算完成）。',
+  'learn.next-practice': '练习“{name}”，掌握度达到 80%。',
+  'learn.go-to-practice': '前往练习',
+  'practice.mastery-of': '掌握度 {pct}%（已做 {seen} / {total} 题）',
+  'practice.course-mastery': '掌握度 {pct}%',
+  'practice.due-today': '今日待复习：{n} 题',
+  'training.col-mastery': '掌握度',
+  'training.col-practised': '本周练习',
+  'training.accuracy': '（正确率 {pct}%）',
+  'training.practice': '练习',
+  'training.practice-facts': '全部题库掌握度 {mastery}%，已做 {seen} 题；本周练习 {week} 题'
 }

@@ -3,6 +3,9 @@
  * answer (from practice, a lesson check or a mock) was right, and how many of
  * them the trainee has seen. The counts move with each answer.
  */
+/** The mastery a curriculum item "practise topic X to 80%" asks for. */
+export const MASTERY_GOAL = 80
+
 export interface TopicCounts { seen: number, right: number }
 
 /** The counts after an answer to a question whose previous latest answer was `before` (null: never answered). */
@@ -22,4 +25,16 @@ export function masteryOf (c: TopicCounts, total: number): number {
 /** Mastery as a whole percentage, rounded down (so 79.9% is not "80%"). */
 export function masteryPct (c: TopicCounts, total: number): number {
   return Math.floor(masteryOf(c, total) * 100 + 1e-9)
+}
+
+/** Mastery of a subject: its topics' questions right at their latest answer out of all of them (topics keyed `domain/topic`). */
+export function subjectMastery (topics: ReadonlyMap<string, TopicCounts & { total: number }>, domain: string): number {
+  let right = 0
+  let total = 0
+  for (const [key, m] of topics) {
+    if (!key.startsWith(`${domain}/`)) continue
+    right += Math.min(m.right, m.total)
+    total += m.total
+  }
+  return masteryPct({ seen: 0, right }, total)
 }

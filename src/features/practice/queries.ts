@@ -8,7 +8,7 @@ import {
 import type { QuestionType, Domain } from '../bank/index.js'
 import { bookAfter, DEFAULT_BOOK_EXIT } from './book.js'
 import { scheduleAfter, dayNumber, UNSCHEDULED } from './schedule.js'
-import { countsAfter, masteryPct } from './mastery.js'
+import { countsAfter, masteryPct, MASTERY_GOAL } from './mastery.js'
 import type { PoolQuestion, QuestionState } from './sets.js'
 
 export type PracticeSet = typeof practiceSets.$inferSelect
@@ -42,11 +42,12 @@ const pools = new Map<string, Pool>()
  * topics, then key), each with its key id: the id of the key's first version.
  * Releases are immutable: cached per database file and release.
  */
-export function currentPool (db: Db): Pool | undefined {
+export function currentPool (db: DbOrTx): Pool | undefined {
   const release = db.select({ id: bankReleases.id, syllabus: bankReleases.syllabus }).from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
   if (!release) return undefined
-  const cacheKey = `${db.$client.name}|${release.id}`
-  const cached = pools.get(cacheKey)
+  // A transaction handle has no client of its own: it reads without the cache.
+  const cacheKey = '$client' in db ? `${(db as Db).$client.name}|${release.id}` : undefined
+  const cached = cacheKey ? pools.get(cacheKey) : undefined
   if (cached) return cached
   const rows = db.select({
     id: questionVersions.id, key: questionVersions.questionKey, domain: questionVersions.domain, topic: questionVersions.topic, type: questionVersions.type,
@@ -62,7 +63,7 @@ export function currentPool (db: Db): Pool | undefined {
   for (const q of questions) topicTotals.set(`${q.domain}/${q.topic}`, (topicTotals.get(`${q.domain}/${q.topic}`) ?? 0) + 1)
   const pool: Pool = { releaseId: release.id, syllabus: release.syllabus ?? [], questions, byId: new Map(questions.map((q) => [q.id, q])), topicTotals }
   if (pools.size > 20) pools.clear()
-  pools.set(cacheKey, pool)
+  if (cacheKey) pools.set(cacheKey, pool)
   return pool
 }
 
@@ -116,10 +117,12 @@ export interface Outcome { questionVersionId: number, right: boolean }
 /**
  * Brings the book, the schedule and mastery in step with answers from any
  * source (practice, a lesson check, a finished mock). Runs inside the caller's
- * transaction: `db` is the connection it is open on.
+ * transaction: `db` is the connection it is open on. Says which topics first
+ * reached the mastery goal with these answers.
  */
-export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Outcome[], now: Date): void {
-  if (outcomes.length === 0) return
+export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Outcome[], now: Date): { reachedGoal: string[] } {
+  const reachedGoal: string[] = []
+  if (outcomes.length === 0) return { reachedGoal }
   const { bookExit, timeZone } = settingsOf(db)
   const today = dayNumber(now, timeZone)
   const keys = keyIdsOf(db, outcomes.map((o) => o.questionVersionId))
@@ -140,9 +143,12 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
     const counts = countsAfter({ seen: t?.seen ?? 0, right: t?.right ?? 0 }, before?.lastRight ?? null, o.right)
     const pct = masteryPct(counts, totals.get(k.topicKey) ?? 0)
     const peak = pct > (t?.peakPct ?? 0) ? { peakPct: pct, peakAt: now } : {}
+    // A topic's mastery reaching the goal for the first time completes "practise to 80%" items: a readiness event.
+    if ((t?.peakPct ?? 0) < MASTERY_GOAL && pct >= MASTERY_GOAL) reachedGoal.push(k.topicKey)
     db.insert(practiceTopics).values({ traineeId, topicKey: k.topicKey, ...counts, ...peak })
       .onConflictDoUpdate({ target: [practiceTopics.traineeId, practiceTopics.topicKey], set: { ...counts, ...peak } }).run()
   }
+  return { reachedGoal }
 }
 
 /** Stars or unstars a question (by the key of the version shown). */
@@ -235,4 +241,58 @@ export function practisedSince (db: DbOrTx, traineeIds: readonly number[], fromD
     for (const r of rows) out.set(r.t, { answered: r.answered, right: r.right })
   }
   return out
+}
+
+// ---------------------------------------------------------------- summaries
+
+export interface TopicMastery { seen: number, right: number, total: number, pct: number, peakPct: number }
+export interface PracticeSummary {
+  /** Per topic of the current release (`domain/topic`), practised or not. */
+  topics: Map<string, TopicMastery>
+  /** Over the whole bank: questions right at their latest answer out of all of its questions. */
+  masteryPct: number
+  seen: number
+  due: number
+  /** Practice answers in the last 7 local days (today included) and the share right; null accuracy when none. */
+  week: { answered: number, right: number, accuracyPct: number | null }
+}
+
+/** Where each trainee stands in practice, read in a few batched queries. `today` is the local day number. */
+export function practiceSummaries (db: DbOrTx, traineeIds: readonly number[], today: number): Map<number, PracticeSummary> {
+  const pool = currentPool(db)
+  const totals = pool?.topicTotals ?? new Map<string, number>()
+  const bankTotal = pool?.questions.length ?? 0
+  const counts = new Map<number, Map<string, { seen: number, right: number, peakPct: number }>>()
+  const due = new Map<number, number>()
+  for (const chunk of chunks(traineeIds)) {
+    for (const r of db.select().from(practiceTopics).where(inArray(practiceTopics.traineeId, chunk)).all()) {
+      const m = counts.get(r.traineeId) ?? new Map()
+      m.set(r.topicKey, { seen: r.seen, right: r.right, peakPct: r.peakPct })
+      counts.set(r.traineeId, m)
+    }
+    const rows = db.select({ t: practiceQuestions.traineeId, n: count() }).from(practiceQuestions)
+      .where(and(inArray(practiceQuestions.traineeId, chunk), isNotNull(practiceQuestions.dueDay), lte(practiceQuestions.dueDay, today))).groupBy(practiceQuestions.traineeId).all()
+    for (const r of rows) due.set(r.t, r.n)
+  }
+  const week = practisedSince(db, traineeIds, today - 6)
+  return new Map(traineeIds.map((id) => {
+    const mine = counts.get(id) ?? new Map<string, { seen: number, right: number, peakPct: number }>()
+    const topics = new Map<string, TopicMastery>()
+    let right = 0
+    let seen = 0
+    for (const [key, total] of totals) {
+      const c = mine.get(key) ?? { seen: 0, right: 0, peakPct: 0 }
+      topics.set(key, { seen: c.seen, right: c.right, total, pct: masteryPct(c, total), peakPct: c.peakPct })
+      right += Math.min(c.right, total)
+      seen += Math.min(c.seen, total)
+    }
+    const w = week.get(id) ?? { answered: 0, right: 0 }
+    return [id, {
+      topics,
+      masteryPct: masteryPct({ seen, right }, bankTotal),
+      seen,
+      due: due.get(id) ?? 0,
+      week: { answered: w.answered, right: w.right, accuracyPct: w.answered > 0 ? Math.round((w.right / w.answered) * 100) : null }
+    }]
+  }))
 }

@@ -66,7 +66,8 @@ export async function practiceRoutes (app: FastifyInstance) {
     })
   }
 
-  app.get('/practice', { config: TRAINEE }, async (req, reply) => menu(req, reply))
+  // ?scope= (from a curriculum item or the next step) picks the scope of sequential practice.
+  app.get('/practice', { config: TRAINEE }, async (req, reply) => menu(req, reply, { values: { mode: 'sequential', scope: queryText(req, 'scope', 120) } }))
 
   app.post('/practice/sets', { config: TRAINEE }, async (req, reply) => {
     const me = traineeId(req)
