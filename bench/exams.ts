@@ -70,7 +70,7 @@ export function prepare (): Prepared {
 }
 
 /** A server process; what it prints goes to a file in the bench's folder, shown if it does not start. */
-function startProcess (args: string[], env: Record<string, string>, logFile?: string): ChildProcess {
+export function startProcess (args: string[], env: Record<string, string>, logFile?: string): ChildProcess {
   const out = logFile ? fs.openSync(logFile, 'w') : 'ignore'
   return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] })
 }
@@ -81,7 +81,7 @@ function cpuSeconds (pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime and stime, in clock ticks of 1/100 s
 }
 
-async function waitFor (port: number, pathName: string, method = 'GET'): Promise<void> {
+export async function waitFor (port: number, pathName: string, method = 'GET'): Promise<void> {
   for (let i = 0; i < 400; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const req = http.request({ host: '127.0.0.1', port, path: pathName, method, agent: false, timeout: 1000 }, (res) => { res.resume(); resolve(true) })
@@ -101,9 +101,9 @@ function peakRssMb (pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN
 }
 
-const HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', 'hx-request': 'true' }
+export const HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', 'hx-request': 'true' }
 
-function run (opts: autocannon.Options): Promise<autocannon.Result> {
+export function run (opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => { autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))) })
 }
 

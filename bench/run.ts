@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { bankSection } from './bank.js'
 import { examsSection } from './exams.js'
 import { importSection } from './import.js'
+import { practiceSection } from './practice.js'
 
 export interface Figure { name: string, value: number, unit: string, note?: string }
 export interface SectionResult { section: string, figures: Figure[], json: Record<string, unknown>, ok: boolean, summary: string }
@@ -14,7 +15,8 @@ export interface SectionResult { section: string, figures: Figure[], json: Recor
 const SECTIONS: Record<string, () => Promise<SectionResult>> = {
   bank: bankSection,
   exams: examsSection,
-  import: importSection
+  import: importSection,
+  practice: practiceSection
 }
 
 const { values } = parseArgs({ options: { json: { type: 'string' }, only: { type: 'string' } } })

@@ -125,8 +125,16 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
   if (outcomes.length === 0) return { reachedGoal }
   const { bookExit, timeZone } = settingsOf(db)
   const today = dayNumber(now, timeZone)
-  const keys = keyIdsOf(db, outcomes.map((o) => o.questionVersionId))
-  const totals = currentPool(db)?.topicTotals ?? new Map<string, number>()
+  const pool = currentPool(db)
+  const totals = pool?.topicTotals ?? new Map<string, number>()
+  // Versions of the current release are in the pool; older ones (a mock of an earlier release) are looked up.
+  const keys = new Map<number, { keyId: number, topicKey: string }>()
+  for (const o of outcomes) {
+    const q = pool?.byId.get(o.questionVersionId)
+    if (q) keys.set(q.id, { keyId: q.keyId, topicKey: `${q.domain}/${q.topic}` })
+  }
+  const missing = outcomes.map((o) => o.questionVersionId).filter((id) => !keys.has(id))
+  if (missing.length > 0) for (const [id, k] of keyIdsOf(db, missing)) keys.set(id, k)
   for (const o of outcomes) {
     const k = keys.get(o.questionVersionId)
     if (!k) continue
@@ -149,6 +157,11 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
       .onConflictDoUpdate({ target: [practiceTopics.traineeId, practiceTopics.topicKey], set: { ...counts, ...peak } }).run()
   }
   return { reachedGoal }
+}
+
+/** Whether the trainee starred a question (by its key id). */
+export function isFavourite (db: DbOrTx, traineeId: number, keyId: number): boolean {
+  return db.select({ f: practiceQuestions.favourite }).from(practiceQuestions).where(and(eq(practiceQuestions.traineeId, traineeId), eq(practiceQuestions.keyId, keyId))).get()?.f ?? false
 }
 
 /** Stars or unstars a question (by the key of the version shown). */

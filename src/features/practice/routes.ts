@@ -11,7 +11,7 @@ import { readResponse, encodeAnswer } from './answering.js'
 import { questionView, shownOptions, answerSheet, resumePosition } from './view.js'
 import {
   configurePractice, currentPool, practiceToday, questionStates, topicCounts, dueCount, insertSet, findSet, openSequentialSet, recentSets,
-  setAnswers, recordPracticeAnswer, questionRow, setFavourite, removeFromBook, listEntries, type Pool, type PracticeSet
+  setAnswers, recordPracticeAnswer, questionRow, setFavourite, isFavourite, removeFromBook, listEntries, type Pool, type PracticeSet
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -104,10 +104,10 @@ export async function practiceRoutes (app: FastifyInstance) {
     const size = set.questionVersionIds.length
     const q = questionRow(app.db, set.questionVersionIds[position - 1]!)
     if (!q) throw new NotFound()
-    const favourite = questionStates(app.db, me).get(pool().byId.get(q.id)?.keyId ?? -1)?.favourite ?? false
+    const p = pool()
+    const favourite = isFavourite(app.db, me, p.byId.get(q.id)?.keyId ?? -1)
     const blockStart = Math.floor((position - 1) / SHEET_BLOCK) * SHEET_BLOCK
     const sheet = answerSheet(size, answers, position).slice(blockStart, blockStart + SHEET_BLOCK)
-    const p = pool()
     const topic = p.syllabus.find((d) => d.id === q.domain)?.topics.find((t) => t.id === q.topic)
     return {
       title: `practice.mode-${set.mode}`,
