@@ -1101,7 +1101,15 @@ export const en = {
   'training.col-practised': 'Practised this week',
   'training.accuracy': '({pct}% correct)',
   'training.practice': 'Practice',
-  'training.practice-facts': 'Mastery of the whole bank {mastery}%, {seen} questions seen; {week} answered this week'
+  'training.practice-facts': 'Mastery of the whole bank {mastery}%, {seen} questions seen; {week} answered this week',
+  'home.today.reviews': 'Today\'s review',
+  'home.today.due': '{n} questions are due for review.',
+  'home.today.none-due': 'Nothing is due for review today.',
+  'home.today.review-now': 'Review now',
+  'home.today.practise': 'Practise',
+  'home.today.next-mock': 'Pass the mock exam your curriculum asks for.',
+  'home.today.latest-mock': 'Latest mock exam',
+  'home.today.mastery': 'Mastery by subject'
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1098,5 +1098,13 @@ export const zh: Record<MessageKey, string> = {
   'training.col-practised': '本周练习',
   'training.accuracy': '（正确率 {pct}%）',
   'training.practice': '练习',
-  'training.practice-facts': '全部题库掌握度 {mastery}%，已做 {seen} 题；本周练习 {week} 题'
+  'training.practice-facts': '全部题库掌握度 {mastery}%，已做 {seen} 题；本周练习 {week} 题',
+  'home.today.reviews': '今日复习',
+  'home.today.due': '有 {n} 道题到期需要复习。',
+  'home.today.none-due': '今天没有需要复习的题。',
+  'home.today.review-now': '开始复习',
+  'home.today.practise': '去练习',
+  'home.today.next-mock': '通过培训计划要求的模拟考试。',
+  'home.today.latest-mock': '最近一次模拟考试',
+  'home.today.mastery': '各科掌握度'
 }

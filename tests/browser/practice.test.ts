@@ -61,5 +61,11 @@ describe('practice on a phone, in Chinese', () => {
     expect(await page.locator('li.entry').count()).toBe(1)
     expect(await textOf(page, 'h1')).toBe('今日复习')
     await screenshot(page, 'practice-review-phone-zh')
+
+    // The home page says what to do next: the review, the next lesson, mastery by subject.
+    await page.goto(env.server.url)
+    expect(await textOf(page, '.today')).toContain('有 1 道题到期需要复习。')
+    expect(await page.locator('svg.mastery-chart rect').count()).toBe(8)
+    await screenshot(page, 'practice-home-phone-zh')
   })
 })

@@ -43,12 +43,14 @@ const pools = new Map<string, Pool>()
  * Releases are immutable: cached per database file and release.
  */
 export function currentPool (db: DbOrTx): Pool | undefined {
-  const release = db.select({ id: bankReleases.id, syllabus: bankReleases.syllabus }).from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
-  if (!release) return undefined
+  // The newest release's id only: the row carries the whole syllabus, read when the pool is built.
+  const latest = db.select({ id: bankReleases.id }).from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
+  if (!latest) return undefined
   // A transaction handle has no client of its own: it reads without the cache.
-  const cacheKey = '$client' in db ? `${(db as Db).$client.name}|${release.id}` : undefined
+  const cacheKey = '$client' in db ? `${(db as Db).$client.name}|${latest.id}` : undefined
   const cached = cacheKey ? pools.get(cacheKey) : undefined
   if (cached) return cached
+  const release = db.select({ id: bankReleases.id, syllabus: bankReleases.syllabus }).from(bankReleases).where(eq(bankReleases.id, latest.id)).get()!
   const rows = db.select({
     id: questionVersions.id, key: questionVersions.questionKey, domain: questionVersions.domain, topic: questionVersions.topic, type: questionVersions.type,
     keyId: KEY_ID

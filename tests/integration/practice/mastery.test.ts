@@ -49,6 +49,13 @@ describe('mastery, due reviews and the curriculum item', () => {
     const first = table.querySelector('#trainee-table tbody tr')!
     expect(first.text).toContain('Aaron Mastery')
     expect(first.querySelector('td[data-label="Practised this week"]')?.text).toContain(`${n} (${Math.round(100 / n)}% correct)`)
+    // The trainee's home page: what to do next, due reviews, mastery per subject as a chart.
+    const home = dom((await get('/', who)).body)
+    expect(home.querySelector('.today')?.text).toContain(`${n - 1} questions are due for review.`)
+    expect(home.querySelector('.today a[href="/practice/review"]')).not.toBeNull()
+    const chart = home.querySelector('svg.mastery-chart')!
+    expect(chart.querySelector('title')?.text).toContain('Legal knowledge')
+    expect(chart.querySelectorAll('rect')).toHaveLength(8)
     // Trainer B's table has none of enterprise A's trainees.
     expect((await get('/training', 'trainerB')).body).not.toContain('Aaron Mastery')
     t.clock.advance(-86_400_000)
