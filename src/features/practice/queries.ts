@@ -1,8 +1,9 @@
 import { and, asc, desc, eq, gte, inArray, lte, sql, count, isNotNull } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
+import { prepared } from '../../db/statements.js'
 import {
-  bankReleases, questionVersions, releaseQuestions, practiceSets, practiceAnswers, practiceQuestions, practiceTopics, practiceDays,
+  bankReleases, questionVersions, releaseQuestions, practiceSets, practiceQuestions, practiceTopics, practiceDays,
   type PracticeMode, type QuestionBody
 } from '../../db/schema.js'
 import type { QuestionType, Domain } from '../bank/index.js'
@@ -71,9 +72,20 @@ export function currentPool (db: DbOrTx): Pool | undefined {
 
 export interface PracticeQuestionRow { id: number, type: QuestionType, domain: string, topic: string, body: QuestionBody }
 
-export function questionRow (db: DbOrTx, id: number): PracticeQuestionRow | undefined {
-  return db.select({ id: questionVersions.id, type: questionVersions.type, domain: questionVersions.domain, topic: questionVersions.topic, body: questionVersions.body })
-    .from(questionVersions).where(eq(questionVersions.id, id)).get()
+const questionRows = new Map<string, PracticeQuestionRow>()
+
+/** A question version for a practice page (versions are immutable: cached per database file and id). */
+export function questionRow (db: Db, id: number): PracticeQuestionRow | undefined {
+  const key = `${db.$client.name}|${id}`
+  let row = questionRows.get(key)
+  if (!row) {
+    const r = prepared(db, 'SELECT id, type, domain, topic, body FROM question_versions WHERE id = ?').get(id) as { id: number, type: QuestionType, domain: string, topic: string, body: string } | undefined
+    if (!r) return undefined
+    row = { ...r, body: JSON.parse(r.body) as QuestionBody }
+    if (questionRows.size > 5000) questionRows.clear()
+    questionRows.set(key, row)
+  }
+  return row
 }
 
 /** The key id (first version's id) of each question version. */
@@ -116,6 +128,14 @@ export function dueCount (db: DbOrTx, traineeId: number, today: number): number 
 
 export interface Outcome { questionVersionId: number, right: boolean }
 
+interface StateRow { lastRight: boolean | null, lastMissAt: Date | null, streak: number, misses: number, inBook: boolean, box: number, dueDay: number | null }
+
+function readState (db: Db, traineeId: number, keyId: number): StateRow | undefined {
+  const r = prepared(db, 'SELECT last_right AS lastRight, last_miss_at AS lastMissAt, streak, misses, in_book AS inBook, box, due_day AS dueDay FROM practice_questions WHERE trainee_id = ? AND key_id = ?')
+    .get(traineeId, keyId) as { lastRight: number | null, lastMissAt: number | null, streak: number, misses: number, inBook: number, box: number, dueDay: number | null } | undefined
+  return r && { ...r, lastRight: r.lastRight === null ? null : r.lastRight === 1, lastMissAt: r.lastMissAt === null ? null : new Date(r.lastMissAt), inBook: r.inBook === 1 }
+}
+
 /**
  * Brings the book, the schedule and mastery in step with answers from any
  * source (practice, a lesson check, a finished mock). Runs inside the caller's
@@ -140,30 +160,34 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
   for (const o of outcomes) {
     const k = keys.get(o.questionVersionId)
     if (!k) continue
-    const before = db.select().from(practiceQuestions).where(and(eq(practiceQuestions.traineeId, traineeId), eq(practiceQuestions.keyId, k.keyId))).get()
+    const before = readState(db, traineeId, k.keyId)
     const book = bookAfter({ inBook: before?.inBook ?? false, streak: before?.streak ?? 0, misses: before?.misses ?? 0 }, o.right, bookExit)
     const schedule = book.left ? UNSCHEDULED : scheduleAfter({ box: before?.box ?? 0, dueDay: before?.dueDay ?? null }, o.right, today)
     const row = {
       lastRight: o.right, lastAt: now, streak: book.streak, misses: book.misses, lastMissAt: o.right ? before?.lastMissAt ?? null : now,
       inBook: book.inBook, box: schedule.box, dueDay: schedule.dueDay
     }
-    db.insert(practiceQuestions).values({ traineeId, keyId: k.keyId, ...row })
-      .onConflictDoUpdate({ target: [practiceQuestions.traineeId, practiceQuestions.keyId], set: row }).run()
-    const t = db.select().from(practiceTopics).where(and(eq(practiceTopics.traineeId, traineeId), eq(practiceTopics.topicKey, k.topicKey))).get()
+    prepared(db, `INSERT INTO practice_questions (trainee_id, key_id, last_right, last_at, streak, misses, last_miss_at, in_book, box, due_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (trainee_id, key_id) DO UPDATE SET last_right = excluded.last_right, last_at = excluded.last_at, streak = excluded.streak, misses = excluded.misses,
+      last_miss_at = excluded.last_miss_at, in_book = excluded.in_book, box = excluded.box, due_day = excluded.due_day`)
+      .run(traineeId, k.keyId, row.lastRight ? 1 : 0, now.getTime(), row.streak, row.misses, row.lastMissAt?.getTime() ?? null, row.inBook ? 1 : 0, row.box, row.dueDay)
+    const t = prepared(db, 'SELECT seen, "right", peak_pct AS peakPct FROM practice_topics WHERE trainee_id = ? AND topic_key = ?').get(traineeId, k.topicKey) as { seen: number, right: number, peakPct: number } | undefined
     const counts = countsAfter({ seen: t?.seen ?? 0, right: t?.right ?? 0 }, before?.lastRight ?? null, o.right)
     const pct = masteryPct(counts, totals.get(k.topicKey) ?? 0)
-    const peak = pct > (t?.peakPct ?? 0) ? { peakPct: pct, peakAt: now } : {}
+    const peaked = pct > (t?.peakPct ?? 0)
     // A topic's mastery reaching the goal for the first time completes "practise to 80%" items: a readiness event.
     if ((t?.peakPct ?? 0) < MASTERY_GOAL && pct >= MASTERY_GOAL) reachedGoal.push(k.topicKey)
-    db.insert(practiceTopics).values({ traineeId, topicKey: k.topicKey, ...counts, ...peak })
-      .onConflictDoUpdate({ target: [practiceTopics.traineeId, practiceTopics.topicKey], set: { ...counts, ...peak } }).run()
+    prepared(db, `INSERT INTO practice_topics (trainee_id, topic_key, seen, "right", peak_pct, peak_at) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (trainee_id, topic_key) DO UPDATE SET seen = excluded.seen, "right" = excluded."right",
+      peak_pct = CASE WHEN ? THEN excluded.peak_pct ELSE peak_pct END, peak_at = CASE WHEN ? THEN excluded.peak_at ELSE peak_at END`)
+      .run(traineeId, k.topicKey, counts.seen, counts.right, peaked ? pct : 0, peaked ? now.getTime() : null, peaked ? 1 : 0, peaked ? 1 : 0)
   }
   return { reachedGoal }
 }
 
 /** Whether the trainee starred a question (by its key id). */
-export function isFavourite (db: DbOrTx, traineeId: number, keyId: number): boolean {
-  return db.select({ f: practiceQuestions.favourite }).from(practiceQuestions).where(and(eq(practiceQuestions.traineeId, traineeId), eq(practiceQuestions.keyId, keyId))).get()?.f ?? false
+export function isFavourite (db: Db, traineeId: number, keyId: number): boolean {
+  return (prepared(db, 'SELECT favourite FROM practice_questions WHERE trainee_id = ? AND key_id = ?').get(traineeId, keyId) as { favourite: number } | undefined)?.favourite === 1
 }
 
 /** Stars or unstars a question (by the key of the version shown). */
@@ -201,8 +225,10 @@ export function insertSet (db: DbOrTx, s: NewSet, now: Date): PracticeSet {
   return db.insert(practiceSets).values({ ...s, createdAt: now }).returning().get()
 }
 
-export function findSet (db: DbOrTx, id: number): PracticeSet | undefined {
-  return db.select().from(practiceSets).where(eq(practiceSets.id, id)).get()
+export function findSet (db: Db, id: number): PracticeSet | undefined {
+  const r = prepared(db, `SELECT id, trainee_id AS traineeId, mode, domain, topic, item_type AS itemType, release_id AS releaseId, seed,
+    question_version_ids AS questionVersionIds, answered, "right", created_at AS createdAt FROM practice_sets WHERE id = ?`).get(id) as (Omit<PracticeSet, 'questionVersionIds' | 'createdAt'> & { questionVersionIds: string, createdAt: number }) | undefined
+  return r && { ...r, questionVersionIds: JSON.parse(r.questionVersionIds) as number[], createdAt: new Date(r.createdAt) }
 }
 
 /** The trainee's latest sequential set of a scope on this release that still has questions to answer: where he left off. */
@@ -222,10 +248,9 @@ export function recentSets (db: DbOrTx, traineeId: number, limit = 5): PracticeS
 
 export interface SetAnswer { position: number, answer: number, right: boolean }
 
-export function setAnswers (db: DbOrTx, setId: number): Map<number, SetAnswer> {
-  const rows = db.select({ position: practiceAnswers.position, answer: practiceAnswers.answer, right: practiceAnswers.right })
-    .from(practiceAnswers).where(eq(practiceAnswers.setId, setId)).orderBy(asc(practiceAnswers.position)).all()
-  return new Map(rows.map((r) => [r.position, r]))
+export function setAnswers (db: Db, setId: number): Map<number, SetAnswer> {
+  const rows = prepared(db, 'SELECT position, answer, "right" FROM practice_answers WHERE set_id = ? ORDER BY position').all(setId) as Array<{ position: number, answer: number, right: number }>
+  return new Map(rows.map((r) => [r.position, { position: r.position, answer: r.answer, right: r.right === 1 }]))
 }
 
 /**
@@ -236,12 +261,13 @@ export function setAnswers (db: DbOrTx, setId: number): Map<number, SetAnswer> {
 export function recordPracticeAnswer (db: Db, set: PracticeSet, position: number, questionVersionId: number, answer: number, right: boolean, now: Date): boolean {
   const today = practiceToday(db, now)
   return db.transaction(() => {
-    const inserted = db.insert(practiceAnswers).values({ setId: set.id, position, traineeId: set.traineeId, questionVersionId, answer, right, at: now })
-      .onConflictDoNothing().run().changes > 0
+    // The hot path: prepared statements (drizzle builds and prepares each query anew).
+    const inserted = prepared(db, 'INSERT INTO practice_answers (set_id, position, trainee_id, question_version_id, answer, "right", at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(set.id, position, set.traineeId, questionVersionId, answer, right ? 1 : 0, now.getTime()).changes > 0
     if (!inserted) return false
-    db.update(practiceSets).set({ answered: sql`${practiceSets.answered} + 1`, right: sql`${practiceSets.right} + ${right ? 1 : 0}` }).where(eq(practiceSets.id, set.id)).run()
-    db.insert(practiceDays).values({ traineeId: set.traineeId, day: today, answered: 1, right: right ? 1 : 0 })
-      .onConflictDoUpdate({ target: [practiceDays.traineeId, practiceDays.day], set: { answered: sql`${practiceDays.answered} + 1`, right: sql`${practiceDays.right} + ${right ? 1 : 0}` } }).run()
+    prepared(db, 'UPDATE practice_sets SET answered = answered + 1, "right" = "right" + ? WHERE id = ?').run(right ? 1 : 0, set.id)
+    prepared(db, 'INSERT INTO practice_days (trainee_id, day, answered, "right") VALUES (?, ?, 1, ?) ON CONFLICT (trainee_id, day) DO UPDATE SET answered = answered + 1, "right" = "right" + excluded."right"')
+      .run(set.traineeId, today, right ? 1 : 0)
     recordOutcomes(db, set.traineeId, [{ questionVersionId, right }], now)
     return true
   }, { behavior: 'immediate' })
