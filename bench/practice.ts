@@ -2,26 +2,16 @@
 // against the exams section's floor, a bare Fastify server inserting one SQLite row per POST,
 // measured in the same run.
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import type autocannon from 'autocannon'
 import { inArray } from 'drizzle-orm'
-import { openDatabase, migrateDatabase } from '../src/db/connection.js'
-import { createPii } from '../src/lib/pii.js'
-import { insertUser, createSession } from '../src/features/auth/index.js'
-import { createPiiCheck } from '../src/features/orgs/index.js'
-import { trainees, practiceAnswers, questionVersions } from '../src/db/schema.js'
-import { checkBank } from '../src/features/bank/format.js'
-import { readBankDir } from '../src/features/bank/files.js'
-import { publishBank } from '../src/features/bank/publish.js'
+import { openDatabase } from '../src/db/connection.js'
+import { practiceAnswers, questionVersions } from '../src/db/schema.js'
 import { currentPool, insertSet } from '../src/features/practice/queries.js'
 import { shownOptions } from '../src/features/practice/view.js'
-import { demoIdNumber } from '../src/features/demo/seed.js'
 import { seededRng, shuffle } from '../src/lib/rng.js'
-import { generateBank } from './bank.js'
-import { startProcess, waitFor, run, HEADERS } from './exams.js'
+import { startProcess, waitFor, run, HEADERS, benchDatabase, benchTrainee } from './exams.js'
 import type { SectionResult } from './run.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -35,26 +25,15 @@ interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Array<{ id:
 
 /** 2,000 trainees with a session each and a random set of 50 questions of a 2,000-question bank. */
 function prepare (): Prepared {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-bench-practice-'))
-  generateBank(path.join(dir, 'bank'), 2000)
-  const dbFile = path.join(dir, 'g.db')
-  const key = randomBytes(32)
-  const db = openDatabase(dbFile)
-  migrateDatabase(db)
-  createPiiCheck(db).check(key)
-  const pii = createPii(key)
-  const now = new Date()
-  publishBank(db, checkBank(readBankDir(path.join(dir, 'bank'))).bank, null, now)
+  const { dir, dbFile, key, db, pii, now } = benchDatabase('practice')
   const pool = currentPool(db)!
   const sets: Prepared['sets'] = []
   db.transaction((tx) => {
     for (let i = 0; i < TRAINEES; i++) {
-      const user = insertUser(tx, { username: `p${i}`, displayName: `P${i}`, passwordHash: 'x', role: 'trainee' }, now)
-      const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
-      const tr = tx.insert(trainees).values({ userId: user.id, fullName: `P${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
+      const { traineeId, cookie } = benchTrainee(tx, pii, 'p', i, now)
       const ids = shuffle(pool.questions.map((q) => q.id), seededRng(`bench-${i}`)).slice(0, SET_SIZE)
-      const set = insertSet(tx, { traineeId: tr.id, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `bench-seed-${i}`, questionVersionIds: ids }, now)
-      sets.push({ id: set.id, seed: set.seed, questionVersionIds: ids, cookie: `gp_session=${createSession(tx, user.id, now).token}`, values: [] })
+      const set = insertSet(tx, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `bench-seed-${i}`, questionVersionIds: ids }, now)
+      sets.push({ id: set.id, seed: set.seed, questionVersionIds: ids, cookie, values: [] })
     }
   })
   // Each position's first option value: right or wrong by chance, as a trainee answers.
