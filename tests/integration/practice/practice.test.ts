@@ -197,6 +197,9 @@ describe('the wrong-answer book and the review schedule', () => {
     const { q, wrong } = await questionAt(id, 1, who)
     await post(`/practice/sets/${id}/questions/1`, { choice: wrong }, who)
     expect(stateOf(traineeId, q.id)).toMatchObject({ inBook: true, box: 1, misses: 1 })
+    // The lists show the stem, never the key's explanation.
+    const explanation = (q.body.explanation as { en?: string }).en!.slice(0, 40)
+    for (const url of ['/practice', '/practice/wrong', '/practice/favourites', '/practice/review']) expect(dom((await get(url, who)).body).text).not.toContain(explanation)
 
     const dueNow = async () => Number(/(\d+)/.exec(dom((await get('/practice', who)).body).querySelector('a[href="/practice/review"] span')!.text)![1])
     const book = dom((await get('/practice/wrong', who)).body)
