@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { openDatabase, migrateDatabase } from '../src/db/connection.js'
+import { openDatabase, migrateDatabase, type DbOrTx } from '../src/db/connection.js'
+import type { Pii } from '../src/lib/pii.js'
 import { createPii } from '../src/lib/pii.js'
 import { insertUser, createSession } from '../src/features/auth/index.js'
 import { createPiiCheck } from '../src/features/orgs/index.js'
@@ -31,9 +32,9 @@ const RATE = 1000
 
 interface Prepared { dir: string, dbFile: string, key: Buffer, cookies: string[], attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, /** the page's values (option-codes.ts) */ options: string[] }> }> }
 
-/** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
-export function prepare (): Prepared {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-bench-exams-'))
+/** A bench database in a fresh folder: migrated, keyed, a generated 2,000-question bank published. */
+export function benchDatabase (name: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `guardpass-bench-${name}-`))
   generateBank(path.join(dir, 'bank'), 2000)
   const dbFile = path.join(dir, 'g.db')
   const key = randomBytes(32)
@@ -43,6 +44,20 @@ export function prepare (): Prepared {
   const pii = createPii(key)
   const now = new Date()
   publishBank(db, checkBank(readBankDir(path.join(dir, 'bank'))).bank, null, now)
+  return { dir, dbFile, key, db, pii, now }
+}
+
+/** Bench trainee number i (usernames `${prefix}${i}`), with a session: its person id and cookie. */
+export function benchTrainee (tx: DbOrTx, pii: Pii, prefix: string, i: number, now: Date): { traineeId: number, cookie: string } {
+  const user = insertUser(tx, { username: `${prefix}${i}`, displayName: `${prefix.toUpperCase()}${i}`, passwordHash: 'x', role: 'trainee' }, now)
+  const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
+  const tr = tx.insert(trainees).values({ userId: user.id, fullName: `${prefix.toUpperCase()}${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
+  return { traineeId: tr.id, cookie: `gp_session=${createSession(tx, user.id, now).token}` }
+}
+
+/** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
+export function prepare (): Prepared {
+  const { dir, dbFile, key, db, pii, now } = benchDatabase('exams')
   const { release, blueprints } = currentBlueprints(db)
   const bp = blueprints.find((b) => b.key === 'mock')!
   const pool = questionPool(db, release!.id)
@@ -50,12 +65,9 @@ export function prepare (): Prepared {
   const attempts: Prepared['attempts'] = []
   db.transaction((tx) => {
     for (let i = 0; i < TRAINEES; i++) {
-      const user = insertUser(tx, { username: `b${i}`, displayName: `B${i}`, passwordHash: 'x', role: 'trainee' }, now)
-      const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
-      const tr = tx.insert(trainees).values({ userId: user.id, fullName: `B${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
-      const cookie = `gp_session=${createSession(tx, user.id, now).token}`
+      const { traineeId, cookie } = benchTrainee(tx, pii, 'b', i, now)
       cookies.push(cookie)
-      if (i < OPEN_ATTEMPTS) attempts.push({ id: tr.id, cookie, items: [] })
+      if (i < OPEN_ATTEMPTS) attempts.push({ id: traineeId, cookie, items: [] })
     }
   })
   for (const a of attempts) {
@@ -70,7 +82,7 @@ export function prepare (): Prepared {
 }
 
 /** A server process; what it prints goes to a file in the bench's folder, shown if it does not start. */
-function startProcess (args: string[], env: Record<string, string>, logFile?: string): ChildProcess {
+export function startProcess (args: string[], env: Record<string, string>, logFile?: string): ChildProcess {
   const out = logFile ? fs.openSync(logFile, 'w') : 'ignore'
   return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] })
 }
@@ -81,7 +93,7 @@ function cpuSeconds (pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime and stime, in clock ticks of 1/100 s
 }
 
-async function waitFor (port: number, pathName: string, method = 'GET'): Promise<void> {
+export async function waitFor (port: number, pathName: string, method = 'GET'): Promise<void> {
   for (let i = 0; i < 400; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const req = http.request({ host: '127.0.0.1', port, path: pathName, method, agent: false, timeout: 1000 }, (res) => { res.resume(); resolve(true) })
@@ -101,9 +113,9 @@ function peakRssMb (pid: number): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN
 }
 
-const HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', 'hx-request': 'true' }
+export const HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', 'hx-request': 'true' }
 
-function run (opts: autocannon.Options): Promise<autocannon.Result> {
+export function run (opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => { autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))) })
 }
 

@@ -8,6 +8,7 @@ import { bankSection } from './bank.js'
 import { examsSection } from './exams.js'
 import { importSection } from './import.js'
 import { scaleSection } from './scale.js'
+import { practiceSection } from './practice.js'
 
 export interface Figure { name: string, value: number, unit: string, note?: string }
 export interface SectionResult { section: string, figures: Figure[], json: Record<string, unknown>, ok: boolean, summary: string }
@@ -16,6 +17,7 @@ const SECTIONS: Record<string, () => Promise<SectionResult>> = {
   bank: bankSection,
   exams: examsSection,
   import: importSection,
+  practice: practiceSection,
   scale: scaleSection
 }
 

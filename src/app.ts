@@ -21,6 +21,7 @@ import { bankRoutes } from './features/bank/index.js'
 import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
 import { readinessRoutes, setReadinessZone, startReadinessKeeper, type ReadinessKeeper } from './features/readiness/index.js'
+import { practiceRoutes } from './features/practice/index.js'
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -114,6 +115,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   app.addHook('onClose', async () => { await keeper.stop() })
   app.addHook('onReady', async () => { keeper.kick().catch(() => {}) })
   await app.register(readinessRoutes)
+  await app.register(practiceRoutes)
 
   // Attempts past their deadline are finalised on their next touch, and by this sweep.
   if (options.sweepMs !== 0) {

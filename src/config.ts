@@ -16,6 +16,8 @@ export interface Config {
   readonly defaultLanguage: Locale
   /** Template caching; off only for `npm run dev`. */
   readonly viewCache: boolean
+  /** Right answers in a row that take a question out of the wrong-answer book (PRACTICE_BOOK_EXIT). */
+  readonly practiceBookExit: number
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 }
 
@@ -90,6 +92,10 @@ export function loadConfig (env: Env, cwd = process.cwd()): Config {
 
   const viewCache = !bool('GUARDPASS_DEV', false)
 
+  const bookExitRaw = env.PRACTICE_BOOK_EXIT?.trim() || '2'
+  const practiceBookExit = Number(bookExitRaw)
+  if (!/^\d{1,2}$/.test(bookExitRaw) || practiceBookExit < 1 || practiceBookExit > 10) problems.push(`PRACTICE_BOOK_EXIT must be a whole number from 1 to 10 (got "${bookExitRaw}")`)
+
   if (problems.length > 0) throw new ConfigError(problems)
-  return Object.freeze({ port, host, databasePath, publicUrl, trustProxy, cookieSecure, demo, dataKey, timeZone, defaultLanguage: defaultLanguage as Locale, viewCache, logLevel })
+  return Object.freeze({ port, host, databasePath, publicUrl, trustProxy, cookieSecure, demo, dataKey, timeZone, defaultLanguage: defaultLanguage as Locale, viewCache, practiceBookExit, logLevel })
 }

@@ -103,3 +103,13 @@
   window.addEventListener('online', retry)
   setInterval(function () { if (pending.size) retry() }, 5000)
 })()
+
+// A practice set's answer sheet (data-open-wide) likewise: folded on a phone, unfolded on a wide screen.
+;(function () {
+  function unfold () {
+    if (!window.matchMedia || !window.matchMedia('(min-width: 48rem)').matches) return
+    document.querySelectorAll('details[data-open-wide]').forEach(function (d) { d.open = true })
+  }
+  document.addEventListener('DOMContentLoaded', unfold)
+  document.addEventListener('htmx:load', unfold)
+})()

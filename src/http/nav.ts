@@ -15,6 +15,7 @@ const MENUS: Record<Role, readonly MenuEntry[]> = {
   trainee: [
     { href: '/', label: 'nav.home', bar: true },
     { href: '/learn', label: 'nav.learn', bar: true, hint: 'home.trainee.learn-hint' },
+    { href: '/practice', label: 'nav.practice', bar: true, hint: 'home.trainee.practice-hint' },
     { href: '/exams', label: 'nav.exams', bar: true, hint: 'home.trainee.exams-hint' },
     { href: '/readiness', label: 'nav.readiness', bar: true, hint: 'home.trainee.readiness-hint' },
     { href: '/me', label: 'nav.me', bar: true, hint: 'home.trainee.me-hint' }

@@ -8,7 +8,7 @@ import { seedDemo, type DemoAccount } from '../../src/features/demo/seed.js'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
-import { systemClock } from '../../src/lib/clock.js'
+import { systemClock, type Clock } from '../../src/lib/clock.js'
 import { checkBank } from '../../src/features/bank/format.js'
 import { readBankDir } from '../../src/features/bank/files.js'
 import { publishBank } from '../../src/features/bank/publish.js'
@@ -45,7 +45,7 @@ export interface Server {
 }
 
 /** The real app on a loopback port and a temporary database, with the small fixture bank published. */
-export async function startServer (bankDir = SMALL_BANK): Promise<Server> {
+export async function startServer (bankDir = SMALL_BANK, clock: Clock = systemClock): Promise<Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-browser-'))
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'b.db'), LOG_LEVEL: 'silent', PUBLIC_URL: 'http://127.0.0.1' })
   const dataKey = randomBytes(32)
@@ -55,7 +55,7 @@ export async function startServer (bankDir = SMALL_BANK): Promise<Server> {
     const db = openDatabase(config.databasePath)
     migrateDatabase(db)
     if (!latestRelease(db)) publishBank(db, checkBank(readBankDir(bankDir)).bank, null, new Date())
-    app = await buildApp(config, db, systemClock, { dataKey, sweepMs: 1000 })
+    app = await buildApp(config, db, clock, { dataKey, sweepMs: 1000 })
     await app.listen({ host: '127.0.0.1', port })
     const addr = app.server.address()
     port = typeof addr === 'object' && addr ? addr.port : 0
@@ -105,11 +105,11 @@ export async function textOf (page: Page, selector: string): Promise<string> {
 }
 
 /** Chromium and a real server with the demo city, for one test file (hooks registered here). */
-export function useDemoServer (opts: { bankDir?: string } = {}): { browser: Browser, server: Server, demo: DemoAccount[] } {
+export function useDemoServer (opts: { bankDir?: string, clock?: Clock } = {}): { browser: Browser, server: Server, demo: DemoAccount[] } {
   const holder = {} as { browser: Browser, server: Server, demo: DemoAccount[] }
   beforeAll(async () => {
     holder.browser = await launchBrowser()
-    holder.server = await startServer(opts.bankDir)
+    holder.server = await startServer(opts.bankDir, opts.clock)
     holder.demo = (await seedDemo(holder.server.db, holder.server.pii, new Date()))!
   })
   afterAll(async () => {

@@ -227,6 +227,29 @@ export const ROUTES: Record<string, RouteCase> = {
     }
   },
 
+  // practice: the trainee's sets, answers, favourites, wrong-answer book and due reviews
+  'GET /practice': { access: ['trainee'] },
+  'POST /practice/sets': { access: ['trainee'], payload: { mode: 'cooking' } },
+  'GET /practice/sets/:id': {
+    access: ['trainee'],
+    owned: async (w) => [{ url: `/practice/sets/${await practiceSetOfA(w)}`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB') }]
+  },
+  'POST /practice/sets/:id/questions/:n': {
+    access: ['trainee'],
+    url: '/practice/sets/999999/questions/1',
+    owned: async (w) => {
+      const id = await practiceSetOfA(w)
+      const page = await w.t.app.inject({ method: 'GET', url: `/practice/sets/${id}?n=1`, headers: { cookie: w.cookie('traineeA') } })
+      const choice = /name="choice" value="([^"]+)"/.exec(page.body)![1]!
+      return [{ url: `/practice/sets/${id}/questions/1`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB'), payload: { choice }, ownerStatus: 303 }]
+    }
+  },
+  'POST /practice/questions/:id/favourite': { access: ['trainee'], payload: { on: '1' } },
+  'GET /practice/wrong': { access: ['trainee'] },
+  'GET /practice/favourites': { access: ['trainee'] },
+  'GET /practice/review': { access: ['trainee'] },
+  'POST /practice/wrong/:id/remove': { access: ['trainee'] },
+
   // learning: the trainer's progress, cohorts, curricula and assignments, within their enterprise
   'GET /training': { access: ['trainer'] },
   'GET /training/export.csv': { access: ['trainer'] },
@@ -288,6 +311,14 @@ async function checkOfA (w: World): Promise<{ checkId: number, qid: number, choi
   const m = /action="\/learn\/checks\/(\d+)\/questions\/(\d+)"[\s\S]*?name="choice" value="([^"]+)"/.exec(page.body)
   if (!m) throw new Error(`no check on the lesson page: ${page.statusCode}`)
   return { checkId: Number(m[1]), qid: Number(m[2]), choice: m[3]! }
+}
+
+/** A fresh random practice set of trainee A (10 questions of the whole bank). */
+async function practiceSetOfA (w: World): Promise<number> {
+  const res = await w.t.app.inject({ method: 'POST', url: '/practice/sets', headers: { ...FORM_HEADERS, cookie: w.cookie('traineeA') }, payload: form({ mode: 'random', size: '10' }) })
+  const id = /\/practice\/sets\/(\d+)/.exec(String(res.headers.location))?.[1]
+  if (!id) throw new Error(`no practice set: ${res.statusCode} ${res.body.slice(0, 200)}`)
+  return Number(id)
 }
 
 /** A fresh open attempt of trainee A: A is the owner, trainee B the outsider. */

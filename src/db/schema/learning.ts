@@ -62,12 +62,13 @@ export const curricula = sqliteTable('curricula', {
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [uniqueIndex('curricula_enterprise_title_idx').on(t.enterpriseId, t.title)])
 
-export const CURRICULUM_ITEM_KINDS = ['course', 'topic', 'mock'] as const
+export const CURRICULUM_ITEM_KINDS = ['course', 'topic', 'mock', 'practice'] as const
 export type CurriculumItemKind = typeof CURRICULUM_ITEM_KINDS[number]
 
 /**
  * One requirement of a curriculum: a whole course (a syllabus domain), one
- * topic, or a number of passed mock exams of one blueprint. Items name the
+ * topic, a number of passed mock exams of one blueprint, or practising one
+ * topic to 80% mastery (kind `practice`). Items name the
  * bank's stable keys, so a curriculum follows the bank's releases.
  */
 export const curriculumItems = sqliteTable('curriculum_items', {

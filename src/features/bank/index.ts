@@ -3,6 +3,7 @@ export { publishBank } from './publish.js'
 export { loadBank, DEFAULT_BANK_DIR } from './cli.js'
 export { bankRoutes } from './routes.js'
 export { sourceText } from './sources.js'
+export { isCorrect } from './answers.js'
 export { validateCommand, publishCommand, publishOnStart, diffCommand, statsCommand } from './cli.js'
 export type { Domain, QuestionType, Text, Cell, Question } from './format.js'
 /** A syllabus domain's id (law, knowledge, skills, ethics). */

@@ -1,4 +1,6 @@
-import type { QuestionType } from '../bank/index.js'
+import { isCorrect, type QuestionType } from '../bank/index.js'
+
+export { isCorrect }
 
 /**
  * Grading, pure: a replay of the final responses against the answer keys, so a
@@ -25,13 +27,6 @@ export interface Grade {
   answered: number
   items: Array<{ slot: number, correct: boolean, awarded: number }>
   byDomain: DomainResult[]
-}
-
-export function isCorrect (type: QuestionType, answer: readonly string[], response: readonly string[]): boolean {
-  if (response.length === 0) return false
-  const chosen = [...new Set(response)]
-  if (type !== 'multi') return chosen.length === 1 && answer.length === 1 && chosen[0] === answer[0]
-  return chosen.length === answer.length && chosen.every((k) => answer.includes(k))
 }
 
 export function gradeAttempt (items: readonly GradableItem[], passMark: number): Grade {

@@ -6,6 +6,7 @@ import { prepared } from '../../db/statements.js'
 import { recordAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, encodeOptionOrder, decodeOptionOrder, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
+import { recordOutcomes } from '../practice/index.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
 import type { QuestionType } from '../bank/index.js'
@@ -327,6 +328,8 @@ export function finalizeAttempt (db: Db, attemptId: number, reason: FinishReason
     const done = tx.update(attempts).set({ finishedAt: at, finishReason: reason, score: grade.score, passed: grade.passed, breakdown: grade.byDomain })
       .where(and(eq(attempts.id, attemptId), isNull(attempts.finishedAt))).returning().get()!
     rememberPaper(db, attemptId, a.traineeId, items.map((i) => i.questionVersionId))
+    // The wrong-answer book, the review schedule and mastery take the answered questions (practice/index.ts).
+    recordOutcomes(db, a.traineeId, items.flatMap((i, n) => (i.response.length > 0 ? [{ questionVersionId: i.questionVersionId, right: grade.items[n]!.correct }] : [])), at)
     recordAudit(tx, { actorId: audit.actorId, clientIp: audit.clientIp ?? null, action: 'attempt.finished', subjectType: 'attempt', subjectId: attemptId, details: { reason, score: grade.score, max: grade.max, passed: grade.passed } }, finishedAt)
     // A finished mock counts for the mock rules, any passed attempt for a curriculum's mock items.
     readinessChanged(db, [a.traineeId], finishedAt)

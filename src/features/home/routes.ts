@@ -1,10 +1,27 @@
 import type { FastifyInstance } from 'fastify'
 import { HOME_LINKS } from '../../http/nav.js'
+import { localDate } from '../../lib/time.js'
+import { learningOf, nextStep } from '../learning/index.js'
+import { listAttempts } from '../exams/index.js'
+import { subjectMastery } from '../practice/index.js'
 
-/** The landing page of each role: a card for each place of its menu (http/nav.ts). */
+/** The landing page of each role: a card for each place of its menu (http/nav.ts); a trainee's first says what to do next. */
 export async function homeRoutes (app: FastifyInstance) {
   app.get('/', { config: { access: 'signed-in' } }, async (req, reply) => {
     const role = req.actor!.role
-    return reply.page('home/index', { title: `home.${role}.title`, role, links: HOME_LINKS[role] })
+    const traineeId = role === 'trainee' ? req.actor!.traineeId : null
+    return reply.page('home/index', { title: `home.${role}.title`, role, links: HOME_LINKS[role], today: traineeId ? todayOf(traineeId) : null })
   })
+
+  /** Due reviews, the next lesson or item, the latest mock score and mastery per subject. */
+  const todayOf = (traineeId: number) => {
+    const l = learningOf(app.db, traineeId, localDate(app.clock.now(), app.config.timeZone))
+    const latest = listAttempts(app.db, traineeId).find((a) => a.finishedAt)
+    return {
+      due: l.practice.due,
+      next: nextStep(l),
+      latest: latest ? { id: latest.id, title: latest.title, score: latest.score, maxScore: latest.maxScore, passed: latest.passed } : null,
+      subjects: l.courses.map((c) => ({ domain: c.domain, title: c.title, pct: subjectMastery(l.practice.topics, c.domain) }))
+    }
+  }
 }

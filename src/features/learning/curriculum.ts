@@ -6,6 +6,7 @@ import type { Domain } from '../bank/index.js'
 import type { CurriculumItemKind } from '../../db/schema.js'
 import { lessonKeyOf, percent, type TopicProgress } from './progress.js'
 import { isLocalDay } from '../../lib/time.js'
+import { MASTERY_GOAL } from '../practice/index.js'
 
 export interface CurriculumItem {
   kind: CurriculumItemKind
@@ -31,7 +32,13 @@ export interface CurriculumProgress { items: ItemProgress[], done: number, total
  * itself, a mock requirement by the trainee's passed attempts of that blueprint.
  * `topics` is the trainee's topicProgress over the current syllabus.
  */
-export function itemProgress (item: CurriculumItem, topics: readonly TopicProgress[], passes: ReadonlyMap<string, number>, bankPublished = true): ItemProgress {
+export function itemProgress (item: CurriculumItem, topics: readonly TopicProgress[], passes: ReadonlyMap<string, number>, bankPublished = true, masteryPeaks: ReadonlyMap<string, number> = new Map()): ItemProgress {
+  if (item.kind === 'practice') {
+    // Complete once the topic's mastery first reaches the goal; the peak never falls, so neither does this.
+    const key = lessonKeyOf(item.domain ?? '', item.topic ?? '')
+    const reached = (masteryPeaks.get(key) ?? 0) >= MASTERY_GOAL
+    return { item, done: reached ? 1 : 0, total: 1, complete: reached, gone: bankPublished && !topics.some((t) => t.lessonKey === key) }
+  }
   if (item.kind === 'mock') {
     const need = Math.max(1, item.requiredPasses ?? 1)
     const have = Math.min(need, passes.get(item.blueprintKey ?? '') ?? 0)
@@ -46,8 +53,8 @@ export function itemProgress (item: CurriculumItem, topics: readonly TopicProgre
   return { item, done, total: own.length, complete: done === own.length, gone: own.length === 0 }
 }
 
-export function curriculumProgress (items: readonly CurriculumItem[], topics: readonly TopicProgress[], passes: ReadonlyMap<string, number>, bankPublished = true): CurriculumProgress {
-  const each = items.map((i) => itemProgress(i, topics, passes, bankPublished))
+export function curriculumProgress (items: readonly CurriculumItem[], topics: readonly TopicProgress[], passes: ReadonlyMap<string, number>, bankPublished = true, masteryPeaks: ReadonlyMap<string, number> = new Map()): CurriculumProgress {
+  const each = items.map((i) => itemProgress(i, topics, passes, bankPublished, masteryPeaks))
   const done = each.reduce((s, i) => s + i.done, 0)
   const total = each.reduce((s, i) => s + i.total, 0)
   return { items: each, done, total, percent: total === 0 ? 100 : percent(done, total), complete: each.every((i) => i.complete) }
@@ -95,7 +102,7 @@ export function byDueDate<A extends { dueOn: string | null, id: number }> (a: A,
 export const MAX_PASSES = 20
 export const TITLE_MAX = 100
 
-export interface CurriculumInput { title: string, courses: string[], topics: string[], mocks: Record<string, string> }
+export interface CurriculumInput { title: string, courses: string[], topics: string[], mocks: Record<string, string>, /** Topics to practise to 80% mastery (`domain/topic`). */ practice?: string[] }
 
 export type CurriculumCheck =
   | { ok: true, title: string, items: CurriculumItem[] }
@@ -119,6 +126,8 @@ export function checkCurriculum (input: CurriculumInput, syllabus: readonly Doma
   if (courses.some((c) => !domains.has(c))) errors.courses = 'curriculum.unknown-course'
   if (topics.some((t) => !topicKeys.has(t))) errors.topics = 'curriculum.unknown-topic'
   else if (topics.some((t) => courses.includes(t.split('/')[0]!))) errors.topics = 'curriculum.topic-in-course'
+  const practice = [...new Set(input.practice ?? [])]
+  if (practice.some((t) => !topicKeys.has(t))) errors.practice = 'curriculum.unknown-topic'
 
   const mocks: CurriculumItem[] = []
   for (const [key, raw] of Object.entries(input.mocks)) {
@@ -134,7 +143,9 @@ export function checkCurriculum (input: CurriculumInput, syllabus: readonly Doma
     ...syllabus.filter((d) => courses.includes(d.id)).map((d): CurriculumItem => ({ kind: 'course', domain: d.id, topic: null, blueprintKey: null, requiredPasses: null })),
     ...syllabus.flatMap((d) => d.topics.filter((t) => topics.includes(lessonKeyOf(d.id, t.id)))
       .map((t): CurriculumItem => ({ kind: 'topic', domain: d.id, topic: t.id, blueprintKey: null, requiredPasses: null }))),
-    ...mocks.sort((a, b) => (a.blueprintKey! < b.blueprintKey! ? -1 : 1))
+    ...mocks.sort((a, b) => (a.blueprintKey! < b.blueprintKey! ? -1 : 1)),
+    ...syllabus.flatMap((d) => d.topics.filter((t) => practice.includes(lessonKeyOf(d.id, t.id)))
+      .map((t): CurriculumItem => ({ kind: 'practice', domain: d.id, topic: t.id, blueprintKey: null, requiredPasses: null })))
   ]
   if (Object.keys(errors).length === 0 && items.length === 0) errors.items = 'curriculum.no-items'
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, title, items }

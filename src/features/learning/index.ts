@@ -1,3 +1,4 @@
 export { learningRoutes } from './routes.js'
-export { mandatoryAssignmentsOf, type MandatoryAssignment } from './summary.js'
+export { mandatoryAssignmentsOf, learningOf, type MandatoryAssignment } from './summary.js'
+export { nextStep } from './view.js'
 export { seedLearningDemo } from './seed.js'

@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { latestRelease, latestReleaseId, findRelease } from '../bank/index.js'
+import { recordOutcomes } from '../practice/index.js'
 import { lessonVersions, releaseLessons, questionVersions, releaseQuestions, releaseBlueprints, blueprintVersions, attempts, employments, trainees, lessonProgress, lessonChecks, cohorts, cohortMembers, curricula, curriculumItems, assignments, type QuestionBody, type BlueprintBody } from '../../db/schema.js'
 import type { Domain } from '../bank/index.js'
 import { answerCheck, type CheckQuestion } from './check.js'
@@ -155,6 +156,7 @@ export function recordCheckAnswer (db: Db, checkId: number, questionVersionId: n
     const result = answerCheck(check, questionVersionId, q, response)
     const firstPass = result.passed && !check.passedAt
     tx.update(lessonChecks).set({ answers: result.answers, passedAt: check.passedAt ?? (result.passed ? now : null) }).where(eq(lessonChecks.id, check.id)).run()
+    recordOutcomes(db, check.traineeId, [{ questionVersionId, right: result.right }], now)
     if (firstPass) {
       tx.insert(lessonProgress).values({ traineeId: check.traineeId, lessonKey: check.lessonKey, checkPassedAt: now })
         .onConflictDoUpdate({ target: [lessonProgress.traineeId, lessonProgress.lessonKey], set: { checkPassedAt: sql`coalesce(${lessonProgress.checkPassedAt}, ${now.getTime()})` } }).run()

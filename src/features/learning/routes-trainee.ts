@@ -8,6 +8,7 @@ import { localDate } from '../../lib/time.js'
 import { localText, localTitle, hasLocale } from '../../lib/text.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { listAttempts } from '../exams/index.js'
+import { subjectMastery } from '../practice/index.js'
 import { changedBlocks, lessonKeyOf } from './progress.js'
 import { drawCheck, readChoice, CHECK_SIZE } from './check.js'
 import { learningOf } from './summary.js'
@@ -69,6 +70,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       next: nextStep(l),
       blueprintTitles: titles,
       label: (i: Parameters<typeof itemLabel>[0]) => itemLabel(i, c?.syllabus ?? [], titles, req.locale),
+      courseMastery: (domain: string) => subjectMastery(l.practice.topics, domain),
       recent
     })
   })
@@ -77,7 +79,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     const c = catalogue()
     const domain = courseOf(req, c)
     const l = learningOf(app.db, traineeId(req), today())
-    return reply.page('learning/course', { title: 'learn.course-title', course: l.courses.find((x) => x.domain === domain.id)! })
+    return reply.page('learning/course', { title: 'learn.course-title', course: l.courses.find((x) => x.domain === domain.id)!, mastery: l.practice.topics })
   })
 
   const lessonPage = (req: FastifyRequest, c: Catalogue, at: ReturnType<typeof topicOf>, me: number) => {

@@ -11,7 +11,7 @@ import { recordAudit } from '../audit/index.js'
 import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { listAttempts } from '../exams/index.js'
 import type { Text } from '../bank/index.js'
-import { checkCurriculum, checkAssignment, TITLE_MAX, type CurriculumItem } from './curriculum.js'
+import { checkCurriculum, checkAssignment, TITLE_MAX, type CurriculumItem, type CurriculumInput } from './curriculum.js'
 import { learningFor } from './summary.js'
 import { traineeRow, filterAndSort, traineeOrder, itemLabel, SORTS, STATES, type Sort, type StateFilter, type TraineeRow } from './view.js'
 import {
@@ -193,14 +193,14 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     return reply.page('learning/curricula', { title: 'curriculum.list-title', curricula: listCurricula(app.db, enterpriseOf(req)), label: labeller(req) })
   })
 
-  const curriculumForm = (req: FastifyRequest, reply: FastifyReply, values: { title: string, courses: string[], topics: string[], mocks: Record<string, string> }, errors: Record<string, string> = {}) => {
+  const curriculumForm = (req: FastifyRequest, reply: FastifyReply, values: CurriculumInput, errors: Record<string, string> = {}) => {
     const c = currentCatalogue(app.db)
     return reply.page('learning/curriculum-new', { title: 'curriculum.new-title', syllabus: c?.syllabus ?? [], blueprints: c?.blueprints ?? [], values, errors, titleMax: TITLE_MAX })
   }
 
   app.get('/curricula/new', { config: TRAINER }, async (req, reply) => {
     enterpriseOf(req)
-    return curriculumForm(req, reply, { title: '', courses: [], topics: [], mocks: {} })
+    return curriculumForm(req, reply, { title: '', courses: [], topics: [], mocks: {}, practice: [] })
   })
 
   app.post('/curricula', { config: TRAINER }, async (req, reply) => {
@@ -208,7 +208,7 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     const form = readForm(req.body, { title: { required: false, max: 400 } })
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const mocks = Object.fromEntries(Object.entries(body).filter(([k, v]) => k.startsWith('mock-') && typeof v === 'string').map(([k, v]) => [k.slice(5), v as string]))
-    const input = { title: form.values.title, courses: listField(req.body, 'course'), topics: listField(req.body, 'topic'), mocks }
+    const input = { title: form.values.title, courses: listField(req.body, 'course'), topics: listField(req.body, 'topic'), mocks, practice: listField(req.body, 'practice') }
     const c = currentCatalogue(app.db)
     const checked = checkCurriculum(input, c?.syllabus ?? [], (c?.blueprints ?? []).map((b) => b.key))
     const errors = checked.ok ? {} : { ...checked.errors }

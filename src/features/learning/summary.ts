@@ -5,6 +5,7 @@
  */
 import type { DbOrTx } from '../../db/connection.js'
 import { localDate } from '../../lib/time.js'
+import { practiceSummaries, type PracticeSummary } from '../practice/index.js'
 import { topicProgress, courseProgress, tally, type TopicProgress, type CourseProgress, type Tally } from './progress.js'
 import { applicableAssignments, curriculumProgress, dueState, byDueDate, type CurriculumProgress, type DueState, type CurriculumItem } from './curriculum.js'
 import {
@@ -28,6 +29,8 @@ export interface TraineeLearning {
   /** The assignments' progress together: done and total units over all of them. */
   assigned: Tally
   overdue: number
+  /** Practice: mastery per topic, due reviews, this week's answers. */
+  practice: PracticeSummary
 }
 
 /**
@@ -46,15 +49,18 @@ export function learningFor (db: DbOrTx, people: ReadonlyArray<{ id: number, ent
   const syllabus = catalogue?.syllabus ?? []
   const lessons = catalogue?.lessons ?? new Map<string, number>()
   const checkable = catalogue?.checkable ?? new Set<string>()
+  const practice = practiceSummaries(db, ids, Math.round(Date.parse(`${today}T00:00:00Z`) / 86_400_000))
 
   const out = new Map<number, TraineeLearning>()
   for (const p of people) {
     const topics = topicProgress(syllabus, lessons, checkable, progress.get(p.id) ?? new Map())
     const myPasses = passes.get(p.id) ?? new Map<string, number>()
     const mine = applicableAssignments(p.enterpriseId === null ? [] : byEnterprise.get(p.enterpriseId) ?? [], { id: p.id, enterpriseId: p.enterpriseId, cohortIds: cohortIds.get(p.id) ?? new Set() })
+    const myPractice = practice.get(p.id)!
+    const peaks = new Map([...myPractice.topics].map(([k, m]) => [k, m.peakPct]))
     const statuses = mine.sort(byDueDate).map((a): AssignmentStatus => {
       const list = items.get(a.curriculumId) ?? []
-      const pr = curriculumProgress(list, topics, myPasses, catalogue !== undefined)
+      const pr = curriculumProgress(list, topics, myPasses, catalogue !== undefined, peaks)
       return { assignment: a, items: list, progress: pr, state: dueState(a.dueOn, pr.complete, today) }
     })
     const done = statuses.reduce((s, a) => s + a.progress.done, 0)
@@ -67,7 +73,8 @@ export function learningFor (db: DbOrTx, people: ReadonlyArray<{ id: number, ent
       passes: myPasses,
       assignments: statuses,
       assigned: { done, total, percent: total === 0 ? 0 : Math.floor((done / total) * 100) },
-      overdue: statuses.filter((s) => s.state === 'overdue').length
+      overdue: statuses.filter((s) => s.state === 'overdue').length,
+      practice: myPractice
     })
   }
   return out

@@ -43,6 +43,7 @@ export function checkQuestionView (q: { id: number, type: 'single' | 'multi' | '
 export type NextStep =
   | { kind: 'topic', domain: string, topic: string, title: Text, curriculum: string | null }
   | { kind: 'mock', blueprintKey: string, curriculum: string | null }
+  | { kind: 'practice', domain: string, topic: string, title: Text, curriculum: string | null }
   | null
 
 /**
@@ -57,6 +58,11 @@ export function nextStep (l: TraineeLearning): NextStep {
       if (ip.complete) continue
       const i = ip.item
       if (i.kind === 'mock') return { kind: 'mock', blueprintKey: i.blueprintKey!, curriculum: a.assignment.curriculumTitle }
+      if (i.kind === 'practice') {
+        const t = l.topics.find((x) => x.domain === i.domain && x.topic === i.topic)
+        if (t) return { kind: 'practice', domain: t.domain, topic: t.topic, title: t.title, curriculum: a.assignment.curriculumTitle }
+        continue
+      }
       const t = firstTopic((t) => t.domain === i.domain && (i.kind === 'course' || t.topic === i.topic))
       if (t) return { kind: 'topic', domain: t.domain, topic: t.topic, title: t.title, curriculum: a.assignment.curriculumTitle }
     }
@@ -69,9 +75,9 @@ export function nextStep (l: TraineeLearning): NextStep {
 export function itemLabel (item: CurriculumItem, syllabus: readonly Domain[], blueprintTitles: ReadonlyMap<string, Text>, locale: string): { kind: string, name: string, passes: number | null } {
   const domain = syllabus.find((d) => d.id === item.domain)
   if (item.kind === 'course') return { kind: 'course', name: domain ? localText(domain.title, locale) : item.domain ?? '', passes: null }
-  if (item.kind === 'topic') {
+  if (item.kind === 'topic' || item.kind === 'practice') {
     const topic = domain?.topics.find((t) => t.id === item.topic)
-    return { kind: 'topic', name: topic ? localText(topic.title, locale) : `${item.domain ?? ''}/${item.topic ?? ''}`, passes: null }
+    return { kind: item.kind, name: topic ? localText(topic.title, locale) : `${item.domain ?? ''}/${item.topic ?? ''}`, passes: null }
   }
   const title = blueprintTitles.get(item.blueprintKey ?? '')
   return { kind: 'mock', name: title ? localText(title, locale) : item.blueprintKey ?? '', passes: item.requiredPasses }
@@ -88,9 +94,13 @@ export interface TraineeRow {
   coursesPercent: number
   latest: LatestScore | undefined
   passes: number
+  /** Practice: mastery over the whole bank, answers this week and the share right (null: none). */
+  masteryPct: number
+  weekAnswered: number
+  weekAccuracy: number | null
 }
 
-export const SORTS = ['name', 'progress', 'overdue', 'score', 'passes'] as const
+export const SORTS = ['name', 'progress', 'overdue', 'score', 'passes', 'mastery', 'practised'] as const
 export type Sort = typeof SORTS[number]
 export const STATES = ['all', 'overdue', 'open', 'complete', 'none'] as const
 export type StateFilter = typeof STATES[number]
@@ -107,7 +117,10 @@ export function traineeRow (p: { id: number, fullName: string }, l: TraineeLearn
     overdue: l.overdue,
     coursesPercent: l.overall.percent,
     latest,
-    passes: [...l.passes.values()].reduce((s, n) => s + n, 0)
+    passes: [...l.passes.values()].reduce((s, n) => s + n, 0),
+    masteryPct: l.practice.masteryPct,
+    weekAnswered: l.practice.week.answered,
+    weekAccuracy: l.practice.week.accuracyPct
   }
 }
 
@@ -138,6 +151,8 @@ export function traineeOrder (f: { sort: Sort, desc: boolean }): { shape: Array<
       case 'overdue': return r.overdue
       case 'score': return r.latest ? r.latest.score : -1
       case 'passes': return r.passes
+      case 'mastery': return r.masteryPct
+      case 'practised': return r.weekAnswered
     }
   }
   const sign = f.desc ? -1 : 1

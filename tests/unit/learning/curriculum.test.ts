@@ -44,6 +44,23 @@ describe('curriculum progress', () => {
   })
 })
 
+describe('practising a topic to 80% mastery', () => {
+  const practise = (domain: string, tp: string): CurriculumItem => ({ kind: 'practice', domain, topic: tp, blueprintKey: null, requiredPasses: null })
+  test('complete once the topic\'s peak mastery reached 80%, whatever it is now', () => {
+    expect(itemProgress(practise('law', 'a'), studied(), new Map(), true, new Map([['law/a', 79]]))).toMatchObject({ done: 0, total: 1, complete: false })
+    // The peak is what counts: mastery may have dropped since (readiness does not flicker).
+    expect(itemProgress(practise('law', 'a'), studied(), new Map(), true, new Map([['law/a', 80]]))).toMatchObject({ done: 1, total: 1, complete: true, gone: false })
+    expect(itemProgress(practise('law', 'gone'), studied(), new Map(), true, new Map())).toMatchObject({ gone: true })
+  })
+
+  test('the curriculum form takes topics to practise, in syllabus order, and refuses unknown ones', () => {
+    const input = (practice: string[]) => ({ title: 'Basics', courses: [], topics: [], mocks: {}, practice })
+    const r = checkCurriculum(input(['skills/c', 'law/a']), SYLLABUS, [])
+    expect(r).toEqual({ ok: true, title: 'Basics', items: [practise('law', 'a'), practise('skills', 'c')] })
+    expect(checkCurriculum(input(['law/nope']), SYLLABUS, [])).toEqual({ ok: false, errors: { practice: 'curriculum.unknown-topic' } })
+  })
+})
+
 describe('due dates', () => {
   test.each([
     [null, false, '2026-03-01', 'open'],

@@ -4,7 +4,7 @@ import { mandatoryFrom, type AssignmentStatus, type TraineeLearning } from '../.
 import type { TopicProgress } from '../../../src/features/learning/progress.js'
 
 const row = (id: number, fullName: string, over: Partial<TraineeRow> = {}): TraineeRow => ({
-  id, fullName, cohorts: [], assignedPercent: 0, assignedCount: 1, completeCount: 0, overdue: 0, coursesPercent: 0, latest: undefined, passes: 0, ...over
+  id, fullName, cohorts: [], assignedPercent: 0, assignedCount: 1, completeCount: 0, overdue: 0, coursesPercent: 0, latest: undefined, passes: 0, masteryPct: 0, weekAnswered: 0, weekAccuracy: null, ...over
 })
 const ROWS = [
   row(1, 'Chen', { assignedPercent: 50, overdue: 1, cohorts: [{ id: 7, name: 'March' }], passes: 2, latest: { score: 70, maxScore: 100, passed: true, finishedAt: new Date(0), blueprintKey: 'n' } }),

@@ -1,0 +1,5 @@
+export { practiceRoutes } from './routes.js'
+export { recordOutcomes, type Outcome } from './queries.js'
+export { practiceSummaries, type PracticeSummary, type TopicMastery } from './queries.js'
+export { dayNumber } from './schedule.js'
+export { MASTERY_GOAL, subjectMastery } from './mastery.js'
