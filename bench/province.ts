@@ -29,6 +29,9 @@ import { currentBlueprints, questionPool } from '../src/features/exams/queries.j
 import { assemblePaper, type PaperItem } from '../src/features/exams/assembly.js'
 import { demoIdNumber } from '../src/features/demo/seed.js'
 import { localDate, addDays } from '../src/lib/time.js'
+import { encodeOptionOrder } from '../src/db/schema.js'
+import { rebuildReadiness } from '../src/features/readiness/index.js'
+import { systemClock } from '../src/lib/clock.js'
 
 export type Size = 'S' | 'M' | 'L'
 export interface SizeSpec { trainees: number, enterprises: number, districts: number, stationsPerDistrict: number }
@@ -43,7 +46,7 @@ const DETAILED_SHARE = 0.1
 /** What every generated account signs in with. */
 export const PROVINCE_PASSWORD = 'province-bench-2026'
 /** Bumped when what the generator writes changes, so the bench does not reuse a stale province. */
-export const PROVINCE_FORMAT = 1
+export const PROVINCE_FORMAT = 2
 const TIME_ZONE = 'Asia/Shanghai'
 
 export interface ProvinceManifest {
@@ -182,14 +185,14 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
   bump('curricula', enterprises.length)
 
   // ---- papers: a few hundred per blueprint, reused (each attempt stores the seed of its paper) ----
-  interface Paper { seed: string, items: PaperItem[], orders: string[], maxScore: number }
+  interface Paper { seed: string, items: PaperItem[], versions: string, orders: string[], maxScore: number }
   const papers = new Map<string, Paper[]>()
   for (const bp of blueprints) {
     const list: Paper[] = []
     for (let i = 0; i < 200; i++) {
       const seed = `province-${bp.key}-${i}`
       const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: bp.body.shuffleOptions, pool, seed, recentlySeen: new Set() })
-      list.push({ seed, items, orders: items.map((it) => JSON.stringify(it.optionOrder)), maxScore: items.reduce((s, it) => s + it.points, 0) })
+      list.push({ seed, items, versions: JSON.stringify(items.map((it) => it.versionId)), orders: items.map((it) => encodeOptionOrder(it.optionOrder)), maxScore: items.reduce((s, it) => s + it.points, 0) })
     }
     papers.set(bp.key, list)
   }
@@ -203,8 +206,6 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
   }
   const national = blueprints.find((b) => b.key === 'national-mock') ?? blueprints[0]!
   const others = blueprints.filter((b) => b !== national)
-  const attemptCols = (raw.prepare('PRAGMA table_info(attempts)').all() as Array<{ name: string }>).map((c) => c.name)
-  const hasRecentlySeen = attemptCols.includes('recently_seen')
 
   // ---- people, their employments, declarations, lessons and attempts, in chunks ----
   const insTraineeUser = raw.prepare('INSERT INTO users (username, display_name, password_hash, role, status, must_change_password, created_at, updated_at) VALUES (?, ?, ?, \'trainee\', \'active\', 0, ?, ?)')
@@ -213,8 +214,9 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
   const insMember = raw.prepare('INSERT INTO cohort_members (cohort_id, trainee_id, added_at) VALUES (?, ?, ?)')
   const insDecl = raw.prepare('INSERT INTO declarations (trainee_id, kind, value, declared_by, declared_at) VALUES (?, ?, ?, ?, ?)')
   const insLesson = raw.prepare('INSERT INTO lesson_progress (trainee_id, lesson_key, lesson_version_id, studied_at, check_passed_at) VALUES (?, ?, ?, ?, ?)')
-  const insAttempt = raw.prepare(`INSERT INTO attempts (trainee_id, blueprint_key, blueprint_version_id, release_id, seed, ${hasRecentlySeen ? 'recently_seen, ' : ''}pass_mark, max_score, started_at, deadline_at, finished_at, finish_reason, score, passed, breakdown)
-    VALUES (?, ?, ?, ?, ?, ${hasRecentlySeen ? '\'[]\', ' : ''}?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insAttempt = raw.prepare(`INSERT INTO attempts (trainee_id, blueprint_key, blueprint_version_id, release_id, seed, pass_mark, max_score, started_at, deadline_at, finished_at, finish_reason, score, passed, breakdown)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insRecent = raw.prepare('INSERT INTO recent_papers (attempt_id, trainee_id, question_version_ids) VALUES (?, ?, ?)')
   const insAItem = raw.prepare('INSERT INTO attempt_items (attempt_id, slot, question_version_id, option_order, points, flagged, answered) VALUES (?, ?, ?, ?, ?, 0, ?)')
   const insStep = raw.prepare('INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
   const insAudit = raw.prepare('INSERT INTO audit_events (at, actor_id, action, subject_type, subject_id, details, client_ip) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -272,6 +274,8 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
         // over the months since joining; ability differs per person.
         const ability = 0.45 + r() * 0.5
         const count = Math.floor(r() * (2 * ATTEMPTS_PER_TRAINEE + 1))
+        // Exposure control's table keeps the papers of each person's last three finished attempts.
+        const latest: Array<{ at: number, id: number, versions: string }> = []
         for (let a = 0; a < count; a++) {
           const bp = r() < 0.6 || others.length === 0 ? national : pick(r, others)
           const paper = pick(r, papers.get(bp.key)!)
@@ -294,6 +298,7 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
           const attemptId = Number(insAttempt.run(traineeId, bp.key, bp.versionId, release!.id, paper.seed, bp.body.passMark, paper.maxScore, startedMs,
             startedMs + bp.body.timeLimitMinutes * 60_000, finishedMs, 'submitted', score, passed ? 1 : 0, JSON.stringify([...byDomain.values()])).lastInsertRowid)
           bump('attempts')
+          latest.push({ at: startedMs, id: attemptId, versions: paper.versions })
           insAudit.run(finishedMs, userId, 'attempt.finished', 'attempt', String(attemptId), JSON.stringify({ score, passed }), '127.0.0.1')
           bump('audit_events')
           if (detailed) {
@@ -312,10 +317,16 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
             })
           }
         }
+        for (const p of latest.sort((x, y) => y.at - x.at).slice(0, 3)) insRecent.run(p.id, traineeId, p.versions)
       }
     })()
     if ((start / CHUNK) % 10 === 9) log(`  ${start + CHUNK} of ${spec.trainees} trainees, ${counts.attempts ?? 0} attempts (${Math.round((Date.now() - started) / 1000)} s)`)
   }
+  // Each person's stored readiness, worked out by the app's own keeper (as `guardpass readiness rebuild` does).
+  const readinessStarted = Date.now()
+  const evaluated = await rebuildReadiness(db, systemClock, TIME_ZONE)
+  counts.trainee_readiness = evaluated
+  log(`  stored readiness of ${evaluated} people in ${Math.round((Date.now() - readinessStarted) / 1000)} s`)
   raw.pragma('journal_mode = WAL')
   raw.pragma('synchronous = FULL')
   raw.exec('ANALYZE')

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util'
 import { openDatabase } from '../src/db/connection.js'
 import { createSession } from '../src/features/auth/index.js'
 import { optionCodes } from '../src/features/exams/option-codes.js'
+import { decodeOptionOrder } from '../src/db/schema.js'
 import { DEFAULT_PROVINCE_DIR, SIZES, existingProvince, generateProvince, type ProvinceManifest, type Size } from './province.js'
 import type { SectionResult, Figure } from './run.js'
 
@@ -137,7 +138,7 @@ async function openExam (port: number, m: ProvinceManifest, cookie: string): Pro
   const a = raw.prepare('SELECT seed FROM attempts WHERE id = ?').get(id) as { seed: string }
   const item = raw.prepare('SELECT option_order AS o FROM attempt_items WHERE attempt_id = ? AND slot = 1').get(id) as { o: string }
   raw.close()
-  return { id, codes: optionCodes(a.seed, id, 1, JSON.parse(item.o) as string[]) }
+  return { id, codes: optionCodes(a.seed, id, 1, decodeOptionOrder(item.o)) }
 }
 
 async function measureSize (size: Size, log: (s: string) => void): Promise<SizeResult> {
@@ -175,7 +176,11 @@ async function measureSize (size: Size, log: (s: string) => void): Promise<SizeR
       ['trainer /training/trainees/:id', `/training/trainees/${prep.person}`, c.trainer],
       ['trainer /readiness/people/:id', `/readiness/people/${prep.person}`, c.trainer],
       ['admin /admin/audit', '/admin/audit', c.admin],
-      ['admin /admin/enterprises', '/admin/enterprises', c.admin]
+      ['admin /admin/enterprises', '/admin/enterprises', c.admin],
+      ['trainee / (home)', '/', c.trainee],
+      ['trainee /learn', '/learn', c.trainee],
+      ['trainee /practice', '/practice', c.trainee],
+      ['trainee /practice/wrong', '/practice/wrong', c.trainee]
     ]
     const timings: Record<string, Timing> = {}
     for (const [name, url, cookie] of pages) {
