@@ -21,6 +21,7 @@ import { bankRoutes } from './features/bank/index.js'
 import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
 import { readinessRoutes } from './features/readiness/index.js'
+import { supervisionRoutes } from './features/supervision/index.js'
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -100,6 +101,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(examRoutes)
   await app.register(learningRoutes)
   await app.register(readinessRoutes)
+  await app.register(supervisionRoutes)
 
   // Attempts past their deadline are finalised on their next touch, and by this sweep.
   if (options.sweepMs !== 0) {

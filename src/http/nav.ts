@@ -28,14 +28,16 @@ const MENUS: Record<Role, readonly MenuEntry[]> = {
     { href: '/training', label: 'nav.training', bar: true, hint: 'home.trainer.training-hint' },
     { href: '/curricula', label: 'nav.curricula', bar: true, hint: 'home.trainer.curricula-hint' },
     { href: '/readiness/roster', label: 'nav.readiness', bar: true, hint: 'home.trainer.readiness-hint' },
-    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.trainer.sittings-hint' }
+    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.trainer.sittings-hint' },
+    { href: '/supervision', label: 'nav.supervision', bar: true, hint: 'home.trainer.supervision-hint' }
   ],
   police: [
     { href: '/', label: 'nav.home', bar: true },
     { href: '/jurisdiction', label: 'nav.jurisdiction', bar: true, hint: 'home.police.jurisdiction-hint' },
     { href: '/jurisdiction/lookup', label: 'lookup.title', bar: false, hint: 'home.police.lookup-hint' },
     { href: '/jurisdiction/verify', label: 'nav.verify', bar: true, hint: 'home.police.verify-hint', card: 'verify.title' },
-    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.police.sittings-hint' }
+    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.police.sittings-hint' },
+    { href: '/supervision', label: 'nav.supervision', bar: true, hint: 'home.police.supervision-hint' }
   ],
   admin: [
     { href: '/', label: 'nav.home', bar: true },

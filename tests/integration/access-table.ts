@@ -1,7 +1,7 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
 import { FORM_HEADERS, form } from '../helpers/app.js'
-import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from '../../src/db/schema.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites } from '../../src/db/schema.js'
 
 /**
  * Every route of the app, who may call it, and how the access test calls it.
@@ -88,6 +88,7 @@ export const ROUTES: Record<string, RouteCase> = {
       return [{ ...trainerPair(w, p.traineeId), url: `/people/${p.traineeId}/password` }]
     }
   },
+  'POST /people/:id/site': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/site`, payload: { siteId: '' }, ownerStatus: 303 }] },
   'POST /people/:id/login': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/login`, payload: { status: 'active' }, ownerStatus: 303 }] },
 
   // police
@@ -150,6 +151,27 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /applications/:id/decision': { access: ['police'], owned: async (w) => [{ url: `/applications/${await w.application()}/decision`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { decision: 'return', reason: '' }, ownerStatus: 422 }] },
   'POST /applications/:id/result': { access: ['police'], owned: async (w) => [{ url: `/applications/${await w.application()}/result`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { result: 'fail' }, ownerStatus: 422 }] },
   'GET /guide/exam': { access: 'signed-in' },
+
+  // supervision: managed sites (a station sees a site in its area although the enterprise is registered in another)
+  'GET /supervision': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/sites': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/sites/new': { access: ['trainer'] },
+  'POST /supervision/sites': { access: ['trainer'], payload: { name: '' } },
+  'GET /supervision/sites/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const home = siteOf(w, w.ids.entA, w.ids.s1)
+      const away = siteOf(w, w.ids.entA, w.ids.s2)
+      return [
+        { url: `/supervision/sites/${home}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/sites/${home}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') },
+        // Enterprise A is registered with S1: its site in S2's area is S2's to see too.
+        { url: `/supervision/sites/${away}`, owner: w.cookie('policeS2'), outsider: w.cookie('trainerB') }
+      ]
+    }
+  },
+  'GET /supervision/sites/:id/edit': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}/edit`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
+  'POST /supervision/sites/:id': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { name: '' }, ownerStatus: 422 }] },
   'GET /verify': { access: 'public' },
   'GET /verify/:code': { access: 'public', url: '/verify/2222-2222-2222' },
   'GET /api/verify/:code': { access: 'public', url: '/api/verify/2222-2222-2222' },
@@ -265,6 +287,12 @@ function cohortOfA (w: World, withMember = false): number {
   const id = w.t.db.insert(cohorts).values({ enterpriseId: w.ids.entA, name: `Access cohort ${Math.random()}`, createdAt: now }).returning().get().id
   if (withMember) w.t.db.insert(cohortMembers).values({ cohortId: id, traineeId: w.ids.personA, addedAt: now }).run()
   return id
+}
+
+/** A new managed site of an enterprise in a station's area. */
+function siteOf (w: World, enterpriseId: number, jurisdictionId: number): number {
+  const now = w.t.clock.now()
+  return w.t.db.insert(sites).values({ enterpriseId, jurisdictionId, name: `Access site ${Math.random()}`, createdAt: now, updatedAt: now }).returning().get().id
 }
 
 /** A curriculum of enterprise A asking for one topic. */
