@@ -1,7 +1,9 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
 import { FORM_HEADERS, form } from '../helpers/app.js'
-import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites } from '../../src/db/schema.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos } from '../../src/db/schema.js'
+import { photoDir, writePhotoFile } from '../../src/features/supervision/photos.js'
+import { pngWithLocation } from '../helpers/images.js'
 
 /**
  * Every route of the app, who may call it, and how the access test calls it.
@@ -171,6 +173,32 @@ export const ROUTES: Record<string, RouteCase> = {
     }
   },
   'GET /supervision/sites/:id/edit': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}/edit`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
+  'GET /supervision/inspections': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/inspections/new': { access: ['police'] },
+  'POST /supervision/inspections': { access: ['police'], payload: { site: '' } },
+  'GET /supervision/inspections/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const { inspectionId } = await inspectionOfA(w)
+      return [
+        { url: `/supervision/inspections/${inspectionId}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/inspections/${inspectionId}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'GET /supervision/photos/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const { photoId } = await inspectionOfA(w)
+      return [
+        { url: `/supervision/photos/${photoId}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/photos/${photoId}`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'GET /admin/checklist': { access: ['admin'] },
+  'POST /admin/checklist': { access: ['admin'], payload: { titleZh: '' } },
+  'POST /admin/checklist/:id': { access: ['admin'], payload: { titleZh: '' } },
   'POST /supervision/sites/:id': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { name: '' }, ownerStatus: 422 }] },
   'GET /verify': { access: 'public' },
   'GET /verify/:code': { access: 'public', url: '/verify/2222-2222-2222' },
@@ -293,6 +321,19 @@ function cohortOfA (w: World, withMember = false): number {
 function siteOf (w: World, enterpriseId: number, jurisdictionId: number): number {
   const now = w.t.clock.now()
   return w.t.db.insert(sites).values({ enterpriseId, jurisdictionId, name: `Access site ${Math.random()}`, createdAt: now, updatedAt: now }).returning().get().id
+}
+
+/** An inspection of a new site of enterprise A in S1's area, one failed item with one photo. */
+async function inspectionOfA (w: World): Promise<{ inspectionId: number, photoId: number }> {
+  const { db, clock, app, config } = w.t
+  const now = clock.now()
+  const siteId = siteOf(w, w.ids.entA, w.ids.s1)
+  const item = db.select().from(checklistItems).all()[0]!
+  const inspectionId = db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'S1', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning().get().id
+  const itemId = db.insert(inspectionItems).values({ inspectionId, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning().get().id
+  const stored = await writePhotoFile(photoDir(config.databasePath), pngWithLocation(), app.pii)
+  const photoId = db.insert(photos).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: itemId, uploadedBy: w.users.policeS1, createdAt: now }).returning().get().id
+  return { inspectionId, photoId }
 }
 
 /** A curriculum of enterprise A asking for one topic. */

@@ -1,7 +1,7 @@
 export * from '../../db/schema/org-units.js'
 export * from '../../db/schema/orgs.js'
 export { scopeFor, subtree, siteAccess, personVisible, type Scope } from './scope.js'
-export { listSites, findSiteInScope, sitesOfEnterprise, listStations, siteNameTaken, insertSite, updateSite, setPostedSite, type SiteRow, type SiteInput } from './sites.js'
+export { listSites, findSiteInScope, siteScopeCondition, sitesOfEnterprise, listStations, siteNameTaken, insertSite, updateSite, setPostedSite, type SiteRow, type SiteInput } from './sites.js'
 export {
   loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
   listEnterprises, findEnterprise, findJurisdiction, listPeople, writeCertificate, type PersonRow, type EnterpriseRow

@@ -1,1 +1,2 @@
 export { supervisionRoutes } from './routes.js'
+export { photoDir } from './photos.js'

@@ -13,7 +13,7 @@ const TRAINER = { access: ['trainer'] as const }
 const SITE_READERS = { access: ['trainer', 'police', 'admin'] as const }
 const PAGE_SIZE = 50
 
-/** Managed sites (服务项目): the enterprise's trainers keep them; police of the site's area and of the enterprise's registration read them. */
+/** Managed sites: the enterprise's trainers keep them; police of the site's area and of the enterprise's registration read them. */
 export async function siteRoutes (app: FastifyInstance) {
   const now = () => app.clock.now()
   const today = () => localDate(now(), app.config.timeZone)
