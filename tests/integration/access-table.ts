@@ -1,7 +1,7 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
 import { FORM_HEADERS, form } from '../helpers/app.js'
-import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos } from '../../src/db/schema.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos, rectificationNotices, noticeItems } from '../../src/db/schema.js'
 import { photoDir, writePhotoFile } from '../../src/features/supervision/photos.js'
 import { pngWithLocation } from '../helpers/images.js'
 
@@ -196,6 +196,33 @@ export const ROUTES: Record<string, RouteCase> = {
       ]
     }
   },
+  'GET /supervision/notices': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/notices/new': { access: ['police'], url: '/supervision/notices/new?inspection=999999' },
+  'POST /supervision/notices': { access: ['police'], payload: { inspection: '999999' } },
+  'GET /supervision/notices/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = await noticeOfA(w)
+      return [
+        { url: `/supervision/notices/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/notices/${id}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'GET /supervision/notices/:id/print': { access: ['trainer', 'police', 'admin'], owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/print`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
+  // A response must come as a form with files: the owner's plain form is refused with 422.
+  'POST /supervision/notices/:id/items/:item/response': {
+    access: ['trainer'], url: '/supervision/notices/999999/items/1/response', payload: { response: 'x' },
+    owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/items/1/response`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { response: 'x' }, ownerStatus: 422 }]
+  },
+  'POST /supervision/notices/:id/items/:item/review': {
+    access: ['police'], url: '/supervision/notices/999999/items/1/review', payload: { decision: 'return', reason: '' },
+    owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/items/1/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'return', reason: '' }, ownerStatus: 422 }]
+  },
+  'POST /supervision/notices/:id/escalate': {
+    access: ['police'], payload: { basis: '' },
+    owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/escalate`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { basis: '' }, ownerStatus: 422 }]
+  },
   'GET /admin/checklist': { access: ['admin'] },
   'POST /admin/checklist': { access: ['admin'], payload: { titleZh: '' } },
   'POST /admin/checklist/:id': { access: ['admin'], payload: { titleZh: '' } },
@@ -334,6 +361,18 @@ async function inspectionOfA (w: World): Promise<{ inspectionId: number, photoId
   const stored = await writePhotoFile(photoDir(config.databasePath), pngWithLocation(), app.pii)
   const photoId = db.insert(photos).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: itemId, uploadedBy: w.users.policeS1, createdAt: now }).returning().get().id
   return { inspectionId, photoId }
+}
+
+/** An open notice to enterprise A from an inspection of its site in S1's area, one item. */
+async function noticeOfA (w: World): Promise<number> {
+  const { db, clock } = w.t
+  const { inspectionId } = await inspectionOfA(w)
+  const item = db.select().from(inspectionItems).all().find((i) => i.inspectionId === inspectionId)!
+  const inspection = db.select().from(inspections).all().find((i) => i.id === inspectionId)!
+  const seq = db.select().from(rectificationNotices).all().length + 1
+  const id = db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `S1公（保）限改字〔2026〕第${seq}号`, inspectionId, siteId: inspection.siteId, enterpriseId: w.ids.entA, deadline: '2026-12-31', status: 'open', issuedBy: w.users.policeS1, issuedAt: clock.now() }).returning().get().id
+  db.insert(noticeItems).values({ noticeId: id, position: 1, inspectionItemId: item.id, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, requirement: 'x', status: 'pending' }).run()
+  return id
 }
 
 /** A curriculum of enterprise A asking for one topic. */

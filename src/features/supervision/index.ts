@@ -1,2 +1,3 @@
 export { supervisionRoutes } from './routes.js'
 export { photoDir } from './photos.js'
+export { noticeSummary } from './notices.js'

@@ -2,12 +2,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
 import { paging, pageHref } from '../../http/paging.js'
-import { cleanText } from '../../lib/form.js'
 import { localDate } from '../../lib/time.js'
 import { recordAudit } from '../audit/index.js'
 import { loadScope, listPeople, listSites, findSiteInScope } from '../orgs/index.js'
 import { complianceScore, inspectionDateProblem, percentOf } from './rules.js'
-import { readFormWithPhotos, type CheckedPhoto } from './uploads.js'
+import { readFormWithPhotos, text, type CheckedPhoto } from './uploads.js'
 import { photoDir, writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import {
   listChecklist, insertInspection, listInspections, findInspectionInScope, inspectionItemsOf, inspectionGuardsOf, photosOf, findPhoto, CHECK_RESULTS, type CheckResult, type ChecklistItem
@@ -141,13 +140,4 @@ export async function inspectionRoutes (app: FastifyInstance) {
     const bytes = await readPhotoFile(dir, photo, app.pii)
     return reply.type(photo.contentType).header('Cache-Control', 'private, max-age=3600').header('Content-Disposition', 'inline').send(bytes)
   })
-}
-
-/** A text field of a multipart form through the one text rule (cleanText): 'form.required' when empty, at most `max` characters. */
-export function text (raw: string | undefined, max: number, multiline = false): { ok: true, value: string } | { ok: false, error: string } {
-  const typed = (raw ?? '').trim()
-  if (typed === '') return { ok: false, error: 'form.required' }
-  if ([...typed].length > max) return { ok: false, error: 'form.too-long' }
-  const clean = cleanText(typed, { multiline })
-  return clean.ok ? { ok: true, value: clean.value } : { ok: false, error: clean.problem }
 }

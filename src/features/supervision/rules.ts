@@ -116,3 +116,11 @@ export function unitPrefix (unitName: string): string {
 export function noticeNumber (prefix: string, year: number, seq: number): string {
   return `${prefix}（保）限改字〔${year}〕第${String(seq).padStart(4, '0')}号`
 }
+
+/**
+ * What an escalated case cites (BRIEF.md): employing guards without the certificate and the other
+ * employer breaches of Reg. art. 42, the graver ones of art. 43, or an internal-security hazard
+ * not put right under the Internal Security Regulations. The words are in the catalogue (escalation.*).
+ */
+export const ESCALATION_BASES = ['reg-42-uncertified', 'reg-42', 'reg-43', 'isr'] as const
+export type EscalationBasis = typeof ESCALATION_BASES[number]

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { stripImage, type ImageType } from '../../lib/images.js'
+import { cleanText } from '../../lib/form.js'
 
 /** At most this many bytes a photo, and this many photos in one form. */
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -44,4 +45,13 @@ export async function readFormWithPhotos (req: FastifyRequest): Promise<FormWith
     return { ok: false, fields, error: { key: 'photo.unreadable' } }
   }
   return error ? { ok: false, fields, error } : { ok: true, fields, photos }
+}
+
+/** A text field of a multipart form through the one text rule (cleanText): 'form.required' when empty, at most `max` characters. */
+export function text (raw: string | undefined, max: number, multiline = false): { ok: true, value: string } | { ok: false, error: string } {
+  const typed = (raw ?? '').trim()
+  if (typed === '') return { ok: false, error: 'form.required' }
+  if ([...typed].length > max) return { ok: false, error: 'form.too-long' }
+  const clean = cleanText(typed, { multiline })
+  return clean.ok ? { ok: true, value: clean.value } : { ok: false, error: clean.problem }
 }
