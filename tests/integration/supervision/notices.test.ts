@@ -143,7 +143,7 @@ describe('rectification notices', () => {
     t.clock.set(new Date('2026-11-26T02:00:00Z'))
     const insp = inspection()
     for (const [deadline, message] of [['2026-11-26', 'after today'], ['2027-06-01', 'at most 90 days'], ['2026-13-01', 'year-month-day']]) {
-      const res = await post('/supervision/notices', 'policeS2', { inspection: String(insp.id), [`item-${insp.failed[0]}`]: 'on', [`requirement-${insp.failed[0]}`]: '我写的要求', deadline })
+      const res = await post('/supervision/notices', 'policeS2', { inspection: String(insp.id), [`item-${insp.failed[0]}`]: 'on', [`requirement-${insp.failed[0]}`]: '我写的要求', deadline: deadline! })
       expect(res.statusCode).toBe(422)
       expect(res.body).toContain(message)
       expect(res.body).toContain('我写的要求')
