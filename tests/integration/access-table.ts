@@ -1,7 +1,7 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
 import { FORM_HEADERS, form } from '../helpers/app.js'
-import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos, rectificationNotices, noticeItems } from '../../src/db/schema.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos, rectificationNotices, noticeItems, enterpriseMessages, messageTargets, messageAttachments, braveryReports } from '../../src/db/schema.js'
 import { photoDir, writePhotoFile } from '../../src/features/supervision/photos.js'
 import { pngWithLocation } from '../helpers/images.js'
 
@@ -223,6 +223,49 @@ export const ROUTES: Record<string, RouteCase> = {
     access: ['police'], payload: { basis: '' },
     owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/escalate`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { basis: '' }, ownerStatus: 422 }]
   },
+  'GET /supervision/messages': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/messages/new': { access: ['police'] },
+  'POST /supervision/messages': { access: ['police'], payload: { title: '' } },
+  'GET /supervision/messages/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = await messageToA(w)
+      return [
+        { url: `/supervision/messages/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/messages/${id}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'POST /supervision/messages/:id/read': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/messages/${await messageToA(w)}/read`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), ownerStatus: 303 }] },
+  'POST /supervision/messages/:id/reply': { access: ['trainer'], payload: { reply: '' }, owned: async (w) => [{ url: `/supervision/messages/${await messageToA(w)}/reply`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { reply: '' }, ownerStatus: 422 }] },
+  'POST /supervision/messages/:id/briefings': { access: ['police'], payload: { heldOn: '' }, owned: async (w) => [{ url: `/supervision/messages/${await messageToA(w)}/briefings`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { heldOn: '' }, ownerStatus: 422 }] },
+  'GET /supervision/attachments/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const messageId = await messageToA(w)
+      const stored = await writePhotoFile(photoDir(w.t.config.databasePath), Buffer.from('%PDF-1.4\n'), w.t.app.pii)
+      const id = w.t.db.insert(messageAttachments).values({ messageId, name: 'a.pdf', contentType: 'application/pdf', ...stored }).returning().get().id
+      return [{ url: `/supervision/attachments/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }]
+    }
+  },
+  'GET /supervision/bravery': { access: ['trainee', 'trainer', 'police', 'admin'] },
+  'GET /supervision/bravery/new': {
+    access: ['trainer', 'police'], url: '/supervision/bravery/new?person=999999',
+    owned: async (w) => [{ url: `/supervision/bravery/new?person=${w.ids.personA}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }, { url: `/supervision/bravery/new?person=${w.ids.personA}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }]
+  },
+  'POST /supervision/bravery': { access: ['trainer', 'police'], payload: { person: '999999' } },
+  'GET /supervision/bravery/:id': {
+    access: ['trainee', 'trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = braveryOfA(w)
+      return [
+        { url: `/supervision/bravery/${id}`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB') },
+        { url: `/supervision/bravery/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/bravery/${id}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'POST /supervision/bravery/:id/review': { access: ['police'], payload: { decision: 'forwarded', note: '' }, owned: async (w) => [{ url: `/supervision/bravery/${braveryOfA(w)}/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'forwarded', note: '' }, ownerStatus: 422 }] },
   'GET /admin/checklist': { access: ['admin'] },
   'POST /admin/checklist': { access: ['admin'], payload: { titleZh: '' } },
   'POST /admin/checklist/:id': { access: ['admin'], payload: { titleZh: '' } },
@@ -373,6 +416,18 @@ async function noticeOfA (w: World): Promise<number> {
   const id = db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `S1公（保）限改字〔2026〕第${seq}号`, inspectionId, siteId: inspection.siteId, enterpriseId: w.ids.entA, deadline: '2026-12-31', status: 'open', issuedBy: w.users.policeS1, issuedAt: clock.now() }).returning().get().id
   db.insert(noticeItems).values({ noticeId: id, position: 1, inspectionItemId: item.id, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, requirement: 'x', status: 'pending' }).run()
   return id
+}
+
+/** A message from the S1 station to enterprise A. */
+async function messageToA (w: World): Promise<number> {
+  const id = w.t.db.insert(enterpriseMessages).values({ unitId: w.ids.s1, title: 'Access message', body: 'x', sentBy: w.users.policeS1, sentAt: w.t.clock.now() }).returning().get().id
+  w.t.db.insert(messageTargets).values({ messageId: id, enterpriseId: w.ids.entA }).run()
+  return id
+}
+
+/** A reported act of bravery of trainee A. */
+function braveryOfA (w: World): number {
+  return w.t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: w.t.clock.now(), status: 'reported' }).returning().get().id
 }
 
 /** A curriculum of enterprise A asking for one topic. */

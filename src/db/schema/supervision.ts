@@ -135,3 +135,71 @@ export const noticeItems = sqliteTable('notice_items', {
   reviewedBy: integer('reviewed_by').references(() => users.id),
   reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' })
 }, (t) => [index('notice_items_notice_idx').on(t.noticeId, t.position)])
+
+// ---- notices and briefings to enterprises (通知通报), and acts of bravery (见义勇为) ----
+
+/** A notice police send to enterprises of their subtree: Markdown body, optional reply-by date. */
+export const enterpriseMessages = sqliteTable('enterprise_messages', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  unitId: integer('unit_id').notNull().references(() => jurisdictions.id),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  replyBy: text('reply_by'),
+  sentBy: integer('sent_by').notNull().references(() => users.id),
+  sentAt: integer('sent_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('enterprise_messages_unit_idx').on(t.unitId, t.sentAt)])
+
+/** Each enterprise a message went to, with when it was read and its reply. */
+export const messageTargets = sqliteTable('message_targets', {
+  messageId: integer('message_id').notNull().references(() => enterpriseMessages.id),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  readAt: integer('read_at', { mode: 'timestamp_ms' }),
+  readBy: integer('read_by').references(() => users.id),
+  reply: text('reply'),
+  repliedAt: integer('replied_at', { mode: 'timestamp_ms' }),
+  repliedBy: integer('replied_by').references(() => users.id)
+}, (t) => [uniqueIndex('message_targets_pk').on(t.messageId, t.enterpriseId), index('message_targets_enterprise_idx').on(t.enterpriseId, t.readAt)])
+
+/** A file attached to a message: stored like photos (encrypted, random name), with the name it was sent under. */
+export const messageAttachments = sqliteTable('message_attachments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  messageId: integer('message_id').notNull().references(() => enterpriseMessages.id),
+  name: text('name').notNull(),
+  fileName: text('file_name').notNull().unique(),
+  contentType: text('content_type').notNull(),
+  size: integer('size').notNull(),
+  keyEnc: text('key_enc').notNull()
+}, (t) => [index('message_attachments_message_idx').on(t.messageId)])
+
+/** A briefing meeting recorded against a message's thread. */
+export const briefings = sqliteTable('briefings', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  messageId: integer('message_id').notNull().references(() => enterpriseMessages.id),
+  heldOn: text('held_on').notNull(),
+  attendees: text('attendees').notNull(),
+  minutes: text('minutes').notNull(),
+  recordedBy: integer('recorded_by').notNull().references(() => users.id),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [index('briefings_message_idx').on(t.messageId, t.heldOn)])
+
+export const BRAVERY_STATUSES = ['reported', 'forwarded', 'declined'] as const
+export type BraveryStatus = typeof BRAVERY_STATUSES[number]
+
+/** A guard's act of bravery as reported, and the station's review: forwarded for recognition, or declined with a reason. */
+export const braveryReports = sqliteTable('bravery_reports', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  traineeId: integer('trainee_id').notNull().references(() => trainees.id),
+  enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
+  occurredOn: text('occurred_on').notNull(),
+  place: text('place').notNull(),
+  account: text('account').notNull(),
+  witnesses: text('witnesses').notNull().default(''),
+  outcome: text('outcome').notNull().default(''),
+  reportedBy: integer('reported_by').notNull().references(() => users.id),
+  reportedAt: integer('reported_at', { mode: 'timestamp_ms' }).notNull(),
+  status: text('status', { enum: BRAVERY_STATUSES }).notNull(),
+  reviewedBy: integer('reviewed_by').references(() => users.id),
+  reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
+  /** Forwarded: the foundation or body it went to, by name; declined: the reason. */
+  reviewNote: text('review_note')
+}, (t) => [index('bravery_reports_enterprise_idx').on(t.enterpriseId, t.reportedAt), index('bravery_reports_trainee_idx').on(t.traineeId)])

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
-import { trainees, photos } from '../../db/schema.js'
+import { trainees, photos, messageAttachments } from '../../db/schema.js'
 import { keyFingerprint } from '../../lib/data-key.js'
 import { createPii } from '../../lib/pii.js'
 import { recordAudit } from '../audit/index.js'
@@ -48,8 +48,10 @@ export function rotateDataKey (db: Db, from: Buffer, to: Buffer, now: Date): num
     }
     const files = tx.select({ id: photos.id, keyEnc: photos.keyEnc }).from(photos).all()
     for (const f of files) tx.update(photos).set({ keyEnc: after.encrypt(before.decrypt(f.keyEnc)) }).where(eq(photos.id, f.id)).run()
+    const attached = tx.select({ id: messageAttachments.id, keyEnc: messageAttachments.keyEnc }).from(messageAttachments).all()
+    for (const f of attached) tx.update(messageAttachments).set({ keyEnc: after.encrypt(before.decrypt(f.keyEnc)) }).where(eq(messageAttachments.id, f.id)).run()
     writeSetting(tx, FINGERPRINT, keyFingerprint(to))
-    recordAudit(tx, { actorId: null, action: 'data-key.rotated', details: { people: rows.length, photos: files.length, via: 'cli' } }, now)
+    recordAudit(tx, { actorId: null, action: 'data-key.rotated', details: { people: rows.length, photos: files.length + attached.length, via: 'cli' } }, now)
     return rows.length
   }, { behavior: 'immediate' })
 }

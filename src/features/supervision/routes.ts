@@ -4,6 +4,8 @@ import { siteRoutes } from './routes-sites.js'
 import { inspectionRoutes } from './routes-inspections.js'
 import { checklistRoutes } from './routes-checklist.js'
 import { noticeRoutes } from './routes-notices.js'
+import { messageRoutes } from './routes-messages.js'
+import { braveryRoutes } from './routes-bravery.js'
 import { MAX_PHOTO_BYTES, MAX_PHOTOS } from './uploads.js'
 import { localDate } from '../../lib/time.js'
 import { loadScope } from '../orgs/index.js'
@@ -18,6 +20,8 @@ export async function supervisionRoutes (app: FastifyInstance) {
   await app.register(inspectionRoutes)
   await app.register(checklistRoutes)
   await app.register(noticeRoutes)
+  await app.register(messageRoutes)
+  await app.register(braveryRoutes)
 
   // The overview: what waits for this side (notices open, overdue, waiting for review), then the latest of each list.
   app.get('/supervision', { config: { access: ['trainer', 'police', 'admin'] as const } }, async (req, reply) => {

@@ -6,7 +6,7 @@ import { cleanText } from '../../lib/form.js'
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024
 export const MAX_PHOTOS = 10
 
-export interface CheckedPhoto { field: string, type: ImageType, bytes: Buffer }
+export interface CheckedPhoto { field: string, type: ImageType | 'application/pdf', bytes: Buffer, name: string }
 
 export type FormWithPhotos =
   | { ok: true, fields: Record<string, string>, photos: CheckedPhoto[] }
@@ -20,7 +20,7 @@ const REFUSAL: Record<'heic' | 'unsupported' | 'damaged', string> = { heic: 'pho
  * taken whole or not at all; the fields come back either way, for the form to keep what was typed.
  * A repeated text field keeps its values joined by newlines (the caller splits lists).
  */
-export async function readFormWithPhotos (req: FastifyRequest): Promise<FormWithPhotos> {
+export async function readFormWithPhotos (req: FastifyRequest, opts: { pdf?: boolean } = {}): Promise<FormWithPhotos> {
   const fields: Record<string, string> = {}
   const photos: CheckedPhoto[] = []
   let error: { key: string, params?: Record<string, string | number> } | null = null
@@ -34,9 +34,12 @@ export async function readFormWithPhotos (req: FastifyRequest): Promise<FormWith
       }
       const bytes = await part.toBuffer()
       if (bytes.length === 0 || error) continue // an empty file input, or a form already refused
+      const name = part.filename.slice(0, 120)
+      // A PDF (an attachment) is kept as it is: a document, not a photo; its own properties are the sender's.
+      if (opts.pdf && bytes.subarray(0, 5).toString('latin1') === '%PDF-') { photos.push({ field: part.fieldname, type: 'application/pdf', bytes, name }); continue }
       const checked = stripImage(bytes)
-      if (!checked.ok) error = { key: REFUSAL[checked.reason], params: { name: part.filename.slice(0, 80) } }
-      else photos.push({ field: part.fieldname, type: checked.type, bytes: checked.bytes })
+      if (!checked.ok) error = { key: opts.pdf && checked.reason === 'unsupported' ? 'attachment.unsupported' : REFUSAL[checked.reason], params: { name: name.slice(0, 80) } }
+      else photos.push({ field: part.fieldname, type: checked.type, bytes: checked.bytes, name })
     }
   } catch (err) {
     const code = (err as { code?: string }).code
