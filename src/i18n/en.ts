@@ -1281,7 +1281,20 @@ export const en = {
   'flash.bravery-reported': 'The report has been sent to the police.',
   'flash.bravery-forwarded': 'The act has been forwarded for recognition.',
   'flash.bravery-declined': 'The report has been declined with your reason.',
-  'message.size-kb': '({kb} KB)'
+  'message.size-kb': '({kb} KB)',
+  'dashboard.title': 'Supervision by enterprise',
+  'dashboard.tab': 'By enterprise',
+  'dashboard.intro': 'Open and overdue rectification notices, the last inspection and its compliance score (items compliant of those that applied), for the enterprises of your area.',
+  'dashboard.open': 'Notices not closed',
+  'dashboard.overdue': 'Overdue',
+  'dashboard.last': 'Last inspection',
+  'dashboard.score': 'Compliance at the last inspection',
+  'dashboard.never': 'Never inspected',
+  'dashboard.uninspected': 'Not inspected in {days} days',
+  'dashboard.settings': 'Supervision settings',
+  'dashboard.days': 'An enterprise counts as not inspected after (days)',
+  'dashboard.days-hint': 'From 7 to 3650.',
+  'dashboard.days-invalid': 'Enter a whole number of days from 7 to 3650.'
 } as const
 
 export type MessageKey = keyof typeof en

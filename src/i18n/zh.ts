@@ -1278,5 +1278,18 @@ export const zh: Record<MessageKey, string> = {
   'flash.bravery-reported': '报告已提交民警。',
   'flash.bravery-forwarded': '已推荐表彰。',
   'flash.bravery-declined': '已不予推荐，并记录理由。',
-  'message.size-kb': '（{kb} KB）'
+  'message.size-kb': '（{kb} KB）',
+  'dashboard.title': '各企业监管情况',
+  'dashboard.tab': '按企业',
+  'dashboard.intro': '辖区内各企业未结案和逾期的整改通知书、最近一次检查及其合规率（符合项占适用项的比例）。',
+  'dashboard.open': '未结案通知书',
+  'dashboard.overdue': '逾期',
+  'dashboard.last': '最近检查',
+  'dashboard.score': '最近检查合规率',
+  'dashboard.never': '从未检查',
+  'dashboard.uninspected': '{days} 天内未检查',
+  'dashboard.settings': '监管设置',
+  'dashboard.days': '超过多少天未检查即列为未检查企业（天）',
+  'dashboard.days-hint': '7 到 3650 之间。',
+  'dashboard.days-invalid': '请填写 7 到 3650 之间的整数天数。'
 }

@@ -266,6 +266,9 @@ export const ROUTES: Record<string, RouteCase> = {
     }
   },
   'POST /supervision/bravery/:id/review': { access: ['police'], payload: { decision: 'forwarded', note: '' }, owned: async (w) => [{ url: `/supervision/bravery/${braveryOfA(w)}/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'forwarded', note: '' }, ownerStatus: 422 }] },
+  'GET /supervision/enterprises': { access: ['police', 'admin'] },
+  'GET /supervision/enterprises.csv': { access: ['police', 'admin'] },
+  'POST /admin/supervision-settings': { access: ['admin'], payload: { uninspectedDays: '' } },
   'GET /admin/checklist': { access: ['admin'] },
   'POST /admin/checklist': { access: ['admin'], payload: { titleZh: '' } },
   'POST /admin/checklist/:id': { access: ['admin'], payload: { titleZh: '' } },

@@ -5,6 +5,7 @@ import { toCsv } from '../../lib/csv.js'
 import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
 import { loadScope, policeSubtree, listEnterprises, findEnterprise, findJurisdiction, listPeople, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
+import { supervisionSummary, uninspectedDays } from '../supervision/index.js'
 import { normaliseCode } from './statements.js'
 import { purposeProblem } from './lookup.js'
 import { checklist, reasonsOf, statementView } from './view.js'
@@ -38,6 +39,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       title: 'jurisdiction.title',
       jurisdiction: actor.jurisdictionId ? findJurisdiction(app.db, actor.jurisdictionId) : undefined,
       enterprises: rows,
+      supervision: supervisionSummary(app.db, loadScope(app.db, actor), h.today(), uninspectedDays(app.db)),
       totals: { inTraining: total('inTraining'), onDuty: total('onDuty'), uncertified: total('onDutyWithoutCertificate'), eligible: total('eligible'), pending: total('pending') }
     })
   })
@@ -64,7 +66,8 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       const ev = evs.get(p.id)!.evaluation
       return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
-    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, day: h.day })
+    const supervision = supervisionSummary(app.db, loadScope(app.db, req.actor!), h.today(), uninspectedDays(app.db), enterprise.id)
+    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, day: h.day, supervision })
   })
 
   // ---- look-up by full ID number, with a purpose, audited ----

@@ -5,7 +5,7 @@ import {
   checklistItems, inspections, inspectionItems, inspectionGuards, photos, sites, enterprises, jurisdictions, users,
   type CheckResult, type PhotoOwner
 } from '../../db/schema.js'
-import { siteScopeCondition, type Scope } from '../orgs/index.js'
+import { siteScopeCondition, readSetting, writeSetting, type Scope } from '../orgs/index.js'
 import type { StoredPhoto } from './photos.js'
 
 export { CHECK_RESULTS, type CheckResult } from '../../db/schema.js'
@@ -147,4 +147,19 @@ export function findPhoto (db: DbOrTx, id: number): (typeof photos.$inferSelect 
     ? db.select({ siteId: inspections.siteId }).from(inspectionItems).innerJoin(inspections, eq(inspections.id, inspectionItems.inspectionId)).where(eq(inspectionItems.id, p.ownerId)).get()
     : db.get<{ siteId: number }>(sql`SELECT n.site_id AS siteId FROM notice_items i JOIN rectification_notices n ON n.id = i.notice_id WHERE i.id = ${p.ownerId}`)
   return site ? { ...p, siteId: site.siteId } : undefined
+}
+
+const UNINSPECTED_DAYS = 'supervision_uninspected_days'
+
+/** After how many days without an inspection an enterprise is listed as not inspected (180 unless set). */
+export function uninspectedDays (db: DbOrTx): number {
+  return Number(readSetting(db, UNINSPECTED_DAYS) ?? 180)
+}
+
+/** The "not inspected in N days" setting, with its audit entry. */
+export function saveUninspectedDays (db: Db, days: number, audit: ChangeAudit, now: Date): void {
+  db.transaction((tx) => {
+    writeSetting(tx, UNINSPECTED_DAYS, String(days))
+    recordAudit(tx, { ...audit, subjectType: 'setting', subjectId: UNINSPECTED_DAYS, details: { days } }, now)
+  }, { behavior: 'immediate' })
 }

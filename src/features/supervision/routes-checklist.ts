@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { auditFrom, idParam } from '../../http/params.js'
 import { NotFound } from '../../http/errors.js'
 import { readForm } from '../../lib/form.js'
-import { listChecklist, insertChecklistItem, updateChecklistItem, type ChecklistInput } from './queries.js'
+import { listChecklist, insertChecklistItem, updateChecklistItem, uninspectedDays, saveUninspectedDays, type ChecklistInput } from './queries.js'
 
 const ADMIN = { access: ['admin'] as const }
 
@@ -19,7 +19,7 @@ export async function checklistRoutes (app: FastifyInstance) {
   }
   const page = (extra: Record<string, unknown> = {}) => {
     const items = listChecklist(app.db)
-    return { title: 'checklist.title', items, errors: {}, editing: null, values: { titleZh: '', titleEn: '', basis: '', position: String(items.length + 1), active: 'on' }, ...extra }
+    return { title: 'checklist.title', items, errors: {}, editing: null, days: String(uninspectedDays(app.db)), values: { titleZh: '', titleEn: '', basis: '', position: String(items.length + 1), active: 'on' }, ...extra }
   }
 
   app.get('/admin/checklist', { config: ADMIN }, async (_req, reply) => reply.page('supervision/checklist', page()))
@@ -29,6 +29,14 @@ export async function checklistRoutes (app: FastifyInstance) {
     if (Object.keys(r.errors).length > 0) return reply.code(422).page('supervision/checklist', page({ values: r.values, errors: r.errors }))
     insertChecklistItem(app.db, r.input, auditFrom(req, 'checklist.added'), now())
     return reply.seeOther('/admin/checklist', 'flash.checklist-saved')
+  })
+
+  app.post('/admin/supervision-settings', { config: ADMIN }, async (req, reply) => {
+    const form = readForm(req.body, { uninspectedDays: { required: true, max: 4 } })
+    const n = Number(form.values.uninspectedDays)
+    if (!form.ok || !Number.isInteger(n) || n < 7 || n > 3650) return reply.code(422).page('supervision/checklist', page({ days: form.values.uninspectedDays, errors: { uninspectedDays: 'dashboard.days-invalid' } }))
+    saveUninspectedDays(app.db, n, auditFrom(req, 'settings.supervision'), now())
+    return reply.seeOther('/admin/checklist', 'flash.settings-saved')
   })
 
   app.post('/admin/checklist/:id', { config: ADMIN }, async (req, reply) => {
