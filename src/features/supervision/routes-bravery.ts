@@ -3,8 +3,7 @@ import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
 import { paging, pageHref } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
-import { localDate } from '../../lib/time.js'
-import { recordAudit } from '../audit/index.js'
+import { supervisionHelpers } from './helpers.js'
 import { loadScope, findPersonInScope } from '../orgs/index.js'
 import { inspectionDateProblem } from './rules.js'
 import { reportBravery, reviewBravery, listBravery, findBraveryInScope } from './bravery.js'
@@ -15,12 +14,7 @@ const PAGE_SIZE = 30
 
 /** Acts of bravery: a trainer or officer reports, the police review (forward for recognition or decline), everyone in scope reads. */
 export async function braveryRoutes (app: FastifyInstance) {
-  const now = () => app.clock.now()
-  const today = () => localDate(now(), app.config.timeZone)
-  const denied = (req: FastifyRequest, subjectType: string, id: number): never => {
-    if (req.actor!.role === 'police') recordAudit(app.db, { ...auditFrom(req, 'access.denied'), subjectType, subjectId: id, details: { path: req.url.split('?')[0] } }, now())
-    throw new NotFound()
-  }
+  const { now, today, denied } = supervisionHelpers(app)
   /** The employed person a report is about, if the actor's scope holds them. */
   const personFor = (req: FastifyRequest, raw: string) => {
     const id = Number(raw)

@@ -1,13 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
 import { paging, pageHref } from '../../http/paging.js'
-import { localDate } from '../../lib/time.js'
-import { recordAudit } from '../audit/index.js'
+import { supervisionHelpers } from './helpers.js'
 import { loadScope, listPeople, listSites, findSiteInScope } from '../orgs/index.js'
 import { complianceScore, inspectionDateProblem, percentOf } from './rules.js'
 import { readFormWithPhotos, text, type CheckedPhoto } from './uploads.js'
-import { photoDir, writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
+import { writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import {
   listChecklist, insertInspection, listInspections, findInspectionInScope, inspectionItemsOf, inspectionGuardsOf, photosOf, findPhoto, CHECK_RESULTS, type CheckResult, type ChecklistItem
 } from './queries.js'
@@ -19,15 +17,7 @@ const GUARD_CHOICES = ['absent', 'present', 'uncertified'] as const
 
 /** Inspections of managed sites against the checklist, with photos; trainers read their sites' inspections. */
 export async function inspectionRoutes (app: FastifyInstance) {
-  const now = () => app.clock.now()
-  const today = () => localDate(now(), app.config.timeZone)
-  const dir = photoDir(app.config.databasePath)
-
-  /** A police officer's refused look-up is audited, then answers 404 like any other. */
-  const denied = (req: FastifyRequest, subjectType: string, id: number): never => {
-    if (req.actor!.role === 'police') recordAudit(app.db, { ...auditFrom(req, 'access.denied'), subjectType, subjectId: id, details: { path: req.url.split('?')[0] } }, now())
-    throw new NotFound()
-  }
+  const { now, today, dir, denied } = supervisionHelpers(app)
 
   app.get('/supervision/inspections', { config: READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)

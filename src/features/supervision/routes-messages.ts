@@ -3,13 +3,12 @@ import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { paging, pageHref } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
-import { localDate } from '../../lib/time.js'
 import { renderMarkdown } from '../../lib/markdown.js'
-import { recordAudit } from '../audit/index.js'
+import { supervisionHelpers } from './helpers.js'
 import { loadScope, listEnterprises } from '../orgs/index.js'
 import { isLocalDate, inspectionDateProblem } from './rules.js'
 import { readFormWithPhotos, text } from './uploads.js'
-import { photoDir, writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
+import { writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import { sendMessage, listMessages, findMessageInScope, messageStatus, attachmentsOf, findAttachment, markRead, replyToMessage, recordBriefing, briefingsOf } from './messages.js'
 
 const POLICE = { access: ['police'] as const }
@@ -19,19 +18,13 @@ const PAGE_SIZE = 30
 
 /** Notices and briefings from police to the enterprises of their subtree; enterprises read and reply. */
 export async function messageRoutes (app: FastifyInstance) {
-  const now = () => app.clock.now()
-  const today = () => localDate(now(), app.config.timeZone)
-  const dir = photoDir(app.config.databasePath)
+  const { now, today, dir, denied } = supervisionHelpers(app)
   const subtree = (req: FastifyRequest) => { const s = loadScope(app.db, req.actor!); return s.kind === 'jurisdictions' ? s.jurisdictionIds : [] }
 
   const messageFor = (req: FastifyRequest) => {
     const id = idParam(req)
     const m = findMessageInScope(app.db, loadScope(app.db, req.actor!), id)
-    if (!m) {
-      if (req.actor!.role === 'police') recordAudit(app.db, { ...auditFrom(req, 'access.denied'), subjectType: 'message', subjectId: id, details: { path: req.url.split('?')[0] } }, now())
-      throw new NotFound()
-    }
-    return m
+    return m ?? denied(req, 'message', id)
   }
 
   app.get('/supervision/messages', { config: READERS }, async (req, reply) => {

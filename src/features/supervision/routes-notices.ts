@@ -5,11 +5,11 @@ import { paging, pageHref } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { localDate } from '../../lib/time.js'
 import { translator } from '../../i18n/index.js'
-import { recordAudit } from '../audit/index.js'
+import { supervisionHelpers } from './helpers.js'
 import { loadScope, findJurisdiction } from '../orgs/index.js'
 import { addDays, deadlineProblem, isOverdue, mayEscalate, DEFAULT_DEADLINE_DAYS, ESCALATION_BASES } from './rules.js'
 import { readFormWithPhotos, text } from './uploads.js'
-import { photoDir, writePhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
+import { writePhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import { findInspectionInScope, inspectionItemsOf, photosOf } from './queries.js'
 import { issueNotice, listNotices, findNoticeInScope, itemsOfNotice, respondToItem, reviewItem, escalateNotice, type NoticeFilter, type ChangeOutcome } from './notices.js'
 
@@ -21,14 +21,8 @@ const FILTERS: readonly NoticeFilter[] = ['open', 'overdue', 'waiting', 'closed'
 
 /** Rectification notices: issued from an inspection's failed items, answered item by item by the enterprise, decided by the police. */
 export async function noticeRoutes (app: FastifyInstance) {
-  const now = () => app.clock.now()
-  const today = () => localDate(now(), app.config.timeZone)
-  const dir = photoDir(app.config.databasePath)
+  const { now, today, dir, denied } = supervisionHelpers(app)
 
-  const denied = (req: FastifyRequest, subjectType: string, id: number): never => {
-    if (req.actor!.role === 'police') recordAudit(app.db, { ...auditFrom(req, 'access.denied'), subjectType, subjectId: id, details: { path: req.url.split('?')[0] } }, now())
-    throw new NotFound()
-  }
   const noticeFor = (req: FastifyRequest) => {
     const id = idParam(req)
     const notice = findNoticeInScope(app.db, loadScope(app.db, req.actor!), id)

@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { NotFound, BadRequest } from '../../http/errors.js'
+import { BadRequest } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
 import { paging, pageHref } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
-import { localDate } from '../../lib/time.js'
-import { recordAudit } from '../audit/index.js'
+import { supervisionHelpers } from './helpers.js'
 import {
   loadScope, listPeople, personView, listSites, findSiteInScope, listStations, siteNameTaken, insertSite, updateSite, findEnterprise, type SiteRow
 } from '../orgs/index.js'
@@ -15,17 +14,13 @@ const PAGE_SIZE = 50
 
 /** Managed sites: the enterprise's trainers keep them; police of the site's area and of the enterprise's registration read them. */
 export async function siteRoutes (app: FastifyInstance) {
-  const now = () => app.clock.now()
-  const today = () => localDate(now(), app.config.timeZone)
+  const { now, today, denied } = supervisionHelpers(app)
 
   /** The site :id if the actor may see it (with what they may do); else 404, a police officer's refusal audited. */
   const siteFor = (req: FastifyRequest, need: 'read' | 'manage' = 'read'): SiteRow & { access: 'manage' | 'read' } => {
     const id = idParam(req)
     const site = findSiteInScope(app.db, loadScope(app.db, req.actor!), id)
-    if (!site || (need === 'manage' && site.access !== 'manage')) {
-      if (req.actor!.role === 'police') recordAudit(app.db, { ...auditFrom(req, 'access.denied'), subjectType: 'site', subjectId: id, details: { path: req.url.split('?')[0] } }, now())
-      throw new NotFound()
-    }
+    if (!site || (need === 'manage' && site.access !== 'manage')) return denied(req, 'site', id)
     return site
   }
 
