@@ -22,6 +22,7 @@ import { examRoutes, sweepOverdue } from './features/exams/index.js'
 import { learningRoutes } from './features/learning/index.js'
 import { readinessRoutes, setReadinessZone, startReadinessKeeper, type ReadinessKeeper } from './features/readiness/index.js'
 import { practiceRoutes } from './features/practice/index.js'
+import { supervisionRoutes } from './features/supervision/index.js'
 
 export interface AppOptions {
   /** Where log lines go (tests capture them); stdout by default. */
@@ -116,6 +117,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   app.addHook('onReady', async () => { keeper.kick().catch(() => {}) })
   await app.register(readinessRoutes)
   await app.register(practiceRoutes)
+  await app.register(supervisionRoutes)
 
   // Attempts past their deadline are finalised on their next touch, and by this sweep.
   if (options.sweepMs !== 0) {

@@ -8,6 +8,7 @@ import { KEY_FILE_NAME, keyFilePath, keyFingerprint, loadDataKey } from './lib/d
 import { systemClock } from './lib/clock.js'
 import { createPiiCheck, rotateDataKey, storedKeyFingerprint } from './features/orgs/index.js'
 import { demoAccountsFile } from './features/demo/index.js'
+import { photoDir } from './features/supervision/index.js'
 import { openMigrated, servingPid } from './server.js'
 
 /** A command that must not go ahead (a server is running, a file would be overwritten, a key does not fit). */
@@ -15,6 +16,7 @@ export class Refusal extends Error {}
 
 const BACKUP_DB = 'guardpass.db'
 const DEMO_ACCOUNTS = 'demo-accounts.txt'
+const BACKUP_PHOTOS = 'photos'
 
 type Out = (line: string) => void
 
@@ -49,8 +51,10 @@ function readKeyFile (file: string): Buffer {
 
 /**
  * An online backup (safe while a server writes) into a new folder of its own,
- * guardpass-<time>/ under `dir`: the database, the data key file and, on a demo
- * installation, the demo accounts: every file the app keeps beside the database.
+ * guardpass-<time>/ under `dir`: the database, the data key file, the uploaded
+ * photos and, on a demo installation, the demo accounts: every file the app keeps
+ * beside the database. The photos are copied after the database, so every photo
+ * the backed-up database names is in the copy (a photo is written before its row).
  * Each backup keeps its own key, so a later key rotation leaves it readable.
  */
 export async function backup (config: Config, dir: string, out: Out): Promise<string> {
@@ -76,6 +80,11 @@ export async function backup (config: Config, dir: string, out: Out): Promise<st
   if (fs.existsSync(demo)) {
     fs.copyFileSync(demo, path.join(dest, DEMO_ACCOUNTS))
     fs.chmodSync(path.join(dest, DEMO_ACCOUNTS), 0o600)
+  }
+  const photos = photoDir(config.databasePath)
+  if (fs.existsSync(photos)) {
+    fs.cpSync(photos, path.join(dest, BACKUP_PHOTOS), { recursive: true })
+    out(`Photos copied to ${path.join(dest, BACKUP_PHOTOS)} (${fs.readdirSync(photos).length} files, encrypted).`)
   }
   return dest
 }
@@ -155,6 +164,10 @@ export function restore (config: Config, dir: string, force: boolean, out: Out):
     keep(demoAccountsFile(target))
     fs.copyFileSync(demo, demoAccountsFile(target))
   }
+  // The photos belong to the database they came with: the current ones are kept aside, the backup's put in place.
+  const photos = photoDir(target)
+  keep(photos)
+  if (fs.existsSync(path.join(from, BACKUP_PHOTOS))) fs.cpSync(path.join(from, BACKUP_PHOTOS), photos, { recursive: true })
   syncDir(path.dirname(target))
   out(`Restored ${target} from ${from}${config.dataKey ? ' (the data key stays GUARDPASS_DATA_KEY)' : ', with its data key'}.`)
 }

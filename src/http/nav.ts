@@ -21,22 +21,25 @@ const MENUS: Record<Role, readonly MenuEntry[]> = {
     { href: '/me', label: 'nav.me', bar: true, hint: 'home.trainee.me-hint' }
   ],
   // The import is reached from the landing page and the roster; cohorts (班组) are in the bar, as trainers asked.
+  // Curricula (培训计划) left the bar for supervision (监管): the landing page and the training page link them.
   trainer: [
     { href: '/', label: 'nav.home', bar: true },
     { href: '/roster', label: 'nav.roster', bar: true, hint: 'home.trainer.roster-hint' },
     { href: '/roster/import', label: 'roster.import', bar: false, hint: 'home.trainer.import-hint' },
     { href: '/cohorts', label: 'nav.cohorts', bar: true, hint: 'home.trainer.cohorts-hint' },
     { href: '/training', label: 'nav.training', bar: true, hint: 'home.trainer.training-hint' },
-    { href: '/curricula', label: 'nav.curricula', bar: true, hint: 'home.trainer.curricula-hint' },
+    { href: '/curricula', label: 'nav.curricula', bar: false, hint: 'home.trainer.curricula-hint' },
     { href: '/readiness/roster', label: 'nav.readiness', bar: true, hint: 'home.trainer.readiness-hint' },
-    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.trainer.sittings-hint' }
+    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.trainer.sittings-hint' },
+    { href: '/supervision', label: 'nav.supervision', bar: true, hint: 'home.trainer.supervision-hint' }
   ],
   police: [
     { href: '/', label: 'nav.home', bar: true },
     { href: '/jurisdiction', label: 'nav.jurisdiction', bar: true, hint: 'home.police.jurisdiction-hint' },
     { href: '/jurisdiction/lookup', label: 'lookup.title', bar: false, hint: 'home.police.lookup-hint' },
     { href: '/jurisdiction/verify', label: 'nav.verify', bar: true, hint: 'home.police.verify-hint', card: 'verify.title' },
-    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.police.sittings-hint' }
+    { href: '/sittings', label: 'nav.sittings', bar: true, hint: 'home.police.sittings-hint' },
+    { href: '/supervision', label: 'nav.supervision', bar: true, hint: 'home.police.supervision-hint' }
   ],
   admin: [
     { href: '/', label: 'nav.home', bar: true },
@@ -45,6 +48,7 @@ const MENUS: Record<Role, readonly MenuEntry[]> = {
     { href: '/admin/accounts', label: 'nav.accounts', bar: true, hint: 'home.admin.accounts-hint' },
     { href: '/admin/bank', label: 'nav.bank', bar: true, hint: 'home.admin.bank-hint' },
     { href: '/admin/readiness', label: 'nav.readiness-settings', bar: true, hint: 'home.admin.readiness-hint' },
+    { href: '/admin/checklist', label: 'nav.checklist', bar: false, hint: 'home.admin.checklist-hint', card: 'checklist.title' },
     { href: '/admin/audit', label: 'nav.audit', bar: true, hint: 'home.admin.audit-hint' }
   ]
 }

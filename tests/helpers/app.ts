@@ -55,7 +55,7 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
       db.$client.pragma('wal_checkpoint(TRUNCATE)')
       await app.close()
       const logText = logs.join('')
-      const files = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f)).toString('latin1'))
+      const files = fs.readdirSync(dir, { withFileTypes: true }).filter((f) => f.isFile()).map((f) => fs.readFileSync(path.join(dir, f.name)).toString('latin1'))
       fs.rmSync(dir, { recursive: true, force: true })
       // Every run of 18 ID characters in the text, overlapping ones too, looked up in the set: one
       // pass over the bytes however many people the test made (an import makes thousands).
@@ -115,11 +115,13 @@ export function sessionFor (t: TestApp, userId: number): string {
 }
 
 /** A multipart/form-data body with one file, as a browser sends it. */
-export function multipart (fields: Record<string, string>, file?: { name: string, filename: string, type: string, data: Buffer }) {
+export interface MultipartFile { name: string, filename: string, type: string, data: Buffer }
+
+export function multipart (fields: Record<string, string>, files?: MultipartFile | MultipartFile[]) {
   const boundary = `----guardpass${Math.random().toString(16).slice(2)}`
   const parts: Buffer[] = []
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`))
-  if (file) {
+  for (const file of [files ?? []].flat()) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`))
     parts.push(file.data, Buffer.from('\r\n'))
   }

@@ -1,7 +1,9 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
 import { FORM_HEADERS, form } from '../helpers/app.js'
-import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from '../../src/db/schema.js'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos, rectificationNotices, noticeItems, enterpriseMessages, messageTargets, messageAttachments, braveryReports } from '../../src/db/schema.js'
+import { photoDir, writePhotoFile } from '../../src/features/supervision/photos.js'
+import { pngWithLocation } from '../helpers/images.js'
 
 /**
  * Every route of the app, who may call it, and how the access test calls it.
@@ -88,6 +90,7 @@ export const ROUTES: Record<string, RouteCase> = {
       return [{ ...trainerPair(w, p.traineeId), url: `/people/${p.traineeId}/password` }]
     }
   },
+  'POST /people/:id/site': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/site`, payload: { siteId: '' }, ownerStatus: 303 }] },
   'POST /people/:id/login': { access: ['trainer'], owned: async (w) => [{ ...trainerPair(w, w.ids.personA), url: `/people/${w.ids.personA}/login`, payload: { status: 'active' }, ownerStatus: 303 }] },
 
   // police
@@ -150,6 +153,126 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /applications/:id/decision': { access: ['police'], owned: async (w) => [{ url: `/applications/${await w.application()}/decision`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { decision: 'return', reason: '' }, ownerStatus: 422 }] },
   'POST /applications/:id/result': { access: ['police'], owned: async (w) => [{ url: `/applications/${await w.application()}/result`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { result: 'fail' }, ownerStatus: 422 }] },
   'GET /guide/exam': { access: 'signed-in' },
+
+  // supervision: managed sites (a station sees a site in its area although the enterprise is registered in another)
+  'GET /supervision': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/sites': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/sites/new': { access: ['trainer'] },
+  'POST /supervision/sites': { access: ['trainer'], payload: { name: '' } },
+  'GET /supervision/sites/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const home = siteOf(w, w.ids.entA, w.ids.s1)
+      const away = siteOf(w, w.ids.entA, w.ids.s2)
+      return [
+        { url: `/supervision/sites/${home}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/sites/${home}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') },
+        // Enterprise A is registered with S1: its site in S2's area is S2's to see too.
+        { url: `/supervision/sites/${away}`, owner: w.cookie('policeS2'), outsider: w.cookie('trainerB') }
+      ]
+    }
+  },
+  'GET /supervision/sites/:id/edit': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}/edit`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
+  'GET /supervision/inspections': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/inspections/new': { access: ['police'] },
+  'POST /supervision/inspections': { access: ['police'], payload: { site: '' } },
+  'GET /supervision/inspections/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const { inspectionId } = await inspectionOfA(w)
+      return [
+        { url: `/supervision/inspections/${inspectionId}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/inspections/${inspectionId}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'GET /supervision/photos/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const { photoId } = await inspectionOfA(w)
+      return [
+        { url: `/supervision/photos/${photoId}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/photos/${photoId}`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'GET /supervision/notices': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/notices/new': { access: ['police'], url: '/supervision/notices/new?inspection=999999' },
+  'POST /supervision/notices': { access: ['police'], payload: { inspection: '999999' } },
+  'GET /supervision/notices/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = await noticeOfA(w)
+      return [
+        { url: `/supervision/notices/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/notices/${id}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'GET /supervision/notices/:id/print': { access: ['trainer', 'police', 'admin'], owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/print`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
+  // A response must come as a form with files: the owner's plain form is refused with 422.
+  'POST /supervision/notices/:id/items/:item/response': {
+    access: ['trainer'], url: '/supervision/notices/999999/items/1/response', payload: { response: 'x' },
+    owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/items/1/response`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { response: 'x' }, ownerStatus: 422 }]
+  },
+  'POST /supervision/notices/:id/items/:item/review': {
+    access: ['police'], url: '/supervision/notices/999999/items/1/review', payload: { decision: 'return', reason: '' },
+    owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/items/1/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'return', reason: '' }, ownerStatus: 422 }]
+  },
+  'POST /supervision/notices/:id/escalate': {
+    access: ['police'], payload: { basis: '' },
+    owned: async (w) => [{ url: `/supervision/notices/${await noticeOfA(w)}/escalate`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { basis: '' }, ownerStatus: 422 }]
+  },
+  'GET /supervision/messages': { access: ['trainer', 'police', 'admin'] },
+  'GET /supervision/messages/new': { access: ['police'] },
+  'POST /supervision/messages': { access: ['police'], payload: { title: '' } },
+  'GET /supervision/messages/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = await messageToA(w)
+      return [
+        { url: `/supervision/messages/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/messages/${id}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'POST /supervision/messages/:id/read': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/messages/${await messageToA(w)}/read`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), ownerStatus: 303 }] },
+  'POST /supervision/messages/:id/reply': { access: ['trainer'], payload: { reply: '' }, owned: async (w) => [{ url: `/supervision/messages/${await messageToA(w)}/reply`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { reply: '' }, ownerStatus: 422 }] },
+  'POST /supervision/messages/:id/briefings': { access: ['police'], payload: { heldOn: '' }, owned: async (w) => [{ url: `/supervision/messages/${await messageToA(w)}/briefings`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { heldOn: '' }, ownerStatus: 422 }] },
+  'GET /supervision/attachments/:id': {
+    access: ['trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const messageId = await messageToA(w)
+      const stored = await writePhotoFile(photoDir(w.t.config.databasePath), Buffer.from('%PDF-1.4\n'), w.t.app.pii)
+      const id = w.t.db.insert(messageAttachments).values({ messageId, name: 'a.pdf', contentType: 'application/pdf', ...stored }).returning().get().id
+      return [{ url: `/supervision/attachments/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }]
+    }
+  },
+  'GET /supervision/bravery': { access: ['trainee', 'trainer', 'police', 'admin'] },
+  'GET /supervision/bravery/new': {
+    access: ['trainer', 'police'], url: '/supervision/bravery/new?person=999999',
+    owned: async (w) => [{ url: `/supervision/bravery/new?person=${w.ids.personA}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }, { url: `/supervision/bravery/new?person=${w.ids.personA}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }]
+  },
+  'POST /supervision/bravery': { access: ['trainer', 'police'], payload: { person: '999999' } },
+  'GET /supervision/bravery/:id': {
+    access: ['trainee', 'trainer', 'police', 'admin'],
+    owned: async (w) => {
+      const id = braveryOfA(w)
+      return [
+        { url: `/supervision/bravery/${id}`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB') },
+        { url: `/supervision/bravery/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
+        { url: `/supervision/bravery/${id}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') }
+      ]
+    }
+  },
+  'POST /supervision/bravery/:id/review': { access: ['police'], payload: { decision: 'forwarded', note: '' }, owned: async (w) => [{ url: `/supervision/bravery/${braveryOfA(w)}/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'forwarded', note: '' }, ownerStatus: 422 }] },
+  'GET /supervision/enterprises': { access: ['police', 'admin'] },
+  'GET /supervision/enterprises.csv': { access: ['police', 'admin'] },
+  'POST /admin/supervision-settings': { access: ['admin'], payload: { uninspectedDays: '' } },
+  'GET /admin/checklist': { access: ['admin'] },
+  'POST /admin/checklist': { access: ['admin'], payload: { titleZh: '' } },
+  'POST /admin/checklist/:id': { access: ['admin'], payload: { titleZh: '' } },
+  'POST /supervision/sites/:id': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { name: '' }, ownerStatus: 422 }] },
   'GET /verify': { access: 'public' },
   'GET /verify/:code': { access: 'public', url: '/verify/2222-2222-2222' },
   'GET /api/verify/:code': { access: 'public', url: '/api/verify/2222-2222-2222' },
@@ -288,6 +411,49 @@ function cohortOfA (w: World, withMember = false): number {
   const id = w.t.db.insert(cohorts).values({ enterpriseId: w.ids.entA, name: `Access cohort ${Math.random()}`, createdAt: now }).returning().get().id
   if (withMember) w.t.db.insert(cohortMembers).values({ cohortId: id, traineeId: w.ids.personA, addedAt: now }).run()
   return id
+}
+
+/** A new managed site of an enterprise in a station's area. */
+function siteOf (w: World, enterpriseId: number, jurisdictionId: number): number {
+  const now = w.t.clock.now()
+  return w.t.db.insert(sites).values({ enterpriseId, jurisdictionId, name: `Access site ${Math.random()}`, createdAt: now, updatedAt: now }).returning().get().id
+}
+
+/** An inspection of a new site of enterprise A in S1's area, one failed item with one photo. */
+async function inspectionOfA (w: World): Promise<{ inspectionId: number, photoId: number }> {
+  const { db, clock, app, config } = w.t
+  const now = clock.now()
+  const siteId = siteOf(w, w.ids.entA, w.ids.s1)
+  const item = db.select().from(checklistItems).all()[0]!
+  const inspectionId = db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'S1', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning().get().id
+  const itemId = db.insert(inspectionItems).values({ inspectionId, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning().get().id
+  const stored = await writePhotoFile(photoDir(config.databasePath), pngWithLocation(), app.pii)
+  const photoId = db.insert(photos).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: itemId, uploadedBy: w.users.policeS1, createdAt: now }).returning().get().id
+  return { inspectionId, photoId }
+}
+
+/** An open notice to enterprise A from an inspection of its site in S1's area, one item. */
+async function noticeOfA (w: World): Promise<number> {
+  const { db, clock } = w.t
+  const { inspectionId } = await inspectionOfA(w)
+  const item = db.select().from(inspectionItems).all().find((i) => i.inspectionId === inspectionId)!
+  const inspection = db.select().from(inspections).all().find((i) => i.id === inspectionId)!
+  const seq = db.select().from(rectificationNotices).all().length + 1
+  const id = db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `S1公（保）限改字〔2026〕第${seq}号`, inspectionId, siteId: inspection.siteId, enterpriseId: w.ids.entA, deadline: '2026-12-31', status: 'open', issuedBy: w.users.policeS1, issuedAt: clock.now() }).returning().get().id
+  db.insert(noticeItems).values({ noticeId: id, position: 1, inspectionItemId: item.id, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, requirement: 'x', status: 'pending' }).run()
+  return id
+}
+
+/** A message from the S1 station to enterprise A. */
+async function messageToA (w: World): Promise<number> {
+  const id = w.t.db.insert(enterpriseMessages).values({ unitId: w.ids.s1, title: 'Access message', body: 'x', sentBy: w.users.policeS1, sentAt: w.t.clock.now() }).returning().get().id
+  w.t.db.insert(messageTargets).values({ messageId: id, enterpriseId: w.ids.entA }).run()
+  return id
+}
+
+/** A reported act of bravery of trainee A. */
+function braveryOfA (w: World): number {
+  return w.t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: w.t.clock.now(), status: 'reported' }).returning().get().id
 }
 
 /** A curriculum of enterprise A asking for one topic. */

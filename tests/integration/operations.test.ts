@@ -175,7 +175,7 @@ describe('rekey', () => {
       }
       expect(createPiiCheck(db).check(next)).toBeNull()
       expect(createPiiCheck(db).check(inst.key)).toMatch(/does not match/)
-      expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'data-key.rotated')).all().map((a) => a.details)).toEqual([{ people: inst.people.length, via: 'cli' }])
+      expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'data-key.rotated')).all().map((a) => a.details)).toEqual([{ people: inst.people.length, photos: 0, via: 'cli' }])
     })
 
     // The server started with the new key: the police officer's look-up by ID number finds 张三.
@@ -217,5 +217,35 @@ describe('rekey', () => {
     expect(out.at(-1)).toMatch(/Finished a rotation that was cut short/)
     expect(fs.readFileSync(inst.keyFile, 'utf8')).toBe(hex(next))
     withDb(inst.dbFile, (db) => expect(createPiiCheck(db).check(next)).toBeNull())
+  })
+})
+
+describe('uploaded photos in backup, restore and rekey', () => {
+  test('a backup carries the photo files; a rotation re-encrypts their keys so they still open; a restore puts the backup\'s photos back', async () => {
+    const { photoDir, writePhotoFile, readPhotoFile } = await import('../../src/features/supervision/photos.js')
+    const { photos: photoTable, users } = await import('../../src/db/schema.js')
+    const inst = await installation()
+    const dir = photoDir(inst.dbFile)
+    const picture = Buffer.from('a stripped picture')
+    const stored = await writePhotoFile(dir, picture, createPii(inst.key))
+    withDb(inst.dbFile, (db) => {
+      const by = db.select().from(users).all()[0]!.id
+      db.insert(photoTable).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: 1, uploadedBy: by, createdAt: new Date() }).run()
+    })
+    const backupDir = await backup(inst.config, tempDir('photo-backups'), say)
+    expect(fs.readdirSync(path.join(backupDir, 'photos'))).toEqual([stored.fileName])
+
+    rekey(inst.config, say)
+    const next = createPii(Buffer.from(fs.readFileSync(inst.keyFile, 'utf8').trim(), 'hex'))
+    const row = withDb(inst.dbFile, (db) => db.select().from(photoTable).all()[0]!)
+    expect(await readPhotoFile(dir, row, next)).toEqual(picture)
+    await expect(readPhotoFile(dir, row, createPii(inst.key))).rejects.toThrow()
+    withDb(inst.dbFile, (db) => expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'data-key.rotated')).all().map((a) => a.details)).toEqual([{ people: inst.people.length, photos: 1, via: 'cli' }]))
+
+    // The photo folder is lost; restoring the backup brings back the database, its key and its photos.
+    fs.rmSync(dir, { recursive: true })
+    restore(inst.config, backupDir, true, say)
+    const restored = withDb(inst.dbFile, (db) => db.select().from(photoTable).all()[0]!)
+    expect(await readPhotoFile(dir, restored, createPii(inst.key))).toEqual(picture)
   })
 })

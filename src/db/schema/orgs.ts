@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { users } from './auth.js'
-import { enterprises } from './org-units.js'
+import { enterprises, sites } from './org-units.js'
 
 export const EDUCATION_LEVELS = ['none', 'primary', 'junior-middle', 'senior-middle', 'college'] as const
 export type Education = typeof EDUCATION_LEVELS[number]
@@ -37,13 +37,16 @@ export const employments = sqliteTable('employments', {
   startedOn: text('started_on').notNull(),
   endedOn: text('ended_on'),
   dutyStatus: text('duty_status', { enum: DUTY_STATUSES }).notNull(),
+  /** The site the guard is posted at (a site of the same enterprise), if any. */
+  siteId: integer('site_id').references(() => sites.id),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [
   uniqueIndex('employments_one_open_idx').on(t.traineeId).where(sql`ended_on IS NULL`),
   // A person's whole employment history (the person page), ended employments included.
   index('employments_trainee_idx').on(t.traineeId, t.startedOn),
-  index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn)
+  index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn),
+  index('employments_site_idx').on(t.siteId).where(sql`ended_on IS NULL`)
 ])
 
 /** What a person declared (insert-only history; the latest row per kind is current). */
@@ -80,6 +83,8 @@ export interface CheckedImportRow {
   education: Education
   /** The person's record when they are already known (they rejoin with their login), else null. */
   returning: number | null
+  /** The site the row names (the optional column), if any. */
+  siteId?: number | null
 }
 
 /**

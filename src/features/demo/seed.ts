@@ -9,6 +9,7 @@ import { countUsers, insertUser, hashPassword, generateInitialPassword, type Rol
 import { recordAudit } from '../audit/index.js'
 import { seedOrganisations, findEnterpriseByCreditCode, trainees, enterprises, jurisdictions, type DemoPerson } from '../orgs/index.js'
 import { seedLearningDemo } from '../learning/index.js'
+import { seedDemoSupervision } from '../supervision/index.js'
 import { users } from '../../db/schema.js'
 import { seedDemoReadiness, type DemoReadinessPerson } from './readiness.js'
 
@@ -116,6 +117,7 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     // In the same transaction (its own ones nest as savepoints on this connection): a failure leaves
     // no half-seeded city whose accounts were never printed.
     seedReadiness(db, people, now, timeZone)
+    seedDemoSupervision(db, today, now)
     return true
   }, { behavior: 'immediate' })
   if (!seeded) return null

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
-import { trainees } from '../../db/schema.js'
+import { trainees, photos, messageAttachments } from '../../db/schema.js'
 import { keyFingerprint } from '../../lib/data-key.js'
 import { createPii } from '../../lib/pii.js'
 import { recordAudit } from '../audit/index.js'
@@ -16,7 +16,7 @@ const FINGERPRINT = 'data_key_fingerprint'
 export function createPiiCheck (db: DbOrTx) {
   return {
     /** Whether encrypted personal data exists at all (a missing key file is then fatal). */
-    holdsEncryptedData: () => countTrainees(db) > 0,
+    holdsEncryptedData: () => countTrainees(db) > 0 || db.select({ id: photos.id }).from(photos).limit(1).get() !== undefined,
     check (key: Buffer): string | null {
       const fp = keyFingerprint(key)
       const stored = readSetting(db, FINGERPRINT)
@@ -32,9 +32,10 @@ export function createPiiCheck (db: DbOrTx) {
 
 /**
  * A data key rotation: every ID number decrypted with the old key and encrypted
- * with the new one, its look-up hash recomputed with the new key, and the new
- * key's fingerprint recorded, in one transaction (all or nothing). Returns how
- * many people were re-encrypted.
+ * with the new one, its look-up hash recomputed with the new key, each photo
+ * file's own key re-encrypted (the files themselves stay as they are), and the
+ * new key's fingerprint recorded, in one transaction (all or nothing). Returns
+ * how many people were re-encrypted.
  */
 export function rotateDataKey (db: Db, from: Buffer, to: Buffer, now: Date): number {
   const before = createPii(from)
@@ -45,8 +46,12 @@ export function rotateDataKey (db: Db, from: Buffer, to: Buffer, now: Date): num
       const idNumber = before.decrypt(row.enc)
       tx.update(trainees).set({ idNumberEnc: after.encrypt(idNumber), idNumberHmac: after.hash(idNumber) }).where(eq(trainees.id, row.id)).run()
     }
+    const files = tx.select({ id: photos.id, keyEnc: photos.keyEnc }).from(photos).all()
+    for (const f of files) tx.update(photos).set({ keyEnc: after.encrypt(before.decrypt(f.keyEnc)) }).where(eq(photos.id, f.id)).run()
+    const attached = tx.select({ id: messageAttachments.id, keyEnc: messageAttachments.keyEnc }).from(messageAttachments).all()
+    for (const f of attached) tx.update(messageAttachments).set({ keyEnc: after.encrypt(before.decrypt(f.keyEnc)) }).where(eq(messageAttachments.id, f.id)).run()
     writeSetting(tx, FINGERPRINT, keyFingerprint(to))
-    recordAudit(tx, { actorId: null, action: 'data-key.rotated', details: { people: rows.length, via: 'cli' } }, now)
+    recordAudit(tx, { actorId: null, action: 'data-key.rotated', details: { people: rows.length, photos: files.length + attached.length, via: 'cli' } }, now)
     return rows.length
   }, { behavior: 'immediate' })
 }

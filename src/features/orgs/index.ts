@@ -1,6 +1,7 @@
 export * from '../../db/schema/org-units.js'
 export * from '../../db/schema/orgs.js'
-export { scopeFor, subtree, type Scope } from './scope.js'
+export { scopeFor, subtree, siteAccess, personVisible, type Scope } from './scope.js'
+export { listSites, findSiteInScope, siteScopeCondition, sitesOfEnterprise, listStations, siteNameTaken, insertSite, updateSite, setPostedSite, type SiteRow, type SiteInput } from './sites.js'
 export {
   loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
   listEnterprises, eachEnterprise, countEnterprises, findEnterprise, findJurisdiction, listPeople, pagePeople, countPeople, eachPeople, PEOPLE_KEY, writeCertificate, type PersonRow, type EnterpriseRow

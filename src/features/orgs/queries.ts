@@ -4,7 +4,7 @@ import { recordAudit, recordAuditPrepared, type AuditEntry } from '../audit/inde
 import { prepared } from '../../db/statements.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import { chunks } from '../../lib/chunks.js'
-import { users, jurisdictions, enterprises, trainees, employments, declarations, appSettings, rosterImports, traineeReadiness, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
+import { users, jurisdictions, enterprises, sites, trainees, employments, declarations, appSettings, rosterImports, traineeReadiness, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, type Scope, type TreeNode } from './scope.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
@@ -190,8 +190,13 @@ function scopeCondition (scope: Scope): SQL | undefined {
     case 'none': return sql`0`
     case 'self': return eq(trainees.id, scope.traineeId)
     case 'enterprise': return eq(employments.enterpriseId, scope.enterpriseId)
-    case 'jurisdictions': return scope.jurisdictionIds.length ? inArray(enterprises.jurisdictionId, scope.jurisdictionIds) : sql`0`
+    case 'jurisdictions': return scope.jurisdictionIds.length ? or(inArray(enterprises.jurisdictionId, scope.jurisdictionIds), postedInArea(scope.jurisdictionIds)) : sql`0`
   }
+}
+
+/** The guard is posted at a site in one of these areas (scope.ts, personVisible: a station sees the guards of the sites in its area). */
+function postedInArea (jurisdictionIds: number[]): SQL {
+  return sql`${employments.siteId} IN (SELECT ${sites.id} FROM ${sites} WHERE ${inArray(sites.jurisdictionId, jurisdictionIds)})`
 }
 
 export interface PersonRow {
@@ -214,6 +219,8 @@ export interface PersonRow {
   enterpriseName: string | null
   dutyStatus: DutyStatus | null
   startedOn: string | null
+  siteId: number | null
+  siteName: string | null
 }
 
 function peopleQuery (db: DbOrTx) {
@@ -236,11 +243,14 @@ function peopleQuery (db: DbOrTx) {
     enterpriseId: employments.enterpriseId,
     enterpriseName: enterprises.name,
     dutyStatus: employments.dutyStatus,
-    startedOn: employments.startedOn
+    startedOn: employments.startedOn,
+    siteId: employments.siteId,
+    siteName: sites.name
   }).from(trainees)
     .leftJoin(users, eq(users.id, trainees.userId))
     .leftJoin(employments, and(eq(employments.traineeId, trainees.id), isNull(employments.endedOn)))
     .leftJoin(enterprises, eq(enterprises.id, employments.enterpriseId))
+    .leftJoin(sites, eq(sites.id, employments.siteId))
 }
 
 export interface PeopleFilter {
@@ -249,6 +259,8 @@ export interface PeopleFilter {
   idNumberHmac?: string
   duty?: DutyStatus
   enterpriseId?: number
+  /** Guards posted at this site. */
+  siteId?: number
   /** At most this many (by name); every match when left out. */
   limit?: number
   offset?: number
@@ -259,7 +271,7 @@ function peopleWhere (scope: Scope, f: PeopleFilter): SQL | undefined {
   const search = f.idNumberHmac
     ? eq(trainees.idNumberHmac, f.idNumberHmac)
     : text ? or(like(trainees.fullName, `%${escapeLike(text)}%`), like(trainees.certificateNo, `%${escapeLike(text.toUpperCase())}%`)) : undefined
-  return and(scopeCondition(scope), search, f.duty ? eq(employments.dutyStatus, f.duty) : undefined, f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined)
+  return and(scopeCondition(scope), search, f.duty ? eq(employments.dutyStatus, f.duty) : undefined, f.enterpriseId ? eq(employments.enterpriseId, f.enterpriseId) : undefined, f.siteId ? eq(employments.siteId, f.siteId) : undefined)
 }
 
 /** People in the scope matching the filter, by name; every one of them unless `limit` says otherwise. */
@@ -337,7 +349,7 @@ export function employmentHistory (db: DbOrTx, traineeId: number): EmploymentHis
 function employmentColumns () {
   return {
     id: employments.id, traineeId: employments.traineeId, enterpriseId: employments.enterpriseId, startedOn: employments.startedOn,
-    endedOn: employments.endedOn, dutyStatus: employments.dutyStatus, createdAt: employments.createdAt, updatedAt: employments.updatedAt
+    endedOn: employments.endedOn, dutyStatus: employments.dutyStatus, siteId: employments.siteId, createdAt: employments.createdAt, updatedAt: employments.updatedAt
   }
 }
 
@@ -383,21 +395,21 @@ export function employPerson (db: Db, traineeId: number, enterpriseId: number, s
 // The two writes behind adding people, one at a time or thousands in one import's transaction:
 // prepared statements (compiled once per connection), on the caller's transaction.
 
-function writeEmployment (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date): void {
-  prepared(db, `INSERT INTO employments (trainee_id, enterprise_id, started_on, duty_status, created_at, updated_at)
-    VALUES (?, ?, ?, 'in-training', ?, ?)`)
-    .run(traineeId, enterpriseId, startedOn, now.getTime(), now.getTime())
-  recordAuditPrepared(db, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: traineeId, details: { enterpriseId, startedOn } }, now)
+function writeEmployment (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date, siteId: number | null = null): void {
+  prepared(db, `INSERT INTO employments (trainee_id, enterprise_id, started_on, duty_status, site_id, created_at, updated_at)
+    VALUES (?, ?, ?, 'in-training', ?, ?, ?)`)
+    .run(traineeId, enterpriseId, startedOn, siteId, now.getTime(), now.getTime())
+  recordAuditPrepared(db, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: traineeId, details: { enterpriseId, startedOn, ...(siteId ? { siteId } : {}) } }, now)
 }
 
-function writePerson (db: Db, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date): number {
+function writePerson (db: Db, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date, siteId: number | null = null): number {
   const at = now.getTime()
   const user = prepared(db, `INSERT INTO users (username, display_name, password_hash, role, status, must_change_password, created_at, updated_at)
     VALUES (?, ?, ?, 'trainee', 'active', 1, ?, ?) RETURNING id`).get(login.username, login.displayName, login.passwordHash, at, at) as { id: number }
   const trainee = prepared(db, `INSERT INTO trainees (user_id, full_name, id_number_enc, id_number_hmac, birth_date, phone, education, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`).get(user.id, p.fullName, p.idNumberEnc, p.idNumberHmac, p.birthDate, p.phone, p.education, at, at) as { id: number }
   recordAuditPrepared(db, { ...audit, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: p.fullName, enterpriseId, username: login.username } }, now)
-  writeEmployment(db, trainee.id, enterpriseId, startedOn, audit, now)
+  writeEmployment(db, trainee.id, enterpriseId, startedOn, audit, now, siteId)
   return trainee.id
 }
 
@@ -549,10 +561,10 @@ export function importCheckedRows (db: Db, token: string, enterpriseId: number, 
     const added: Array<{ fullName: string, username: string, passwordIndex: number }> = []
     const people: number[] = []
     for (const { row, returning } of current) {
-      if (returning !== null) { writeEmployment(db, returning, enterpriseId, startedOn, audit, now); people.push(returning); continue }
+      if (returning !== null) { writeEmployment(db, returning, enterpriseId, startedOn, audit, now, row.siteId ?? null); people.push(returning); continue }
       const username = newUsername(taken)
       batch.add(username)
-      people.push(writePerson(db, row, enterpriseId, { username, displayName: row.fullName, passwordHash: passwordHashes[added.length]! }, startedOn, audit, now))
+      people.push(writePerson(db, row, enterpriseId, { username, displayName: row.fullName, passwordHash: passwordHashes[added.length]! }, startedOn, audit, now, row.siteId ?? null))
       added.push({ fullName: row.fullName, username, passwordIndex: added.length })
     }
     // Everyone's readiness at once (batched reads), in this transaction.

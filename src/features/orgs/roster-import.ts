@@ -6,13 +6,15 @@ import type { Education } from '../../db/schema.js'
  * Headers may be English or Chinese; education may be our keys or the usual
  * Chinese words. Every problem names its spreadsheet row (header = row 1).
  */
-export type ImportField = 'fullName' | 'idNumber' | 'phone' | 'education'
+export type ImportField = 'fullName' | 'idNumber' | 'phone' | 'education' | 'site'
 
 const HEADERS: Record<ImportField, string[]> = {
   fullName: ['full name', 'fullname', 'name', '姓名'],
   idNumber: ['id number', 'idnumber', 'id', 'id no', 'id no.', '身份证号', '身份证号码', '公民身份号码', '身份证'],
   phone: ['phone', 'mobile', 'telephone', '手机', '手机号', '手机号码', '电话', '联系电话'],
-  education: ['education', '学历', '文化程度']
+  education: ['education', '学历', '文化程度'],
+  // Optional: the site the guard is posted at, by its name as the enterprise's site list has it.
+  site: ['site', '服务项目', '项目', '驻勤项目', '小区']
 }
 
 const EDUCATION_WORDS: Record<string, Education> = {
@@ -26,7 +28,7 @@ const EDUCATION_WORDS: Record<string, Education> = {
 export interface RowProblem { field: ImportField | null, key: string, params?: Record<string, number> }
 
 export type ImportRow =
-  | { row: number, ok: true, person: ValidPerson }
+  | { row: number, ok: true, person: ValidPerson, siteId: number | null }
   | { row: number, ok: false, problems: RowProblem[], fullName: string }
 
 export type MapResult =
@@ -45,15 +47,18 @@ export function mapHeader (header: string[]): { ok: true, columns: Record<Import
   })
   const missing = (['fullName', 'idNumber', 'education'] as const).filter((f) => columns[f] === undefined)
   if (missing.length > 0) return { ok: false, missing }
-  return { ok: true, columns: { phone: -1, ...columns } as Record<ImportField, number> }
+  return { ok: true, columns: { phone: -1, site: -1, ...columns } as Record<ImportField, number> }
 }
 
 export function educationFromWord (word: string): Education | undefined {
   return EDUCATION_WORDS[norm(word)] ?? EDUCATION_WORDS[word.trim()]
 }
 
-/** Validates every data row; duplicate ID numbers inside the file are problems too. */
-export function mapRosterRows (rows: string[][], today: string): MapResult {
+/**
+ * Validates every data row; duplicate ID numbers inside the file are problems too. A site named
+ * in the optional site column must be one of the enterprise's (`siteIds`: name to id).
+ */
+export function mapRosterRows (rows: string[][], today: string, siteIds: ReadonlyMap<string, number> = new Map()): MapResult {
   const [header, ...data] = rows
   if (!header) return { ok: false, key: 'import.empty' }
   const mapped = mapHeader(header)
@@ -83,8 +88,11 @@ export function mapRosterRows (rows: string[][], today: string): MapResult {
       if (first) problems.push({ field: 'idNumber', key: 'import.duplicate-in-file', params: { row: first } })
       else seen.set(result.value.idNumber, row)
     }
+    const siteName = cell('site').normalize('NFC')
+    const siteId = siteName ? siteIds.get(siteName) : null
+    if (siteId === undefined) problems.push({ field: 'site', key: 'import.site-unknown' })
     if (problems.length > 0 || !result.ok) return { row, ok: false, problems, fullName: cell('fullName') }
-    return { row, ok: true, person: result.value }
+    return { row, ok: true, person: result.value, siteId: siteId ?? null }
   })
   return { ok: true, rows: out }
 }

@@ -12,6 +12,7 @@ import {
   loadScope, findPersonInScope, findPersonByIdHmac, employmentHistory, currentDeclarations, updatePerson,
   insertDeclarations, setCertificate, setDutyStatus, endEmployment, type PersonRow
 } from './queries.js'
+import { sitesOfEnterprise, setPostedSite } from './sites.js'
 
 const STAFF = { access: ['trainer', 'police', 'admin'] as const }
 const TRAINER = { access: ['trainer'] as const }
@@ -46,6 +47,7 @@ export async function peopleRoutes (app: FastifyInstance) {
       declarations: currentDeclarations(app.db, person.id),
       declarationKinds: DECLARATION_KINDS,
       canEdit: actor.role === 'trainer',
+      sites: actor.role === 'trainer' && person.enterpriseId ? sitesOfEnterprise(app.db, person.enterpriseId) : [],
       today: today(),
       errors: {},
       certificateValues: { certificateNo: person.certificateNo ?? '', issuedOn: person.certificateIssuedOn ?? '', status: person.certificateStatus ?? 'valid' },
@@ -109,6 +111,16 @@ export async function peopleRoutes (app: FastifyInstance) {
     if (problem) return reply.code(422).page('people/show', showPerson(req, person, { errors: { duty: problem } }))
     if (person.dutyStatus !== to) setDutyStatus(app.db, person.employmentId!, person.id, person.dutyStatus!, to, auditFrom(req, 'duty.changed'), now())
     return reply.seeOther(`/people/${person.id}`, 'flash.duty-saved')
+  })
+
+  app.post('/people/:id/site', { config: TRAINER }, async (req, reply) => {
+    const person = personFor(req)
+    const form = readForm(req.body, { siteId: { max: 16 } })
+    const choice = form.values.siteId === '' ? null : Number(form.values.siteId)
+    const known = choice === null || sitesOfEnterprise(app.db, person.enterpriseId!).some((s) => s.id === choice)
+    if (!form.ok || !person.employmentId || !known) return reply.code(422).page('people/show', showPerson(req, person, { errors: { site: 'person.site-unknown' } }))
+    if (person.siteId !== choice) setPostedSite(app.db, person.employmentId, person.id, choice, auditFrom(req, 'employment.site'), now())
+    return reply.seeOther(`/people/${person.id}`, 'flash.site-saved')
   })
 
   app.post('/people/:id/release', { config: TRAINER }, async (req, reply) => {

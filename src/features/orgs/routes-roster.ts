@@ -12,6 +12,7 @@ import { generateInitialPassword, hashOneTimePassword, hashOneTimePasswords, fin
 import { validatePerson, type ValidPerson } from './people.js'
 import { mapRosterRows, type ImportRow } from './roster-import.js'
 import { personView } from './view.js'
+import { sitesOfEnterprise } from './sites.js'
 import { DUTY_STATUSES, EDUCATION_LEVELS, type DutyStatus } from './vocabulary.js'
 import {
   loadScope, pagePeople, countFlagged, eachPeople, countPeople, PEOPLE_KEY, findPersonByIdHmac, insertPerson, employPerson, findEnterprise, saveCheckedImport, findCheckedImport, importCheckedRows, employmentConflict,
@@ -118,7 +119,7 @@ export async function rosterRoutes (app: FastifyInstance) {
     // The header row is not a person: the cap counts people.
     const parsed = parseCsv(text, { maxRows: MAX_IMPORT_PEOPLE + 1 })
     if (!parsed.ok) return { error: { key: `import.${parsed.reason}`, params: { line: parsed.line, max: MAX_IMPORT_PEOPLE } } }
-    const mapped = mapRosterRows(parsed.rows, today())
+    const mapped = mapRosterRows(parsed.rows, today(), new Map(sitesOfEnterprise(app.db, enterpriseId).map((s) => [s.name, s.id])))
     if (!mapped.ok) return { error: { key: mapped.key, params: mapped.params } }
     const rows = mapped.rows.map((r): ImportRow & { returning?: number } => {
       if (!r.ok) return r
@@ -156,7 +157,7 @@ export async function rosterRoutes (app: FastifyInstance) {
     const token = randomString(IMPORT_TOKEN_BYTES)
     saveCheckedImport(app.db, token, req.actor!.id, enterprise.id, checked.rows.map((r): CheckedImportRow => {
       const p = r as Extract<ImportRow, { ok: true }> & { returning?: number }
-      return { row: p.row, ...encrypt(p.person), returning: p.returning ?? null }
+      return { row: p.row, ...encrypt(p.person), returning: p.returning ?? null, siteId: p.siteId }
     }), now(), IMPORT_TTL_MS)
     return reply.page('roster/preview', { title: 'import.preview-title', ...checked, token, expiresAt: new Date(now().getTime() + IMPORT_TTL_MS) })
   })

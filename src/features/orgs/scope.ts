@@ -72,3 +72,42 @@ export function scopeFor (f: ScopeFacts): Scope {
     case 'admin': return adminScope()
   }
 }
+
+// ---- managed sites: a station also sees what lies in its area ----
+
+/** Where a site is: the station whose area it lies in, and the enterprise managing it (with that enterprise's registration). */
+export interface SiteFacts { jurisdictionId: number, enterpriseId: number, enterpriseJurisdictionId: number }
+
+/**
+ * What an actor may do with a managed site: the managing enterprise's trainers manage it; police
+ * read it when their subtree holds the site's area (a station sees the sites in its area whoever
+ * manages them; a district its stations' sites) or the enterprise's registration; an
+ * administrator reads every site. Anyone else: nothing (the route answers 404).
+ */
+export function siteAccess (scope: Scope, site: SiteFacts): 'manage' | 'read' | null {
+  switch (scope.kind) {
+    case 'enterprise': return scope.enterpriseId === site.enterpriseId ? 'manage' : null
+    case 'jurisdictions': return scope.jurisdictionIds.includes(site.jurisdictionId) || scope.jurisdictionIds.includes(site.enterpriseJurisdictionId) ? 'read' : null
+    case 'all': return 'read'
+    default: return null
+  }
+}
+
+/** A person's current employment as the scope rule needs it (null: not employed now); siteJurisdictionId: the area of the site they are posted at. */
+export interface EmploymentFacts { enterpriseId: number, enterpriseJurisdictionId: number, siteJurisdictionId: number | null }
+
+/**
+ * Whether a scope holds a person (the rule scopeCondition in queries.ts writes in SQL): the trainee
+ * themself; the employer's trainers; police whose subtree holds the employer's registration, or the
+ * area of the site the guard is posted at (read-only: police never change people); the administrator.
+ */
+export function personVisible (scope: Scope, person: { traineeId: number, employment: EmploymentFacts | null }): boolean {
+  const e = person.employment
+  switch (scope.kind) {
+    case 'self': return scope.traineeId === person.traineeId
+    case 'enterprise': return e !== null && e.enterpriseId === scope.enterpriseId
+    case 'jurisdictions': return e !== null && (scope.jurisdictionIds.includes(e.enterpriseJurisdictionId) || (e.siteJurisdictionId !== null && scope.jurisdictionIds.includes(e.siteJurisdictionId)))
+    case 'all': return true
+    case 'none': return false
+  }
+}

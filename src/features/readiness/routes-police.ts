@@ -6,6 +6,7 @@ import { sendCsvStream } from '../../http/csv-export.js'
 import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
 import { loadScope, policeSubtree, listEnterprises, eachEnterprise, countEnterprises, findEnterprise, findJurisdiction, listPeople, pagePeople, PEOPLE_KEY, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
+import { supervisionSummary, uninspectedDays } from '../supervision/index.js'
 import { normaliseCode } from './statements.js'
 import { purposeProblem } from './lookup.js'
 import { checklist, reasonsOf, statementView } from './view.js'
@@ -49,6 +50,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       jurisdiction: actor.jurisdictionId ? findJurisdiction(app.db, actor.jurisdictionId) : undefined,
       enterprises: rows,
       recomputing: stale > 0 ? countStale(app.db) : 0,
+      supervision: supervisionSummary(app.db, loadScope(app.db, actor), h.today(), uninspectedDays(app.db)),
       totals: { inTraining: total('inTraining'), onDuty: total('onDuty'), uncertified: total('onDutyWithoutCertificate'), eligible: total('eligible'), pending: total('pending') }
     })
   })
@@ -84,7 +86,8 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
     const stale = rows.filter((r) => r.stale).length
-    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, recomputing: stale > 0 ? countStale(app.db) : 0, day: h.day, pager: pager(`/jurisdiction/enterprises/${enterprise.id}`, {}, page) })
+    const supervision = supervisionSummary(app.db, loadScope(app.db, req.actor!), h.today(), uninspectedDays(app.db), enterprise.id)
+    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, recomputing: stale > 0 ? countStale(app.db) : 0, day: h.day, pager: pager(`/jurisdiction/enterprises/${enterprise.id}`, {}, page), supervision })
   })
 
   // ---- look-up by full ID number, with a purpose, audited ----

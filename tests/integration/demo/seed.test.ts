@@ -69,3 +69,27 @@ describe('the demo city shows readiness', () => {
     for (const a of ['attempt.started', 'attempt.finished', 'statement.issued', 'sitting.published', 'application.submitted']) expect(actions).toContain(a)
   })
 })
+
+describe('the demo city shows supervision', () => {
+  test('each enterprise manages two or three sites, one in another station\'s area; one notice closed, one with a response waiting, one overdue; two briefings; one act of bravery forwarded', async () => {
+    const { sites, enterprises, rectificationNotices, noticeItems, briefings, braveryReports } = await import('../../../src/db/schema.js')
+    for (const e of t.db.select().from(enterprises).all()) {
+      const own = t.db.select().from(sites).where(eq(sites.enterpriseId, e.id)).all()
+      expect(own.length).toBeGreaterThanOrEqual(2)
+      expect(own.length).toBeLessThanOrEqual(3)
+      expect(own.filter((s) => s.jurisdictionId !== e.jurisdictionId)).toHaveLength(1)
+    }
+    const today = new Intl.DateTimeFormat('sv', { timeZone: t.config.timeZone }).format(t.clock.now())
+    const notices = t.db.select().from(rectificationNotices).all()
+    expect(notices.map((n) => n.status).sort()).toEqual(['closed', 'open', 'open'])
+    const waiting = notices.filter((n) => t.db.select().from(noticeItems).where(eq(noticeItems.noticeId, n.id)).all().some((i) => i.status === 'submitted'))
+    expect(waiting).toHaveLength(1)
+    expect(notices.filter((n) => n.status !== 'closed' && n.deadline < today)).toHaveLength(1)
+    expect(t.db.select().from(briefings).all()).toHaveLength(2)
+    expect(t.db.select().from(braveryReports).all().map((b) => b.status)).toEqual(['forwarded'])
+    // The trainer of the overdue notice sees it on the landing page, marked overdue.
+    const overdue = notices.find((n) => n.status !== 'closed' && n.deadline < today)!
+    const trainer = t.db.select().from(users).all().find((u) => u.role === 'trainer' && u.enterpriseId === overdue.enterpriseId)!
+    expect((await get('/', sessionFor(t, trainer.id))).body).toContain(overdue.number)
+  })
+})

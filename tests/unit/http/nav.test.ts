@@ -20,7 +20,7 @@ describe('one menu per role', () => {
       expect(NAV[role].map((i) => i.href).filter((h) => h !== '/').every((h) => cards.includes(h))).toBe(true)
       expect(NAV[role].length).toBeLessThanOrEqual(7) // fits a phone's bar
     }
-    expect(HOME_LINKS.trainer.map((l) => l.href).filter((h) => !NAV.trainer.some((i) => i.href === h))).toEqual(['/roster/import'])
+    expect(HOME_LINKS.trainer.map((l) => l.href).filter((h) => !NAV.trainer.some((i) => i.href === h))).toEqual(['/roster/import', '/curricula'])
     expect(HOME_LINKS.police.find((l) => l.href === '/jurisdiction/verify')?.label).toBe('verify.title')
     expect(NAV.police.find((l) => l.href === '/jurisdiction/verify')?.label).toBe('nav.verify')
   })

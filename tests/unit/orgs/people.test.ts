@@ -65,8 +65,8 @@ describe('certificates and duty', () => {
 
 describe('roster import rows', () => {
   test('Chinese and English headers, in any order', () => {
-    expect(mapHeader(['学历', '身份证号', '姓名', '手机'])).toEqual({ ok: true, columns: { education: 0, idNumber: 1, fullName: 2, phone: 3 } })
-    expect(mapHeader(['Full name', 'ID number', 'Education'])).toEqual({ ok: true, columns: { fullName: 0, idNumber: 1, education: 2, phone: -1 } })
+    expect(mapHeader(['学历', '身份证号', '姓名', '手机'])).toEqual({ ok: true, columns: { education: 0, idNumber: 1, fullName: 2, phone: 3, site: -1 } })
+    expect(mapHeader(['Full name', 'ID number', 'Education'])).toEqual({ ok: true, columns: { fullName: 0, idNumber: 1, education: 2, phone: -1, site: -1 } })
     expect(mapHeader(['name', 'phone'])).toEqual({ ok: false, missing: ['idNumber', 'education'] })
   })
 
@@ -121,5 +121,25 @@ describe('personal data encryption', () => {
     const mid = Math.floor(a.length / 2)
     const tampered = a.slice(0, mid) + (a[mid] === 'A' ? 'B' : 'A') + a.slice(mid + 1)
     expect(() => pii.decrypt(tampered)).toThrow()
+  })
+})
+
+describe('roster import: the optional site column', () => {
+  const TODAY_ = '2026-06-01'
+  const ID_ = '11010519491231002X'
+  test('a named site becomes its id; an empty cell none; an unknown name is a problem of that row', () => {
+    const sites = new Map([['阳光小区', 5]])
+    const r = mapRosterRows([
+      ['姓名', '身份证号', '学历', '服务项目'],
+      ['张三', ID_, '初中', '阳光小区'],
+      ['李四', '110105194912310021'.slice(0, 17) + '3', '初中', ''],
+      ['王五', '11010519491231004X', '初中', '月亮小区']
+    ], TODAY_, sites)
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    const [a, , c] = r.rows
+    expect(a).toMatchObject({ ok: true, siteId: 5 })
+    expect(c).toMatchObject({ ok: false })
+    expect(c!.ok === false && c!.problems.map((p) => [p.field, p.key])).toContainEqual(['site', 'import.site-unknown'])
   })
 })

@@ -1,0 +1,58 @@
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { braveryReports, trainees, enterprises, users } from '../../db/schema.js'
+import type { Scope } from '../orgs/index.js'
+
+// Acts of bravery (见义勇为): reported by a trainer or police, reviewed by the police, shown on the guard's record.
+
+type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
+export type BraveryReport = typeof braveryReports.$inferSelect
+export interface BraveryInput { occurredOn: string, place: string, account: string, witnesses: string, outcome: string }
+
+export function reportBravery (db: Db, traineeId: number, enterpriseId: number, r: BraveryInput, by: number, audit: ChangeAudit, now: Date): number {
+  return db.transaction((tx) => {
+    const id = tx.insert(braveryReports).values({ traineeId, enterpriseId, ...r, reportedBy: by, reportedAt: now, status: 'reported' }).returning({ id: braveryReports.id }).get().id
+    recordAudit(tx, { ...audit, subjectType: 'bravery', subjectId: id, details: { traineeId, enterpriseId, occurredOn: r.occurredOn, place: r.place } }, now)
+    return id
+  }, { behavior: 'immediate' })
+}
+
+/** Forwarded for recognition (to a named body) or declined (with a reason); only a report not yet reviewed. False when it was reviewed meanwhile. */
+export function reviewBravery (db: Db, id: number, decision: 'forwarded' | 'declined', note: string, by: number, audit: ChangeAudit, now: Date): boolean {
+  return db.transaction((tx) => {
+    const changed = tx.update(braveryReports).set({ status: decision, reviewNote: note, reviewedBy: by, reviewedAt: now }).where(and(eq(braveryReports.id, id), eq(braveryReports.status, 'reported'))).run().changes
+    if (changed > 0) recordAudit(tx, { ...audit, subjectType: 'bravery', subjectId: id, details: { from: 'reported', to: decision, note } }, now)
+    return changed > 0
+  }, { behavior: 'immediate' })
+}
+
+function scopeCondition (scope: Scope) {
+  switch (scope.kind) {
+    case 'all': return undefined
+    case 'self': return eq(braveryReports.traineeId, scope.traineeId)
+    case 'enterprise': return eq(braveryReports.enterpriseId, scope.enterpriseId)
+    case 'jurisdictions': return scope.jurisdictionIds.length ? inArray(enterprises.jurisdictionId, scope.jurisdictionIds) : sql`0`
+    case 'none': return sql`0`
+  }
+}
+
+export interface BraveryRow extends BraveryReport { fullName: string, enterpriseName: string, reportedByName: string }
+
+function query (db: DbOrTx) {
+  return db.select({ r: braveryReports, fullName: trainees.fullName, enterpriseName: enterprises.name, reportedByName: users.displayName }).from(braveryReports)
+    .innerJoin(trainees, eq(trainees.id, braveryReports.traineeId)).innerJoin(enterprises, eq(enterprises.id, braveryReports.enterpriseId)).innerJoin(users, eq(users.id, braveryReports.reportedBy))
+}
+const flat = (x: { r: BraveryReport, fullName: string, enterpriseName: string, reportedByName: string }): BraveryRow => ({ ...x.r, fullName: x.fullName, enterpriseName: x.enterpriseName, reportedByName: x.reportedByName })
+
+/** One page of the reports a scope sees, newest first, with the true total (optionally one person's). */
+export function listBravery (db: DbOrTx, scope: Scope, page: { limit: number, offset: number }, traineeId?: number): { rows: BraveryRow[], total: number } {
+  const where = and(scopeCondition(scope), traineeId ? eq(braveryReports.traineeId, traineeId) : undefined)
+  const total = db.select({ n: count() }).from(braveryReports).innerJoin(enterprises, eq(enterprises.id, braveryReports.enterpriseId)).where(where).get()?.n ?? 0
+  return { total, rows: query(db).where(where).orderBy(desc(braveryReports.reportedAt), desc(braveryReports.id)).limit(page.limit).offset(page.offset).all().map(flat) }
+}
+
+export function findBraveryInScope (db: DbOrTx, scope: Scope, id: number): BraveryRow | undefined {
+  const x = query(db).where(and(eq(braveryReports.id, id), scopeCondition(scope))).get()
+  return x && flat(x)
+}

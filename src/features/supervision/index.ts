@@ -1,0 +1,6 @@
+export { supervisionRoutes } from './routes.js'
+export { photoDir } from './photos.js'
+export { noticeSummary } from './notices.js'
+export { supervisionSummary } from './dashboard.js'
+export { uninspectedDays } from './queries.js'
+export { seedDemoSupervision } from './demo.js'

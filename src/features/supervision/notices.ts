@@ -1,0 +1,190 @@
+import { and, asc, count, desc, eq, inArray, max, sql, type SQL } from 'drizzle-orm'
+import type { Db, DbOrTx } from '../../db/connection.js'
+import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { rectificationNotices, noticeItems, inspectionItems, sites, enterprises, jurisdictions, users, type NoticeStatus, type NoticeItemStatus } from '../../db/schema.js'
+import { siteScopeCondition, type Scope } from '../orgs/index.js'
+import { insertPhotoRow } from './queries.js'
+import { noticeNumber, transition, unitPrefix, type NoticeEvent, type NoticeState } from './rules.js'
+import type { StoredPhoto } from './photos.js'
+
+// The queries of rectification notices (整改通知书): issuing with a gapless number, the
+// enterprise's responses, the officer's decisions and escalation, each change in one transaction
+// with its audit entry, through the one transition function of rules.ts.
+
+type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
+export type Notice = typeof rectificationNotices.$inferSelect
+export type NoticeItem = typeof noticeItems.$inferSelect
+
+export interface NewNotice {
+  unitId: number
+  year: number
+  inspectionId: number
+  siteId: number
+  enterpriseId: number
+  deadline: string
+  issuedBy: number
+  items: Array<{ inspectionItemId: number, requirement: string }>
+}
+
+/**
+ * Issues a notice: its number is the next of the issuing unit in that year, taken inside the
+ * write transaction (BEGIN IMMEDIATE: writers on every connection to this database take turns), so
+ * two app instances issuing at once get consecutive numbers, never the same one and never a gap.
+ */
+export function issueNotice (db: Db, n: NewNotice, audit: ChangeAudit, now: Date): Notice {
+  return db.transaction((tx) => {
+    const unit = tx.select({ name: jurisdictions.name }).from(jurisdictions).where(eq(jurisdictions.id, n.unitId)).get()
+    if (!unit) throw new Error('no such unit')
+    const last = tx.select({ seq: max(rectificationNotices.seq) }).from(rectificationNotices).where(and(eq(rectificationNotices.unitId, n.unitId), eq(rectificationNotices.year, n.year))).get()?.seq ?? 0
+    const seq = last + 1
+    const notice = tx.insert(rectificationNotices).values({
+      unitId: n.unitId, year: n.year, seq, number: noticeNumber(unitPrefix(unit.name), n.year, seq), inspectionId: n.inspectionId, siteId: n.siteId,
+      enterpriseId: n.enterpriseId, deadline: n.deadline, status: 'open', issuedBy: n.issuedBy, issuedAt: now
+    }).returning().get()
+    const found = tx.select().from(inspectionItems).where(inArray(inspectionItems.id, n.items.map((i) => i.inspectionItemId))).all()
+    n.items.forEach((it, i) => {
+      const src = found.find((f) => f.id === it.inspectionItemId)
+      if (!src || src.inspectionId !== n.inspectionId) throw new Error('the item is not of this inspection')
+      tx.insert(noticeItems).values({ noticeId: notice.id, position: i + 1, inspectionItemId: src.id, titleZh: src.titleZh, titleEn: src.titleEn, basis: src.basis, requirement: it.requirement, status: 'pending' }).run()
+    })
+    recordAudit(tx, { ...audit, subjectType: 'notice', subjectId: notice.id, details: { number: notice.number, enterpriseId: n.enterpriseId, siteId: n.siteId, deadline: n.deadline, items: n.items.length } }, now)
+    return notice
+  }, { behavior: 'immediate' })
+}
+
+export interface NoticeRow extends Notice {
+  siteName: string
+  enterpriseName: string
+  unitName: string
+  issuedByName: string
+  items: number
+  accepted: number
+  waiting: number
+}
+
+function noticeQuery (db: DbOrTx) {
+  return db.select({
+    notice: rectificationNotices,
+    siteName: sites.name,
+    enterpriseName: enterprises.name,
+    unitName: jurisdictions.name,
+    issuedByName: users.displayName,
+    items: sql<number>`(SELECT count(*) FROM ${noticeItems} WHERE ${noticeItems.noticeId} = ${rectificationNotices.id})`,
+    accepted: sql<number>`(SELECT count(*) FROM ${noticeItems} WHERE ${noticeItems.noticeId} = ${rectificationNotices.id} AND ${noticeItems.status} = 'accepted')`,
+    waiting: sql<number>`(SELECT count(*) FROM ${noticeItems} WHERE ${noticeItems.noticeId} = ${rectificationNotices.id} AND ${noticeItems.status} = 'submitted')`
+  }).from(rectificationNotices)
+    .innerJoin(sites, eq(sites.id, rectificationNotices.siteId))
+    .innerJoin(enterprises, eq(enterprises.id, rectificationNotices.enterpriseId))
+    .innerJoin(jurisdictions, eq(jurisdictions.id, rectificationNotices.unitId))
+    .innerJoin(users, eq(users.id, rectificationNotices.issuedBy))
+}
+
+const flatten = (r: { notice: Notice, siteName: string, enterpriseName: string, unitName: string, issuedByName: string, items: number, accepted: number, waiting: number }): NoticeRow =>
+  ({ ...r.notice, siteName: r.siteName, enterpriseName: r.enterpriseName, unitName: r.unitName, issuedByName: r.issuedByName, items: r.items, accepted: r.accepted, waiting: r.waiting })
+
+export type NoticeFilter = 'all' | 'open' | 'overdue' | 'waiting' | 'closed' | 'escalated'
+
+function filterCondition (f: NoticeFilter, today: string): SQL | undefined {
+  switch (f) {
+    case 'all': return undefined
+    case 'open': return inArray(rectificationNotices.status, ['open', 'escalated'])
+    case 'overdue': return and(inArray(rectificationNotices.status, ['open', 'escalated']), sql`${rectificationNotices.deadline} < ${today}`)
+    case 'waiting': return and(inArray(rectificationNotices.status, ['open', 'escalated']), sql`EXISTS (SELECT 1 FROM ${noticeItems} WHERE ${noticeItems.noticeId} = ${rectificationNotices.id} AND ${noticeItems.status} = 'submitted')`)
+    case 'closed': return eq(rectificationNotices.status, 'closed')
+    case 'escalated': return eq(rectificationNotices.status, 'escalated')
+  }
+}
+
+/** One page of the notices of the sites a scope sees (unclosed first, the earliest deadline first), with the true total. */
+export function listNotices (db: DbOrTx, scope: Scope, f: { filter: NoticeFilter, today: string, limit: number, offset: number, enterpriseId?: number }): { rows: NoticeRow[], total: number } {
+  const where = and(siteScopeCondition(scope), filterCondition(f.filter, f.today), f.enterpriseId ? eq(rectificationNotices.enterpriseId, f.enterpriseId) : undefined)
+  const total = db.select({ n: count() }).from(rectificationNotices)
+    .innerJoin(sites, eq(sites.id, rectificationNotices.siteId)).innerJoin(enterprises, eq(enterprises.id, rectificationNotices.enterpriseId)).where(where).get()?.n ?? 0
+  const rows = noticeQuery(db).where(where)
+    .orderBy(sql`${rectificationNotices.status} = 'closed'`, asc(rectificationNotices.deadline), desc(rectificationNotices.id))
+    .limit(f.limit).offset(f.offset).all().map(flatten)
+  return { rows, total }
+}
+
+/** Open, overdue and waiting-for-review counts of the notices a scope sees, in one query. */
+export function noticeCounts (db: DbOrTx, scope: Scope, today: string): { open: number, overdue: number, waiting: number } {
+  const r = db.select({
+    open: sql<number>`coalesce(sum(${rectificationNotices.status} <> 'closed'), 0)`,
+    overdue: sql<number>`coalesce(sum(${rectificationNotices.status} <> 'closed' AND ${rectificationNotices.deadline} < ${today}), 0)`,
+    waiting: sql<number>`coalesce(sum(${rectificationNotices.status} <> 'closed' AND EXISTS (SELECT 1 FROM ${noticeItems} WHERE ${noticeItems.noticeId} = ${rectificationNotices.id} AND ${noticeItems.status} = 'submitted')), 0)`
+  }).from(rectificationNotices)
+    .innerJoin(sites, eq(sites.id, rectificationNotices.siteId)).innerJoin(enterprises, eq(enterprises.id, rectificationNotices.enterpriseId))
+    .where(siteScopeCondition(scope)).get()
+  return { open: r?.open ?? 0, overdue: r?.overdue ?? 0, waiting: r?.waiting ?? 0 }
+}
+
+export function findNoticeInScope (db: DbOrTx, scope: Scope, id: number): NoticeRow | undefined {
+  const r = noticeQuery(db).where(and(eq(rectificationNotices.id, id), siteScopeCondition(scope))).get()
+  return r && flatten(r)
+}
+
+export function itemsOfNotice (db: DbOrTx, noticeId: number): NoticeItem[] {
+  return db.select().from(noticeItems).where(eq(noticeItems.noticeId, noticeId)).orderBy(asc(noticeItems.position)).all()
+}
+
+/** The state transition() works on, read inside the transaction that will change it. */
+function stateOf (tx: DbOrTx, noticeId: number): { state: NoticeState, items: NoticeItem[] } | undefined {
+  const n = tx.select().from(rectificationNotices).where(eq(rectificationNotices.id, noticeId)).get()
+  if (!n) return undefined
+  const items = itemsOfNotice(tx, noticeId)
+  return { state: { status: n.status, deadline: n.deadline, items: items.map((i) => i.status) }, items }
+}
+
+export type ChangeOutcome = { ok: true, status: NoticeStatus } | { ok: false, reason: string }
+
+/**
+ * Applies one event to a notice in one transaction: the state read, the rule asked, the rows
+ * written, the audit entry recorded, or nothing at all when the rule refuses.
+ */
+function change (db: Db, noticeId: number, event: NoticeEvent, ctx: Parameters<typeof transition>[2], write: (tx: DbOrTx, item: NoticeItem | undefined, next: NoticeState) => Record<string, unknown>, audit: ChangeAudit, now: Date): ChangeOutcome {
+  return db.transaction((tx): ChangeOutcome => {
+    const found = stateOf(tx, noticeId)
+    if (!found) return { ok: false, reason: 'notice.gone' }
+    const r = transition(found.state, event, ctx)
+    if (!r.ok) return r
+    const item = 'item' in event ? found.items[event.item] : undefined
+    const details = write(tx, item, r.next)
+    if (r.next.status !== found.state.status) {
+      tx.update(rectificationNotices).set({ status: r.next.status, ...(r.next.status === 'closed' ? { closedAt: now } : {}) }).where(eq(rectificationNotices.id, noticeId)).run()
+    }
+    recordAudit(tx, { ...audit, subjectType: 'notice', subjectId: noticeId, details: { event: event.kind, ...(item ? { item: item.position } : {}), ...details, from: found.state.status, to: r.next.status } }, now)
+    return { ok: true, status: r.next.status }
+  }, { behavior: 'immediate' })
+}
+
+/** The enterprise's response to one item (index in the notice), with its photos' rows. */
+export function respondToItem (db: Db, noticeId: number, index: number, response: string, photos: Array<StoredPhoto & { contentType: string }>, by: number, today: string, audit: ChangeAudit, now: Date): ChangeOutcome {
+  return change(db, noticeId, { kind: 'respond', item: index }, { today }, (tx, item) => {
+    tx.update(noticeItems).set({ status: 'submitted' satisfies NoticeItemStatus, response, respondedBy: by, respondedAt: now }).where(eq(noticeItems.id, item!.id)).run()
+    for (const p of photos) insertPhotoRow(tx, 'notice-item', item!.id, p, by, now)
+    return { photos: photos.length }
+  }, audit, now)
+}
+
+/** The officer's decision on one responded item: accepted, or sent back with a reason. */
+export function reviewItem (db: Db, noticeId: number, index: number, decision: 'accept' | 'return', reason: string, by: number, today: string, audit: ChangeAudit, now: Date): ChangeOutcome {
+  return change(db, noticeId, { kind: decision, item: index }, { today }, (tx, item) => {
+    tx.update(noticeItems).set({ status: decision === 'accept' ? 'accepted' : 'returned', reviewNote: reason, reviewedBy: by, reviewedAt: now }).where(eq(noticeItems.id, item!.id)).run()
+    return decision === 'return' ? { reason } : {}
+  }, audit, now)
+}
+
+/** An overdue notice escalated to a case for penalty, citing its legal basis (no fine is computed). */
+export function escalateNotice (db: Db, noticeId: number, basis: string, note: string, by: number, ctx: Parameters<typeof transition>[2], audit: ChangeAudit, now: Date): ChangeOutcome {
+  return change(db, noticeId, { kind: 'escalate' }, ctx, (tx) => {
+    tx.update(rectificationNotices).set({ escalatedBy: by, escalatedAt: now, escalationBasis: basis, escalationNote: note }).where(eq(rectificationNotices.id, noticeId)).run()
+    return { basis, note }
+  }, audit, now)
+}
+
+/** What a landing page shows of the notices a scope sees: the counts and the first unclosed ones, overdue marked. */
+export function noticeSummary (db: DbOrTx, scope: Scope, today: string, limit = 5): { counts: ReturnType<typeof noticeCounts>, notices: Array<NoticeRow & { overdue: boolean }> } {
+  const counts = noticeCounts(db, scope, today)
+  const notices = counts.open === 0 ? [] : listNotices(db, scope, { filter: 'open', today, limit, offset: 0 }).rows.map((n) => ({ ...n, overdue: today > n.deadline }))
+  return { counts, notices }
+}

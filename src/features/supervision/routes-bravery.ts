@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { NotFound } from '../../http/errors.js'
+import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { paging, pageHref } from '../../http/offset-paging.js'
+import { readForm } from '../../lib/form.js'
+import { supervisionHelpers } from './helpers.js'
+import { loadScope, findPersonInScope } from '../orgs/index.js'
+import { inspectionDateProblem } from './rules.js'
+import { reportBravery, reviewBravery, listBravery, findBraveryInScope } from './bravery.js'
+
+const REPORTERS = { access: ['trainer', 'police'] as const }
+const READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as const }
+const PAGE_SIZE = 30
+
+/** Acts of bravery: a trainer or officer reports, the police review (forward for recognition or decline), everyone in scope reads. */
+export async function braveryRoutes (app: FastifyInstance) {
+  const { now, today, denied } = supervisionHelpers(app)
+  /** The employed person a report is about, if the actor's scope holds them. */
+  const personFor = (req: FastifyRequest, raw: string) => {
+    const id = Number(raw)
+    if (!Number.isInteger(id) || id < 1) throw new NotFound()
+    const p = findPersonInScope(app.db, loadScope(app.db, req.actor!), id)
+    if (!p || !p.enterpriseId) return denied(req, 'trainee', id)
+    return p
+  }
+
+  app.get('/supervision/bravery', { config: READERS }, async (req, reply) => {
+    const scope = loadScope(app.db, req.actor!)
+    const person = Number(queryText(req, 'person', 16)) || undefined
+    const p = paging(req, listBravery(app.db, scope, { limit: 0, offset: 0 }, person).total, PAGE_SIZE)
+    return reply.page('supervision/bravery-list', {
+      title: 'bravery.list-title', rows: listBravery(app.db, scope, { limit: p.size, offset: p.offset }, person).rows, person,
+      paging: p, href: (n: number) => pageHref('/supervision/bravery', { person: person ? String(person) : '' }, n)
+    })
+  })
+
+  const formPage = (person: { id: number, fullName: string }, extra: Record<string, unknown> = {}) =>
+    ({ title: 'bravery.new-title', person, today: today(), values: { occurredOn: '', place: '', account: '', witnesses: '', outcome: '' } as Record<string, string>, errors: {}, ...extra })
+
+  app.get('/supervision/bravery/new', { config: REPORTERS }, async (req, reply) => reply.page('supervision/bravery-form', formPage(personFor(req, queryText(req, 'person', 16)))))
+
+  app.post('/supervision/bravery', { config: REPORTERS }, async (req, reply) => {
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
+    const person = personFor(req, typeof body.person === 'string' ? body.person : '')
+    const form = readForm(body, { occurredOn: { required: true, max: 10 }, place: { required: true, max: 200 }, account: { required: true, max: 5000, multiline: true }, witnesses: { max: 1000, multiline: true }, outcome: { max: 2000, multiline: true } })
+    const errors = { ...form.errors }
+    if (!errors.occurredOn) { const p = inspectionDateProblem(form.values.occurredOn, today()); if (p) errors.occurredOn = p }
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery-form', formPage(person, { values: form.values, errors }))
+    const id = reportBravery(app.db, person.id, person.enterpriseId!, form.values, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
+    return reply.seeOther(`/supervision/bravery/${id}`, 'flash.bravery-reported')
+  })
+
+  const reportPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const id = idParam(req)
+    const report = findBraveryInScope(app.db, loadScope(app.db, req.actor!), id) ?? denied(req, 'bravery', id)
+    return { title: 'bravery.title', report, canReview: req.actor!.role === 'police' && report.status === 'reported', errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
+  }
+
+  app.get('/supervision/bravery/:id', { config: READERS }, async (req, reply) => reply.page('supervision/bravery', reportPage(req)))
+
+  app.post('/supervision/bravery/:id/review', { config: { access: ['police'] as const } }, async (req, reply) => {
+    const page = reportPage(req)
+    const form = readForm(req.body, { decision: { required: true, max: 10 }, note: { required: true, max: 500 } })
+    const decision = form.values.decision
+    const errors = { ...form.errors }
+    if (decision !== 'forwarded' && decision !== 'declined') errors.decision = 'form.invalid'
+    if (errors.note === 'form.required') errors.note = decision === 'forwarded' ? 'bravery.foundation-required' : 'bravery.reason-required'
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery', { ...page, errors, values: form.values })
+    if (!reviewBravery(app.db, page.report.id, decision as 'forwarded' | 'declined', form.values.note, req.actor!.id, auditFrom(req, `bravery.${decision}`), now())) {
+      return reply.code(409).page('supervision/bravery', reportPage(req, { errors: { _: 'bravery.already-reviewed' } }))
+    }
+    return reply.seeOther(`/supervision/bravery/${page.report.id}`, decision === 'forwarded' ? 'flash.bravery-forwarded' : 'flash.bravery-declined')
+  })
+}

@@ -1,0 +1,133 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { paging, pageHref } from '../../http/offset-paging.js'
+import { supervisionHelpers } from './helpers.js'
+import { loadScope, listPeople, listSites, findSiteInScope } from '../orgs/index.js'
+import { complianceScore, inspectionDateProblem, percentOf } from './rules.js'
+import { readFormWithPhotos, text, type CheckedPhoto } from './uploads.js'
+import { writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
+import {
+  listChecklist, insertInspection, listInspections, findInspectionInScope, inspectionItemsOf, inspectionGuardsOf, photosOf, findPhoto, CHECK_RESULTS, type CheckResult, type ChecklistItem
+} from './queries.js'
+
+const POLICE = { access: ['police'] as const }
+const READERS = { access: ['trainer', 'police', 'admin'] as const }
+const PAGE_SIZE = 30
+const GUARD_CHOICES = ['absent', 'present', 'uncertified'] as const
+
+/** Inspections of managed sites against the checklist, with photos; trainers read their sites' inspections. */
+export async function inspectionRoutes (app: FastifyInstance) {
+  const { now, today, dir, denied } = supervisionHelpers(app)
+
+  app.get('/supervision/inspections', { config: READERS }, async (req, reply) => {
+    const scope = loadScope(app.db, req.actor!)
+    const p = paging(req, listInspections(app.db, scope, { limit: 0, offset: 0 }).total, PAGE_SIZE)
+    const { rows } = listInspections(app.db, scope, { limit: p.size, offset: p.offset })
+    return reply.page('supervision/inspections', {
+      title: 'inspection.list-title', rows: rows.map((r) => ({ ...r, percent: percentOf(r.compliant, r.applicable) })),
+      paging: p, href: (n: number) => pageHref('/supervision/inspections', {}, n), canRecord: req.actor!.role === 'police'
+    })
+  })
+
+  const formPage = (req: FastifyRequest, siteId: number | null, extra: Record<string, unknown> = {}) => {
+    const scope = loadScope(app.db, req.actor!)
+    const site = siteId ? findSiteInScope(app.db, scope, siteId) : undefined
+    return {
+      title: 'inspection.new-title',
+      sites: listSites(app.db, scope, { limit: 1000, offset: 0 }).rows,
+      site,
+      guards: site ? listPeople(app.db, scope, { siteId: site.id, limit: 500 }) : [],
+      checklist: listChecklist(app.db, { activeOnly: true }),
+      values: { inspectedOn: today(), officers: req.actor!.displayName } as Record<string, string>,
+      errors: {} as Record<string, string>,
+      today: today(),
+      ...extra
+    }
+  }
+
+  app.get('/supervision/inspections/new', { config: POLICE }, async (req, reply) => {
+    const siteId = Number(queryText(req, 'site', 16)) || null
+    if (siteId && !findSiteInScope(app.db, loadScope(app.db, req.actor!), siteId)) return denied(req, 'site', siteId)
+    return reply.page('supervision/inspection-form', formPage(req, siteId))
+  })
+
+  app.post('/supervision/inspections', { config: POLICE }, async (req, reply) => {
+    const read = await readFormWithPhotos(req)
+    const f = read.fields
+    const siteId = Number(f.site) || null
+    const page = formPage(req, siteId)
+    const errors: Record<string, string> = {}
+    const again = (status: number, upload?: { key: string, params?: Record<string, string | number> }) =>
+      reply.code(status).page('supervision/inspection-form', { ...page, values: { ...page.values, ...f }, errors, upload })
+    if (!page.site) errors.site = 'inspection.site-required'
+    const dateProblem = inspectionDateProblem(f.inspectedOn ?? '', today())
+    if (dateProblem) errors.inspectedOn = dateProblem
+    const officers = text(f.officers, 200)
+    if (!officers.ok) errors.officers = officers.error
+    const items = page.checklist.map((item) => {
+      const result = f[`result-${item.id}`] as CheckResult
+      const note = text(f[`note-${item.id}`], 1000, true)
+      if (!(CHECK_RESULTS as readonly string[]).includes(result)) errors[`result-${item.id}`] = 'inspection.result-required'
+      else if (!note.ok && note.error !== 'form.required') errors[`note-${item.id}`] = note.error
+      else if (result === 'not-compliant' && !note.ok) errors[`note-${item.id}`] = 'inspection.note-required'
+      return { item, result, note: note.ok ? note.value : '' }
+    })
+    const guards = page.guards.flatMap((g) => {
+      const v = f[`guard-${g.id}`] ?? 'absent'
+      if (!(GUARD_CHOICES as readonly string[]).includes(v)) errors[`guard-${g.id}`] = 'form.invalid'
+      return v === 'present' || v === 'uncertified' ? [{ traineeId: g.id, fullName: g.fullName, withoutCertificate: v === 'uncertified' }] : []
+    })
+    if (!read.ok) return again(422, read.error)
+    const known = new Set(page.checklist.map((i) => `photos-${i.id}`))
+    if (read.photos.some((p) => !known.has(p.field))) return again(422, { key: 'photo.unexpected' })
+    if (Object.keys(errors).length > 0) return again(422)
+
+    const site = page.site!
+    const stored = await storePhotos(read.photos)
+    try {
+      const score = complianceScore(items.map((i) => i.result))
+      const id = insertInspection(app.db, {
+        siteId: site.id, enterpriseId: site.enterpriseId, jurisdictionId: req.actor!.jurisdictionId!, inspectedOn: f.inspectedOn!, officers: officers.ok ? officers.value : '', recordedBy: req.actor!.id,
+        items: items.map((i: { item: ChecklistItem, result: CheckResult, note: string }) => ({ ...i, photos: stored.filter((p) => p.field === `photos-${i.item.id}`) })),
+        guards, compliant: score.compliant, applicable: score.applicable
+      }, auditFrom(req, 'inspection.recorded'), now())
+      return reply.seeOther(`/supervision/inspections/${id}`, 'flash.inspection-recorded')
+    } catch (err) {
+      await removePhotoFiles(dir, stored.map((p) => p.fileName))
+      throw err
+    }
+  })
+
+  /** Writes the checked photos' files (nothing of a refused form reaches the disk). */
+  const storePhotos = async (list: readonly CheckedPhoto[]): Promise<Array<StoredPhoto & { field: string, contentType: string }>> => {
+    const out: Array<StoredPhoto & { field: string, contentType: string }> = []
+    try {
+      for (const p of list) out.push({ ...(await writePhotoFile(dir, p.bytes, app.pii)), field: p.field, contentType: p.type })
+    } catch (err) {
+      await removePhotoFiles(dir, out.map((p) => p.fileName))
+      throw err
+    }
+    return out
+  }
+
+  app.get('/supervision/inspections/:id', { config: READERS }, async (req, reply) => {
+    const id = idParam(req)
+    const inspection = findInspectionInScope(app.db, loadScope(app.db, req.actor!), id)
+    if (!inspection) return denied(req, 'inspection', id)
+    const items = inspectionItemsOf(app.db, id)
+    const pics = photosOf(app.db, 'inspection-item', items.map((i) => i.id))
+    return reply.page('supervision/inspection', {
+      title: 'inspection.title', inspection, percent: percentOf(inspection.compliant, inspection.applicable),
+      items: items.map((i) => ({ ...i, photos: pics.get(i.id) ?? [] })), guards: inspectionGuardsOf(app.db, id),
+      canIssue: req.actor!.role === 'police' && items.some((i) => i.result === 'not-compliant')
+    })
+  })
+
+  app.get('/supervision/photos/:id', { config: READERS }, async (req, reply) => {
+    const id = idParam(req)
+    const photo = findPhoto(app.db, id)
+    if (!photo || !findSiteInScope(app.db, loadScope(app.db, req.actor!), photo.siteId)) return denied(req, 'photo', id)
+    const bytes = await readPhotoFile(dir, photo, app.pii)
+    return reply.type(photo.contentType).header('Cache-Control', 'private, max-age=3600').header('Content-Disposition', 'inline').send(bytes)
+  })
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { BadRequest } from '../../http/errors.js'
+import { auditFrom, idParam } from '../../http/params.js'
+import { paging, pageHref } from '../../http/offset-paging.js'
+import { readForm } from '../../lib/form.js'
+import { supervisionHelpers } from './helpers.js'
+import {
+  loadScope, listPeople, personView, listSites, findSiteInScope, listStations, siteNameTaken, insertSite, updateSite, findEnterprise, type SiteRow
+} from '../orgs/index.js'
+
+const TRAINER = { access: ['trainer'] as const }
+const SITE_READERS = { access: ['trainer', 'police', 'admin'] as const }
+const PAGE_SIZE = 50
+
+/** Managed sites: the enterprise's trainers keep them; police of the site's area and of the enterprise's registration read them. */
+export async function siteRoutes (app: FastifyInstance) {
+  const { now, today, denied } = supervisionHelpers(app)
+
+  /** The site :id if the actor may see it (with what they may do); else 404, a police officer's refusal audited. */
+  const siteFor = (req: FastifyRequest, need: 'read' | 'manage' = 'read'): SiteRow & { access: 'manage' | 'read' } => {
+    const id = idParam(req)
+    const site = findSiteInScope(app.db, loadScope(app.db, req.actor!), id)
+    if (!site || (need === 'manage' && site.access !== 'manage')) return denied(req, 'site', id)
+    return site
+  }
+
+  const enterpriseOf = (req: FastifyRequest) => {
+    const e = req.actor!.enterpriseId ? findEnterprise(app.db, req.actor!.enterpriseId) : undefined
+    if (!e) throw new BadRequest('roster.no-enterprise')
+    return e
+  }
+
+  app.get('/supervision/sites', { config: SITE_READERS }, async (req, reply) => {
+    const scope = loadScope(app.db, req.actor!)
+    const first = listSites(app.db, scope, { limit: 0, offset: 0 })
+    const p = paging(req, first.total, PAGE_SIZE)
+    const { rows } = listSites(app.db, scope, { limit: p.size, offset: p.offset })
+    return reply.page('supervision/sites', {
+      title: 'sites.title', sites: rows, paging: p, href: (n: number) => pageHref('/supervision/sites', {}, n),
+      canAdd: req.actor!.role === 'trainer', police: req.actor!.role === 'police', ownJurisdictions: scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
+    })
+  })
+
+  const formPage = (extra: Record<string, unknown>) => ({ stations: listStations(app.db), errors: {}, ...extra })
+  const readSite = (body: unknown) => {
+    const form = readForm(body, { name: { required: true, max: 100 }, address: { max: 200 }, jurisdictionId: { required: true, max: 16 } })
+    const errors = { ...form.errors }
+    const jurisdictionId = Number(form.values.jurisdictionId)
+    if (!errors.jurisdictionId && !listStations(app.db).some((s) => s.id === jurisdictionId)) errors.jurisdictionId = 'sites.station-unknown'
+    return { values: form.values, errors, input: { name: form.values.name, address: form.values.address, jurisdictionId } }
+  }
+
+  app.get('/supervision/sites/new', { config: TRAINER }, async (req, reply) => {
+    enterpriseOf(req)
+    return reply.page('supervision/site-form', formPage({ title: 'sites.new-title', action: '/supervision/sites', values: { name: '', address: '', jurisdictionId: '' } }))
+  })
+
+  app.post('/supervision/sites', { config: TRAINER }, async (req, reply) => {
+    const enterprise = enterpriseOf(req)
+    const { values, errors, input } = readSite(req.body)
+    if (!errors.name && siteNameTaken(app.db, enterprise.id, input.name)) errors.name = 'sites.name-taken'
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/site-form', formPage({ title: 'sites.new-title', action: '/supervision/sites', values, errors }))
+    const id = insertSite(app.db, enterprise.id, input, auditFrom(req, 'site.created'), now())
+    return reply.seeOther(`/supervision/sites/${id}`, 'flash.site-created')
+  })
+
+  app.get('/supervision/sites/:id', { config: SITE_READERS }, async (req, reply) => {
+    const site = siteFor(req)
+    // The guards posted there, read through the person scope: a station officer sees them through the site rule.
+    const guards = listPeople(app.db, loadScope(app.db, req.actor!), { siteId: site.id, limit: 500 }).map((p) => personView(p, app.pii.decrypt, today()))
+    return reply.page('supervision/site', { title: 'sites.site-title', site, guards })
+  })
+
+  app.get('/supervision/sites/:id/edit', { config: TRAINER }, async (req, reply) => {
+    const site = siteFor(req, 'manage')
+    return reply.page('supervision/site-form', formPage({ title: 'sites.edit-title', action: `/supervision/sites/${site.id}`, values: { name: site.name, address: site.address, jurisdictionId: String(site.jurisdictionId) } }))
+  })
+
+  app.post('/supervision/sites/:id', { config: TRAINER }, async (req, reply) => {
+    const site = siteFor(req, 'manage')
+    const { values, errors, input } = readSite(req.body)
+    if (!errors.name && siteNameTaken(app.db, site.enterpriseId, input.name, site.id)) errors.name = 'sites.name-taken'
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/site-form', formPage({ title: 'sites.edit-title', action: `/supervision/sites/${site.id}`, values, errors }))
+    updateSite(app.db, site.id, input, auditFrom(req, 'site.updated'), now())
+    return reply.seeOther(`/supervision/sites/${site.id}`, 'flash.site-saved')
+  })
+}

@@ -1,0 +1,88 @@
+import { describe, test, expect } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { dom, form, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
+import { auditEvents, braveryReports, enterpriseMessages, messageAttachments, messageTargets } from '../../../src/db/schema.js'
+
+let t: TestApp
+let w: World
+useWorld((app, world) => { t = app; w = world })
+
+type Who = keyof World['users']
+const get = (url: string, who: Who) => t.app.inject({ method: 'GET', url, headers: { cookie: w.cookie(who) } })
+const post = (url: string, who: Who, payload: Record<string, string>) => t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form(payload) })
+const send = (fields: Record<string, string>, files: Array<{ filename: string, data: Buffer }> = [], who: Who = 'policeD1') => {
+  const m = multipart(fields, files.map((f) => ({ name: 'attachments', filename: f.filename, type: 'application/octet-stream', data: f.data })))
+  return t.app.inject({ method: 'POST', url: '/supervision/messages', headers: { ...m.headers, cookie: w.cookie(who) }, payload: m.payload })
+}
+const actions = (type: string, id: number) => t.db.select().from(auditEvents).all().filter((a) => a.subjectType === type && a.subjectId === String(id) && a.action !== 'access.denied').map((a) => a.action)
+
+describe('notices and briefings to enterprises', () => {
+  test('the district sends to every enterprise of its subtree with a PDF; the trainer sees it unread first, reads and replies; the sender sees it per enterprise', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    const res = await send({ title: '关于加强春节期间安保工作的通知', body: '各企业：\n\n- 加强巡逻\n- **落实值班**', replyBy: '2026-12-20', target: 'all' }, [{ filename: '通知.pdf', data: pdf }])
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(303)
+    const id = Number(/messages\/(\d+)/.exec(String(res.headers.location))![1])
+    expect(t.db.select().from(messageTargets).where(eq(messageTargets.messageId, id)).all().map((x) => x.enterpriseId)).toEqual([w.ids.entA])
+
+    const list = await get('/supervision/messages', 'trainerA')
+    expect(list.body).toContain('关于加强春节期间安保工作的通知')
+    expect(dom(list.body).querySelector('li.unread')).not.toBeNull()
+    const page = await get(`/supervision/messages/${id}`, 'trainerA')
+    expect(page.body).toContain('<strong>落实值班</strong>')
+    const attachment = t.db.select().from(messageAttachments).all().find((a) => a.messageId === id)!
+    const file = await get(`/supervision/attachments/${attachment.id}`, 'trainerA')
+    expect(file.statusCode).toBe(200)
+    expect(file.rawPayload.equals(pdf)).toBe(true)
+    expect((await get(`/supervision/attachments/${attachment.id}`, 'trainerB')).statusCode).toBe(404)
+    expect((await get(`/supervision/messages/${id}`, 'trainerB')).statusCode).toBe(404)
+    expect((await get(`/supervision/messages/${id}`, 'policeS2')).statusCode).toBe(404)
+
+    expect((await post(`/supervision/messages/${id}/read`, 'trainerA', {})).statusCode).toBe(303)
+    expect((await post(`/supervision/messages/${id}/reply`, 'trainerA', { reply: '' })).statusCode).toBe(422)
+    expect((await post(`/supervision/messages/${id}/reply`, 'trainerA', { reply: '已安排专人值班' })).statusCode).toBe(303)
+    const status = await get(`/supervision/messages/${id}`, 'policeD1')
+    expect(status.body).toContain('已安排专人值班')
+    expect((await get('/supervision/messages', 'policeD1')).body).toMatch(/read by 1 of 1, 1 replied/)
+    expect((await post(`/supervision/messages/${id}/briefings`, 'policeD1', { heldOn: '2026-11-25', attendees: '各企业负责人', minutes: '通报了近期治安形势。' })).statusCode).toBe(303)
+    expect((await get(`/supervision/messages/${id}`, 'trainerA')).body).toContain('通报了近期治安形势。')
+    expect(actions('message', id)).toEqual(['message.sent', 'message.read', 'message.replied', 'briefing.recorded'])
+  })
+
+  test('chosen enterprises only from the subtree; a file that is neither PDF nor picture is refused and nothing is sent', async () => {
+    const before = t.db.select().from(enterpriseMessages).all().length
+    const bad = await send({ title: '附件测试', body: '正文', target: 'all' }, [{ filename: 'virus.exe', data: Buffer.from('MZ\x90\x00') }])
+    expect(bad.statusCode).toBe(422)
+    expect(bad.body).toContain('virus.exe')
+    expect(bad.body).toContain('附件测试')
+    const other = await send({ title: '只发乙', body: '正文', target: 'chosen', enterprises: String(w.ids.entB) })
+    expect(other.statusCode).toBe(422)
+    expect(t.db.select().from(enterpriseMessages).all().length).toBe(before)
+  })
+})
+
+describe('acts of bravery', () => {
+  test('a trainer reports, the station forwards it by name, the guard and police in scope read it, others get 404', async () => {
+    const refused = await post('/supervision/bravery', 'trainerA', { person: String(w.ids.personA), occurredOn: '2030-01-01', place: '小区门口', account: '' })
+    expect(refused.statusCode).toBe(422)
+    expect(refused.body).toContain('小区门口')
+    const res = await post('/supervision/bravery', 'trainerA', { person: String(w.ids.personA), occurredOn: '2026-11-20', place: '小区东门', account: '徒手制止一名持刀抢劫者并报警', witnesses: '业主王某', outcome: '嫌疑人被民警带走' })
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(303)
+    const id = Number(/bravery\/(\d+)/.exec(String(res.headers.location))![1])
+    expect((await post('/supervision/bravery', 'trainerB', { person: String(w.ids.personA), occurredOn: '2026-11-20', place: 'x', account: 'x' })).statusCode).toBe(404)
+    expect((await post(`/supervision/bravery/${id}/review`, 'policeS1', { decision: 'forwarded', note: '' })).statusCode).toBe(422)
+    expect((await post(`/supervision/bravery/${id}/review`, 'policeS2', { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode).toBe(404)
+    expect((await post(`/supervision/bravery/${id}/review`, 'policeS1', { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode).toBe(303)
+    expect((await post(`/supervision/bravery/${id}/review`, 'policeS1', { decision: 'declined', note: 'again' })).statusCode).toBe(409)
+    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()).toMatchObject({ status: 'forwarded', reviewNote: '市见义勇为基金会' })
+    for (const who of ['traineeA', 'trainerA', 'policeS1', 'policeD1', 'admin'] as const) {
+      const page = await get(`/supervision/bravery/${id}`, who)
+      expect(page.statusCode, who).toBe(200)
+      expect(page.body).toContain('市见义勇为基金会')
+    }
+    for (const who of ['traineeB', 'trainerB', 'policeS2'] as const) expect((await get(`/supervision/bravery/${id}`, who)).statusCode, who).toBe(404)
+    expect((await get('/supervision/bravery', 'traineeA')).body).toContain('小区东门')
+    expect((await get(`/supervision/bravery?person=${w.ids.personA}`, 'policeS1')).body).toContain('小区东门')
+    expect(actions('bravery', id)).toEqual(['bravery.reported', 'bravery.forwarded'])
+  })
+})

@@ -1,0 +1,94 @@
+import { describe, test, expect } from 'vitest'
+import { form, dom, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
+import { demoIdNumber } from '../../../src/features/demo/seed.js'
+import { auditEvents, employments, sites } from '../../../src/db/schema.js'
+
+let t: TestApp
+let w: World
+useWorld((app, world) => { t = app; w = world })
+
+const get = (url: string, who: keyof World['users']) => t.app.inject({ method: 'GET', url, headers: { cookie: w.cookie(who) } })
+const post = (url: string, who: keyof World['users'], payload: Record<string, string>) =>
+  t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form(payload) })
+const siteId = (location: unknown) => Number(/\/supervision\/sites\/(\d+)/.exec(String(location))?.[1])
+
+describe('managed sites', () => {
+  test('a station officer sees a site in his area and the guards posted there, although the enterprise is registered with another station, and nothing else of it', async () => {
+    // Enterprise A is registered with S1; its trainer adds a site in S2's area and posts one guard there.
+    const created = await post('/supervision/sites', 'trainerA', { name: '东湖花园', address: '东湖路 1 号', jurisdictionId: String(w.ids.s2) })
+    expect(created.statusCode, created.body.slice(0, 300)).toBe(303)
+    const site = siteId(created.headers.location)
+    const posted = await w.addPerson(w.ids.entA, '驻勤甲', { certificate: true, duty: 'on-duty' })
+    const other = await w.addPerson(w.ids.entA, '未驻勤乙')
+    expect((await post(`/people/${posted.traineeId}/site`, 'trainerA', { siteId: String(site) })).statusCode).toBe(303)
+    const audit = t.db.select().from(auditEvents).all().filter((a) => a.action === 'employment.site' && a.subjectId === String(posted.traineeId))
+    expect(audit).toHaveLength(1)
+
+    const list = await get('/supervision/sites', 'policeS2')
+    expect(list.statusCode).toBe(200)
+    expect(list.body).toContain('东湖花园')
+    const page = await get(`/supervision/sites/${site}`, 'policeS2')
+    expect(page.statusCode).toBe(200)
+    expect(dom(page.body).querySelectorAll('tbody tr').map((r) => r.text)).toEqual([expect.stringContaining('驻勤甲')])
+    expect((await get(`/people/${posted.traineeId}`, 'policeS2')).statusCode).toBe(200)
+    // Read-only: police cannot post or change the guard.
+    expect((await post(`/people/${posted.traineeId}/site`, 'policeS2', { siteId: '' })).statusCode).toBe(403)
+    // Nothing else of enterprise A: its other guard, its page, its sites in other areas.
+    expect((await get(`/people/${other.traineeId}`, 'policeS2')).statusCode).toBe(404)
+    expect((await get(`/jurisdiction/enterprises/${w.ids.entA}`, 'policeS2')).statusCode).toBe(404)
+    const home = await post('/supervision/sites', 'trainerA', { name: '西湖小区', address: '', jurisdictionId: String(w.ids.s1) })
+    expect((await get(`/supervision/sites/${siteId(home.headers.location)}`, 'policeS2')).statusCode).toBe(404)
+    expect((await get('/supervision/sites', 'policeS2')).body).not.toContain('西湖小区')
+    // The station of registration and its district see both; the other trainer and a trainee nothing.
+    expect((await get(`/supervision/sites/${site}`, 'policeS1')).statusCode).toBe(200)
+    expect((await get(`/supervision/sites/${site}`, 'policeD1')).statusCode).toBe(200)
+    expect((await get(`/supervision/sites/${site}`, 'trainerB')).statusCode).toBe(404)
+    expect((await get(`/supervision/sites/${site}`, 'traineeA')).statusCode).toBe(403)
+    // When the guard leaves the site, the station no longer sees him.
+    await post(`/people/${posted.traineeId}/site`, 'trainerA', { siteId: '' })
+    expect((await get(`/people/${posted.traineeId}`, 'policeS2')).statusCode).toBe(404)
+  })
+
+  test('a site form keeps what was typed and says what is wrong; a name is unique within the enterprise', async () => {
+    await post('/supervision/sites', 'trainerA', { name: '南山苑', address: '', jurisdictionId: String(w.ids.s1) })
+    const again = await post('/supervision/sites', 'trainerA', { name: '南山苑', address: '南山路 9 号', jurisdictionId: String(w.ids.s1) })
+    expect(again.statusCode).toBe(422)
+    expect(again.body).toContain('南山路 9 号')
+    expect(again.body).toContain('already has a site of this name')
+    const noStation = await post('/supervision/sites', 'trainerA', { name: '北山苑', address: '', jurisdictionId: String(w.ids.d1) })
+    expect(noStation.statusCode).toBe(422)
+    expect(noStation.body).toContain('北山苑')
+    // Another enterprise may use the same name.
+    expect((await post('/supervision/sites', 'trainerB', { name: '南山苑', address: '', jurisdictionId: String(w.ids.s2) })).statusCode).toBe(303)
+  })
+
+  test('a trainer cannot post a guard at another enterprise\'s site', async () => {
+    const b = await post('/supervision/sites', 'trainerB', { name: '乙方项目', address: '', jurisdictionId: String(w.ids.s2) })
+    const res = await post(`/people/${w.ids.personA}/site`, 'trainerA', { siteId: String(siteId(b.headers.location)) })
+    expect(res.statusCode).toBe(422)
+    expect(t.db.select().from(employments).all().find((e) => e.traineeId === w.ids.personA)!.siteId).toBeNull()
+  })
+
+  test('the roster import posts people at the site its optional column names', async () => {
+    const now = t.clock.now()
+    t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, name: '导入花园', createdAt: now, updatedAt: now }).run()
+    const id = demoIdNumber('110101', '1985-03-04', 77)
+    const csv = Buffer.from(`姓名,身份证号,学历,服务项目\r\n导入丙,${id},初中,导入花园\r\n`)
+    const m = multipart({}, { name: 'file', filename: 'roster.csv', type: 'text/csv', data: csv })
+    const preview = await t.app.inject({ method: 'POST', url: '/roster/import', headers: { ...m.headers, cookie: w.cookie('trainerA') }, payload: m.payload })
+    expect(preview.statusCode, preview.body.slice(0, 300)).toBe(200)
+    const token = dom(preview.body).querySelector('input[name="token"]')!.getAttribute('value')!
+    expect((await post('/roster/import/confirm', 'trainerA', { token })).statusCode).toBe(200)
+    const people = await get('/supervision/sites', 'policeS2')
+    expect(people.body).toContain('导入花园')
+    const site = t.db.select().from(sites).all().find((s) => s.name === '导入花园')!
+    expect(t.db.select().from(employments).all().filter((e) => e.siteId === site.id)).toHaveLength(1)
+    // An unknown site name is the row's problem, and nothing is imported.
+    const bad = Buffer.from(`姓名,身份证号,学历,服务项目\r\n导入丁,${demoIdNumber('110101', '1986-03-04', 78)},初中,不存在\r\n`)
+    const m2 = multipart({}, { name: 'file', filename: 'roster.csv', type: 'text/csv', data: bad })
+    const refused = await t.app.inject({ method: 'POST', url: '/roster/import', headers: { ...m2.headers, cookie: w.cookie('trainerA') }, payload: m2.payload })
+    expect(refused.statusCode).toBe(422)
+    expect(refused.body).toContain('No site of your enterprise has this name')
+  })
+})
