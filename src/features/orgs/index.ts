@@ -1,8 +1,8 @@
 export * from '../../db/schema/org-units.js'
 export * from '../../db/schema/orgs.js'
-export { scopeFor, subtree, type Scope } from './scope.js'
+export { scopeFor, subtree, ancestors, type Scope } from './scope.js'
 export {
-  loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
+  loadScope, loadSittingScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
   listEnterprises, findEnterprise, findJurisdiction, listPeople, writeCertificate, type PersonRow, type EnterpriseRow
 } from './queries.js'
 export { personView, type PersonView } from './view.js'
