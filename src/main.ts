@@ -34,7 +34,7 @@ Commands:
   bank publish [dir]            import the bank as a new release (new versions for changed content)
   bank diff <from> <to>         what changed between two published releases
   bank stats [dir] [--json]     counts by domain, topic, type and difficulty
-  readiness rebuild             work out everyone's stored readiness again from the rules, 500 people
+  readiness rebuild             work out everyone's stored readiness again from the rules, 200 people
                                 a transaction (safe while serving; the server also does it after a rule change)
   readiness sweep               work out the readiness of the people whose next change by date has come
                                 (the server does this on its own every minute)

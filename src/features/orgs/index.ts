@@ -1,9 +1,9 @@
 export * from '../../db/schema/org-units.js'
 export * from '../../db/schema/orgs.js'
-export { scopeFor, subtree, siteAccess, personVisible, type Scope } from './scope.js'
+export { scopeFor, subtree, ancestors, siteAccess, personVisible, type Scope } from './scope.js'
 export { listSites, findSiteInScope, siteScopeCondition, sitesOfEnterprise, listStations, siteNameTaken, insertSite, updateSite, setPostedSite, type SiteRow, type SiteInput } from './sites.js'
 export {
-  loadScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
+  loadScope, loadSittingScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
   listEnterprises, eachEnterprise, countEnterprises, findEnterprise, findJurisdiction, listPeople, pagePeople, countPeople, eachPeople, PEOPLE_KEY, writeCertificate, type PersonRow, type EnterpriseRow
 } from './queries.js'
 export { personView, type PersonView } from './view.js'

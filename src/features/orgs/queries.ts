@@ -5,7 +5,7 @@ import { prepared } from '../../db/statements.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import { chunks } from '../../lib/chunks.js'
 import { users, jurisdictions, enterprises, sites, trainees, employments, declarations, appSettings, rosterImports, traineeReadiness, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
-import { scopeFor, type Scope, type TreeNode } from './scope.js'
+import { scopeFor, sittingJurisdictions, type Scope, type TreeNode } from './scope.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { CertificateInput, DeclarationValues, ValidPerson } from './people.js'
@@ -54,6 +54,12 @@ export function policeSubtree (db: DbOrTx, actor: Parameters<typeof loadScope>[1
   if (actor.role !== 'police') return []
   const scope = loadScope(db, actor)
   return scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
+}
+
+/** The jurisdictions whose exam sittings the actor sees (scope.ts sittingJurisdictions, with the facts it needs). */
+export function loadSittingScope (db: DbOrTx, actor: { role: Role, enterpriseId: number | null, jurisdictionId: number | null }): number[] {
+  const enterprise = actor.role === 'trainer' && actor.enterpriseId ? findEnterprise(db, actor.enterpriseId) : undefined
+  return sittingJurisdictions({ role: actor.role, enterpriseJurisdictionId: enterprise?.jurisdictionId ?? null, jurisdictionId: actor.jurisdictionId, tree: jurisdictionTree(db) })
 }
 
 export function loadScope (db: DbOrTx, actor: { id: number, role: Role, enterpriseId: number | null, jurisdictionId: number | null }): Scope {

@@ -56,6 +56,28 @@ export function subtree (tree: readonly TreeNode[], rootId: number): number[] {
   return out
 }
 
+/** A node and its ancestors up to the root, nearest first (a cycle in bad data stops the walk). */
+export function ancestors (tree: readonly TreeNode[], id: number): number[] {
+  const parent = new Map(tree.map((n) => [n.id, n.parentId]))
+  const out: number[] = []
+  let at: number | null | undefined = parent.has(id) ? id : undefined
+  while (at != null && !out.includes(at)) { out.push(at); at = parent.get(at) }
+  return out
+}
+
+/**
+ * The jurisdictions whose exam sittings an actor sees: a trainer, their enterprise's jurisdiction
+ * and its ancestors (a sitting of any of them is open to the enterprise); a police officer, their
+ * subtree and their ancestors (a station sees the district's sittings its guards apply for, but
+ * only its own guards' applications to them); anyone else none.
+ */
+export function sittingJurisdictions (f: { role: ScopeFacts['role'], enterpriseJurisdictionId: number | null, jurisdictionId: number | null, tree: readonly TreeNode[] }): number[] {
+  if (f.role === 'trainer') return f.enterpriseJurisdictionId ? ancestors(f.tree, f.enterpriseJurisdictionId) : []
+  if (f.role !== 'police' || !f.jurisdictionId) return []
+  const own = policeScope(f.jurisdictionId, f.tree)
+  return [...new Set([...(own.kind === 'jurisdictions' ? own.jurisdictionIds : []), ...ancestors(f.tree, f.jurisdictionId)])]
+}
+
 export interface ScopeFacts {
   role: 'trainee' | 'trainer' | 'police' | 'admin'
   traineeId?: number

@@ -176,16 +176,6 @@ export function insertSitting (db: Db, jurisdictionId: number, s: SittingInput, 
   }, { behavior: 'immediate' })
 }
 
-/** The jurisdiction and its ancestors (a sitting of any of them is open to the enterprise). */
-export function ancestorsOf (db: DbOrTx, jurisdictionId: number): number[] {
-  const all = db.select({ id: jurisdictions.id, parentId: jurisdictions.parentId }).from(jurisdictions).all()
-  const parent = new Map(all.map((j) => [j.id, j.parentId]))
-  const out: number[] = []
-  let at: number | null | undefined = jurisdictionId
-  while (at != null && !out.includes(at)) { out.push(at); at = parent.get(at) }
-  return out
-}
-
 // ---- applications ----
 
 export interface ApplicationRow extends Application { fullName: string, enterpriseName: string, sitsOn: string, venue: string, statementCode: string }

@@ -3,14 +3,14 @@ import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
 import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
-import { loadScope, policeSubtree, listPeople, findEnterprise, validateCertificate } from '../orgs/index.js'
+import { loadScope, loadSittingScope, policeSubtree, listPeople, findEnterprise, validateCertificate } from '../orgs/index.js'
 import { validateSitting, applyProblem, decisionProblem, resultProblem, mayDecide } from './sittings.js'
 import { statementState, formatCode } from './statements.js'
 import { statementView } from './view.js'
 import { readinessHelpers } from './helpers.js'
 import { readinessOfPeople } from './store.js'
 import {
-  pageSittings, SITTING_KEY, pageApplications, APPLICATION_KEY, findSitting, insertSitting, ancestorsOf, findApplication, takenPlaces, applicationHistory, insertApplication,
+  pageSittings, SITTING_KEY, pageApplications, APPLICATION_KEY, findSitting, insertSitting, findApplication, takenPlaces, applicationHistory, insertApplication,
   decideApplication, recordResult, currentStatements, findStatement, openApplicants, pendingApplications, type SittingRow
 } from './queries.js'
 
@@ -24,20 +24,8 @@ export async function sittingRoutes (app: FastifyInstance) {
   /** A police officer's jurisdiction subtree (empty for other roles). */
   const subtreeOf = (req: FastifyRequest): number[] => policeSubtree(app.db, req.actor!)
 
-  /**
-   * The jurisdictions whose sittings the actor sees: a trainer's enterprise's jurisdiction and its
-   * ancestors; a police officer's subtree and ancestors (a station sees the district's sittings its
-   * guards apply for, but only its own guards' applications to them).
-   */
-  const visibleJurisdictions = (req: FastifyRequest): number[] => {
-    const actor = req.actor!
-    if (actor.role === 'trainer') {
-      const e = actor.enterpriseId ? findEnterprise(app.db, actor.enterpriseId) : undefined
-      return e ? ancestorsOf(app.db, e.jurisdictionId) : []
-    }
-    const own = subtreeOf(req)
-    return actor.jurisdictionId ? [...new Set([...own, ...ancestorsOf(app.db, actor.jurisdictionId)])] : own
-  }
+  /** The jurisdictions whose sittings the actor sees (orgs/scope.ts sittingJurisdictions). */
+  const visibleJurisdictions = (req: FastifyRequest): number[] => loadSittingScope(app.db, req.actor!)
 
   const sittingFor = (req: FastifyRequest): SittingRow => {
     const s = findSitting(app.db, idParam(req), visibleJurisdictions(req))

@@ -137,7 +137,7 @@ describe('a rule change', () => {
     const roster = dom((await t.app.inject({ url: '/readiness/roster', headers: { cookie: w.cookie('trainerA') } })).body)
     expect(roster.querySelector('[role=status]')!.text).toContain('being recomputed')
 
-    // The keeper runs (the route kicked it): chunks of 500 with the event loop free between them.
+    // The keeper runs (the route kicked it): chunks of 200 with the event loop free between them.
     let served = 0
     const pass = t.app.readinessKeeper.kick()
     for (let i = 0; i < 2000 && t.app.readinessKeeper.busy(); i++) {

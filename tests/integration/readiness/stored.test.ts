@@ -6,6 +6,12 @@ import { seededRng } from '../../../src/lib/rng.js'
 import { storedReadiness, rulesGeneration } from '../../../src/features/readiness/store.js'
 import { workOutReadiness, reevaluateStale } from '../../../src/features/readiness/keeper.js'
 
+/**
+ * The issue asks for 1,000 sequences: the default. They take about four minutes of one core on an
+ * idle machine (about 20,000 events, each through its area's transaction); READINESS_SEQUENCES
+ * runs fewer while working on this code.
+ */
+const SEQUENCES = Number(process.env.READINESS_SEQUENCES ?? 1000)
 let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
@@ -28,7 +34,7 @@ describe('stored readiness agrees with the rules', () => {
     const scene = await readinessScene(t, w)
     const rng = seededRng('readiness-property-1')
     const seen = new Map<EventKind, number>()
-    for (let sequence = 0; sequence < 1000; sequence++) {
+    for (let sequence = 0; sequence < SEQUENCES; sequence++) {
       const touched = new Set<number>()
       const kinds: EventKind[] = []
       for (let i = 0; i < 20; i++) {
@@ -43,7 +49,7 @@ describe('stored readiness agrees with the rules', () => {
       if (JSON.stringify(stored) !== JSON.stringify(fresh)) expect(stored, `sequence ${sequence}: ${kinds.join(', ')}`).toEqual(fresh)
     }
     // Every kind of event happened, many times; the rows are all of the rules in force.
-    for (const kind of EVENT_KINDS) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(500)
+    for (const kind of EVENT_KINDS) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(SEQUENCES / 2)
     expect(Object.values(compare(scene.people).stored).every((r) => 'generation' in r && r.generation === rulesGeneration(t.db))).toBe(true)
-  }, 900_000)
+  }, 1_200_000)
 })

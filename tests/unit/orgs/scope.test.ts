@@ -1,5 +1,5 @@
 import { describe, test, expect } from 'vitest'
-import { traineeScope, trainerScope, policeScope, adminScope, scopeFor, subtree, type TreeNode } from '../../../src/features/orgs/scope.js'
+import { traineeScope, trainerScope, policeScope, adminScope, scopeFor, subtree, ancestors, sittingJurisdictions, type TreeNode } from '../../../src/features/orgs/scope.js'
 
 //   1 city
 //   ├── 2 district ── 4 station, 5 station
@@ -44,5 +44,24 @@ describe('scoping functions', () => {
 
   test('a cycle in the tree does not loop forever', () => {
     expect(subtree([{ id: 1, parentId: 2 }, { id: 2, parentId: 1 }], 1).sort()).toEqual([1, 2])
+  })
+})
+
+describe('the jurisdictions whose sittings an actor sees', () => {
+  // 1 city > 2, 3 districts > 4 (of 2), 5 (of 3) stations.
+  const tree: TreeNode[] = [{ id: 1, parentId: null }, { id: 2, parentId: 1 }, { id: 3, parentId: 1 }, { id: 4, parentId: 2 }, { id: 5, parentId: 3 }]
+  test('ancestors: the node and every one above it, nearest first; an unknown node has none; a cycle stops', () => {
+    expect(ancestors(tree, 4)).toEqual([4, 2, 1])
+    expect(ancestors(tree, 9)).toEqual([])
+    expect(ancestors([{ id: 1, parentId: 2 }, { id: 2, parentId: 1 }], 1)).toEqual([1, 2])
+  })
+  test('a trainer sees the sittings of their enterprise\'s station and above; police their subtree and above; others none', () => {
+    expect(sittingJurisdictions({ role: 'trainer', enterpriseJurisdictionId: 4, jurisdictionId: null, tree })).toEqual([4, 2, 1])
+    expect(sittingJurisdictions({ role: 'trainer', enterpriseJurisdictionId: null, jurisdictionId: null, tree })).toEqual([])
+    expect(sittingJurisdictions({ role: 'police', enterpriseJurisdictionId: null, jurisdictionId: 2, tree }).sort()).toEqual([1, 2, 4])
+    expect(sittingJurisdictions({ role: 'police', enterpriseJurisdictionId: null, jurisdictionId: 5, tree }).sort()).toEqual([1, 3, 5])
+    expect(sittingJurisdictions({ role: 'police', enterpriseJurisdictionId: null, jurisdictionId: 99, tree })).toEqual([])
+    expect(sittingJurisdictions({ role: 'admin', enterpriseJurisdictionId: null, jurisdictionId: null, tree })).toEqual([])
+    expect(sittingJurisdictions({ role: 'trainee', enterpriseJurisdictionId: 4, jurisdictionId: null, tree })).toEqual([])
   })
 })
