@@ -45,7 +45,7 @@ describe('field-test fixes in Chinese on a phone', () => {
     expect(text).not.toMatch(/login\.success|person\.created|\{"|#\d/)
     expect(text).toContain('登录了系统')
     expect(await page.locator('ol.audit-log a[href^="/people/"]').count()).toBeGreaterThan(0)
-    expect(await textOf(page, '.pager')).toMatch(/第 1 页，共 \d+ 页 · 共 \d+ 条/)
+    expect(await textOf(page, 'p.count')).toMatch(/^共 [\d,]+ 条记录$/)
     await screenshot(page, 'audit-phone-zh')
     expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0)
     await page.context().close()

@@ -3,6 +3,7 @@ import { dom, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { addCrowd } from '../../helpers/crowd.js'
 import { parseCsv } from '../../../src/lib/csv.js'
+import { insertSitting } from '../../helpers/readiness.js'
 
 let t: TestApp
 let w: World
@@ -131,5 +132,19 @@ describe('the trainer\'s training table and readiness roster page too', () => {
     expect(new Set(all).size).toBe(2002)
     expect([...all].sort((a, b) => a - b)).toEqual(everyone().sort((a, b) => a - b))
     expect(counts[0]).toContain('of 2,002 people')
+  })
+})
+
+describe('the sittings list pages too', () => {
+  test('120 sittings of the district (several on one day): every one once, latest day first, the total said', async () => {
+    const days = Array.from({ length: 120 }, (_, i) => `2027-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 7)).padStart(2, '0')}`)
+    const ids = days.map((sitsOn) => insertSitting(t, w.ids.d1, w.users.policeD1, { sitsOn, applyBy: '2026-12-31' }))
+    const { ids: pages, counts } = await walk('/sittings', w.cookie('policeD1'), '/sittings/')
+    expect(pages.map((p) => p.length)).toEqual([50, 50, 20])
+    const seen = pages.flat()
+    expect([...seen].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b))
+    const dayOf = new Map(ids.map((id, i) => [id, days[i]!]))
+    expect(seen.every((id, i) => i === 0 || dayOf.get(seen[i - 1]!)! >= dayOf.get(id)!)).toBe(true)
+    expect(counts[0]).toBe('120 sittings')
   })
 })
