@@ -32,7 +32,9 @@ describe('learning and curricula in Chromium', () => {
     await screenshot(trainer, 'learning-cohort-desktop-en')
 
     // A curriculum: one topic; a first try without a title is refused with a message.
-    await nav(trainer, 'Curricula')
+    // Curricula are reached from the Progress page (the bar gave their place to Supervision).
+    await nav(trainer, 'Progress')
+    await trainer.locator('main a[href="/curricula"]').click()
     await trainer.getByRole('link', { name: 'New curriculum' }).click()
     await trainer.waitForURL(/\/curricula\/new$/)
     // The topics to study (the practice fieldset below lists the same topics).
