@@ -1,0 +1,1 @@
+CREATE INDEX `applications_enterprise_idx` ON `applications` (`enterprise_id`,`status`);
