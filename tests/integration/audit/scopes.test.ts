@@ -1,9 +1,12 @@
 import { describe, test, expect, beforeAll } from 'vitest'
+import fs from 'node:fs'
+import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import { dom, postForm, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { countAudit, eachAudit, pageAudit, scopeEvents } from '../../../src/features/audit/queries.js'
 import { statements } from '../../../src/db/schema.js'
+import { MIGRATIONS_DIR } from '../../../src/paths.js'
 
 let t: TestApp
 let w: World
@@ -80,6 +83,15 @@ describe('the police log read from audit_scopes', () => {
     const before = t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)
     scopeEvents(t.db, 1, 1_000_000)
     expect(t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)).toEqual(before)
+  })
+
+  test('the migration fills the same rows for existing events as writing them did', () => {
+    const rows = () => t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)
+    const before = rows()
+    const fill = fs.readFileSync(path.join(MIGRATIONS_DIR, '0014_audit_scopes.sql'), 'utf8').split('--> statement-breakpoint').find((part) => /INSERT OR IGNORE INTO `audit_scopes`/.test(part))!
+    t.db.$client.exec('DELETE FROM audit_scopes')
+    t.db.$client.exec(fill)
+    expect(rows()).toEqual(before)
   })
 
   test("the station officer's page lists the district's decision about the station's guard, the other station's does not", async () => {
