@@ -25,9 +25,13 @@ function scrub (v: unknown): unknown {
   return v
 }
 
-/** Appends one audit event; call it inside the transaction of the change it records. */
+/**
+ * Appends one audit event with its jurisdictions (audit_scopes); call it inside the transaction
+ * of the change it records. Called on the connection outside a transaction, the two writes
+ * are one transaction of their own.
+ */
 export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
-  const { id } = db.insert(auditEvents).values({
+  const insert = () => db.insert(auditEvents).values({
     at: now,
     actorId: entry.actorId,
     action: entry.action,
@@ -35,7 +39,16 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
     subjectId: entry.subjectId === undefined ? null : String(entry.subjectId),
     details: entry.details ? scrub(entry.details) as Record<string, unknown> : null,
     clientIp: entry.clientIp ?? null
-  }).returning({ id: auditEvents.id }).get()
+  }).returning({ id: auditEvents.id }).get().id
+  if ('$client' in db) {
+    // On the connection: the scope statement compiled once (scopeEvents).
+    const c = (db as Db).$client
+    const write = () => { const id = insert(); scopeEvents(db as Db, id, id) }
+    if (c.inTransaction) write()
+    else c.transaction(write).immediate()
+    return
+  }
+  const id = insert()
   db.run(sql`${sql.raw(SCOPE_EVENTS_HEAD)} ${id} AND ${id}${sql.raw(SCOPE_EVENTS_TAIL)}`)
 }
 
