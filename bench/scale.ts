@@ -124,7 +124,7 @@ function prepareSessions (m: ProvinceManifest) {
 }
 
 /** The trainee's open national mock (started through the app) and the values its first item's options carry. */
-async function openExam (port: number, m: ProvinceManifest, cookie: string): Promise<{ id: number, codes: string[] }> {
+async function openExam (port: number, m: ProvinceManifest, cookie: string): Promise<{ id: number, codes: string[], seq: number }> {
   const res = await request(port, '/exams/start', { cookie, method: 'POST', body: 'blueprint=national-mock' })
   const loc = /\/exams\/attempts\/(\d+)/.exec(res.body) ?? null
   let id = loc ? Number(loc[1]) : NaN
@@ -136,9 +136,10 @@ async function openExam (port: number, m: ProvinceManifest, cookie: string): Pro
     id = row.id
   }
   const a = raw.prepare('SELECT seed FROM attempts WHERE id = ?').get(id) as { seed: string }
-  const item = raw.prepare('SELECT option_order AS o FROM attempt_items WHERE attempt_id = ? AND slot = 1').get(id) as { o: string }
+  const item = raw.prepare('SELECT option_order AS o, (SELECT max(s.seq) FROM attempt_steps s WHERE s.attempt_item_id = attempt_items.id) AS seq FROM attempt_items WHERE attempt_id = ? AND slot = 1').get(id) as { o: string, seq: number | null }
   raw.close()
-  return { id, codes: optionCodes(a.seed, id, 1, decodeOptionOrder(item.o)) }
+  // A reused province keeps the open attempt of an earlier run: its autosaves go on from the item's last saved step (the form posts the step count).
+  return { id, codes: optionCodes(a.seed, id, 1, decodeOptionOrder(item.o)), seq: item.seq ?? 0 }
 }
 
 async function measureSize (size: Size, log: (s: string) => void): Promise<SizeResult> {
@@ -191,7 +192,7 @@ async function measureSize (size: Size, log: (s: string) => void): Promise<SizeR
     const exam = await openExam(port, m, c.trainee)
     const hot: Record<string, Timing> = {
       'trainee exam page': await timePage(port, `/exams/attempts/${exam.id}?page=1`, c.trainee),
-      'trainee autosave': await timePage(port, `/exams/attempts/${exam.id}/items/1`, c.trainee, (i) => `seq=${i}&choice=${encodeURIComponent(exam.codes[i % exam.codes.length]!)}`)
+      'trainee autosave': await timePage(port, `/exams/attempts/${exam.id}/items/1`, c.trainee, (i) => `seq=${exam.seq + i}&choice=${encodeURIComponent(exam.codes[i % exam.codes.length]!)}`)
     }
     for (const [name, t] of Object.entries(hot)) log(`  ${name.padEnd(48)} p50 ${String(t.p50_ms).padStart(8)} ms  p95 ${String(t.p95_ms).padStart(8)} ms${t.error ? `  ${t.error}` : ''}`)
     const peak = peakRssMb(server.pid!)

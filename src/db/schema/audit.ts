@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core'
 import { users } from './auth.js'
 
 /** Who did what, when, from where. Never holds a raw ID number. */
@@ -25,3 +25,15 @@ export const auditTotals = sqliteTable('audit_totals', {
   id: integer('id').primaryKey(),
   events: integer('events').notNull()
 })
+
+/**
+ * The jurisdictions an audit event belongs to, written with the event (audit/queries.ts
+ * scopeEvents): the units of its actor and of its subject at the time, and every unit above
+ * them. A police officer's log is one range of this key, newest first, so its page and its
+ * total follow the officer's own events, not the whole log. No foreign key: events are never deleted.
+ */
+export const auditScopes = sqliteTable('audit_scopes', {
+  jurisdictionId: integer('jurisdiction_id').notNull(),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  eventId: integer('event_id').notNull()
+}, (t) => [primaryKey({ columns: [t.jurisdictionId, t.at, t.eventId] })])

@@ -6,7 +6,7 @@ import { prepared } from '../../db/statements.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
-import { users, auditEvents, auditTotals } from '../../db/schema.js'
+import { users, auditEvents, auditTotals, auditScopes } from '../../db/schema.js'
 
 export interface AuditEntry {
   actorId: number | null
@@ -25,9 +25,13 @@ function scrub (v: unknown): unknown {
   return v
 }
 
-/** Appends one audit event; call it inside the transaction of the change it records. */
+/**
+ * Appends one audit event with its jurisdictions (audit_scopes); call it inside the transaction
+ * of the change it records. Called on the connection outside a transaction, the two writes
+ * are one transaction of their own.
+ */
 export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
-  db.insert(auditEvents).values({
+  const insert = () => db.insert(auditEvents).values({
     at: now,
     actorId: entry.actorId,
     action: entry.action,
@@ -35,7 +39,17 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
     subjectId: entry.subjectId === undefined ? null : String(entry.subjectId),
     details: entry.details ? scrub(entry.details) as Record<string, unknown> : null,
     clientIp: entry.clientIp ?? null
-  }).run()
+  }).returning({ id: auditEvents.id }).get().id
+  if ('$client' in db) {
+    // On the connection: the scope statement compiled once (scopeEvents).
+    const c = (db as Db).$client
+    const write = () => { const id = insert(); scopeEvents(db as Db, id, id) }
+    if (c.inTransaction) write()
+    else c.transaction(write).immediate()
+    return
+  }
+  const id = insert()
+  db.run(sql`${sql.raw(SCOPE_EVENTS_HEAD)} ${id} AND ${id}${sql.raw(SCOPE_EVENTS_TAIL)}`)
 }
 
 /**
@@ -44,9 +58,43 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
  * inside the caller's transaction.
  */
 export function recordAuditPrepared (db: Db, entry: AuditEntry, now: Date): void {
-  prepared(db, 'INSERT INTO audit_events (at, actor_id, action, subject_type, subject_id, details, client_ip) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+  const { lastInsertRowid } = prepared(db, 'INSERT INTO audit_events (at, actor_id, action, subject_type, subject_id, details, client_ip) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     now.getTime(), entry.actorId, entry.action, entry.subjectType ?? null, entry.subjectId === undefined ? null : String(entry.subjectId),
     entry.details ? JSON.stringify(scrub(entry.details)) : null, entry.clientIp ?? null)
+  scopeEvents(db, Number(lastInsertRowid), Number(lastInsertRowid))
+}
+
+/*
+ * The jurisdictions of audit events (audit_scopes): the unit of the actor (a police officer's,
+ * a trainer's enterprise's, a trainee's current employer's) and of the subject (an enterprise;
+ * a person's current employer, or the enterprise the entry names for a person not yet employed;
+ * an attempt's person's employer; a statement's or application's enterprise; a sitting's unit),
+ * each with every unit above it. Read when the event is written: an event stays with the units
+ * it belonged to then. Migration 0014 runs the same statement over the whole log.
+ */
+const SCOPE_EVENTS_HEAD = 'WITH RECURSIVE ev AS (SELECT id, at, actor_id, subject_type, subject_id, details FROM audit_events WHERE id BETWEEN'
+const SCOPE_EVENTS_TAIL = `),
+direct (event_id, at, j) AS (
+  SELECT ev.id, ev.at, u.jurisdiction_id FROM ev JOIN users u ON u.id = ev.actor_id
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN users u ON u.id = ev.actor_id JOIN enterprises e ON e.id = u.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN trainees t ON t.user_id = ev.actor_id JOIN employments m ON m.trainee_id = t.id AND m.ended_on IS NULL JOIN enterprises e ON e.id = m.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN enterprises e ON ev.subject_type = 'enterprise' AND e.id = CAST(ev.subject_id AS INTEGER)
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN employments m ON ev.subject_type = 'trainee' AND m.trainee_id = CAST(ev.subject_id AS INTEGER) AND m.ended_on IS NULL JOIN enterprises e ON e.id = m.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN enterprises e ON ev.subject_type = 'trainee' AND e.id = json_extract(ev.details, '$.enterpriseId')
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN attempts a ON ev.subject_type = 'attempt' AND a.id = CAST(ev.subject_id AS INTEGER) JOIN employments m ON m.trainee_id = a.trainee_id AND m.ended_on IS NULL JOIN enterprises e ON e.id = m.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN statements s ON ev.subject_type = 'statement' AND s.id = CAST(ev.subject_id AS INTEGER) JOIN enterprises e ON e.id = s.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN applications x ON ev.subject_type = 'application' AND x.id = CAST(ev.subject_id AS INTEGER) JOIN enterprises e ON e.id = x.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, g.jurisdiction_id FROM ev JOIN exam_sittings g ON ev.subject_type = 'sitting' AND g.id = CAST(ev.subject_id AS INTEGER)
+),
+up (event_id, at, j) AS (
+  SELECT event_id, at, j FROM direct WHERE j IS NOT NULL
+  UNION SELECT up.event_id, up.at, p.parent_id FROM up JOIN jurisdictions p ON p.id = up.j WHERE p.parent_id IS NOT NULL
+)
+INSERT OR IGNORE INTO audit_scopes (jurisdiction_id, at, event_id) SELECT j, at, event_id FROM up`
+
+/** Writes the jurisdictions of the audit events with ids from..to (see above): each new event, or a generator's whole log at once. */
+export function scopeEvents (db: Db, from: number, to: number): void {
+  prepared(db, `${SCOPE_EVENTS_HEAD} ? AND ?${SCOPE_EVENTS_TAIL}`).run(from, to)
 }
 
 export interface AuditFilter {
@@ -60,68 +108,97 @@ export interface AuditFilter {
 
 /**
  * Events that belong to a jurisdiction subtree: done by its police, by trainers of its
- * enterprises or by the people they employ now; or about its enterprises, those people
+ * enterprises or by the people they employed then; or about its enterprises, those people
  * (and their attempts), the statements and applications of its enterprises, and its sittings.
  * So a station officer also sees what the district decided about the station's guards.
+ * Read from audit_scopes, which holds every event under each unit it belongs to and each unit
+ * above: the subtree's roots (a police officer's own unit) name all of it.
  */
-function jurisdictionCondition (ids: number[]): SQL {
-  if (ids.length === 0) return sql`0`
+function subtreeRoots (db: DbOrTx, ids: readonly number[]): number[] {
+  if (ids.length === 0) return []
   const list = sql.join(ids.map((id) => sql`${id}`), sql`, `)
-  const ents = sql`SELECT e.id FROM enterprises e WHERE e.jurisdiction_id IN (${list})`
-  const people = sql`SELECT m.trainee_id FROM employments m WHERE m.ended_on IS NULL AND m.enterprise_id IN (${ents})`
-  return sql`(
-    ${auditEvents.actorId} IN (SELECT u.id FROM users u WHERE u.jurisdiction_id IN (${list}) OR u.enterprise_id IN (${ents}))
-    OR ${auditEvents.actorId} IN (SELECT t.user_id FROM trainees t WHERE t.user_id IS NOT NULL AND t.id IN (${people}))
-    OR (${auditEvents.subjectType} = 'enterprise' AND ${auditEvents.subjectId} IN (SELECT CAST(e.id AS TEXT) FROM enterprises e WHERE e.jurisdiction_id IN (${list})))
-    OR (${auditEvents.subjectType} = 'trainee' AND ${auditEvents.subjectId} IN (SELECT CAST(p.trainee_id AS TEXT) FROM (${people}) p))
-    OR (${auditEvents.subjectType} = 'attempt' AND ${auditEvents.subjectId} IN (SELECT CAST(a.id AS TEXT) FROM attempts a WHERE a.trainee_id IN (${people})))
-    OR (${auditEvents.subjectType} = 'statement' AND ${auditEvents.subjectId} IN (SELECT CAST(s.id AS TEXT) FROM statements s WHERE s.enterprise_id IN (${ents})))
-    OR (${auditEvents.subjectType} = 'application' AND ${auditEvents.subjectId} IN (SELECT CAST(x.id AS TEXT) FROM applications x WHERE x.enterprise_id IN (${ents})))
-    OR (${auditEvents.subjectType} = 'sitting' AND ${auditEvents.subjectId} IN (SELECT CAST(g.id AS TEXT) FROM exam_sittings g WHERE g.jurisdiction_id IN (${list})))
-  )`
+  return db.all<{ id: number }>(sql`SELECT id FROM jurisdictions WHERE id IN (${list}) AND (parent_id IS NULL OR parent_id NOT IN (${list}))`).map((r) => r.id)
 }
 
-function auditWhere (f: AuditFilter) {
+function jurisdictionCondition (roots: readonly number[]): SQL {
+  if (roots.length === 0) return sql`0`
+  return sql`${auditEvents.id} IN (SELECT s.event_id FROM ${auditScopes} s WHERE s.jurisdiction_id IN (${sql.join(roots.map((id) => sql`${id}`), sql`, `)}))`
+}
+
+/** A filter with its subtree resolved: the one unit whose scope rows are read, or the several roots. */
+interface Resolved { f: AuditFilter, root?: number, roots?: number[] }
+
+function resolve (db: DbOrTx, f: AuditFilter): Resolved {
+  if (!f.jurisdictionIds) return { f }
+  const roots = subtreeRoots(db, f.jurisdictionIds)
+  return roots.length === 1 ? { f, root: roots[0] } : { f, roots }
+}
+
+function auditWhere ({ f, root, roots }: Resolved) {
+  // A single unit: its scope rows are the index range, the dates bound it.
+  const at = root === undefined ? auditEvents.at : auditScopes.at
   return and(
+    root === undefined ? undefined : eq(auditScopes.jurisdictionId, root),
     f.action ? like(auditEvents.action, `${f.action.replace(/[%_\\]/g, '\\$&')}%`) : undefined,
     f.actor ? eq(users.username, f.actor) : undefined,
-    f.from ? gte(auditEvents.at, f.from) : undefined,
-    f.to ? lt(auditEvents.at, f.to) : undefined,
-    f.jurisdictionIds ? jurisdictionCondition(f.jurisdictionIds) : undefined
+    f.from ? gte(at, f.from) : undefined,
+    f.to ? lt(at, f.to) : undefined,
+    roots ? jurisdictionCondition(roots) : undefined
   )
 }
 
 /** How many entries a filter finds (the list's true total). */
 export function countAudit (db: DbOrTx, f: AuditFilter): number {
+  return countResolved(db, resolve(db, f))
+}
+
+function countResolved (db: DbOrTx, r: Resolved): number {
+  const f = r.f
+  const plain = !f.action && !f.actor
   // The whole log: the total the trigger keeps, not a count of every row.
-  const unfiltered = !f.action && !f.actor && !f.from && !f.to && !f.jurisdictionIds
-  if (unfiltered) return db.select({ n: auditTotals.events }).from(auditTotals).get()?.n ?? 0
-  return db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(auditWhere(f)).get()?.n ?? 0
+  if (plain && !f.from && !f.to && !f.jurisdictionIds) return db.select({ n: auditTotals.events }).from(auditTotals).get()?.n ?? 0
+  if (r.root !== undefined) {
+    // One unit: a count over its range of the scope index, reading events only to filter by action or actor.
+    if (plain) return db.select({ n: count() }).from(auditScopes).where(auditWhere(r)).get()?.n ?? 0
+    return db.select({ n: count() }).from(auditScopes).innerJoin(auditEvents, eq(auditEvents.id, auditScopes.eventId))
+      .leftJoin(users, eq(users.id, auditEvents.actorId)).where(auditWhere(r)).get()?.n ?? 0
+  }
+  return db.select({ n: count() }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId)).where(auditWhere(r)).get()?.n ?? 0
 }
 
 /** The key of the audit log's order, newest first: the time, then the id. */
 export const AUDIT_KEY = ['n', 'n'] as const
 const auditKey = (r: { at: Date, id: number }): Key => [r.at.getTime(), r.id]
 
-function auditRows (db: DbOrTx, f: AuditFilter, page: KeysetRequest) {
+const auditColumns = {
+  id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorId: auditEvents.actorId, subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId,
+  details: auditEvents.details, clientIp: auditEvents.clientIp, actorUsername: users.username
+}
+
+function auditRows (db: DbOrTx, r: Resolved, page: KeysetRequest) {
+  if (r.root !== undefined) {
+    // One unit's log: a range of its scope rows, newest first, joined to the events of the page.
+    const k = keysetQuery([auditScopes.at, auditScopes.eventId], page, true)
+    return db.select(auditColumns).from(auditScopes).innerJoin(auditEvents, eq(auditEvents.id, auditScopes.eventId))
+      .leftJoin(users, eq(users.id, auditEvents.actorId)).where(and(auditWhere(r), k.where)).orderBy(...k.orderBy).limit(k.limit).all()
+  }
   const k = keysetQuery([auditEvents.at, auditEvents.id], page, true)
-  return db.select({
-    id: auditEvents.id, at: auditEvents.at, action: auditEvents.action, actorId: auditEvents.actorId, subjectType: auditEvents.subjectType, subjectId: auditEvents.subjectId,
-    details: auditEvents.details, clientIp: auditEvents.clientIp, actorUsername: users.username
-  }).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId))
-    .where(and(auditWhere(f), k.where)).orderBy(...k.orderBy).limit(k.limit).all()
+  return db.select(auditColumns).from(auditEvents).leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(and(auditWhere(r), k.where)).orderBy(...k.orderBy).limit(k.limit).all()
 }
 
 export type AuditRow = ReturnType<typeof auditRows>[number]
 
 /** One keyset page of the log, newest first, with the filter's true total; `action` matches a prefix ("login" finds login.success and login.failure). */
 export function pageAudit (db: DbOrTx, f: AuditFilter, page: KeysetRequest): KeysetPage<AuditRow> {
-  return toPage(auditRows(db, f, page), page, countAudit(db, f), auditKey)
+  const r = resolve(db, f)
+  return toPage(auditRows(db, r, page), page, countResolved(db, r), auditKey)
 }
 
 /** Every entry of a filter, newest first, in bounded chunks with the event loop free between them: the export. */
 export function eachAudit (db: DbOrTx, f: AuditFilter, chunk = 500): AsyncGenerator<AuditRow[]> {
-  return keysetChunks((after, size) => auditRows(db, f, { size: size - 1, after }), auditKey, chunk)
+  const r = resolve(db, f)
+  return keysetChunks((after, size) => auditRows(db, r, { size: size - 1, after }), auditKey, chunk)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm'
+import { and, asc, desc, eq, isNotNull, isNull, lt } from 'drizzle-orm'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
@@ -345,7 +345,11 @@ export function sweepOverdue (db: Db, now: Date): number {
   return due.length
 }
 
-export function listAttempts (db: DbOrTx, traineeId: number) {
+/**
+ * A trainee's attempts, newest first; `finished` keeps the finished ones and `limit` the first
+ * few, in SQL, so a page that shows the latest reads those rows only, whatever the history.
+ */
+export function listAttempts (db: DbOrTx, traineeId: number, opts: { finished?: boolean, limit?: number } = {}) {
   return db.select({
     id: attempts.id, blueprintKey: attempts.blueprintKey, startedAt: attempts.startedAt, deadlineAt: attempts.deadlineAt, finishedAt: attempts.finishedAt,
     finishReason: attempts.finishReason, score: attempts.score, maxScore: attempts.maxScore, passed: attempts.passed, passMark: attempts.passMark,
@@ -353,7 +357,8 @@ export function listAttempts (db: DbOrTx, traineeId: number) {
   }).from(attempts)
     .innerJoin(blueprintVersions, eq(blueprintVersions.id, attempts.blueprintVersionId))
     .innerJoin(bankReleases, eq(bankReleases.id, attempts.releaseId))
-    .where(eq(attempts.traineeId, traineeId)).orderBy(desc(attempts.startedAt)).all()
+    .where(and(eq(attempts.traineeId, traineeId), opts.finished ? isNotNull(attempts.finishedAt) : undefined)).orderBy(desc(attempts.startedAt))
+    .limit(opts.limit ?? -1).all()
     .map((r) => ({ ...r, title: (r.title as BlueprintBody).title }))
 }
 

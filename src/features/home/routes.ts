@@ -22,7 +22,7 @@ export async function homeRoutes (app: FastifyInstance) {
   /** Due reviews, the next lesson or item, the latest mock score and mastery per subject. */
   const todayOf = (traineeId: number) => {
     const l = learningOf(app.db, traineeId, localDate(app.clock.now(), app.config.timeZone))
-    const latest = listAttempts(app.db, traineeId).find((a) => a.finishedAt)
+    const latest = listAttempts(app.db, traineeId, { finished: true, limit: 1 })[0]
     return {
       due: l.practice.due,
       next: nextStep(l),

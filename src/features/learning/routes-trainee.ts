@@ -62,7 +62,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     const c = currentCatalogue(app.db)
     const l = learningOf(app.db, me, today())
     const titles = new Map((c?.blueprints ?? []).map((b) => [b.key, b.body.title]))
-    const recent = listAttempts(app.db, me).filter((a) => a.finishedAt).slice(0, 5)
+    const recent = listAttempts(app.db, me, { finished: true, limit: 5 })
     return reply.page('learning/dashboard', {
       title: 'learn.title',
       hasBank: c !== undefined,

@@ -129,7 +129,7 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
       learning: l,
       cohorts: cohorts.filter((c) => mine.has(c.id)),
       label: labeller(req),
-      attempts: listAttempts(app.db, person.id).filter((a) => a.finishedAt).slice(0, 10)
+      attempts: listAttempts(app.db, person.id, { finished: true, limit: 10 })
     })
   })
 

@@ -29,8 +29,11 @@ describe('the lean attempts migration moves existing data', () => {
     const db = openDatabase(path.join(dir, 'g.db'))
     migrate(db, { migrationsFolder: migrationsUpTo('0009_roster_imports') })
     const now = new Date('2026-10-01T00:00:00Z')
-    publishBank(db, checkBank(smallBank()).bank, null, now)
     const c = db.$client
+    // Publishing is today's code and writes today's audit scopes (migration 0014): a table of that shape for it, gone again before the migrations run.
+    c.exec('CREATE TABLE audit_scopes (jurisdiction_id integer NOT NULL, at integer NOT NULL, event_id integer NOT NULL, PRIMARY KEY (jurisdiction_id, at, event_id))')
+    publishBank(db, checkBank(smallBank()).bank, null, now)
+    c.exec('DROP TABLE audit_scopes')
     const release = (c.prepare('SELECT id FROM bank_releases').get() as { id: number }).id
     const bp = c.prepare('SELECT id, blueprint_key AS k FROM blueprint_versions LIMIT 1').get() as { id: number, k: string }
     const questions = (c.prepare('SELECT id FROM question_versions ORDER BY id').all() as Array<{ id: number }>).map((q) => q.id)

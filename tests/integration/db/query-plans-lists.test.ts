@@ -13,7 +13,7 @@ beforeAll(async () => {
 })
 
 /** The big tables: a page must reach them through an index, never read one whole. */
-const BIG = ['employments', 'attempts', 'audit_events', 'lesson_progress']
+const BIG = ['employments', 'attempts', 'audit_events', 'lesson_progress', 'audit_scopes']
 
 /** Every SELECT the database runs while `fn` runs, with its arguments. */
 async function statementsOf (fn: () => Promise<unknown>): Promise<Array<{ sql: string, args: unknown[] }>> {
@@ -40,7 +40,7 @@ async function statementsOf (fn: () => Promise<unknown>): Promise<Array<{ sql: s
 /** The full scans of BIG tables (by name or alias) in a statement's query plan. */
 function fullScans (sql: string, args: unknown[]): string[] {
   const names = new Set(BIG)
-  for (const m of sql.matchAll(/\b(employments|attempts|audit_events|lesson_progress)"?\s+(?:AS\s+)?"?([a-z_]\w*)/gi)) {
+  for (const m of sql.matchAll(/\b(employments|attempts|audit_events|lesson_progress|audit_scopes)"?\s+(?:AS\s+)?"?([a-z_]\w*)/gi)) {
     if (!/^(where|on|join|left|inner|group|order|limit|set|values|using)$/i.test(m[2]!)) names.add(m[2]!)
   }
   const plan = t.db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(args as never[])) as Array<{ detail: string }>
@@ -72,5 +72,23 @@ describe('pages reach the big tables through indexes', () => {
     expect(statements.length).toBeGreaterThan(0)
     const scans = statements.flatMap((s) => fullScans(s.sql, s.args).map((d) => `${d} in: ${s.sql.replace(/\s+/g, ' ').slice(0, 400)}`))
     expect(scans).toEqual([])
+  })
+})
+
+describe('the police audit log', () => {
+  test("is a range of the officer's unit in audit_scopes, newest first: its page needs no sort and its count reads no events", async () => {
+    const statements = await statementsOf(async () => {
+      const res = await t.app.inject({ url: '/jurisdiction/audit', headers: { cookie: w.cookie('policeS1') } })
+      expect(res.statusCode).toBe(200)
+    })
+    const scoped = statements.filter((s) => /audit_scopes/.test(s.sql))
+    expect(scoped).toHaveLength(2)
+    for (const s of scoped) {
+      const plan = (t.db.$client.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.args as never[])) as Array<{ detail: string }>).map((p) => p.detail)
+      expect(plan.some((d) => /^SEARCH "?audit_scopes"? USING (COVERING )?INDEX .*\(jurisdiction_id=\?/.test(d)), plan.join('; ')).toBe(true)
+      expect(plan.filter((d) => /TEMP B-TREE/.test(d))).toEqual([])
+    }
+    const count = scoped.find((s) => /count\(/i.test(s.sql))!
+    expect(count.sql).not.toMatch(/audit_events/)
   })
 })

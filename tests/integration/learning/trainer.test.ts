@@ -4,6 +4,7 @@ import { dom, FORM_HEADERS, form, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { attempts, auditEvents, blueprintVersions, bankReleases, cohorts, curricula, assignments, employments, lessonProgress } from '../../../src/db/schema.js'
 import { mandatoryAssignmentsOf } from '../../../src/features/learning/index.js'
+import { listAttempts } from '../../../src/features/exams/index.js'
 
 /** One trainee's mandatory assignments, through the batched read readiness uses. */
 const mandatoryAssignments = (db: TestApp['db'], id: number, now: Date, timeZone: string) => mandatoryAssignmentsOf(db, [id], now, timeZone).get(id)!
@@ -187,6 +188,25 @@ describe('what the trainee and the trainer see', () => {
     expect(detail.statusCode).toBe(200)
     expect(dom(detail.body).querySelector('article.assignment .badge.ok')?.text).toBe('Complete')
     expect((await get(`/training/trainees/${w.ids.personA}`, 'trainerB')).statusCode).toBe(404)
+  })
+
+  test("the trainee's page lists the ten latest finished mocks, not an open one, read newest first with a limit", async () => {
+    const bp = t.db.select().from(blueprintVersions).where(eq(blueprintVersions.blueprintKey, 'starter-mock')).orderBy(desc(blueprintVersions.id)).get()!
+    const release = t.db.select().from(bankReleases).get()!
+    const base = t.clock.now().getTime() - 30 * 86_400_000
+    for (let i = 0; i < 13; i++) {
+      const at = new Date(base + i * 3_600_000)
+      const open = i === 12
+      t.db.insert(attempts).values({ traineeId: w.ids.personB, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: `h${i}`, passMark: 60, maxScore: 100, startedAt: at, deadlineAt: at, finishedAt: open ? null : at, finishReason: open ? null : 'submitted', score: open ? null : 50 + i, passed: !open && 50 + i >= 60 }).run()
+    }
+    const all = listAttempts(t.db, w.ids.personB)
+    const latest = listAttempts(t.db, w.ids.personB, { finished: true, limit: 10 })
+    expect(latest.map((a) => a.id)).toEqual(all.filter((a) => a.finishedAt).slice(0, 10).map((a) => a.id))
+    expect(latest.map((a) => a.score)).toEqual([61, 60, 59, 58, 57, 56, 55, 54, 53, 52])
+    const res = await get(`/training/trainees/${w.ids.personB}`, 'trainerB')
+    expect(res.statusCode).toBe(200)
+    const page = dom(res.body)
+    expect(page.querySelectorAll('table tbody tr').map((r) => /(\d+) \/ 100/.exec(r.text)?.[1])).toEqual(latest.map((a) => String(a.score)))
   })
 
   test('a trainee who leaves the enterprise no longer has its assignments', async () => {

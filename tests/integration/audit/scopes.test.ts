@@ -1,0 +1,102 @@
+import { describe, test, expect, beforeAll } from 'vitest'
+import fs from 'node:fs'
+import path from 'node:path'
+import { sql } from 'drizzle-orm'
+import { dom, postForm, type TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
+import { countAudit, eachAudit, pageAudit, scopeEvents } from '../../../src/features/audit/queries.js'
+import { statements } from '../../../src/db/schema.js'
+import { MIGRATIONS_DIR } from '../../../src/paths.js'
+
+let t: TestApp
+let w: World
+useWorld((app, world) => { t = app; w = world })
+
+const get = (url: string, cookie: string) => t.app.inject({ method: 'GET', url, headers: { cookie } })
+
+/**
+ * The police log as it was read before audit_scopes: the eight conditions over the whole
+ * log, with the people employed now. The stored scopes must find the same events while
+ * nobody has changed employer since (the world's people have not).
+ */
+function referenceIds (ids: readonly number[]): number[] {
+  const list = sql.join(ids.map((id) => sql`${id}`), sql`, `)
+  const ents = sql`SELECT e.id FROM enterprises e WHERE e.jurisdiction_id IN (${list})`
+  const people = sql`SELECT m.trainee_id FROM employments m WHERE m.ended_on IS NULL AND m.enterprise_id IN (${ents})`
+  return t.db.all<{ id: number }>(sql`SELECT ev.id FROM audit_events ev WHERE
+    ev.actor_id IN (SELECT u.id FROM users u WHERE u.jurisdiction_id IN (${list}) OR u.enterprise_id IN (${ents}))
+    OR ev.actor_id IN (SELECT t.user_id FROM trainees t WHERE t.user_id IS NOT NULL AND t.id IN (${people}))
+    OR (ev.subject_type = 'enterprise' AND ev.subject_id IN (SELECT CAST(e.id AS TEXT) FROM enterprises e WHERE e.jurisdiction_id IN (${list})))
+    OR (ev.subject_type = 'trainee' AND ev.subject_id IN (SELECT CAST(p.trainee_id AS TEXT) FROM (${people}) p))
+    OR (ev.subject_type = 'attempt' AND ev.subject_id IN (SELECT CAST(a.id AS TEXT) FROM attempts a WHERE a.trainee_id IN (${people})))
+    OR (ev.subject_type = 'statement' AND ev.subject_id IN (SELECT CAST(s.id AS TEXT) FROM statements s WHERE s.enterprise_id IN (${ents})))
+    OR (ev.subject_type = 'application' AND ev.subject_id IN (SELECT CAST(x.id AS TEXT) FROM applications x WHERE x.enterprise_id IN (${ents})))
+    OR (ev.subject_type = 'sitting' AND ev.subject_id IN (SELECT CAST(g.id AS TEXT) FROM exam_sittings g WHERE g.jurisdiction_id IN (${list})))
+    ORDER BY ev.at DESC, ev.id DESC`).map((r) => r.id)
+}
+
+async function scopedIds (jurisdictionIds: number[]): Promise<number[]> {
+  const out: number[] = []
+  for await (const rows of eachAudit(t.db, { jurisdictionIds }, 7)) out.push(...rows.map((r) => r.id))
+  return out
+}
+
+beforeAll(async () => {
+  // Events of every kind the police log follows: look-ups, a decision on an application, a statement checked, a sitting, a finished attempt.
+  const appId = await w.application()
+  expect((await postForm(t, `/applications/${appId}/decision`, w.cookie('policeD1'), { decision: 'return', reason: 'Photo missing' })).statusCode).toBe(303)
+  const stId = await w.statement()
+  const code = t.db.select().from(statements).all().find((x) => x.id === stId)!.code
+  expect((await get(`/jurisdiction/verify?code=${code}`, w.cookie('policeCity'))).statusCode).toBe(200)
+  await w.finishedAttempt()
+  expect((await get(`/people/${w.ids.personA}`, w.cookie('policeS2'))).statusCode).toBe(404)
+})
+
+describe('the police log read from audit_scopes', () => {
+  test('each unit of the tree finds the same events, newest first, as the conditions over the whole log did; totals agree', async () => {
+    const { city, d1, d2, s1, s2 } = w.ids
+    const tree = t.db.all<{ id: number, parentId: number | null }>(sql`SELECT id, parent_id AS parentId FROM jurisdictions`)
+    const subtree = (root: number): number[] => [root, ...tree.filter((j) => j.parentId === root).flatMap((j) => subtree(j.id))]
+    for (const root of [city, d1, d2, s1, s2]) {
+      const ids = subtree(root)
+      const expected = referenceIds(ids)
+      expect(expected.length, `unit ${root}`).toBeGreaterThan(0)
+      expect(await scopedIds(ids), `unit ${root}`).toEqual(expected)
+      expect(countAudit(t.db, { jurisdictionIds: ids })).toBe(expected.length)
+      expect(countAudit(t.db, { jurisdictionIds: ids, action: 'police.' })).toBe(t.db.all(sql`SELECT id FROM audit_events WHERE action LIKE 'police.%'`).filter((r) => expected.includes((r as { id: number }).id)).length)
+    }
+    // Two disjoint stations at once (no single root): the union of theirs.
+    const both = [...subtree(s1), ...subtree(s2)]
+    expect(await scopedIds(both)).toEqual(referenceIds(both))
+  })
+
+  test('a page is a keyset range of one unit: the next page continues where the first stopped', async () => {
+    const ids = [w.ids.d1, w.ids.s1, w.ids.s2]
+    const first = pageAudit(t.db, { jurisdictionIds: ids }, { size: 3 })
+    expect(first.rows).toHaveLength(3)
+    const next = pageAudit(t.db, { jurisdictionIds: ids }, { size: 3, after: [first.rows[2]!.at.getTime(), first.rows[2]!.id] })
+    expect([...first.rows, ...next.rows].map((r) => r.id)).toEqual(referenceIds(ids).slice(0, 6))
+    expect(first.total).toBe(referenceIds(ids).length)
+  })
+
+  test('writing the scopes again changes nothing (the generator and the migration may both run)', () => {
+    const before = t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)
+    scopeEvents(t.db, 1, 1_000_000)
+    expect(t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)).toEqual(before)
+  })
+
+  test('the migration fills the same rows for existing events as writing them did', () => {
+    const rows = () => t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)
+    const before = rows()
+    const fill = fs.readFileSync(path.join(MIGRATIONS_DIR, '0014_audit_scopes.sql'), 'utf8').split('--> statement-breakpoint').find((part) => /INSERT OR IGNORE INTO `audit_scopes`/.test(part))!
+    t.db.$client.exec('DELETE FROM audit_scopes')
+    t.db.$client.exec(fill)
+    expect(rows()).toEqual(before)
+  })
+
+  test("the station officer's page lists the district's decision about the station's guard, the other station's does not", async () => {
+    const rows = async (cookie: string) => dom((await get('/jurisdiction/audit?action=application.returned', cookie)).body).querySelectorAll('li.audit-entry').length
+    expect(await rows(w.cookie('policeS1'))).toBe(1)
+    expect(await rows(w.cookie('policeS2'))).toBe(0)
+  })
+})
