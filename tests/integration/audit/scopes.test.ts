@@ -88,7 +88,7 @@ describe('the police log read from audit_scopes', () => {
   test('the migration fills the same rows for existing events as writing them did', () => {
     const rows = () => t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)
     const before = rows()
-    const fill = fs.readFileSync(path.join(MIGRATIONS_DIR, '0014_audit_scopes.sql'), 'utf8').split('--> statement-breakpoint').find((part) => /INSERT OR IGNORE INTO `audit_scopes`/.test(part))!
+    const fill = fs.readFileSync(path.join(MIGRATIONS_DIR, '0018_audit_scopes.sql'), 'utf8').split('--> statement-breakpoint').find((part) => /INSERT OR IGNORE INTO `audit_scopes`/.test(part))!
     t.db.$client.exec('DELETE FROM audit_scopes')
     t.db.$client.exec(fill)
     expect(rows()).toEqual(before)
