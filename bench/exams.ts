@@ -108,7 +108,7 @@ export async function waitFor (port: number, pathName: string, method = 'GET'): 
 }
 
 /** Peak resident memory of a process (VmHWM), in MB. */
-function peakRssMb (pid: number): number {
+export function peakRssMb (pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
   return m ? Math.round(Number(m[1]) / 1024) : NaN
 }

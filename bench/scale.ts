@@ -12,13 +12,14 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import http from 'node:http'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../src/db/connection.js'
 import { createSession } from '../src/features/auth/index.js'
 import { optionCodes } from '../src/features/exams/option-codes.js'
 import { decodeOptionOrder } from '../src/db/schema.js'
+import { peakRssMb, startProcess } from './exams.js'
 import { DEFAULT_PROVINCE_DIR, SIZES, existingProvince, generateProvince, type ProvinceManifest, type Size } from './province.js'
 import type { SectionResult, Figure } from './run.js'
 
@@ -89,11 +90,6 @@ async function timePage (port: number, pathName: string, cookie: string, makeBod
   return { p50_ms: r1(percentile(times, 0.5)), p95_ms: r1(percentile(times, 0.95)), n: times.length }
 }
 
-function peakRssMb (pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Math.round(Number(m[1]) / 1024) : NaN
-}
-
 async function waitForHealth (port: number, server: ChildProcess): Promise<void> {
   for (let i = 0; i < 1200; i++) {
     if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode}`)
@@ -154,12 +150,8 @@ async function measureSize (size: Size, log: (s: string) => void): Promise<SizeR
   const prep = prepareSessions(m)
   const port = 45000 + Math.floor(Math.random() * 2000)
   const logFile = path.join(dir, `${size}.server.log`)
-  const out = fs.openSync(logFile, 'w')
-  const server = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: m.dbFile, GUARDPASS_DATA_KEY: m.dataKeyHex, GUARDPASS_DEMO: 'off', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', out, out]
-  })
+  const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'],
+    { DATABASE_PATH: m.dbFile, GUARDPASS_DATA_KEY: m.dataKeyHex, GUARDPASS_DEMO: 'off', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1' }, logFile)
   try {
     await waitForHealth(port, server)
     const c = prep.cookies
