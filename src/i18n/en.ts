@@ -657,6 +657,8 @@ export const en = {
   'training.state-none': 'Nothing assigned',
   'training.no-trainees': 'Your enterprise has no trainees on its roster yet.',
   'training.none-found': 'Nobody matches these filters.',
+  'training.pending': 'The learning summary is being worked out in the background: {count} trainees are not in the table below yet (nothing waits for it); reload the page for the latest.',
+  'training.pending.one': 'The learning summary is being worked out in the background: {count} trainee is not in the table below yet (nothing waits for it); reload the page for the latest.',
   'training.count': '{found} of {total} trainees',
   'training.count.one': '{found} of {total} trainees',
   'training.col-name': 'Trainee',

@@ -654,6 +654,8 @@ export const zh: Record<MessageKey, string> = {
   'training.state-none': '未布置任务',
   'training.no-trainees': '本企业名册中还没有学员。',
   'training.none-found': '没有符合筛选条件的人员。',
+  'training.pending': '学习汇总正在后台计算：还有 {count} 名学员尚未列入下表（页面无需等待），刷新页面可查看最新结果。',
+  'training.pending.one': '学习汇总正在后台计算：还有 {count} 名学员尚未列入下表（页面无需等待），刷新页面可查看最新结果。',
   'training.count': '共 {total} 名学员，符合条件 {found} 名',
   'training.count.one': '共 {total} 名学员，符合条件 {found} 名',
   'training.col-name': '学员',

@@ -100,10 +100,7 @@ export function pageSorted<T> (sorted: readonly T[], req: KeysetRequest, keyOf: 
   return toPage(fetched, req, sorted.length, keyOf)
 }
 
-/** Rows already in memory as the chunks an export streams, with the event loop free between them. */
-export async function * arrayChunks<T> (rows: readonly T[], size = 500): AsyncGenerator<T[]> {
-  for (let i = 0; i < rows.length; i += size) {
-    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve))
-    yield rows.slice(i, i + size)
-  }
+/** Each chunk of a chunked source turned into other rows (a page of stored rows into table rows), as the chunks arrive. */
+export async function * mapChunks<T, U> (source: AsyncIterable<T[]>, map: (rows: T[]) => U[]): AsyncGenerator<U[]> {
+  for await (const rows of source) yield map(rows)
 }

@@ -104,3 +104,46 @@ export const assignments = sqliteTable('assignments', {
   index('assignments_trainee_idx').on(t.traineeId),
   index('assignments_cohort_idx').on(t.cohortId)
 ])
+
+/**
+ * Each trainee's learning summary as the trainer's table shows it, stored so that `/training`
+ * filters, sorts, pages and counts in SQL (one row per trainee; `enterprise_id` is the open
+ * employment's enterprise, null when none). Written by the readiness keeper's pass
+ * (`refreshReadiness`, in the transaction of every event that moves it) from `learningFor`;
+ * the practice figures (`mastery_pct`, `week_*`) are also brought up to date by each answer.
+ * `next_change_on` is the first local day the summary changes by the calendar alone (an
+ * assignment falling overdue, a practice day leaving the 7-day window): the daily sweep reads it.
+ * `full_name` is the trainee's name, kept here for the name sort and search.
+ */
+export const traineeLearning = sqliteTable('trainee_learning', {
+  traineeId: integer('trainee_id').primaryKey().references(() => trainees.id),
+  enterpriseId: integer('enterprise_id').references(() => enterprises.id),
+  fullName: text('full_name').notNull(),
+  assignedCount: integer('assigned_count').notNull(),
+  completeCount: integer('complete_count').notNull(),
+  assignedDone: integer('assigned_done').notNull(),
+  assignedTotal: integer('assigned_total').notNull(),
+  assignedPercent: integer('assigned_percent').notNull(),
+  overdue: integer('overdue').notNull(),
+  coursesPercent: integer('courses_percent').notNull(),
+  passes: integer('passes').notNull(),
+  /** The latest finished mock's score, -1 when there is none (the score sort puts them first). */
+  latestScore: integer('latest_score').notNull(),
+  latestMaxScore: integer('latest_max_score'),
+  latestPassed: integer('latest_passed', { mode: 'boolean' }),
+  latestFinishedAt: integer('latest_finished_at', { mode: 'timestamp_ms' }),
+  masteryPct: integer('mastery_pct').notNull(),
+  weekAnswered: integer('week_answered').notNull(),
+  weekRight: integer('week_right').notNull(),
+  nextChangeOn: text('next_change_on'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
+}, (t) => [
+  index('trainee_learning_name_idx').on(t.enterpriseId, t.fullName, t.traineeId),
+  index('trainee_learning_progress_idx').on(t.enterpriseId, t.assignedPercent, t.fullName, t.traineeId),
+  index('trainee_learning_overdue_idx').on(t.enterpriseId, t.overdue, t.fullName, t.traineeId),
+  index('trainee_learning_score_idx').on(t.enterpriseId, t.latestScore, t.fullName, t.traineeId),
+  index('trainee_learning_passes_idx').on(t.enterpriseId, t.passes, t.fullName, t.traineeId),
+  index('trainee_learning_mastery_idx').on(t.enterpriseId, t.masteryPct, t.fullName, t.traineeId),
+  index('trainee_learning_practised_idx').on(t.enterpriseId, t.weekAnswered, t.fullName, t.traineeId),
+  index('trainee_learning_next_change_idx').on(t.nextChangeOn).where(sql`next_change_on IS NOT NULL`)
+])

@@ -1,4 +1,6 @@
 export { learningRoutes } from './routes.js'
-export { mandatoryAssignmentsOf, learningOf, type MandatoryAssignment } from './summary.js'
+export { mandatoryAssignmentsOf, mandatoryFrom, learningOf, learningFor, learningSummariesOf, type MandatoryAssignment, type TraineeLearning } from './summary.js'
+export { upsertLearning, dueLearningIds, storedLearning, type StoredLearning } from './store.js'
+export type { LearningSummary } from './kept.js'
 export { nextStep } from './view.js'
 export { seedLearningDemo } from './seed.js'

@@ -6,16 +6,17 @@ import { readForm } from '../../lib/form.js'
 import { localDate } from '../../lib/time.js'
 import { sendCsvStream } from '../../http/csv-export.js'
 import { keysetRequest, pager } from '../../http/paging.js'
-import { arrayChunks, pageSorted } from '../../lib/keyset.js'
+import { keysetChunks, mapChunks } from '../../lib/keyset.js'
 import { recordAudit } from '../audit/index.js'
 import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { listAttempts } from '../exams/index.js'
 import type { Text } from '../bank/index.js'
 import { checkCurriculum, checkAssignment, TITLE_MAX, type CurriculumItem, type CurriculumInput } from './curriculum.js'
 import { learningFor } from './summary.js'
-import { traineeRow, filterAndSort, traineeOrder, itemLabel, SORTS, STATES, type Sort, type StateFilter, type TraineeRow } from './view.js'
+import { traineeRow, itemLabel, SORTS, STATES, type Sort, type StateFilter, type TraineeRow } from './view.js'
+import { learningPage, countLearning, learningRowsAfter, learningKey, learningKeyShape, summaryCoverage, cohortFigures, type TableFilters, type StoredLearning } from './store.js'
 import {
-  currentCatalogue, employedTrainees, cohortsOf, latestScores, listCohorts, findCohort, cohortNameTaken, insertCohort, cohortMemberList, addCohortMembers,
+  currentCatalogue, employedTrainees, cohortsOf, listCohorts, findCohort, cohortNameTaken, insertCohort, cohortMemberList, addCohortMembers,
   removeCohortMember, listCurricula, findCurriculum, curriculumTitleTaken, itemsOf, insertCurriculum, enterpriseAssignments, findAssignment, insertAssignments,
   deleteAssignment, type Cohort, type Curriculum
 } from './queries.js'
@@ -46,40 +47,35 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     return (i: CurriculumItem) => itemLabel(i, syllabus, titles, req.locale)
   }
 
-  /** The rows of the trainer's table and the cohorts' summary, with the filters of the query string. */
+  /** The trainer's enterprise, its cohorts and the table's filters from the query string. */
   const dashboard = (req: FastifyRequest) => {
     const enterpriseId = enterpriseOf(req)
-    const people = employedTrainees(app.db, enterpriseId)
-    const ids = people.map((p) => p.id)
-    const learning = learningFor(app.db, people.map((p) => ({ id: p.id, enterpriseId })), today())
     const cohorts = listCohorts(app.db, enterpriseId)
     const cohortName = new Map(cohorts.map((c) => [c.id, c.name]))
-    const memberships = cohortsOf(app.db, ids)
-    const latest = latestScores(app.db, ids)
-    const rows = people.map((p) => traineeRow(p, learning.get(p.id)!, [...memberships.get(p.id) ?? []].filter((id) => cohortName.has(id)).map((id) => ({ id, name: cohortName.get(id)! })), latest.get(p.id)))
     const sortText = queryText(req, 'sort', 10)
     const stateText = queryText(req, 'state', 10)
     const cohortText = queryText(req, 'cohort', 16)
-    const filters = {
+    const filters: TableFilters = {
       q: queryText(req, 'q'),
       cohort: cohortName.has(Number(cohortText)) ? Number(cohortText) : null,
       state: ((STATES as readonly string[]).includes(stateText) ? stateText : 'all') as StateFilter,
       sort: ((SORTS as readonly string[]).includes(sortText) ? sortText : 'name') as Sort,
       desc: queryText(req, 'dir', 4) === 'desc'
     }
-    const cohortSummary = cohorts.map((c) => {
-      const members = rows.filter((r) => r.cohorts.some((x) => x.id === c.id))
-      return { id: c.id, name: c.name, members: members.length, percent: members.length ? Math.floor(members.reduce((s, r) => s + r.assignedPercent, 0) / members.length) : 0, overdue: members.filter((r) => r.overdue > 0).length }
-    })
-    return { enterpriseId, rows: filterAndSort(rows, filters), total: rows.length, filters, cohorts, cohortSummary }
+    /** Stored summaries as table rows, with the names of the enterprise's cohorts each is in. */
+    const rowsOf = (list: readonly StoredLearning[]): TraineeRow[] => {
+      const memberships = cohortsOf(app.db, list.map((r) => r.traineeId))
+      return list.map((r) => traineeRow(r, [...memberships.get(r.traineeId) ?? []].filter((id) => cohortName.has(id)).map((id) => ({ id, name: cohortName.get(id)! }))))
+    }
+    return { enterpriseId, filters, cohorts, rowsOf }
   }
 
   /** The current filters as query parameters (sort links, pages and the export keep them). */
-  const filterQuery = (f: ReturnType<typeof dashboard>['filters']): Record<string, string> =>
+  const filterQuery = (f: TableFilters): Record<string, string> =>
     ({ q: f.q, cohort: f.cohort === null ? '' : String(f.cohort), state: f.state === 'all' ? '' : f.state, sort: f.sort, dir: f.desc ? 'desc' : '' })
 
   /** The query string of the current filters with one changed: the sort links keep the rest. */
-  const sortLink = (f: ReturnType<typeof dashboard>['filters'], sort: Sort) => {
+  const sortLink = (f: TableFilters, sort: Sort) => {
     const q = new URLSearchParams()
     if (f.q) q.set('q', f.q)
     if (f.cohort !== null) q.set('cohort', String(f.cohort))
@@ -91,11 +87,17 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
 
   app.get('/training', { config: TRAINER }, async (req, reply) => {
     const d = dashboard(req)
-    const order = traineeOrder(d.filters)
-    const page = pageSorted(d.rows, keysetRequest(req, order.shape), order.keyOf, order.compare)
+    const page = learningPage(app.db, d.enterpriseId, d.filters, keysetRequest(req, learningKeyShape(d.filters.sort)))
+    // The true total: the guards the enterprise employs; those without a stored summary yet (the
+    // keeper fills them after an upgrade) are said to be on their way.
+    const coverage = summaryCoverage(app.db, d.enterpriseId)
+    const figures = cohortFigures(app.db, d.enterpriseId, d.cohorts.map((c) => c.id))
+    const cohortSummary = d.cohorts.map((c) => ({ id: c.id, name: c.name, ...(figures.get(c.id) ?? { members: 0, percent: 0, overdue: 0 }) }))
     const query = filterQuery(d.filters)
     const data = {
-      title: 'training.title', ...d, rows: page.rows, found: d.rows.length, pager: pager('/training', query, page),
+      title: 'training.title', filters: d.filters, cohorts: d.cohorts, cohortSummary,
+      rows: d.rowsOf(page.rows), found: page.total, total: coverage.employed, pending: Math.max(0, coverage.employed - coverage.stored),
+      pager: pager('/training', query, page),
       sortLink: (s: Sort) => sortLink(d.filters, s), states: STATES, sorts: SORTS,
       exportQuery: new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '')).toString()
     }
@@ -107,10 +109,12 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     const d = dashboard(req)
     const t = req.t
     const score = (r: TraineeRow) => (r.latest ? `${r.latest.score}/${r.latest.maxScore}` : '')
-    recordAudit(app.db, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows: d.rows.length } }, now())
+    const rows = countLearning(app.db, d.enterpriseId, d.filters)
+    recordAudit(app.db, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows } }, now())
+    const chunks = keysetChunks((after, size) => learningRowsAfter(app.db, d.enterpriseId, d.filters, after, size), (r) => learningKey(d.filters.sort, r))
     return sendCsvStream(reply, `training-${today()}.csv`,
       [t('training.col-name'), t('training.col-cohorts'), t('training.col-assignments'), t('training.col-progress'), t('training.col-overdue'), t('training.col-courses'), t('training.col-latest'), t('training.col-latest-on'), t('training.col-passes')],
-      arrayChunks(d.rows), (r) => [
+      mapChunks(chunks, d.rowsOf), (r) => [
         r.fullName, r.cohorts.map((c) => c.name).join('; '), `${r.completeCount}/${r.assignedCount}`, `${r.assignedPercent}%`, r.overdue, `${r.coursesPercent}%`,
         score(r), r.latest ? localDate(r.latest.finishedAt, app.config.timeZone) : '', r.passes
       ])

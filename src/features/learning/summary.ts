@@ -9,8 +9,9 @@ import { practiceSummaries, type PracticeSummary } from '../practice/index.js'
 import { topicProgress, courseProgress, tally, type TopicProgress, type CourseProgress, type Tally } from './progress.js'
 import { applicableAssignments, curriculumProgress, dueState, byDueDate, type CurriculumProgress, type DueState, type CurriculumItem } from './curriculum.js'
 import {
-  currentCatalogue, progressOf, passCounts, cohortsOf, enterpriseAssignments, itemsOf, currentEmployer, currentEmployers, type Catalogue, type AssignmentListRow
+  currentCatalogue, progressOf, passCounts, cohortsOf, enterpriseAssignments, itemsOf, currentEmployer, currentEmployers, latestScores, type Catalogue, type AssignmentListRow
 } from './queries.js'
+import { learningSummary, type LearningSummary } from './kept.js'
 
 export interface AssignmentStatus {
   assignment: AssignmentListRow
@@ -111,4 +112,14 @@ export function mandatoryFrom (statuses: readonly AssignmentStatus[]): Mandatory
       complete: s.progress.complete,
       overdue: s.state === 'overdue'
     }))
+}
+
+/**
+ * The stored summaries (trainee_learning rows) of these people from their learning records
+ * (worked out by the caller with `learningFor`, for the enterprise employing each now) and their
+ * latest finished mocks: what the readiness keeper's pass stores beside their readiness.
+ */
+export function learningSummariesOf (db: DbOrTx, people: ReadonlyArray<{ id: number, enterpriseId: number | null, fullName: string }>, learning: ReadonlyMap<number, TraineeLearning>, today: string): LearningSummary[] {
+  const latest = latestScores(db, people.map((p) => p.id))
+  return people.map((p) => learningSummary(p, learning.get(p.id)!, latest.get(p.id), today))
 }

@@ -9,8 +9,8 @@ import type { QuestionBody, CheckAnswer } from '../../db/schema.js'
 import type { CurriculumItem } from './curriculum.js'
 import type { TraineeLearning } from './summary.js'
 import type { TopicProgress } from './progress.js'
-import type { LatestScore } from './queries.js'
-import type { Key } from '../../lib/keyset.js'
+import type { LearningSummary } from './kept.js'
+import { weekAccuracy } from '../practice/index.js'
 
 const LETTERS = 'ABCDE'
 
@@ -92,7 +92,7 @@ export interface TraineeRow {
   completeCount: number
   overdue: number
   coursesPercent: number
-  latest: LatestScore | undefined
+  latest: { score: number, maxScore: number, passed: boolean, finishedAt: Date } | undefined
   passes: number
   /** Practice: mastery over the whole bank, answers this week and the share right (null: none). */
   masteryPct: number
@@ -105,60 +105,25 @@ export type Sort = typeof SORTS[number]
 export const STATES = ['all', 'overdue', 'open', 'complete', 'none'] as const
 export type StateFilter = typeof STATES[number]
 
-/** One row per trainee for the trainer's table. */
-export function traineeRow (p: { id: number, fullName: string }, l: TraineeLearning, cohortNames: Array<{ id: number, name: string }>, latest: LatestScore | undefined): TraineeRow {
+/** One row of the trainer's table from the trainee's stored learning summary and the cohorts they are in. */
+export function traineeRow (r: LearningSummary, cohortNames: Array<{ id: number, name: string }>): TraineeRow {
   return {
-    id: p.id,
-    fullName: p.fullName,
+    id: r.traineeId,
+    fullName: r.fullName,
     cohorts: cohortNames,
-    assignedPercent: l.assigned.percent,
-    assignedCount: l.assignments.length,
-    completeCount: l.assignments.filter((a) => a.progress.complete).length,
-    overdue: l.overdue,
-    coursesPercent: l.overall.percent,
-    latest,
-    passes: [...l.passes.values()].reduce((s, n) => s + n, 0),
-    masteryPct: l.practice.masteryPct,
-    weekAnswered: l.practice.week.answered,
-    weekAccuracy: l.practice.week.accuracyPct
+    assignedPercent: r.assignedPercent,
+    assignedCount: r.assignedCount,
+    completeCount: r.completeCount,
+    overdue: r.overdue,
+    coursesPercent: r.coursesPercent,
+    latest: r.latestScore >= 0 && r.latestFinishedAt !== null
+      ? { score: r.latestScore, maxScore: r.latestMaxScore ?? 0, passed: r.latestPassed === true, finishedAt: r.latestFinishedAt }
+      : undefined,
+    passes: r.passes,
+    masteryPct: r.masteryPct,
+    weekAnswered: r.weekAnswered,
+    weekAccuracy: weekAccuracy(r.weekAnswered, r.weekRight)
   }
-}
-
-/** The trainer's filters: a name part, a cohort, a state; then the chosen order (names break ties). */
-export function filterAndSort (rows: readonly TraineeRow[], f: { q: string, cohort: number | null, state: StateFilter, sort: Sort, desc: boolean }): TraineeRow[] {
-  const q = f.q.trim().toLowerCase()
-  const kept = rows.filter((r) =>
-    (q === '' || r.fullName.toLowerCase().includes(q)) &&
-    (f.cohort === null || r.cohorts.some((c) => c.id === f.cohort)) &&
-    (f.state === 'all' ||
-      (f.state === 'overdue' && r.overdue > 0) ||
-      (f.state === 'none' && r.assignedCount === 0) ||
-      (f.state === 'complete' && r.assignedCount > 0 && r.completeCount === r.assignedCount) ||
-      (f.state === 'open' && r.completeCount < r.assignedCount && r.overdue === 0)))
-  const order = traineeOrder(f)
-  return [...kept].sort((a, b) => order.compare(order.keyOf(a), order.keyOf(b)))
-}
-
-/**
- * The order of the trainer's table as keys (the sorted value, then the name, then the id) and how
- * two keys compare: the table sorts and pages by them (a page is the rows after a key).
- */
-export function traineeOrder (f: { sort: Sort, desc: boolean }): { shape: Array<'s' | 'n'>, keyOf: (r: TraineeRow) => Key, compare: (a: Key, b: Key) => number } {
-  const value = (r: TraineeRow): number => {
-    switch (f.sort) {
-      case 'name': return 0
-      case 'progress': return r.assignedPercent
-      case 'overdue': return r.overdue
-      case 'score': return r.latest ? r.latest.score : -1
-      case 'passes': return r.passes
-      case 'mastery': return r.masteryPct
-      case 'practised': return r.weekAnswered
-    }
-  }
-  const sign = f.desc ? -1 : 1
-  const byName = (a: Key, b: Key, i: number) => String(a[i]).localeCompare(String(b[i]), 'zh-CN') || Number(a[i + 1]) - Number(b[i + 1])
-  if (f.sort === 'name') return { shape: ['s', 'n'], keyOf: (r) => [r.fullName, r.id], compare: (a, b) => sign * String(a[0]).localeCompare(String(b[0]), 'zh-CN') || byName(a, b, 0) }
-  return { shape: ['n', 's', 'n'], keyOf: (r) => [value(r), r.fullName, r.id], compare: (a, b) => sign * (Number(a[0]) - Number(b[0])) || byName(a, b, 1) }
 }
 
 /** A lesson's Markdown without its leading "# Title" line: the page shows the topic's title itself. */

@@ -432,8 +432,8 @@ export function updatePerson (db: Db, traineeId: number, p: EncryptedPerson, idC
     if (before?.education !== p.education) changed.education = { from: before?.education, to: p.education }
     if (idChanged) changed.idNumber = 'changed'
     recordAudit(tx, { ...audit, action: 'person.updated', subjectType: 'trainee', subjectId: traineeId, details: changed }, now)
-    // A new ID number may carry a new birth date; education is a rule of its own.
-    if (idChanged || changed.education) readinessChanged(db, [traineeId], now)
+    // A new ID number may carry a new birth date; education is a rule of its own; the name is in the stored learning summary.
+    if (idChanged || changed.education || changed.fullName) readinessChanged(db, [traineeId], now)
   }, { behavior: 'immediate' })
 }
 

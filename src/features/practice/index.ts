@@ -1,5 +1,5 @@
 export { practiceRoutes } from './routes.js'
 export { recordOutcomes, type Outcome } from './queries.js'
-export { practiceSummaries, type PracticeSummary, type TopicMastery } from './queries.js'
-export { dayNumber } from './schedule.js'
-export { MASTERY_GOAL, subjectMastery } from './mastery.js'
+export { practiceSummaries, WEEK_DAYS, type PracticeSummary, type TopicMastery } from './queries.js'
+export { dayNumber, dayDate } from './schedule.js'
+export { MASTERY_GOAL, subjectMastery, weekAccuracy } from './mastery.js'

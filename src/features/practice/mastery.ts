@@ -38,3 +38,8 @@ export function subjectMastery (topics: ReadonlyMap<string, TopicCounts & { tota
   }
   return masteryPct({ seen: 0, right }, total)
 }
+
+/** The share of a week's practice answers that were right, a whole percentage rounded; null when there were none. */
+export function weekAccuracy (answered: number, right: number): number | null {
+  return answered > 0 ? Math.round((right / answered) * 100) : null
+}

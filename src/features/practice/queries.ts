@@ -9,8 +9,8 @@ import {
 } from '../../db/schema.js'
 import type { QuestionType, Domain } from '../bank/index.js'
 import { bookAfter, DEFAULT_BOOK_EXIT } from './book.js'
-import { scheduleAfter, dayNumber, UNSCHEDULED } from './schedule.js'
-import { countsAfter, masteryPct, MASTERY_GOAL } from './mastery.js'
+import { scheduleAfter, dayNumber, dayDate, UNSCHEDULED } from './schedule.js'
+import { countsAfter, masteryPct, weekAccuracy, MASTERY_GOAL } from './mastery.js'
 import type { PoolQuestion, QuestionState } from './sets.js'
 
 export type PracticeSet = typeof practiceSets.$inferSelect
@@ -183,8 +183,10 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
       peak_pct = CASE WHEN ? THEN excluded.peak_pct ELSE peak_pct END, peak_at = CASE WHEN ? THEN excluded.peak_at ELSE peak_at END`)
       .run(traineeId, k.topicKey, counts.seen, counts.right, peaked ? pct : 0, peaked ? now.getTime() : null, peaked ? 1 : 0, peaked ? 1 : 0)
   }
-  // A "practise to 80%" item just completed: the person's stored readiness follows, in this transaction.
+  // A "practise to 80%" item just completed: the person's stored readiness follows, in this transaction
+  // (and their whole learning summary with it); else only the summary's practice figures move.
   if (reachedGoal.length > 0) readinessChanged(db, [traineeId], now)
+  else storePracticeFigures(db, traineeId, today)
   return { reachedGoal }
 }
 
@@ -276,15 +278,40 @@ export function recordPracticeAnswer (db: Db, set: PracticeSet, position: number
   }, { behavior: 'immediate' })
 }
 
-/** Practice answers and right ones of each trainee from local day `fromDay` on (this week). */
-export function practisedSince (db: DbOrTx, traineeIds: readonly number[], fromDay: number): Map<number, { answered: number, right: number }> {
-  const out = new Map<number, { answered: number, right: number }>()
+/** Practice answers and right ones of each trainee from local day `fromDay` on (this week), and the first of those days. */
+export function practisedSince (db: DbOrTx, traineeIds: readonly number[], fromDay: number): Map<number, { answered: number, right: number, firstDay: number }> {
+  const out = new Map<number, { answered: number, right: number, firstDay: number }>()
   for (const chunk of chunks(traineeIds)) {
-    const rows = db.select({ t: practiceDays.traineeId, answered: sql<number>`sum(${practiceDays.answered})`, right: sql<number>`sum(${practiceDays.right})` })
+    const rows = db.select({ t: practiceDays.traineeId, answered: sql<number>`sum(${practiceDays.answered})`, right: sql<number>`sum(${practiceDays.right})`, firstDay: sql<number>`min(${practiceDays.day})` })
       .from(practiceDays).where(and(inArray(practiceDays.traineeId, chunk), gte(practiceDays.day, fromDay))).groupBy(practiceDays.traineeId).all()
-    for (const r of rows) out.set(r.t, { answered: r.answered, right: r.right })
+    for (const r of rows) out.set(r.t, { answered: r.answered, right: r.right, firstDay: r.firstDay })
   }
   return out
+}
+
+/** The days a practice week counts: the local day and the six before it. */
+export const WEEK_DAYS = 7
+
+/**
+ * Brings the practice figures of the trainee's stored learning summary (trainee_learning, written
+ * whole by the readiness keeper's pass) up to date after answers, inside the caller's transaction:
+ * mastery over the bank from the trainee's topic counts, this week's answers from the day counts,
+ * and the day the week next changes by itself. A few rows by primary key and one update of the
+ * row by its key, so the answer stays fast; a trainee without a row yet is left to the keeper.
+ */
+function storePracticeFigures (db: Db, traineeId: number, today: number): void {
+  const pool = currentPool(db)
+  const totals = pool?.topicTotals ?? new Map<string, number>()
+  const topics = prepared(db, 'SELECT topic_key AS topicKey, "right" FROM practice_topics WHERE trainee_id = ?').all(traineeId) as Array<{ topicKey: string, right: number }>
+  const right = topics.reduce((n, t) => n + Math.min(t.right, totals.get(t.topicKey) ?? 0), 0)
+  const mastery = masteryPct({ seen: 0, right }, pool?.questions.length ?? 0)
+  const week = prepared(db, 'SELECT coalesce(sum(answered), 0) AS answered, coalesce(sum("right"), 0) AS "right", min(day) AS firstDay FROM practice_days WHERE trainee_id = ? AND day >= ?')
+    .get(traineeId, today - (WEEK_DAYS - 1)) as { answered: number, right: number, firstDay: number | null }
+  // The week's figures change by themselves on the day its first practised day leaves it.
+  const changes = week.firstDay === null ? null : dayDate(week.firstDay + WEEK_DAYS)
+  prepared(db, `UPDATE trainee_learning SET mastery_pct = ?, week_answered = ?, week_right = ?,
+    next_change_on = CASE WHEN ? IS NOT NULL AND (next_change_on IS NULL OR next_change_on > ?) THEN ? ELSE next_change_on END WHERE trainee_id = ?`)
+    .run(mastery, week.answered, week.right, changes, changes, changes, traineeId)
 }
 
 // ---------------------------------------------------------------- summaries
@@ -297,8 +324,8 @@ export interface PracticeSummary {
   masteryPct: number
   seen: number
   due: number
-  /** Practice answers in the last 7 local days (today included) and the share right; null accuracy when none. */
-  week: { answered: number, right: number, accuracyPct: number | null }
+  /** Practice answers in the last 7 local days (today included) and the share right; null accuracy when none; the first of those days practised (null: none). */
+  week: { answered: number, right: number, accuracyPct: number | null, firstDay: number | null }
 }
 
 /** Where each trainee stands in practice, read in a few batched queries. `today` is the local day number. */
@@ -318,7 +345,7 @@ export function practiceSummaries (db: DbOrTx, traineeIds: readonly number[], to
       .where(and(inArray(practiceQuestions.traineeId, chunk), isNotNull(practiceQuestions.dueDay), lte(practiceQuestions.dueDay, today))).groupBy(practiceQuestions.traineeId).all()
     for (const r of rows) due.set(r.t, r.n)
   }
-  const week = practisedSince(db, traineeIds, today - 6)
+  const week = practisedSince(db, traineeIds, today - (WEEK_DAYS - 1))
   return new Map(traineeIds.map((id) => {
     const mine = counts.get(id) ?? new Map<string, { seen: number, right: number, peakPct: number }>()
     const topics = new Map<string, TopicMastery>()
@@ -330,13 +357,13 @@ export function practiceSummaries (db: DbOrTx, traineeIds: readonly number[], to
       right += Math.min(c.right, total)
       seen += Math.min(c.seen, total)
     }
-    const w = week.get(id) ?? { answered: 0, right: 0 }
+    const w = week.get(id) ?? { answered: 0, right: 0, firstDay: null }
     return [id, {
       topics,
       masteryPct: masteryPct({ seen, right }, bankTotal),
       seen,
       due: due.get(id) ?? 0,
-      week: { answered: w.answered, right: w.right, accuracyPct: w.answered > 0 ? Math.round((w.right / w.answered) * 100) : null }
+      week: { answered: w.answered, right: w.right, accuracyPct: weekAccuracy(w.answered, w.right), firstDay: w.firstDay }
     }]
   }))
 }

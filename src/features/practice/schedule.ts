@@ -33,3 +33,8 @@ export function scheduleAfter (s: Schedule, right: boolean, today: number): Sche
 export function isDue (s: Schedule, today: number): boolean {
   return s.box > 0 && s.dueDay !== null && s.dueDay <= today
 }
+
+/** The local date (YYYY-MM-DD) of a local day number. */
+export function dayDate (day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10)
+}

@@ -1,8 +1,10 @@
 /**
- * Keeps the stored readiness (trainee_readiness) equal to what rules.ts works out:
+ * Keeps the stored readiness (trainee_readiness) equal to what rules.ts works out, and the stored
+ * learning summary (trainee_learning, the trainer's table) equal to what learningFor works out:
  * - `refreshReadiness`, the one function that writes it, inside the transaction of every change
  *   that moves it (other areas reach it through db/readiness-hook.ts);
- * - `sweepDueReadiness`, the daily sweep of the rows whose next change by date has come;
+ * - `sweepDueReadiness`, the daily sweep of the people whose next change by date has come (in
+ *   either table);
  * - `reevaluateStale`, after a rule change: every row below the rules' generation, in chunks of
  *   READINESS_CHUNK (200) people a transaction with the event loop free between chunks;
  * - `rebuildReadiness`, everyone (the `readiness rebuild` command);
@@ -16,6 +18,7 @@ import { chunks } from '../../lib/chunks.js'
 import type { Clock } from '../../lib/clock.js'
 import { readEligibilitySettings, evaluateMany } from './queries.js'
 import { nextChangeOn } from './rules.js'
+import { learningFor, learningSummariesOf, upsertLearning, dueLearningIds, type LearningSummary } from '../learning/index.js'
 import { personFacts, upsertReadiness, rulesGeneration, raiseRulesGeneration, staleIds, dueIds, traineeIdsAfter, type StoredReadiness } from './store.js'
 
 /**
@@ -33,15 +36,21 @@ export function setReadinessZone (timeZone: string): void {
   displayZone = timeZone
 }
 
-/** What the rows of these people should hold now: rules.ts's output and the facts the dashboard counts. */
-export function workOutReadiness (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): StoredReadiness[] {
-  if (ids.length === 0) return []
+/**
+ * What the rows of these people should hold now: rules.ts's output and the facts the dashboard
+ * counts, and their learning summaries (trainee_learning) from the same learning records.
+ */
+export function workOut (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): { readiness: StoredReadiness[], learning: LearningSummary[] } {
+  if (ids.length === 0) return { readiness: [], learning: [] }
   const s = readEligibilitySettings(db)
   const generation = rulesGeneration(db)
   const today = localDate(now, timeZone)
   const facts = personFacts(db, ids)
-  const evs = evaluateMany(db, facts, s, now, timeZone)
-  return facts.map((f) => {
+  // One learning record per person, of the enterprise employing them now: the rules read its
+  // mandatory assignments, the trainer's table its figures.
+  const learning = learningFor(db, facts.map((f) => ({ id: f.id, enterpriseId: f.enterpriseId })), today)
+  const evs = evaluateMany(db, facts, s, now, timeZone, learning)
+  const readiness = facts.map((f) => {
     const { record, evaluation } = evs.get(f.id)!
     return {
       traineeId: f.id, enterpriseId: f.enterpriseId, dutyStatus: f.dutyStatus, certified: f.certified,
@@ -49,14 +58,28 @@ export function workOutReadiness (db: DbOrTx, ids: readonly number[], now: Date,
       nextChangeOn: nextChangeOn(record, s, today), evaluatedOn: today, generation
     }
   })
+  return { readiness, learning: learningSummariesOf(db, facts, learning, today) }
 }
 
-/** Works out these people's readiness and stores it, on the caller's transaction (or alone, atomically). */
+/** What the readiness rows of these people should hold now. */
+export function workOutReadiness (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): StoredReadiness[] {
+  return workOut(db, ids, now, timeZone).readiness
+}
+
+/**
+ * Works out these people's readiness and learning summaries and stores both, on the caller's
+ * transaction (or alone, atomically): the one function that writes trainee_readiness and
+ * (save the practice figures each answer moves) trainee_learning.
+ */
 export function refreshReadiness (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): void {
   for (const chunk of chunks([...new Set(ids)], READINESS_CHUNK)) {
     // On the Db (not the transaction handle): the same connection, so inside the transaction, with
     // the connection's cached reads; alone, in a transaction of its own (a savepoint inside one).
-    const write = () => upsertReadiness(db, workOutReadiness(db, chunk, now, timeZone), now)
+    const write = () => {
+      const rows = workOut(db, chunk, now, timeZone)
+      upsertReadiness(db, rows.readiness, now)
+      upsertLearning(db, rows.learning, now)
+    }
     if ('$client' in db) db.transaction(write, { behavior: 'immediate' })
     else write()
   }
@@ -80,9 +103,15 @@ async function inChunks (db: Db, clock: Clock, next: () => number[], timeZone: s
   }
 }
 
-/** The daily sweep: every row whose next change by date is today or past. Rows not due are not read. */
+/**
+ * The daily sweep: every person whose stored readiness or learning summary next changes by date
+ * today or before. Rows not due are not read.
+ */
 export function sweepDueReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
-  return inChunks(db, clock, () => dueIds(db, localDate(clock.now(), timeZone), READINESS_CHUNK), timeZone, stop)
+  return inChunks(db, clock, () => {
+    const today = localDate(clock.now(), timeZone)
+    return [...new Set([...dueIds(db, today, READINESS_CHUNK), ...dueLearningIds(db, today, READINESS_CHUNK)])]
+  }, timeZone, stop)
 }
 
 /** After a rule change: every row below the rules' generation (each chunk lifts its rows to it). */

@@ -8,7 +8,7 @@ import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { users, attempts, bankReleases, statements, examSittings, applications, type ApplicationStatus, type ExamResult } from '../../db/schema.js'
 import { trainees, employments, enterprises, jurisdictions, declarations, readSetting, writeSetting, writeCertificate, type DeclarationKind, type CertificateInput } from '../orgs/index.js'
-import { mandatoryAssignmentsOf } from '../learning/index.js'
+import { mandatoryAssignmentsOf, mandatoryFrom, type TraineeLearning } from '../learning/index.js'
 import { DEFAULT_SETTINGS, readSettings, evaluateEligibility, type EligibilitySettings, type Evaluation, type MockResult, type TraineeRecord } from './rules.js'
 import type { StatementSnapshot } from './statements.js'
 import { raiseRulesGeneration } from './store.js'
@@ -50,8 +50,11 @@ export function saveEligibilitySettings (db: Db, s: EligibilitySettings, audit: 
 
 interface RecordFacts { id: number, birthDate: string, education: TraineeRecord['education'] }
 
-/** The records of many trainees at once (batched queries, the learning area's included). */
-function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: EligibilitySettings, now: Date, timeZone: string): Map<number, TraineeRecord> {
+/**
+ * The records of many trainees at once (batched queries, the learning area's included; a caller
+ * that has worked out their learning records for the enterprises employing them now passes them).
+ */
+function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: EligibilitySettings, now: Date, timeZone: string, learning?: ReadonlyMap<number, TraineeLearning>): Map<number, TraineeRecord> {
   const ids = people.map((p) => p.id)
   const out = new Map<number, TraineeRecord>()
   if (ids.length === 0) return out
@@ -76,16 +79,18 @@ function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: Eligibili
       mocks.set(r.traineeId, list)
     }
   }
-  const mandatory = mandatoryAssignmentsOf(db, people.map((p) => p.id), now, timeZone)
+  const mandatory = learning
+    ? new Map(people.map((p) => [p.id, mandatoryFrom(learning.get(p.id)?.assignments ?? [])]))
+    : mandatoryAssignmentsOf(db, people.map((p) => p.id), now, timeZone)
   for (const p of people) {
     out.set(p.id, { birthDate: p.birthDate, education: p.education, declarations: decl.get(p.id) ?? {}, mandatory: mandatory.get(p.id) ?? [], mocks: mocks.get(p.id) ?? [] })
   }
   return out
 }
 
-export function evaluateMany (db: DbOrTx, people: readonly RecordFacts[], s: EligibilitySettings, now: Date, timeZone: string): Map<number, { record: TraineeRecord, evaluation: Evaluation }> {
+export function evaluateMany (db: DbOrTx, people: readonly RecordFacts[], s: EligibilitySettings, now: Date, timeZone: string, learning?: ReadonlyMap<number, TraineeLearning>): Map<number, { record: TraineeRecord, evaluation: Evaluation }> {
   const today = localDate(now, timeZone)
-  const records = gatherRecords(db, people, s, now, timeZone)
+  const records = gatherRecords(db, people, s, now, timeZone, learning)
   return new Map([...records].map(([id, record]) => [id, { record, evaluation: evaluateEligibility(record, s, today) }]))
 }
 

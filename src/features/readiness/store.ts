@@ -28,14 +28,14 @@ export function raiseRulesGeneration (db: DbOrTx): number {
 
 // ---- the facts the rules read besides the record ----
 
-export interface PersonFacts { id: number, birthDate: string, education: Education, enterpriseId: number | null, dutyStatus: DutyStatus | null, certified: boolean }
+export interface PersonFacts { id: number, fullName: string, birthDate: string, education: Education, enterpriseId: number | null, dutyStatus: DutyStatus | null, certified: boolean }
 
-/** Each person's birth date, education, certificate and open employment (ids that are no person are left out). */
+/** Each person's name, birth date, education, certificate and open employment (ids that are no person are left out). */
 export function personFacts (db: DbOrTx, ids: readonly number[]): PersonFacts[] {
   const out: PersonFacts[] = []
   for (const chunk of chunks([...new Set(ids)])) {
     out.push(...db.select({
-      id: trainees.id, birthDate: trainees.birthDate, education: trainees.education, enterpriseId: employments.enterpriseId, dutyStatus: employments.dutyStatus,
+      id: trainees.id, fullName: trainees.fullName, birthDate: trainees.birthDate, education: trainees.education, enterpriseId: employments.enterpriseId, dutyStatus: employments.dutyStatus,
       certified: sql<number>`coalesce(${trainees.certificateStatus} = 'valid', 0)`
     }).from(trainees).leftJoin(employments, and(eq(employments.traineeId, trainees.id), sql`${employments.endedOn} IS NULL`))
       .where(inArray(trainees.id, chunk)).all().map((r) => ({ ...r, certified: r.certified === 1 })))

@@ -3,17 +3,24 @@ import type Database from 'better-sqlite3'
 import type { TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { addCrowd } from '../../helpers/crowd.js'
+import { insertCohort, addCohortMembers } from '../../../src/features/learning/queries.js'
+import { SORTS } from '../../../src/features/learning/view.js'
 
 let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
+let cohortId = 0
 beforeAll(async () => {
-  addCrowd(t, w.ids.entA, 500)
+  const crowd = addCrowd(t, w.ids.entA, 500)
   await w.finishedAttempt()
+  const audit = { actorId: w.users.trainerA, clientIp: null, action: 'x' }
+  const cohort = insertCohort(t.db, w.ids.entA, 'Plans', audit, t.clock.now())
+  addCohortMembers(t.db, cohort, crowd.filter((_, i) => i % 5 === 0), audit, t.clock.now())
+  cohortId = cohort.id
 })
 
 /** The big tables: a page must reach them through an index, never read one whole. */
-const BIG = ['employments', 'attempts', 'audit_events', 'lesson_progress', 'audit_scopes']
+const BIG = ['employments', 'attempts', 'audit_events', 'lesson_progress', 'audit_scopes', 'trainee_learning', 'cohort_members']
 
 /** Every SELECT the database runs while `fn` runs, with its arguments. */
 async function statementsOf (fn: () => Promise<unknown>): Promise<Array<{ sql: string, args: unknown[] }>> {
@@ -40,7 +47,7 @@ async function statementsOf (fn: () => Promise<unknown>): Promise<Array<{ sql: s
 /** The full scans of BIG tables (by name or alias) in a statement's query plan. */
 function fullScans (sql: string, args: unknown[]): string[] {
   const names = new Set(BIG)
-  for (const m of sql.matchAll(/\b(employments|attempts|audit_events|lesson_progress|audit_scopes)"?\s+(?:AS\s+)?"?([a-z_]\w*)/gi)) {
+  for (const m of sql.matchAll(/\b(employments|attempts|audit_events|lesson_progress|audit_scopes|trainee_learning|cohort_members)"?\s+(?:AS\s+)?"?([a-z_]\w*)/gi)) {
     if (!/^(where|on|join|left|inner|group|order|limit|set|values|using)$/i.test(m[2]!)) names.add(m[2]!)
   }
   const plan = t.db.$client.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(args as never[])) as Array<{ detail: string }>
@@ -57,6 +64,10 @@ const pages: Array<[string, () => string, keyof World['users']]> = [
   ['the roster, a later page', () => '/roster?after=WyLotbXkvJ8iLDk5OTk5OTld', 'trainerA'],
   ['the police drill-down', () => `/jurisdiction/enterprises/${w.ids.entA}`, 'policeS1'],
   ['/training', () => '/training', 'trainerA'],
+  ['/training sorted by progress, descending, a later page', () => '/training?sort=progress&dir=desc&after=WzUwLCLnjovkvJ8iLDk5OTk5OTld', 'trainerA'],
+  ['/training searched, by state, sorted by practice', () => `/training?q=${encodeURIComponent('王')}&state=open&sort=practised`, 'trainerA'],
+  ['/training of a cohort', () => `/training?cohort=${cohortId}&sort=score&dir=desc`, 'trainerA'],
+  ['/training/export.csv', () => '/training/export.csv?sort=mastery', 'trainerA'],
   ['/readiness/roster', () => '/readiness/roster', 'trainerA'],
   ['the person page', () => `/people/${w.ids.personA}`, 'trainerA'],
   ['the admin audit log', () => '/admin/audit', 'admin'],
@@ -90,5 +101,19 @@ describe('the police audit log', () => {
     }
     const count = scoped.find((s) => /count\(/i.test(s.sql))!
     expect(count.sql).not.toMatch(/audit_events/)
+  })
+})
+
+describe('/training reads the stored learning summary', () => {
+  test.each(SORTS.flatMap((sort) => [[sort, ''], [sort, 'desc']]))('sorted by %s %s: a page walks an index of the enterprise in its order, no sort of its own', async (sort, dir) => {
+    const statements = await statementsOf(async () => {
+      const res = await t.app.inject({ url: `/training?sort=${sort}&dir=${dir}`, headers: { cookie: w.cookie('trainerA') } })
+      expect(res.statusCode).toBe(200)
+    })
+    const page = statements.filter((s) => /from "trainee_learning"/i.test(s.sql) && /\blimit\b/i.test(s.sql))
+    expect(page).toHaveLength(1)
+    const plan = (t.db.$client.prepare(`EXPLAIN QUERY PLAN ${page[0]!.sql}`).all(...(page[0]!.args as never[])) as Array<{ detail: string }>).map((p) => p.detail)
+    expect(plan.some((d) => /^SEARCH "?trainee_learning"? USING (COVERING )?INDEX trainee_learning_\w+_idx \(enterprise_id=\?/.test(d)), plan.join('; ')).toBe(true)
+    expect(plan.filter((d) => /TEMP B-TREE/.test(d))).toEqual([])
   })
 })

@@ -5,6 +5,8 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { attempts, auditEvents, blueprintVersions, bankReleases, cohorts, curricula, assignments, employments, lessonProgress } from '../../../src/db/schema.js'
 import { mandatoryAssignmentsOf } from '../../../src/features/learning/index.js'
 import { listAttempts } from '../../../src/features/exams/index.js'
+import { sweepDueReadiness } from '../../../src/features/readiness/index.js'
+import { keepReadiness } from '../../helpers/readiness.js'
 
 /** One trainee's mandatory assignments, through the batched read readiness uses. */
 const mandatoryAssignments = (db: TestApp['db'], id: number, now: Date, timeZone: string) => mandatoryAssignmentsOf(db, [id], now, timeZone).get(id)!
@@ -26,6 +28,7 @@ function passMock (traineeId: number) {
   const release = t.db.select().from(bankReleases).get()!
   const now = t.clock.now()
   t.db.insert(attempts).values({ traineeId, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'x', passMark: 60, maxScore: 100, startedAt: now, deadlineAt: now, finishedAt: now, finishReason: 'submitted', score: 80, passed: true }).run()
+  keepReadiness(t, [traineeId])
 }
 
 let cohortId: number
@@ -141,6 +144,8 @@ describe('what the trainee and the trainer see', () => {
 
   test('the trainer dashboard: progress, overdue highlighted, latest mock, sortable and filterable', async () => {
     t.clock.set(Date.UTC(2026, 10, 29, 2, 0)) // past the due date
+    // The daily sweep brings the stored summaries whose assignments fell overdue up to date.
+    await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
     passMock(w.ids.personA)
     const res = await get('/training')
     expect(res.statusCode).toBe(200)
@@ -179,6 +184,7 @@ describe('what the trainee and the trainer see', () => {
     for (const key of ['law/guard-eligibility', 'skills/cpr-aed']) {
       t.db.insert(lessonProgress).values({ traineeId: w.ids.personA, lessonKey: key, studiedAt: t.clock.now(), checkPassedAt: t.clock.now(), lessonVersionId: null }).run()
     }
+    keepReadiness(t, [w.ids.personA])
     expect(mandatoryAssignments(t.db, w.ids.personA, t.clock.now(), t.app.config.timeZone)).toMatchObject([{ complete: true, overdue: false }])
     const page = dom((await get('/training?sort=name')).body)
     const rowA = page.querySelectorAll('#trainee-table tbody tr').find((r) => r.text.includes('wAlpha'))!
@@ -211,6 +217,7 @@ describe('what the trainee and the trainer see', () => {
 
   test('a trainee who leaves the enterprise no longer has its assignments', async () => {
     t.db.update(employments).set({ endedOn: '2026-11-29' }).where(and(eq(employments.traineeId, late.traineeId))).run()
+    keepReadiness(t, [late.traineeId])
     expect(mandatoryAssignments(t.db, late.traineeId, t.clock.now(), t.app.config.timeZone)).toEqual([])
     expect((await get(`/training/trainees/${late.traineeId}`)).statusCode).toBe(404)
   })

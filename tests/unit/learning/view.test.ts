@@ -1,38 +1,7 @@
 import { describe, test, expect } from 'vitest'
-import { filterAndSort, nextStep, checkQuestionView, withoutTitle, type TraineeRow } from '../../../src/features/learning/view.js'
+import { nextStep, checkQuestionView, withoutTitle } from '../../../src/features/learning/view.js'
 import { mandatoryFrom, type AssignmentStatus, type TraineeLearning } from '../../../src/features/learning/summary.js'
 import type { TopicProgress } from '../../../src/features/learning/progress.js'
-
-const row = (id: number, fullName: string, over: Partial<TraineeRow> = {}): TraineeRow => ({
-  id, fullName, cohorts: [], assignedPercent: 0, assignedCount: 1, completeCount: 0, overdue: 0, coursesPercent: 0, latest: undefined, passes: 0, masteryPct: 0, weekAnswered: 0, weekAccuracy: null, ...over
-})
-const ROWS = [
-  row(1, 'Chen', { assignedPercent: 50, overdue: 1, cohorts: [{ id: 7, name: 'March' }], passes: 2, latest: { score: 70, maxScore: 100, passed: true, finishedAt: new Date(0), blueprintKey: 'n' } }),
-  row(2, 'An', { assignedPercent: 100, completeCount: 1 }),
-  row(3, 'Bo', { assignedCount: 0, completeCount: 0, cohorts: [{ id: 7, name: 'March' }], latest: { score: 40, maxScore: 100, passed: false, finishedAt: new Date(0), blueprintKey: 'n' } }),
-  row(4, 'Du', { assignedPercent: 20 })
-]
-const f = (over: Partial<Parameters<typeof filterAndSort>[1]> = {}) => ({ q: '', cohort: null, state: 'all' as const, sort: 'name' as const, desc: false, ...over })
-const names = (rows: TraineeRow[]) => rows.map((r) => r.fullName)
-
-describe('the trainer table', () => {
-  test('sorted by name, progress, overdue, score, passes', () => {
-    expect(names(filterAndSort(ROWS, f()))).toEqual(['An', 'Bo', 'Chen', 'Du'])
-    expect(names(filterAndSort(ROWS, f({ sort: 'progress', desc: true })))).toEqual(['An', 'Chen', 'Du', 'Bo'])
-    expect(names(filterAndSort(ROWS, f({ sort: 'overdue', desc: true })))[0]).toBe('Chen')
-    expect(names(filterAndSort(ROWS, f({ sort: 'score', desc: true })))).toEqual(['Chen', 'Bo', 'An', 'Du'])
-    expect(names(filterAndSort(ROWS, f({ sort: 'passes', desc: true })))[0]).toBe('Chen')
-  })
-
-  test('filtered by name, cohort and state', () => {
-    expect(names(filterAndSort(ROWS, f({ q: 'CH' })))).toEqual(['Chen'])
-    expect(names(filterAndSort(ROWS, f({ cohort: 7 })))).toEqual(['Bo', 'Chen'])
-    expect(names(filterAndSort(ROWS, f({ state: 'overdue' })))).toEqual(['Chen'])
-    expect(names(filterAndSort(ROWS, f({ state: 'complete' })))).toEqual(['An'])
-    expect(names(filterAndSort(ROWS, f({ state: 'none' })))).toEqual(['Bo'])
-    expect(names(filterAndSort(ROWS, f({ state: 'open' })))).toEqual(['Du'])
-  })
-})
 
 const topic = (key: string, complete: boolean): TopicProgress => {
   const [domain = '', tp = ''] = key.split('/')
