@@ -4,7 +4,8 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { readinessScene, EVENT_KINDS, type EventKind } from '../../helpers/readiness-events.js'
 import { seededRng } from '../../../src/lib/rng.js'
 import { storedReadiness, rulesGeneration } from '../../../src/features/readiness/store.js'
-import { workOutReadiness, reevaluateStale } from '../../../src/features/readiness/keeper.js'
+import { workOut, reevaluateStale } from '../../../src/features/readiness/keeper.js'
+import { storedLearning } from '../../../src/features/learning/index.js'
 
 /**
  * The issue asks for 1,000 sequences: the default. They take about four minutes of one core on an
@@ -16,19 +17,28 @@ let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 
-/** The stored rows of these people, and what rules.ts works out for them now, without the day each was worked out. */
+/**
+ * The stored rows of these people, and what rules.ts works out for them now, without the day each
+ * was worked out; and their stored learning summaries beside those learningFor works out now (the
+ * keeper's pass works out both from one learning record, so this costs one more read of their
+ * latest mocks).
+ */
 const compare = (ids: readonly number[]) => {
   const stored = storedReadiness(t.db, ids)
-  const fresh = workOutReadiness(t.db, ids, t.clock.now(), t.config.timeZone)
+  const storedSummaries = storedLearning(t.db, ids)
+  const worked = workOut(t.db, ids, t.clock.now(), t.config.timeZone)
+  const fresh = worked.readiness
   const strip = ({ evaluatedOn: _, ...rest }: { evaluatedOn: string } & Record<string, unknown>) => rest
   return {
     stored: fresh.map((f) => { const s = stored.get(f.traineeId); return s ? strip(s) : { traineeId: f.traineeId, missing: true } }),
-    fresh: fresh.map(strip)
+    fresh: fresh.map(strip),
+    storedLearning: worked.learning.map((f) => storedSummaries.get(f.traineeId) ?? { traineeId: f.traineeId, missing: true }),
+    freshLearning: worked.learning
   }
 }
 
 describe('stored readiness agrees with the rules', () => {
-  test('after each of 1,000 random sequences of 20 events of every kind (seeded), stored equals recomputed for everyone touched', async () => {
+  test('after each of 1,000 random sequences of 20 events of every kind (seeded), stored equals recomputed for everyone touched (readiness and learning summary)', async () => {
     // Twenty thousand small transactions: durability is not under test here, so commits skip the disk sync.
     t.db.$client.pragma('synchronous = OFF')
     const scene = await readinessScene(t, w)
@@ -45,8 +55,9 @@ describe('stored readiness agrees with the rules', () => {
       }
       // A rule change's background re-evaluation finishes (the pages meanwhile mark the rows stale).
       await reevaluateStale(t.db, t.clock, t.config.timeZone)
-      const { stored, fresh } = compare([...touched])
+      const { stored, fresh, storedLearning: summaries, freshLearning } = compare([...touched])
       if (JSON.stringify(stored) !== JSON.stringify(fresh)) expect(stored, `sequence ${sequence}: ${kinds.join(', ')}`).toEqual(fresh)
+      if (JSON.stringify(summaries) !== JSON.stringify(freshLearning)) expect(summaries, `learning, sequence ${sequence}: ${kinds.join(', ')}`).toEqual(freshLearning)
     }
     // Every kind of event happened, many times; the rows are all of the rules in force.
     for (const kind of EVENT_KINDS) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(SEQUENCES / 2)
