@@ -3,6 +3,7 @@
  * and the readiness area that keeps it (readiness/keeper.ts). The readiness area depends on those
  * areas, so they cannot import it (no cycles): they call `readinessChanged` inside their own
  * transaction, and the readiness area installs what it does when it is loaded (readiness/index.ts).
+ * The keeper's pass stores each person's learning summary (trainee_learning) beside their readiness.
  * A process that never loads the readiness area (a unit test of another area) keeps no readiness.
  * Inside a transaction, pass the Db itself where the caller has it: its statements run on the same
  * connection, inside that transaction, and reads cached per connection (the learning catalogue)
