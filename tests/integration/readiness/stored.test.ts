@@ -2,6 +2,7 @@ import { describe, test, expect } from 'vitest'
 import type { TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { readinessScene, EVENT_KINDS, type EventKind } from '../../helpers/readiness-events.js'
+import { enterpriseCountsCheck } from '../../helpers/readiness.js'
 import { seededRng } from '../../../src/lib/rng.js'
 import { storedReadiness, rulesGeneration } from '../../../src/features/readiness/store.js'
 import { workOutReadiness, reevaluateStale } from '../../../src/features/readiness/keeper.js'
@@ -28,7 +29,7 @@ const compare = (ids: readonly number[]) => {
 }
 
 describe('stored readiness agrees with the rules', () => {
-  test('after each of 1,000 random sequences of 20 events of every kind (seeded), stored equals recomputed for everyone touched', async () => {
+  test('after each of 1,000 random sequences of 20 events of every kind (seeded), stored equals recomputed for everyone touched, and the enterprises\' counts equal a recount', async () => {
     // Twenty thousand small transactions: durability is not under test here, so commits skip the disk sync.
     t.db.$client.pragma('synchronous = OFF')
     const scene = await readinessScene(t, w)
@@ -47,6 +48,9 @@ describe('stored readiness agrees with the rules', () => {
       await reevaluateStale(t.db, t.clock, t.config.timeZone)
       const { stored, fresh } = compare([...touched])
       if (JSON.stringify(stored) !== JSON.stringify(fresh)) expect(stored, `sequence ${sequence}: ${kinds.join(', ')}`).toEqual(fresh)
+      // Each enterprise's stored counts equal a recount of the rows (kept by the same writes, no pass of their own).
+      const counted = enterpriseCountsCheck(t)
+      if (JSON.stringify(counted.stored) !== JSON.stringify(counted.recounted)) expect(counted.stored, `counts after sequence ${sequence}: ${kinds.join(', ')}`).toEqual(counted.recounted)
     }
     // Every kind of event happened, many times; the rows are all of the rules in force.
     for (const kind of EVENT_KINDS) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(SEQUENCES / 2)
