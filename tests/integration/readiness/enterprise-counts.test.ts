@@ -128,6 +128,12 @@ describe('the police dashboard pages its enterprises, and the totals cover them 
     const row = lastPage.querySelectorAll('tbody tr').find((tr) => tr.querySelector('td a')!.text === 'Paged 1000')!
     expect(row.querySelectorAll('td').map((td) => td.text.trim()).slice(2)).toEqual(['0', '1', '1', '0', '1'])
 
+    // A key past the last enterprise (typed by hand): no rows, but the true number, not "no enterprises".
+    const past = dom((await t.app.inject({ url: `/jurisdiction?after=${Buffer.from(JSON.stringify(['\uffff', 0])).toString('base64url')}`, headers: { cookie } })).body)
+    expect(past.querySelectorAll('tbody tr')).toHaveLength(0)
+    expect(past.querySelector('p.count')!.text).toBe('120 enterprises')
+    expect(past.querySelector('p.empty')).toBeNull()
+
     // The export streams every enterprise of the district, with the same counts.
     const csv = await t.app.inject({ url: '/jurisdiction/export.csv', headers: { cookie } })
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/)
