@@ -138,7 +138,7 @@ export function countEnterprises (db: DbOrTx, jurisdictionIds?: number[]): numbe
  * The head counts of every enterprise of some jurisdictions summed: one SUM over their rows of
  * enterprise_counts (enterprises_jurisdiction_idx, then each row by primary key), never a list of them.
  */
-export function enterpriseTotals (db: DbOrTx, jurisdictionIds: number[]): EnterpriseTotals {
+export function sumEnterpriseCounts (db: DbOrTx, jurisdictionIds: number[]): EnterpriseTotals {
   const c = enterpriseCounts
   const row = db.select({
     inTraining: sql<number>`coalesce(sum(${c.inTraining}), 0)`,

@@ -5,7 +5,7 @@ import { readForm } from '../../lib/form.js'
 import { sendCsvStream } from '../../http/csv-export.js'
 import { parseIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
-import { loadScope, policeSubtree, pageEnterprises, eachEnterprise, countEnterprises, enterpriseTotals, ENTERPRISE_KEY, findEnterprise, findJurisdiction, listPeople, pagePeople, PEOPLE_KEY, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
+import { loadScope, policeSubtree, pageEnterprises, eachEnterprise, countEnterprises, sumEnterpriseCounts, ENTERPRISE_KEY, findEnterprise, findJurisdiction, listPeople, pagePeople, PEOPLE_KEY, findPersonInScope, personView, type EnterpriseRow } from '../orgs/index.js'
 import { supervisionSummary, uninspectedDays } from '../supervision/index.js'
 import { normaliseCode } from './statements.js'
 import { purposeProblem } from './lookup.js'
@@ -43,7 +43,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const actor = req.actor!
     const ids = subtreeOf(req)
     const page = pageEnterprises(app.db, ids, keysetRequest(req, ENTERPRISE_KEY))
-    const sums = enterpriseTotals(app.db, ids)
+    const sums = sumEnterpriseCounts(app.db, ids)
     return reply.page('police/jurisdiction', {
       title: 'jurisdiction.title',
       jurisdiction: actor.jurisdictionId ? findJurisdiction(app.db, actor.jurisdictionId) : undefined,

@@ -81,7 +81,7 @@ function addToEnterpriseCounts (db: DbOrTx, changes: ReadonlyMap<number, Counts>
 }
 
 /** Each enterprise's counts worked out again from its rows of trainee_readiness (the enterprise index), the same rules as counts.ts. */
-export function recountedCounts (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, Counts> {
+export function recountEnterprises (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, Counts> {
   const r = traineeReadiness
   const out = new Map<number, Counts>()
   for (const chunk of chunks([...enterpriseIds])) {
@@ -117,7 +117,7 @@ export async function recountEnterpriseCounts (db: Db, stop?: () => boolean): Pr
     const ids = db.select({ id: enterprises.id }).from(enterprises).where(gt(enterprises.id, after)).orderBy(asc(enterprises.id)).limit(RECOUNT_ENTERPRISES).all().map((e) => e.id)
     if (ids.length === 0) return done
     db.transaction((tx) => {
-      const counted = recountedCounts(tx, ids)
+      const counted = recountEnterprises(tx, ids)
       tx.insert(enterpriseCounts).values(ids.map((enterpriseId) => ({ enterpriseId, ...(counted.get(enterpriseId) ?? noCounts()) })))
         .onConflictDoUpdate({ target: enterpriseCounts.enterpriseId, set }).run()
     }, { behavior: 'immediate' })
@@ -182,7 +182,7 @@ export function traineeIdsAfter (db: DbOrTx, after: number, limit: number): numb
 // ---- the counts per enterprise ----
 
 /** The stored counts of these enterprises, by primary key (an enterprise without a row counts zeros). */
-export function enterpriseCountsOf (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, Counts> {
+export function readEnterpriseCounts (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, Counts> {
   const c = enterpriseCounts
   const out = new Map<number, Counts>()
   for (const chunk of chunks([...new Set(enterpriseIds)])) {
@@ -195,6 +195,6 @@ export function enterpriseCountsOf (db: DbOrTx, enterpriseIds: readonly number[]
 
 /** A trainer's headline: guards of one enterprise eligible and not yet certified, and certified guards (its counts row). */
 export function readinessCounts (db: DbOrTx, enterpriseId: number): { eligible: number, certified: number } {
-  const c = enterpriseCountsOf(db, [enterpriseId]).get(enterpriseId) ?? noCounts()
+  const c = readEnterpriseCounts(db, [enterpriseId]).get(enterpriseId) ?? noCounts()
   return { eligible: c.eligibleUncertified, certified: c.certified }
 }
