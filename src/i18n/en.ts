@@ -269,6 +269,8 @@ export const en = {
 
   'enterprises.title': 'Enterprises',
   'enterprises.empty': 'There are no enterprises yet.',
+  'enterprises.count': '{total} enterprises',
+  'enterprises.count.one': '{total} enterprise',
   'enterprises.add': 'Add an enterprise',
   'enterprises.new-title': 'Add an enterprise',
   'enterprises.edit-title': 'Edit enterprise',
@@ -960,7 +962,7 @@ export const en = {
   'application.issued-on-range': 'Enter the issue date: from the sitting day to today.',
   'jurisdiction.eligible': 'Eligible',
   'jurisdiction.pending': 'Applications waiting',
-  'jurisdiction.total': 'Total',
+  'jurisdiction.total-all': 'Jurisdiction total (all enterprises)',
   'jurisdiction.export': 'Export CSV',
   'jurisdiction.tools': 'Tools',
   'lookup.title': 'Look up by ID number',

@@ -267,6 +267,8 @@ export const zh: Record<MessageKey, string> = {
 
   'enterprises.title': '企业',
   'enterprises.empty': '还没有企业。',
+  'enterprises.count': '共 {total} 家企业',
+  'enterprises.count.one': '共 {total} 家企业',
   'enterprises.add': '添加企业',
   'enterprises.new-title': '添加企业',
   'enterprises.edit-title': '修改企业信息',
@@ -957,7 +959,7 @@ export const zh: Record<MessageKey, string> = {
   'application.issued-on-range': '请填写发证日期：考试当天至今天之间。',
   'jurisdiction.eligible': '符合报考条件',
   'jurisdiction.pending': '待审核报名',
-  'jurisdiction.total': '合计',
+  'jurisdiction.total-all': '辖区合计（全部企业）',
   'jurisdiction.export': '导出 CSV',
   'jurisdiction.tools': '工具',
   'lookup.title': '按身份证号查询',

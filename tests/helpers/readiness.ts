@@ -51,3 +51,23 @@ export function insertSitting (t: TestApp, jurisdictionId: number, publishedBy: 
 export function applicationRow (t: TestApp, id: number) {
   return t.db.select().from(applications).all().find((a) => a.id === id)
 }
+
+/**
+ * Each enterprise's stored counts (enterprise_counts, rows of all zeros left out) beside a grouped
+ * recount of trainee_readiness written here in SQL of its own: the two must be equal at all times.
+ */
+export function enterpriseCountsCheck (t: TestApp): { stored: Record<number, unknown>, recounted: Record<number, unknown> } {
+  const stored = t.db.$client.prepare(`SELECT enterprise_id AS id, people, in_training AS inTraining, on_duty AS onDuty, on_duty_uncertified AS onDutyUncertified,
+      eligible, eligible_uncertified AS eligibleUncertified, certified
+    FROM enterprise_counts WHERE people OR in_training OR on_duty OR on_duty_uncertified OR eligible OR eligible_uncertified OR certified ORDER BY enterprise_id`).all() as Array<{ id: number }>
+  const recounted = t.db.$client.prepare(`SELECT enterprise_id AS id, count(*) AS people,
+      sum(CASE WHEN duty_status = 'in-training' THEN 1 ELSE 0 END) AS inTraining,
+      sum(CASE WHEN duty_status = 'on-duty' THEN 1 ELSE 0 END) AS onDuty,
+      sum(CASE WHEN duty_status = 'on-duty' AND certified = 0 THEN 1 ELSE 0 END) AS onDutyUncertified,
+      sum(CASE WHEN status = 'eligible' THEN 1 ELSE 0 END) AS eligible,
+      sum(CASE WHEN status = 'eligible' AND certified = 0 THEN 1 ELSE 0 END) AS eligibleUncertified,
+      sum(CASE WHEN certified = 1 THEN 1 ELSE 0 END) AS certified
+    FROM trainee_readiness WHERE enterprise_id IS NOT NULL GROUP BY enterprise_id ORDER BY enterprise_id`).all() as Array<{ id: number }>
+  const byId = (rows: Array<{ id: number }>) => Object.fromEntries(rows.map(({ id, ...c }) => [id, c]))
+  return { stored: byId(stored), recounted: byId(recounted) }
+}

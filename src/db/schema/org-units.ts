@@ -25,7 +25,11 @@ export const enterprises = sqliteTable('enterprises', {
   jurisdictionId: integer('jurisdiction_id').notNull().references(() => jurisdictions.id),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
-}, (t) => [index('enterprises_jurisdiction_idx').on(t.jurisdictionId)])
+}, (t) => [
+  index('enterprises_jurisdiction_idx').on(t.jurisdictionId),
+  // Lists page enterprises by name (keyset on name, id): a page reads its rows in this order and stops.
+  index('enterprises_name_idx').on(t.name, t.id)
+])
 
 /**
  * A site an enterprise manages (服务项目: an estate or a building), in the area of one police

@@ -97,3 +97,26 @@ export const traineeReadiness = sqliteTable('trainee_readiness', {
   index('trainee_readiness_next_change_idx').on(t.nextChangeOn).where(sql`next_change_on IS NOT NULL`),
   index('trainee_readiness_generation_idx').on(t.generation)
 ])
+
+/**
+ * Each enterprise's head counts over its rows of trainee_readiness (the rows whose enterprise_id is
+ * it), kept exactly in step with them: every write of trainee_readiness adds the difference between
+ * the old and the new rows here in the same transaction (readiness/store.ts, upsertReadiness), and
+ * `readiness rebuild` ends with a recount. The police dashboard and the enterprise lists read one
+ * row per enterprise shown, and a jurisdiction's totals are one SUM over its enterprises' rows.
+ * An enterprise nobody has ever been counted in has no row (read as zeros).
+ */
+export const enterpriseCounts = sqliteTable('enterprise_counts', {
+  enterpriseId: integer('enterprise_id').primaryKey().references(() => enterprises.id),
+  /** Rows of the enterprise (everyone it employs, any duty status). */
+  people: integer('people').notNull().default(0),
+  inTraining: integer('in_training').notNull().default(0),
+  onDuty: integer('on_duty').notNull().default(0),
+  /** On duty without a valid certificate. */
+  onDutyUncertified: integer('on_duty_uncertified').notNull().default(0),
+  /** Stored status eligible (any duty status, certified or not), as the drill-down lists them. */
+  eligible: integer('eligible').notNull().default(0),
+  /** Eligible and without a valid certificate: the trainer's "ready to apply" headline. */
+  eligibleUncertified: integer('eligible_uncertified').notNull().default(0),
+  certified: integer('certified').notNull().default(0)
+})

@@ -4,7 +4,7 @@ export { scopeFor, subtree, ancestors, siteAccess, personVisible, type Scope } f
 export { listSites, findSiteInScope, siteScopeCondition, sitesOfEnterprise, listStations, siteNameTaken, insertSite, updateSite, setPostedSite, type SiteRow, type SiteInput } from './sites.js'
 export {
   loadScope, loadSittingScope, policeSubtree, findPersonInScope, findTraineeByUserId, countTrainees, readSetting, writeSetting, findEnterpriseByCreditCode, findJurisdictionByCode,
-  listEnterprises, eachEnterprise, countEnterprises, findEnterprise, findJurisdiction, listPeople, pagePeople, countPeople, eachPeople, PEOPLE_KEY, writeCertificate, type PersonRow, type EnterpriseRow
+  pageEnterprises, eachEnterprise, countEnterprises, sumEnterpriseCounts, listEnterpriseChoices, ENTERPRISE_KEY, findEnterprise, findJurisdiction, listPeople, pagePeople, countPeople, eachPeople, PEOPLE_KEY, writeCertificate, type PersonRow, type EnterpriseRow, type EnterpriseChoice, type EnterpriseTotals
 } from './queries.js'
 export { personView, type PersonView } from './view.js'
 export { validateCertificate, type CertificateInput } from './people.js'

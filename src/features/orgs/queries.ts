@@ -3,8 +3,7 @@ import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, recordAuditPrepared, type AuditEntry } from '../audit/index.js'
 import { prepared } from '../../db/statements.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
-import { chunks } from '../../lib/chunks.js'
-import { users, jurisdictions, enterprises, sites, trainees, employments, declarations, appSettings, rosterImports, traineeReadiness, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
+import { users, jurisdictions, enterprises, sites, trainees, employments, declarations, appSettings, rosterImports, enterpriseCounts, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, sittingJurisdictions, type Scope, type TreeNode } from './scope.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
@@ -96,31 +95,78 @@ export interface EnterpriseRow extends Enterprise {
   inTraining: number
   onDuty: number
   onDutyWithoutCertificate: number
+  /** Guards whose stored readiness is eligible (any duty status), as the police drill-down lists them. */
+  eligible: number
 }
 
+/** An enterprise's name for a choice (a <select> or a list of checkboxes). */
+export interface EnterpriseChoice { id: number, name: string, jurisdictionName: string }
+
+/** The sums of the head counts over some enterprises: a jurisdiction's totals. */
+export interface EnterpriseTotals { inTraining: number, onDuty: number, onDutyWithoutCertificate: number, eligible: number }
+
+/** Lists of enterprises page by name, then id (enterprises_name_idx). */
+export const ENTERPRISE_KEY = ['s', 'n'] as const
+export const enterpriseKey = (e: { name: string, id: number }): Key => [e.name, e.id]
+
 /**
- * Enterprises with head counts, optionally limited to some jurisdictions. The counts come from the
- * stored readiness rows (each person's open employment, duty status and certificate are kept there
- * with their readiness): one grouped read of its covering index per chunk of enterprises, so the
- * cost follows the enterprises listed, not their guards or their history.
+ * One keyset page of enterprises by name with their head counts, optionally limited to some
+ * jurisdictions, and the true number of them. The counts are each enterprise's row of
+ * enterprise_counts (kept with the stored readiness, readiness/store.ts), joined by primary key:
+ * the cost follows the enterprises shown, not their guards or their history.
  */
-export function listEnterprises (db: DbOrTx, jurisdictionIds?: number[]): EnterpriseRow[] {
-  return withHeadCounts(db, enterpriseQuery(db, jurisdictionIds).orderBy(asc(enterprises.name), asc(enterprises.id)).all())
+export function pageEnterprises (db: DbOrTx, jurisdictionIds: number[] | undefined, page: KeysetRequest): KeysetPage<EnterpriseRow> {
+  const k = keysetQuery([enterprises.name, enterprises.id], page)
+  const fetched = enterpriseQuery(db, jurisdictionIds, k.where).orderBy(...k.orderBy).limit(k.limit).all()
+  return toPage(fetched, page, countEnterprises(db, jurisdictionIds), enterpriseKey)
 }
 
 /** The enterprises of some jurisdictions by name, a bounded chunk at a time with the event loop free between chunks: a district's export. */
 export function eachEnterprise (db: DbOrTx, jurisdictionIds: number[], chunk = 50): AsyncGenerator<EnterpriseRow[]> {
   return keysetChunks((after, size) => {
     const k = keysetQuery([enterprises.name, enterprises.id], { size: size - 1, after })
-    return withHeadCounts(db, enterpriseQuery(db, jurisdictionIds, k.where).orderBy(...k.orderBy).limit(k.limit).all())
-  }, (e) => [e.name, e.id], chunk)
+    return enterpriseQuery(db, jurisdictionIds, k.where).orderBy(...k.orderBy).limit(k.limit).all()
+  }, enterpriseKey, chunk)
 }
 
-export function countEnterprises (db: DbOrTx, jurisdictionIds: number[]): number {
-  return db.select({ n: count() }).from(enterprises).where(inArray(enterprises.jurisdictionId, jurisdictionIds)).get()?.n ?? 0
+/** How many enterprises some jurisdictions have (all of them without a list). */
+export function countEnterprises (db: DbOrTx, jurisdictionIds?: number[]): number {
+  return db.select({ n: count() }).from(enterprises).where(jurisdictionCondition(jurisdictionIds)).get()?.n ?? 0
 }
 
+/**
+ * The head counts of every enterprise of some jurisdictions summed: one SUM over their rows of
+ * enterprise_counts (enterprises_jurisdiction_idx, then each row by primary key), never a list of them.
+ */
+export function sumEnterpriseCounts (db: DbOrTx, jurisdictionIds: number[]): EnterpriseTotals {
+  const c = enterpriseCounts
+  const row = db.select({
+    inTraining: sql<number>`coalesce(sum(${c.inTraining}), 0)`,
+    onDuty: sql<number>`coalesce(sum(${c.onDuty}), 0)`,
+    onDutyWithoutCertificate: sql<number>`coalesce(sum(${c.onDutyUncertified}), 0)`,
+    eligible: sql<number>`coalesce(sum(${c.eligible}), 0)`
+  }).from(enterprises).innerJoin(c, eq(c.enterpriseId, enterprises.id)).where(jurisdictionCondition(jurisdictionIds)).get()
+  return row ?? { inTraining: 0, onDuty: 0, onDutyWithoutCertificate: 0, eligible: 0 }
+}
+
+/**
+ * Every enterprise of some jurisdictions (all without a list) by name, id and name only: for a
+ * form's choice of enterprises (a trainer account's employer, a message's recipients), where the
+ * whole list is the choice. At most the province's 2,000 rows of one small table, no counts.
+ */
+export function listEnterpriseChoices (db: DbOrTx, jurisdictionIds?: number[]): EnterpriseChoice[] {
+  return db.select({ id: enterprises.id, name: enterprises.name, jurisdictionName: jurisdictions.name }).from(enterprises)
+    .innerJoin(jurisdictions, eq(jurisdictions.id, enterprises.jurisdictionId))
+    .where(jurisdictionCondition(jurisdictionIds)).orderBy(asc(enterprises.name), asc(enterprises.id)).all()
+}
+
+function jurisdictionCondition (jurisdictionIds?: number[]): SQL | undefined {
+  return jurisdictionIds ? (jurisdictionIds.length ? inArray(enterprises.jurisdictionId, jurisdictionIds) : sql`0`) : undefined
+}
+
+/** Enterprises with their jurisdiction and their counts row (zeros when they have none). */
 function enterpriseQuery (db: DbOrTx, jurisdictionIds?: number[], extra?: SQL) {
+  const c = enterpriseCounts
   return db.select({
     id: enterprises.id,
     name: enterprises.name,
@@ -130,34 +176,15 @@ function enterpriseQuery (db: DbOrTx, jurisdictionIds?: number[], extra?: SQL) {
     createdAt: enterprises.createdAt,
     updatedAt: enterprises.updatedAt,
     jurisdictionName: jurisdictions.name,
-    jurisdictionCode: jurisdictions.code
+    jurisdictionCode: jurisdictions.code,
+    inTraining: sql<number>`coalesce(${c.inTraining}, 0)`,
+    onDuty: sql<number>`coalesce(${c.onDuty}, 0)`,
+    onDutyWithoutCertificate: sql<number>`coalesce(${c.onDutyUncertified}, 0)`,
+    eligible: sql<number>`coalesce(${c.eligible}, 0)`
   }).from(enterprises)
     .innerJoin(jurisdictions, eq(jurisdictions.id, enterprises.jurisdictionId))
-    .where(and(jurisdictionIds ? (jurisdictionIds.length ? inArray(enterprises.jurisdictionId, jurisdictionIds) : sql`0`) : undefined, extra))
-}
-
-/** The rows with their head counts from the stored readiness (one grouped read per chunk of enterprises). */
-function withHeadCounts<T extends { id: number }> (db: DbOrTx, rows: T[]): Array<T & { inTraining: number, onDuty: number, onDutyWithoutCertificate: number }> {
-  const counts = headCounts(db, rows.map((r) => r.id))
-  return rows.map((r) => ({ ...r, inTraining: 0, onDuty: 0, onDutyWithoutCertificate: 0, ...counts.get(r.id) }))
-}
-
-/** People in training, on duty, and on duty without a valid certificate, per enterprise (trainee_readiness_enterprise_idx). */
-function headCounts (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, { inTraining: number, onDuty: number, onDutyWithoutCertificate: number }> {
-  const out = new Map<number, { inTraining: number, onDuty: number, onDutyWithoutCertificate: number }>()
-  const r = traineeReadiness
-  for (const chunk of chunks(enterpriseIds)) {
-    const rows = db.select({ enterpriseId: r.enterpriseId, duty: r.dutyStatus, certified: r.certified, n: count() }).from(r)
-      .where(inArray(r.enterpriseId, chunk)).groupBy(r.enterpriseId, r.dutyStatus, r.certified).all()
-    for (const row of rows) {
-      const c = out.get(row.enterpriseId!) ?? { inTraining: 0, onDuty: 0, onDutyWithoutCertificate: 0 }
-      if (row.duty === 'in-training') c.inTraining += row.n
-      if (row.duty === 'on-duty') c.onDuty += row.n
-      if (row.duty === 'on-duty' && !row.certified) c.onDutyWithoutCertificate += row.n
-      out.set(row.enterpriseId!, c)
-    }
-  }
-  return out
+    .leftJoin(c, eq(c.enterpriseId, enterprises.id))
+    .where(and(jurisdictionCondition(jurisdictionIds), extra))
 }
 
 export function findEnterprise (db: DbOrTx, id: number, jurisdictionIds?: number[]): Enterprise | undefined {

@@ -3,6 +3,7 @@ import { readForm } from '../../lib/form.js'
 import { parseCreditCode } from '../../lib/id-checksums.js'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import {
   ROLES, findUserByUsername, findUserById, generateInitialPassword, hashOneTimePassword, setPassword, setStatus, normaliseUsername,
   type Role
@@ -10,7 +11,7 @@ import {
 import { JURISDICTION_LEVELS, type JurisdictionLevel } from './vocabulary.js'
 import {
   listJurisdictions, findJurisdiction, findJurisdictionByCode, insertJurisdiction, renameJurisdiction,
-  listEnterprises, findEnterprise, findEnterpriseByCreditCode, insertEnterprise, updateEnterprise, listStaffAccounts, insertStaffAccount,
+  pageEnterprises, listEnterpriseChoices, ENTERPRISE_KEY, findEnterprise, findEnterpriseByCreditCode, insertEnterprise, updateEnterprise, listStaffAccounts, insertStaffAccount,
   type EnterpriseInput
 } from './queries.js'
 
@@ -82,8 +83,9 @@ export async function adminRoutes (app: FastifyInstance) {
 
   const enterpriseForm = (extra: Record<string, unknown>) => ({ jurisdictions: listJurisdictions(app.db), errors: {}, ...extra })
 
-  app.get('/admin/enterprises', { config: ADMIN }, async (_req, reply) => {
-    return reply.page('admin/enterprises', { title: 'enterprises.title', enterprises: listEnterprises(app.db) })
+  app.get('/admin/enterprises', { config: ADMIN }, async (req, reply) => {
+    const page = pageEnterprises(app.db, undefined, keysetRequest(req, ENTERPRISE_KEY))
+    return reply.page('admin/enterprises', { title: 'enterprises.title', enterprises: page.rows, pager: pager('/admin/enterprises', {}, page) })
   })
 
   app.get('/admin/enterprises/new', { config: ADMIN }, async (_req, reply) => {
@@ -114,8 +116,10 @@ export async function adminRoutes (app: FastifyInstance) {
 
   // ---- staff accounts (trainers, police, administrators) ----
 
+  // A trainer account's employer is chosen in a <select> of every enterprise of the province (ids
+  // and names only, about 2,000 rows of one small table; no counts).
   const accountForm = (extra: Record<string, unknown>) => ({
-    title: 'accounts.new-title', roles: STAFF_ROLES, enterprises: listEnterprises(app.db), jurisdictions: listJurisdictions(app.db), values: { role: 'trainer' }, errors: {}, ...extra
+    title: 'accounts.new-title', roles: STAFF_ROLES, enterprises: listEnterpriseChoices(app.db), jurisdictions: listJurisdictions(app.db), values: { role: 'trainer' }, errors: {}, ...extra
   })
 
   app.get('/admin/accounts', { config: ADMIN }, async (_req, reply) => {

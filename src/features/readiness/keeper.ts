@@ -7,7 +7,8 @@
  *   either table);
  * - `reevaluateStale`, after a rule change: every row below the rules' generation, in chunks of
  *   READINESS_CHUNK (200) people a transaction with the event loop free between chunks;
- * - `rebuildReadiness`, everyone (the `readiness rebuild` command);
+ * - `rebuildReadiness`, everyone (the `readiness rebuild` command), then a recount of every
+ *   enterprise's counts (enterprise_counts, which upsertReadiness keeps in step with the rows);
  * - `startReadinessKeeper`, the server's timer that runs the last three when there is work.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises'
@@ -19,7 +20,7 @@ import type { Clock } from '../../lib/clock.js'
 import { readEligibilitySettings, evaluateMany } from './queries.js'
 import { nextChangeOn } from './rules.js'
 import { learningFor, learningSummariesOf, upsertLearning, dueLearningIds, type LearningSummary } from '../learning/index.js'
-import { personFacts, upsertReadiness, rulesGeneration, raiseRulesGeneration, staleIds, dueIds, traineeIdsAfter, type StoredReadiness } from './store.js'
+import { personFacts, upsertReadiness, rulesGeneration, raiseRulesGeneration, staleIds, dueIds, traineeIdsAfter, recountEnterpriseCounts, type StoredReadiness } from './store.js'
 
 /**
  * People worked out in one transaction by the background passes. Measured: a chunk of 500 people
@@ -119,14 +120,21 @@ export function reevaluateStale (db: Db, clock: Clock, timeZone = displayZone, s
   return inChunks(db, clock, () => staleIds(db, rulesGeneration(db), READINESS_CHUNK), timeZone, stop)
 }
 
-/** Everyone, in id order: the `readiness rebuild` command (and a repair after data was changed by hand). */
-export function rebuildReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
+/**
+ * Everyone, in id order, then every enterprise's counts recounted from the rows: the `readiness
+ * rebuild` command (and a repair after data was changed by hand, which may have left the rows or
+ * the counts wrong; the writes keep the counts in step with the rows, the recount puts right
+ * counts that were not).
+ */
+export async function rebuildReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
   let after = 0
-  return inChunks(db, clock, () => {
+  const done = await inChunks(db, clock, () => {
     const ids = traineeIdsAfter(db, after, READINESS_CHUNK)
     after = ids.at(-1) ?? after
     return ids
   }, timeZone, stop)
+  await recountEnterpriseCounts(db, stop)
+  return done
 }
 
 export interface ReadinessKeeper {

@@ -345,6 +345,17 @@ export function pendingByEnterprise (db: DbOrTx, enterpriseIds: readonly number[
   return new Map(rows.map((r) => [r.enterpriseId, r.n]))
 }
 
+/**
+ * Pending applications of every enterprise of some jurisdictions: one count, the enterprises of the
+ * jurisdictions (enterprises_jurisdiction_idx) as the list of keys sought in applications_enterprise_idx.
+ */
+export function countPending (db: DbOrTx, jurisdictionIds: readonly number[]): number {
+  if (jurisdictionIds.length === 0) return 0
+  const inJurisdictions = db.select({ id: enterprises.id }).from(enterprises).where(inArray(enterprises.jurisdictionId, [...jurisdictionIds]))
+  return db.select({ n: count() }).from(applications)
+    .where(and(eq(applications.status, 'pending'), inArray(applications.enterpriseId, inJurisdictions))).get()?.n ?? 0
+}
+
 /** The user names of staff, for showing who issued or decided. */
 export function userNames (db: DbOrTx, ids: ReadonlyArray<number | null>): Map<number, string> {
   const list = [...new Set(ids.filter((x): x is number => x !== null))]

@@ -2,12 +2,14 @@
  * Queries of the stored readiness (trainee_readiness): what the keeper writes and what the pages
  * read. The rows are the output of rules.ts (see keeper.ts); nothing here decides readiness.
  */
-import { and, asc, eq, inArray, lt, lte, sql, count, isNotNull } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/connection.js'
+import { and, asc, eq, gt, inArray, lt, lte, sql, count, isNotNull } from 'drizzle-orm'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
-import { traineeReadiness, trainees, employments, type DutyStatus, type Education } from '../../db/schema.js'
+import { traineeReadiness, trainees, employments, enterprises, enterpriseCounts, type DutyStatus, type Education } from '../../db/schema.js'
 import { readSetting, writeSetting } from '../orgs/index.js'
 import type { EligibilityStatus, RuleResult } from './rules.js'
+import { COUNT_KEYS, countChanges, noCounts, type Counted, type Counts } from './counts.js'
 
 export type StoredReadiness = Omit<typeof traineeReadiness.$inferSelect, 'updatedAt'>
 
@@ -45,11 +47,83 @@ export function personFacts (db: DbOrTx, ids: readonly number[]): PersonFacts[] 
 
 // ---- writing ----
 
+/**
+ * Writes these rows of trainee_readiness and moves their enterprises' counts (enterprise_counts)
+ * by the difference between the rows as they were (read first, by primary key) and as written:
+ * on the caller's transaction, so the counts never differ from the rows they count.
+ */
 export function upsertReadiness (db: DbOrTx, rows: readonly StoredReadiness[], now: Date): void {
   const set = Object.fromEntries(['enterpriseId', 'dutyStatus', 'certified', 'status', 'rules', 'qualifying', 'nextChangeOn', 'evaluatedOn', 'generation', 'updatedAt']
     .map((k) => [k, sql.raw(`excluded.${traineeReadiness[k as keyof StoredReadiness].name}`)]))
   for (const chunk of chunks(rows, 400)) {
+    const before = countedRows(db, chunk.map((r) => r.traineeId))
     db.insert(traineeReadiness).values(chunk.map((r) => ({ ...r, updatedAt: now }))).onConflictDoUpdate({ target: traineeReadiness.traineeId, set }).run()
+    addToEnterpriseCounts(db, countChanges(chunk.map((r) => ({ traineeId: r.traineeId, before: before.get(r.traineeId), after: r }))))
+  }
+}
+
+/** The counted columns of these people's rows (by primary key). */
+function countedRows (db: DbOrTx, ids: readonly number[]): Map<number, Counted> {
+  const r = traineeReadiness
+  const rows = db.select({ traineeId: r.traineeId, enterpriseId: r.enterpriseId, dutyStatus: r.dutyStatus, certified: r.certified, status: r.status })
+    .from(r).where(inArray(r.traineeId, [...new Set(ids)])).all()
+  return new Map(rows.map((x) => [x.traineeId, x]))
+}
+
+const COLUMN = Object.fromEntries(COUNT_KEYS.map((k) => [k, enterpriseCounts[k].name])) as Record<keyof Counts, string>
+
+/** Adds each enterprise's change to its counts: one upsert (`x = x + excluded.x`) per 400 enterprises. */
+function addToEnterpriseCounts (db: DbOrTx, changes: ReadonlyMap<number, Counts>): void {
+  const set = Object.fromEntries(COUNT_KEYS.map((k) => [k, sql.raw(`${COLUMN[k]} + excluded.${COLUMN[k]}`)]))
+  for (const chunk of chunks([...changes], 400)) {
+    db.insert(enterpriseCounts).values(chunk.map(([enterpriseId, c]) => ({ enterpriseId, ...c }))).onConflictDoUpdate({ target: enterpriseCounts.enterpriseId, set }).run()
+  }
+}
+
+/** Each enterprise's counts worked out again from its rows of trainee_readiness (the enterprise index), the same rules as counts.ts. */
+export function recountEnterprises (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, Counts> {
+  const r = traineeReadiness
+  const out = new Map<number, Counts>()
+  for (const chunk of chunks([...enterpriseIds])) {
+    const rows = db.select({
+      enterpriseId: r.enterpriseId,
+      people: count(),
+      inTraining: sql<number>`count(*) FILTER (WHERE ${r.dutyStatus} = 'in-training')`,
+      onDuty: sql<number>`count(*) FILTER (WHERE ${r.dutyStatus} = 'on-duty')`,
+      onDutyUncertified: sql<number>`count(*) FILTER (WHERE ${r.dutyStatus} = 'on-duty' AND NOT ${r.certified})`,
+      eligible: sql<number>`count(*) FILTER (WHERE ${r.status} = 'eligible')`,
+      eligibleUncertified: sql<number>`count(*) FILTER (WHERE ${r.status} = 'eligible' AND NOT ${r.certified})`,
+      certified: sql<number>`count(*) FILTER (WHERE ${r.certified})`
+    }).from(r).where(inArray(r.enterpriseId, chunk)).groupBy(r.enterpriseId).all()
+    for (const { enterpriseId, ...c } of rows) out.set(enterpriseId!, c)
+  }
+  return out
+}
+
+/** Enterprises recounted in one transaction by recountEnterpriseCounts (about 150 guards each at province size). */
+const RECOUNT_ENTERPRISES = 50
+
+/**
+ * Sets every enterprise's counts to a recount of its rows, RECOUNT_ENTERPRISES enterprises a
+ * transaction with the event loop free between: the end of `readiness rebuild`, which repairs
+ * counts left wrong by data changed by hand. Returns the number of enterprises recounted.
+ */
+export async function recountEnterpriseCounts (db: Db, stop?: () => boolean): Promise<number> {
+  const set = Object.fromEntries(COUNT_KEYS.map((k) => [k, sql.raw(`excluded.${COLUMN[k]}`)]))
+  let after = 0
+  let done = 0
+  for (;;) {
+    if (stop?.()) return done
+    const ids = db.select({ id: enterprises.id }).from(enterprises).where(gt(enterprises.id, after)).orderBy(asc(enterprises.id)).limit(RECOUNT_ENTERPRISES).all().map((e) => e.id)
+    if (ids.length === 0) return done
+    db.transaction((tx) => {
+      const counted = recountEnterprises(tx, ids)
+      tx.insert(enterpriseCounts).values(ids.map((enterpriseId) => ({ enterpriseId, ...(counted.get(enterpriseId) ?? noCounts()) })))
+        .onConflictDoUpdate({ target: enterpriseCounts.enterpriseId, set }).run()
+    }, { behavior: 'immediate' })
+    done += ids.length
+    after = ids.at(-1)!
+    await nextTurn()
   }
 }
 
@@ -105,39 +179,22 @@ export function traineeIdsAfter (db: DbOrTx, after: number, limit: number): numb
   return db.select({ id: trainees.id }).from(trainees).where(sql`${trainees.id} > ${after}`).orderBy(asc(trainees.id)).limit(limit).all().map((r) => r.id)
 }
 
-// ---- the police dashboard, aggregated in SQL ----
+// ---- the counts per enterprise ----
 
-/**
- * Guards whose stored status is eligible, and rows still of older rules, per enterprise: one
- * grouped read of the covering index (enterprise, duty, certified, status, generation) per chunk,
- * so the cost follows the enterprises shown, never the guards' history. Eligible counts everyone
- * the enterprise employs whose status is eligible, as the drill-down lists them.
- */
-export function eligibleByEnterprise (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, { eligible: number, stale: number }> {
-  const out = new Map<number, { eligible: number, stale: number }>()
-  const generation = rulesGeneration(db)
-  const r = traineeReadiness
-  const stale = sql<number>`${r.generation} < ${generation}`
-  for (const chunk of chunks([...enterpriseIds])) {
-    const rows = db.select({ enterpriseId: r.enterpriseId, status: r.status, stale, n: count() }).from(r)
-      .where(inArray(r.enterpriseId, chunk)).groupBy(r.enterpriseId, r.status, stale).all()
-    for (const row of rows) {
-      const c = out.get(row.enterpriseId!) ?? { eligible: 0, stale: 0 }
-      if (row.status === 'eligible') c.eligible += row.n
-      if (row.stale) c.stale += row.n
-      out.set(row.enterpriseId!, c)
-    }
+/** The stored counts of these enterprises, by primary key (an enterprise without a row counts zeros). */
+export function readEnterpriseCounts (db: DbOrTx, enterpriseIds: readonly number[]): Map<number, Counts> {
+  const c = enterpriseCounts
+  const out = new Map<number, Counts>()
+  for (const chunk of chunks([...new Set(enterpriseIds)])) {
+    const rows = db.select({ enterpriseId: c.enterpriseId, people: c.people, inTraining: c.inTraining, onDuty: c.onDuty, onDutyUncertified: c.onDutyUncertified, eligible: c.eligible, eligibleUncertified: c.eligibleUncertified, certified: c.certified })
+      .from(c).where(inArray(c.enterpriseId, chunk)).all()
+    for (const { enterpriseId, ...counts } of rows) out.set(enterpriseId, counts)
   }
   return out
 }
 
-/** A trainer's headline: guards of one enterprise eligible and not yet certified, and certified guards (trainee_readiness_enterprise_idx). */
+/** A trainer's headline: guards of one enterprise eligible and not yet certified, and certified guards (its counts row). */
 export function readinessCounts (db: DbOrTx, enterpriseId: number): { eligible: number, certified: number } {
-  const r = traineeReadiness
-  const rows = db.select({ certified: r.certified, status: r.status, n: count() }).from(r)
-    .where(eq(r.enterpriseId, enterpriseId)).groupBy(r.certified, r.status).all()
-  return {
-    eligible: rows.filter((x) => !x.certified && x.status === 'eligible').reduce((n, x) => n + x.n, 0),
-    certified: rows.filter((x) => x.certified).reduce((n, x) => n + x.n, 0)
-  }
+  const c = readEnterpriseCounts(db, [enterpriseId]).get(enterpriseId) ?? noCounts()
+  return { eligible: c.eligibleUncertified, certified: c.certified }
 }

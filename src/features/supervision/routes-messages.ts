@@ -5,7 +5,7 @@ import { paging, pageHref } from '../../http/offset-paging.js'
 import { readForm } from '../../lib/form.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { supervisionHelpers } from './helpers.js'
-import { loadScope, listEnterprises } from '../orgs/index.js'
+import { loadScope, listEnterpriseChoices } from '../orgs/index.js'
 import { isLocalDate, inspectionDateProblem } from './rules.js'
 import { readFormWithPhotos, text } from './uploads.js'
 import { writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
@@ -33,8 +33,10 @@ export async function messageRoutes (app: FastifyInstance) {
     return reply.page('supervision/messages', { title: 'message.list-title', rows: listMessages(app.db, scope, { limit: p.size, offset: p.offset }).rows, paging: p, href: (n: number) => pageHref('/supervision/messages', {}, n) })
   })
 
+  // The recipients are chosen among every enterprise of the officer's subtree (ids and names only,
+  // at most a city's 2,000): the whole list is the choice, and "all" sends to each of them.
   const newPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
-    title: 'message.new-title', enterprises: listEnterprises(app.db, subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
+    title: 'message.new-title', enterprises: listEnterpriseChoices(app.db, subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
   })
 
   app.get('/supervision/messages/new', { config: POLICE }, async (req, reply) => reply.page('supervision/message-form', newPage(req)))

@@ -7,8 +7,11 @@ let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 
-/** The tables that grow with the guards and their history: no page of these may read one whole. */
-const GROWING = ['employments', 'attempts', 'lesson_progress', 'trainee_readiness']
+/**
+ * The tables that grow with the guards and their history, and the per-enterprise counts and
+ * applications the dashboard sums: no page of these may read one whole.
+ */
+const GROWING = ['employments', 'attempts', 'lesson_progress', 'trainee_readiness', 'enterprise_counts', 'applications']
 
 interface Ran { sql: string, params: unknown[] }
 
@@ -53,6 +56,8 @@ describe('the pages police and trainers live in read the growing tables through 
     ['the police dashboard', () => '/jurisdiction', 'policeD1'],
     ['its CSV', () => '/jurisdiction/export.csv', 'policeD1'],
     ['the city dashboard', () => '/jurisdiction', 'policeCity'],
+    ['the city dashboard, a later page', () => `/jurisdiction?after=${Buffer.from(JSON.stringify(['w Enterprise A', w.ids.entA])).toString('base64url')}`, 'policeCity'],
+    ['the admin\'s enterprises', () => '/admin/enterprises', 'admin'],
     ['the drill-down', () => `/jurisdiction/enterprises/${w.ids.entA}`, 'policeS1'],
     ['/readiness/roster', () => '/readiness/roster', 'trainerA'],
     ['the readiness person page', () => `/readiness/people/${w.ids.personA}`, 'trainerA'],

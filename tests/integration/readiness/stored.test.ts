@@ -2,6 +2,7 @@ import { describe, test, expect } from 'vitest'
 import type { TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { readinessScene, EVENT_KINDS, type EventKind } from '../../helpers/readiness-events.js'
+import { enterpriseCountsCheck } from '../../helpers/readiness.js'
 import { seededRng } from '../../../src/lib/rng.js'
 import { storedReadiness, rulesGeneration } from '../../../src/features/readiness/store.js'
 import { workOut, reevaluateStale } from '../../../src/features/readiness/keeper.js'
@@ -38,7 +39,7 @@ const compare = (ids: readonly number[]) => {
 }
 
 describe('stored readiness agrees with the rules', () => {
-  test('after each of 1,000 random sequences of 20 events of every kind (seeded), stored equals recomputed for everyone touched (readiness and learning summary)', async () => {
+  test('after each of 1,000 random sequences of 20 events of every kind (seeded), stored equals recomputed for everyone touched (readiness and learning summary), and the enterprises\' counts equal a recount', async () => {
     // Twenty thousand small transactions: durability is not under test here, so commits skip the disk sync.
     t.db.$client.pragma('synchronous = OFF')
     const scene = await readinessScene(t, w)
@@ -58,6 +59,9 @@ describe('stored readiness agrees with the rules', () => {
       const { stored, fresh, storedLearning: summaries, freshLearning } = compare([...touched])
       if (JSON.stringify(stored) !== JSON.stringify(fresh)) expect(stored, `sequence ${sequence}: ${kinds.join(', ')}`).toEqual(fresh)
       if (JSON.stringify(summaries) !== JSON.stringify(freshLearning)) expect(summaries, `learning, sequence ${sequence}: ${kinds.join(', ')}`).toEqual(freshLearning)
+      // Each enterprise's stored counts equal a recount of the rows (kept by the same writes, no pass of their own).
+      const counted = enterpriseCountsCheck(t)
+      if (JSON.stringify(counted.stored) !== JSON.stringify(counted.recounted)) expect(counted.stored, `counts after sequence ${sequence}: ${kinds.join(', ')}`).toEqual(counted.recounted)
     }
     // Every kind of event happened, many times; the rows are all of the rules in force.
     for (const kind of EVENT_KINDS) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(SEQUENCES / 2)
