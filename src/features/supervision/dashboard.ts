@@ -4,6 +4,7 @@ import type { Scope } from '../orgs/index.js'
 import { addDays, percentOf } from './rules.js'
 import { noticeCounts } from './notices.js'
 import { listBravery } from './bravery.js'
+import { pageCases } from './cases.js'
 
 // The supervision section of the police dashboard: per enterprise, open and overdue notices, the
 // last inspection and its compliance score, aggregated in SQL over the indexed tables, sorted and
@@ -64,7 +65,7 @@ export function supervisionByEnterprise (db: DbOrTx, scope: Scope, o: { today: s
 /**
  * What the police dashboard (readiness area) and its enterprise page show of supervision: the
  * notice counts, the enterprises not inspected in the set number of days, the latest bravery
- * reports, and, for one enterprise, its row of the table.
+ * reports, the open cases, and, for one enterprise, its row of the table.
  */
 export function supervisionSummary (db: DbOrTx, scope: Scope, today: string, days: number, enterpriseId?: number) {
   return {
@@ -72,6 +73,8 @@ export function supervisionSummary (db: DbOrTx, scope: Scope, today: string, day
     uninspected: supervisionByEnterprise(db, scope, { today, sort: 'last', limit: 0, offset: 0, uninspectedDays: days }).total,
     days,
     bravery: listBravery(db, scope, { limit: 3, offset: 0 }).rows,
+    // The open cases (escalated notices), newest first: the district's follow-up list.
+    cases: enterpriseId ? null : pageCases(db, scope, 'open', { size: 5 }),
     enterprise: enterpriseId ? supervisionByEnterprise(db, scope, { today, sort: 'name', limit: 1, offset: 0, enterpriseId }).rows[0] ?? null : null
   }
 }

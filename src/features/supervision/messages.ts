@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { enterpriseMessages, messageTargets, messageAttachments, briefings, enterprises, jurisdictions, users } from '../../db/schema.js'
+import { enterpriseMessages, messageTargets, messageAttachments, briefings, enterprises, jurisdictions, sites, users } from '../../db/schema.js'
 import type { Scope } from '../orgs/index.js'
 import type { StoredPhoto } from './photos.js'
 
@@ -21,6 +21,19 @@ export function sendMessage (db: Db, m: NewMessage, audit: ChangeAudit, now: Dat
     recordAudit(tx, { ...audit, subjectType: 'message', subjectId: id, details: { title: m.title, enterprises: m.enterpriseIds.length, attachments: m.attachments.length, replyBy: m.replyBy } }, now)
     return id
   }, { behavior: 'immediate' })
+}
+
+/**
+ * The enterprises a police unit's notice reaches "in its subtree": those registered with one of
+ * its units, and those registered elsewhere that manage a site in one of its units' areas.
+ */
+export function enterprisesInReach (db: DbOrTx, unitIds: readonly number[]): Array<{ id: number, name: string, elsewhere: boolean }> {
+  if (unitIds.length === 0) return []
+  const ids = [...unitIds]
+  return db.select({ id: enterprises.id, name: enterprises.name, elsewhere: sql<number>`${enterprises.jurisdictionId} NOT IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` })
+    .from(enterprises)
+    .where(or(inArray(enterprises.jurisdictionId, ids), inArray(enterprises.id, db.select({ id: sites.enterpriseId }).from(sites).where(inArray(sites.jurisdictionId, ids)))))
+    .orderBy(asc(enterprises.name), asc(enterprises.id)).all().map((e) => ({ ...e, elsewhere: Boolean(e.elsewhere) }))
 }
 
 /** The condition a scope puts on messages: police see their subtree's, a trainer those sent to the enterprise. */

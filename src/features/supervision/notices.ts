@@ -4,6 +4,7 @@ import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { rectificationNotices, noticeItems, inspectionItems, sites, enterprises, jurisdictions, users, type NoticeStatus, type NoticeItemStatus } from '../../db/schema.js'
 import { siteScopeCondition, type Scope } from '../orgs/index.js'
 import { insertPhotoRow } from './queries.js'
+import { openCase } from './cases.js'
 import { noticeNumber, transition, unitPrefix, type NoticeEvent, type NoticeState } from './rules.js'
 import type { StoredPhoto } from './photos.js'
 
@@ -174,12 +175,18 @@ export function reviewItem (db: Db, noticeId: number, index: number, decision: '
   }, audit, now)
 }
 
-/** An overdue notice escalated to a case for penalty, citing its legal basis (no fine is computed). */
-export function escalateNotice (db: Db, noticeId: number, basis: string, note: string, by: number, ctx: Parameters<typeof transition>[2], audit: ChangeAudit, now: Date): ChangeOutcome {
-  return change(db, noticeId, { kind: 'escalate' }, ctx, (tx) => {
-    tx.update(rectificationNotices).set({ escalatedBy: by, escalatedAt: now, escalationBasis: basis, escalationNote: note }).where(eq(rectificationNotices.id, noticeId)).run()
-    return { basis, note }
+/**
+ * An overdue notice escalated to a case for penalty, citing its legal basis (no fine is computed):
+ * the notice turns escalated and the case record (cases.ts) is opened in the same transaction.
+ */
+export function escalateNotice (db: Db, noticeId: number, c: { basis: string, note: string, by: number, unitId: number }, ctx: Parameters<typeof transition>[2], audit: ChangeAudit, now: Date): ChangeOutcome & { caseId?: number } {
+  let caseId: number | undefined
+  const outcome = change(db, noticeId, { kind: 'escalate' }, ctx, (tx) => {
+    tx.update(rectificationNotices).set({ escalatedBy: c.by, escalatedAt: now, escalationBasis: c.basis, escalationNote: c.note }).where(eq(rectificationNotices.id, noticeId)).run()
+    caseId = openCase(tx, { noticeId, unitId: c.unitId, basis: c.basis, note: c.note, by: c.by }, now)
+    return { basis: c.basis, note: c.note, caseId }
   }, audit, now)
+  return outcome.ok ? { ...outcome, caseId } : outcome
 }
 
 /** What a landing page shows of the notices a scope sees: the counts and the first unclosed ones, overdue marked. */

@@ -4,9 +4,9 @@ import { auditFrom, idParam, queryText } from '../../http/params.js'
 import { paging, pageHref } from '../../http/offset-paging.js'
 import { readForm } from '../../lib/form.js'
 import { supervisionHelpers } from './helpers.js'
-import { loadScope, findPersonInScope } from '../orgs/index.js'
+import { loadScope, findPersonInScope, listStations, findSiteInScope, findEnterprise } from '../orgs/index.js'
 import { inspectionDateProblem } from './rules.js'
-import { reportBravery, reviewBravery, listBravery, findBraveryInScope } from './bravery.js'
+import { reportBravery, reviewBravery, listBravery, findBraveryInScope, mayReviewBravery, type BraveryInput } from './bravery.js'
 
 const REPORTERS = { access: ['trainer', 'police'] as const }
 const READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as const }
@@ -34,32 +34,46 @@ export async function braveryRoutes (app: FastifyInstance) {
     })
   })
 
-  const formPage = (person: { id: number, fullName: string }, extra: Record<string, unknown> = {}) =>
-    ({ title: 'bravery.new-title', person, today: today(), values: { occurredOn: '', place: '', account: '', witnesses: '', outcome: '' } as Record<string, string>, errors: {}, ...extra })
+  /** The station that reviews by default: the one of the guard's site, else the enterprise's registration (when that is a station). */
+  const defaultStation = (person: { siteId: number | null, enterpriseId: number | null }): string => {
+    const stations = listStations(app.db)
+    const site = person.siteId ? findSiteInScope(app.db, { kind: 'all' }, person.siteId) : undefined
+    const registered = person.enterpriseId ? findEnterprise(app.db, person.enterpriseId)?.jurisdictionId : undefined
+    const id = site?.jurisdictionId ?? registered
+    return id && stations.some((s) => s.id === id) ? String(id) : ''
+  }
+  const formPage = (person: { id: number, fullName: string, siteId: number | null, enterpriseId: number | null }, extra: Record<string, unknown> = {}) =>
+    ({ title: 'bravery.new-title', person, today: today(), stations: listStations(app.db), values: { occurredOn: '', place: '', account: '', witnesses: '', outcome: '', stationId: defaultStation(person) } as Record<string, string>, errors: {}, ...extra })
 
   app.get('/supervision/bravery/new', { config: REPORTERS }, async (req, reply) => reply.page('supervision/bravery-form', formPage(personFor(req, queryText(req, 'person', 16)))))
 
   app.post('/supervision/bravery', { config: REPORTERS }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const person = personFor(req, typeof body.person === 'string' ? body.person : '')
-    const form = readForm(body, { occurredOn: { required: true, max: 10 }, place: { required: true, max: 200 }, account: { required: true, max: 5000, multiline: true }, witnesses: { max: 1000, multiline: true }, outcome: { max: 2000, multiline: true } })
+    const form = readForm(body, { occurredOn: { required: true, max: 10 }, place: { required: true, max: 200 }, account: { required: true, max: 5000, multiline: true }, witnesses: { max: 1000, multiline: true }, outcome: { max: 2000, multiline: true }, stationId: { max: 16 } })
     const errors = { ...form.errors }
     if (!errors.occurredOn) { const p = inspectionDateProblem(form.values.occurredOn, today()); if (p) errors.occurredOn = p }
+    // Not chosen (an older form): the default, the station of the guard's site or of the registration.
+    const stationId = Number(form.values.stationId || defaultStation(person))
+    if (!listStations(app.db).some((s) => s.id === stationId)) errors.stationId = 'sites.station-unknown'
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery-form', formPage(person, { values: form.values, errors }))
-    const id = reportBravery(app.db, person.id, person.enterpriseId!, form.values, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
+    const { stationId: _station, ...input } = form.values
+    const id = reportBravery(app.db, person.id, person.enterpriseId!, stationId, input as unknown as BraveryInput, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
     return reply.seeOther(`/supervision/bravery/${id}`, 'flash.bravery-reported')
   })
 
   const reportPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const id = idParam(req)
     const report = findBraveryInScope(app.db, loadScope(app.db, req.actor!), id) ?? denied(req, 'bravery', id)
-    return { title: 'bravery.title', report, canReview: req.actor!.role === 'police' && report.status === 'reported', errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
+    return { title: 'bravery.title', report, canReview: report.status === 'reported' && mayReviewBravery(req.actor!, report), errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
   }
 
   app.get('/supervision/bravery/:id', { config: READERS }, async (req, reply) => reply.page('supervision/bravery', reportPage(req)))
 
   app.post('/supervision/bravery/:id/review', { config: { access: ['police'] as const } }, async (req, reply) => {
     const page = reportPage(req)
+    // In scope but not the reviewing station (a district, a city, the station of the registration elsewhere): seen, not reviewed.
+    if (!mayReviewBravery(req.actor!, page.report)) return reply.code(403).page('supervision/bravery', { ...page, errors: { _: 'bravery.review-station' } })
     const form = readForm(req.body, { decision: { required: true, max: 10 }, note: { required: true, max: 500 } })
     const decision = form.values.decision
     const errors = { ...form.errors }

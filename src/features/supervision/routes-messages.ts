@@ -5,11 +5,11 @@ import { paging, pageHref } from '../../http/offset-paging.js'
 import { readForm } from '../../lib/form.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { supervisionHelpers } from './helpers.js'
-import { loadScope, listEnterprises } from '../orgs/index.js'
+import { loadScope } from '../orgs/index.js'
 import { isLocalDate, inspectionDateProblem } from './rules.js'
 import { readFormWithPhotos, text } from './uploads.js'
 import { writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
-import { sendMessage, listMessages, findMessageInScope, messageStatus, attachmentsOf, findAttachment, markRead, replyToMessage, recordBriefing, briefingsOf } from './messages.js'
+import { enterprisesInReach, sendMessage, listMessages, findMessageInScope, messageStatus, attachmentsOf, findAttachment, markRead, replyToMessage, recordBriefing, briefingsOf } from './messages.js'
 
 const POLICE = { access: ['police'] as const }
 const TRAINER = { access: ['trainer'] as const }
@@ -34,7 +34,7 @@ export async function messageRoutes (app: FastifyInstance) {
   })
 
   const newPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
-    title: 'message.new-title', enterprises: listEnterprises(app.db, subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
+    title: 'message.new-title', enterprises: enterprisesInReach(app.db, subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
   })
 
   app.get('/supervision/messages/new', { config: POLICE }, async (req, reply) => reply.page('supervision/message-form', newPage(req)))

@@ -11,6 +11,7 @@ import { addDays, deadlineProblem, isOverdue, mayEscalate, DEFAULT_DEADLINE_DAYS
 import { readFormWithPhotos, text } from './uploads.js'
 import { writePhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import { findInspectionInScope, inspectionItemsOf, photosOf } from './queries.js'
+import { caseOfNotice } from './cases.js'
 import { issueNotice, listNotices, findNoticeInScope, itemsOfNotice, respondToItem, reviewItem, escalateNotice, type NoticeFilter, type ChangeOutcome } from './notices.js'
 
 const POLICE = { access: ['police'] as const }
@@ -104,6 +105,8 @@ export async function noticeRoutes (app: FastifyInstance) {
       canRespond: role === 'trainer' && notice.status !== 'closed',
       canReview: role === 'police' && notice.status !== 'closed',
       canEscalate: role === 'police' && notice.status === 'open' && overdue && level !== undefined && mayEscalate(level),
+      // The case it was escalated to: police follow it there (a case is police work, not shown to the enterprise).
+      caseId: role === 'police' || role === 'admin' ? caseOfNotice(app.db, notice.id)?.id ?? null : null,
       bases: ESCALATION_BASES, errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra
     }
   }
@@ -174,8 +177,8 @@ export async function noticeRoutes (app: FastifyInstance) {
     if (!errors.basis && !(ESCALATION_BASES as readonly string[]).includes(form.values.basis)) errors.basis = 'form.invalid'
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/notice', noticePage(req, { errors, values: form.values }))
     const level = levelOf(req)
-    const outcome = escalateNotice(app.db, notice.id, form.values.basis, form.values.note, req.actor!.id, { today: today(), level }, auditFrom(req, 'notice.escalated'), now())
+    const outcome = escalateNotice(app.db, notice.id, { basis: form.values.basis, note: form.values.note, by: req.actor!.id, unitId: req.actor!.jurisdictionId! }, { today: today(), level }, auditFrom(req, 'notice.escalated'), now())
     if (!outcome.ok) { const r = refusedChange(req, outcome, { values: form.values }); return reply.code(outcome.reason === 'notice.escalate-level' ? 403 : r.status).page('supervision/notice', r.data) }
-    return reply.seeOther(`/supervision/notices/${notice.id}`, 'flash.notice-escalated')
+    return reply.seeOther(`/supervision/cases/${outcome.caseId}`, 'flash.notice-escalated')
   })
 }

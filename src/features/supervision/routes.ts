@@ -7,6 +7,7 @@ import { noticeRoutes } from './routes-notices.js'
 import { messageRoutes } from './routes-messages.js'
 import { braveryRoutes } from './routes-bravery.js'
 import { dashboardRoutes } from './routes-dashboard.js'
+import { caseRoutes } from './routes-cases.js'
 import { MAX_PHOTO_BYTES, MAX_PHOTOS } from './uploads.js'
 import { localDate } from '../../lib/time.js'
 import { loadScope } from '../orgs/index.js'
@@ -24,6 +25,7 @@ export async function supervisionRoutes (app: FastifyInstance) {
   await app.register(messageRoutes)
   await app.register(braveryRoutes)
   await app.register(dashboardRoutes)
+  await app.register(caseRoutes)
 
   // The overview: what waits for this side (notices open, overdue, waiting for review), then the latest of each list.
   app.get('/supervision', { config: { access: ['trainer', 'police', 'admin'] as const } }, async (req, reply) => {
