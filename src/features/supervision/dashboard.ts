@@ -5,6 +5,7 @@ import { addDays, percentOf } from './rules.js'
 import { noticeCounts } from './notices.js'
 import { listBravery } from './bravery.js'
 import { pageCases } from './cases.js'
+import { countSites } from './site-counts.js'
 
 // The supervision section of the police dashboard: per enterprise, open and overdue notices, the
 // last inspection and its compliance score, aggregated in SQL over the indexed tables, sorted and
@@ -75,6 +76,10 @@ export function supervisionSummary (db: DbOrTx, scope: Scope, today: string, day
     bravery: listBravery(db, scope, { limit: 3, offset: 0 }).rows,
     // The open cases (escalated notices), newest first: the district's follow-up list.
     cases: enterpriseId ? null : pageCases(db, scope, 'open', { size: 5 }),
+    // By site as well as by enterprise: how many sites the scope sees (and lie in its area), or one enterprise's; the counts per site are on /supervision/sites.
+    sites: enterpriseId
+      ? { total: countSites(db, scope, { enterpriseId }), inArea: countSites(db, scope, { enterpriseId, areaOnly: true }) }
+      : { total: countSites(db, scope), inArea: countSites(db, scope, { areaOnly: true }) },
     enterprise: enterpriseId ? supervisionByEnterprise(db, scope, { today, sort: 'name', limit: 1, offset: 0, enterpriseId }).rows[0] ?? null : null
   }
 }
