@@ -1,4 +1,6 @@
-import { and, count, desc, eq, inArray, or, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { braveryReports, trainees, enterprises, jurisdictions, users } from '../../db/schema.js'
@@ -57,11 +59,16 @@ export function mayReviewBravery (actor: { role: string, jurisdictionId: number 
   return actor.role === 'police' && actor.jurisdictionId !== null && report.stationId !== null && actor.jurisdictionId === report.stationId
 }
 
-/** One page of the reports a scope sees, newest first, with the true total (optionally one person's). */
-export function listBravery (db: DbOrTx, scope: Scope, page: { limit: number, offset: number }, traineeId?: number): { rows: BraveryRow[], total: number } {
+/** The order of the report list (newest report first): its key. */
+export const BRAVERY_KEY = ['n', 'n'] as const
+const braveryKey = (r: BraveryRow): Key => [r.reportedAt.getTime(), r.id]
+
+/** One keyset page of the reports a scope sees, newest first, with the true total (optionally one person's). */
+export function pageBravery (db: DbOrTx, scope: Scope, page: KeysetRequest, traineeId?: number): KeysetPage<BraveryRow> {
   const where = and(scopeCondition(scope), traineeId ? eq(braveryReports.traineeId, traineeId) : undefined)
   const total = db.select({ n: count() }).from(braveryReports).innerJoin(enterprises, eq(enterprises.id, braveryReports.enterpriseId)).where(where).get()?.n ?? 0
-  return { total, rows: query(db).where(where).orderBy(desc(braveryReports.reportedAt), desc(braveryReports.id)).limit(page.limit).offset(page.offset).all().map(flat) }
+  const k = keysetQuery([braveryReports.reportedAt, braveryReports.id], page, true)
+  return toPage(query(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all().map(flat), page, total, braveryKey)
 }
 
 export function findBraveryInScope (db: DbOrTx, scope: Scope, id: number): BraveryRow | undefined {

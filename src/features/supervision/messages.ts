@@ -1,4 +1,6 @@
-import { and, asc, count, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { enterpriseMessages, messageTargets, messageAttachments, briefings, enterprises, jurisdictions, sites, users } from '../../db/schema.js'
@@ -48,12 +50,21 @@ function messageCondition (scope: Scope) {
 
 export interface MessageRow extends Message { unitName: string, sentByName: string, targets: number, read: number, replied: number, readAt: Date | null, repliedAt: Date | null }
 
-/** One page of messages, with the true total: for a trainer unread first and their enterprise's read and reply times; for police each message's counts. */
-export function listMessages (db: DbOrTx, scope: Scope, page: { limit: number, offset: number }): { rows: MessageRow[], total: number } {
+/**
+ * The order of the message list, and its key: for police newest first (sent, id); for a trainer
+ * the unread first, then newest first (read, -sent, -id: one ascending key).
+ */
+export const MESSAGE_KEY = { police: ['n', 'n'], trainer: ['n', 'n', 'n'] } as const
+
+/** One keyset page of messages, with the true total: for a trainer unread first and their enterprise's read and reply times; for police each message's counts. */
+export function pageMessages (db: DbOrTx, scope: Scope, page: KeysetRequest): KeysetPage<MessageRow> {
   const where = messageCondition(scope)
   const total = db.select({ n: count() }).from(enterpriseMessages).where(where).get()?.n ?? 0
   const mine = scope.kind === 'enterprise' ? scope.enterpriseId : null
   const own = (col: string) => mine === null ? sql<null>`NULL` : sql<number | null>`(SELECT ${sql.raw(col)} FROM ${messageTargets} WHERE ${messageTargets.messageId} = ${enterpriseMessages.id} AND ${messageTargets.enterpriseId} = ${mine})`
+  const k = mine === null
+    ? keysetQuery([enterpriseMessages.sentAt, enterpriseMessages.id], page, true)
+    : keysetQuery([sql`(${own('read_at')} IS NOT NULL)`, sql`-${enterpriseMessages.sentAt}`, sql`-${enterpriseMessages.id}`], page)
   const rows = db.select({
     m: enterpriseMessages, unitName: jurisdictions.name, sentByName: users.displayName,
     targets: sql<number>`(SELECT count(*) FROM ${messageTargets} WHERE ${messageTargets.messageId} = ${enterpriseMessages.id})`,
@@ -61,12 +72,10 @@ export function listMessages (db: DbOrTx, scope: Scope, page: { limit: number, o
     replied: sql<number>`(SELECT count(*) FROM ${messageTargets} WHERE ${messageTargets.messageId} = ${enterpriseMessages.id} AND ${messageTargets.repliedAt} IS NOT NULL)`,
     readAt: own('read_at'), repliedAt: own('replied_at')
   }).from(enterpriseMessages).innerJoin(jurisdictions, eq(jurisdictions.id, enterpriseMessages.unitId)).innerJoin(users, eq(users.id, enterpriseMessages.sentBy))
-    .where(where).orderBy(...(mine === null ? [] : [sql`${own('read_at')} IS NOT NULL`]), desc(enterpriseMessages.sentAt), desc(enterpriseMessages.id))
-    .limit(page.limit).offset(page.offset).all()
-  return {
-    total,
-    rows: rows.map((r) => ({ ...r.m, unitName: r.unitName, sentByName: r.sentByName, targets: r.targets, read: r.read, replied: r.replied, readAt: r.readAt === null ? null : new Date(r.readAt), repliedAt: r.repliedAt === null ? null : new Date(r.repliedAt) }))
-  }
+    .where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all()
+    .map((r) => ({ ...r.m, unitName: r.unitName, sentByName: r.sentByName, targets: r.targets, read: r.read, replied: r.replied, readAt: r.readAt === null ? null : new Date(r.readAt), repliedAt: r.repliedAt === null ? null : new Date(r.repliedAt) }))
+  const key = (r: MessageRow): Key => mine === null ? [r.sentAt.getTime(), r.id] : [r.readAt === null ? 0 : 1, -r.sentAt.getTime(), -r.id]
+  return toPage(rows, page, total, key)
 }
 
 export function countUnread (db: DbOrTx, enterpriseId: number): number {

@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { supervisionHelpers } from './helpers.js'
 import { loadScope, findPersonInScope, listStations, findSiteInScope, findEnterprise } from '../orgs/index.js'
 import { inspectionDateProblem } from './rules.js'
-import { reportBravery, reviewBravery, listBravery, findBraveryInScope, mayReviewBravery, type BraveryInput } from './bravery.js'
+import { reportBravery, reviewBravery, pageBravery, BRAVERY_KEY, findBraveryInScope, mayReviewBravery, type BraveryInput } from './bravery.js'
 
 const REPORTERS = { access: ['trainer', 'police'] as const }
 const READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as const }
-const PAGE_SIZE = 30
 
 /** Acts of bravery: a trainer or officer reports, the police review (forward for recognition or decline), everyone in scope reads. */
 export async function braveryRoutes (app: FastifyInstance) {
@@ -27,10 +26,9 @@ export async function braveryRoutes (app: FastifyInstance) {
   app.get('/supervision/bravery', { config: READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
     const person = Number(queryText(req, 'person', 16)) || undefined
-    const p = paging(req, listBravery(app.db, scope, { limit: 0, offset: 0 }, person).total, PAGE_SIZE)
+    const page = pageBravery(app.db, scope, keysetRequest(req, BRAVERY_KEY), person)
     return reply.page('supervision/bravery-list', {
-      title: 'bravery.list-title', rows: listBravery(app.db, scope, { limit: p.size, offset: p.offset }, person).rows, person,
-      paging: p, href: (n: number) => pageHref('/supervision/bravery', { person: person ? String(person) : '' }, n)
+      title: 'bravery.list-title', rows: page.rows, person, pager: pager('/supervision/bravery', { person: person ? String(person) : '' }, page)
     })
   })
 

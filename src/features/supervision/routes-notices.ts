@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { localDate } from '../../lib/time.js'
 import { translator } from '../../i18n/index.js'
@@ -12,12 +12,11 @@ import { readFormWithPhotos, text } from './uploads.js'
 import { writePhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import { findInspectionInScope, inspectionItemsOf, photosOf } from './queries.js'
 import { caseOfNotice } from './cases.js'
-import { issueNotice, listNotices, findNoticeInScope, itemsOfNotice, respondToItem, reviewItem, escalateNotice, type NoticeFilter, type ChangeOutcome } from './notices.js'
+import { issueNotice, pageNotices, NOTICE_KEY, findNoticeInScope, itemsOfNotice, respondToItem, reviewItem, escalateNotice, type NoticeFilter, type ChangeOutcome } from './notices.js'
 
 const POLICE = { access: ['police'] as const }
 const TRAINER = { access: ['trainer'] as const }
 const READERS = { access: ['trainer', 'police', 'admin'] as const }
-const PAGE_SIZE = 30
 const FILTERS: readonly NoticeFilter[] = ['open', 'overdue', 'waiting', 'closed', 'escalated', 'all']
 
 /** Rectification notices: issued from an inspection's failed items, answered item by item by the enterprise, decided by the police. */
@@ -35,12 +34,10 @@ export async function noticeRoutes (app: FastifyInstance) {
     const scope = loadScope(app.db, req.actor!)
     const asked = queryText(req, 'filter', 20) as NoticeFilter
     const filter = FILTERS.includes(asked) ? asked : 'open'
-    const base = { filter, today: today() }
-    const p = paging(req, listNotices(app.db, scope, { ...base, limit: 0, offset: 0 }).total, PAGE_SIZE)
-    const { rows } = listNotices(app.db, scope, { ...base, limit: p.size, offset: p.offset })
+    const page = pageNotices(app.db, scope, { filter, today: today() }, keysetRequest(req, NOTICE_KEY))
     return reply.page('supervision/notices', {
-      title: 'notice.list-title', filter, filters: FILTERS, rows: rows.map((r) => ({ ...r, overdue: isOverdue(r, today()) })),
-      paging: p, href: (n: number) => pageHref('/supervision/notices', { filter }, n)
+      title: 'notice.list-title', filter, filters: FILTERS, rows: page.rows.map((r) => ({ ...r, overdue: isOverdue(r, today()) })),
+      pager: pager('/supervision/notices', { filter }, page)
     })
   })
 
