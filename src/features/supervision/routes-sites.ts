@@ -41,7 +41,7 @@ export async function siteRoutes (app: FastifyInstance) {
     const query = { area: areaOnly ? '1' : '', enterprise: enterprise ? String(enterprise.id) : '' }
     return reply.page('supervision/sites', {
       title: 'sites.title', sites: page.rows, pager: pager('/supervision/sites', query, page), areaOnly, enterprise: enterprise ?? null,
-      areaHref: hrefWith('/supervision/sites', { ...query, area: areaOnly ? '' : '1' }), allHref: hrefWith('/supervision/sites', { area: query.area }),
+      areaOnHref: hrefWith('/supervision/sites', { ...query, area: '1' }), areaOffHref: hrefWith('/supervision/sites', { ...query, area: '' }), allHref: hrefWith('/supervision/sites', { area: query.area }),
       canAdd: req.actor!.role === 'trainer', police, ownJurisdictions: scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
     })
   })
