@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { eq } from 'drizzle-orm'
 import { useDemoServer, screenshot, signInFirstTime, PHONE, DESKTOP } from './helpers.js'
 import { pngWithLocation } from '../helpers/images.js'
-import { sites, checklistItems, rectificationNotices, noticeItems } from '../../src/db/schema.js'
+import { sites, checklistItems, rectificationNotices, noticeItems, users, escalationCases, braveryReports, employments } from '../../src/db/schema.js'
 
 // The supervision loop in Chinese in Chromium, on the demo city: an officer of 东湖派出所 inspects
 // 东湖花园 (安居物业), one item fails, he issues a notice; 安居's trainer answers with a photo; the
@@ -114,6 +114,31 @@ describe('supervision in Chromium, in Chinese', () => {
         }
         await page.context().close()
       }
+    }
+  })
+
+  test('the pages of cases, counts by site, the notice form and bravery at phone width, in Chinese, without sideways scrolling', async () => {
+    const db = env.server.db
+    const officer = db.select().from(users).where(eq(users.username, 'police-dc')).get()!
+    // A case on the open notice of 华庭苑 (in the East district), opened by the district.
+    const notice = db.select().from(rectificationNotices).all().find((n) => n.status === 'open' && n.deadline >= new Date().toISOString().slice(0, 10))!
+    const caseId = db.insert(escalationCases).values({ noticeId: notice.id, unitId: officer.jurisdictionId!, basis: 'reg-42-uncertified', note: '逾期未整改，无证人员仍在岗。', status: 'open', escalatedBy: officer.id, escalatedAt: new Date() }).returning().get().id
+    const report = db.select().from(braveryReports).all()[0]!
+    const guard = db.select().from(employments).all().find((e) => e.siteId !== null && e.endedOn === null)!
+    const trainer = db.select().from(users).where(eq(users.enterpriseId, guard.enterpriseId)).all().find((u) => u.role === 'trainer')!
+    for (const [who, urls] of [
+      ['police-dc', ['/supervision/cases', `/supervision/cases/${caseId}`, '/supervision/sites?area=1', `/supervision/sites/${guard.siteId}`, '/supervision/messages/new', `/supervision/bravery/${report.id}`, '/jurisdiction']],
+      [trainer.username, [`/supervision/bravery/new?person=${guard.traineeId}`, '/supervision/sites']]
+    ] as const) {
+      const page = await (await env.browser.newContext({ viewport: PHONE, locale: 'zh-CN' })).newPage()
+      await signInFirstTime(page, env, who)
+      for (const url of urls) {
+        const res = await page.goto(`${env.server.url}${url}`)
+        expect(res?.status(), url).toBe(200)
+        await screenshot(page, `supervision-h4-${who}-${url.replace(/[/?=]+/g, '-').replace(/^-|-$/g, '')}-phone-zh`)
+        await noSideways(page, `${url} at phone width`)
+      }
+      await page.context().close()
     }
   })
 })

@@ -1,7 +1,8 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
 import { FORM_HEADERS, form } from '../helpers/app.js'
-import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos, rectificationNotices, noticeItems, enterpriseMessages, messageTargets, messageAttachments, braveryReports } from '../../src/db/schema.js'
+import { eq } from 'drizzle-orm'
+import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos, rectificationNotices, noticeItems, enterpriseMessages, messageTargets, messageAttachments, braveryReports, escalationCases } from '../../src/db/schema.js'
 import { photoDir, writePhotoFile } from '../../src/features/supervision/photos.js'
 import { pngWithLocation } from '../helpers/images.js'
 
@@ -266,6 +267,12 @@ export const ROUTES: Record<string, RouteCase> = {
     }
   },
   'POST /supervision/bravery/:id/review': { access: ['police'], payload: { decision: 'forwarded', note: '' }, owned: async (w) => [{ url: `/supervision/bravery/${braveryOfA(w)}/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'forwarded', note: '' }, ownerStatus: 422 }] },
+  'GET /supervision/cases': { access: ['police', 'admin'] },
+  'GET /supervision/cases/:id': { access: ['police', 'admin'], owned: async (w) => [{ url: `/supervision/cases/${await caseOfA(w)}`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2') }] },
+  'POST /supervision/cases/:id/close': {
+    access: ['police'], payload: { note: '' },
+    owned: async (w) => [{ url: `/supervision/cases/${await caseOfA(w)}/close`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2'), payload: { note: '' }, ownerStatus: 422 }]
+  },
   'GET /supervision/enterprises': { access: ['police', 'admin'] },
   'GET /supervision/enterprises.csv': { access: ['police', 'admin'] },
   'POST /admin/supervision-settings': { access: ['admin'], payload: { uninspectedDays: '' } },
@@ -453,7 +460,14 @@ async function messageToA (w: World): Promise<number> {
 
 /** A reported act of bravery of trainee A. */
 function braveryOfA (w: World): number {
-  return w.t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: w.t.clock.now(), status: 'reported' }).returning().get().id
+  return w.t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, stationId: w.ids.s1, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: w.t.clock.now(), status: 'reported' }).returning().get().id
+}
+
+/** An open case on a notice of enterprise A (its site in S1's area), opened by the district D1. */
+async function caseOfA (w: World): Promise<number> {
+  const noticeId = await noticeOfA(w)
+  w.t.db.update(rectificationNotices).set({ status: 'escalated' }).where(eq(rectificationNotices.id, noticeId)).run()
+  return w.t.db.insert(escalationCases).values({ noticeId, unitId: w.ids.d1, basis: 'reg-42', note: 'x', status: 'open', escalatedBy: w.users.policeD1, escalatedAt: w.t.clock.now() }).returning().get().id
 }
 
 /** A curriculum of enterprise A asking for one topic. */

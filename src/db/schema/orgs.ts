@@ -46,7 +46,8 @@ export const employments = sqliteTable('employments', {
   // A person's whole employment history (the person page), ended employments included.
   index('employments_trainee_idx').on(t.traineeId, t.startedOn),
   index('employments_enterprise_idx').on(t.enterpriseId, t.endedOn),
-  index('employments_site_idx').on(t.siteId).where(sql`ended_on IS NULL`)
+  // The guards posted at a site now, by duty status: the per-site counts read one range of it per site.
+  index('employments_site_idx').on(t.siteId, t.dutyStatus, t.traineeId).where(sql`ended_on IS NULL`)
 ])
 
 /** What a person declared (insert-only history; the latest row per kind is current). */

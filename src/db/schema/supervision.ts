@@ -113,6 +113,30 @@ export const rectificationNotices = sqliteTable('rectification_notices', {
   index('rectification_notices_open_idx').on(t.status, t.deadline).where(sql`status = 'open'`)
 ])
 
+export const CASE_STATUSES = ['open', 'closed'] as const
+export type CaseStatus = typeof CASE_STATUSES[number]
+
+/**
+ * A case for penalty (立案查处) opened when district-level police or above escalate an overdue
+ * notice: one per notice, citing the legal basis (supervision/rules.ts ESCALATION_BASES), with its
+ * own status; closed by district-level police or above with a note. No fine is computed.
+ * (The notice's escalated_* columns repeat who escalated it and when, for the notice's own page.)
+ */
+export const escalationCases = sqliteTable('escalation_cases', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  noticeId: integer('notice_id').notNull().unique().references(() => rectificationNotices.id),
+  /** The unit of the officer who escalated (the case's unit). */
+  unitId: integer('unit_id').notNull().references(() => jurisdictions.id),
+  basis: text('basis').notNull(),
+  note: text('note').notNull(),
+  status: text('status', { enum: CASE_STATUSES }).notNull(),
+  escalatedBy: integer('escalated_by').notNull().references(() => users.id),
+  escalatedAt: integer('escalated_at', { mode: 'timestamp_ms' }).notNull(),
+  closedBy: integer('closed_by').references(() => users.id),
+  closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+  closingNote: text('closing_note')
+}, (t) => [index('escalation_cases_status_idx').on(t.status, t.escalatedAt)])
+
 export const NOTICE_ITEM_STATUSES = ['pending', 'submitted', 'accepted', 'returned'] as const
 export type NoticeItemStatus = typeof NOTICE_ITEM_STATUSES[number]
 
@@ -201,5 +225,15 @@ export const braveryReports = sqliteTable('bravery_reports', {
   reviewedBy: integer('reviewed_by').references(() => users.id),
   reviewedAt: integer('reviewed_at', { mode: 'timestamp_ms' }),
   /** Forwarded: the foundation or body it went to, by name; declined: the reason. */
-  reviewNote: text('review_note')
-}, (t) => [index('bravery_reports_enterprise_idx').on(t.enterpriseId, t.reportedAt), index('bravery_reports_trainee_idx').on(t.traineeId)])
+  reviewNote: text('review_note'),
+  /**
+   * The station that reviews the report: the one whose area the act took place in, as the
+   * reporter chose it (by default the station of the guard's site, else of the enterprise's
+   * registration). Set on every new report; the migration filled it for older ones.
+   */
+  stationId: integer('station_id').references(() => jurisdictions.id)
+}, (t) => [
+  index('bravery_reports_enterprise_idx').on(t.enterpriseId, t.reportedAt),
+  index('bravery_reports_trainee_idx').on(t.traineeId),
+  index('bravery_reports_station_idx').on(t.stationId, t.reportedAt)
+])

@@ -30,6 +30,13 @@ export interface AuditNames {
   cohorts: ReadonlyMap<number, string>
   curricula: ReadonlyMap<number, string>
   releases: ReadonlyMap<number, string>
+  /** Supervision: sites by name, notices and cases by the notice's number, inspections by site and date, messages by title, bravery reports by guard. */
+  sites: ReadonlyMap<number, string>
+  notices: ReadonlyMap<number, string>
+  cases: ReadonlyMap<number, string>
+  inspections: ReadonlyMap<number, { site: string, inspectedOn: string }>
+  messages: ReadonlyMap<number, string>
+  bravery: ReadonlyMap<number, { traineeId: number, occurredOn: string }>
 }
 
 export type AuditReader = 'admin' | 'police'
@@ -46,7 +53,10 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
  */
 export function sentenceHtml (t: Translate, key: MessageKey, parts: Record<string, Part | string | number>): string {
   const names = Object.keys(parts)
-  const marked = t(key, Object.fromEntries(names.map((n, i) => [n, `\uE000${i}\uE001`])))
+  // The markers hide the count from the translator: a count of one picks the singular variant here.
+  const singular = `${key}.one`
+  const chosen = parts.count === 1 && isMessageKey(singular) ? singular : key
+  const marked = t(chosen, Object.fromEntries(names.map((n, i) => [n, `\uE000${i}\uE001`])))
   return esc(marked).replace(/\uE000(\d+)\uE001/g, (_m, i: string) => {
     const p = parts[names[Number(i)]!]!
     const part: Part = typeof p === 'object' ? p : { text: String(p) }
@@ -66,11 +76,14 @@ export const DESCRIBED_ACTIONS = [
   'enterprise.created', 'enterprise.updated', 'cohort.created', 'cohort.members-added', 'cohort.member-removed', 'curriculum.created',
   'assignment.created', 'assignment.removed', 'bank.published', 'attempt.started', 'attempt.finished',
   'statement.issued', 'statement.revoked', 'statement.checked', 'settings.readiness', 'sitting.published',
-  'application.submitted', 'application.accepted', 'application.returned', 'application.result', 'police.lookup', 'access.denied', 'audit.exported'
+  'application.submitted', 'application.accepted', 'application.returned', 'application.result', 'police.lookup', 'access.denied', 'audit.exported',
+  'site.created', 'site.updated', 'employment.site', 'inspection.recorded', 'notice.issued', 'notice.responded', 'notice.accepted', 'notice.returned',
+  'notice.escalated', 'case.closed', 'message.sent', 'message.read', 'message.replied', 'briefing.recorded',
+  'bravery.reported', 'bravery.forwarded', 'bravery.declined', 'checklist.added', 'checklist.changed', 'settings.supervision', 'supervision.exported'
 ] as const
 
 /** The actions with a sentence, and the variants some of them have. */
-type EventKey = typeof DESCRIBED_ACTIONS[number] | 'attempt.finished-timeout' | 'statement.checked-unknown' | 'police.lookup-none'
+type EventKey = typeof DESCRIBED_ACTIONS[number] | 'attempt.finished-timeout' | 'statement.checked-unknown' | 'police.lookup-none' | 'employment.site-none' | 'notice.accepted-closed'
 
 /** A word for a value kept in the details (a role, a duty status), from the catalogue; an unknown one shows as its key, as the translator does. */
 const catalogued = (t: Translate, key: string) => (isMessageKey(key) ? t(key) : key)
@@ -98,6 +111,12 @@ export function describeEvent (e: AuditRecord, names: AuditNames, reader: AuditR
     const a = id === null ? undefined : names.applications.get(id)
     return { person: { ...person(a?.traineeId ?? null), href: !admin && id !== null ? `/applications/${id}` : undefined }, sitting: { text: a?.sitsOn ?? '' } }
   }
+  /** A supervision record: its name, linked to its page under /supervision (police and the administrator both read them there). */
+  const record = (map: ReadonlyMap<number, string>, path: string, id: number | null, fallback = ''): Part =>
+    id === null ? { text: fallback || t('audit.record-gone') } : { text: map.get(id) ?? (fallback || t('audit.record-gone')), href: `/supervision/${path}/${id}` }
+  const site = (id: number | null): Part => record(names.sites, 'sites', id)
+  const notice = (id: number | null, fallback = ''): Part => record(names.notices, 'notices', id, fallback)
+  const message = (id: number | null, fallback = ''): Part => record(names.messages, 'messages', id, fallback)
   const actor = user(e.actorId)
   const word = (prefix: string, v: unknown) => (str(v) ? catalogued(t, `${prefix}.${str(v)}`) : '')
 
@@ -173,6 +192,45 @@ export function describeEvent (e: AuditRecord, names: AuditNames, reader: AuditR
     case 'access.denied':
       return say(e.action, { path: str(d.path) })
     case 'audit.exported':
+      return say(e.action, { rows: num(d.rows) ?? 0 })
+    case 'site.created': case 'site.updated':
+      return say(e.action, { site: site(subjectId), enterprise: enterprise(num(d.enterpriseId)) })
+    case 'employment.site':
+      return num(d.to) === null
+        ? say('employment.site-none', { subject: person(subjectId), site: site(num(d.from)) })
+        : say(e.action, { subject: person(subjectId), site: site(num(d.to)) })
+    case 'inspection.recorded': {
+      const i = subjectId === null ? undefined : names.inspections.get(subjectId)
+      return say(e.action, { site: { text: i?.site ?? t('audit.record-gone'), href: subjectId === null ? undefined : `/supervision/inspections/${subjectId}` }, date: i?.inspectedOn ?? str(d.inspectedOn), compliant: num(d.compliant) ?? 0, applicable: num(d.applicable) ?? 0 })
+    }
+    case 'notice.issued':
+      return say(e.action, { notice: notice(subjectId, str(d.number)), enterprise: enterprise(num(d.enterpriseId)), date: str(d.deadline) })
+    case 'notice.responded': case 'notice.returned':
+      return say(e.action, { notice: notice(subjectId), item: num(d.item) ?? 0, reason: str(d.reason) })
+    case 'notice.accepted':
+      return say(d.to === 'closed' ? 'notice.accepted-closed' : e.action, { notice: notice(subjectId), item: num(d.item) ?? 0 })
+    case 'notice.escalated':
+      return say(e.action, { notice: notice(subjectId), basis: word('escalation', d.basis) })
+    case 'case.closed':
+      return say(e.action, { notice: { ...record(names.cases, 'cases', subjectId) }, note: str(d.note) })
+    case 'message.sent':
+      return say(e.action, { title: message(subjectId, str(d.title)), count: num(d.enterprises) ?? 0 })
+    case 'message.read': case 'message.replied':
+      return say(e.action, { title: message(subjectId) })
+    case 'briefing.recorded':
+      return say(e.action, { title: message(subjectId), date: str(d.heldOn) })
+    case 'bravery.reported': case 'bravery.forwarded': case 'bravery.declined': {
+      const b = subjectId === null ? undefined : names.bravery.get(subjectId)
+      const who = person(b?.traineeId ?? num(d.traineeId))
+      return say(e.action, { person: { ...who, href: subjectId === null ? undefined : `/supervision/bravery/${subjectId}` }, date: b?.occurredOn ?? str(d.occurredOn), note: str(d.note) })
+    }
+    case 'checklist.added': case 'checklist.changed': {
+      const after = (d.after && typeof d.after === 'object' ? d.after : d) as Record<string, unknown>
+      return say(e.action, { title: str(locale === 'zh' ? after.titleZh : after.titleEn) || str(after.titleZh) })
+    }
+    case 'settings.supervision':
+      return say(e.action, { days: num(d.days) ?? 0 })
+    case 'supervision.exported':
       return say(e.action, { rows: num(d.rows) ?? 0 })
     default:
       return sentenceHtml(t, 'audit.event.other', { actor, action: e.action, subject: e.subjectType ? `${e.subjectType} ${e.subjectId ?? ''}` : '' })

@@ -68,12 +68,28 @@ export function recordAuditPrepared (db: Db, entry: AuditEntry, now: Date): void
  * The jurisdictions of audit events (audit_scopes): the unit of the actor (a police officer's,
  * a trainer's enterprise's, a trainee's current employer's) and of the subject (an enterprise;
  * a person's current employer, or the enterprise the entry names for a person not yet employed;
- * an attempt's person's employer; a statement's or application's enterprise; a sitting's unit),
+ * an attempt's person's employer; a statement's or application's enterprise; a sitting's unit;
+ * a supervision event's site (the station of its area and the enterprise's registration, see
+ * SITE_OF_EVENT), a bravery report's reviewing station and enterprise, a message's sending unit),
  * each with every unit above it. Read when the event is written: an event stays with the units
  * it belonged to then. Migration 0014 runs the same statement over the whole log.
  */
+/**
+ * The managed site a supervision event is about (its subject: a site, an inspection, a
+ * notice, a case; or a guard posted at or taken off sites, details.siteIds): such an event
+ * belongs to the station whose area the site lies in and to the enterprise's registration.
+ */
+export const SITE_OF_EVENT = `SELECT ev.id, ev.at, CASE ev.subject_type
+    WHEN 'site' THEN CAST(ev.subject_id AS INTEGER)
+    WHEN 'inspection' THEN (SELECT i.site_id FROM inspections i WHERE i.id = CAST(ev.subject_id AS INTEGER))
+    WHEN 'notice' THEN (SELECT n.site_id FROM rectification_notices n WHERE n.id = CAST(ev.subject_id AS INTEGER))
+    WHEN 'case' THEN (SELECT n.site_id FROM escalation_cases c JOIN rectification_notices n ON n.id = c.notice_id WHERE c.id = CAST(ev.subject_id AS INTEGER))
+  END FROM ev WHERE ev.subject_type IN ('site', 'inspection', 'notice', 'case')
+  UNION ALL SELECT ev.id, ev.at, x.value FROM ev, json_each(ev.details, '$.siteIds') x WHERE ev.subject_type = 'trainee' AND ev.details IS NOT NULL`
+
 const SCOPE_EVENTS_HEAD = 'WITH RECURSIVE ev AS (SELECT id, at, actor_id, subject_type, subject_id, details FROM audit_events WHERE id BETWEEN'
 const SCOPE_EVENTS_TAIL = `),
+ev_site (event_id, at, site_id) AS (${SITE_OF_EVENT}),
 direct (event_id, at, j) AS (
   SELECT ev.id, ev.at, u.jurisdiction_id FROM ev JOIN users u ON u.id = ev.actor_id
   UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN users u ON u.id = ev.actor_id JOIN enterprises e ON e.id = u.enterprise_id
@@ -85,6 +101,11 @@ direct (event_id, at, j) AS (
   UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN statements s ON ev.subject_type = 'statement' AND s.id = CAST(ev.subject_id AS INTEGER) JOIN enterprises e ON e.id = s.enterprise_id
   UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN applications x ON ev.subject_type = 'application' AND x.id = CAST(ev.subject_id AS INTEGER) JOIN enterprises e ON e.id = x.enterprise_id
   UNION ALL SELECT ev.id, ev.at, g.jurisdiction_id FROM ev JOIN exam_sittings g ON ev.subject_type = 'sitting' AND g.id = CAST(ev.subject_id AS INTEGER)
+  UNION ALL SELECT x.event_id, x.at, s.jurisdiction_id FROM ev_site x JOIN sites s ON s.id = x.site_id
+  UNION ALL SELECT x.event_id, x.at, e.jurisdiction_id FROM ev_site x JOIN sites s ON s.id = x.site_id JOIN enterprises e ON e.id = s.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, b.station_id FROM ev JOIN bravery_reports b ON ev.subject_type = 'bravery' AND b.id = CAST(ev.subject_id AS INTEGER)
+  UNION ALL SELECT ev.id, ev.at, e.jurisdiction_id FROM ev JOIN bravery_reports b ON ev.subject_type = 'bravery' AND b.id = CAST(ev.subject_id AS INTEGER) JOIN enterprises e ON e.id = b.enterprise_id
+  UNION ALL SELECT ev.id, ev.at, m.unit_id FROM ev JOIN enterprise_messages m ON ev.subject_type = 'message' AND m.id = CAST(ev.subject_id AS INTEGER)
 ),
 up (event_id, at, j) AS (
   SELECT event_id, at, j FROM direct WHERE j IS NOT NULL
@@ -220,6 +241,7 @@ export function auditNames (db: Db, rows: ReadonlyArray<{ actorId: number | null
     const kind = r.subjectType === 'bank_release' ? 'release' : r.subjectType === 'assignment' ? null : r.subjectType
     if (kind) want(kind, r.subjectId)
     const d = r.details ?? {}
+    if (r.subjectType === 'trainee') { want('site', d.from); want('site', d.to) }
     want('enterprise', d.enterpriseId)
     want('trainee', d.traineeId)
     want('trainee', d.removedTrainee)
@@ -235,7 +257,8 @@ export function auditNames (db: Db, rows: ReadonlyArray<{ actorId: number | null
   const applications = rowsOf<{ id: number, traineeId: number, sitsOn: string }>('application', 'SELECT a.id, a.trainee_id AS traineeId, s.sits_on AS sitsOn FROM applications a JOIN exam_sittings s ON s.id = a.sitting_id WHERE a.id IN (?)')
   const statements = rowsOf<{ id: number, code: string, traineeId: number }>('statement', 'SELECT id, code, trainee_id AS traineeId FROM statements WHERE id IN (?)')
   const attempts = rowsOf<{ id: number, traineeId: number, body: string }>('attempt', 'SELECT a.id, a.trainee_id AS traineeId, b.body FROM attempts a JOIN blueprint_versions b ON b.id = a.blueprint_version_id WHERE a.id IN (?)')
-  for (const x of [...applications, ...statements, ...attempts]) want('trainee', x.traineeId)
+  const bravery = rowsOf<{ id: number, traineeId: number, occurredOn: string }>('bravery', 'SELECT id, trainee_id AS traineeId, occurred_on AS occurredOn FROM bravery_reports WHERE id IN (?)')
+  for (const x of [...applications, ...statements, ...attempts, ...bravery]) want('trainee', x.traineeId)
   const named = (kind: string, sql: string) => new Map(rowsOf<{ id: number, name: string }>(kind, sql).map((r) => [r.id, r.name]))
   return {
     users: named('user', 'SELECT id, display_name AS name FROM users WHERE id IN (?)'),
@@ -249,6 +272,12 @@ export function auditNames (db: Db, rows: ReadonlyArray<{ actorId: number | null
     applications: new Map(applications.map((r) => [r.id, { traineeId: r.traineeId, sitsOn: r.sitsOn }])),
     // Verification codes are shown in groups of four, as printed (readiness's formatCode).
     statements: new Map(statements.map((r) => [r.id, { code: r.code.replace(/(.{4})(?=.)/g, '$1-'), traineeId: r.traineeId }])),
-    attempts: new Map(attempts.map((r) => [r.id, { traineeId: r.traineeId, exam: (JSON.parse(r.body) as { title: { en: string, zh?: string } }).title }]))
+    attempts: new Map(attempts.map((r) => [r.id, { traineeId: r.traineeId, exam: (JSON.parse(r.body) as { title: { en: string, zh?: string } }).title }])),
+    sites: named('site', 'SELECT id, name FROM sites WHERE id IN (?)'),
+    notices: named('notice', 'SELECT id, number AS name FROM rectification_notices WHERE id IN (?)'),
+    cases: named('case', 'SELECT c.id, n.number AS name FROM escalation_cases c JOIN rectification_notices n ON n.id = c.notice_id WHERE c.id IN (?)'),
+    inspections: new Map(rowsOf<{ id: number, site: string, inspectedOn: string }>('inspection', 'SELECT i.id, s.name AS site, i.inspected_on AS inspectedOn FROM inspections i JOIN sites s ON s.id = i.site_id WHERE i.id IN (?)').map((r) => [r.id, { site: r.site, inspectedOn: r.inspectedOn }])),
+    messages: named('message', 'SELECT id, title AS name FROM enterprise_messages WHERE id IN (?)'),
+    bravery: new Map(bravery.map((r) => [r.id, { traineeId: r.traineeId, occurredOn: r.occurredOn }]))
   }
 }

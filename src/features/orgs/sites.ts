@@ -104,6 +104,6 @@ export function setPostedSite (db: Db, employmentId: number, traineeId: number, 
     if (!e) throw new Error('no open employment')
     if (siteId !== null && !tx.select({ id: sites.id }).from(sites).where(and(eq(sites.id, siteId), eq(sites.enterpriseId, e.enterpriseId))).get()) throw new Error('the site is not the employer\'s')
     tx.update(employments).set({ siteId, updatedAt: now }).where(eq(employments.id, employmentId)).run()
-    recordAudit(tx, { ...audit, action: 'employment.site', subjectType: 'trainee', subjectId: traineeId, details: { from: e.siteId, to: siteId } }, now)
+    recordAudit(tx, { ...audit, action: 'employment.site', subjectType: 'trainee', subjectId: traineeId, details: { from: e.siteId, to: siteId, siteIds: [e.siteId, siteId].filter((x): x is number => x !== null) } }, now)
   }, { behavior: 'immediate' })
 }

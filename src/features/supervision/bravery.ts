@@ -1,7 +1,9 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { braveryReports, trainees, enterprises, users } from '../../db/schema.js'
+import { braveryReports, trainees, enterprises, jurisdictions, users } from '../../db/schema.js'
 import type { Scope } from '../orgs/index.js'
 
 // Acts of bravery (见义勇为): reported by a trainer or police, reviewed by the police, shown on the guard's record.
@@ -10,10 +12,11 @@ type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 export type BraveryReport = typeof braveryReports.$inferSelect
 export interface BraveryInput { occurredOn: string, place: string, account: string, witnesses: string, outcome: string }
 
-export function reportBravery (db: Db, traineeId: number, enterpriseId: number, r: BraveryInput, by: number, audit: ChangeAudit, now: Date): number {
+/** A new report, for review by `stationId` (the station whose area the act took place in). */
+export function reportBravery (db: Db, traineeId: number, enterpriseId: number, stationId: number, r: BraveryInput, by: number, audit: ChangeAudit, now: Date): number {
   return db.transaction((tx) => {
-    const id = tx.insert(braveryReports).values({ traineeId, enterpriseId, ...r, reportedBy: by, reportedAt: now, status: 'reported' }).returning({ id: braveryReports.id }).get().id
-    recordAudit(tx, { ...audit, subjectType: 'bravery', subjectId: id, details: { traineeId, enterpriseId, occurredOn: r.occurredOn, place: r.place } }, now)
+    const id = tx.insert(braveryReports).values({ traineeId, enterpriseId, stationId, ...r, reportedBy: by, reportedAt: now, status: 'reported' }).returning({ id: braveryReports.id }).get().id
+    recordAudit(tx, { ...audit, subjectType: 'bravery', subjectId: id, details: { traineeId, enterpriseId, stationId, occurredOn: r.occurredOn, place: r.place } }, now)
     return id
   }, { behavior: 'immediate' })
 }
@@ -32,24 +35,40 @@ function scopeCondition (scope: Scope) {
     case 'all': return undefined
     case 'self': return eq(braveryReports.traineeId, scope.traineeId)
     case 'enterprise': return eq(braveryReports.enterpriseId, scope.enterpriseId)
-    case 'jurisdictions': return scope.jurisdictionIds.length ? inArray(enterprises.jurisdictionId, scope.jurisdictionIds) : sql`0`
+    // Police: reports about guards of enterprises registered in the subtree, and reports of acts in the subtree's stations' areas.
+    case 'jurisdictions': return scope.jurisdictionIds.length ? or(inArray(enterprises.jurisdictionId, scope.jurisdictionIds), inArray(braveryReports.stationId, scope.jurisdictionIds)) : sql`0`
     case 'none': return sql`0`
   }
 }
 
-export interface BraveryRow extends BraveryReport { fullName: string, enterpriseName: string, reportedByName: string }
+export interface BraveryRow extends BraveryReport { fullName: string, enterpriseName: string, reportedByName: string, stationName: string | null }
+
+const stationName = sql<string | null>`(SELECT ${jurisdictions.name} FROM ${jurisdictions} WHERE ${jurisdictions.id} = ${braveryReports.stationId})`
 
 function query (db: DbOrTx) {
-  return db.select({ r: braveryReports, fullName: trainees.fullName, enterpriseName: enterprises.name, reportedByName: users.displayName }).from(braveryReports)
+  return db.select({ r: braveryReports, fullName: trainees.fullName, enterpriseName: enterprises.name, reportedByName: users.displayName, stationName }).from(braveryReports)
     .innerJoin(trainees, eq(trainees.id, braveryReports.traineeId)).innerJoin(enterprises, eq(enterprises.id, braveryReports.enterpriseId)).innerJoin(users, eq(users.id, braveryReports.reportedBy))
 }
-const flat = (x: { r: BraveryReport, fullName: string, enterpriseName: string, reportedByName: string }): BraveryRow => ({ ...x.r, fullName: x.fullName, enterpriseName: x.enterpriseName, reportedByName: x.reportedByName })
+const flat = (x: { r: BraveryReport, fullName: string, enterpriseName: string, reportedByName: string, stationName: string | null }): BraveryRow => ({ ...x.r, fullName: x.fullName, enterpriseName: x.enterpriseName, reportedByName: x.reportedByName, stationName: x.stationName })
 
-/** One page of the reports a scope sees, newest first, with the true total (optionally one person's). */
-export function listBravery (db: DbOrTx, scope: Scope, page: { limit: number, offset: number }, traineeId?: number): { rows: BraveryRow[], total: number } {
+/**
+ * Who reviews a report: police of the station it names (the area the act took place in), and no
+ * one else: districts and cities read reports of their stations but do not review them.
+ */
+export function mayReviewBravery (actor: { role: string, jurisdictionId: number | null }, report: { stationId: number | null }): boolean {
+  return actor.role === 'police' && actor.jurisdictionId !== null && report.stationId !== null && actor.jurisdictionId === report.stationId
+}
+
+/** The order of the report list (newest report first): its key. */
+export const BRAVERY_KEY = ['n', 'n'] as const
+const braveryKey = (r: BraveryRow): Key => [r.reportedAt.getTime(), r.id]
+
+/** One keyset page of the reports a scope sees, newest first, with the true total (optionally one person's). */
+export function pageBravery (db: DbOrTx, scope: Scope, page: KeysetRequest, traineeId?: number): KeysetPage<BraveryRow> {
   const where = and(scopeCondition(scope), traineeId ? eq(braveryReports.traineeId, traineeId) : undefined)
   const total = db.select({ n: count() }).from(braveryReports).innerJoin(enterprises, eq(enterprises.id, braveryReports.enterpriseId)).where(where).get()?.n ?? 0
-  return { total, rows: query(db).where(where).orderBy(desc(braveryReports.reportedAt), desc(braveryReports.id)).limit(page.limit).offset(page.offset).all().map(flat) }
+  const k = keysetQuery([braveryReports.reportedAt, braveryReports.id], page, true)
+  return toPage(query(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all().map(flat), page, total, braveryKey)
 }
 
 export function findBraveryInScope (db: DbOrTx, scope: Scope, id: number): BraveryRow | undefined {

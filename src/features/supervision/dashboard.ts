@@ -1,26 +1,49 @@
 import { sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/connection.js'
 import type { Scope } from '../orgs/index.js'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import { addDays, percentOf } from './rules.js'
 import { noticeCounts } from './notices.js'
-import { listBravery } from './bravery.js'
+import { pageBravery } from './bravery.js'
+import { pageCases } from './cases.js'
+import { countSites } from './site-counts.js'
 
 // The supervision section of the police dashboard: per enterprise, open and overdue notices, the
 // last inspection and its compliance score, aggregated in SQL over the indexed tables, sorted and
-// paged with the true total.
+// paged by keyset with the true total.
 
 export const ENTERPRISE_SORTS = ['name', 'open', 'overdue', 'last', 'score'] as const
 export type EnterpriseSort = typeof ENTERPRISE_SORTS[number]
 
 export interface SupervisionRow { id: number, name: string, open: number, overdue: number, lastOn: string | null, compliant: number | null, applicable: number | null, percent: number | null }
 
-const ORDER: Record<EnterpriseSort, string> = {
-  name: 'name ASC, id ASC',
-  open: 'open DESC, name ASC, id ASC',
-  overdue: 'overdue DESC, open DESC, name ASC, id ASC',
+/**
+ * Each sort as one ascending key over the figures (a descending figure negated, "never inspected
+ * first" as a flag, the score as parts per million), so that a page is the rows after a key:
+ * the columns, and the key's shape for the URL.
+ */
+const ORDER: Record<EnterpriseSort, { cols: string[], shape: ReadonlyArray<'s' | 'n'> }> = {
+  name: { cols: ['name', 'id'], shape: ['s', 'n'] },
+  open: { cols: ['-open', 'name', 'id'], shape: ['n', 's', 'n'] },
+  overdue: { cols: ['-overdue', '-open', 'name', 'id'], shape: ['n', 'n', 's', 'n'] },
   // Never inspected first, then the longest ago.
-  last: 'last_on IS NOT NULL, last_on ASC, name ASC, id ASC',
-  score: 'applicable IS NULL, CAST(compliant AS REAL) / NULLIF(applicable, 0) ASC, name ASC, id ASC'
+  last: { cols: ['(last_on IS NOT NULL)', "coalesce(last_on, '')", 'name', 'id'], shape: ['n', 's', 's', 'n'] },
+  score: { cols: ['(applicable IS NULL OR applicable = 0)', 'coalesce(compliant * 1000000 / NULLIF(applicable, 0), 0)', 'name', 'id'], shape: ['n', 'n', 's', 'n'] }
+}
+
+/** The key shape of a sort, for reading ?after= and ?before=. */
+export const enterpriseKeyShape = (sort: EnterpriseSort) => ORDER[sort].shape
+
+const keyOf = (sort: EnterpriseSort, r: SupervisionRow): Key => {
+  const noScore = r.applicable === null || r.applicable === 0
+  switch (sort) {
+    case 'name': return [r.name, r.id]
+    case 'open': return [-r.open, r.name, r.id]
+    case 'overdue': return [-r.overdue, -r.open, r.name, r.id]
+    case 'last': return [r.lastOn === null ? 0 : 1, r.lastOn ?? '', r.name, r.id]
+    case 'score': return [noScore ? 1 : 0, noScore ? 0 : Math.floor((r.compliant ?? 0) * 1000000 / r.applicable!), r.name, r.id]
+  }
 }
 
 /**
@@ -28,10 +51,11 @@ const ORDER: Record<EnterpriseSort, string> = {
  * their supervision figures over the sites the scope sees. `uninspectedDays`: only those not
  * inspected in that many days (never inspected included).
  */
-export function supervisionByEnterprise (db: DbOrTx, scope: Scope, o: { today: string, sort: EnterpriseSort, limit: number, offset: number, uninspectedDays?: number, enterpriseId?: number }): { rows: SupervisionRow[], total: number } {
-  if (scope.kind !== 'jurisdictions' && scope.kind !== 'all') return { rows: [], total: 0 }
+export function supervisionByEnterprise (db: DbOrTx, scope: Scope, o: { today: string, sort: EnterpriseSort, uninspectedDays?: number, enterpriseId?: number }, page: KeysetRequest): KeysetPage<SupervisionRow> {
+  const empty: KeysetPage<SupervisionRow> = { rows: [], total: 0, size: page.size, next: null, prev: null }
+  if (scope.kind !== 'jurisdictions' && scope.kind !== 'all') return empty
   const ids = scope.kind === 'all' ? null : scope.jurisdictionIds
-  if (ids && ids.length === 0) return { rows: [], total: 0 }
+  if (ids && ids.length === 0) return empty
   const list = ids ? sql.join(ids.map((id) => sql`${id}`), sql`, `) : null
   const siteWhere: SQL = list ? sql`s.jurisdiction_id IN (${list}) OR e.jurisdiction_id IN (${list})` : sql`1`
   const entWhere: SQL = list ? sql`e.jurisdiction_id IN (${list}) OR e.id IN (SELECT enterprise_id FROM vis_sites)` : sql`1`
@@ -53,25 +77,30 @@ export function supervisionByEnterprise (db: DbOrTx, scope: Scope, o: { today: s
       WHERE ${entWhere}
     )`
   const total = db.get<{ n: number }>(sql`${base} SELECT count(*) AS n FROM figures WHERE ${filter}`)?.n ?? 0
-  const rows = db.all<{ id: number, name: string, open: number, overdue: number, last_on: string | null, compliant: number | null, applicable: number | null }>(
-    sql`${base} SELECT * FROM figures WHERE ${filter} ORDER BY ${sql.raw(ORDER[o.sort])} LIMIT ${o.limit} OFFSET ${o.offset}`)
-  return {
-    total,
-    rows: rows.map((r) => ({ id: r.id, name: r.name, open: r.open, overdue: r.overdue, lastOn: r.last_on, compliant: r.compliant, applicable: r.applicable, percent: r.applicable === null ? null : percentOf(r.compliant ?? 0, r.applicable) }))
-  }
+  const k = keysetQuery(ORDER[o.sort].cols.map((c) => sql.raw(c)), page)
+  const fetched = db.all<{ id: number, name: string, open: number, overdue: number, last_on: string | null, compliant: number | null, applicable: number | null }>(
+    sql`${base} SELECT * FROM figures WHERE ${filter}${k.where ? sql` AND ${k.where}` : sql``} ORDER BY ${sql.join(k.orderBy, sql`, `)} LIMIT ${k.limit}`)
+  const rows = fetched.map((r) => ({ id: r.id, name: r.name, open: r.open, overdue: r.overdue, lastOn: r.last_on, compliant: r.compliant, applicable: r.applicable, percent: r.applicable === null ? null : percentOf(r.compliant ?? 0, r.applicable) }))
+  return toPage(rows, page, total, (r) => keyOf(o.sort, r))
 }
 
 /**
  * What the police dashboard (readiness area) and its enterprise page show of supervision: the
  * notice counts, the enterprises not inspected in the set number of days, the latest bravery
- * reports, and, for one enterprise, its row of the table.
+ * reports, the open cases, and, for one enterprise, its row of the table.
  */
 export function supervisionSummary (db: DbOrTx, scope: Scope, today: string, days: number, enterpriseId?: number) {
   return {
     counts: noticeCounts(db, scope, today),
-    uninspected: supervisionByEnterprise(db, scope, { today, sort: 'last', limit: 0, offset: 0, uninspectedDays: days }).total,
+    uninspected: supervisionByEnterprise(db, scope, { today, sort: 'last', uninspectedDays: days }, { size: 0 }).total,
     days,
-    bravery: listBravery(db, scope, { limit: 3, offset: 0 }).rows,
-    enterprise: enterpriseId ? supervisionByEnterprise(db, scope, { today, sort: 'name', limit: 1, offset: 0, enterpriseId }).rows[0] ?? null : null
+    bravery: pageBravery(db, scope, { size: 3 }).rows,
+    // The open cases (escalated notices), newest first: the district's follow-up list.
+    cases: enterpriseId ? null : pageCases(db, scope, 'open', { size: 5 }),
+    // By site as well as by enterprise: how many sites the scope sees (and lie in its area), or one enterprise's; the counts per site are on /supervision/sites.
+    sites: enterpriseId
+      ? { total: countSites(db, scope, { enterpriseId }), inArea: countSites(db, scope, { enterpriseId, areaOnly: true }) }
+      : { total: countSites(db, scope), inArea: countSites(db, scope, { areaOnly: true }) },
+    enterprise: enterpriseId ? supervisionByEnterprise(db, scope, { today, sort: 'name', enterpriseId }, { size: 1 }).rows[0] ?? null : null
   }
 }

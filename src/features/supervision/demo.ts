@@ -1,11 +1,11 @@
 import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
-import { users, enterprises, jurisdictions, employments, trainees } from '../../db/schema.js'
+import { users, enterprises, jurisdictions, employments, trainees, sites } from '../../db/schema.js'
 import { insertSite, setPostedSite } from '../orgs/index.js'
 import { addDays, complianceScore } from './rules.js'
 import { listChecklist, insertInspection, inspectionItemsOf } from './queries.js'
 import { issueNotice, respondToItem, reviewItem } from './notices.js'
-import { sendMessage, recordBriefing } from './messages.js'
+import { sendMessage, recordBriefing, enterprisesInReach } from './messages.js'
 import { reportBravery, reviewBravery } from './bravery.js'
 
 /** The demo's managed sites: each enterprise's, by its name; the last of each lies in another station's area. */
@@ -77,7 +77,8 @@ export function seedDemoSupervision (db: Db, today: string, now: Date): void {
 
   // A notice to the East district's enterprises, with two briefings on its thread.
   const dc = user('police-dc')
-  const east = db.select({ id: enterprises.id }).from(enterprises).innerJoin(jurisdictions, eq(jurisdictions.id, enterprises.jurisdictionId)).where(eq(jurisdictions.parentId, unit('SF-DC'))).all().map((e) => e.id)
+  const eastUnits = [unit('SF-DC'), ...db.select({ id: jurisdictions.id }).from(jurisdictions).where(eq(jurisdictions.parentId, unit('SF-DC'))).all().map((j) => j.id)]
+  const east = enterprisesInReach(db, eastUnits).map((e) => e.id)
   const m = sendMessage(db, { unitId: dc.jurisdictionId!, title: '关于做好岁末年初物业小区安全防范工作的通知', body: '各物业服务企业：\n\n岁末年初是盗窃、火灾等案事件的高发期。请各企业：\n\n- 加强小区出入口查验登记和夜间巡逻；\n- 检查消防设施，保持消防通道畅通；\n- 监控影像资料留存不少于 **30 日**。\n\n请于期限前回复落实情况。', replyBy: addDays(today, 10), sentBy: dc.id, enterpriseIds: east, attachments: [] }, audit(dc.id, 'message.sent'), now)
   recordBriefing(db, m, { heldOn: addDays(today, -20), attendees: '东城分局治安大队民警，辖区各物业服务企业保安负责人', minutes: '通报了近期辖区治安形势，部署岁末年初安全防范工作。' }, dc.id, audit(dc.id, 'briefing.recorded'), now)
   recordBriefing(db, m, { heldOn: addDays(today, -2), attendees: '东湖派出所民警，安居物业、华庭物业保安负责人', minutes: '检查上次通报会部署事项的落实情况，讲评检查中发现的问题。' }, dc.id, audit(dc.id, 'briefing.recorded'), now)
@@ -85,7 +86,8 @@ export function seedDemoSupervision (db: Db, today: string, now: Date): void {
   // Huating: one act of bravery, forwarded for recognition.
   const guard = db.select({ traineeId: employments.traineeId }).from(employments).where(and(eq(employments.siteId, h.site.siteId), isNull(employments.endedOn))).get()
   if (guard) {
-    const r = reportBravery(db, guard.traineeId, h.site.enterpriseId, { occurredOn: addDays(today, -15), place: '华庭苑北门', account: '夜间巡逻时发现一名男子撬盗电动车，上前制止并将其控制，随即报警，协助民警将其带走。', witnesses: '业主两人', outcome: '嫌疑人被抓获，财物无损失。' }, trainerOf(h.site.enterpriseId), audit(trainerOf(h.site.enterpriseId), 'bravery.reported'), now)
+    const station = db.select({ id: sites.jurisdictionId }).from(sites).where(eq(sites.id, h.site.siteId)).get()!.id
+    const r = reportBravery(db, guard.traineeId, h.site.enterpriseId, station, { occurredOn: addDays(today, -15), place: '华庭苑北门', account: '夜间巡逻时发现一名男子撬盗电动车，上前制止并将其控制，随即报警，协助民警将其带走。', witnesses: '业主两人', outcome: '嫌疑人被抓获，财物无损失。' }, trainerOf(h.site.enterpriseId), audit(trainerOf(h.site.enterpriseId), 'bravery.reported'), now)
     reviewBravery(db, r, 'forwarded', '示范市见义勇为基金会', h.police.id, audit(h.police.id, 'bravery.forwarded'), now)
   }
 }

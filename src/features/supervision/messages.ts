@@ -1,7 +1,9 @@
-import { and, asc, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { enterpriseMessages, messageTargets, messageAttachments, briefings, enterprises, jurisdictions, users } from '../../db/schema.js'
+import { enterpriseMessages, messageTargets, messageAttachments, briefings, enterprises, jurisdictions, sites, users } from '../../db/schema.js'
 import type { Scope } from '../orgs/index.js'
 import type { StoredPhoto } from './photos.js'
 
@@ -23,6 +25,19 @@ export function sendMessage (db: Db, m: NewMessage, audit: ChangeAudit, now: Dat
   }, { behavior: 'immediate' })
 }
 
+/**
+ * The enterprises a police unit's notice reaches "in its subtree": those registered with one of
+ * its units, and those registered elsewhere that manage a site in one of its units' areas.
+ */
+export function enterprisesInReach (db: DbOrTx, unitIds: readonly number[]): Array<{ id: number, name: string, elsewhere: boolean }> {
+  if (unitIds.length === 0) return []
+  const ids = [...unitIds]
+  return db.select({ id: enterprises.id, name: enterprises.name, elsewhere: sql<number>`${enterprises.jurisdictionId} NOT IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` })
+    .from(enterprises)
+    .where(or(inArray(enterprises.jurisdictionId, ids), inArray(enterprises.id, db.select({ id: sites.enterpriseId }).from(sites).where(inArray(sites.jurisdictionId, ids)))))
+    .orderBy(asc(enterprises.name), asc(enterprises.id)).all().map((e) => ({ ...e, elsewhere: Boolean(e.elsewhere) }))
+}
+
 /** The condition a scope puts on messages: police see their subtree's, a trainer those sent to the enterprise. */
 function messageCondition (scope: Scope) {
   switch (scope.kind) {
@@ -35,12 +50,21 @@ function messageCondition (scope: Scope) {
 
 export interface MessageRow extends Message { unitName: string, sentByName: string, targets: number, read: number, replied: number, readAt: Date | null, repliedAt: Date | null }
 
-/** One page of messages, with the true total: for a trainer unread first and their enterprise's read and reply times; for police each message's counts. */
-export function listMessages (db: DbOrTx, scope: Scope, page: { limit: number, offset: number }): { rows: MessageRow[], total: number } {
+/**
+ * The order of the message list, and its key: for police newest first (sent, id); for a trainer
+ * the unread first, then newest first (read, -sent, -id: one ascending key).
+ */
+export const MESSAGE_KEY = { police: ['n', 'n'], trainer: ['n', 'n', 'n'] } as const
+
+/** One keyset page of messages, with the true total: for a trainer unread first and their enterprise's read and reply times; for police each message's counts. */
+export function pageMessages (db: DbOrTx, scope: Scope, page: KeysetRequest): KeysetPage<MessageRow> {
   const where = messageCondition(scope)
   const total = db.select({ n: count() }).from(enterpriseMessages).where(where).get()?.n ?? 0
   const mine = scope.kind === 'enterprise' ? scope.enterpriseId : null
   const own = (col: string) => mine === null ? sql<null>`NULL` : sql<number | null>`(SELECT ${sql.raw(col)} FROM ${messageTargets} WHERE ${messageTargets.messageId} = ${enterpriseMessages.id} AND ${messageTargets.enterpriseId} = ${mine})`
+  const k = mine === null
+    ? keysetQuery([enterpriseMessages.sentAt, enterpriseMessages.id], page, true)
+    : keysetQuery([sql`(${own('read_at')} IS NOT NULL)`, sql`-${enterpriseMessages.sentAt}`, sql`-${enterpriseMessages.id}`], page)
   const rows = db.select({
     m: enterpriseMessages, unitName: jurisdictions.name, sentByName: users.displayName,
     targets: sql<number>`(SELECT count(*) FROM ${messageTargets} WHERE ${messageTargets.messageId} = ${enterpriseMessages.id})`,
@@ -48,12 +72,10 @@ export function listMessages (db: DbOrTx, scope: Scope, page: { limit: number, o
     replied: sql<number>`(SELECT count(*) FROM ${messageTargets} WHERE ${messageTargets.messageId} = ${enterpriseMessages.id} AND ${messageTargets.repliedAt} IS NOT NULL)`,
     readAt: own('read_at'), repliedAt: own('replied_at')
   }).from(enterpriseMessages).innerJoin(jurisdictions, eq(jurisdictions.id, enterpriseMessages.unitId)).innerJoin(users, eq(users.id, enterpriseMessages.sentBy))
-    .where(where).orderBy(...(mine === null ? [] : [sql`${own('read_at')} IS NOT NULL`]), desc(enterpriseMessages.sentAt), desc(enterpriseMessages.id))
-    .limit(page.limit).offset(page.offset).all()
-  return {
-    total,
-    rows: rows.map((r) => ({ ...r.m, unitName: r.unitName, sentByName: r.sentByName, targets: r.targets, read: r.read, replied: r.replied, readAt: r.readAt === null ? null : new Date(r.readAt), repliedAt: r.repliedAt === null ? null : new Date(r.repliedAt) }))
-  }
+    .where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all()
+    .map((r) => ({ ...r.m, unitName: r.unitName, sentByName: r.sentByName, targets: r.targets, read: r.read, replied: r.replied, readAt: r.readAt === null ? null : new Date(r.readAt), repliedAt: r.repliedAt === null ? null : new Date(r.repliedAt) }))
+  const key = (r: MessageRow): Key => mine === null ? [r.sentAt.getTime(), r.id] : [r.readAt === null ? 0 : 1, -r.sentAt.getTime(), -r.id]
+  return toPage(rows, page, total, key)
 }
 
 export function countUnread (db: DbOrTx, enterpriseId: number): number {

@@ -1,9 +1,12 @@
-import { and, asc, count, desc, eq, inArray, max, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, max, sql, type SQL } from 'drizzle-orm'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { rectificationNotices, noticeItems, inspectionItems, sites, enterprises, jurisdictions, users, type NoticeStatus, type NoticeItemStatus } from '../../db/schema.js'
 import { siteScopeCondition, type Scope } from '../orgs/index.js'
 import { insertPhotoRow } from './queries.js'
+import { openCase } from './cases.js'
 import { noticeNumber, transition, unitPrefix, type NoticeEvent, type NoticeState } from './rules.js'
 import type { StoredPhoto } from './photos.js'
 
@@ -95,15 +98,19 @@ function filterCondition (f: NoticeFilter, today: string): SQL | undefined {
   }
 }
 
-/** One page of the notices of the sites a scope sees (unclosed first, the earliest deadline first), with the true total. */
-export function listNotices (db: DbOrTx, scope: Scope, f: { filter: NoticeFilter, today: string, limit: number, offset: number, enterpriseId?: number }): { rows: NoticeRow[], total: number } {
+const closedLast = sql<number>`(${rectificationNotices.status} = 'closed')`
+/** The order of the notice list (unclosed first, the earliest deadline first): its key. */
+export const NOTICE_KEY = ['n', 's', 'n'] as const
+const noticeKey = (r: NoticeRow): Key => [r.status === 'closed' ? 1 : 0, r.deadline, r.id]
+
+/** One keyset page of the notices of the sites a scope sees (unclosed first, the earliest deadline first), with the true total. */
+export function pageNotices (db: DbOrTx, scope: Scope, f: { filter: NoticeFilter, today: string, enterpriseId?: number }, page: KeysetRequest): KeysetPage<NoticeRow> {
   const where = and(siteScopeCondition(scope), filterCondition(f.filter, f.today), f.enterpriseId ? eq(rectificationNotices.enterpriseId, f.enterpriseId) : undefined)
   const total = db.select({ n: count() }).from(rectificationNotices)
     .innerJoin(sites, eq(sites.id, rectificationNotices.siteId)).innerJoin(enterprises, eq(enterprises.id, rectificationNotices.enterpriseId)).where(where).get()?.n ?? 0
-  const rows = noticeQuery(db).where(where)
-    .orderBy(sql`${rectificationNotices.status} = 'closed'`, asc(rectificationNotices.deadline), desc(rectificationNotices.id))
-    .limit(f.limit).offset(f.offset).all().map(flatten)
-  return { rows, total }
+  const k = keysetQuery([closedLast, rectificationNotices.deadline, rectificationNotices.id], page)
+  const rows = noticeQuery(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all().map(flatten)
+  return toPage(rows, page, total, noticeKey)
 }
 
 /** Open, overdue and waiting-for-review counts of the notices a scope sees, in one query. */
@@ -174,17 +181,23 @@ export function reviewItem (db: Db, noticeId: number, index: number, decision: '
   }, audit, now)
 }
 
-/** An overdue notice escalated to a case for penalty, citing its legal basis (no fine is computed). */
-export function escalateNotice (db: Db, noticeId: number, basis: string, note: string, by: number, ctx: Parameters<typeof transition>[2], audit: ChangeAudit, now: Date): ChangeOutcome {
-  return change(db, noticeId, { kind: 'escalate' }, ctx, (tx) => {
-    tx.update(rectificationNotices).set({ escalatedBy: by, escalatedAt: now, escalationBasis: basis, escalationNote: note }).where(eq(rectificationNotices.id, noticeId)).run()
-    return { basis, note }
+/**
+ * An overdue notice escalated to a case for penalty, citing its legal basis (no fine is computed):
+ * the notice turns escalated and the case record (cases.ts) is opened in the same transaction.
+ */
+export function escalateNotice (db: Db, noticeId: number, c: { basis: string, note: string, by: number, unitId: number }, ctx: Parameters<typeof transition>[2], audit: ChangeAudit, now: Date): ChangeOutcome & { caseId?: number } {
+  let caseId: number | undefined
+  const outcome = change(db, noticeId, { kind: 'escalate' }, ctx, (tx) => {
+    tx.update(rectificationNotices).set({ escalatedBy: c.by, escalatedAt: now, escalationBasis: c.basis, escalationNote: c.note }).where(eq(rectificationNotices.id, noticeId)).run()
+    caseId = openCase(tx, { noticeId, unitId: c.unitId, basis: c.basis, note: c.note, by: c.by }, now)
+    return { basis: c.basis, note: c.note, caseId }
   }, audit, now)
+  return outcome.ok ? { ...outcome, caseId } : outcome
 }
 
 /** What a landing page shows of the notices a scope sees: the counts and the first unclosed ones, overdue marked. */
 export function noticeSummary (db: DbOrTx, scope: Scope, today: string, limit = 5): { counts: ReturnType<typeof noticeCounts>, notices: Array<NoticeRow & { overdue: boolean }> } {
   const counts = noticeCounts(db, scope, today)
-  const notices = counts.open === 0 ? [] : listNotices(db, scope, { filter: 'open', today, limit, offset: 0 }).rows.map((n) => ({ ...n, overdue: today > n.deadline }))
+  const notices = counts.open === 0 ? [] : pageNotices(db, scope, { filter: 'open', today }, { size: limit }).rows.map((n) => ({ ...n, overdue: today > n.deadline }))
   return { counts, notices }
 }

@@ -1,4 +1,6 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
+import { keysetQuery } from '../../db/keyset.js'
+import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import {
@@ -108,12 +110,16 @@ function inspectionQuery (db: DbOrTx) {
     .innerJoin(users, eq(users.id, inspections.recordedBy))
 }
 
-/** One page of the inspections of the sites a scope sees, newest first, with the true total. */
-export function listInspections (db: DbOrTx, scope: Scope, page: { limit: number, offset: number }, siteId?: number): { rows: InspectionRow[], total: number } {
+/** The order of the inspection list (newest inspection date first): its key. */
+export const INSPECTION_KEY = ['s', 'n'] as const
+const inspectionKey = (r: InspectionRow): Key => [r.inspectedOn, r.id]
+
+/** One keyset page of the inspections of the sites a scope sees, newest first, with the true total. */
+export function pageInspections (db: DbOrTx, scope: Scope, page: KeysetRequest, siteId?: number): KeysetPage<InspectionRow> {
   const where = and(siteScopeCondition(scope), siteId ? eq(inspections.siteId, siteId) : undefined)
   const total = db.select({ n: count() }).from(inspections).innerJoin(sites, eq(sites.id, inspections.siteId)).innerJoin(enterprises, eq(enterprises.id, inspections.enterpriseId)).where(where).get()?.n ?? 0
-  const rows = inspectionQuery(db).where(where).orderBy(desc(inspections.inspectedOn), desc(inspections.id)).limit(page.limit).offset(page.offset).all()
-  return { rows, total }
+  const k = keysetQuery([inspections.inspectedOn, inspections.id], page, true)
+  return toPage(inspectionQuery(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all(), page, total, inspectionKey)
 }
 
 /** An inspection of a site the scope sees, else undefined (404). */

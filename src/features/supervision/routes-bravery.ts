@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { supervisionHelpers } from './helpers.js'
-import { loadScope, findPersonInScope } from '../orgs/index.js'
+import { loadScope, findPersonInScope, listStations, findSiteInScope, findEnterprise } from '../orgs/index.js'
 import { inspectionDateProblem } from './rules.js'
-import { reportBravery, reviewBravery, listBravery, findBraveryInScope } from './bravery.js'
+import { reportBravery, reviewBravery, pageBravery, BRAVERY_KEY, findBraveryInScope, mayReviewBravery, type BraveryInput } from './bravery.js'
 
 const REPORTERS = { access: ['trainer', 'police'] as const }
 const READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as const }
-const PAGE_SIZE = 30
 
 /** Acts of bravery: a trainer or officer reports, the police review (forward for recognition or decline), everyone in scope reads. */
 export async function braveryRoutes (app: FastifyInstance) {
@@ -27,39 +26,52 @@ export async function braveryRoutes (app: FastifyInstance) {
   app.get('/supervision/bravery', { config: READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
     const person = Number(queryText(req, 'person', 16)) || undefined
-    const p = paging(req, listBravery(app.db, scope, { limit: 0, offset: 0 }, person).total, PAGE_SIZE)
+    const page = pageBravery(app.db, scope, keysetRequest(req, BRAVERY_KEY), person)
     return reply.page('supervision/bravery-list', {
-      title: 'bravery.list-title', rows: listBravery(app.db, scope, { limit: p.size, offset: p.offset }, person).rows, person,
-      paging: p, href: (n: number) => pageHref('/supervision/bravery', { person: person ? String(person) : '' }, n)
+      title: 'bravery.list-title', rows: page.rows, person, pager: pager('/supervision/bravery', { person: person ? String(person) : '' }, page)
     })
   })
 
-  const formPage = (person: { id: number, fullName: string }, extra: Record<string, unknown> = {}) =>
-    ({ title: 'bravery.new-title', person, today: today(), values: { occurredOn: '', place: '', account: '', witnesses: '', outcome: '' } as Record<string, string>, errors: {}, ...extra })
+  /** The station that reviews by default: the one of the guard's site, else the enterprise's registration (when that is a station). */
+  const defaultStation = (person: { siteId: number | null, enterpriseId: number | null }): string => {
+    const stations = listStations(app.db)
+    const site = person.siteId ? findSiteInScope(app.db, { kind: 'all' }, person.siteId) : undefined
+    const registered = person.enterpriseId ? findEnterprise(app.db, person.enterpriseId)?.jurisdictionId : undefined
+    const id = site?.jurisdictionId ?? registered
+    return id && stations.some((s) => s.id === id) ? String(id) : ''
+  }
+  const formPage = (person: { id: number, fullName: string, siteId: number | null, enterpriseId: number | null }, extra: Record<string, unknown> = {}) =>
+    ({ title: 'bravery.new-title', person, today: today(), stations: listStations(app.db), values: { occurredOn: '', place: '', account: '', witnesses: '', outcome: '', stationId: defaultStation(person) } as Record<string, string>, errors: {}, ...extra })
 
   app.get('/supervision/bravery/new', { config: REPORTERS }, async (req, reply) => reply.page('supervision/bravery-form', formPage(personFor(req, queryText(req, 'person', 16)))))
 
   app.post('/supervision/bravery', { config: REPORTERS }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const person = personFor(req, typeof body.person === 'string' ? body.person : '')
-    const form = readForm(body, { occurredOn: { required: true, max: 10 }, place: { required: true, max: 200 }, account: { required: true, max: 5000, multiline: true }, witnesses: { max: 1000, multiline: true }, outcome: { max: 2000, multiline: true } })
+    const form = readForm(body, { occurredOn: { required: true, max: 10 }, place: { required: true, max: 200 }, account: { required: true, max: 5000, multiline: true }, witnesses: { max: 1000, multiline: true }, outcome: { max: 2000, multiline: true }, stationId: { max: 16 } })
     const errors = { ...form.errors }
     if (!errors.occurredOn) { const p = inspectionDateProblem(form.values.occurredOn, today()); if (p) errors.occurredOn = p }
+    // Not chosen (an older form): the default, the station of the guard's site or of the registration.
+    const stationId = Number(form.values.stationId || defaultStation(person))
+    if (!listStations(app.db).some((s) => s.id === stationId)) errors.stationId = 'sites.station-unknown'
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery-form', formPage(person, { values: form.values, errors }))
-    const id = reportBravery(app.db, person.id, person.enterpriseId!, form.values, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
+    const { stationId: _station, ...input } = form.values
+    const id = reportBravery(app.db, person.id, person.enterpriseId!, stationId, input as unknown as BraveryInput, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
     return reply.seeOther(`/supervision/bravery/${id}`, 'flash.bravery-reported')
   })
 
   const reportPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const id = idParam(req)
     const report = findBraveryInScope(app.db, loadScope(app.db, req.actor!), id) ?? denied(req, 'bravery', id)
-    return { title: 'bravery.title', report, canReview: req.actor!.role === 'police' && report.status === 'reported', errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
+    return { title: 'bravery.title', report, canReview: report.status === 'reported' && mayReviewBravery(req.actor!, report), errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
   }
 
   app.get('/supervision/bravery/:id', { config: READERS }, async (req, reply) => reply.page('supervision/bravery', reportPage(req)))
 
   app.post('/supervision/bravery/:id/review', { config: { access: ['police'] as const } }, async (req, reply) => {
     const page = reportPage(req)
+    // In scope but not the reviewing station (a district, a city, the station of the registration elsewhere): seen, not reviewed.
+    if (!mayReviewBravery(req.actor!, page.report)) return reply.code(403).page('supervision/bravery', { ...page, errors: { _: 'bravery.review-station' } })
     const form = readForm(req.body, { decision: { required: true, max: 10 }, note: { required: true, max: 500 } })
     const decision = form.values.decision
     const errors = { ...form.errors }

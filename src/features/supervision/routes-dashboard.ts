@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { auditFrom, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { hrefWith, keysetRequest, pager } from '../../http/paging.js'
 import { toCsv } from '../../lib/csv.js'
 import { localDate } from '../../lib/time.js'
 import { recordAudit } from '../audit/index.js'
 import { loadScope } from '../orgs/index.js'
 import { uninspectedDays } from './queries.js'
-import { supervisionByEnterprise, ENTERPRISE_SORTS, type EnterpriseSort } from './dashboard.js'
+import { supervisionByEnterprise, enterpriseKeyShape, ENTERPRISE_SORTS, type EnterpriseSort } from './dashboard.js'
 
 const VIEWERS = { access: ['police', 'admin'] as const }
-const PAGE_SIZE = 50
 
 /** The supervision figures per enterprise, sortable and paged, with a CSV export; the "not inspected in N days" setting. */
 export async function dashboardRoutes (app: FastifyInstance) {
@@ -24,18 +23,18 @@ export async function dashboardRoutes (app: FastifyInstance) {
     const scope = loadScope(app.db, req.actor!)
     const o = options(req)
     const q = { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? days() : undefined }
-    const p = paging(req, supervisionByEnterprise(app.db, scope, { ...q, limit: 0, offset: 0 }).total, PAGE_SIZE)
+    const page = supervisionByEnterprise(app.db, scope, q, keysetRequest(req, enterpriseKeyShape(o.sort)))
     const query = { sort: o.sort, uninspected: o.uninspected ? '1' : '' }
     return reply.page('supervision/enterprises', {
-      title: 'dashboard.title', rows: supervisionByEnterprise(app.db, scope, { ...q, limit: p.size, offset: p.offset }).rows, paging: p, sorts: ENTERPRISE_SORTS, days: days(), ...o,
-      href: (n: number) => pageHref('/supervision/enterprises', query, n), sortHref: (s: string) => pageHref('/supervision/enterprises', { ...query, sort: s }, 1), csv: pageHref('/supervision/enterprises.csv', query, 1)
+      title: 'dashboard.title', rows: page.rows, pager: pager('/supervision/enterprises', query, page), sorts: ENTERPRISE_SORTS, days: days(), ...o,
+      sortHref: (s: string) => hrefWith('/supervision/enterprises', { ...query, sort: s }), csv: hrefWith('/supervision/enterprises.csv', query)
     })
   })
 
   app.get('/supervision/enterprises.csv', { config: VIEWERS }, async (req, reply) => {
     const t = req.t
     const o = options(req)
-    const { rows } = supervisionByEnterprise(app.db, loadScope(app.db, req.actor!), { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? days() : undefined, limit: 100_000, offset: 0 })
+    const { rows } = supervisionByEnterprise(app.db, loadScope(app.db, req.actor!), { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? days() : undefined }, { size: 100_000 })
     const csv = toCsv([
       [t('sites.enterprise'), t('dashboard.open'), t('dashboard.overdue'), t('dashboard.last'), t('dashboard.score')],
       ...rows.map((r) => [r.name, String(r.open), String(r.overdue), r.lastOn ?? '', r.percent === null ? '' : `${r.percent}%`])

@@ -1,18 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { supervisionHelpers } from './helpers.js'
 import { loadScope, listPeople, listSites, findSiteInScope } from '../orgs/index.js'
 import { complianceScore, inspectionDateProblem, percentOf } from './rules.js'
 import { readFormWithPhotos, text, type CheckedPhoto } from './uploads.js'
 import { writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import {
-  listChecklist, insertInspection, listInspections, findInspectionInScope, inspectionItemsOf, inspectionGuardsOf, photosOf, findPhoto, CHECK_RESULTS, type CheckResult, type ChecklistItem
+  listChecklist, insertInspection, pageInspections, INSPECTION_KEY, findInspectionInScope, inspectionItemsOf, inspectionGuardsOf, photosOf, findPhoto, CHECK_RESULTS, type CheckResult, type ChecklistItem
 } from './queries.js'
 
 const POLICE = { access: ['police'] as const }
 const READERS = { access: ['trainer', 'police', 'admin'] as const }
-const PAGE_SIZE = 30
 const GUARD_CHOICES = ['absent', 'present', 'uncertified'] as const
 
 /** Inspections of managed sites against the checklist, with photos; trainers read their sites' inspections. */
@@ -21,11 +20,10 @@ export async function inspectionRoutes (app: FastifyInstance) {
 
   app.get('/supervision/inspections', { config: READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
-    const p = paging(req, listInspections(app.db, scope, { limit: 0, offset: 0 }).total, PAGE_SIZE)
-    const { rows } = listInspections(app.db, scope, { limit: p.size, offset: p.offset })
+    const page = pageInspections(app.db, scope, keysetRequest(req, INSPECTION_KEY))
     return reply.page('supervision/inspections', {
-      title: 'inspection.list-title', rows: rows.map((r) => ({ ...r, percent: percentOf(r.compliant, r.applicable) })),
-      paging: p, href: (n: number) => pageHref('/supervision/inspections', {}, n), canRecord: req.actor!.role === 'police'
+      title: 'inspection.list-title', rows: page.rows.map((r) => ({ ...r, percent: percentOf(r.compliant, r.applicable) })),
+      pager: pager('/supervision/inspections', {}, page), canRecord: req.actor!.role === 'police'
     })
   })
 

@@ -1,20 +1,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { renderMarkdown } from '../../lib/markdown.js'
 import { supervisionHelpers } from './helpers.js'
-import { loadScope, listEnterpriseChoices } from '../orgs/index.js'
+import { loadScope } from '../orgs/index.js'
 import { isLocalDate, inspectionDateProblem } from './rules.js'
 import { readFormWithPhotos, text } from './uploads.js'
 import { writePhotoFile, readPhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
-import { sendMessage, listMessages, findMessageInScope, messageStatus, attachmentsOf, findAttachment, markRead, replyToMessage, recordBriefing, briefingsOf } from './messages.js'
+import { enterprisesInReach, sendMessage, pageMessages, MESSAGE_KEY, findMessageInScope, messageStatus, attachmentsOf, findAttachment, markRead, replyToMessage, recordBriefing, briefingsOf } from './messages.js'
 
 const POLICE = { access: ['police'] as const }
 const TRAINER = { access: ['trainer'] as const }
 const READERS = { access: ['trainer', 'police', 'admin'] as const }
-const PAGE_SIZE = 30
 
 /** Notices and briefings from police to the enterprises of their subtree; enterprises read and reply. */
 export async function messageRoutes (app: FastifyInstance) {
@@ -29,14 +28,15 @@ export async function messageRoutes (app: FastifyInstance) {
 
   app.get('/supervision/messages', { config: READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
-    const p = paging(req, listMessages(app.db, scope, { limit: 0, offset: 0 }).total, PAGE_SIZE)
-    return reply.page('supervision/messages', { title: 'message.list-title', rows: listMessages(app.db, scope, { limit: p.size, offset: p.offset }).rows, paging: p, href: (n: number) => pageHref('/supervision/messages', {}, n) })
+    const page = pageMessages(app.db, scope, keysetRequest(req, scope.kind === 'enterprise' ? MESSAGE_KEY.trainer : MESSAGE_KEY.police))
+    return reply.page('supervision/messages', { title: 'message.list-title', rows: page.rows, pager: pager('/supervision/messages', {}, page) })
   })
 
-  // The recipients are chosen among every enterprise of the officer's subtree (ids and names only,
-  // at most a city's 2,000): the whole list is the choice, and "all" sends to each of them.
+  // The recipients are chosen among every enterprise in the officer's reach (ids and names only,
+  // at most a city's 2,000 and those managing a site in its area): the whole list is the choice,
+  // and "all" sends to each of them.
   const newPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
-    title: 'message.new-title', enterprises: listEnterpriseChoices(app.db, subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
+    title: 'message.new-title', enterprises: enterprisesInReach(app.db, subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
   })
 
   app.get('/supervision/messages/new', { config: POLICE }, async (req, reply) => reply.page('supervision/message-form', newPage(req)))

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { auditFrom, idParam, queryText } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { localDate } from '../../lib/time.js'
 import { translator } from '../../i18n/index.js'
@@ -11,12 +11,12 @@ import { addDays, deadlineProblem, isOverdue, mayEscalate, DEFAULT_DEADLINE_DAYS
 import { readFormWithPhotos, text } from './uploads.js'
 import { writePhotoFile, removePhotoFiles, type StoredPhoto } from './photos.js'
 import { findInspectionInScope, inspectionItemsOf, photosOf } from './queries.js'
-import { issueNotice, listNotices, findNoticeInScope, itemsOfNotice, respondToItem, reviewItem, escalateNotice, type NoticeFilter, type ChangeOutcome } from './notices.js'
+import { caseOfNotice } from './cases.js'
+import { issueNotice, pageNotices, NOTICE_KEY, findNoticeInScope, itemsOfNotice, respondToItem, reviewItem, escalateNotice, type NoticeFilter, type ChangeOutcome } from './notices.js'
 
 const POLICE = { access: ['police'] as const }
 const TRAINER = { access: ['trainer'] as const }
 const READERS = { access: ['trainer', 'police', 'admin'] as const }
-const PAGE_SIZE = 30
 const FILTERS: readonly NoticeFilter[] = ['open', 'overdue', 'waiting', 'closed', 'escalated', 'all']
 
 /** Rectification notices: issued from an inspection's failed items, answered item by item by the enterprise, decided by the police. */
@@ -34,12 +34,10 @@ export async function noticeRoutes (app: FastifyInstance) {
     const scope = loadScope(app.db, req.actor!)
     const asked = queryText(req, 'filter', 20) as NoticeFilter
     const filter = FILTERS.includes(asked) ? asked : 'open'
-    const base = { filter, today: today() }
-    const p = paging(req, listNotices(app.db, scope, { ...base, limit: 0, offset: 0 }).total, PAGE_SIZE)
-    const { rows } = listNotices(app.db, scope, { ...base, limit: p.size, offset: p.offset })
+    const page = pageNotices(app.db, scope, { filter, today: today() }, keysetRequest(req, NOTICE_KEY))
     return reply.page('supervision/notices', {
-      title: 'notice.list-title', filter, filters: FILTERS, rows: rows.map((r) => ({ ...r, overdue: isOverdue(r, today()) })),
-      paging: p, href: (n: number) => pageHref('/supervision/notices', { filter }, n)
+      title: 'notice.list-title', filter, filters: FILTERS, rows: page.rows.map((r) => ({ ...r, overdue: isOverdue(r, today()) })),
+      pager: pager('/supervision/notices', { filter }, page)
     })
   })
 
@@ -104,6 +102,8 @@ export async function noticeRoutes (app: FastifyInstance) {
       canRespond: role === 'trainer' && notice.status !== 'closed',
       canReview: role === 'police' && notice.status !== 'closed',
       canEscalate: role === 'police' && notice.status === 'open' && overdue && level !== undefined && mayEscalate(level),
+      // The case it was escalated to: police follow it there (a case is police work, not shown to the enterprise).
+      caseId: role === 'police' || role === 'admin' ? caseOfNotice(app.db, notice.id)?.id ?? null : null,
       bases: ESCALATION_BASES, errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra
     }
   }
@@ -174,8 +174,8 @@ export async function noticeRoutes (app: FastifyInstance) {
     if (!errors.basis && !(ESCALATION_BASES as readonly string[]).includes(form.values.basis)) errors.basis = 'form.invalid'
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/notice', noticePage(req, { errors, values: form.values }))
     const level = levelOf(req)
-    const outcome = escalateNotice(app.db, notice.id, form.values.basis, form.values.note, req.actor!.id, { today: today(), level }, auditFrom(req, 'notice.escalated'), now())
+    const outcome = escalateNotice(app.db, notice.id, { basis: form.values.basis, note: form.values.note, by: req.actor!.id, unitId: req.actor!.jurisdictionId! }, { today: today(), level }, auditFrom(req, 'notice.escalated'), now())
     if (!outcome.ok) { const r = refusedChange(req, outcome, { values: form.values }); return reply.code(outcome.reason === 'notice.escalate-level' ? 403 : r.status).page('supervision/notice', r.data) }
-    return reply.seeOther(`/supervision/notices/${notice.id}`, 'flash.notice-escalated')
+    return reply.seeOther(`/supervision/cases/${outcome.caseId}`, 'flash.notice-escalated')
   })
 }

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { BadRequest } from '../../http/errors.js'
-import { auditFrom, idParam } from '../../http/params.js'
-import { paging, pageHref } from '../../http/offset-paging.js'
+import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { hrefWith, keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { supervisionHelpers } from './helpers.js'
+import { pageSiteCounts, siteCounts, SITE_KEY } from './site-counts.js'
 import {
-  loadScope, listPeople, personView, listSites, findSiteInScope, listStations, siteNameTaken, insertSite, updateSite, findEnterprise, type SiteRow
+  loadScope, listPeople, personView, findSiteInScope, listStations, siteNameTaken, insertSite, updateSite, findEnterprise, type SiteRow
 } from '../orgs/index.js'
 
 const TRAINER = { access: ['trainer'] as const }
 const SITE_READERS = { access: ['trainer', 'police', 'admin'] as const }
-const PAGE_SIZE = 50
 
 /** Managed sites: the enterprise's trainers keep them; police of the site's area and of the enterprise's registration read them. */
 export async function siteRoutes (app: FastifyInstance) {
@@ -30,14 +30,19 @@ export async function siteRoutes (app: FastifyInstance) {
     return e
   }
 
+  // The sites the actor sees, by enterprise and name, each counted (posted, on duty, on duty without a certificate, eligible): keyset pages, the true total, filters in the URL.
   app.get('/supervision/sites', { config: SITE_READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
-    const first = listSites(app.db, scope, { limit: 0, offset: 0 })
-    const p = paging(req, first.total, PAGE_SIZE)
-    const { rows } = listSites(app.db, scope, { limit: p.size, offset: p.offset })
+    const police = req.actor!.role === 'police'
+    const areaOnly = police && queryText(req, 'area', 1) === '1'
+    const enterpriseId = Number(queryText(req, 'enterprise', 16)) || undefined
+    const enterprise = enterpriseId ? findEnterprise(app.db, enterpriseId) : undefined
+    const page = pageSiteCounts(app.db, scope, { areaOnly, enterpriseId: enterprise?.id }, keysetRequest(req, SITE_KEY))
+    const query = { area: areaOnly ? '1' : '', enterprise: enterprise ? String(enterprise.id) : '' }
     return reply.page('supervision/sites', {
-      title: 'sites.title', sites: rows, paging: p, href: (n: number) => pageHref('/supervision/sites', {}, n),
-      canAdd: req.actor!.role === 'trainer', police: req.actor!.role === 'police', ownJurisdictions: scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
+      title: 'sites.title', sites: page.rows, pager: pager('/supervision/sites', query, page), areaOnly, enterprise: enterprise ?? null,
+      areaOnHref: hrefWith('/supervision/sites', { ...query, area: '1' }), areaOffHref: hrefWith('/supervision/sites', { ...query, area: '' }), allHref: hrefWith('/supervision/sites', { area: query.area }),
+      canAdd: req.actor!.role === 'trainer', police, ownJurisdictions: scope.kind === 'jurisdictions' ? scope.jurisdictionIds : []
     })
   })
 
@@ -67,8 +72,9 @@ export async function siteRoutes (app: FastifyInstance) {
   app.get('/supervision/sites/:id', { config: SITE_READERS }, async (req, reply) => {
     const site = siteFor(req)
     // The guards posted there, read through the person scope: a station officer sees them through the site rule.
-    const guards = listPeople(app.db, loadScope(app.db, req.actor!), { siteId: site.id, limit: 500 }).map((p) => personView(p, app.pii.decrypt, today()))
-    return reply.page('supervision/site', { title: 'sites.site-title', site, guards })
+    const scope = loadScope(app.db, req.actor!)
+    const guards = listPeople(app.db, scope, { siteId: site.id, limit: 500 }).map((p) => personView(p, app.pii.decrypt, today()))
+    return reply.page('supervision/site', { title: 'sites.site-title', site, guards, counts: siteCounts(app.db, scope, site.id) ?? null })
   })
 
   app.get('/supervision/sites/:id/edit', { config: TRAINER }, async (req, reply) => {

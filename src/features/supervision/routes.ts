@@ -7,12 +7,13 @@ import { noticeRoutes } from './routes-notices.js'
 import { messageRoutes } from './routes-messages.js'
 import { braveryRoutes } from './routes-bravery.js'
 import { dashboardRoutes } from './routes-dashboard.js'
+import { caseRoutes } from './routes-cases.js'
 import { MAX_PHOTO_BYTES, MAX_PHOTOS } from './uploads.js'
 import { localDate } from '../../lib/time.js'
 import { loadScope } from '../orgs/index.js'
 import { isOverdue } from './rules.js'
-import { listInspections } from './queries.js'
-import { listNotices, noticeCounts } from './notices.js'
+import { pageInspections } from './queries.js'
+import { pageNotices, noticeCounts } from './notices.js'
 
 /** Police supervision of property security (issue 18): managed sites first; the landing page lists what each side has to do. */
 export async function supervisionRoutes (app: FastifyInstance) {
@@ -24,6 +25,7 @@ export async function supervisionRoutes (app: FastifyInstance) {
   await app.register(messageRoutes)
   await app.register(braveryRoutes)
   await app.register(dashboardRoutes)
+  await app.register(caseRoutes)
 
   // The overview: what waits for this side (notices open, overdue, waiting for review), then the latest of each list.
   app.get('/supervision', { config: { access: ['trainer', 'police', 'admin'] as const } }, async (req, reply) => {
@@ -32,8 +34,8 @@ export async function supervisionRoutes (app: FastifyInstance) {
     return reply.page('supervision/overview', {
       title: 'supervision.title',
       counts: noticeCounts(app.db, scope, today),
-      notices: listNotices(app.db, scope, { filter: 'open', today, limit: 5, offset: 0 }).rows.map((n) => ({ ...n, overdue: isOverdue(n, today) })),
-      inspections: listInspections(app.db, scope, { limit: 5, offset: 0 }).rows
+      notices: pageNotices(app.db, scope, { filter: 'open', today }, { size: 5 }).rows.map((n) => ({ ...n, overdue: isOverdue(n, today) })),
+      inspections: pageInspections(app.db, scope, { size: 5 }).rows
     })
   })
 }

@@ -3,7 +3,7 @@
  * notice deadlines and when a notice is overdue, the state of a notice and its items and which
  * changes are allowed, and how a notice's number is written.
  */
-import type { CheckResult, NoticeStatus, NoticeItemStatus, JurisdictionLevel } from '../../db/schema.js'
+import type { CheckResult, NoticeStatus, NoticeItemStatus, JurisdictionLevel, CaseStatus } from '../../db/schema.js'
 
 // ---- compliance ----
 
@@ -124,3 +124,20 @@ export function noticeNumber (prefix: string, year: number, seq: number): string
  */
 export const ESCALATION_BASES = ['reg-42-uncertified', 'reg-42', 'reg-43', 'isr'] as const
 export type EscalationBasis = typeof ESCALATION_BASES[number]
+
+// ---- the case an escalation opens ----
+
+export type CaseEvent = { kind: 'close' }
+
+/**
+ * The one place a case changes state: an open case is closed by district-level police or above
+ * (with a note of what was decided); a closed case changes no more; a station is refused.
+ */
+export function caseTransition (status: CaseStatus, e: CaseEvent, ctx: { level?: JurisdictionLevel }): { ok: true, next: CaseStatus } | { ok: false, reason: string } {
+  if (!ctx.level || !mayEscalate(ctx.level)) return { ok: false, reason: 'case.level' }
+  if (e.kind === 'close') {
+    if (status === 'closed') return { ok: false, reason: 'case.already-closed' }
+    return { ok: true, next: 'closed' }
+  }
+  return { ok: false, reason: 'case.unknown-event' }
+}

@@ -30,10 +30,20 @@ describe('the lean attempts migration moves existing data', () => {
     migrate(db, { migrationsFolder: migrationsUpTo('0009_roster_imports') })
     const now = new Date('2026-10-01T00:00:00Z')
     const c = db.$client
-    // Publishing is today's code and writes today's audit scopes (migration 0014): a table of that shape for it, gone again before the migrations run.
-    c.exec('CREATE TABLE audit_scopes (jurisdiction_id integer NOT NULL, at integer NOT NULL, event_id integer NOT NULL, PRIMARY KEY (jurisdiction_id, at, event_id))')
+    // Publishing is today's code and writes today's audit scopes (migration 0014), whose statement also reads the supervision
+    // tables of later migrations: tables of that shape for it, gone again before the migrations run.
+    const later = {
+      audit_scopes: 'jurisdiction_id integer NOT NULL, at integer NOT NULL, event_id integer NOT NULL, PRIMARY KEY (jurisdiction_id, at, event_id)',
+      sites: 'id integer PRIMARY KEY, enterprise_id integer, jurisdiction_id integer',
+      inspections: 'id integer PRIMARY KEY, site_id integer',
+      rectification_notices: 'id integer PRIMARY KEY, site_id integer',
+      escalation_cases: 'id integer PRIMARY KEY, notice_id integer',
+      bravery_reports: 'id integer PRIMARY KEY, enterprise_id integer, station_id integer',
+      enterprise_messages: 'id integer PRIMARY KEY, unit_id integer'
+    }
+    for (const [table, columns] of Object.entries(later)) c.exec(`CREATE TABLE ${table} (${columns})`)
     publishBank(db, checkBank(smallBank()).bank, null, now)
-    c.exec('DROP TABLE audit_scopes')
+    for (const table of Object.keys(later)) c.exec(`DROP TABLE ${table}`)
     const release = (c.prepare('SELECT id FROM bank_releases').get() as { id: number }).id
     const bp = c.prepare('SELECT id, blueprint_key AS k FROM blueprint_versions LIMIT 1').get() as { id: number, k: string }
     const questions = (c.prepare('SELECT id FROM question_versions ORDER BY id').all() as Array<{ id: number }>).map((q) => q.id)

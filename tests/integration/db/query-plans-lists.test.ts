@@ -5,11 +5,13 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { addCrowd } from '../../helpers/crowd.js'
 import { insertCohort, addCohortMembers } from '../../../src/features/learning/queries.js'
 import { SORTS } from '../../../src/features/learning/view.js'
+import { sites } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 let cohortId = 0
+let siteId: number
 beforeAll(async () => {
   const crowd = addCrowd(t, w.ids.entA, 500)
   await w.finishedAttempt()
@@ -17,6 +19,10 @@ beforeAll(async () => {
   const cohort = insertCohort(t.db, w.ids.entA, 'Plans', audit, t.clock.now())
   addCohortMembers(t.db, cohort, crowd.filter((_, i) => i % 5 === 0), audit, t.clock.now())
   cohortId = cohort.id
+  // A site of enterprise A with half the crowd posted there (the per-site counts read employments by site).
+  const now = t.clock.now()
+  siteId = t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: 'Plan site', createdAt: now, updatedAt: now }).returning().get().id
+  t.db.$client.prepare('UPDATE employments SET site_id = ? WHERE enterprise_id = ? AND ended_on IS NULL AND id % 2 = 0').run(siteId, w.ids.entA)
 })
 
 /** The big tables: a page must reach them through an index, never read one whole. */
@@ -71,7 +77,10 @@ const pages: Array<[string, () => string, keyof World['users']]> = [
   ['/readiness/roster', () => '/readiness/roster', 'trainerA'],
   ['the person page', () => `/people/${w.ids.personA}`, 'trainerA'],
   ['the admin audit log', () => '/admin/audit', 'admin'],
-  ['the police audit log', () => '/jurisdiction/audit', 'policeS1']
+  ['the police audit log', () => '/jurisdiction/audit', 'policeS1'],
+  ['the sites with their counts (police)', () => '/supervision/sites', 'policeS1'],
+  ['the sites with their counts (trainer)', () => '/supervision/sites', 'trainerA'],
+  ['a site with its counts', () => `/supervision/sites/${siteId}`, 'policeS1']
 ]
 
 describe('pages reach the big tables through indexes', () => {

@@ -2,7 +2,7 @@ import { describe, test, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { dom, form, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
-import { auditEvents, braveryReports, enterpriseMessages, messageAttachments, messageTargets } from '../../../src/db/schema.js'
+import { auditEvents, braveryReports, enterpriseMessages, messageAttachments, messageTargets, sites } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
@@ -61,6 +61,28 @@ describe('notices and briefings to enterprises', () => {
   })
 })
 
+describe('notices to the enterprises of an area', () => {
+  test('a station\'s notice to every enterprise reaches one registered elsewhere that manages a site in its area; its trainer reads it; one without a site there is not reached', async () => {
+    const now = t.clock.now()
+    // Enterprise B is registered with S2 and manages a site in S1's area.
+    t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '乙方在一所的项目', createdAt: now, updatedAt: now }).run()
+    const form = await get('/supervision/messages/new', 'policeS1')
+    expect(dom(form.body).querySelectorAll('input[name="enterprises"]').map((i) => Number(i.getAttribute('value'))).sort()).toEqual([w.ids.entA, w.ids.entB].sort())
+    const res = await send({ title: '辖区服务项目安全检查通知', body: '请各企业自查。', target: 'all' }, [], 'policeS1')
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(303)
+    const id = Number(/messages\/(\d+)/.exec(String(res.headers.location))![1])
+    expect(t.db.select().from(messageTargets).where(eq(messageTargets.messageId, id)).all().map((x) => x.enterpriseId).sort()).toEqual([w.ids.entA, w.ids.entB].sort())
+    expect((await get('/supervision/messages', 'trainerB')).body).toContain('辖区服务项目安全检查通知')
+    expect((await get(`/supervision/messages/${id}`, 'trainerB')).statusCode).toBe(200)
+    expect((await post(`/supervision/messages/${id}/read`, 'trainerB', {})).statusCode).toBe(303)
+    // S2's own notice to its area reaches B (registered there) but not A, which has no site in S2's area.
+    const s2 = await send({ title: '二所通知', body: '正文', target: 'all' }, [], 'policeS2')
+    const s2id = Number(/messages\/(\d+)/.exec(String(s2.headers.location))![1])
+    expect(t.db.select().from(messageTargets).where(eq(messageTargets.messageId, s2id)).all().map((x) => x.enterpriseId)).toEqual([w.ids.entB])
+    expect((await get(`/supervision/messages/${s2id}`, 'trainerA')).statusCode).toBe(404)
+  })
+})
+
 describe('acts of bravery', () => {
   test('a trainer reports, the station forwards it by name, the guard and police in scope read it, others get 404', async () => {
     const refused = await post('/supervision/bravery', 'trainerA', { person: String(w.ids.personA), occurredOn: '2030-01-01', place: '小区门口', account: '' })
@@ -84,5 +106,30 @@ describe('acts of bravery', () => {
     expect((await get('/supervision/bravery', 'traineeA')).body).toContain('小区东门')
     expect((await get(`/supervision/bravery?person=${w.ids.personA}`, 'policeS1')).body).toContain('小区东门')
     expect(actions('bravery', id)).toEqual(['bravery.reported', 'bravery.forwarded'])
+    // Reported without a station: the station of the enterprise's registration (no site) reviews it.
+    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()!.stationId).toBe(w.ids.s1)
+  })
+
+  test('the station of the place reviews; the station of registration, the district and the city read it but may not review', async () => {
+    // Enterprise A (registered with S1) reports an act in S2's area.
+    const form = await get(`/supervision/bravery/new?person=${w.ids.personA}`, 'trainerA')
+    expect(dom(form.body).querySelector('select[name="stationId"] option[selected]')!.getAttribute('value')).toBe(String(w.ids.s1))
+    const res = await post('/supervision/bravery', 'trainerA', { person: String(w.ids.personA), occurredOn: '2026-11-21', place: '东湖路口', account: '协助民警抓获盗窃嫌疑人', stationId: String(w.ids.s2) })
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(303)
+    const id = Number(/bravery\/(\d+)/.exec(String(res.headers.location))![1])
+    expect((await get(`/supervision/bravery/${id}`, 'policeS2')).body).toContain('/review"')
+    for (const who of ['policeS1', 'policeD1', 'policeCity'] as const) {
+      const page = await get(`/supervision/bravery/${id}`, who)
+      expect(page.statusCode, who).toBe(200)
+      expect(page.body, who).not.toContain('/review"')
+      expect((await post(`/supervision/bravery/${id}/review`, who, { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode, who).toBe(403)
+    }
+    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()!.status).toBe('reported')
+    expect((await post(`/supervision/bravery/${id}/review`, 'policeS2', { decision: 'declined', note: '事迹不属于见义勇为范围' })).statusCode).toBe(303)
+    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()).toMatchObject({ status: 'declined', reviewedBy: w.users.policeS2 })
+    // A station that is not one is refused with a message, what was typed kept.
+    const bad = await post('/supervision/bravery', 'trainerA', { person: String(w.ids.personA), occurredOn: '2026-11-21', place: '某地', account: '某事', stationId: String(w.ids.d1) })
+    expect(bad.statusCode).toBe(422)
+    expect(bad.body).toContain('某事')
   })
 })

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm'
 import { dom, form, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { pngWithLocation, heicStart } from '../../helpers/images.js'
-import { auditEvents, checklistItems, inspections, inspectionItems, rectificationNotices, noticeItems, photos, sites, users } from '../../../src/db/schema.js'
+import { auditEvents, checklistItems, escalationCases, inspections, inspectionItems, rectificationNotices, noticeItems, photos, sites, users } from '../../../src/db/schema.js'
 import { photoDir, readPhotoFile } from '../../../src/features/supervision/photos.js'
 
 let t: TestApp
@@ -132,11 +132,41 @@ describe('rectification notices', () => {
     expect((await post(`/supervision/notices/${id}/escalate`, 'policeD1', { basis: 'fines', note: 'x' })).statusCode).toBe(422)
     const district = await post(`/supervision/notices/${id}/escalate`, 'policeD1', { basis: 'reg-42-uncertified', note: '逾期未整改，无证人员仍在岗' })
     expect(district.statusCode).toBe(303)
+    // The escalation opened a case record of its own, with its page.
+    const caseId = Number(/\/supervision\/cases\/(\d+)$/.exec(String(district.headers.location))![1])
+    expect(t.db.select().from(escalationCases).where(eq(escalationCases.id, caseId)).get()).toMatchObject({ noticeId: id, unitId: w.ids.d1, basis: 'reg-42-uncertified', note: '逾期未整改，无证人员仍在岗', status: 'open', escalatedBy: w.users.policeD1 })
     const row = t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)).get()!
     expect(row).toMatchObject({ status: 'escalated', escalationBasis: 'reg-42-uncertified', escalatedBy: w.users.policeD1 })
     expect(audits('notice.escalated').filter((a) => a.subjectId === String(id))[0]!.details).toMatchObject({ basis: 'reg-42-uncertified', from: 'open', to: 'escalated' })
     expect((await get(`/supervision/notices/${id}`, 'trainerA')).body).toContain('art. 42')
     expect((await post(`/supervision/notices/${id}/escalate`, 'policeD1', { basis: 'reg-42', note: 'again' })).statusCode).toBe(409)
+    expect(t.db.select().from(escalationCases).where(eq(escalationCases.noticeId, id)).all()).toHaveLength(1)
+  })
+
+  test('the case of an escalated notice: listed and read by police in scope, not by the enterprise; closed by district level and above only, once', async () => {
+    const c = t.db.select().from(escalationCases).all()[0]!
+    const page = await get(`/supervision/cases/${c.id}`, 'policeD1')
+    expect(page.statusCode).toBe(200)
+    expect(page.body).toContain('art. 42')
+    expect(dom(page.body).querySelector(`form[action="/supervision/cases/${c.id}/close"]`)).not.toBeNull()
+    expect((await get('/supervision/cases', 'policeD1')).body).toContain(`/supervision/cases/${c.id}"`)
+    expect((await get('/jurisdiction', 'policeD1')).body).toContain(`/supervision/cases/${c.id}"`)
+    // The station of the site's area reads it but may not close it; the enterprise does not see cases.
+    const station = await get(`/supervision/cases/${c.id}`, 'policeS2')
+    expect(station.statusCode).toBe(200)
+    expect(dom(station.body).querySelector(`form[action="/supervision/cases/${c.id}/close"]`)).toBeNull()
+    expect((await post(`/supervision/cases/${c.id}/close`, 'policeS2', { note: '已处理' })).statusCode).toBe(403)
+    expect((await get(`/supervision/cases/${c.id}`, 'trainerA')).statusCode).toBe(403)
+    expect((await get(`/supervision/notices/${c.noticeId}`, 'trainerA')).body).not.toContain('/supervision/cases/')
+    // A note is required; then it closes, once.
+    const empty = await post(`/supervision/cases/${c.id}/close`, 'policeD1', { note: '' })
+    expect(empty.statusCode).toBe(422)
+    expect((await post(`/supervision/cases/${c.id}/close`, 'policeD1', { note: '依法给予警告，责令限期改正' })).statusCode).toBe(303)
+    expect(t.db.select().from(escalationCases).where(eq(escalationCases.id, c.id)).get()).toMatchObject({ status: 'closed', closedBy: w.users.policeD1, closingNote: '依法给予警告，责令限期改正' })
+    expect((await post(`/supervision/cases/${c.id}/close`, 'policeCity', { note: 'again' })).statusCode).toBe(409)
+    expect(audits('case.closed').map((a) => [a.subjectId, a.details])).toEqual([[String(c.id), expect.objectContaining({ from: 'open', to: 'closed' })]])
+    expect((await get('/supervision/cases?filter=closed', 'policeD1')).body).toContain(`/supervision/cases/${c.id}"`)
+    expect((await get('/supervision/cases', 'policeD1')).body).not.toContain(`/supervision/cases/${c.id}"`)
   })
 
   test('a deadline in the past or beyond 90 days is refused and the form keeps what was typed', async () => {

@@ -91,4 +91,50 @@ describe('managed sites', () => {
     expect(refused.statusCode).toBe(422)
     expect(refused.body).toContain('No site of your enterprise has this name')
   })
+
+  test('counts by site: a station sees the sites in its area with guards posted, on duty, on duty without a certificate and eligible; keyset pages with the true total', async () => {
+    const now = t.clock.now()
+    // Enterprise B (registered with S2) manages a site in S1's area: S1 counts it although B is registered elsewhere.
+    const site = t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '计数花园', createdAt: now, updatedAt: now }).returning().get().id
+    const certified = await w.addPerson(w.ids.entB, '持证在岗', { certificate: true, duty: 'on-duty' })
+    const uncertified = await w.addPerson(w.ids.entB, '无证在岗', { duty: 'on-duty' })
+    const training = await w.addPerson(w.ids.entB, '培训中')
+    for (const p of [certified, uncertified, training]) expect((await post(`/people/${p.traineeId}/site`, 'trainerB', { siteId: String(site) })).statusCode).toBe(303)
+    const row = async (who: keyof World['users'], url = '/supervision/sites') => {
+      const tr = dom((await get(url, who)).body).querySelectorAll('tbody tr').find((r) => r.text.includes('计数花园'))
+      return tr?.querySelectorAll('td').slice(3).map((td) => td.text.trim())
+    }
+    expect(await row('policeS1')).toEqual(['3', '2', '1', '0'])
+    expect(await row('policeS1', '/supervision/sites?area=1')).toEqual(['3', '2', '1', '0'])
+    expect(await row('trainerB')).toEqual(['3', '2', '1', '0'])
+    expect(await row('trainerA')).toBeUndefined()
+    // S2 sees it through B's registration, but not among the sites of its own area.
+    expect(await row('policeS2')).toEqual(['3', '2', '1', '0'])
+    expect(await row('policeS2', '/supervision/sites?area=1')).toBeUndefined()
+    // The site page has the same figures.
+    expect(dom((await get(`/supervision/sites/${site}`, 'policeS1')).body).querySelector('dl.facts')!.text).toMatch(/On duty without certificate\s*1/)
+    // An eligible guard counts as eligible where he is posted.
+    const ready = await w.ready()
+    const home = t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: '报考花园', createdAt: now, updatedAt: now }).returning().get().id
+    expect((await post(`/people/${ready.traineeId}/site`, 'trainerA', { siteId: String(home) })).statusCode).toBe(303)
+    const homeRow = dom((await get('/supervision/sites', 'policeS1')).body).querySelectorAll('tbody tr').find((r) => r.text.includes('报考花园'))!
+    expect(homeRow.querySelectorAll('td').slice(3).map((td) => td.text.trim())).toEqual(['1', '0', '0', '1'])
+    // The S1 dashboard counts by site too, linking to the list.
+    const dash = dom((await get('/jurisdiction', 'policeS1')).body).querySelector('.site-summary')!
+    expect(dash.querySelector('a')!.getAttribute('href')).toBe('/supervision/sites')
+
+    // Sixty more sites of B in S1's area: pages of 50 with the true total, the next page continues where the first stopped.
+    for (let i = 0; i < 60; i++) t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: `批量${String(i).padStart(2, '0')}`, createdAt: now, updatedAt: now }).run()
+    const total = t.db.select().from(sites).all().filter((s) => s.jurisdictionId === w.ids.s1 || s.enterpriseId === w.ids.entA).length
+    const first = dom((await get('/supervision/sites?area=1', 'policeS1')).body)
+    expect(first.querySelector('p.count')!.text).toContain(String(t.db.select().from(sites).all().filter((s) => s.jurisdictionId === w.ids.s1).length))
+    expect(first.querySelectorAll('tbody tr')).toHaveLength(50)
+    const next = first.querySelector('a[rel="next"]')!.getAttribute('href')!
+    expect(next).toContain('area=1')
+    const second = dom((await get(next.replace(/&amp;/g, '&'), 'policeS1')).body)
+    const names = (d: ReturnType<typeof dom>) => d.querySelectorAll('tbody tr td:first-child a').map((a) => a.text)
+    expect(names(second).some((n) => names(first).includes(n))).toBe(false)
+    expect(names(first).length + names(second).length).toBe(t.db.select().from(sites).all().filter((s) => s.jurisdictionId === w.ids.s1).length)
+    expect(dom((await get('/supervision/sites', 'policeS1')).body).querySelector('p.count')!.text).toContain(String(total))
+  })
 })

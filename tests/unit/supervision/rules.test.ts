@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest'
-import { complianceScore, deadlineProblem, inspectionDateProblem, isOverdue, transition, noticeNumber, unitPrefix, mayEscalate, type NoticeState, type NoticeEvent } from '../../../src/features/supervision/rules.js'
-import { NOTICE_STATUSES, NOTICE_ITEM_STATUSES, JURISDICTION_LEVELS } from '../../../src/db/schema.js'
+import { complianceScore, deadlineProblem, inspectionDateProblem, isOverdue, transition, caseTransition, noticeNumber, unitPrefix, mayEscalate, type NoticeState, type NoticeEvent } from '../../../src/features/supervision/rules.js'
+import { NOTICE_STATUSES, NOTICE_ITEM_STATUSES, JURISDICTION_LEVELS, CASE_STATUSES } from '../../../src/db/schema.js'
 
 describe('compliance score', () => {
   test('the share of applicable items found compliant; not-applicable items do not count', () => {
@@ -95,5 +95,17 @@ describe('notice numbers', () => {
     expect(unitPrefix('东华门派出所')).toBe('东华公')
     expect(unitPrefix('北京市公安局')).toBe('北京公')
     expect(unitPrefix('朝阳区')).toBe('朝阳公')
+  })
+})
+
+describe('the case an escalation opens', () => {
+  test('an open case closes by district level and above; every other change is refused', () => {
+    const table = CASE_STATUSES.flatMap((status) => JURISDICTION_LEVELS.map((level) => ({ status, level, r: caseTransition(status, { kind: 'close' }, { level }) })))
+    for (const { status, level, r } of table) {
+      if (level === 'station') expect(r, `${status} ${level}`).toEqual({ ok: false, reason: 'case.level' })
+      else if (status === 'closed') expect(r, `${status} ${level}`).toEqual({ ok: false, reason: 'case.already-closed' })
+      else expect(r, `${status} ${level}`).toEqual({ ok: true, next: 'closed' })
+    }
+    expect(caseTransition('open', { kind: 'close' }, {})).toEqual({ ok: false, reason: 'case.level' })
   })
 })
