@@ -21,10 +21,10 @@ const CONNECTIONS = 100
 const SECONDS = 8
 const RATE = 1000
 
-interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Array<{ id: number, seed: string, questionVersionIds: number[], cookie: string, /** per position, one option value the page gives */ values: string[] }> }
+export interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Array<{ id: number, seed: string, questionVersionIds: number[], cookie: string, /** per position, one option value the page gives */ values: string[] }> }
 
 /** 2,000 trainees with a session each and a random set of 50 questions of a 2,000-question bank. */
-function prepare (): Prepared {
+export function prepare (): Prepared {
   const { dir, dbFile, key, db, pii, now } = benchDatabase('practice')
   const pool = currentPool(db)!
   const sets: Prepared['sets'] = []
@@ -45,7 +45,7 @@ function prepare (): Prepared {
 }
 
 /** Answer requests that are right by construction: request i answers set (i mod 2,000) at its next position, each position once. */
-function answerRequests (sets: Prepared['sets'], state: { counter: number }): autocannon.Request[] {
+export function answerRequests (sets: Prepared['sets'], state: { counter: number }): autocannon.Request[] {
   return [{
     method: 'POST',
     setupRequest: (req: autocannon.Request) => {
