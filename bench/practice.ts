@@ -57,6 +57,9 @@ export function answerRequests (sets: Prepared['sets'], state: { counter: number
   } as unknown as autocannon.Request]
 }
 
+const SETTLE_MS = 5000
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+
 export async function practiceSection (): Promise<SectionResult> {
   const p = prepare()
   const floorPort = 45100 + Math.floor(Math.random() * 1000)
@@ -72,14 +75,20 @@ export async function practiceSection (): Promise<SectionResult> {
     // Throughput: alternating, twice each, the best of each (as the exams section does).
     const floorRuns: autocannon.Result[] = []
     const answerRuns: autocannon.Result[] = []
+    // Each run starts after a pause in which the previous run's writes settle: the other server's
+    // WAL checkpoint syncs the same disk, and without the pause the floor ran in the answers' wake.
     for (let round = 0; round < 2; round++) {
+      await settle()
       floorRuns.push(await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS }))
+      await settle()
       answerRuns.push(await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, requests: answerRequests(p.sets, state) }))
     }
     const floorMax = floorRuns.reduce((a, b) => (b.requests.mean > a.requests.mean ? b : a))
     const answerMax = answerRuns.reduce((a, b) => (b['2xx'] / b.duration > a['2xx'] / a.duration ? b : a))
     // Latency at a steady 1,000 per second, the floor then the answers.
+    await settle()
     const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
+    await settle()
     const answerSteady = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE, requests: answerRequests(p.sets, state) })
     const rows = countAnswers()
     const answered2xx = [...answerRuns, answerSteady].reduce((n, r) => n + r['2xx'], 0)
