@@ -96,26 +96,28 @@ export function questionRow (db: Db, id: number): PracticeQuestionRow | undefine
 
 interface VersionKey { keyId: number, topicKey: string }
 // A version's key id and topic never change (versions are immutable and a key's first version stays its first).
-const versionKeys = new Map<string, VersionKey>()
+const versionKeys = new WeakMap<object, Map<number, VersionKey>>()
 
 /**
  * The key id (first version's id) and topic of each question version. Those of
  * the current release come from its pool; older ones (a set or a mock of an
- * earlier release) are read once and cached per database file.
+ * earlier release) are read once and cached per connection.
  */
 function keysOf (db: Db, pool: Pool | undefined, versionIds: readonly number[]): Map<number, VersionKey> {
+  let cache = versionKeys.get(db.$client)
+  if (!cache) { cache = new Map(); versionKeys.set(db.$client, cache) }
   const out = new Map<number, VersionKey>()
   const missing: number[] = []
   for (const id of versionIds) {
     const q = pool?.byId.get(id)
-    const k = q ? { keyId: q.keyId, topicKey: `${q.domain}/${q.topic}` } : versionKeys.get(`${db.$client.name}|${id}`)
+    const k = q ? { keyId: q.keyId, topicKey: `${q.domain}/${q.topic}` } : cache.get(id)
     if (k) out.set(id, k)
     else missing.push(id)
   }
   if (missing.length > 0) {
-    if (versionKeys.size > 20_000) versionKeys.clear()
+    if (cache.size > 20_000) cache.clear()
     for (const [id, k] of keyIdsOf(db, missing)) {
-      versionKeys.set(`${db.$client.name}|${id}`, k)
+      cache.set(id, k)
       out.set(id, k)
     }
   }

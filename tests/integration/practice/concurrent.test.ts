@@ -5,6 +5,9 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { practiceAnswers, practiceDays, practiceQuestions, practiceSets, practiceTopics, questionVersions } from '../../../src/db/schema.js'
 import { currentPool, insertSet, recordPracticeAnswerNow } from '../../../src/features/practice/queries.js'
 import { Conflict, NotFound } from '../../../src/http/errors.js'
+import { smallBank, edit } from '../../helpers/bank.js'
+import { checkBank } from '../../../src/features/bank/format.js'
+import { publishBank } from '../../../src/features/bank/publish.js'
 import { shownOptions } from '../../../src/features/practice/view.js'
 
 // Answers that arrive together share one transaction (a group commit): these check that each
@@ -179,5 +182,30 @@ describe('answers arriving together', () => {
     expect(() => recordPracticeAnswerNow(t.db, { ...a, right: true })).toThrow(Conflict)
     expect(setRow(id)).toMatchObject({ answered: 1, right: 0 })
     expect(stateOf(me).days).toEqual([{ answered: 1, right: 0 }])
+  })
+
+  test('answers to a set of an earlier release count under the question\'s key, as the new release\'s version does', async () => {
+    const me = await newTrainee('ReleaseLu')
+    const id = await sequentialSet(me)
+    const [first, second] = setRow(id).questionVersionIds
+    // A new release rewords the first question: a new version of the same key.
+    const v1 = t.db.select().from(questionVersions).where(eq(questionVersions.id, first!)).get()!
+    const stem = v1.body.stem.en!
+    const file = [...smallBank().entries()].find(([, text]) => text.includes(stem))![0]
+    t.clock.advance(1000)
+    publishBank(t.db, checkBank(edit(edit(smallBank(), file, stem, `${stem.slice(0, -1)} (reworded).`), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
+    const v2 = currentPool(t.db)!.questions.find((q) => q.keyId === first)!
+    expect(v2.id).not.toBe(first)
+    // Both answers of the old set in one batch: missed.
+    const { results } = await atOnce([() => answer(id, 1, false, me), () => answer(id, 2, false, me)])
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200])
+    const keyIds = stateOf(me).questions.map((q) => q.keyId)
+    expect(keyIds).toContain(first)
+    expect(stateOf(me).questions.find((q) => q.keyId === first)).toMatchObject({ inBook: true, misses: 1, streak: 0 })
+    // The new version answered right in a new set moves the same row.
+    const newer = setOf(me, [v2.id, second!], 'seed-newer')
+    expect((await answer(newer, 1, true, me)).statusCode).toBe(200)
+    expect(stateOf(me).questions.find((q) => q.keyId === first)).toMatchObject({ inBook: true, misses: 1, streak: 1, lastRight: true })
+    expect(stateOf(me).questions).toHaveLength(2)
   })
 })
