@@ -21,10 +21,10 @@ const CONNECTIONS = 100
 const SECONDS = 8
 const RATE = 1000
 
-interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Array<{ id: number, seed: string, questionVersionIds: number[], cookie: string, /** per position, one option value the page gives */ values: string[] }> }
+export interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Array<{ id: number, seed: string, questionVersionIds: number[], cookie: string, /** per position, one option value the page gives */ values: string[] }> }
 
 /** 2,000 trainees with a session each and a random set of 50 questions of a 2,000-question bank. */
-function prepare (): Prepared {
+export function prepare (): Prepared {
   const { dir, dbFile, key, db, pii, now } = benchDatabase('practice')
   const pool = currentPool(db)!
   const sets: Prepared['sets'] = []
@@ -45,7 +45,7 @@ function prepare (): Prepared {
 }
 
 /** Answer requests that are right by construction: request i answers set (i mod 2,000) at its next position, each position once. */
-function answerRequests (sets: Prepared['sets'], state: { counter: number }): autocannon.Request[] {
+export function answerRequests (sets: Prepared['sets'], state: { counter: number }): autocannon.Request[] {
   return [{
     method: 'POST',
     setupRequest: (req: autocannon.Request) => {
@@ -56,6 +56,9 @@ function answerRequests (sets: Prepared['sets'], state: { counter: number }): au
     }
   } as unknown as autocannon.Request]
 }
+
+const SETTLE_MS = 5000
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
 
 export async function practiceSection (): Promise<SectionResult> {
   const p = prepare()
@@ -72,14 +75,20 @@ export async function practiceSection (): Promise<SectionResult> {
     // Throughput: alternating, twice each, the best of each (as the exams section does).
     const floorRuns: autocannon.Result[] = []
     const answerRuns: autocannon.Result[] = []
+    // Each run starts after a pause in which the previous run's writes settle: the other server's
+    // WAL checkpoint syncs the same disk, and without the pause the floor ran in the answers' wake.
     for (let round = 0; round < 2; round++) {
+      await settle()
       floorRuns.push(await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS }))
+      await settle()
       answerRuns.push(await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, requests: answerRequests(p.sets, state) }))
     }
     const floorMax = floorRuns.reduce((a, b) => (b.requests.mean > a.requests.mean ? b : a))
     const answerMax = answerRuns.reduce((a, b) => (b['2xx'] / b.duration > a['2xx'] / a.duration ? b : a))
     // Latency at a steady 1,000 per second, the floor then the answers.
+    await settle()
     const floorSteady = await run({ url: `http://127.0.0.1:${floorPort}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE })
+    await settle()
     const answerSteady = await run({ url: `http://127.0.0.1:${appPort}`, connections: CONNECTIONS, duration: SECONDS, overallRate: RATE, requests: answerRequests(p.sets, state) })
     const rows = countAnswers()
     const answered2xx = [...answerRuns, answerSteady].reduce((n, r) => n + r['2xx'], 0)

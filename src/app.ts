@@ -7,6 +7,7 @@ import type { Config } from './config.js'
 import { STATIC_DIR } from './paths.js'
 import { createPii } from './lib/pii.js'
 import { openDatabase, optimizeDatabase, type Db } from './db/connection.js'
+import { flushGroupCommit } from './db/group-commit.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import { staticRoutes } from './http/compression.js'
@@ -67,6 +68,9 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
   app.decorate('pii', createPii(options.dataKey))
   app.addHook('onClose', async () => { db.$client.close() })
+  // Writes still waiting for their group commit (exam autosaves, practice answers) go in before it closes
+  // (onClose runs last-added first).
+  app.addHook('onClose', async () => { flushGroupCommit(db) })
   // Closing lets requests under way finish, and closes each connection once no request is under
   // way on it; else closing would wait for the client to hang up. That is a keep-alive connection
   // whose request was under way (it turns idle only after close() has closed the idle ones: up to

@@ -3,6 +3,7 @@ import { readinessChanged } from '../../db/readiness-hook.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
+import { groupCommit, writeNow, kept, refused, type BatchWriter } from '../../db/group-commit.js'
 import { recordAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, encodeOptionOrder, decodeOptionOrder, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
@@ -238,73 +239,45 @@ export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, f
   return cells.sort((x, y) => x.slot - y.slot)
 }
 
-interface PendingStep { attemptId: number, itemId: number, expectedSeq: number, step: NewStep, done: (err?: unknown) => void }
-const pendingSteps = new WeakMap<Db, PendingStep[]>()
+/** One autosave for the group commit: the step to append and the seq the page showed. */
+interface StepWrite { attemptId: number, itemId: number, expectedSeq: number, step: NewStep }
 
 /**
  * Keeps one answer, acknowledged only once it is committed. Saves that arrive
  * together (a class answering at once) are written in one transaction, a group
- * commit flushed after the current turn of the event loop: the commit is the
- * dearest part of a save, and one commit for many saves is what lets a whole
- * class save at once. Inside the transaction each save reads its attempt
- * again, so an answer racing the finalise is never written after the result,
- * and a stale seq (another tab saved first) is refused for that save alone.
- * (Prepared statements: this is the hottest write of the system.)
+ * commit (db/group-commit.ts): the commit is the dearest part of a save, and
+ * one commit for many saves is what lets a whole class save at once. Inside the
+ * transaction each save reads its attempt again, so an answer racing the
+ * finalise is never written after the result, and a stale seq (another tab
+ * saved first) is refused for that save alone.
  */
 export function appendStep (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let queue = pendingSteps.get(db)
-    if (!queue) {
-      queue = []
-      pendingSteps.set(db, queue)
-      setImmediate(() => writeSteps(db))
-    }
-    queue.push({ attemptId, itemId, expectedSeq, step, done: (err) => (err === undefined ? resolve() : reject(err)) })
-  })
-}
-
-function writeSteps (db: Db): void {
-  const batch = pendingSteps.get(db) ?? []
-  pendingSteps.delete(db)
-  if (batch.length === 0) return // flushed already (flushPendingSteps)
-  let outcomes: unknown[]
-  try {
-    outcomes = writeStepBatch(db, batch)
-  } catch (err) {
-    // Nothing of the batch was committed: every save of it fails, none is acknowledged.
-    for (const s of batch) s.done(err)
-    return
-  }
-  batch.forEach((s, i) => s.done(outcomes[i]))
-}
-
-/** Writes the answers waiting for their group commit now (the server's shutdown, before the database closes). */
-export function flushPendingSteps (db: Db): void {
-  writeSteps(db)
-}
-
-type StepWrite = Pick<PendingStep, 'attemptId' | 'itemId' | 'expectedSeq' | 'step'>
-
-/** Writes steps in one transaction; for each, undefined when kept or the Conflict that refused it. */
-function writeStepBatch (db: Db, batch: StepWrite[]): unknown[] {
-  const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
-  const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
-  const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
-  const mark = prepared(db, 'UPDATE attempt_items SET answered = ? WHERE id = ?')
-  return db.$client.transaction(() => batch.map((s) => {
-    const a = finished.get(s.attemptId) as { f: number | null } | undefined
-    if (!a || a.f !== null) return new Conflict('exam.attempt-finished')
-    if ((current.get(s.itemId) as { seq: number }).seq !== s.expectedSeq) return new Conflict('exam.stale-page')
-    insert.run(s.itemId, s.step.seq, JSON.stringify(s.step.response), s.step.at.getTime())
-    mark.run(s.step.response.length > 0 ? 1 : 0, s.itemId)
-    return undefined
-  })).immediate()
+  return groupCommit(db, writeSteps, { attemptId, itemId, expectedSeq, step })
 }
 
 /** Keeps one answer at once, outside the request path (the demo seed, tools): the same checks, no group commit. */
 export function appendStepNow (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): void {
-  const [refused] = writeStepBatch(db, [{ attemptId, itemId, expectedSeq, step }])
-  if (refused !== undefined) throw refused
+  writeNow(db, writeSteps, { attemptId, itemId, expectedSeq, step })
+}
+
+/**
+ * The batch writer of autosaves, inside the group commit's transaction: each
+ * step kept, or refused with the Conflict that says why.
+ * (Prepared statements: this is the hottest write of the system.)
+ */
+const writeSteps: BatchWriter<StepWrite, void> = (db, batch) => {
+  const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
+  const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
+  const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
+  const mark = prepared(db, 'UPDATE attempt_items SET answered = ? WHERE id = ?')
+  return batch.map((s) => {
+    const a = finished.get(s.attemptId) as { f: number | null } | undefined
+    if (!a || a.f !== null) return refused(new Conflict('exam.attempt-finished'))
+    if ((current.get(s.itemId) as { seq: number }).seq !== s.expectedSeq) return refused(new Conflict('exam.stale-page'))
+    insert.run(s.itemId, s.step.seq, JSON.stringify(s.step.response), s.step.at.getTime())
+    mark.run(s.step.response.length > 0 ? 1 : 0, s.itemId)
+    return kept(undefined)
+  })
 }
 
 export function setFlag (db: DbOrTx, itemId: number, flagged: boolean): void {

@@ -15,7 +15,7 @@ import { examView, itemView, resultView, historyChart } from './view.js'
 import { examPosition, pageOfSlot, prefersScreens, type ExamLayout } from './screens.js'
 import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
-  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, flushPendingSteps, type Attempt
+  finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, type Attempt
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -23,8 +23,6 @@ const RESULT_READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as co
 
 export async function examRoutes (app: FastifyInstance) {
   const now = () => app.clock.now()
-  // Added after app.ts's hook that closes the database, so it runs before it (onClose runs last-added first).
-  app.addHook('onClose', async () => { flushPendingSteps(app.db) })
 
   /** The signed-in trainee's person record (looked up once per request by the session plugin). */
   const traineeId = (req: FastifyRequest): number => {

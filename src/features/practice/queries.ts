@@ -2,12 +2,14 @@ import { and, asc, desc, eq, gte, inArray, lte, sql, count, isNotNull } from 'dr
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
 import { prepared } from '../../db/statements.js'
+import { groupCommit, writeNow, kept, refused, type BatchWriter } from '../../db/group-commit.js'
+import { Conflict, NotFound } from '../../http/errors.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import {
   bankReleases, questionVersions, releaseQuestions, practiceSets, practiceQuestions, practiceTopics, practiceDays,
   type PracticeMode, type QuestionBody
 } from '../../db/schema.js'
-import type { QuestionType, Domain } from '../bank/index.js'
+import { latestReleaseId, type QuestionType, type Domain } from '../bank/index.js'
 import { bookAfter, DEFAULT_BOOK_EXIT } from './book.js'
 import { scheduleAfter, dayNumber, dayDate, UNSCHEDULED } from './schedule.js'
 import { countsAfter, masteryPct, weekAccuracy, MASTERY_GOAL } from './mastery.js'
@@ -45,10 +47,13 @@ const pools = new Map<string, Pool>()
  * Releases are immutable: cached per database file and release.
  */
 export function currentPool (db: DbOrTx): Pool | undefined {
-  // The newest release's id only: the row carries the whole syllabus, read when the pool is built.
-  const latest = db.select({ id: bankReleases.id }).from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
+  // The newest release's id only (every answer asks: one prepared statement); the row carries the
+  // whole syllabus, read when the pool is built. A transaction handle has no client of its own: it
+  // reads through Drizzle and without the cache.
+  const latest = '$client' in db
+    ? (() => { const id = latestReleaseId(db as Db); return id === undefined ? undefined : { id } })()
+    : db.select({ id: bankReleases.id }).from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
   if (!latest) return undefined
-  // A transaction handle has no client of its own: it reads without the cache.
   const cacheKey = '$client' in db ? `${(db as Db).$client.name}|${latest.id}` : undefined
   const cached = cacheKey ? pools.get(cacheKey) : undefined
   if (cached) return cached
@@ -89,9 +94,39 @@ export function questionRow (db: Db, id: number): PracticeQuestionRow | undefine
   return row
 }
 
+interface VersionKey { keyId: number, topicKey: string }
+// A version's key id and topic never change (versions are immutable and a key's first version stays its first).
+const versionKeys = new WeakMap<object, Map<number, VersionKey>>()
+
+/**
+ * The key id (first version's id) and topic of each question version. Those of
+ * the current release come from its pool; older ones (a set or a mock of an
+ * earlier release) are read once and cached per connection.
+ */
+function keysOf (db: Db, pool: Pool | undefined, versionIds: readonly number[]): Map<number, VersionKey> {
+  let cache = versionKeys.get(db.$client)
+  if (!cache) { cache = new Map(); versionKeys.set(db.$client, cache) }
+  const out = new Map<number, VersionKey>()
+  const missing: number[] = []
+  for (const id of versionIds) {
+    const q = pool?.byId.get(id)
+    const k = q ? { keyId: q.keyId, topicKey: `${q.domain}/${q.topic}` } : cache.get(id)
+    if (k) out.set(id, k)
+    else missing.push(id)
+  }
+  if (missing.length > 0) {
+    if (cache.size > 20_000) cache.clear()
+    for (const [id, k] of keyIdsOf(db, missing)) {
+      cache.set(id, k)
+      out.set(id, k)
+    }
+  }
+  return out
+}
+
 /** The key id (first version's id) of each question version. */
-function keyIdsOf (db: DbOrTx, versionIds: readonly number[]): Map<number, { keyId: number, topicKey: string }> {
-  const out = new Map<number, { keyId: number, topicKey: string }>()
+function keyIdsOf (db: DbOrTx, versionIds: readonly number[]): Map<number, VersionKey> {
+  const out = new Map<number, VersionKey>()
   for (const chunk of chunks(versionIds)) {
     const rows = db.select({
       id: questionVersions.id, domain: questionVersions.domain, topic: questionVersions.topic,
@@ -150,14 +185,7 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
   const today = dayNumber(now, timeZone)
   const pool = currentPool(db)
   const totals = pool?.topicTotals ?? new Map<string, number>()
-  // Versions of the current release are in the pool; older ones (a mock of an earlier release) are looked up.
-  const keys = new Map<number, { keyId: number, topicKey: string }>()
-  for (const o of outcomes) {
-    const q = pool?.byId.get(o.questionVersionId)
-    if (q) keys.set(q.id, { keyId: q.keyId, topicKey: `${q.domain}/${q.topic}` })
-  }
-  const missing = outcomes.map((o) => o.questionVersionId).filter((id) => !keys.has(id))
-  if (missing.length > 0) for (const [id, k] of keyIdsOf(db, missing)) keys.set(id, k)
+  const keys = keysOf(db, pool, outcomes.map((o) => o.questionVersionId))
   for (const o of outcomes) {
     const k = keys.get(o.questionVersionId)
     if (!k) continue
@@ -197,7 +225,7 @@ export function isFavourite (db: Db, traineeId: number, keyId: number): boolean 
 
 /** Stars or unstars a question (by the key of the version shown). */
 export function setFavourite (db: Db, traineeId: number, questionVersionId: number, on: boolean): void {
-  const k = keyIdsOf(db, [questionVersionId]).get(questionVersionId)
+  const k = keysOf(db, currentPool(db), [questionVersionId]).get(questionVersionId)
   if (!k) return
   db.insert(practiceQuestions).values({ traineeId, keyId: k.keyId, favourite: on })
     .onConflictDoUpdate({ target: [practiceQuestions.traineeId, practiceQuestions.keyId], set: { favourite: on } }).run()
@@ -258,24 +286,51 @@ export function setAnswers (db: Db, setId: number): Map<number, SetAnswer> {
   return new Map(rows.map((r) => [r.position, { position: r.position, answer: r.answer, right: r.right === 1 }]))
 }
 
+/** One practice answer as the route read it: the set, the position and its question version, the encoded answer. */
+export interface PracticeAnswer { traineeId: number, setId: number, position: number, questionVersionId: number, answer: number, right: boolean, now: Date }
+
 /**
- * Records a practice answer: the insert-only row, the set's counts, the day's
- * counts, and the book, schedule and mastery, in one transaction. A position
- * answered already keeps its first answer (false: nothing recorded).
+ * Records a practice answer, acknowledged once committed: answers that arrive
+ * together (a floor of trainees drilling at once) share one transaction, a group
+ * commit (db/group-commit.ts). Rejects with NotFound when the set is not the
+ * trainee's or the position is not that question, and with a Conflict when the
+ * position was answered already (it keeps its first answer).
  */
-export function recordPracticeAnswer (db: Db, set: PracticeSet, position: number, questionVersionId: number, answer: number, right: boolean, now: Date): boolean {
-  const today = practiceToday(db, now)
-  return db.transaction(() => {
-    // The hot path: prepared statements (drizzle builds and prepares each query anew).
-    const inserted = prepared(db, 'INSERT INTO practice_answers (set_id, position, trainee_id, question_version_id, answer, "right", at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
-      .run(set.id, position, set.traineeId, questionVersionId, answer, right ? 1 : 0, now.getTime()).changes > 0
-    if (!inserted) return false
-    prepared(db, 'UPDATE practice_sets SET answered = answered + 1, "right" = "right" + ? WHERE id = ?').run(right ? 1 : 0, set.id)
-    prepared(db, 'INSERT INTO practice_days (trainee_id, day, answered, "right") VALUES (?, ?, 1, ?) ON CONFLICT (trainee_id, day) DO UPDATE SET answered = answered + 1, "right" = "right" + excluded."right"')
-      .run(set.traineeId, today, right ? 1 : 0)
-    recordOutcomes(db, set.traineeId, [{ questionVersionId, right }], now)
-    return true
-  }, { behavior: 'immediate' })
+export function recordPracticeAnswer (db: Db, a: PracticeAnswer): Promise<void> {
+  return groupCommit(db, writePracticeAnswers, a)
+}
+
+/** The same at once, in a transaction of its own (tools, tests): a refusal is thrown. */
+export function recordPracticeAnswerNow (db: Db, a: PracticeAnswer): void {
+  writeNow(db, writePracticeAnswers, a)
+}
+
+/**
+ * The batch writer of practice answers, inside the group commit's transaction.
+ * Each answer is checked against the current state (earlier answers of the
+ * batch included) before it writes anything, then: the insert-only row, the
+ * set's counts, the day's counts, and the book, schedule and mastery
+ * (recordOutcomes), in arrival order, so two answers of one trainee in a batch
+ * end as they would one after the other.
+ */
+const writePracticeAnswers: BatchWriter<PracticeAnswer, void> = (db, batch) => {
+  // The hot path: prepared statements (drizzle builds and prepares each query anew).
+  // The set's owner and mode, and the question at the position (json_extract: the list stays in SQLite).
+  const target = prepared(db, 'SELECT trainee_id AS traineeId, mode, json_extract(question_version_ids, ?) AS questionVersionId FROM practice_sets WHERE id = ?')
+  const insert = prepared(db, 'INSERT INTO practice_answers (set_id, position, trainee_id, question_version_id, answer, "right", at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
+  const setCounts = prepared(db, 'UPDATE practice_sets SET answered = answered + 1, "right" = "right" + ? WHERE id = ?')
+  const dayCounts = prepared(db, 'INSERT INTO practice_days (trainee_id, day, answered, "right") VALUES (?, ?, 1, ?) ON CONFLICT (trainee_id, day) DO UPDATE SET answered = answered + 1, "right" = "right" + excluded."right"')
+  return batch.map((a) => {
+    const set = target.get(`$[${a.position - 1}]`, a.setId) as { traineeId: number, mode: PracticeMode, questionVersionId: number | null } | undefined
+    if (!set || set.traineeId !== a.traineeId || set.mode === 'recite' || set.questionVersionId !== a.questionVersionId) return refused(new NotFound())
+    // A position keeps its first answer: a second (a double submit, another tab) is refused before anything is written.
+    const inserted = insert.run(a.setId, a.position, a.traineeId, a.questionVersionId, a.answer, a.right ? 1 : 0, a.now.getTime()).changes > 0
+    if (!inserted) return refused(new Conflict('practice.answered'))
+    setCounts.run(a.right ? 1 : 0, a.setId)
+    dayCounts.run(a.traineeId, practiceToday(db, a.now), a.right ? 1 : 0)
+    recordOutcomes(db, a.traineeId, [{ questionVersionId: a.questionVersionId, right: a.right }], a.now)
+    return kept(undefined)
+  })
 }
 
 /** Practice answers and right ones of each trainee from local day `fromDay` on (this week), and the first of those days. */

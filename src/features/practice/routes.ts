@@ -153,7 +153,15 @@ export async function practiceRoutes (app: FastifyInstance) {
       if (!isPartial(req.headers)) return reply.seeOther(`/practice/sets/${set.id}?n=${position}`, 'flash.practice-no-answer')
       return reply.code(422).fragment('practice/_set', setView(req, set, position, err.code))
     }
-    recordPracticeAnswer(app.db, set, position, q.id, encodeAnswer(q.type, keys, response), isCorrect(q.type, q.body.answer, response), now())
+    try {
+      // Acknowledged once committed (a group commit with the answers arriving meanwhile); checked again in its transaction.
+      await recordPracticeAnswer(app.db, { traineeId: set.traineeId, setId: set.id, position, questionVersionId: q.id, answer: encodeAnswer(q.type, keys, response), right: isCorrect(q.type, q.body.answer, response), now: now() })
+    } catch (err) {
+      // Answered already (a double submit, another tab): the first answer stands and is shown.
+      if (!(err instanceof AppError) || err.statusCode !== 409) throw err
+      if (!isPartial(req.headers)) return reply.seeOther(`/practice/sets/${set.id}?n=${position}`, 'flash.practice-answered')
+      return reply.code(409).fragment('practice/_set', setView(req, set, position, err.code))
+    }
     if (!isPartial(req.headers)) return reply.seeOther(`/practice/sets/${set.id}?n=${position}`)
     return reply.fragment('practice/_set', setView(req, set, position))
   })

@@ -1,0 +1,136 @@
+import { describe, test, expect, beforeEach, afterEach } from 'vitest'
+import { openDatabase, type Db } from '../../../src/db/connection.js'
+import { groupCommit, flushGroupCommit, pendingWrites, writeNow, kept, refused, type BatchWriter } from '../../../src/db/group-commit.js'
+
+let db: Db
+beforeEach(() => {
+  db = openDatabase(':memory:')
+  db.$client.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE); CREATE TABLE tags (id INTEGER PRIMARY KEY, tag TEXT NOT NULL)')
+})
+afterEach(() => { flushGroupCommit(db); db.$client.close() })
+
+const notes = () => (db.$client.prepare('SELECT text FROM notes ORDER BY id').all() as Array<{ text: string }>).map((r) => r.text)
+const tags = () => (db.$client.prepare('SELECT tag FROM tags ORDER BY id').all() as Array<{ tag: string }>).map((r) => r.tag)
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
+
+/** Keeps a note unless its text is taken (by the database, so by an earlier note of the same batch too); "boom" throws after writing. */
+function noteWriter () {
+  const batches: string[][] = []
+  const writer: BatchWriter<string, number> = (d, items) => {
+    batches.push([...items])
+    expect(d.$client.inTransaction).toBe(true)
+    return items.map((text) => {
+      if (d.$client.prepare('SELECT 1 FROM notes WHERE text = ?').get(text)) return refused(new Error(`taken: ${text}`))
+      const id = Number(d.$client.prepare('INSERT INTO notes (text) VALUES (?)').run(text).lastInsertRowid)
+      if (text === 'boom') throw new Error('the disk is full')
+      return kept(id)
+    })
+  }
+  return { writer, batches }
+}
+
+describe('group commit', () => {
+  test('writes queued in one turn share one transaction after the turn; each resolves once committed', async () => {
+    const { writer, batches } = noteWriter()
+    const acks: string[] = []
+    const all = ['a', 'b', 'c'].map((text) => groupCommit(db, writer, text).then((id) => {
+      // Acknowledged only after the commit: the row is there and no transaction is open.
+      expect(db.$client.inTransaction).toBe(false)
+      expect(notes()).toContain(text)
+      acks.push(text)
+      return id
+    }))
+    expect(pendingWrites(db)).toBe(3)
+    expect(notes()).toEqual([])
+    const ids = await Promise.all(all)
+    expect(batches).toEqual([['a', 'b', 'c']])
+    expect(ids).toEqual([1, 2, 3])
+    expect(acks).toEqual(['a', 'b', 'c'])
+    // A write of a later turn is the next batch.
+    await groupCommit(db, writer, 'd')
+    expect(batches).toEqual([['a', 'b', 'c'], ['d']])
+    expect(pendingWrites(db)).toBe(0)
+  })
+
+  test('a refused write fails alone; each write sees the ones before it in the batch', async () => {
+    const { writer, batches } = noteWriter()
+    await groupCommit(db, writer, 'old')
+    const results = await Promise.allSettled(['x', 'old', 'y', 'x'].map((text) => groupCommit(db, writer, text)))
+    expect(batches).toHaveLength(2)
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected'])
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('taken: old')
+    expect((results[3] as PromiseRejectedResult).reason.message).toBe('taken: x')
+    expect(notes()).toEqual(['old', 'x', 'y'])
+  })
+
+  test('a writer that throws fails the whole batch, every kind of write in it, and nothing of it is kept', async () => {
+    const { writer } = noteWriter()
+    const tagWriter: BatchWriter<string, void> = (d, items) => items.map((tag) => {
+      d.$client.prepare('INSERT INTO tags (tag) VALUES (?)').run(tag)
+      return kept(undefined)
+    })
+    const results = await Promise.allSettled([
+      groupCommit(db, tagWriter, 't1'), groupCommit(db, writer, 'a'), groupCommit(db, writer, 'boom'), groupCommit(db, writer, 'b'), groupCommit(db, tagWriter, 't2')
+    ])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected'])
+    for (const r of results) expect((r as PromiseRejectedResult).reason.message).toBe('the disk is full')
+    // One transaction for both writers: the tags written before the throw are rolled back with the notes.
+    expect(notes()).toEqual([])
+    expect(tags()).toEqual([])
+    // The connection is usable again: the next batch goes in.
+    await Promise.all([groupCommit(db, tagWriter, 't3'), groupCommit(db, writer, 'c')])
+    expect(notes()).toEqual(['c'])
+    expect(tags()).toEqual(['t3'])
+  })
+
+  test('writers of different kinds in one batch each get their own items, in arrival order', async () => {
+    const seen: string[] = []
+    const a: BatchWriter<string, string> = (_d, items) => { seen.push(`a:${items.join(',')}`); return items.map((i) => kept(i.toUpperCase())) }
+    const b: BatchWriter<number, number> = (_d, items) => { seen.push(`b:${items.join(',')}`); return items.map((i) => kept(i * 2)) }
+    const out = await Promise.all([groupCommit(db, a, 'x'), groupCommit(db, b, 1), groupCommit(db, a, 'y'), groupCommit(db, b, 2)])
+    expect(out).toEqual(['X', 2, 'Y', 4])
+    expect(seen).toEqual(['a:x,y', 'b:1,2'])
+  })
+
+  test('a writer giving the wrong number of outcomes fails its batch', async () => {
+    const short: BatchWriter<string, void> = () => [kept(undefined)]
+    const results = await Promise.allSettled([groupCommit(db, short, 'a'), groupCommit(db, short, 'b')])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+  })
+
+  test('flush writes what is waiting at once (the shutdown), and the turn\'s own flush then finds nothing', async () => {
+    const { writer, batches } = noteWriter()
+    const p = groupCommit(db, writer, 'late')
+    flushGroupCommit(db)
+    expect(notes()).toEqual(['late'])
+    expect(pendingWrites(db)).toBe(0)
+    await expect(p).resolves.toBe(1)
+    await nextTurn()
+    expect(batches).toEqual([['late']])
+    // Nothing waiting: a flush is a no-op.
+    flushGroupCommit(db)
+    expect(batches).toHaveLength(1)
+  })
+
+  test('queues are per connection', async () => {
+    const other = openDatabase(':memory:')
+    other.$client.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)')
+    const { writer, batches } = noteWriter()
+    const both = Promise.all([groupCommit(db, writer, 'mine'), groupCommit(other, writer, 'theirs')])
+    expect(pendingWrites(db)).toBe(1)
+    expect(pendingWrites(other)).toBe(1)
+    await both
+    expect(batches).toEqual([['mine'], ['theirs']])
+    expect(notes()).toEqual(['mine'])
+    other.$client.close()
+  })
+
+  test('writeNow writes one item in its own transaction and throws its refusal', () => {
+    const { writer } = noteWriter()
+    expect(writeNow(db, writer, 'now')).toBe(1)
+    expect(() => writeNow(db, writer, 'now')).toThrow('taken: now')
+    expect(() => writeNow(db, writer, 'boom')).toThrow('the disk is full')
+    expect(notes()).toEqual(['now'])
+    expect(pendingWrites(db)).toBe(0)
+  })
+})
