@@ -11,7 +11,7 @@ import { learningFor, storedLearning, type StoredLearning } from '../../../src/f
 import { latestScores, currentEmployers, insertCohort, addCohortMembers, insertCurriculum, insertAssignments } from '../../../src/features/learning/queries.js'
 import { dueLearningIds, learningPage, type TableFilters } from '../../../src/features/learning/store.js'
 import { SORTS, type Sort } from '../../../src/features/learning/view.js'
-import { currentPool, insertSet, recordPracticeAnswer } from '../../../src/features/practice/queries.js'
+import { currentPool, insertSet, recordPracticeAnswerNow } from '../../../src/features/practice/queries.js'
 import { sweepDueReadiness, rebuildReadiness, reevaluateStale } from '../../../src/features/readiness/index.js'
 import type { Key } from '../../../src/lib/keyset.js'
 
@@ -70,7 +70,7 @@ function practise (traineeId: number, right: boolean, position = 0): void {
   const pool = currentPool(t.db)!
   const q = pool.questions[position % pool.questions.length]!
   const set = insertSet(t.db, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `s${traineeId}-${position}`, questionVersionIds: [q.id] }, t.clock.now())
-  expect(recordPracticeAnswer(t.db, set, 0, q.id, 1, right, t.clock.now())).toBe(true)
+  recordPracticeAnswerNow(t.db, { traineeId, setId: set.id, position: 1, questionVersionId: q.id, answer: 1, right, now: t.clock.now() })
 }
 
 describe('each event moves the stored summary to what learningFor works out', () => {
