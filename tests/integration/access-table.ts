@@ -97,6 +97,7 @@ export const ROUTES: Record<string, RouteCase> = {
   // police
   'GET /jurisdiction': { access: ['police'] },
   'GET /jurisdiction/export.csv': { access: ['police'] },
+  'GET /jurisdiction/people.csv': { access: ['police'] },
   'GET /jurisdiction/lookup': { access: ['police'] },
   'POST /jurisdiction/lookup': { access: ['police'], payload: { idNumber: '', purpose: '' } },
   'GET /jurisdiction/verify': { access: ['police'] },

@@ -72,7 +72,7 @@ export const DESCRIBED_ACTIONS = [
   'login.success', 'login.failure', 'login.refused-locked', 'login.refused-disabled', 'logout',
   'account.password-changed', 'account.password-check-failed', 'account.password-reset', 'account.created', 'account.enabled', 'account.disabled',
   'person.created', 'person.updated', 'employment.started', 'employment.ended', 'duty.changed', 'certificate.recorded', 'declarations.recorded', 'privacy.accepted',
-  'roster.imported', 'roster.exported', 'training.exported', 'jurisdiction.created', 'jurisdiction.renamed', 'jurisdiction.exported',
+  'roster.imported', 'roster.exported', 'training.exported', 'jurisdiction.created', 'jurisdiction.renamed', 'jurisdiction.exported', 'jurisdiction.people-exported',
   'enterprise.created', 'enterprise.updated', 'cohort.created', 'cohort.members-added', 'cohort.member-removed', 'curriculum.created',
   'assignment.created', 'assignment.removed', 'bank.published', 'attempt.started', 'attempt.finished',
   'statement.issued', 'statement.revoked', 'statement.checked', 'settings.readiness', 'sitting.published',
@@ -154,6 +154,8 @@ export function describeEvent (e: AuditRecord, names: AuditNames, reader: AuditR
       return say(e.action, { from: str(d.from), to: str(d.to) })
     case 'jurisdiction.exported':
       return say(e.action, { subject: { text: names.jurisdictions.get(subjectId ?? -1) ?? t('audit.record-gone') }, rows: num(d.rows) ?? 0 })
+    case 'jurisdiction.people-exported':
+      return say(e.action, { subject: { text: names.jurisdictions.get(subjectId ?? -1) ?? t('audit.record-gone') }, enterprises: num(d.enterprises) ?? 0 })
     case 'enterprise.created': case 'enterprise.updated':
       return say(e.action, { subject: enterprise(subjectId) })
     case 'cohort.created': case 'cohort.members-added':

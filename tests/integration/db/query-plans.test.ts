@@ -55,6 +55,7 @@ describe('the pages police and trainers live in read the growing tables through 
   const pages: Array<[string, () => string, keyof World['users']]> = [
     ['the police dashboard', () => '/jurisdiction', 'policeD1'],
     ['its CSV', () => '/jurisdiction/export.csv', 'policeD1'],
+    ['its guard list CSV', () => '/jurisdiction/people.csv', 'policeD1'],
     ['the city dashboard', () => '/jurisdiction', 'policeCity'],
     ['the city dashboard, a later page', () => `/jurisdiction?after=${Buffer.from(JSON.stringify(['w Enterprise A', w.ids.entA])).toString('base64url')}`, 'policeCity'],
     ['the admin\'s enterprises', () => '/admin/enterprises', 'admin'],

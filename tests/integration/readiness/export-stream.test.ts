@@ -39,20 +39,51 @@ describe('the district export streams in chunks', () => {
     expect(rows.filter((r) => r[0]!.startsWith('导出企业')).every((r) => Number(r[3]) + Number(r[4]) === 40)).toBe(true)
   })
 
+  test('the guard list: every guard of every enterprise of the subtree once, enterprise by enterprise, ID numbers masked, audited; nothing of another district', async () => {
+    const res = await t.app.inject({ url: '/jurisdiction/people.csv', headers: { cookie: w.cookie('policeD1') } })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-disposition']).toMatch(/jurisdiction-people-/)
+    const [header, ...rows] = csvRows(res.body)
+    expect(header).toHaveLength(9)
+    // 25 x 40 of the extra enterprises, 2,001 of the crowd and person A in enterprise A; enterprise B is in another district.
+    expect(rows).toHaveLength(25 * 40 + 2001 + 1)
+    expect(rows.map((r) => r[0])).not.toContain('w Enterprise B')
+    // Grouped by enterprise in name order, each enterprise's people in name order.
+    const names = rows.map((r) => r[0]!)
+    const order = [...new Set(names)]
+    expect(order).toEqual([...order].sort())
+    for (const e of order) expect(names.lastIndexOf(e) - names.indexOf(e) + 1).toBe(names.filter((n) => n === e).length)
+    // No full ID number leaves in the file.
+    expect(rows.every((r) => /^\d{4}\*{10}\d{3}[\dX]$/.test(r[3]!))).toBe(true)
+    // The readiness column is a status in words, never empty.
+    expect(rows.every((r) => r[8]!.length > 0)).toBe(true)
+    const audit = t.db.$client.prepare("SELECT details FROM audit_events WHERE action = 'jurisdiction.people-exported' ORDER BY id DESC LIMIT 1").get() as { details: string }
+    expect(JSON.parse(audit.details)).toEqual({ enterprises: 26 })
+  })
+
+  test('the guard list is police only, and a station gets only its own enterprises', async () => {
+    expect((await t.app.inject({ url: '/jurisdiction/people.csv', headers: { cookie: w.cookie('trainerA') } })).statusCode).toBe(403)
+    const station = await t.app.inject({ url: '/jurisdiction/people.csv', headers: { cookie: w.cookie('policeS2') } })
+    expect(station.statusCode).toBe(200)
+    expect(csvRows(station.body).slice(1).map((r) => r[0])).not.toContain('w Enterprise A')
+  })
+
   test('/healthz answers while a large export is still being written', async () => {
     const done: string[] = []
     const exports = [
       t.app.inject({ url: '/jurisdiction/export.csv', headers: { cookie: w.cookie('policeD1') } }).then((r) => { done.push('district'); return r }),
-      t.app.inject({ url: '/roster/export.csv', headers: { cookie: w.cookie('trainerA') } }).then((r) => { done.push('roster'); return r })
+      t.app.inject({ url: '/roster/export.csv', headers: { cookie: w.cookie('trainerA') } }).then((r) => { done.push('roster'); return r }),
+      t.app.inject({ url: '/jurisdiction/people.csv', headers: { cookie: w.cookie('policeD1') } }).then((r) => { done.push('people'); return r })
     ]
     // Let both exports start, then ask for the health check: it must not wait for either to finish.
     await new Promise((resolve) => setImmediate(resolve))
     const health = await t.app.inject({ url: '/healthz' })
     done.push('healthz')
     expect(health.statusCode).toBe(200)
-    const [district, roster] = await Promise.all(exports)
+    const [district, roster, people] = await Promise.all(exports)
     expect(done[0]).toBe('healthz')
     expect(csvRows(district!.body)).toHaveLength(27)
     expect(csvRows(roster!.body)).toHaveLength(2003)
+    expect(csvRows(people!.body)).toHaveLength(25 * 40 + 2001 + 1 + 1)
   })
 })
