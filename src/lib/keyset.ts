@@ -74,9 +74,11 @@ export async function * keysetChunks<T> (fetch: (after: Key | undefined, size: n
   for (;;) {
     const rows = fetch(after, size)
     if (rows.length > 0) yield rows
+    // A turn after every chunk, the last one too: an export that walks many small sources one
+    // after another (a district's enterprises, each a chunk or two) never runs two back to back.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     if (rows.length < size) return
     after = keyOf(rows[rows.length - 1]!)
-    await new Promise<void>((resolve) => setImmediate(resolve))
   }
 }
 

@@ -21,6 +21,12 @@ const POLICE = { access: ['police'] as const }
  * enterprises at province size) takes 120 short turns of the event loop.
  */
 const EXPORT_ENTERPRISES = 10
+/**
+ * People per chunk of the district's guard list. Measured on the L province: a chunk of 500 (the
+ * exports' default) held the event loop about 20 ms, and ten small enterprises run back to back
+ * 250 ms; 200 a chunk with a turn after each keeps every turn near 10 ms.
+ */
+const PEOPLE_CHUNK = 200
 
 /** The police officer's jurisdiction: readiness counts per enterprise, drill-down, look-up by ID number, verification. */
 export async function policeReadinessRoutes (app: FastifyInstance) {
@@ -87,7 +93,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     async function * rows (): AsyncGenerator<Array<{ e: EnterpriseRow, p: PersonRow, r: ReadinessShown }>> {
       for await (const enterprises of eachEnterprise(app.db, ids, EXPORT_ENTERPRISES)) {
         for (const e of enterprises) {
-          for await (const people of eachPeople(app.db, scope, { enterpriseId: e.id })) {
+          for await (const people of eachPeople(app.db, scope, { enterpriseId: e.id }, PEOPLE_CHUNK)) {
             const shown = readinessOfPeople(app.db, people.map((p) => p.id))
             yield people.map((p) => ({ e, p, r: shown.get(p.id)! }))
           }
