@@ -22,16 +22,21 @@ export interface SiteRow {
   guards: number
 }
 
+/** What a site row shows of the site, its enterprise and the station of its area (joined by siteQuery and the per-site counts). */
+export const SITE_COLUMNS = {
+  id: sites.id,
+  name: sites.name,
+  address: sites.address,
+  enterpriseId: sites.enterpriseId,
+  enterpriseName: enterprises.name,
+  enterpriseJurisdictionId: enterprises.jurisdictionId,
+  jurisdictionId: sites.jurisdictionId,
+  jurisdictionName: jurisdictions.name
+}
+
 function siteQuery (db: DbOrTx) {
   return db.select({
-    id: sites.id,
-    name: sites.name,
-    address: sites.address,
-    enterpriseId: sites.enterpriseId,
-    enterpriseName: enterprises.name,
-    enterpriseJurisdictionId: enterprises.jurisdictionId,
-    jurisdictionId: sites.jurisdictionId,
-    jurisdictionName: jurisdictions.name,
+    ...SITE_COLUMNS,
     guards: sql<number>`(SELECT count(*) FROM ${employments} WHERE ${employments.siteId} = ${sites.id} AND ${employments.endedOn} IS NULL)`
   }).from(sites)
     .innerJoin(enterprises, eq(enterprises.id, sites.enterpriseId))

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/connection.js'
 import { sites, enterprises, jurisdictions, employments, traineeReadiness } from '../../db/schema.js'
-import { siteScopeCondition, type Scope } from '../orgs/index.js'
+import { siteScopeCondition, SITE_COLUMNS, type Scope } from '../orgs/index.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 
@@ -51,14 +51,7 @@ export function countSites (db: DbOrTx, scope: Scope, f: SiteFilter = {}): numbe
 
 function countsQuery (db: DbOrTx) {
   return db.select({
-    id: sites.id,
-    name: sites.name,
-    address: sites.address,
-    enterpriseId: sites.enterpriseId,
-    enterpriseName: enterprises.name,
-    enterpriseJurisdictionId: enterprises.jurisdictionId,
-    jurisdictionId: sites.jurisdictionId,
-    jurisdictionName: jurisdictions.name,
+    ...SITE_COLUMNS,
     posted: posted(),
     onDuty: posted(sql`m.duty_status = 'on-duty'`),
     onDutyUncertified: withReadiness(sql`m.duty_status = 'on-duty' AND r.certified = 0`),
