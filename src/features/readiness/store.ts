@@ -158,6 +158,21 @@ export function readinessOfPeople (db: DbOrTx, ids: readonly number[]): Map<numb
   }))
 }
 
+/**
+ * The stored status of these people and whether it predates the rules in force, without the
+ * rules' details (an export's column): by primary key, a person with no row yet shows as not yet and stale.
+ */
+export function statusOfPeople (db: DbOrTx, ids: readonly number[]): Map<number, Omit<ReadinessShown, 'rules'>> {
+  const generation = rulesGeneration(db)
+  const out = new Map<number, Omit<ReadinessShown, 'rules'>>(ids.map((id) => [id, { status: 'not-yet', stale: true }]))
+  for (const chunk of chunks([...new Set(ids)])) {
+    const rows = db.select({ id: traineeReadiness.traineeId, status: traineeReadiness.status, generation: traineeReadiness.generation })
+      .from(traineeReadiness).where(inArray(traineeReadiness.traineeId, chunk)).all()
+    for (const r of rows) out.set(r.id, { status: r.status, stale: r.generation < generation })
+  }
+  return out
+}
+
 /** People whose row was worked out under older rules, the lowest ids first (the generation index). */
 export function staleIds (db: DbOrTx, generation: number, limit: number): number[] {
   return db.select({ id: traineeReadiness.traineeId }).from(traineeReadiness).where(lt(traineeReadiness.generation, generation)).limit(limit).all().map((r) => r.id)
