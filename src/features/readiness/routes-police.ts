@@ -86,7 +86,8 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
    * largest district of a province), enterprise by enterprise in name order, each enterprise's
    * people by name in keyset chunks with their stored readiness read by key per chunk: streamed,
    * with the event loop free between chunks, never the whole list in memory. ID numbers masked
-   * (the full number is the audited look-up's).
+   * (the full number is the audited look-up's). A guard holding a valid certificate shows as
+ * certified, as the drill-down shows him.
    */
   app.get('/jurisdiction/people.csv', { config: POLICE }, async (req, reply) => {
     const t = req.t
@@ -104,10 +105,10 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     }
     recordAudit(app.db, { ...auditFrom(req, 'jurisdiction.people-exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { enterprises: countEnterprises(app.db, ids) } }, h.now())
     return sendCsvStream(reply, `jurisdiction-people-${h.today()}.csv`,
-      [t('enterprises.name'), t('enterprises.jurisdiction'), t('person.full-name'), t('person.id-number'), t('person.site'), t('person.duty'), t('person.certificate-no'), t('person.certificate-status'), t('readiness.column')],
+      [t('person.enterprise'), t('enterprises.jurisdiction'), t('person.full-name'), t('person.id-number'), t('person.site'), t('person.duty'), t('person.certificate-no'), t('person.certificate-status'), t('readiness.column')],
       rows(), ({ e, p, r }) => [
         e.name, e.jurisdictionName, p.fullName, maskIdNumber(app.pii.decrypt(p.idNumberEnc)), p.siteName ?? '', p.dutyStatus ? t(`duty.${p.dutyStatus}`) : '',
-        p.certificateNo ?? '', p.certificateStatus ? t(`certificate.${p.certificateStatus}`) : '', t(`readiness.status.${r.status}`) + (r.stale ? ` ${t('readiness.stale-mark')}` : '')
+        p.certificateNo ?? '', p.certificateStatus ? t(`certificate.${p.certificateStatus}`) : '', p.certificateStatus === 'valid' ? t('readiness.certified') : t(`readiness.status.${r.status}`) + (r.stale ? ` ${t('readiness.stale-mark')}` : '')
       ])
   })
 
