@@ -3,6 +3,7 @@ import { readinessChanged } from '../../db/readiness-hook.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { prepared } from '../../db/statements.js'
+import { immutableCache } from '../../db/immutable-cache.js'
 import { groupCommit, writeNow, kept, refused, type BatchWriter } from '../../db/group-commit.js'
 import { recordAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, encodeOptionOrder, decodeOptionOrder, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
@@ -17,38 +18,26 @@ export type Attempt = typeof attempts.$inferSelect
 
 export interface ReleaseBlueprint { versionId: number, key: string, body: BlueprintBody }
 
-// A release never changes once published: its blueprints are read once per process.
-const releaseBlueprintCache = new WeakMap<object, Map<number, ReleaseBlueprint[]>>()
+// A release never changes once published: its blueprints are read once per connection.
+const releaseBlueprintCache = immutableCache<number, ReleaseBlueprint[]>()
 
 /** The blueprints of the current release, with their versions (every start reads them: cached per release). */
 export function currentBlueprints (db: Db): { release: { id: number } | undefined, blueprints: ReleaseBlueprint[] } {
   const id = latestReleaseId(db)
   if (id === undefined) return { release: undefined, blueprints: [] }
   const release = { id }
-  let byRelease = releaseBlueprintCache.get(db.$client)
-  if (!byRelease) { byRelease = new Map(); releaseBlueprintCache.set(db.$client, byRelease) }
-  let blueprints = byRelease.get(release.id)
-  if (!blueprints) {
-    blueprints = db.select({ versionId: blueprintVersions.id, key: blueprintVersions.blueprintKey, body: blueprintVersions.body })
-      .from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId))
-      .where(eq(releaseBlueprints.releaseId, release.id)).orderBy(asc(blueprintVersions.blueprintKey)).all() as ReleaseBlueprint[]
-    byRelease.set(release.id, blueprints)
-  }
+  const blueprints = releaseBlueprintCache.get(db, release.id, () => db.select({ versionId: blueprintVersions.id, key: blueprintVersions.blueprintKey, body: blueprintVersions.body })
+    .from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId))
+    .where(eq(releaseBlueprints.releaseId, release.id)).orderBy(asc(blueprintVersions.blueprintKey)).all() as ReleaseBlueprint[])
   return { release, blueprints }
 }
 
-// A release never changes once published, so its pool is read once per process.
-const pools = new WeakMap<object, Map<number, PoolQuestion[]>>()
+// A release never changes once published, so its pool is read once per connection.
+const pools = immutableCache<number, PoolQuestion[]>()
 
 /** The active questions of a release, as the assembler needs them (cached: releases are immutable). */
 export function questionPool (db: Db, releaseId: number): PoolQuestion[] {
-  let byRelease = pools.get(db.$client)
-  if (!byRelease) { byRelease = new Map(); pools.set(db.$client, byRelease) }
-  const cached = byRelease.get(releaseId)
-  if (cached) return cached
-  const pool = readPool(db, releaseId)
-  byRelease.set(releaseId, pool)
-  return pool
+  return pools.get(db, releaseId, () => readPool(db, releaseId))
 }
 
 function readPool (db: DbOrTx, releaseId: number): PoolQuestion[] {
@@ -107,20 +96,12 @@ const ITEMS_SQL = `
     LEFT JOIN attempt_steps s ON s.attempt_item_id = i.id AND s.seq = (SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = i.id)
     WHERE i.attempt_id = ? AND i.slot BETWEEN ? AND ? ORDER BY i.slot`
 
-// Question versions never change once published: each body is parsed once per process and database.
-const questionBodies = new WeakMap<object, Map<number, QuestionBody>>()
+// Question versions never change once published: each body is parsed once per connection.
+const questionBodies = immutableCache<number, QuestionBody>()
 
 /** The body of a question version (cached: versions are immutable). */
 export function questionBody (db: Db, versionId: number): QuestionBody {
-  let byId = questionBodies.get(db.$client)
-  if (!byId) { byId = new Map(); questionBodies.set(db.$client, byId) }
-  let body = byId.get(versionId)
-  if (!body) {
-    const r = prepared(db, 'SELECT body FROM question_versions WHERE id = ?').get(versionId) as { body: string }
-    body = JSON.parse(r.body) as QuestionBody
-    byId.set(versionId, body)
-  }
-  return body
+  return questionBodies.get(db, versionId, () => JSON.parse((prepared(db, 'SELECT body FROM question_versions WHERE id = ?').get(versionId) as { body: string }).body) as QuestionBody)
 }
 
 function itemFromRow (db: Db, r: Record<string, unknown>): ItemView {
@@ -335,16 +316,9 @@ export function listAttempts (db: DbOrTx, traineeId: number, opts: { finished?: 
     .map((r) => ({ ...r, title: (r.title as BlueprintBody).title }))
 }
 
-const blueprintBodies = new Map<string, BlueprintBody>()
+const blueprintBodies = immutableCache<number, BlueprintBody>()
 
-/** The blueprint an attempt was assembled from (versions are immutable: cached per database file and id). */
+/** The blueprint an attempt was assembled from (versions are immutable: cached per connection and id). */
 export function blueprintOfAttempt (db: Db, a: Attempt): BlueprintBody {
-  const key = `${db.$client.name}|${a.blueprintVersionId}`
-  let body = blueprintBodies.get(key)
-  if (!body) {
-    body = db.select({ body: blueprintVersions.body }).from(blueprintVersions).where(eq(blueprintVersions.id, a.blueprintVersionId)).get()!.body
-    if (blueprintBodies.size > 1000) blueprintBodies.clear()
-    blueprintBodies.set(key, body)
-  }
-  return body
+  return blueprintBodies.get(db, a.blueprintVersionId, () => db.select({ body: blueprintVersions.body }).from(blueprintVersions).where(eq(blueprintVersions.id, a.blueprintVersionId)).get()!.body)
 }

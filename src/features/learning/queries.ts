@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, isNotNull, isNull, sql } from 'driz
 import { readinessChanged } from '../../db/readiness-hook.js'
 import { titleKey } from '../../lib/form.js'
 import type { Db, DbOrTx } from '../../db/connection.js'
+import { immutableCache } from '../../db/immutable-cache.js'
 import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { latestRelease, latestReleaseId, findRelease } from '../bank/index.js'
@@ -26,19 +27,19 @@ export interface Catalogue {
   blueprints: Array<{ key: string, body: BlueprintBody }>
 }
 
-// A release never changes once published: its catalogue is read once per process and database.
-const catalogues = new WeakMap<object, Map<number, Catalogue>>()
+// A release never changes once published: its catalogue is read once per connection.
+const catalogues = immutableCache<number, Catalogue>()
 
 /** The syllabus, lessons, checkable topics and blueprints of the latest release, or undefined before the first publish. */
 export function currentCatalogue (db: DbOrTx): Catalogue | undefined {
   // A transaction handle has no client of its own: it reads without the cache.
-  const client = '$client' in db ? (db as Db).$client : undefined
-  const releaseId = client ? latestReleaseId(db as Db) : latestRelease(db)?.id
+  const client = '$client' in db ? db as Db : undefined
+  const releaseId = client ? latestReleaseId(client) : latestRelease(db)?.id
   if (releaseId === undefined) return undefined
-  let byRelease = client ? catalogues.get(client) : undefined
-  if (client && !byRelease) { byRelease = new Map(); catalogues.set(client, byRelease) }
-  const cached = byRelease?.get(releaseId)
-  if (cached) return cached
+  return client ? catalogues.get(client, releaseId, () => readCatalogue(db, releaseId)) : readCatalogue(db, releaseId)
+}
+
+function readCatalogue (db: DbOrTx, releaseId: number): Catalogue {
   // The release row carries the whole syllabus: read only when the catalogue is built.
   const release = findRelease(db, releaseId)!
   const lessons = db.select({ id: lessonVersions.id, key: lessonVersions.lessonKey }).from(releaseLessons)
@@ -48,15 +49,13 @@ export function currentCatalogue (db: DbOrTx): Catalogue | undefined {
   const blueprints = db.select({ key: blueprintVersions.blueprintKey, body: blueprintVersions.body }).from(releaseBlueprints)
     .innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId))
     .where(eq(releaseBlueprints.releaseId, release.id)).orderBy(asc(blueprintVersions.blueprintKey)).all()
-  const catalogue: Catalogue = {
+  return {
     releaseId: release.id,
     syllabus: release.syllabus ?? [],
     lessons: new Map(lessons.map((l) => [l.key, l.id])),
     checkable: new Set(topics.map((t) => `${t.domain}/${t.topic}`)),
     blueprints
   }
-  byRelease?.set(release.id, catalogue)
-  return catalogue
 }
 
 /** The question version ids of a topic in a release. */

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, sql, count, isNotNull } from 'dr
 import type { Db, DbOrTx } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
 import { prepared } from '../../db/statements.js'
+import { immutableCache } from '../../db/immutable-cache.js'
 import { groupCommit, writeNow, kept, refused, type BatchWriter } from '../../db/group-commit.js'
 import { Conflict, NotFound } from '../../http/errors.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
@@ -96,7 +97,7 @@ export function questionRow (db: Db, id: number): PracticeQuestionRow | undefine
 
 interface VersionKey { keyId: number, topicKey: string }
 // A version's key id and topic never change (versions are immutable and a key's first version stays its first).
-const versionKeys = new WeakMap<object, Map<number, VersionKey>>()
+const versionKeys = immutableCache<number, VersionKey>()
 
 /**
  * The key id (first version's id) and topic of each question version. Those of
@@ -104,20 +105,17 @@ const versionKeys = new WeakMap<object, Map<number, VersionKey>>()
  * earlier release) are read once and cached per connection.
  */
 function keysOf (db: Db, pool: Pool | undefined, versionIds: readonly number[]): Map<number, VersionKey> {
-  let cache = versionKeys.get(db.$client)
-  if (!cache) { cache = new Map(); versionKeys.set(db.$client, cache) }
   const out = new Map<number, VersionKey>()
   const missing: number[] = []
   for (const id of versionIds) {
     const q = pool?.byId.get(id)
-    const k = q ? { keyId: q.keyId, topicKey: `${q.domain}/${q.topic}` } : cache.get(id)
+    const k = q ? { keyId: q.keyId, topicKey: `${q.domain}/${q.topic}` } : versionKeys.peek(db, id)
     if (k) out.set(id, k)
     else missing.push(id)
   }
   if (missing.length > 0) {
-    if (cache.size > 20_000) cache.clear()
     for (const [id, k] of keyIdsOf(db, missing)) {
-      cache.set(id, k)
+      versionKeys.set(db, id, k)
       out.set(id, k)
     }
   }
