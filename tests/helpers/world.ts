@@ -4,7 +4,7 @@ import { jurisdictions, enterprises, trainees, employments, statements, applicat
 import { makeEligible, insertSitting, keepReadiness } from './readiness.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
 import { beforeAll, afterAll } from 'vitest'
-import { PASSWORD, FORM_HEADERS, buildTestApp, createUser, sessionFor, type TestApp } from './app.js'
+import { PASSWORD, FORM_HEADERS, form, buildTestApp, createUser, sessionFor, type TestApp } from './app.js'
 import { smallBank } from './bank.js'
 import { checkBank } from '../../src/features/bank/format.js'
 import { publishBank } from '../../src/features/bank/publish.js'
@@ -173,4 +173,18 @@ export function useWorld (ready: (t: TestApp, w: World) => void): void {
     ready(app, await buildWorld(app))
   })
   afterAll(async () => { await app?.close() })
+}
+
+/** One of the world's accounts, by its name in `World['users']`. */
+export type Who = keyof World['users']
+
+/**
+ * GET and form POST as one of the world's accounts. Takes a getter because a file's app and world
+ * are set by useWorld after the file's top level has run.
+ */
+export function requestsAs (current: () => { t: TestApp, w: World }) {
+  return {
+    get: (url: string, who: Who) => { const { t, w } = current(); return t.app.inject({ method: 'GET', url, headers: { cookie: w.cookie(who) } }) },
+    post: (url: string, who: Who, payload: Record<string, string>) => { const { t, w } = current(); return t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form(payload) }) }
+  }
 }

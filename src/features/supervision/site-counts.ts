@@ -1,7 +1,7 @@
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { DbOrTx } from '../../db/connection.js'
 import { sites, enterprises, jurisdictions, employments, traineeReadiness } from '../../db/schema.js'
-import { siteScopeCondition, SITE_COLUMNS, type Scope } from '../orgs/index.js'
+import { siteScopeCondition, SITE_COLUMNS, type Scope, type SiteRow } from '../orgs/index.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 
@@ -11,15 +11,8 @@ import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib
 // figure is one range of employments_site_idx (site, duty status, trainee) per site, the
 // certificate and readiness read from trainee_readiness by primary key.
 
-export interface SiteCountRow {
-  id: number
-  name: string
-  address: string
-  enterpriseId: number
-  enterpriseName: string
-  enterpriseJurisdictionId: number
-  jurisdictionId: number
-  jurisdictionName: string
+/** A site as the site list shows it (orgs' SiteRow without its guard count), with the counts below. */
+export interface SiteCountRow extends Omit<SiteRow, 'guards'> {
   posted: number
   onDuty: number
   onDutyUncertified: number

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, test, expect, beforeAll } from 'vitest'
 import { sql } from 'drizzle-orm'
-import { dom, form, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
-import { useWorld, type World } from '../../helpers/world.js'
+import { dom, type TestApp } from '../../helpers/app.js'
+import { useWorld, requestsAs, type World } from '../../helpers/world.js'
 import { checklistItems, sites } from '../../../src/db/schema.js'
 import { insertInspection, inspectionItemsOf } from '../../../src/features/supervision/queries.js'
 import { issueNotice } from '../../../src/features/supervision/notices.js'
@@ -15,9 +15,7 @@ let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 
-type Who = keyof World['users']
-const get = (url: string, who: Who) => t.app.inject({ method: 'GET', url, headers: { cookie: w.cookie(who) } })
-const post = (url: string, who: Who, payload: Record<string, string>) => t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form(payload) })
+const { get, post } = requestsAs(() => ({ t, w }))
 const idFrom = (location: unknown, kind: string) => Number(new RegExp(`/supervision/${kind}/(\\d+)`).exec(String(location))![1])
 
 /** The units an event was filed under (audit_scopes), sorted. */

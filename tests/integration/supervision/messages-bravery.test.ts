@@ -1,16 +1,14 @@
 import { describe, test, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { dom, form, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
-import { useWorld, type World } from '../../helpers/world.js'
+import { dom, multipart, type TestApp } from '../../helpers/app.js'
+import { useWorld, requestsAs, type World, type Who } from '../../helpers/world.js'
 import { auditEvents, braveryReports, enterpriseMessages, messageAttachments, messageTargets, sites } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 
-type Who = keyof World['users']
-const get = (url: string, who: Who) => t.app.inject({ method: 'GET', url, headers: { cookie: w.cookie(who) } })
-const post = (url: string, who: Who, payload: Record<string, string>) => t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form(payload) })
+const { get, post } = requestsAs(() => ({ t, w }))
 const send = (fields: Record<string, string>, files: Array<{ filename: string, data: Buffer }> = [], who: Who = 'policeD1') => {
   const m = multipart(fields, files.map((f) => ({ name: 'attachments', filename: f.filename, type: 'application/octet-stream', data: f.data })))
   return t.app.inject({ method: 'POST', url: '/supervision/messages', headers: { ...m.headers, cookie: w.cookie(who) }, payload: m.payload })

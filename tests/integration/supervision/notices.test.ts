@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import { describe, test, expect, beforeAll } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { dom, form, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
-import { useWorld, type World } from '../../helpers/world.js'
+import { useWorld, requestsAs, type World, type Who } from '../../helpers/world.js'
 import { pngWithLocation, heicStart } from '../../helpers/images.js'
 import { auditEvents, checklistItems, escalationCases, inspections, inspectionItems, rectificationNotices, noticeItems, photos, sites, users } from '../../../src/db/schema.js'
 import { photoDir, readPhotoFile } from '../../../src/features/supervision/photos.js'
@@ -13,9 +13,7 @@ let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 
-type Who = keyof World['users']
-const get = (url: string, who: Who) => t.app.inject({ method: 'GET', url, headers: { cookie: w.cookie(who) } })
-const post = (url: string, who: Who, payload: Record<string, string>) => t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form(payload) })
+const { get, post } = requestsAs(() => ({ t, w }))
 const respond = (url: string, who: Who, response: string, files: Array<{ filename: string, data: Buffer }> = []) => {
   const m = multipart({ response }, files.map((f) => ({ name: 'photos', filename: f.filename, type: 'image/png', data: f.data })))
   return t.app.inject({ method: 'POST', url, headers: { ...m.headers, cookie: w.cookie(who) }, payload: m.payload })

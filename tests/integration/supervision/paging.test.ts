@@ -1,14 +1,13 @@
 import { describe, test, expect, beforeAll } from 'vitest'
 import { dom, type TestApp } from '../../helpers/app.js'
-import { useWorld, type World } from '../../helpers/world.js'
+import { useWorld, requestsAs, type World, type Who } from '../../helpers/world.js'
 import { braveryReports, checklistItems, enterpriseMessages, inspectionItems, inspections, messageTargets, noticeItems, rectificationNotices, sites } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 
-type Who = keyof World['users']
-const get = (url: string, who: Who) => t.app.inject({ method: 'GET', url, headers: { cookie: w.cookie(who) } })
+const { get } = requestsAs(() => ({ t, w }))
 const links = (d: ReturnType<typeof dom>, prefix: string) => d.querySelectorAll(`tbody a[href^="${prefix}"], li a[href^="${prefix}"]`).map((a) => a.getAttribute('href')!).filter((h) => /\/\d+$/.test(h))
 
 /** Every page of a list, following its next links: the rows' links in order, and the total the page states. */
