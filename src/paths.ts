@@ -12,6 +12,8 @@ export const CODE_DIR = path.dirname(fileURLToPath(import.meta.url))
 export const PACKAGE_ROOT = path.dirname(CODE_DIR)
 
 export const MIGRATIONS_DIR = path.join(PACKAGE_ROOT, 'migrations')
+/** PostgreSQL's migrations (drizzle.pg.config.ts), generated from src/db/pg-schema.ts. */
+export const MIGRATIONS_PG_DIR = path.join(PACKAGE_ROOT, 'migrations-pg')
 export const VIEWS_DIR = path.join(PACKAGE_ROOT, 'views')
 export const STATIC_DIR = path.join(PACKAGE_ROOT, 'static')
 export const BANK_DIR = path.join(PACKAGE_ROOT, 'question-bank')
