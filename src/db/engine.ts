@@ -1,0 +1,208 @@
+import type pg from 'pg'
+import type Database from 'better-sqlite3'
+import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+
+/**
+ * Transactions written once for both engines (issue 19; docs/ARCHITECTURE.md, "Two engines").
+ *
+ * A transaction body is a generator: it yields each statement (through `all`, `one`, `run` and
+ * `attempt` below, with `yield*`) and the engine runs it and hands back the result. On SQLite the
+ * engine runs the whole body inside one synchronous better-sqlite3 transaction, so nothing else
+ * runs on the connection meanwhile (the guarantee the code has always had); on PostgreSQL it
+ * awaits each statement on one pooled connection inside BEGIN … COMMIT, at SERIALIZABLE, and runs
+ * the body again when PostgreSQL reports a serialisation failure or a deadlock.
+ *
+ * The rule that keeps both correct: a body does nothing but the database's work. A generator
+ * cannot await, so it cannot do other I/O in the middle of a transaction, and running it again
+ * repeats nothing outside the database.
+ *
+ * A statement that fails ends the transaction on both engines (PostgreSQL refuses every later
+ * statement of a transaction once one failed): the body may catch the error to clean up, but
+ * another statement, or returning normally, throws it again. A statement whose refusal is an
+ * answer (a unique key already taken) goes through `attempt`, which returns the error instead:
+ * a savepoint on PostgreSQL, so the transaction goes on.
+ */
+
+/** One statement a body hands to the engine. `q` is a Drizzle query of the engine's dialect. */
+export interface Step { kind: 'all' | 'one' | 'run' | 'attempt', q: unknown }
+
+export type Body<T, H> = (tx: H) => Generator<Step, T, unknown>
+
+/** What a write reports, on both engines. */
+export interface RunResult { changes: number }
+
+/** Every row of a query. */
+export function * all<T> (q: { all(): T[] } | PromiseLike<T[]>): Generator<Step, T[], unknown> {
+  return (yield { kind: 'all', q }) as T[]
+}
+
+/** The first row, or undefined. */
+export function * one<T> (q: { get(): T | undefined } | PromiseLike<T[]>): Generator<Step, T | undefined, unknown> {
+  return (yield { kind: 'one', q }) as T | undefined
+}
+
+/** A write without RETURNING: how many rows it changed. */
+export function * run (q: { run(): unknown } | PromiseLike<unknown>): Generator<Step, RunResult, unknown> {
+  return (yield { kind: 'run', q }) as RunResult
+}
+
+/** A write that may be refused: its result, or the database's error (the transaction goes on). */
+export function * attempt (q: { run(): unknown } | PromiseLike<unknown>): Generator<Step, RunResult | { error: DatabaseError }, unknown> {
+  return (yield { kind: 'attempt', q }) as RunResult | { error: DatabaseError }
+}
+
+/** A refusal by the database, with what both engines agree on. */
+export interface DatabaseError extends Error { uniqueViolation: boolean, foreignKeyViolation: boolean, code: string }
+
+/** Reads an engine's error into the shared shape (SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's SQLSTATE). */
+export function databaseError (err: unknown): DatabaseError {
+  const e = (err instanceof Error ? err : new Error(String(err))) as DatabaseError & { code?: string, cause?: unknown }
+  // Drizzle wraps the driver's error in its own (DrizzleQueryError) with the original as the cause.
+  const inner = (e.cause instanceof Error ? e.cause : e) as Error & { code?: string }
+  const code = inner.code ?? e.code ?? ''
+  e.code = code
+  e.uniqueViolation = code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505'
+  e.foreignKeyViolation = code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503'
+  return e
+}
+
+class TransactionFailed extends Error {}
+
+/**
+ * Drives a body: feeds each statement's result back, throws a failed statement's error into it,
+ * and refuses to go on (or to finish) after a failure it caught.
+ */
+function drive<T> (gen: Generator<Step, T, unknown>, exec: (step: Step) => unknown): T
+function drive<T> (gen: Generator<Step, T, unknown>, exec: (step: Step) => Promise<unknown>, async: true): Promise<T>
+function drive<T> (gen: Generator<Step, T, unknown>, exec: (step: Step) => unknown, async?: true): T | Promise<T> {
+  let failed: unknown
+  const next = (r: IteratorResult<Step, T>): IteratorResult<Step, T> => {
+    if (failed !== undefined) {
+      // The body caught a failed statement and went on: the transaction is over on PostgreSQL,
+      // and is ended the same way on SQLite.
+      if (!r.done) gen.return(undefined as T)
+      throw failed instanceof Error ? failed : new TransactionFailed(String(failed))
+    }
+    return r
+  }
+  const fail = (err: unknown) => { failed = err; return next(gen.throw(err)) }
+  if (!async) {
+    let r = next(gen.next())
+    while (!r.done) {
+      let value: unknown
+      try { value = exec(r.value) } catch (err) { r = fail(err); continue }
+      r = next(gen.next(value))
+    }
+    return r.value
+  }
+  return (async () => {
+    let r = next(gen.next())
+    while (!r.done) {
+      let value: unknown
+      try { value = await exec(r.value) } catch (err) { r = fail(err); continue }
+      r = next(gen.next(value))
+    }
+    return r.value
+  })()
+}
+
+// ---------------------------------------------------------------- SQLite
+
+/** A Drizzle better-sqlite3 database: what the SQLite engine builds statements with. */
+export interface SqliteHandle { $client: Database.Database }
+
+type SqliteQuery = { all(): unknown[], get(): unknown, run(): { changes: number } }
+
+function execSqlite (step: Step): unknown {
+  const q = step.q as SqliteQuery
+  switch (step.kind) {
+    case 'all': return q.all()
+    case 'one': return q.get()
+    case 'run': return { changes: q.run().changes }
+    case 'attempt':
+      try { return { changes: q.run().changes } } catch (err) { return { error: databaseError(err) } }
+  }
+}
+
+/**
+ * Runs a body in one SQLite transaction, synchronously: BEGIN IMMEDIATE (the write lock first,
+ * so a read-then-write body never meets another writer half way), then COMMIT, or ROLLBACK when
+ * it throws. Returns a settled promise so that callers read the same on both engines.
+ */
+export function sqliteTransaction<T, H extends SqliteHandle> (db: H, body: Body<T, H>): Promise<T> {
+  try {
+    return Promise.resolve(db.$client.transaction(() => drive(body(db), execSqlite)).immediate())
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+async function execPg (step: Step, client: pg.PoolClient, savepoints: { n: number }): Promise<unknown> {
+  const q = step.q as PromiseLike<unknown>
+  switch (step.kind) {
+    case 'all': return await q
+    case 'one': return ((await q) as unknown[])[0]
+    case 'run': return { changes: ((await q) as pg.QueryResult).rowCount ?? 0 }
+    case 'attempt': {
+      const name = `gp_attempt_${++savepoints.n}`
+      await client.query(`SAVEPOINT ${name}`)
+      try {
+        const r = (await q) as pg.QueryResult
+        await client.query(`RELEASE SAVEPOINT ${name}`)
+        return { changes: r.rowCount ?? 0 }
+      } catch (err) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}`)
+        return { error: databaseError(err) }
+      }
+    }
+  }
+}
+
+/** SQLSTATEs after which the whole transaction may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01'])
+export const PG_ATTEMPTS = 10
+
+function sqlstate (err: unknown): string | undefined {
+  const e = err as { code?: unknown, cause?: { code?: unknown } }
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined
+  return code
+}
+
+/**
+ * Runs a body in one PostgreSQL transaction at SERIALIZABLE, on one connection of the pool: the
+ * isolation the code relies on when a body reads, decides and writes (no check-then-write race
+ * with another node). A serialisation failure or a deadlock runs the body again, after a short
+ * random pause that grows with each try (so the losers of one conflict do not meet again at
+ * once), up to PG_ATTEMPTS times in all.
+ */
+/** A Drizzle node-postgres database on the transaction's connection. */
+export type PgHandle = NodePgDatabase<Record<string, unknown>>
+
+export async function pgTransaction<T> (pool: pg.Pool, body: Body<T, PgHandle>, schema?: Record<string, unknown>): Promise<T> {
+  let retryPause = 0
+  for (let attemptNo = 1; ; attemptNo++) {
+    if (retryPause > 0) await new Promise((resolve) => setTimeout(resolve, retryPause))
+    const client = await pool.connect()
+    let broken = false
+    try {
+      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
+      const tx = drizzlePg(client, schema ? { schema } : {}) as unknown as PgHandle
+      const savepoints = { n: 0 }
+      const value = await drive(body(tx), (step) => execPg(step, client, savepoints), true)
+      await client.query('COMMIT')
+      return value
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => { broken = true })
+      const code = sqlstate(err)
+      if (code && RETRYABLE.has(code) && attemptNo < PG_ATTEMPTS) {
+        retryPause = Math.random() * Math.min(50, 2 ** attemptNo)
+        continue
+      }
+      throw err
+    } finally {
+      client.release(broken)
+    }
+  }
+}
