@@ -1,10 +1,7 @@
 import { sqliteTable, integer, text, blob, index } from 'drizzle-orm/sqlite-core'
 import { enterprises, jurisdictions } from './org-units.js'
-
-export const ROLES = ['trainee', 'trainer', 'police', 'admin'] as const
-export type Role = typeof ROLES[number]
-export const USER_STATUSES = ['active', 'disabled'] as const
-export type UserStatus = typeof USER_STATUSES[number]
+import { ROLES, USER_STATUSES } from '../schema-values.js'
+export { ROLES, USER_STATUSES, type Role, type UserStatus } from '../schema-values.js'
 
 /**
  * Accounts. DESIGN.md lists users under orgs; they live with auth because login,

@@ -3,9 +3,8 @@ import { sqliteTable, integer, text, real, index, uniqueIndex, primaryKey, custo
 import { trainees } from './orgs.js'
 import { bankReleases, blueprintVersions, questionVersions } from './bank.js'
 import type { DomainResult } from '../../features/exams/grading.js'
-
-export const FINISH_REASONS = ['submitted', 'timeout'] as const
-export type FinishReason = typeof FINISH_REASONS[number]
+import { FINISH_REASONS, encodeOptionOrder, decodeOptionOrder } from '../schema-values.js'
+export { FINISH_REASONS, encodeOptionOrder, decodeOptionOrder, type FinishReason } from '../schema-values.js'
 
 /**
  * One sitting of a mock exam: its inputs (release, blueprint version, seed), its
@@ -34,24 +33,6 @@ export const attempts = sqliteTable('attempts', {
   index('attempts_trainee_idx').on(t.traineeId, t.startedAt),
   index('attempts_open_deadline_idx').on(t.deadlineAt).where(sql`finished_at IS NULL`)
 ])
-
-/**
- * The order an item's options are shown in, one character per option: the bank's option keys
- * are single capital letters (A, B, C…), a true/false question's are 't' and 'f'. "ACDB" instead
- * of ["A","C","D","B"]: a hundred items a paper, read on every exam page.
- */
-export function encodeOptionOrder (keys: readonly string[]): string {
-  return keys.map((k) => {
-    if (k === 'true') return 't'
-    if (k === 'false') return 'f'
-    if (!/^[A-Z]$/.test(k)) throw new Error(`option key "${k}" is not one capital letter`)
-    return k
-  }).join('')
-}
-
-export function decodeOptionOrder (text: string): string[] {
-  return [...text].map((c) => (c === 't' ? 'true' : c === 'f' ? 'false' : c))
-}
 
 const optionOrder = customType<{ data: string[], driverData: string }>({
   dataType: () => 'text',

@@ -4,6 +4,8 @@ import { users } from './auth.js'
 import { enterprises } from './org-units.js'
 import { trainees } from './orgs.js'
 import { bankReleases, lessonVersions } from './bank.js'
+import { CURRICULUM_ITEM_KINDS } from '../schema-values.js'
+export { CURRICULUM_ITEM_KINDS, type CurriculumItemKind } from '../schema-values.js'
 
 /**
  * What a trainee has done with one lesson. Keyed by the lesson's stable key
@@ -61,9 +63,6 @@ export const curricula = sqliteTable('curricula', {
   createdBy: integer('created_by').references(() => users.id),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [uniqueIndex('curricula_enterprise_title_idx').on(t.enterpriseId, t.title)])
-
-export const CURRICULUM_ITEM_KINDS = ['course', 'topic', 'mock', 'practice'] as const
-export type CurriculumItemKind = typeof CURRICULUM_ITEM_KINDS[number]
 
 /**
  * One requirement of a curriculum: a whole course (a syllabus domain), one

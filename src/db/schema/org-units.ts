@@ -1,10 +1,9 @@
 import { sqliteTable, integer, text, index, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+import { JURISDICTION_LEVELS } from '../schema-values.js'
+export { JURISDICTION_LEVELS, type JurisdictionLevel } from '../schema-values.js'
 
 // Police jurisdictions and the enterprises they supervise: the units that accounts (auth.ts) and
 // people's employments (orgs.ts) belong to. A file of their own, so those two need not import each other.
-
-export const JURISDICTION_LEVELS = ['city', 'district', 'station'] as const
-export type JurisdictionLevel = typeof JURISDICTION_LEVELS[number]
 
 /** Police jurisdictions: city bureau > district branch > police station. */
 export const jurisdictions = sqliteTable('jurisdictions', {

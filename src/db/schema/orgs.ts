@@ -2,11 +2,8 @@ import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { users } from './auth.js'
 import { enterprises, sites } from './org-units.js'
-
-export const EDUCATION_LEVELS = ['none', 'primary', 'junior-middle', 'senior-middle', 'college'] as const
-export type Education = typeof EDUCATION_LEVELS[number]
-export const CERTIFICATE_STATUSES = ['valid', 'revoked'] as const
-export type CertificateStatus = typeof CERTIFICATE_STATUSES[number]
+import { EDUCATION_LEVELS, CERTIFICATE_STATUSES, DUTY_STATUSES, DECLARATION_KINDS, type Education } from '../schema-values.js'
+export { EDUCATION_LEVELS, CERTIFICATE_STATUSES, DUTY_STATUSES, DECLARATION_KINDS, type Education, type CertificateStatus, type DutyStatus, type DeclarationKind } from '../schema-values.js'
 
 /** A person who trains: identity stays with them whoever employs them. */
 export const trainees = sqliteTable('trainees', {
@@ -25,9 +22,6 @@ export const trainees = sqliteTable('trainees', {
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 })
-
-export const DUTY_STATUSES = ['in-training', 'on-duty', 'released'] as const
-export type DutyStatus = typeof DUTY_STATUSES[number]
 
 /** Employment of a person by an enterprise; at most one open (ended_on null) per person. */
 export const employments = sqliteTable('employments', {
@@ -51,13 +45,6 @@ export const employments = sqliteTable('employments', {
 ])
 
 /** What a person declared (insert-only history; the latest row per kind is current). */
-export const DECLARATION_KINDS = [
-  'healthy', 'good-conduct',
-  'custody-education', 'drug-rehabilitation', 'reeducation-labour', 'detentions-3plus',
-  'intentional-crime', 'certificate-revoked-recent', 'certificate-revoked-twice'
-] as const
-export type DeclarationKind = typeof DECLARATION_KINDS[number]
-
 export const declarations = sqliteTable('declarations', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   traineeId: integer('trainee_id').notNull().references(() => trainees.id),

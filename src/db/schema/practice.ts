@@ -2,9 +2,8 @@ import { sql } from 'drizzle-orm'
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
 import { trainees } from './orgs.js'
 import { bankReleases, questionVersions } from './bank.js'
-
-export const PRACTICE_MODES = ['sequential', 'random', 'type', 'wrong', 'favourites', 'review', 'sprint', 'recite'] as const
-export type PracticeMode = typeof PRACTICE_MODES[number]
+import { PRACTICE_MODES } from '../schema-values.js'
+export { PRACTICE_MODES, type PracticeMode } from '../schema-values.js'
 
 /**
  * A practice set: the questions one trainee chose to drill, in the order they

@@ -5,6 +5,8 @@ import { enterprises, jurisdictions } from './org-units.js'
 import { trainees, DUTY_STATUSES } from './orgs.js'
 import type { StatementSnapshot } from '../../features/readiness/statements.js'
 import type { RuleResult } from '../../features/readiness/rules.js'
+import { APPLICATION_STATUSES, EXAM_RESULTS, READINESS_STATUSES } from '../schema-values.js'
+export { APPLICATION_STATUSES, EXAM_RESULTS, READINESS_STATUSES, type ApplicationStatus, type ExamResult } from '../schema-values.js'
 
 /**
  * A readiness statement: an immutable snapshot of the evidence that made a
@@ -38,11 +40,6 @@ export const examSittings = sqliteTable('exam_sittings', {
   publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [index('exam_sittings_jurisdiction_idx').on(t.jurisdictionId, t.sitsOn)])
 
-export const APPLICATION_STATUSES = ['pending', 'accepted', 'returned'] as const
-export type ApplicationStatus = typeof APPLICATION_STATUSES[number]
-export const EXAM_RESULTS = ['pass', 'fail'] as const
-export type ExamResult = typeof EXAM_RESULTS[number]
-
 /** A trainer's application for one guard to sit one sitting, carrying the guard's statement. */
 export const applications = sqliteTable('applications', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -67,8 +64,6 @@ export const applications = sqliteTable('applications', {
   // One application in flight per person: pending, or accepted and waiting for its result.
   uniqueIndex('applications_one_open_idx').on(t.traineeId).where(sql`status = 'pending' OR (status = 'accepted' AND result IS NULL)`)
 ])
-
-export const READINESS_STATUSES = ['eligible', 'not-yet', 'disqualified'] as const
 
 /**
  * Each person's readiness as the rules last worked it out (readiness/rules.ts is the one source of

@@ -3,6 +3,8 @@ import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqli
 import { users } from './auth.js'
 import { jurisdictions, enterprises, sites } from './org-units.js'
 import { trainees } from './orgs.js'
+import { CHECK_RESULTS, PHOTO_OWNERS, NOTICE_STATUSES, CASE_STATUSES, NOTICE_ITEM_STATUSES, BRAVERY_STATUSES } from '../schema-values.js'
+export { CHECK_RESULTS, PHOTO_OWNERS, NOTICE_STATUSES, CASE_STATUSES, NOTICE_ITEM_STATUSES, BRAVERY_STATUSES, type CheckResult, type PhotoOwner, type NoticeStatus, type CaseStatus, type NoticeItemStatus, type BraveryStatus } from '../schema-values.js'
 
 // Police supervision of property security (issue 18): the checklist, inspections of managed sites,
 // their photos, and rectification notices (整改通知书) with their items.
@@ -18,9 +20,6 @@ export const checklistItems = sqliteTable('checklist_items', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull()
 })
-
-export const CHECK_RESULTS = ['compliant', 'not-compliant', 'not-applicable'] as const
-export type CheckResult = typeof CHECK_RESULTS[number]
 
 /** A police inspection of a managed site, recorded by an officer of `jurisdictionId` (the inspecting unit). */
 export const inspections = sqliteTable('inspections', {
@@ -61,9 +60,6 @@ export const inspectionGuards = sqliteTable('inspection_guards', {
   withoutCertificate: integer('without_certificate', { mode: 'boolean' }).notNull()
 }, (t) => [uniqueIndex('inspection_guards_pk').on(t.inspectionId, t.traineeId)])
 
-export const PHOTO_OWNERS = ['inspection-item', 'notice-item'] as const
-export type PhotoOwner = typeof PHOTO_OWNERS[number]
-
 /**
  * An uploaded photo, its metadata stripped, stored encrypted in a file beside the database under a
  * random name; the file's own key is kept here encrypted with the data key (so a key rotation
@@ -80,9 +76,6 @@ export const photos = sqliteTable('photos', {
   uploadedBy: integer('uploaded_by').notNull().references(() => users.id),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [index('photos_owner_idx').on(t.ownerKind, t.ownerId)])
-
-export const NOTICE_STATUSES = ['open', 'closed', 'escalated'] as const
-export type NoticeStatus = typeof NOTICE_STATUSES[number]
 
 /**
  * A rectification notice (整改通知书) from an inspection's failed items. Its number is `seq` within
@@ -113,9 +106,6 @@ export const rectificationNotices = sqliteTable('rectification_notices', {
   index('rectification_notices_open_idx').on(t.status, t.deadline).where(sql`status = 'open'`)
 ])
 
-export const CASE_STATUSES = ['open', 'closed'] as const
-export type CaseStatus = typeof CASE_STATUSES[number]
-
 /**
  * A case for penalty (立案查处) opened when district-level police or above escalate an overdue
  * notice: one per notice, citing the legal basis (supervision/rules.ts ESCALATION_BASES), with its
@@ -136,9 +126,6 @@ export const escalationCases = sqliteTable('escalation_cases', {
   closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
   closingNote: text('closing_note')
 }, (t) => [index('escalation_cases_status_idx').on(t.status, t.escalatedAt)])
-
-export const NOTICE_ITEM_STATUSES = ['pending', 'submitted', 'accepted', 'returned'] as const
-export type NoticeItemStatus = typeof NOTICE_ITEM_STATUSES[number]
 
 /** One item of a notice: what is required, the enterprise's response, and the officer's decision. */
 export const noticeItems = sqliteTable('notice_items', {
@@ -205,9 +192,6 @@ export const briefings = sqliteTable('briefings', {
   recordedBy: integer('recorded_by').notNull().references(() => users.id),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull()
 }, (t) => [index('briefings_message_idx').on(t.messageId, t.heldOn)])
-
-export const BRAVERY_STATUSES = ['reported', 'forwarded', 'declined'] as const
-export type BraveryStatus = typeof BRAVERY_STATUSES[number]
 
 /** A guard's act of bravery as reported, and the station's review: forwarded for recognition, or declined with a reason. */
 export const braveryReports = sqliteTable('bravery_reports', {
