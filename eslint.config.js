@@ -36,6 +36,44 @@ const layerZones = [
   { target: './src/features/*/routes*.ts', from: './src/db', message: 'Routes never import the database: call the area\'s queries.' }
 ]
 
+// Query functions (db/engine.ts): generators declared to return Q<…>, found in the sources. Calling
+// one only makes a generator: nothing runs until exec(), transaction(), runSync() or yield* drives
+// it, so a call used any other way is a statement silently never run.
+function queryFunctionNames (dir) {
+  const names = new Set()
+  if (!fs.existsSync(dir)) return names
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    // The engine's own steps (all, one, run, attempt) are always yield*-ed, and their names are common words.
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name === 'engine.ts') continue
+    const text = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8')
+    for (const m of text.matchAll(/function\s*\*\s*(\w+)\s*(?:<[^>(]*>)?\s*\(/g)) {
+      let depth = 1
+      let i = m.index + m[0].length
+      while (depth > 0 && i < text.length) { if (text[i] === '(') depth++; else if (text[i] === ')') depth--; i++ }
+      if (/^\s*:\s*Q</.test(text.slice(i, i + 20))) names.add(m[1])
+    }
+  }
+  return names
+}
+const queryFunctions = queryFunctionNames(path.join(root, 'src'))
+const unrunQuery = {
+  meta: { type: 'problem', messages: { unrun: '{{name}} is a query function: its statements run only through exec() or transaction() (app.exec, app.transaction), runSync(), or yield* inside another.' } },
+  create (context) {
+    return {
+      CallExpression (node) {
+        if (node.callee.type !== 'Identifier' || !queryFunctions.has(node.callee.name)) return
+        const parent = node.parent
+        if (parent.type === 'YieldExpression' && parent.delegate) return
+        if (parent.type === 'CallExpression' && parent.callee.type === 'Identifier' && parent.callee.name === 'runSync') return
+        // A function that hands the generator on (a body factory) returns it: fine outside a generator.
+        const enclosing = context.sourceCode.getAncestors(node).reverse().find((a) => a.type.includes('Function'))
+        if ((parent.type === 'ReturnStatement' || parent.type === 'ArrowFunctionExpression') && enclosing && !enclosing.generator) return
+        context.report({ node, messageId: 'unrun', data: { name: node.callee.name } })
+      }
+    }
+  }
+}
+
 export default [
   ...neostandard({
     ts: true,
@@ -78,5 +116,10 @@ export default [
         patterns: [{ group: ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3'], message: 'Routes never import drizzle or the database: call the area\'s queries.' }]
       }]
     }
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { guardpass: { rules: { 'unrun-query': unrunQuery } } },
+    rules: { 'guardpass/unrun-query': 'error' }
   }
 ]

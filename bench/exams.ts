@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { openDatabase, migrateDatabase, type DbOrTx } from '../src/db/connection.js'
+import { openDatabase, migrateDatabase, type Db, type DbOrTx } from '../src/db/connection.js'
 import type { Pii } from '../src/lib/pii.js'
 import { createPii } from '../src/lib/pii.js'
 import { insertUser, createSession } from '../src/features/auth/index.js'
@@ -21,6 +21,7 @@ import { optionCodes } from '../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../src/features/demo/seed.js'
 import { generateBank } from './bank.js'
 import type { SectionResult } from './run.js'
+import { runSync } from '../src/db/engine.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TRAINEES = 2000
@@ -49,10 +50,10 @@ export function benchDatabase (name: string) {
 
 /** Bench trainee number i (usernames `${prefix}${i}`), with a session: its person id and cookie. */
 export function benchTrainee (tx: DbOrTx, pii: Pii, prefix: string, i: number, now: Date): { traineeId: number, cookie: string } {
-  const user = insertUser(tx, { username: `${prefix}${i}`, displayName: `${prefix.toUpperCase()}${i}`, passwordHash: 'x', role: 'trainee' }, now)
+  const user = runSync(insertUser(tx as Db, { username: `${prefix}${i}`, displayName: `${prefix.toUpperCase()}${i}`, passwordHash: 'x', role: 'trainee' }, now))
   const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
   const tr = tx.insert(trainees).values({ userId: user.id, fullName: `${prefix.toUpperCase()}${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
-  return { traineeId: tr.id, cookie: `gp_session=${createSession(tx, user.id, now).token}` }
+  return { traineeId: tr.id, cookie: `gp_session=${runSync(createSession(tx as Db, user.id, now)).token}` }
 }
 
 /** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */

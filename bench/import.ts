@@ -12,6 +12,7 @@ import { jurisdictions, enterprises } from '../src/db/schema.js'
 import { creditCheckChar } from '../src/lib/id-checksums.js'
 import { rosterCsv } from '../tests/helpers/roster.js'
 import type { SectionResult } from './run.js'
+import { runSync } from '../src/db/engine.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const PEOPLE = 2000
@@ -38,9 +39,9 @@ export async function importSection (): Promise<SectionResult> {
     const j = tx.insert(jurisdictions).values({ code: 'B-1', name: 'Bench', level: 'station', parentId: null, createdAt: now }).returning().get()
     const base = '91110000MA0000001'
     const e = tx.insert(enterprises).values({ name: 'Bench Co', creditCode: base + creditCheckChar(base), jurisdictionId: j.id, createdAt: now, updatedAt: now }).returning().get()
-    const trainer = insertUser(tx, { username: 'bench-trainer', displayName: 'Bench', passwordHash: hash, role: 'trainer', enterpriseId: e.id }, now)
-    for (let i = 0; i < SIGNERS; i++) insertUser(tx, { username: `signer${i}`, displayName: `S${i}`, passwordHash: hash, role: 'police', jurisdictionId: j.id }, now)
-    return `gp_session=${createSession(tx, trainer.id, now).token}`
+    const trainer = runSync(insertUser(db, { username: 'bench-trainer', displayName: 'Bench', passwordHash: hash, role: 'trainer', enterpriseId: e.id }, now))
+    for (let i = 0; i < SIGNERS; i++) runSync(insertUser(db, { username: `signer${i}`, displayName: `S${i}`, passwordHash: hash, role: 'police', jurisdictionId: j.id }, now))
+    return `gp_session=${runSync(createSession(db, trainer.id, now)).token}`
   })
   db.$client.close()
 

@@ -25,6 +25,7 @@ import { decodeOptionOrder } from '../src/db/schema.js'
 import { peakRssMb, startProcess } from './exams.js'
 import { DEFAULT_PROVINCE_DIR, SIZES, existingProvince, generateProvince, type ProvinceManifest, type Size } from './province.js'
 import type { SectionResult, Figure } from './run.js'
+import { runSync } from '../src/db/engine.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MEASURED = 30
@@ -130,7 +131,7 @@ function prepareSessions (m: ProvinceManifest) {
   const cookie = (username: string) => {
     const u = raw.prepare('SELECT id FROM users WHERE username = ?').get(username) as { id: number } | undefined
     if (!u) throw new Error(`no account ${username} in the province`)
-    return `gp_session=${createSession(db, u.id, now).token}`
+    return `gp_session=${runSync(createSession(db, u.id, now)).token}`
   }
   const cookies = Object.fromEntries(Object.entries(m.accounts).map(([k, u]) => [k, cookie(u)])) as Record<keyof ProvinceManifest['accounts'], string>
   // The biggest enterprise of the biggest district (the drill-down), and a person of the trainer's enterprise.

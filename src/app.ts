@@ -8,6 +8,7 @@ import { STATIC_DIR } from './paths.js'
 import { createPii } from './lib/pii.js'
 import { openDatabase, optimizeDatabase, type Db } from './db/connection.js'
 import { flushGroupCommit } from './db/group-commit.js'
+import { exec, transaction, type Q } from './db/engine.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import { staticRoutes } from './http/compression.js'
@@ -65,6 +66,8 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   })
   if (options.logger || logger.logger) logRequests(app)
   app.decorate('config', config).decorate('db', db).decorate('clock', clock).decorate('routeTable', [] as RouteEntry[])
+  app.decorate('exec', <A extends unknown[], T>(fn: (db: Db, ...args: A) => Q<T>, ...args: A) => exec(db, fn, ...args))
+  app.decorate('transaction', <A extends unknown[], T>(fn: (tx: Db, ...args: A) => Q<T>, ...args: A) => transaction(db, fn, ...args))
   if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
   app.decorate('pii', createPii(options.dataKey))
   app.addHook('onClose', async () => { db.$client.close() })

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError, type Config } from './config.js'
 import { systemClock } from './lib/clock.js'
+import { exec, transaction } from './db/engine.js'
 import { ROLES, type Role, insertUser, findUserByUsername, hashPassword, checkNewPassword, setStatus } from './features/auth/index.js'
 import { recordAudit } from './features/audit/index.js'
 import { findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
@@ -83,25 +84,25 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
       if (role === 'trainer' && !enterprise) throw new UsageError('a trainer needs --enterprise <credit code>')
       if (role === 'police' && !jurisdiction) throw new UsageError('a police officer needs --jurisdiction <code>')
       if (role === 'trainee') throw new UsageError('trainees are added by their trainer (roster), not from the command line')
-      if (findUserByUsername(db, values.username)) throw new UsageError(`the username ${values.username} is taken`)
+      if (await exec(db, findUserByUsername, values.username)) throw new UsageError(`the username ${values.username} is taken`)
       if (!/^[a-z0-9._-]{2,64}$/i.test(values.username)) throw new UsageError('a username has 2 to 64 letters, digits, dots, hyphens or underscores')
       const password = await readStdin()
       const problem = checkNewPassword(password, values.username)
       if (problem) throw new UsageError(`the password is not acceptable (${problem}): use at least 8 characters, not the username, not a common password`)
       const hash = await hashPassword(password)
-      db.transaction((tx) => {
-        const user = insertUser(tx, {
+      await transaction(db, function * (tx) {
+        const user = yield * insertUser(tx, {
           username: values.username!, displayName: values.name ?? values.username!, passwordHash: hash, role,
           enterpriseId: role === 'trainer' ? enterprise?.id : null, jurisdictionId: role === 'police' ? jurisdiction?.id : null
         }, now)
         recordAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: user.username, role, via: 'cli' } }, now)
-      }, { behavior: 'immediate' })
+      })
       console.log(`Created ${role} account ${values.username}.`)
     } else if (sub === 'disable' || sub === 'enable') {
-      const user = findUserByUsername(db, values.username)
+      const user = await exec(db, findUserByUsername, values.username)
       if (!user) throw new UsageError(`no account is called ${values.username}`)
       const status = sub === 'disable' ? 'disabled' : 'active'
-      setStatus(db, user.id, status, { actorId: null, action: `account.${sub}d`, subjectType: 'user', subjectId: user.id, details: { via: 'cli' } }, now)
+      await transaction(db, setStatus, user.id, status, { actorId: null, action: `account.${sub}d`, subjectType: 'user', subjectId: user.id, details: { via: 'cli' } }, now)
       console.log(`Account ${user.username} is now ${status}.`)
     } else {
       throw new UsageError('user takes create, disable or enable')

@@ -1,4 +1,4 @@
-import type pg from 'pg'
+import pg from 'pg'
 import type Database from 'better-sqlite3'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 
@@ -23,32 +23,40 @@ import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-post
  * a savepoint on PostgreSQL, so the transaction goes on.
  */
 
-/** One statement a body hands to the engine. `q` is a Drizzle query of the engine's dialect. */
-export interface Step { kind: 'all' | 'one' | 'run' | 'attempt', q: unknown }
+/**
+ * One statement a body hands to the engine: `q` is a Drizzle query of the engine's dialect, built
+ * or prepared (then `params` are its placeholders' values).
+ */
+export interface Step { kind: 'all' | 'one' | 'run' | 'attempt', q: unknown, params?: Record<string, unknown> }
 
-export type Body<T, H> = (tx: H) => Generator<Step, T, unknown>
+/** What a query function returns: run it with `exec` or `transaction`, or `yield*` it inside one. */
+export type Q<T> = Generator<Step, T, unknown>
+
+export type Body<T, H> = (tx: H) => Q<T>
+
+type Params = Record<string, unknown> | undefined
 
 /** What a write reports, on both engines. */
 export interface RunResult { changes: number }
 
 /** Every row of a query. */
-export function * all<T> (q: { all(): T[] } | PromiseLike<T[]>): Generator<Step, T[], unknown> {
-  return (yield { kind: 'all', q }) as T[]
+export function * all<T> (q: { all(params?: Params): T[] } | PromiseLike<T[]>, params?: Params): Q<T[]> {
+  return (yield { kind: 'all', q, params }) as T[]
 }
 
 /** The first row, or undefined. */
-export function * one<T> (q: { get(): T | undefined } | PromiseLike<T[]>): Generator<Step, T | undefined, unknown> {
-  return (yield { kind: 'one', q }) as T | undefined
+export function * one<T> (q: { get(params?: Params): T | undefined } | PromiseLike<T[]>, params?: Params): Q<T | undefined> {
+  return (yield { kind: 'one', q, params }) as T | undefined
 }
 
 /** A write without RETURNING: how many rows it changed. */
-export function * run (q: { run(): unknown } | PromiseLike<unknown>): Generator<Step, RunResult, unknown> {
-  return (yield { kind: 'run', q }) as RunResult
+export function * run (q: { run(params?: Params): unknown } | PromiseLike<unknown>, params?: Params): Q<RunResult> {
+  return (yield { kind: 'run', q, params }) as RunResult
 }
 
 /** A write that may be refused: its result, or the database's error (the transaction goes on). */
-export function * attempt (q: { run(): unknown } | PromiseLike<unknown>): Generator<Step, RunResult | { error: DatabaseError }, unknown> {
-  return (yield { kind: 'attempt', q }) as RunResult | { error: DatabaseError }
+export function * attempt (q: { run(params?: Params): unknown } | PromiseLike<unknown>, params?: Params): Q<RunResult | { error: DatabaseError }> {
+  return (yield { kind: 'attempt', q, params }) as RunResult | { error: DatabaseError }
 }
 
 /** A refusal by the database, with what both engines agree on. */
@@ -111,17 +119,26 @@ function drive<T> (gen: Generator<Step, T, unknown>, exec: (step: Step) => unkno
 /** A Drizzle better-sqlite3 database: what the SQLite engine builds statements with. */
 export interface SqliteHandle { $client: Database.Database }
 
-type SqliteQuery = { all(): unknown[], get(): unknown, run(): { changes: number } }
+type SqliteQuery = { all(p?: Params): unknown[], get(p?: Params): unknown, run(p?: Params): { changes: number } }
 
 function execSqlite (step: Step): unknown {
   const q = step.q as SqliteQuery
   switch (step.kind) {
-    case 'all': return q.all()
-    case 'one': return q.get()
-    case 'run': return { changes: q.run().changes }
+    case 'all': return q.all(step.params)
+    case 'one': return q.get(step.params)
+    case 'run': return { changes: q.run(step.params).changes }
     case 'attempt':
-      try { return { changes: q.run().changes } } catch (err) { return { error: databaseError(err) } }
+      try { return { changes: q.run(step.params).changes } } catch (err) { return { error: databaseError(err) } }
   }
+}
+
+/**
+ * Runs a query function's statements at once on SQLite, for synchronous code that calls a
+ * converted function (inside its own synchronous transaction, or outside one) while its area
+ * has not moved yet. SQLite only: it is the bridge of the move, and goes when the callers move.
+ */
+export function runSync<T> (gen: Q<T>): T {
+  return drive(gen, execSqlite)
 }
 
 /**
@@ -139,17 +156,24 @@ export function sqliteTransaction<T, H extends SqliteHandle> (db: H, body: Body<
 
 // ---------------------------------------------------------------- PostgreSQL
 
-async function execPg (step: Step, client: pg.PoolClient, savepoints: { n: number }): Promise<unknown> {
-  const q = step.q as PromiseLike<unknown>
+/** A Drizzle node-postgres query, built or prepared: both execute with their placeholders' values. */
+type PgQuery = { execute(p?: Params): Promise<unknown> }
+
+async function execPg (step: Step, client: pg.PoolClient | undefined, savepoints: { n: number }): Promise<unknown> {
+  const exec = () => (step.q as PgQuery).execute(step.params)
   switch (step.kind) {
-    case 'all': return await q
-    case 'one': return ((await q) as unknown[])[0]
-    case 'run': return { changes: ((await q) as pg.QueryResult).rowCount ?? 0 }
+    case 'all': return await exec()
+    case 'one': return ((await exec()) as unknown[])[0]
+    case 'run': return { changes: ((await exec()) as pg.QueryResult).rowCount ?? 0 }
     case 'attempt': {
+      if (!client) {
+        // Outside a transaction a statement is its own: nothing to keep going.
+        try { return { changes: ((await exec()) as pg.QueryResult).rowCount ?? 0 } } catch (err) { return { error: databaseError(err) } }
+      }
       const name = `gp_attempt_${++savepoints.n}`
       await client.query(`SAVEPOINT ${name}`)
       try {
-        const r = (await q) as pg.QueryResult
+        const r = (await exec()) as pg.QueryResult
         await client.query(`RELEASE SAVEPOINT ${name}`)
         return { changes: r.rowCount ?? 0 }
       } catch (err) {
@@ -205,4 +229,50 @@ export async function pgTransaction<T> (pool: pg.Pool, body: Body<T, PgHandle>, 
       client.release(broken)
     }
   }
+}
+
+// ---------------------------------------------------------------- either engine
+
+/** A Drizzle database of either engine (typed as SQLite's: see ARCHITECTURE, tables per process). */
+export interface Handle { $client: unknown }
+
+export function isPostgres (db: Handle): boolean {
+  return db.$client instanceof pg.Pool || db.$client instanceof pg.Client
+}
+
+/**
+ * Runs a query function outside a transaction: each statement is its own (on SQLite all of them
+ * at once, synchronously). For reads, and for a lone write that needs nothing else to commit
+ * with it; writes that belong together go through `transaction`.
+ */
+export function exec<H extends Handle, A extends unknown[], T> (db: H, fn: (db: H, ...args: A) => Q<T>, ...args: A): Promise<T> {
+  if (isPostgres(db)) return drive(fn(db, ...args), (step) => execPg(step, undefined, { n: 0 }), true)
+  try {
+    return Promise.resolve(drive(fn(db, ...args), execSqlite))
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+/** Runs a query function as one transaction on either engine (sqliteTransaction, pgTransaction). */
+export function transaction<H extends Handle, A extends unknown[], T> (db: H, fn: (tx: H, ...args: A) => Q<T>, ...args: A): Promise<T> {
+  if (isPostgres(db)) return pgTransaction(db.$client as pg.Pool, (tx) => fn(tx as unknown as H, ...args))
+  return sqliteTransaction(db as H & SqliteHandle, (tx) => fn(tx, ...args))
+}
+
+const preparedQueries = new WeakMap<object, Map<string, unknown>>()
+
+/**
+ * A Drizzle prepared query for a hot path, with placeholders (`sql.placeholder`). On SQLite it is
+ * compiled once per connection and kept; on PostgreSQL it is built on the handle given (the
+ * transaction's connection inside one) as a named statement, which node-postgres prepares once
+ * per connection. `key` names it: one text per key.
+ */
+export function prepared<P> (db: Handle, key: string, build: () => { prepare(): P }): P {
+  if (isPostgres(db)) return (build() as unknown as { prepare(name: string): P }).prepare(key)
+  let byKey = preparedQueries.get(db.$client as object)
+  if (!byKey) { byKey = new Map(); preparedQueries.set(db.$client as object, byKey) }
+  let q = byKey.get(key) as P | undefined
+  if (!q) { q = build().prepare(); byKey.set(key, q) }
+  return q
 }

@@ -32,7 +32,9 @@ export const sessionPlugin = fp<{ authenticate: Authenticate }>(async (app, opts
 
   // A callback hook (it runs on every request): done() goes on; a redirect answers at once and does not call it.
   app.addHook('onRequest', (req, reply, done) => {
-    const found = authenticate(req, reply, app.clock.now())
+    authenticate(req, reply, app.clock.now()).then((found) => { resolved(req, reply, done, found) }, done)
+  })
+  const resolved = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void, found: Awaited<ReturnType<Authenticate>>) => {
     if (found) req.actor = found.actor
     req.locale = pickLocale(found?.locale, req.cookies[LOCALE_COOKIE], req.headers['accept-language'], app.config.defaultLanguage)
     req.t = translator(req.locale)
@@ -47,5 +49,5 @@ export const sessionPlugin = fp<{ authenticate: Authenticate }>(async (app, opts
     }
     if (req.actor.pending && !cfg.allowPending) { redirectTo(req, reply, req.actor.pending === 'password' ? '/account/password' : '/privacy'); return }
     done(accessAllows(access, req.actor.role) ? undefined : new Forbidden())
-  })
+  }
 }, { name: 'session', dependencies: ['security'] })

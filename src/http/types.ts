@@ -4,6 +4,7 @@ import type { Role } from '../db/schema.js'
 import type { Locale, Translate, Params } from '../i18n/index.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/connection.js'
+import type { Q } from '../db/engine.js'
 import type { Clock } from '../lib/clock.js'
 import type { Pii } from '../lib/pii.js'
 
@@ -34,7 +35,7 @@ export interface Authenticated { actor: Actor, locale: string | null }
  * Finds the signed-in user of a request from its cookies (renewing or clearing the session
  * cookie on the reply as needed); null when nobody is signed in. The auth area provides it.
  */
-export type Authenticate = (req: FastifyRequest, reply: FastifyReply, now: Date) => Authenticated | null
+export type Authenticate = (req: FastifyRequest, reply: FastifyReply, now: Date) => Promise<Authenticated | null>
 
 export interface PageData { [key: string]: unknown }
 
@@ -49,6 +50,10 @@ declare module 'fastify' {
     views: Eta
     config: Config
     db: Db
+    /** Runs an area's query function on the app's database, each statement its own (db/engine.ts). */
+    exec<A extends unknown[], T>(fn: (db: Db, ...args: A) => Q<T>, ...args: A): Promise<T>
+    /** Runs an area's query function as one transaction (db/engine.ts). */
+    transaction<A extends unknown[], T>(fn: (tx: Db, ...args: A) => Q<T>, ...args: A): Promise<T>
     clock: Clock
     pii: Pii
   }

@@ -2,10 +2,11 @@ import { describe, test, expect, beforeAll } from 'vitest'
 import type { BrowserContext } from 'playwright-core'
 import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL } from './helpers.js'
 import { insertUser, hashPassword } from '../../src/features/auth/index.js'
+import { runSync } from '../../src/db/engine.js'
 
 const env = useDemoServer()
 beforeAll(async () => {
-  insertUser(env.server.db, { username: 'newguard', displayName: 'New Guard', passwordHash: await hashPassword('initial-pass-1'), role: 'trainee', mustChangePassword: true }, new Date())
+  runSync(insertUser(env.server.db, { username: 'newguard', displayName: 'New Guard', passwordHash: await hashPassword('initial-pass-1'), role: 'trainee', mustChangePassword: true }, new Date()))
 })
 
 /** The first demo account of a role (admin, trainer1, police-dc, trainee1). */

@@ -11,6 +11,7 @@ import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.
 import { ManualClock } from '../../src/lib/clock.js'
 import { insertUser, hashPassword, createSession, type Role, type User } from '../../src/features/auth/index.js'
 import { trainees } from '../../src/db/schema.js'
+import { runSync } from '../../src/db/engine.js'
 
 export const PASSWORD = 'correct horse battery'
 let passwordHash: Promise<string> | undefined
@@ -76,7 +77,7 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
 
 export async function createUser (db: Db, username: string, role: Role, opts: { mustChangePassword?: boolean, password?: string, now?: Date } = {}): Promise<User> {
   const hash = opts.password ? await hashPassword(opts.password) : await (passwordHash ??= hashPassword(PASSWORD))
-  return insertUser(db, { username, displayName: `Test ${username}`, passwordHash: hash, role, mustChangePassword: opts.mustChangePassword ?? false }, opts.now ?? new Date())
+  return runSync(insertUser(db, { username, displayName: `Test ${username}`, passwordHash: hash, role, mustChangePassword: opts.mustChangePassword ?? false }, opts.now ?? new Date()))
 }
 
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' } as const
@@ -111,7 +112,7 @@ export function dom (html: string): HTMLElement {
 
 /** A session made directly in the database: a cookie without the cost of a sign-in. */
 export function sessionFor (t: TestApp, userId: number): string {
-  return `gp_session=${createSession(t.db, userId, t.clock.now()).token}`
+  return `gp_session=${runSync(createSession(t.db, userId, t.clock.now())).token}`
 }
 
 /** A multipart/form-data body with one file, as a browser sends it. */

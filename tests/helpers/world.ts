@@ -10,6 +10,7 @@ import { checkBank } from '../../src/features/bank/format.js'
 import { publishBank } from '../../src/features/bank/publish.js'
 import { latestRelease } from '../../src/features/bank/index.js'
 import { hashPassword } from '../../src/features/auth/index.js'
+import { runSync } from '../../src/db/engine.js'
 
 let hash: Promise<string> | undefined
 
@@ -66,7 +67,7 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
 
   hash ??= hashPassword(PASSWORD)
   const user = async (name: string, role: Role, org: { enterpriseId?: number, jurisdictionId?: number } = {}) =>
-    insertUser(t.db, { username: `${prefix}-${name}`, displayName: name, passwordHash: await hash!, role, ...org }, now).id
+    runSync(insertUser(t.db, { username: `${prefix}-${name}`, displayName: name, passwordHash: await hash!, role, ...org }, now)).id
 
   const addPerson: World['addPerson'] = async (enterpriseId, name = `Person${++seq}`, opts = {}) => {
     const n = ++seq

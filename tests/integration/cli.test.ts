@@ -13,6 +13,7 @@ import { createPii } from '../../src/lib/pii.js'
 import { createPiiCheck } from '../../src/features/orgs/index.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
 import { trainees } from '../../src/db/schema.js'
+import { runSync } from '../../src/db/engine.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-cli-'))
@@ -46,7 +47,7 @@ describe('command line', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const db = openDatabase(dbPath)
-    const user = findUserByUsername(db, 'root.admin')!
+    const user = runSync(findUserByUsername(db, 'root.admin'))!
     expect(user.role).toBe('admin')
     expect(await verifyPassword(user.passwordHash, 'a sturdy passphrase')).toBe(true)
     db.$client.close()
@@ -105,7 +106,7 @@ describe('command line', () => {
     restored.close()
     const reopened = openDatabase(path.join(restoreDir, 'guardpass.db'))
     migrateDatabase(reopened)
-    expect(findUserByUsername(reopened, 'root.admin')).toBeDefined()
+    expect(runSync(findUserByUsername(reopened, 'root.admin'))).toBeDefined()
     // The key from the backup decrypts the ID number in the restored database, and passes the start check.
     const restoredKey = loadDataKey(path.join(restoreDir, 'guardpass.db'), fs.readFileSync(path.join(out, folder!, 'guardpass.key'), 'utf8').trim()).key
     const row = reopened.select().from(trainees).all().find((x) => x.fullName === '备份')!

@@ -16,6 +16,7 @@ import { createSession } from '../../src/features/auth/index.js'
 import { backup, restore, rekey, Refusal } from '../../src/operations.js'
 import { buildTestApp, FORM_HEADERS, form } from '../helpers/app.js'
 import { buildWorld } from '../helpers/world.js'
+import { runSync } from '../../src/db/engine.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const dirs: string[] = []
@@ -183,7 +184,7 @@ describe('rekey', () => {
     const clock = new ManualClock()
     const app = await buildApp(loadConfig({ DATABASE_PATH: inst.dbFile, PUBLIC_URL: 'http://guardpass.test', LOG_LEVEL: 'silent' }), db, clock, { dataKey: next, sweepMs: 0 })
     try {
-      const cookie = `gp_session=${createSession(db, inst.policeUserId, clock.now()).token}`
+      const cookie = `gp_session=${runSync(createSession(db, inst.policeUserId, clock.now())).token}`
       const res = await app.inject({ method: 'POST', url: '/jurisdiction/lookup', headers: { ...FORM_HEADERS, cookie }, payload: form({ idNumber: inst.people.find((p) => p.fullName === '张三')!.idNumber, purpose: 'Checking after the key rotation' }) })
       expect(res.statusCode).toBe(200)
       expect(res.body).toContain('张三')

@@ -1,10 +1,13 @@
-import { eq, count } from 'drizzle-orm'
-import type { Db, DbOrTx } from '../../db/connection.js'
-import { prepared } from '../../db/statements.js'
+import { eq, count, sql } from 'drizzle-orm'
+import type { Db } from '../../db/connection.js'
+import { one, run, prepared, type Q } from '../../db/engine.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
-import { users, sessions, loginThrottle, type Role, type UserStatus } from '../../db/schema.js'
+import { users, sessions, loginThrottle, trainees, type Role, type UserStatus } from '../../db/schema.js'
 import { generateSessionToken, parseSessionToken, secretMatches, sessionFreshness, type NewSessionToken } from './tokens.js'
 import type { ThrottleState } from './throttle.js'
+
+// Query functions for both engines (ARCHITECTURE, "The data layer on two engines"): each yields
+// its statements; the caller runs it with query() or transaction(), or yield*s it inside one.
 
 export type User = typeof users.$inferSelect
 
@@ -12,12 +15,12 @@ export function normaliseUsername (raw: string): string {
   return raw.normalize('NFKC').trim().toLowerCase()
 }
 
-export function findUserByUsername (db: DbOrTx, username: string): User | undefined {
-  return db.select().from(users).where(eq(users.username, normaliseUsername(username))).get()
+export function * findUserByUsername (db: Db, username: string): Q<User | undefined> {
+  return yield * one(db.select().from(users).where(eq(users.username, normaliseUsername(username))))
 }
 
-export function findUserById (db: DbOrTx, id: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get()
+export function * findUserById (db: Db, id: number): Q<User | undefined> {
+  return yield * one(db.select().from(users).where(eq(users.id, id)))
 }
 
 export interface NewUser {
@@ -31,8 +34,8 @@ export interface NewUser {
   jurisdictionId?: number | null
 }
 
-export function insertUser (db: DbOrTx, u: NewUser, now: Date): User {
-  return db.insert(users).values({
+export function * insertUser (db: Db, u: NewUser, now: Date): Q<User> {
+  const user = yield * one(db.insert(users).values({
     username: normaliseUsername(u.username),
     displayName: u.displayName,
     passwordHash: u.passwordHash,
@@ -43,18 +46,19 @@ export function insertUser (db: DbOrTx, u: NewUser, now: Date): User {
     jurisdictionId: u.jurisdictionId ?? null,
     createdAt: now,
     updatedAt: now
-  }).returning().get()
+  }).returning())
+  return user!
 }
 
-export function countUsers (db: DbOrTx): number {
-  return db.select({ n: count() }).from(users).get()?.n ?? 0
+export function * countUsers (db: Db): Q<number> {
+  return (yield * one(db.select({ n: count() }).from(users)))?.n ?? 0
 }
 
 // ---- sessions ----
 
-export function createSession (db: DbOrTx, userId: number, now: Date): NewSessionToken {
+export function * createSession (db: Db, userId: number, now: Date): Q<NewSessionToken> {
   const t = generateSessionToken()
-  db.insert(sessions).values({ id: t.id, secretHash: Buffer.from(t.secretHash), userId, createdAt: now, lastVerifiedAt: now }).run()
+  yield * run(db.insert(sessions).values({ id: t.id, secretHash: Buffer.from(t.secretHash), userId, createdAt: now, lastVerifiedAt: now }))
   return t
 }
 
@@ -70,88 +74,77 @@ export interface SessionActor {
   trainee: { id: number, privacyAccepted: boolean } | null
 }
 
-/** Validates a session token: unknown, wrong secret, timed out or disabled user all give null. (Every request: prepared statements.) */
-export function validateSessionToken (db: Db, token: string | undefined, now: Date): SessionActor | null {
+/**
+ * Validates a session token: unknown, wrong secret, timed out or disabled user all give null.
+ * Every request asks: one prepared query, with a trainee account's person record in it.
+ */
+export function * validateSessionToken (db: Db, token: string | undefined, now: Date): Q<SessionActor | null> {
   const parsed = parseSessionToken(token)
   if (!parsed) return null
-  // The person record of a trainee account comes in the same query: one query on every request, not two.
-  const row = prepared(db, `SELECT s.secret_hash AS secretHash, s.last_verified_at AS lastVerifiedAt, s.created_at AS sessionCreatedAt, u.*,
-      t.id AS traineeId, t.privacy_accepted_at AS privacyAcceptedAt
-    FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN trainees t ON t.user_id = u.id WHERE s.id = ?`).get(parsed.id) as Record<string, unknown> | undefined
+  const row = yield * one(prepared(db, 'auth.session', () => db.select({
+    secretHash: sessions.secretHash, lastVerifiedAt: sessions.lastVerifiedAt, createdAt: sessions.createdAt,
+    user: users, traineeId: trainees.id, privacyAcceptedAt: trainees.privacyAcceptedAt
+  }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).leftJoin(trainees, eq(trainees.userId, users.id))
+    .where(eq(sessions.id, sql.placeholder('id')))), { id: parsed.id })
   if (!row) return null
-  if (!secretMatches(parsed.secret, row.secretHash as Uint8Array)) return null
-  const lastVerifiedAt = new Date(row.lastVerifiedAt as number)
-  const user: User = {
-    id: row.id as number, username: row.username as string, displayName: row.display_name as string, passwordHash: row.password_hash as string,
-    role: row.role as User['role'], status: row.status as User['status'], mustChangePassword: row.must_change_password === 1, locale: (row.locale as string | null) ?? null,
-    enterpriseId: (row.enterprise_id as number | null) ?? null, jurisdictionId: (row.jurisdiction_id as number | null) ?? null,
-    createdAt: new Date(row.created_at as number), updatedAt: new Date(row.updated_at as number)
-  }
-  const trainee = row.traineeId === null || row.traineeId === undefined ? null : { id: row.traineeId as number, privacyAccepted: row.privacyAcceptedAt !== null }
-  const createdAt = new Date(row.sessionCreatedAt as number)
-  const freshness = sessionFreshness(lastVerifiedAt, now)
+  if (!secretMatches(parsed.secret, row.secretHash)) return null
+  const { user } = row
+  const trainee = row.traineeId === null ? null : { id: row.traineeId, privacyAccepted: row.privacyAcceptedAt !== null }
+  const freshness = sessionFreshness(row.lastVerifiedAt, now)
   if (freshness === 'expired' || user.status !== 'active') {
-    db.delete(sessions).where(eq(sessions.id, parsed.id)).run()
+    yield * run(db.delete(sessions).where(eq(sessions.id, parsed.id)))
     return null
   }
   if (freshness === 'touch') {
-    db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, parsed.id)).run()
-    return { sessionId: parsed.id, lastVerifiedAt: now, createdAt, refreshed: true, user, trainee }
+    yield * run(db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, parsed.id)))
+    return { sessionId: parsed.id, lastVerifiedAt: now, createdAt: row.createdAt, refreshed: true, user, trainee }
   }
-  return { sessionId: parsed.id, lastVerifiedAt, createdAt, refreshed: false, user, trainee }
+  return { sessionId: parsed.id, lastVerifiedAt: row.lastVerifiedAt, createdAt: row.createdAt, refreshed: false, user, trainee }
 }
 
-export function endSession (db: Db, sessionId: string, audit: AuditEntry, now: Date): void {
-  db.transaction((tx) => {
-    tx.delete(sessions).where(eq(sessions.id, sessionId)).run()
-    recordAudit(tx, audit, now)
-  })
+export function * endSession (db: Db, sessionId: string, audit: AuditEntry, now: Date): Q<void> {
+  yield * run(db.delete(sessions).where(eq(sessions.id, sessionId)))
+  recordAudit(db, audit, now) // audit has not moved to both engines yet: on SQLite it writes at once, inside this transaction
 }
 
-// ---- account changes: each ends every session of the user, in the same transaction ----
+// ---- account changes: each ends every session of the user (run them in one transaction) ----
 
 /** Sets a password and ends every session; with `signIn` a fresh session is made for the caller. */
-export function setPassword (db: Db, userId: number, passwordHash: string, opts: { mustChange: boolean, signIn: boolean }, audit: AuditEntry, now: Date): NewSessionToken | null {
-  return db.transaction((tx) => {
-    recordAudit(tx, audit, now)
-    tx.update(users).set({ passwordHash, mustChangePassword: opts.mustChange, updatedAt: now }).where(eq(users.id, userId)).run()
-    tx.delete(sessions).where(eq(sessions.userId, userId)).run()
-    return opts.signIn ? createSession(tx, userId, now) : null
-  }, { behavior: 'immediate' })
+export function * setPassword (db: Db, userId: number, passwordHash: string, opts: { mustChange: boolean, signIn: boolean }, audit: AuditEntry, now: Date): Q<NewSessionToken | null> {
+  recordAudit(db, audit, now)
+  yield * run(db.update(users).set({ passwordHash, mustChangePassword: opts.mustChange, updatedAt: now }).where(eq(users.id, userId)))
+  yield * run(db.delete(sessions).where(eq(sessions.userId, userId)))
+  return opts.signIn ? yield * createSession(db, userId, now) : null
 }
 
-export function setStatus (db: Db, userId: number, status: UserStatus, audit: AuditEntry, now: Date): void {
-  db.transaction((tx) => {
-    recordAudit(tx, audit, now)
-    tx.update(users).set({ status, updatedAt: now }).where(eq(users.id, userId)).run()
-    if (status !== 'active') tx.delete(sessions).where(eq(sessions.userId, userId)).run()
-  }, { behavior: 'immediate' })
+export function * setStatus (db: Db, userId: number, status: UserStatus, audit: AuditEntry, now: Date): Q<void> {
+  recordAudit(db, audit, now)
+  yield * run(db.update(users).set({ status, updatedAt: now }).where(eq(users.id, userId)))
+  if (status !== 'active') yield * run(db.delete(sessions).where(eq(sessions.userId, userId)))
 }
 
-export function setRole (db: Db, userId: number, role: Role, audit: AuditEntry, now: Date): void {
-  db.transaction((tx) => {
-    recordAudit(tx, audit, now)
-    tx.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId)).run()
-    tx.delete(sessions).where(eq(sessions.userId, userId)).run()
-  }, { behavior: 'immediate' })
+export function * setRole (db: Db, userId: number, role: Role, audit: AuditEntry, now: Date): Q<void> {
+  recordAudit(db, audit, now)
+  yield * run(db.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId)))
+  yield * run(db.delete(sessions).where(eq(sessions.userId, userId)))
 }
 
-export function setLocale (db: DbOrTx, userId: number, locale: string, now: Date): void {
-  db.update(users).set({ locale, updatedAt: now }).where(eq(users.id, userId)).run()
+export function * setLocale (db: Db, userId: number, locale: string, now: Date): Q<void> {
+  yield * run(db.update(users).set({ locale, updatedAt: now }).where(eq(users.id, userId)))
 }
 
 // ---- throttle ----
 
-export function readThrottle (db: DbOrTx, key: string): ThrottleState | undefined {
-  const row = db.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get()
+export function * readThrottle (db: Db, key: string): Q<ThrottleState | undefined> {
+  const row = yield * one(db.select().from(loginThrottle).where(eq(loginThrottle.key, key)))
   return row ? { failures: row.failures, windowStartedAt: row.windowStartedAt, lockedUntil: row.lockedUntil } : undefined
 }
 
-export function writeThrottle (db: DbOrTx, key: string, state: ThrottleState): void {
-  db.insert(loginThrottle).values({ key, ...state })
-    .onConflictDoUpdate({ target: loginThrottle.key, set: { ...state } }).run()
+export function * writeThrottle (db: Db, key: string, state: ThrottleState): Q<void> {
+  yield * run(db.insert(loginThrottle).values({ key, ...state })
+    .onConflictDoUpdate({ target: loginThrottle.key, set: { ...state } }))
 }
 
-export function clearThrottle (db: DbOrTx, key: string): void {
-  db.delete(loginThrottle).where(eq(loginThrottle.key, key)).run()
+export function * clearThrottle (db: Db, key: string): Q<void> {
+  yield * run(db.delete(loginThrottle).where(eq(loginThrottle.key, key)))
 }

@@ -60,7 +60,7 @@ export async function authRoutes (app: FastifyInstance) {
 
   app.post('/logout', { config: { access: 'signed-in', allowPending: true } }, async (req, reply) => {
     const actor = req.actor!
-    endSession(app.db, actor.sessionId, { actorId: actor.id, action: 'logout', subjectType: 'user', subjectId: actor.id, clientIp: req.ip }, now())
+    await app.transaction(endSession, actor.sessionId, { actorId: actor.id, action: 'logout', subjectType: 'user', subjectId: actor.id, clientIp: req.ip }, now())
     clearSessionCookie(reply, app.config)
     return reply.seeOther('/login', 'flash.signed-out')
   })
@@ -76,7 +76,7 @@ export async function authRoutes (app: FastifyInstance) {
     const form = readForm(req.body, askCurrent ? PASSWORD_FORM : NEW_PASSWORD_FORM)
     const current = 'current' in form.values ? form.values.current as string : null
     const errors = { ...form.errors }
-    const user = findUserById(app.db, actor.id)!
+    const user = (await app.exec(findUserById, actor.id))!
     if (current !== null && !errors.current) {
       // The same limits as signing in, on the same counters, reserved before the check.
       const checked = await checkCurrentPassword(app.db, user, current, req.ip, now)
@@ -94,7 +94,7 @@ export async function authRoutes (app: FastifyInstance) {
     if (!errors.password && !errors.confirm && form.values.confirm !== form.values.password) errors.confirm = 'password.mismatch'
     if (Object.keys(errors).length > 0) return passwordPage(reply.code(422), actor, errors)
     const hash = await hashPassword(form.values.password)
-    const session = setPassword(app.db, actor.id, hash, { mustChange: false, signIn: true },
+    const session = await app.transaction(setPassword, actor.id, hash, { mustChange: false, signIn: true },
       { actorId: actor.id, action: 'account.password-changed', subjectType: 'user', subjectId: actor.id, clientIp: req.ip }, now())
     setSessionCookie(reply, app.config, session!.token, sessionExpiresAt(now()))
     return reply.seeOther('/', 'flash.password-changed')
@@ -104,7 +104,7 @@ export async function authRoutes (app: FastifyInstance) {
     const form = readForm(req.body, { lang: { required: true, max: 8 }, back: { max: 512, identifier: true } })
     if (!form.ok || !isLocale(form.values.lang)) throw new BadRequest('errors.unknown-language')
     setLocaleCookie(reply, app.config, form.values.lang)
-    if (req.actor) setLocale(app.db, req.actor.id, form.values.lang, now())
+    if (req.actor) await app.exec(setLocale, req.actor.id, form.values.lang, now())
     return reply.seeOther(safeLocalPath(form.values.back || '/'))
   })
 }

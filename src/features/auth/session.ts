@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { SESSION_COOKIE, setSessionCookie, clearSessionCookie } from '../../http/cookies.js'
 import type { Authenticated } from '../../http/types.js'
+import { exec } from '../../db/engine.js'
 import { validateSessionToken } from './queries.js'
 import { sessionExpiresAt } from './tokens.js'
 
@@ -9,11 +10,11 @@ import { sessionExpiresAt } from './tokens.js'
  * every request): the session cookie checked against the database, cleared when
  * it is no longer valid, and set again when its expiry moved.
  */
-export function authenticateRequest (req: FastifyRequest, reply: FastifyReply, now: Date): Authenticated | null {
+export async function authenticateRequest (req: FastifyRequest, reply: FastifyReply, now: Date): Promise<Authenticated | null> {
   const token = req.cookies[SESSION_COOKIE]
   if (!token) return null
   const { db, config } = req.server
-  const found = validateSessionToken(db, token, now)
+  const found = await exec(db, validateSessionToken, token, now)
   if (!found) {
     clearSessionCookie(reply, config)
     return null

@@ -1,4 +1,5 @@
-import type { Db, DbOrTx } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { exec, transaction, type Q } from '../../db/engine.js'
 import { recordAudit } from '../audit/index.js'
 import { findUserByUsername, normaliseUsername, readThrottle, writeThrottle, clearThrottle, createSession, type User } from './queries.js'
 import { verifyPassword } from './passwords.js'
@@ -21,23 +22,21 @@ const addressKey = (ip: string) => `ip:${ip}`
  * counted) when either is locked. Requests sent together are serialised here,
  * so a burst checks at most as many passwords as the counts allow.
  */
-function reserveCheck (db: Db, username: string, clientIp: string, now: Date): Locked | null {
-  return db.transaction((tx) => {
-    const address = reserveAttempt(readThrottle(tx, addressKey(clientIp)), now, ADDRESS_POLICY)
-    if (!address.ok) return { ok: false, reason: 'locked-address', minutes: minutesLeft(address.until, now) } as const
-    const account = reserveAttempt(readThrottle(tx, accountKey(username)), now, ACCOUNT_POLICY)
-    if (!account.ok) return { ok: false, reason: 'locked-account', minutes: minutesLeft(account.until, now) } as const
-    writeThrottle(tx, addressKey(clientIp), address.state)
-    writeThrottle(tx, accountKey(username), account.state)
-    return null
-  }, { behavior: 'immediate' })
+function * reserveCheck (tx: Db, username: string, clientIp: string, now: Date): Q<Locked | null> {
+  const address = reserveAttempt(yield * readThrottle(tx, addressKey(clientIp)), now, ADDRESS_POLICY)
+  if (!address.ok) return { ok: false, reason: 'locked-address', minutes: minutesLeft(address.until, now) } as const
+  const account = reserveAttempt(yield * readThrottle(tx, accountKey(username)), now, ACCOUNT_POLICY)
+  if (!account.ok) return { ok: false, reason: 'locked-account', minutes: minutesLeft(account.until, now) } as const
+  yield * writeThrottle(tx, addressKey(clientIp), address.state)
+  yield * writeThrottle(tx, accountKey(username), account.state)
+  return null
 }
 
 /** The password was right: the account's count starts again and the address gets its reservation back. */
-function settleRightPassword (tx: DbOrTx, username: string, clientIp: string, now: Date): void {
-  clearThrottle(tx, accountKey(username))
-  const refunded = refundAttempt(readThrottle(tx, addressKey(clientIp)), now, ADDRESS_POLICY)
-  if (refunded) writeThrottle(tx, addressKey(clientIp), refunded)
+function * settleRightPassword (tx: Db, username: string, clientIp: string, now: Date): Q<void> {
+  yield * clearThrottle(tx, accountKey(username))
+  const refunded = refundAttempt(yield * readThrottle(tx, addressKey(clientIp)), now, ADDRESS_POLICY)
+  if (refunded) yield * writeThrottle(tx, addressKey(clientIp), refunded)
 }
 
 /**
@@ -48,13 +47,13 @@ function settleRightPassword (tx: DbOrTx, username: string, clientIp: string, no
 export async function signIn (db: Db, input: { username: string, password: string }, clientIp: string, now: () => Date): Promise<SignInResult> {
   const username = normaliseUsername(input.username)
   const start = now()
-  const refused = reserveCheck(db, username, clientIp, start)
+  const refused = await transaction(db, reserveCheck, username, clientIp, start)
   if (refused) {
     if (refused.reason === 'locked-account') recordAudit(db, { actorId: null, action: 'login.refused-locked', details: { username }, clientIp }, start)
     return refused
   }
 
-  const user = findUserByUsername(db, username)
+  const user = await exec(db, findUserByUsername, username)
   const passwordOk = await verifyPassword(user?.passwordHash, input.password)
   const at = now()
 
@@ -64,17 +63,17 @@ export async function signIn (db: Db, input: { username: string, password: strin
     return { ok: false, reason: 'invalid' }
   }
   if (user.status !== 'active') {
-    db.transaction((tx) => {
-      settleRightPassword(tx, username, clientIp, at)
+    await transaction(db, function * (tx) {
+      yield * settleRightPassword(tx, username, clientIp, at)
       recordAudit(tx, { actorId: user.id, action: 'login.refused-disabled', subjectType: 'user', subjectId: user.id, clientIp }, at)
-    }, { behavior: 'immediate' })
+    })
     return { ok: false, reason: 'disabled' }
   }
-  const session = db.transaction((tx) => {
-    settleRightPassword(tx, username, clientIp, at)
+  const session = await transaction(db, function * (tx) {
+    yield * settleRightPassword(tx, username, clientIp, at)
     recordAudit(tx, { actorId: user.id, action: 'login.success', subjectType: 'user', subjectId: user.id, clientIp }, at)
-    return createSession(tx, user.id, at)
-  }, { behavior: 'immediate' })
+    return yield * createSession(tx, user.id, at)
+  })
   return { ok: true, user, session }
 }
 
@@ -85,7 +84,7 @@ export async function signIn (db: Db, input: { username: string, password: strin
  */
 export async function checkCurrentPassword (db: Db, user: User, password: string, clientIp: string, now: () => Date): Promise<{ ok: true } | Locked | { ok: false, reason: 'wrong' }> {
   const start = now()
-  const refused = reserveCheck(db, user.username, clientIp, start)
+  const refused = await transaction(db, reserveCheck, user.username, clientIp, start)
   if (refused) return refused
   const right = await verifyPassword(user.passwordHash, password)
   const at = now()
@@ -93,6 +92,6 @@ export async function checkCurrentPassword (db: Db, user: User, password: string
     recordAudit(db, { actorId: user.id, action: 'account.password-check-failed', subjectType: 'user', subjectId: user.id, clientIp }, at)
     return { ok: false, reason: 'wrong' }
   }
-  db.transaction((tx) => { settleRightPassword(tx, user.username, clientIp, at) }, { behavior: 'immediate' })
+  await transaction(db, settleRightPassword, user.username, clientIp, at)
   return { ok: true }
 }

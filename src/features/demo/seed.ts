@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
+import { runSync } from '../../db/engine.js'
 import type { Pii } from '../../lib/pii.js'
 import { idCheckChar, creditCheckChar } from '../../lib/id-checksums.js'
 import { localDate } from '../../lib/time.js'
@@ -78,7 +79,7 @@ export function demoPeople (today: string): DemoPerson[] {
  * the database already has users.
  */
 export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Shanghai'): Promise<DemoAccount[] | null> {
-  if (countUsers(db) > 0) return null
+  if (runSync(countUsers(db)) > 0) return null
   const today = localDate(now, timeZone)
   const people = demoPeople(today)
   const staff: Array<Omit<DemoAccount, 'password'> & { enterprise?: string, jurisdiction?: string }> = [
@@ -94,7 +95,7 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
   for (const a of accounts) hashes.set(a.username, await hashPassword(a.password))
 
   const seeded = db.transaction((tx) => {
-    if (countUsers(tx) > 0) return false
+    if (runSync(countUsers(db)) > 0) return false // db: the same connection, inside this transaction
     const org = seedOrganisations(tx, pii, {
       jurisdictions: JURISDICTIONS.map((j) => ({ ...j })),
       enterprises: ENTERPRISES.map((e) => ({ key: e.key, name: e.name, address: e.address, station: e.station, creditCode: e.base + creditCheckChar(e.base) })),
@@ -104,10 +105,10 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     }, today, now)
     for (const s of staff) {
       if (s.role === 'trainer') continue // made with the organisations, above
-      const user = insertUser(tx, {
+      const user = runSync(insertUser(db, {
         username: s.username, displayName: s.displayName, passwordHash: hashes.get(s.username)!, role: s.role,
         jurisdictionId: s.jurisdiction ? org.jurisdictionIds.get(s.jurisdiction) : null
-      }, now)
+      }, now))
       recordAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: s.username, role: s.role, via: 'demo' } }, now)
     }
     // The first enterprise gets a cohort and an induction curriculum, so the learning pages have something to show.

@@ -136,7 +136,7 @@ export async function adminRoutes (app: FastifyInstance) {
     const username = normaliseUsername(v.username)
     if (!errors.role && !(STAFF_ROLES as readonly string[]).includes(role)) errors.role = 'form.invalid'
     if (!errors.username && !/^[a-z0-9._-]{2,64}$/.test(username)) errors.username = 'accounts.username-format'
-    else if (!errors.username && findUserByUsername(app.db, username)) errors.username = 'accounts.username-taken'
+    else if (!errors.username && (await app.exec(findUserByUsername, username))) errors.username = 'accounts.username-taken'
     const enterprise = role === 'trainer' ? findEnterprise(app.db, Number(v.enterpriseId)) : undefined
     const jurisdiction = role === 'police' ? findJurisdiction(app.db, Number(v.jurisdictionId)) : undefined
     if (role === 'trainer' && !enterprise) errors.enterpriseId = 'accounts.enterprise-required'
@@ -150,27 +150,27 @@ export async function adminRoutes (app: FastifyInstance) {
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: user.displayName, username: user.username, password }], back: '/admin/accounts', loginUrl: new URL('/login', app.config.publicUrl).href })
   })
 
-  const staffAccount = (id: number) => {
-    const user = findUserById(app.db, id)
+  const staffAccount = async (id: number) => {
+    const user = await app.exec(findUserById, id)
     if (!user || user.role === 'trainee') throw new NotFound()
     return user
   }
 
   app.post('/admin/accounts/:id/status', { config: ADMIN }, async (req, reply) => {
-    const user = staffAccount(idParam(req))
+    const user = await staffAccount(idParam(req))
     const form = readForm(req.body, { status: { required: true, max: 10 } })
     const status = form.values.status
     if ((status !== 'active' && status !== 'disabled') || user.id === req.actor!.id) {
       return reply.code(422).page('admin/accounts', { title: 'accounts.title', accounts: listStaffAccounts(app.db), error: user.id === req.actor!.id ? 'accounts.not-yourself' : 'form.invalid' })
     }
-    setStatus(app.db, user.id, status, { ...auditFrom(req, status === 'active' ? 'account.enabled' : 'account.disabled'), subjectType: 'user', subjectId: user.id }, now())
+    await app.transaction(setStatus, user.id, status, { ...auditFrom(req, status === 'active' ? 'account.enabled' : 'account.disabled'), subjectType: 'user', subjectId: user.id }, now())
     return reply.seeOther('/admin/accounts', status === 'active' ? 'flash.login-enabled' : 'flash.login-disabled')
   })
 
   app.post('/admin/accounts/:id/password', { config: ADMIN }, async (req, reply) => {
-    const user = staffAccount(idParam(req))
+    const user = await staffAccount(idParam(req))
     const password = generateInitialPassword()
-    setPassword(app.db, user.id, await hashOneTimePassword(password), { mustChange: true, signIn: false },
+    await app.transaction(setPassword, user.id, await hashOneTimePassword(password), { mustChange: true, signIn: false },
       { ...auditFrom(req, 'account.password-reset'), subjectType: 'user', subjectId: user.id }, now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: user.displayName, username: user.username, password }], back: '/admin/accounts', loginUrl: new URL('/login', app.config.publicUrl).href })
   })

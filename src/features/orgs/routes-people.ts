@@ -133,7 +133,7 @@ export async function peopleRoutes (app: FastifyInstance) {
     const person = personFor(req)
     if (!person.userId || !person.username) throw new NotFound()
     const password = generateInitialPassword()
-    setPassword(app.db, person.userId, await hashOneTimePassword(password), { mustChange: true, signIn: false },
+    await app.transaction(setPassword, person.userId, await hashOneTimePassword(password), { mustChange: true, signIn: false },
       { ...auditFrom(req, 'account.password-reset'), subjectType: 'user', subjectId: person.userId }, now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: person.fullName, username: person.username, password }], back: `/people/${person.id}`, loginUrl: new URL('/login', app.config.publicUrl).href })
   })
@@ -145,7 +145,7 @@ export async function peopleRoutes (app: FastifyInstance) {
       return reply.code(422).page('people/show', showPerson(req, person, { errors: { login: 'form.invalid' } }))
     }
     const status = form.values.status
-    setStatus(app.db, person.userId, status, { ...auditFrom(req, status === 'active' ? 'account.enabled' : 'account.disabled'), subjectType: 'user', subjectId: person.userId }, now())
+    await app.transaction(setStatus, person.userId, status, { ...auditFrom(req, status === 'active' ? 'account.enabled' : 'account.disabled'), subjectType: 'user', subjectId: person.userId }, now())
     return reply.seeOther(`/people/${person.id}`, status === 'active' ? 'flash.login-enabled' : 'flash.login-disabled')
   })
 }

@@ -51,7 +51,9 @@ export async function rosterRoutes (app: FastifyInstance) {
   const encrypt = ({ idNumber, ...p }: ValidPerson): EncryptedPerson => ({ ...p, idNumberEnc: app.pii.encrypt(idNumber), idNumberHmac: app.pii.hash(idNumber) })
   const newLogin = async (fullName: string): Promise<NewLogin & { password: string }> => {
     const password = generateInitialPassword()
-    const username = newTraineeUsername((u) => findUserByUsername(app.db, u) !== undefined)
+    // A random candidate at a time, until one is free.
+    let username = newTraineeUsername(() => false)
+    while (await app.exec(findUserByUsername, username) !== undefined) username = newTraineeUsername(() => false)
     return { username, displayName: fullName, password, passwordHash: await hashOneTimePassword(password) }
   }
 

@@ -16,14 +16,14 @@ export async function publicVerifyRoutes (app: FastifyInstance) {
   const key = (req: FastifyRequest) => `verify:${req.ip}`
 
   /** The statement for a typed code, or null; unknown codes count towards the address's lock, and a locked address gets 429. */
-  const lookUp = (req: FastifyRequest, typed: string) => {
+  const lookUp = async (req: FastifyRequest, typed: string) => {
     const now = h.now()
-    const locked = lockedUntil(readThrottle(app.db, key(req)), now)
+    const locked = lockedUntil(await app.exec(readThrottle, key(req)), now)
     if (locked) throw new TooManyRequests('verify.throttled', {}, Math.ceil((locked.getTime() - now.getTime()) / 1000))
     const code = normaliseCode(typed)
     const st = code ? findStatementByCode(app.db, code) : undefined
     if (!st) {
-      app.db.transaction((tx) => { writeThrottle(tx, key(req), afterFailure(readThrottle(tx, key(req)), now, VERIFY_POLICY)) }, { behavior: 'immediate' })
+      await app.transaction(function * (tx) { yield * writeThrottle(tx, key(req), afterFailure(yield * readThrottle(tx, key(req)), now, VERIFY_POLICY)) })
       return null
     }
     return publicVerification(st, now, h.day)
@@ -41,7 +41,7 @@ export async function publicVerifyRoutes (app: FastifyInstance) {
 
   app.get('/verify/:code', { config: { access: 'public' } }, async (req, reply) => {
     const typed = (req.params as { code: string }).code
-    const v = lookUp(req, typed)
+    const v = await lookUp(req, typed)
     reply.header('Cache-Control', 'no-store').header('X-Robots-Tag', 'noindex')
     // An unknown code is an answer, not a broken page: still 404, on the verification page, saying what to check.
     if (!v) return reply.code(404).page('verify/form', { title: 'verify.not-found-title', code: typed.slice(0, 40), error: null, notFound: true })
@@ -49,7 +49,7 @@ export async function publicVerifyRoutes (app: FastifyInstance) {
   })
 
   app.get('/api/verify/:code', { config: { access: 'public' } }, async (req, reply) => {
-    const v = lookUp(req, (req.params as { code: string }).code)
+    const v = await lookUp(req, (req.params as { code: string }).code)
     if (!v) throw new NotFound('verify.unknown')
     return reply.header('Cache-Control', 'no-store').type('application/json; charset=utf-8').send(v)
   })

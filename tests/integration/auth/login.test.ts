@@ -2,6 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { buildTestApp, createUser, signIn, form, dom, FORM_HEADERS, PASSWORD, sessionCookie, type TestApp } from '../../helpers/app.js'
 import { setStatus, setRole, findUserByUsername } from '../../../src/features/auth/index.js'
 import { auditEvents, sessions } from '../../../src/db/schema.js'
+import { runSync } from '../../../src/db/engine.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -133,21 +134,21 @@ describe('sessions end', () => {
 
   test('after disabling the account, and sign-in is then refused', async () => {
     const cookie = await signIn(t, 'bob')
-    const bob = findUserByUsername(t.db, 'bob')!
-    setStatus(t.db, bob.id, 'disabled', { actorId: null, action: 'account.disabled' }, t.clock.now())
+    const bob = runSync(findUserByUsername(t.db, 'bob'))!
+    runSync(setStatus(t.db, bob.id, 'disabled', { actorId: null, action: 'account.disabled' }, t.clock.now()))
     expect((await t.app.inject({ url: '/', headers: { cookie } })).statusCode).toBe(303)
     const again = await post('/login', { username: 'bob', password: PASSWORD })
     expect(again.statusCode).toBe(422)
     expect(dom(again.body).querySelector('[role=alert]')!.text).toContain('disabled')
-    setStatus(t.db, bob.id, 'active', { actorId: null, action: 'account.enabled' }, t.clock.now())
+    runSync(setStatus(t.db, bob.id, 'active', { actorId: null, action: 'account.enabled' }, t.clock.now()))
   })
 
   test('after a role change', async () => {
     const cookie = await signIn(t, 'bob')
-    const bob = findUserByUsername(t.db, 'bob')!
-    setRole(t.db, bob.id, 'police', { actorId: null, action: 'account.role-changed' }, t.clock.now())
+    const bob = runSync(findUserByUsername(t.db, 'bob'))!
+    runSync(setRole(t.db, bob.id, 'police', { actorId: null, action: 'account.role-changed' }, t.clock.now()))
     expect((await t.app.inject({ url: '/', headers: { cookie } })).statusCode).toBe(303)
-    setRole(t.db, bob.id, 'trainer', { actorId: null, action: 'account.role-changed' }, t.clock.now())
+    runSync(setRole(t.db, bob.id, 'trainer', { actorId: null, action: 'account.role-changed' }, t.clock.now()))
   })
 
   test('after 10 days without activity; activity moves the expiry at most hourly', async () => {

@@ -2,6 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { buildTestApp, createUser, signIn, form, dom, FORM_HEADERS, PASSWORD, sessionCookie, type TestApp } from '../../helpers/app.js'
 import { findUserByUsername } from '../../../src/features/auth/index.js'
 import { auditEvents } from '../../../src/db/schema.js'
+import { runSync } from '../../../src/db/engine.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -52,7 +53,7 @@ describe('forced password change', () => {
     const home2 = await t.app.inject({ url: '/', headers: { cookie: `${fresh}; ${flash}` } })
     expect(home2.statusCode).toBe(200)
     expect(dom(home2.body).querySelector('.flash')!.text).toContain('password has been changed')
-    expect(findUserByUsername(t.db, 'frank')!.mustChangePassword).toBe(false)
+    expect(runSync(findUserByUsername(t.db, 'frank'))!.mustChangePassword).toBe(false)
     expect(t.db.select().from(auditEvents).all().some((e) => e.action === 'account.password-changed')).toBe(true)
   })
 

@@ -13,6 +13,7 @@ import { publishBank } from '../../../src/features/bank/publish.js'
 import { currentBlueprints, questionPool, insertAttempt, attemptItemsWithState, appendStepNow, finalizeAttempt, recentlySeenKeys, RECENT_ATTEMPTS } from '../../../src/features/exams/queries.js'
 import { assemblePaper } from '../../../src/features/exams/assembly.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
+import { runSync } from '../../../src/db/engine.js'
 
 const BANK = path.resolve(import.meta.dirname, '../../../question-bank')
 /** Finished mocks measured together (the page-size rounding spreads over them). */
@@ -43,7 +44,7 @@ beforeAll(() => {
   // Six trainees with ten finished national mocks each: every question answered, one in five changed once (one transaction: quick).
   db.$client.transaction(() => {
     for (let t = 0; t < ATTEMPTS / 10; t++) {
-      const user = insertUser(db, { username: `s${t}`, displayName: `S${t}`, passwordHash: 'x', role: 'trainee' }, now)
+      const user = runSync(insertUser(db, { username: `s${t}`, displayName: `S${t}`, passwordHash: 'x', role: 'trainee' }, now))
       const idn = demoIdNumber('110101', '1990-01-01', t)
       const tr = db.insert(trainees).values({ userId: user.id, fullName: `S${t}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: '1990-01-01', education: 'college', createdAt: now, updatedAt: now }).returning().get()
       traineeIds.push(tr.id)

@@ -8,6 +8,7 @@ import { useWorld, requestsAs, type World, type Who } from '../../helpers/world.
 import { pngWithLocation, heicStart } from '../../helpers/images.js'
 import { auditEvents, checklistItems, escalationCases, inspections, inspectionItems, rectificationNotices, noticeItems, photos, sites, users } from '../../../src/db/schema.js'
 import { photoDir, readPhotoFile } from '../../../src/features/supervision/photos.js'
+import { runSync } from '../../../src/db/engine.js'
 
 let t: TestApp
 let w: World
@@ -80,7 +81,7 @@ describe('rectification notices', () => {
     // Another station's officer cannot decide; a trainer cannot either (403).
     const now = t.clock.now()
     const s3 = t.db.insert((await import('../../../src/db/schema.js')).jurisdictions).values({ code: 'W-S3', name: 'S3 name', level: 'station', parentId: w.ids.d1, createdAt: now }).returning().get().id
-    const other = (await import('../../../src/features/auth/index.js')).insertUser(t.db, { username: 'w-police-s3', displayName: 'S3', passwordHash: 'x', role: 'police', jurisdictionId: s3 }, now).id
+    const other = runSync((await import('../../../src/features/auth/index.js')).insertUser(t.db, { username: 'w-police-s3', displayName: 'S3', passwordHash: 'x', role: 'police', jurisdictionId: s3 }, now)).id
     const otherCookie = (await import('../../helpers/app.js')).sessionFor(t, other)
     const outsider = await t.app.inject({ method: 'POST', url: `/supervision/notices/${id}/items/1/review`, headers: { ...FORM_HEADERS, cookie: otherCookie }, payload: form({ decision: 'accept' }) })
     expect(outsider.statusCode).toBe(404)
