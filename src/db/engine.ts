@@ -1,6 +1,8 @@
 import pg from 'pg'
 import type Database from 'better-sqlite3'
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { sql, type SQL } from 'drizzle-orm'
+import { LOCK_NAMESPACE } from './postgres.js'
 
 /**
  * Transactions written once for both engines (issue 19; docs/ARCHITECTURE.md, "Two engines").
@@ -27,7 +29,7 @@ import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-post
  * One statement a body hands to the engine: `q` is a Drizzle query of the engine's dialect, built
  * or prepared (then `params` are its placeholders' values).
  */
-export interface Step { kind: 'all' | 'one' | 'run' | 'attempt', q: unknown, params?: Record<string, unknown> }
+export interface Step { kind: 'all' | 'one' | 'run' | 'attempt' | 'rows', q: unknown, params?: Record<string, unknown> }
 
 /** What a query function returns: run it with `exec` or `transaction`, or `yield*` it inside one. */
 export type Q<T> = Generator<Step, T, unknown>
@@ -57,6 +59,27 @@ export function * run (q: { run(params?: Params): unknown } | PromiseLike<unknow
 /** A write that may be refused: its result, or the database's error (the transaction goes on). */
 export function * attempt (q: { run(params?: Params): unknown } | PromiseLike<unknown>, params?: Params): Q<RunResult | { error: DatabaseError }> {
   return (yield { kind: 'attempt', q, params }) as RunResult | { error: DatabaseError }
+}
+
+/**
+ * The rows of a raw SQL statement (Drizzle's `sql` template) on the handle's engine. Rows carry each
+ * engine's own values (SQLite's integers for times and booleans, PostgreSQL's Date and boolean),
+ * so prefer the builders; this is for SQL the builders cannot say, written for both engines.
+ */
+export function * rows<T> (db: Handle, statement: SQL): Q<T[]> {
+  return (yield { kind: 'rows', q: { db, statement } }) as T[]
+}
+
+/**
+ * Takes a transaction-level advisory lock if it is free (PostgreSQL's pg_try_advisory_xact_lock,
+ * released at commit or rollback): true when this transaction holds it, false when another holds
+ * it (another node is doing the same work). On SQLite one process owns the file, and the
+ * transaction already holds the write lock: always true.
+ */
+export function * tryLock (db: Handle, key: number): Q<boolean> {
+  if (!isPostgres(db)) return true
+  const [row] = yield * rows<{ ok: boolean }>(db, sql`SELECT pg_try_advisory_xact_lock(${LOCK_NAMESPACE}, ${key}) AS ok`)
+  return row?.ok === true
 }
 
 /** A refusal by the database, with what both engines agree on. */
@@ -129,6 +152,10 @@ function execSqlite (step: Step): unknown {
     case 'run': return { changes: q.run(step.params).changes }
     case 'attempt':
       try { return { changes: q.run(step.params).changes } } catch (err) { return { error: databaseError(err) } }
+    case 'rows': {
+      const { db, statement } = step.q as { db: { all(s: SQL): unknown[] }, statement: SQL }
+      return db.all(statement)
+    }
   }
 }
 
@@ -162,6 +189,10 @@ type PgQuery = { execute(p?: Params): Promise<unknown> }
 async function execPg (step: Step, client: pg.PoolClient | undefined, savepoints: { n: number }): Promise<unknown> {
   const exec = () => (step.q as PgQuery).execute(step.params)
   switch (step.kind) {
+    case 'rows': {
+      const { db, statement } = step.q as { db: { execute(s: SQL): Promise<{ rows: unknown[] }> }, statement: SQL }
+      return (await db.execute(statement)).rows
+    }
     case 'all': return await exec()
     case 'one': return ((await exec()) as unknown[])[0]
     case 'run': return { changes: ((await exec()) as pg.QueryResult).rowCount ?? 0 }
@@ -202,7 +233,7 @@ function sqlstate (err: unknown): string | undefined {
  * once), up to PG_ATTEMPTS times in all.
  */
 /** A Drizzle node-postgres database on the transaction's connection. */
-export type PgHandle = NodePgDatabase<Record<string, unknown>>
+export type PgHandle = NodePgDatabase<Record<string, unknown>> & { $client: pg.PoolClient }
 
 export async function pgTransaction<T> (pool: pg.Pool, body: Body<T, PgHandle>, schema?: Record<string, unknown>): Promise<T> {
   let retryPause = 0

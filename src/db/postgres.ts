@@ -12,7 +12,10 @@ import { MIGRATIONS_PG_DIR } from '../paths.js'
 export const LOCK_NAMESPACE = 0x47504153 // "GPAS"
 export const LOCKS = {
   /** Held while a node migrates the schema and publishes the bank at start. */
-  start: 1
+  start: 1,
+  /** Taken for a transaction by the node that runs a periodic pass (engine.ts tryLock). */
+  overdueSweep: 2,
+  readinessSweep: 3
 } as const
 
 /**

@@ -8,8 +8,8 @@ import { eq, sql } from 'drizzle-orm'
 import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core'
 import { pgTable, integer as pgInteger, text as pgText } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
-import { all, one, run, attempt, sqliteTransaction, pgTransaction, type Body, type PgHandle } from '../../../src/db/engine.js'
-import { openPool } from '../../../src/db/postgres.js'
+import { all, one, run, attempt, rows, tryLock, sqliteTransaction, pgTransaction, type Body, type PgHandle } from '../../../src/db/engine.js'
+import { openPool, LOCK_NAMESPACE, LOCKS } from '../../../src/db/postgres.js'
 import { freshPgDatabase, type PgDatabase } from '../../helpers/pg.js'
 
 // The same transaction bodies on both engines: what commits, what rolls back, refusals as answers,
@@ -18,7 +18,7 @@ const DDL = 'CREATE TABLE probe (id integer PRIMARY KEY, name text NOT NULL UNIQ
 const sqliteProbe = sqliteTable('probe', { id: integer('id').primaryKey(), name: text('name').notNull(), n: integer('n').notNull() })
 const pgProbe = pgTable('probe', { id: pgInteger('id').primaryKey(), name: pgText('name').notNull(), n: pgInteger('n').notNull() })
 // Bodies are written once, against the SQLite table's types; each engine gets its dialect's table.
-type Handle = BetterSQLite3Database
+type Handle = BetterSQLite3Database & { $client: Database.Database }
 interface Side {
   probe: typeof sqliteProbe
   transaction<T>(body: Body<T, Handle>): Promise<T>
@@ -122,6 +122,15 @@ describe.each(['sqlite', 'postgres'] as const)('transactions on %s', (engine) =>
     })).rejects.toThrow()
   })
 
+  test('raw SQL written for both engines gives the same rows', async () => {
+    const { probe } = side
+    const out = await side.transaction(function * (tx) {
+      yield * run(tx.insert(probe).values([{ id: 1, name: 'a', n: 5 }, { id: 2, name: 'b', n: 7 }]))
+      return yield * rows<{ name: string, total: number }>(tx, sql`SELECT name, n * 2 AS total FROM probe WHERE n > ${6} ORDER BY id`)
+    })
+    expect(out).toEqual([{ name: 'b', total: 14 }])
+  })
+
   test('read-then-write bodies from two connections at once lose no update', async () => {
     const { probe } = side
     await side.transaction(function * (tx) { yield * run(tx.insert(probe).values({ id: 1, name: 'counter', n: 0 })) })
@@ -136,6 +145,34 @@ describe.each(['sqlite', 'postgres'] as const)('transactions on %s', (engine) =>
     const final = await side.transaction(function * (tx) { return yield * one(tx.select({ n: probe.n }).from(probe).where(eq(probe.id, 1))) })
     expect(final!.n).toBe(bumps)
     expect(runs).toBeGreaterThanOrEqual(bumps)
+  })
+})
+
+describe('one node at a time: the sweep lock', () => {
+  test('on PostgreSQL a transaction gets the lock only while no other holds it', async () => {
+    const database = await freshPgDatabase()
+    const pool = openPool(database.url, 3)
+    const holder = await pool.connect()
+    try {
+      const take = () => pgTransaction(pool, function * (tx) { return yield * tryLock(tx, LOCKS.readinessSweep) })
+      await holder.query('BEGIN')
+      await holder.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, LOCKS.readinessSweep])
+      expect(await take()).toBe(false)
+      await holder.query('COMMIT') // a transaction-level lock ends with its transaction
+      expect(await take()).toBe(true)
+      expect(await take()).toBe(true) // and the winner's ended with its own
+    } finally {
+      holder.release()
+      await pool.end()
+      await database.drop()
+    }
+  })
+
+  test('on SQLite the one process always gets it', async () => {
+    const { side, close } = sqliteSide()
+    try {
+      expect(await side.transaction(function * (tx) { return yield * tryLock(tx, LOCKS.readinessSweep) })).toBe(true)
+    } finally { close() }
   })
 })
 
