@@ -40,12 +40,6 @@ export function optimizeDatabase (db: Db, atStart = false): void {
   db.$client.pragma(atStart ? 'optimize = 0x10002' : 'optimize')
 }
 
-/** How many migrations are applied: the schema version /healthz reports. */
-export function schemaVersion (db: Db): number {
-  const row = db.$client.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number } | undefined
-  return row?.n ?? 0
-}
-
 /** A transaction handle as Drizzle passes it to `db.transaction` callbacks. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 /** Queries that may run alone or inside a caller's transaction take this. */

@@ -5,7 +5,7 @@ import { readHealth } from './queries.js'
 export async function healthRoutes (app: FastifyInstance) {
   app.get('/healthz', { config: { access: 'public' } }, async (_req, reply) => {
     try {
-      const { schemaVersion, release } = readHealth(app.db)
+      const { schemaVersion, release } = await app.exec(readHealth)
       return {
         status: 'ok',
         database: 'ok',
