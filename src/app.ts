@@ -72,8 +72,8 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   app.decorate('pii', createPii(options.dataKey))
   app.addHook('onClose', async () => { db.$client.close() })
   // Writes still waiting for their group commit (exam autosaves, practice answers) go in before it closes
-  // (onClose runs last-added first).
-  app.addHook('onClose', async () => { flushGroupCommit(db) })
+  // (onClose runs last-added first), and the server waits for them to be on disk and answered.
+  app.addHook('onClose', async () => { await flushGroupCommit(db) })
   // Closing lets requests under way finish, and closes each connection once no request is under
   // way on it; else closing would wait for the client to hang up. That is a keep-alive connection
   // whose request was under way (it turns idle only after close() has closed the idle ones: up to

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import type Database from 'better-sqlite3'
 import type { Db } from './connection.js'
 
@@ -7,8 +8,22 @@ import type { Db } from './connection.js'
  * small write. Writes queued here during one turn of the event loop (a class
  * saving exam answers, a floor of trainees answering practice questions) are
  * written together after the turn, in ONE immediate transaction, and each
- * caller's promise settles only once that transaction has committed: nothing
- * is acknowledged that is not on disk.
+ * caller's promise settles only once that transaction has committed and the
+ * log holding it is on disk: nothing is acknowledged that is not on disk.
+ *
+ * The wait for the disk is not spent on the serving thread. The batch commits
+ * with `synchronous = NORMAL` (the log is written but not synced; the connection's
+ * own level is restored after), and the log file is then synced by fsync on
+ * libuv's thread pool, as SQLite would have synced it at the commit; the callers
+ * settle when that sync returns. Meanwhile the thread serves other requests and
+ * commits the next batch. One sync runs at a time per connection: batches that
+ * commit while it runs wait for the next one, which covers them all (a sync
+ * covers everything written to the file before it began). Other writes on the
+ * connection keep its level (FULL syncs at their commit, and so the batches
+ * before them too). A batch's rows are visible to readers from its commit, a
+ * few milliseconds before they are on disk; only their callers wait. A
+ * connection without a log file to sync (in memory, a journal other than WAL)
+ * or at a level below FULL settles at the commit, as before.
  *
  * The SQL of each kind of write is a batch writer: it runs inside the open
  * transaction, takes its items in arrival order, checks each against the
@@ -41,7 +56,7 @@ const queues = new WeakMap<Database.Database, Queue>()
 
 /**
  * Queues one write for the group commit of this turn; resolves with the writer's
- * value once committed, or rejects with its refusal or the batch's error.
+ * value once committed and on disk, or rejects with its refusal or the batch's error.
  */
 export function groupCommit<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): Promise<R> {
   return new Promise<R>((resolve, reject) => {
@@ -49,6 +64,7 @@ export function groupCommit<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): 
     if (!queue) {
       queue = { db, waiting: [] }
       queues.set(db.$client, queue)
+      // The promise only says when the batch is settled (it never rejects): nothing waits for it here.
       setImmediate(() => flushGroupCommit(db))
     }
     queue.waiting.push({ writer: writer as BatchWriter<unknown, unknown>, item, resolve: resolve as (value: unknown) => void, reject })
@@ -57,33 +73,122 @@ export function groupCommit<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): 
 
 /**
  * Writes what is queued for this connection now, in one transaction, and
- * settles its callers. Runs after each turn in which something was queued, and
- * at shutdown before the database closes; with nothing queued it does nothing.
+ * settles its callers once it is on disk. Runs after each turn in which
+ * something was queued, and at shutdown before the database closes (the
+ * transaction is written at once; the promise says when every batch written
+ * so far is settled). With nothing queued it writes nothing.
  */
-export function flushGroupCommit (db: Db): void {
+export function flushGroupCommit (db: Db): Promise<void> {
   const queue = queues.get(db.$client)
-  if (!queue) return
+  if (!queue) return logSynced(db)
   // Writes queued while this batch settles belong to the next one.
   queues.delete(db.$client)
   const { waiting } = queue
+  const sync = durability(queue.db)
   let outcomes: Array<ItemOutcome<unknown>>
   try {
-    outcomes = writeBatch(queue.db, waiting)
+    outcomes = sync ? withoutCommitSync(queue.db, sync.level, () => writeBatch(queue.db, waiting)) : writeBatch(queue.db, waiting)
   } catch (err) {
     // Rolled back: nothing of the batch was committed, so nothing of it is acknowledged.
     for (const w of waiting) w.reject(err)
-    return
+    return logSynced(db)
   }
-  waiting.forEach((w, i) => {
+  const settle = (syncError?: unknown) => waiting.forEach((w, i) => {
     const o = outcomes[i]!
-    if (o.ok) w.resolve(o.value)
-    else w.reject(o.error)
+    if (!o.ok) w.reject(o.error)
+    else if (syncError !== undefined) w.reject(syncError)
+    else w.resolve(o.value)
   })
+  if (!sync) { settle(); return Promise.resolve() }
+  return afterLogSync(queue.db, sync.log, settle)
 }
 
 /** How many writes are waiting for this connection's next group commit. */
 export function pendingWrites (db: Db): number {
   return queues.get(db.$client)?.waiting.length ?? 0
+}
+
+// ---------------------------------------------------------------- syncing the log off the thread
+
+/** Syncs a file to the disk, off the serving thread (fsync, as SQLite syncs the log at a FULL commit; tests put in their own). */
+export type LogSync = (file: string) => Promise<void>
+
+export const syncFile: LogSync = async (file) => {
+  // Opened for each sync: should SQLite ever replace the log file, a kept descriptor would sync the old one.
+  const handle = await fs.promises.open(file, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+interface Syncer {
+  sync: LogSync
+  /** The batches the running sync covers settle when it returns (undefined: none running). */
+  running: Promise<void> | undefined
+  /** Batches committed while a sync ran: the next sync's. */
+  next: Array<(err?: unknown) => void>
+}
+const syncers = new WeakMap<Database.Database, Syncer>()
+const syncerOf = (db: Db): Syncer => {
+  let s = syncers.get(db.$client)
+  if (!s) { s = { sync: syncFile, running: undefined, next: [] }; syncers.set(db.$client, s) }
+  return s
+}
+
+/** Replaces how this connection's log is synced (tests: a sync they hold back or fail). */
+export function setLogSync (db: Db, sync: LogSync): void {
+  syncerOf(db).sync = sync
+}
+
+/** The log to sync after a batch and the connection's level to restore, or undefined when a batch settles at its commit. */
+function durability (db: Db): { log: string, level: number } | undefined {
+  const c = db.$client
+  if (c.memory || !c.name) return undefined
+  const level = c.pragma('synchronous', { simple: true }) as number
+  // Below FULL the connection does not sync at a commit, so neither does a batch.
+  if (level < 2) return undefined
+  if (String(c.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') return undefined
+  return { log: `${c.name}-wal`, level }
+}
+
+/**
+ * Runs `write` (the batch's transaction) with the commit's sync left out: NORMAL, the connection's
+ * own level restored after. (Through pragma() each time: SQLite applies this pragma when the
+ * statement is prepared, so a prepared statement run again would not apply it again.)
+ */
+function withoutCommitSync<R> (db: Db, level: number, write: () => R): R {
+  db.$client.pragma('synchronous = NORMAL')
+  try {
+    return write()
+  } finally {
+    db.$client.pragma(`synchronous = ${Math.trunc(level)}`)
+  }
+}
+
+/** Settles a committed batch once a sync of the log that began after its commit returns. */
+function afterLogSync (db: Db, log: string, settle: (err?: unknown) => void): Promise<void> {
+  const s = syncerOf(db)
+  s.next.push(settle)
+  if (!s.running) startSync(s, log)
+  return logSynced(db)
+}
+
+function startSync (s: Syncer, log: string): void {
+  const covered = s.next
+  s.next = []
+  s.running = s.sync(log).then(() => undefined, (err: unknown) => err).then((err) => {
+    for (const settle of covered) settle(err)
+    s.running = undefined
+    if (s.next.length > 0) startSync(s, log)
+  })
+}
+
+/** Resolves once every batch committed so far on this connection is settled. */
+async function logSynced (db: Db): Promise<void> {
+  const s = syncers.get(db.$client)
+  while (s?.running) await s.running
 }
 
 /**

@@ -44,9 +44,12 @@ export const compressionPlugin = fp(async (app) => {
     const type = String(reply.getHeader('Content-Type') ?? '')
     if (!COMPRESSIBLE.test(type) || reply.statusCode === 204 || reply.statusCode === 304) { done(null, payload); return }
     addVary(reply, 'Accept-Encoding')
-    const body = typeof payload === 'string' ? Buffer.from(payload) : payload
-    const encoding = body.length >= MIN_BYTES ? preferredEncoding(req.headers['accept-encoding']) : null
+    // The encoding first: a client that takes none gets the payload as it is, without encoding it
+    // to bytes here only for Fastify to do it again (a page's worth of UTF-8 per response).
+    const encoding = preferredEncoding(req.headers['accept-encoding'])
     if (!encoding) { done(null, payload); return }
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload
+    if (body.length < MIN_BYTES) { done(null, body); return }
     reply.header('Content-Encoding', encoding).removeHeader('Content-Length')
     // Quick settings: a page is compressed on every request. Large ones (a slip per person of an import) off the event loop.
     if (body.length < 64 * 1024) {

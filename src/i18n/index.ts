@@ -27,8 +27,30 @@ export function translator (locale: Locale): Translate {
     const singular = params?.count === 1 ? cat[`${key}.one`] : undefined
     const text = singular ?? cat[key] ?? (en as Record<string, string>)[key] ?? key
     if (!params) return text
-    return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
+    return fill(text, params)
   }
+}
+
+/**
+ * A message's text split once at its `{name}` placeholders: literal text at even indexes, names
+ * at odd ones. Pages translate in loops (an answer sheet labels each of its cells), so the split
+ * is kept per text instead of scanning the text with a regular expression on every call.
+ */
+const splits = new Map<string, string[]>()
+
+function fill (text: string, params: Params): string {
+  let parts = splits.get(text)
+  if (parts === undefined) {
+    parts = text.split(/\{(\w+)\}/)
+    // The catalogues are fixed; only a key missing from both (rendered as itself) is not, so the map stays small.
+    if (splits.size < 10_000) splits.set(text, parts)
+  }
+  let out = parts[0]!
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!
+    out += (name in params ? String(params[name]) : `{${name}}`) + parts[i + 1]!
+  }
+  return out
 }
 
 /** A deployment's language when neither the user nor the browser names one of ours (DEFAULT_LANGUAGE). */

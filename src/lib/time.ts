@@ -21,10 +21,20 @@ export function formatTime (d: Date | number, timeZone: string): string {
 
 /** The calendar date (YYYY-MM-DD) of an instant in a zone: legal dates are counted in local days. */
 export function localDate (d: Date | number, timeZone: string): string {
-  const parts = formatter(`d|${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).formatToParts(d)
+  // The last answer per zone, by the second: a zone's offset is whole seconds, so the date cannot
+  // change within one, and a busy server asks about the same second many times (formatToParts is dear).
+  const ms = typeof d === 'number' ? d : d.getTime()
+  const second = Math.floor(ms / 1000)
+  const last = lastDates.get(timeZone)
+  if (last !== undefined && last.second === second) return last.date
+  const parts = formatter(`d|${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).formatToParts(ms)
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? ''
-  return `${get('year')}-${get('month')}-${get('day')}`
+  const date = `${get('year')}-${get('month')}-${get('day')}`
+  // An invalid date (NaN) throws in formatToParts above, so only real seconds are kept.
+  lastDates.set(timeZone, { second, date })
+  return date
 }
+const lastDates = new Map<string, { second: number, date: string }>()
 
 /** Minutes the zone is ahead of UTC at an instant (480 for Asia/Shanghai). */
 function zoneOffsetMs (instant: number, timeZone: string): number {

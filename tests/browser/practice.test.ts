@@ -47,6 +47,13 @@ describe('practice on a phone, in Chinese', () => {
     expect(await page.locator('.sheet-grid a.cell.wrong').count()).toBe(1)
     expect(await page.locator('.sheet-grid a.cell.right').count()).toBe(9)
     await screenshot(page, 'practice-sheet-phone-zh')
+    // A cell swaps its question in (the list gives its cells the target, swap and URL), with no new page.
+    await page.evaluate(() => { (window as unknown as { samePage: boolean }).samePage = true })
+    await page.locator('.sheet-grid a.cell.wrong').click()
+    await expect.poll(() => textOf(page, '.practice-set h1 small'), POLL).toBe('第 1 题，共 10 题')
+    await page.waitForURL(/\?n=1$/)
+    expect(await textOf(page, '.feedback strong')).toBe('回答不正确。')
+    expect(await page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true)
 
     // The miss is in the book now, and not yet due.
     await page.goto(`${env.server.url}/practice/wrong`)

@@ -173,15 +173,15 @@ function readState (db: Db, traineeId: number, keyId: number): StateRow | undefi
 /**
  * Brings the book, the schedule and mastery in step with answers from any
  * source (practice, a lesson check, a finished mock). Runs inside the caller's
- * transaction: `db` is the connection it is open on. Says which topics first
- * reached the mastery goal with these answers.
+ * transaction: `db` is the connection it is open on; `pool`, the current
+ * release's, when the caller has it. Says which topics first reached the
+ * mastery goal with these answers.
  */
-export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Outcome[], now: Date): { reachedGoal: string[] } {
+export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Outcome[], now: Date, pool: Pool | undefined = currentPool(db)): { reachedGoal: string[] } {
   const reachedGoal: string[] = []
   if (outcomes.length === 0) return { reachedGoal }
   const { bookExit, timeZone } = settingsOf(db)
   const today = dayNumber(now, timeZone)
-  const pool = currentPool(db)
   const totals = pool?.topicTotals ?? new Map<string, number>()
   const keys = keysOf(db, pool, outcomes.map((o) => o.questionVersionId))
   for (const o of outcomes) {
@@ -212,7 +212,7 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
   // A "practise to 80%" item just completed: the person's stored readiness follows, in this transaction
   // (and their whole learning summary with it); else only the summary's practice figures move.
   if (reachedGoal.length > 0) readinessChanged(db, [traineeId], now)
-  else storePracticeFigures(db, traineeId, today)
+  else storePracticeFigures(db, traineeId, today, pool)
   return { reachedGoal }
 }
 
@@ -318,6 +318,8 @@ const writePracticeAnswers: BatchWriter<PracticeAnswer, void> = (db, batch) => {
   const insert = prepared(db, 'INSERT INTO practice_answers (set_id, position, trainee_id, question_version_id, answer, "right", at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
   const setCounts = prepared(db, 'UPDATE practice_sets SET answered = answered + 1, "right" = "right" + ? WHERE id = ?')
   const dayCounts = prepared(db, 'INSERT INTO practice_days (trainee_id, day, answered, "right") VALUES (?, ?, 1, ?) ON CONFLICT (trainee_id, day) DO UPDATE SET answered = answered + 1, "right" = "right" + excluded."right"')
+  // The current release's pool, once for the batch (nothing in it publishes a release).
+  const pool = currentPool(db)
   return batch.map((a) => {
     const set = target.get(`$[${a.position - 1}]`, a.setId) as { traineeId: number, mode: PracticeMode, questionVersionId: number | null } | undefined
     if (!set || set.traineeId !== a.traineeId || set.mode === 'recite' || set.questionVersionId !== a.questionVersionId) return refused(new NotFound())
@@ -326,7 +328,7 @@ const writePracticeAnswers: BatchWriter<PracticeAnswer, void> = (db, batch) => {
     if (!inserted) return refused(new Conflict('practice.answered'))
     setCounts.run(a.right ? 1 : 0, a.setId)
     dayCounts.run(a.traineeId, practiceToday(db, a.now), a.right ? 1 : 0)
-    recordOutcomes(db, a.traineeId, [{ questionVersionId: a.questionVersionId, right: a.right }], a.now)
+    recordOutcomes(db, a.traineeId, [{ questionVersionId: a.questionVersionId, right: a.right }], a.now, pool)
     return kept(undefined)
   })
 }
@@ -352,8 +354,7 @@ export const WEEK_DAYS = 7
  * and the day the week next changes by itself. A few rows by primary key and one update of the
  * row by its key, so the answer stays fast; a trainee without a row yet is left to the keeper.
  */
-function storePracticeFigures (db: Db, traineeId: number, today: number): void {
-  const pool = currentPool(db)
+function storePracticeFigures (db: Db, traineeId: number, today: number, pool: Pool | undefined): void {
   const totals = pool?.topicTotals ?? new Map<string, number>()
   const topics = prepared(db, 'SELECT topic_key AS topicKey, "right" FROM practice_topics WHERE trainee_id = ?').all(traineeId) as Array<{ topicKey: string, right: number }>
   const right = topics.reduce((n, t) => n + Math.min(t.right, totals.get(t.topicKey) ?? 0), 0)

@@ -9,7 +9,7 @@ import { seededRng } from '../../lib/rng.js'
 import { isCorrect } from '../bank/index.js'
 import { chooseQuestions, readSetChoice, topicMasteries, RANDOM_SIZES, type SetChoice } from './sets.js'
 import { readResponse, encodeAnswer } from './answering.js'
-import { questionView, shownOptions, answerSheet, resumePosition } from './view.js'
+import { questionView, shownOptions, answerSheet, resumePosition, type ShownOptions } from './view.js'
 import {
   configurePractice, currentPool, practiceToday, questionStates, topicCounts, dueCount, insertSet, findSet, openSequentialSet, recentSets,
   setAnswers, recordPracticeAnswer, questionRow, setFavourite, isFavourite, removeFromBook, listEntries, type Pool, type PracticeSet
@@ -97,8 +97,8 @@ export async function practiceRoutes (app: FastifyInstance) {
     return reply.seeOther(`/practice/sets/${set.id}`)
   })
 
-  /** The set at one position: the question (with its feedback once answered) and the answer sheet. */
-  const setView = (req: FastifyRequest, set: PracticeSet, position: number, error: string | null = null) => {
+  /** The set at one position: the question (with its feedback once answered) and the answer sheet; `shown`: its options, when worked out already. */
+  const setView = (req: FastifyRequest, set: PracticeSet, position: number, error: string | null = null, shown?: ShownOptions) => {
     const me = traineeId(req)
     const answers = setAnswers(app.db, set.id)
     const size = set.questionVersionIds.length
@@ -112,7 +112,7 @@ export async function practiceRoutes (app: FastifyInstance) {
     return {
       title: `practice.mode-${set.mode}`,
       set: { id: set.id, mode: set.mode, size, answered: answers.size, right: [...answers.values()].filter((a) => a.right).length },
-      q: questionView(set, position, q, answers.get(position), req.locale),
+      q: questionView(set, position, q, answers.get(position), req.locale, shown),
       topicTitle: topic?.title ?? null,
       favourite,
       sheet,
@@ -144,14 +144,15 @@ export async function practiceRoutes (app: FastifyInstance) {
     if (position === undefined || set.mode === 'recite') throw new NotFound()
     const q = questionRow(app.db, set.questionVersionIds[position - 1]!)
     if (!q) throw new NotFound()
-    const { keys, order, codes } = shownOptions(set, position, q)
+    const shown = shownOptions(set, position, q)
+    const { keys, order, codes } = shown
     let response: string[]
     try {
       response = readResponse(q.type, order, codes, (req.body as Record<string, unknown> | undefined)?.choice)
     } catch (err) {
       if (!(err instanceof AppError) || err.statusCode !== 400) throw err
       if (!isPartial(req.headers)) return reply.seeOther(`/practice/sets/${set.id}?n=${position}`, 'flash.practice-no-answer')
-      return reply.code(422).fragment('practice/_set', setView(req, set, position, err.code))
+      return reply.code(422).fragment('practice/_set', setView(req, set, position, err.code, shown))
     }
     try {
       // Acknowledged once committed (a group commit with the answers arriving meanwhile); checked again in its transaction.
@@ -160,10 +161,10 @@ export async function practiceRoutes (app: FastifyInstance) {
       // Answered already (a double submit, another tab): the first answer stands and is shown.
       if (!(err instanceof AppError) || err.statusCode !== 409) throw err
       if (!isPartial(req.headers)) return reply.seeOther(`/practice/sets/${set.id}?n=${position}`, 'flash.practice-answered')
-      return reply.code(409).fragment('practice/_set', setView(req, set, position, err.code))
+      return reply.code(409).fragment('practice/_set', setView(req, set, position, err.code, shown))
     }
     if (!isPartial(req.headers)) return reply.seeOther(`/practice/sets/${set.id}?n=${position}`)
-    return reply.fragment('practice/_set', setView(req, set, position))
+    return reply.fragment('practice/_set', setView(req, set, position, null, shown))
   })
 
   /** The favourite star of a question; `back` is where a plain form returns to. */

@@ -29,8 +29,11 @@ export function shownOptions (set: Pick<PracticeSet, 'id' | 'seed'>, position: n
   return { keys, order, codes: optionCodes(set.seed, set.id, position, order) }
 }
 
-export function questionView (set: PracticeSet, position: number, q: PracticeQuestionRow, answer: SetAnswer | undefined, locale: string): PracticeQuestionView {
-  const { keys, order, codes } = shownOptions(set, position, q)
+export type ShownOptions = ReturnType<typeof shownOptions>
+
+/** `shown`: the question's shownOptions when the caller has them already (an answer reads its choice with them). */
+export function questionView (set: PracticeSet, position: number, q: PracticeQuestionRow, answer: SetAnswer | undefined, locale: string, shown: ShownOptions = shownOptions(set, position, q)): PracticeQuestionView {
+  const { keys, order, codes } = shown
   const texts = new Map(q.body.options.map((o) => [o.key, localText(o.text, locale)]))
   const reveal = answer !== undefined || set.mode === 'recite'
   const chosen = answer ? decodeAnswer(q.type, keys, answer.answer) : []

@@ -1,6 +1,9 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, test, expect, beforeEach, afterEach } from 'vitest'
 import { openDatabase, type Db } from '../../../src/db/connection.js'
-import { groupCommit, flushGroupCommit, pendingWrites, writeNow, kept, refused, type BatchWriter } from '../../../src/db/group-commit.js'
+import { groupCommit, flushGroupCommit, pendingWrites, writeNow, kept, refused, setLogSync, syncFile, type BatchWriter } from '../../../src/db/group-commit.js'
 
 let db: Db
 beforeEach(() => {
@@ -132,5 +135,128 @@ describe('group commit', () => {
     expect(() => writeNow(db, writer, 'boom')).toThrow('the disk is full')
     expect(notes()).toEqual(['now'])
     expect(pendingWrites(db)).toBe(0)
+  })
+})
+
+describe('group commit on a WAL file at FULL: the log is synced off the thread', () => {
+  let dir: string
+  let fileDb: Db
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-gc-'))
+    fileDb = openDatabase(path.join(dir, 'g.db'))
+    fileDb.$client.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)')
+  })
+  afterEach(async () => {
+    await flushGroupCommit(fileDb)
+    fileDb.$client.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+  const fileNotes = () => (fileDb.$client.prepare('SELECT text FROM notes ORDER BY id').all() as Array<{ text: string }>).map((r) => r.text)
+  const level = () => fileDb.$client.pragma('synchronous', { simple: true })
+
+  /** A log sync the test lets return (or fail) when it wants, one per call, in order. */
+  function heldSync () {
+    const calls: Array<{ file: string, done: () => void, fail: (err: Error) => void }> = []
+    setLogSync(fileDb, (file) => new Promise<void>((resolve, reject) => { calls.push({ file, done: resolve, fail: reject }) }))
+    return calls
+  }
+  /** Tracks whether a promise has settled yet. */
+  const tracked = <T>(p: Promise<T>) => {
+    const s = { settled: false, p: p.finally(() => { s.settled = true }) }
+    return s
+  }
+  /** Keeps a note unless taken, saying what the connection's level was inside the transaction. */
+  const levels: number[] = []
+  const writer: BatchWriter<string, number> = (d, items) => items.map((text) => {
+    levels.push(d.$client.pragma('synchronous', { simple: true }) as number)
+    if (d.$client.prepare('SELECT 1 FROM notes WHERE text = ?').get(text)) return refused(new Error(`taken: ${text}`))
+    return kept(Number(d.$client.prepare('INSERT INTO notes (text) VALUES (?)').run(text).lastInsertRowid))
+  })
+
+  test('a batch commits without syncing on the thread and is acknowledged only once its log is synced', async () => {
+    levels.length = 0
+    const syncs = heldSync()
+    expect(level()).toBe(2)
+    const a = tracked(groupCommit(fileDb, writer, 'a'))
+    const b = tracked(groupCommit(fileDb, writer, 'b'))
+    await nextTurn()
+    // Committed (other readers see the rows), synced by one call on the log file, not yet acknowledged.
+    expect(fileNotes()).toEqual(['a', 'b'])
+    expect(fileDb.$client.inTransaction).toBe(false)
+    expect(syncs.map((s) => s.file)).toEqual([`${fileDb.$client.name}-wal`])
+    await nextTurn()
+    expect(a.settled || b.settled).toBe(false)
+    // NORMAL inside the batch's transaction, FULL again after it.
+    expect(levels).toEqual([1, 1])
+    expect(level()).toBe(2)
+    syncs[0]!.done()
+    await expect(a.p).resolves.toBe(1)
+    await expect(b.p).resolves.toBe(2)
+  })
+
+  test('batches committed while a sync runs wait for the next sync, which covers them together', async () => {
+    const syncs = heldSync()
+    const a = tracked(groupCommit(fileDb, writer, 'a'))
+    await nextTurn()
+    const b = tracked(groupCommit(fileDb, writer, 'b'))
+    await nextTurn()
+    const c = tracked(groupCommit(fileDb, writer, 'c'))
+    await nextTurn()
+    // Three batches committed, one sync running (begun before b and c were written).
+    expect(fileNotes()).toEqual(['a', 'b', 'c'])
+    expect(syncs).toHaveLength(1)
+    syncs[0]!.done()
+    await a.p
+    await nextTurn()
+    expect(b.settled || c.settled).toBe(false)
+    expect(syncs).toHaveLength(2)
+    syncs[1]!.done()
+    await expect(Promise.all([b.p, c.p])).resolves.toEqual([2, 3])
+    expect(syncs).toHaveLength(2)
+  })
+
+  test('a failed sync fails the kept writes of the batches it covered; a refusal keeps its own reason; the next sync is tried anew', async () => {
+    const syncs = heldSync()
+    await Promise.all([groupCommit(fileDb, writer, 'old'), nextTurn().then(() => syncs[0]!.done())])
+    const results = Promise.allSettled(['x', 'old'].map((text) => groupCommit(fileDb, writer, text)))
+    await nextTurn()
+    syncs[1]!.fail(new Error('EIO: the disk failed'))
+    const [x, old] = await results
+    expect((x as PromiseRejectedResult).reason.message).toBe('EIO: the disk failed')
+    expect((old as PromiseRejectedResult).reason.message).toBe('taken: old')
+    const y = groupCommit(fileDb, writer, 'y')
+    await nextTurn()
+    syncs[2]!.done()
+    await expect(y).resolves.toBe(3)
+  })
+
+  test('flush (the shutdown) writes at once and resolves once every batch so far is synced and settled', async () => {
+    const syncs = heldSync()
+    const early = tracked(groupCommit(fileDb, writer, 'early'))
+    await nextTurn()
+    const late = tracked(groupCommit(fileDb, writer, 'late'))
+    const flushed = tracked(flushGroupCommit(fileDb))
+    expect(fileNotes()).toEqual(['early', 'late'])
+    syncs[0]!.done()
+    await early.p
+    await nextTurn()
+    expect(flushed.settled).toBe(false)
+    syncs[1]!.done()
+    await flushed.p
+    expect(late.settled).toBe(true)
+  })
+
+  test('the real sync: fsync of the log file; a missing file fails', async () => {
+    await expect(Promise.all([groupCommit(fileDb, writer, 'a'), groupCommit(fileDb, writer, 'b')])).resolves.toEqual([1, 2])
+    expect(fs.existsSync(`${fileDb.$client.name}-wal`)).toBe(true)
+    await expect(syncFile(path.join(dir, 'nothing-wal'))).rejects.toThrow(/ENOENT/)
+  })
+
+  test('below FULL the connection syncs nothing at a commit, and neither does a batch: it settles at its commit', async () => {
+    const syncs = heldSync()
+    fileDb.$client.pragma('synchronous = OFF')
+    await expect(groupCommit(fileDb, writer, 'a')).resolves.toBe(1)
+    expect(syncs).toHaveLength(0)
+    expect(level()).toBe(0)
   })
 })

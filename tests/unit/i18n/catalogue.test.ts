@@ -124,4 +124,18 @@ describe('choosing the language', () => {
     expect(translator('en')('login.locked-address', { minutes: 3 })).toContain('3 minutes')
     expect(translator('zh')('no.such-key' as MessageKey)).toBe('no.such-key') // a key the types would refuse
   })
+
+  test('each placeholder is filled every time it occurs, a missing parameter keeps its placeholder, and a repeated call gives the same text', () => {
+    const t = translator('en')
+    // Keys outside the catalogues render as themselves, with their placeholders filled like any text.
+    const text = (k: string) => k as MessageKey
+    expect(t(text('{a} and {a}, not {b}'), { a: 'x' })).toBe('x and x, not {b}')
+    expect(t(text('{a}{b}'), { a: 1, b: 2 })).toBe('12')
+    expect(t(text('no placeholders'), { a: 1 })).toBe('no placeholders')
+    expect(t(text('{a} and {a}, not {b}'), { a: 'y', b: '{a}' })).toBe('y and y, not {a}')
+    for (let n = 1; n <= 3; n++) {
+      expect(t('practice.cell-right', { n })).toBe(`Question ${n}: correct`)
+      expect(translator('zh')('practice.cell-open', { n })).toBe(`第 ${n} 题：未作答`)
+    }
+  })
 })

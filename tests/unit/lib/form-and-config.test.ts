@@ -85,4 +85,20 @@ describe('request helpers', () => {
     expect(localDate(Date.UTC(2026, 2, 1, 17, 30), 'Asia/Shanghai')).toBe('2026-03-02')
     expect(localDate(Date.UTC(2026, 2, 1, 15, 59), 'Asia/Shanghai')).toBe('2026-03-01')
   })
+
+  test('a local date asked again in the same second (it is remembered) is right across midnight, per zone', () => {
+    const midnight = Date.UTC(2026, 2, 1, 16, 0, 0) // 00:00 on 2 March in Shanghai
+    expect(localDate(midnight - 1, 'Asia/Shanghai')).toBe('2026-03-01')
+    expect(localDate(midnight - 999, 'Asia/Shanghai')).toBe('2026-03-01')
+    expect(localDate(midnight, 'Asia/Shanghai')).toBe('2026-03-02')
+    expect(localDate(new Date(midnight + 999), 'Asia/Shanghai')).toBe('2026-03-02')
+    // The same instant in another zone is its own answer, and does not disturb Shanghai's.
+    expect(localDate(midnight, 'UTC')).toBe('2026-03-01')
+    expect(localDate(midnight + 1, 'Asia/Shanghai')).toBe('2026-03-02')
+    expect(localDate(midnight - 1, 'Asia/Shanghai')).toBe('2026-03-01')
+    // Before 1970 (negative instants) the second is floored, not truncated towards zero.
+    expect(localDate(Date.UTC(1969, 11, 31, 23, 59, 59, 500), 'UTC')).toBe('1969-12-31')
+    expect(localDate(Date.UTC(1970, 0, 1, 0, 0, 0, 0), 'UTC')).toBe('1970-01-01')
+    expect(() => localDate(Number.NaN, 'UTC')).toThrow()
+  })
 })
