@@ -118,7 +118,7 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     // In the same transaction (its own ones nest as savepoints on this connection): a failure leaves
     // no half-seeded city whose accounts were never printed.
     seedReadiness(db, people, now, timeZone)
-    seedDemoSupervision(db, today, now)
+    runSync(seedDemoSupervision(db, today, now))
     return true
   }, { behavior: 'immediate' })
   if (!seeded) return null

@@ -58,7 +58,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       enterprises: withPending(page.rows),
       pager: pager('/jurisdiction', {}, page),
       recomputing: countStale(app.db),
-      supervision: supervisionSummary(app.db, loadScope(app.db, actor), h.today(), uninspectedDays(app.db)),
+      supervision: await app.exec(supervisionSummary, loadScope(app.db, actor), h.today(), await app.exec(uninspectedDays)),
       totals: { inTraining: sums.inTraining, onDuty: sums.onDuty, uncertified: sums.onDutyWithoutCertificate, eligible: sums.eligible, pending: countPending(app.db, ids) }
     })
   })
@@ -126,7 +126,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
     const stale = rows.filter((r) => r.stale).length
-    const supervision = supervisionSummary(app.db, loadScope(app.db, req.actor!), h.today(), uninspectedDays(app.db), enterprise.id)
+    const supervision = await app.exec(supervisionSummary, loadScope(app.db, req.actor!), h.today(), await app.exec(uninspectedDays), enterprise.id)
     return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, recomputing: stale > 0 ? countStale(app.db) : 0, day: h.day, pager: pager(`/jurisdiction/enterprises/${enterprise.id}`, {}, page), supervision })
   })
 

@@ -1,12 +1,13 @@
-import { sql, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/connection.js'
+import { and, count, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/connection.js'
+import { all, one, type Q } from '../../db/engine.js'
 import type { Scope } from '../orgs/index.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import { addDays, percentOf } from './rules.js'
 import { noticeCounts } from './notices.js'
-import { pageBravery } from './bravery.js'
-import { pageCases } from './cases.js'
+import { pageBravery, type BraveryRow } from './bravery.js'
+import { pageCases, type CaseRow } from './cases.js'
 import { countSites } from './site-counts.js'
 
 // The supervision section of the police dashboard: per enterprise, open and overdue notices, the
@@ -28,8 +29,8 @@ const ORDER: Record<EnterpriseSort, { cols: string[], shape: ReadonlyArray<'s' |
   open: { cols: ['-open', 'name', 'id'], shape: ['n', 's', 'n'] },
   overdue: { cols: ['-overdue', '-open', 'name', 'id'], shape: ['n', 'n', 's', 'n'] },
   // Never inspected first, then the longest ago.
-  last: { cols: ['(last_on IS NOT NULL)', "coalesce(last_on, '')", 'name', 'id'], shape: ['n', 's', 's', 'n'] },
-  score: { cols: ['(applicable IS NULL OR applicable = 0)', 'coalesce(compliant * 1000000 / NULLIF(applicable, 0), 0)', 'name', 'id'], shape: ['n', 'n', 's', 'n'] }
+  last: { cols: ['CASE WHEN last_on IS NULL THEN 0 ELSE 1 END', "coalesce(last_on, '')", 'name', 'id'], shape: ['n', 's', 's', 'n'] },
+  score: { cols: ['CASE WHEN applicable IS NULL OR applicable = 0 THEN 1 ELSE 0 END', 'coalesce(compliant * 1000000 / NULLIF(applicable, 0), 0)', 'name', 'id'], shape: ['n', 'n', 's', 'n'] }
 }
 
 /** The key shape of a sort, for reading ?after= and ?before=. */
@@ -51,36 +52,44 @@ const keyOf = (sort: EnterpriseSort, r: SupervisionRow): Key => {
  * their supervision figures over the sites the scope sees. `uninspectedDays`: only those not
  * inspected in that many days (never inspected included).
  */
-export function supervisionByEnterprise (db: DbOrTx, scope: Scope, o: { today: string, sort: EnterpriseSort, uninspectedDays?: number, enterpriseId?: number }, page: KeysetRequest): KeysetPage<SupervisionRow> {
+export function * supervisionByEnterprise (db: Db, scope: Scope, o: { today: string, sort: EnterpriseSort, uninspectedDays?: number, enterpriseId?: number }, page: KeysetRequest): Q<KeysetPage<SupervisionRow>> {
   const empty: KeysetPage<SupervisionRow> = { rows: [], total: 0, size: page.size, next: null, prev: null }
   if (scope.kind !== 'jurisdictions' && scope.kind !== 'all') return empty
   const ids = scope.kind === 'all' ? null : scope.jurisdictionIds
   if (ids && ids.length === 0) return empty
   const list = ids ? sql.join(ids.map((id) => sql`${id}`), sql`, `) : null
-  const siteWhere: SQL = list ? sql`s.jurisdiction_id IN (${list}) OR e.jurisdiction_id IN (${list})` : sql`1`
-  const entWhere: SQL = list ? sql`e.jurisdiction_id IN (${list}) OR e.id IN (SELECT enterprise_id FROM vis_sites)` : sql`1`
+  const siteWhere: SQL = list ? sql`s.jurisdiction_id IN (${list}) OR e.jurisdiction_id IN (${list})` : sql`true`
+  const entWhere: SQL = list ? sql`e.jurisdiction_id IN (${list}) OR e.id IN (SELECT enterprise_id FROM vis_sites)` : sql`true`
   const since = o.uninspectedDays ? addDays(o.today, -o.uninspectedDays) : null
   const filter: SQL = sql.join([
-    since ? sql`(last_on IS NULL OR last_on < ${since})` : sql`1`,
-    o.enterpriseId ? sql`id = ${o.enterpriseId}` : sql`1`
+    since ? sql`(last_on IS NULL OR last_on < ${since})` : sql`true`,
+    o.enterpriseId ? sql`id = ${o.enterpriseId}` : sql`true`
   ], sql` AND `)
-  const base = sql`
-    WITH vis_sites AS (SELECT s.id, s.enterprise_id FROM sites s JOIN enterprises e ON e.id = s.enterprise_id WHERE ${siteWhere}),
-    figures AS (
+  // Two common table expressions (Drizzle's $with, for both engines): the sites the scope sees,
+  // and each enterprise's figures over them; the page is read from the figures.
+  const visSites = db.$with('vis_sites', { id: sql<number>`id`.as('id'), enterpriseId: sql<number>`enterprise_id`.as('enterprise_id') }).as(sql`SELECT s.id, s.enterprise_id FROM sites s JOIN enterprises e ON e.id = s.enterprise_id WHERE ${siteWhere}`)
+  const figures = db.$with('figures', {
+    id: sql<number>`id`.as('id'),
+    name: sql<string>`name`.as('name'),
+    // Counts are bigints on PostgreSQL: numbers on both.
+    open: sql<number>`open`.mapWith(Number).as('open'),
+    overdue: sql<number>`overdue`.mapWith(Number).as('overdue'),
+    lastOn: sql<string | null>`last_on`.as('last_on'),
+    compliant: sql<number | null>`compliant`.as('compliant'),
+    applicable: sql<number | null>`applicable`.as('applicable')
+  }).as(sql`
       SELECT e.id, e.name,
         (SELECT count(*) FROM rectification_notices n WHERE n.enterprise_id = e.id AND n.status <> 'closed' AND n.site_id IN (SELECT id FROM vis_sites)) AS open,
         (SELECT count(*) FROM rectification_notices n WHERE n.enterprise_id = e.id AND n.status <> 'closed' AND n.deadline < ${o.today} AND n.site_id IN (SELECT id FROM vis_sites)) AS overdue,
-        last.inspected_on AS last_on, last.compliant, last.applicable
+        latest.inspected_on AS last_on, latest.compliant, latest.applicable
       FROM enterprises e
-      LEFT JOIN inspections last ON last.id = (
+      LEFT JOIN inspections latest ON latest.id = (
         SELECT i.id FROM inspections i WHERE i.enterprise_id = e.id AND i.site_id IN (SELECT id FROM vis_sites) ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1)
-      WHERE ${entWhere}
-    )`
-  const total = db.get<{ n: number }>(sql`${base} SELECT count(*) AS n FROM figures WHERE ${filter}`)?.n ?? 0
+      WHERE ${entWhere}`)
+  const total = (yield * one(db.with(visSites, figures).select({ n: count() }).from(figures).where(filter)))?.n ?? 0
   const k = keysetQuery(ORDER[o.sort].cols.map((c) => sql.raw(c)), page)
-  const fetched = db.all<{ id: number, name: string, open: number, overdue: number, last_on: string | null, compliant: number | null, applicable: number | null }>(
-    sql`${base} SELECT * FROM figures WHERE ${filter}${k.where ? sql` AND ${k.where}` : sql``} ORDER BY ${sql.join(k.orderBy, sql`, `)} LIMIT ${k.limit}`)
-  const rows = fetched.map((r) => ({ id: r.id, name: r.name, open: r.open, overdue: r.overdue, lastOn: r.last_on, compliant: r.compliant, applicable: r.applicable, percent: r.applicable === null ? null : percentOf(r.compliant ?? 0, r.applicable) }))
+  const fetched = yield * all(db.with(visSites, figures).select().from(figures).where(and(filter, k.where)).orderBy(...k.orderBy).limit(k.limit))
+  const rows = fetched.map((r) => ({ ...r, percent: r.applicable === null ? null : percentOf(r.compliant ?? 0, r.applicable) }))
   return toPage(rows, page, total, (r) => keyOf(o.sort, r))
 }
 
@@ -89,18 +98,28 @@ export function supervisionByEnterprise (db: DbOrTx, scope: Scope, o: { today: s
  * notice counts, the enterprises not inspected in the set number of days, the latest bravery
  * reports, the open cases, and, for one enterprise, its row of the table.
  */
-export function supervisionSummary (db: DbOrTx, scope: Scope, today: string, days: number, enterpriseId?: number) {
+export function * supervisionSummary (db: Db, scope: Scope, today: string, days: number, enterpriseId?: number): Q<SupervisionSummary> {
   return {
-    counts: noticeCounts(db, scope, today),
-    uninspected: supervisionByEnterprise(db, scope, { today, sort: 'last', uninspectedDays: days }, { size: 0 }).total,
+    counts: yield * noticeCounts(db, scope, today),
+    uninspected: (yield * supervisionByEnterprise(db, scope, { today, sort: 'last', uninspectedDays: days }, { size: 0 })).total,
     days,
-    bravery: pageBravery(db, scope, { size: 3 }).rows,
+    bravery: (yield * pageBravery(db, scope, { size: 3 })).rows,
     // The open cases (escalated notices), newest first: the district's follow-up list.
-    cases: enterpriseId ? null : pageCases(db, scope, 'open', { size: 5 }),
+    cases: enterpriseId ? null : yield * pageCases(db, scope, 'open', { size: 5 }),
     // By site as well as by enterprise: how many sites the scope sees (and lie in its area), or one enterprise's; the counts per site are on /supervision/sites.
     sites: enterpriseId
-      ? { total: countSites(db, scope, { enterpriseId }), inArea: countSites(db, scope, { enterpriseId, areaOnly: true }) }
-      : { total: countSites(db, scope), inArea: countSites(db, scope, { areaOnly: true }) },
-    enterprise: enterpriseId ? supervisionByEnterprise(db, scope, { today, sort: 'name', enterpriseId }, { size: 1 }).rows[0] ?? null : null
+      ? { total: yield * countSites(db, scope, { enterpriseId }), inArea: yield * countSites(db, scope, { enterpriseId, areaOnly: true }) }
+      : { total: yield * countSites(db, scope), inArea: yield * countSites(db, scope, { areaOnly: true }) },
+    enterprise: enterpriseId ? (yield * supervisionByEnterprise(db, scope, { today, sort: 'name', enterpriseId }, { size: 1 })).rows[0] ?? null : null
   }
+}
+
+export interface SupervisionSummary {
+  counts: { open: number, overdue: number, waiting: number }
+  uninspected: number
+  days: number
+  bravery: BraveryRow[]
+  cases: KeysetPage<CaseRow> | null
+  sites: { total: number, inArea: number }
+  enterprise: SupervisionRow | null
 }

@@ -1,10 +1,11 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, count, eq, inArray } from 'drizzle-orm'
 import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
-import type { Db, DbOrTx } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { all, one, run, type Q } from '../../db/engine.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import {
-  checklistItems, inspections, inspectionItems, inspectionGuards, photos, sites, enterprises, jurisdictions, users,
+  checklistItems, inspections, inspectionItems, inspectionGuards, photos, sites, enterprises, jurisdictions, users, noticeItems, rectificationNotices,
   type CheckResult, type PhotoOwner
 } from '../../db/schema.js'
 import { siteScopeCondition, readSetting, writeSetting, type Scope } from '../orgs/index.js'
@@ -12,34 +13,37 @@ import type { StoredPhoto } from './photos.js'
 
 export { CHECK_RESULTS, type CheckResult } from '../../db/schema.js'
 
+// Query functions for both engines (ARCHITECTURE, "The data layer on two engines"): each yields
+// its statements; the caller runs it with exec() or transaction(), or yield*s it inside one. The
+// audit log and the organisations' scope and settings have not moved yet: they are called
+// synchronously with the same handle (SQLite only, the bridge of the move).
+
 type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 
 export type ChecklistItem = typeof checklistItems.$inferSelect
 
 // ---- the checklist ----
 
-export function listChecklist (db: DbOrTx, opts: { activeOnly?: boolean } = {}): ChecklistItem[] {
-  return db.select().from(checklistItems).where(opts.activeOnly ? eq(checklistItems.active, true) : undefined).orderBy(asc(checklistItems.position), asc(checklistItems.id)).all()
+export function * listChecklist (db: Db, opts: { activeOnly?: boolean } = {}): Q<ChecklistItem[]> {
+  return yield * all(db.select().from(checklistItems).where(opts.activeOnly ? eq(checklistItems.active, true) : undefined).orderBy(asc(checklistItems.position), asc(checklistItems.id)))
 }
 
 export interface ChecklistInput { titleZh: string, titleEn: string, basis: string, position: number, active: boolean }
 
-export function insertChecklistItem (db: Db, item: ChecklistInput, audit: ChangeAudit, now: Date): number {
-  return db.transaction((tx) => {
-    const id = tx.insert(checklistItems).values({ ...item, updatedAt: now }).returning({ id: checklistItems.id }).get().id
-    recordAudit(tx, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { ...item } }, now)
-    return id
-  }, { behavior: 'immediate' })
+/** A new checklist item with its audit entry (run it in one transaction). */
+export function * insertChecklistItem (db: Db, item: ChecklistInput, audit: ChangeAudit, now: Date): Q<number> {
+  const id = (yield * one(db.insert(checklistItems).values({ ...item, updatedAt: now }).returning({ id: checklistItems.id })))!.id
+  recordAudit(db, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { ...item } }, now)
+  return id
 }
 
-export function updateChecklistItem (db: Db, id: number, item: ChecklistInput, audit: ChangeAudit, now: Date): boolean {
-  return db.transaction((tx) => {
-    const before = tx.select().from(checklistItems).where(eq(checklistItems.id, id)).get()
-    if (!before) return false
-    tx.update(checklistItems).set({ ...item, updatedAt: now }).where(eq(checklistItems.id, id)).run()
-    recordAudit(tx, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { before: { titleZh: before.titleZh, titleEn: before.titleEn, basis: before.basis, position: before.position, active: before.active }, after: { ...item } } }, now)
-    return true
-  }, { behavior: 'immediate' })
+/** Rewords, moves or retires an item, with its audit entry (before and after); false when it is gone (run it in one transaction). */
+export function * updateChecklistItem (db: Db, id: number, item: ChecklistInput, audit: ChangeAudit, now: Date): Q<boolean> {
+  const before = yield * one(db.select().from(checklistItems).where(eq(checklistItems.id, id)))
+  if (!before) return false
+  yield * run(db.update(checklistItems).set({ ...item, updatedAt: now }).where(eq(checklistItems.id, id)))
+  recordAudit(db, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { before: { titleZh: before.titleZh, titleEn: before.titleEn, basis: before.basis, position: before.position, active: before.active }, after: { ...item } } }, now)
+  return true
 }
 
 // ---- inspections ----
@@ -57,30 +61,29 @@ export interface NewInspection {
   applicable: number
 }
 
-/** Records an inspection, its items, the guards present and the photos' rows, with its audit entry, in one transaction. */
-export function insertInspection (db: Db, n: NewInspection, audit: ChangeAudit, now: Date): number {
-  return db.transaction((tx) => {
-    const id = tx.insert(inspections).values({
-      siteId: n.siteId, enterpriseId: n.enterpriseId, jurisdictionId: n.jurisdictionId, inspectedOn: n.inspectedOn, officers: n.officers,
-      compliant: n.compliant, applicable: n.applicable, recordedBy: n.recordedBy, createdAt: now
-    }).returning({ id: inspections.id }).get().id
-    n.items.forEach((it, i) => {
-      const itemId = tx.insert(inspectionItems).values({
-        inspectionId: id, checklistItemId: it.item.id, position: i + 1, titleZh: it.item.titleZh, titleEn: it.item.titleEn, basis: it.item.basis, result: it.result, note: it.note
-      }).returning({ id: inspectionItems.id }).get().id
-      for (const p of it.photos) insertPhotoRow(tx, 'inspection-item', itemId, p, n.recordedBy, now)
-    })
-    for (const g of n.guards) tx.insert(inspectionGuards).values({ inspectionId: id, ...g }).run()
-    recordAudit(tx, {
-      ...audit, subjectType: 'inspection', subjectId: id,
-      details: { siteId: n.siteId, enterpriseId: n.enterpriseId, inspectedOn: n.inspectedOn, compliant: n.compliant, applicable: n.applicable, failed: n.items.filter((i) => i.result === 'not-compliant').length, guards: n.guards.length, withoutCertificate: n.guards.filter((g) => g.withoutCertificate).length, photos: n.items.reduce((s, i) => s + i.photos.length, 0) }
-    }, now)
-    return id
-  }, { behavior: 'immediate' })
+/** Records an inspection, its items, the guards present and the photos' rows, with its audit entry (run it in one transaction). */
+export function * insertInspection (db: Db, n: NewInspection, audit: ChangeAudit, now: Date): Q<number> {
+  const id = (yield * one(db.insert(inspections).values({
+    siteId: n.siteId, enterpriseId: n.enterpriseId, jurisdictionId: n.jurisdictionId, inspectedOn: n.inspectedOn, officers: n.officers,
+    compliant: n.compliant, applicable: n.applicable, recordedBy: n.recordedBy, createdAt: now
+  }).returning({ id: inspections.id })))!.id
+  for (const [i, it] of n.items.entries()) {
+    const itemId = (yield * one(db.insert(inspectionItems).values({
+      inspectionId: id, checklistItemId: it.item.id, position: i + 1, titleZh: it.item.titleZh, titleEn: it.item.titleEn, basis: it.item.basis, result: it.result, note: it.note
+    }).returning({ id: inspectionItems.id })))!.id
+    for (const p of it.photos) yield * insertPhotoRow(db, 'inspection-item', itemId, p, n.recordedBy, now)
+  }
+  for (const g of n.guards) yield * run(db.insert(inspectionGuards).values({ inspectionId: id, ...g }))
+  recordAudit(db, {
+    ...audit, subjectType: 'inspection', subjectId: id,
+    details: { siteId: n.siteId, enterpriseId: n.enterpriseId, inspectedOn: n.inspectedOn, compliant: n.compliant, applicable: n.applicable, failed: n.items.filter((i) => i.result === 'not-compliant').length, guards: n.guards.length, withoutCertificate: n.guards.filter((g) => g.withoutCertificate).length, photos: n.items.reduce((s, i) => s + i.photos.length, 0) }
+  }, now)
+  return id
 }
 
-export function insertPhotoRow (tx: DbOrTx, ownerKind: PhotoOwner, ownerId: number, p: StoredPhoto & { contentType: string }, by: number, now: Date): void {
-  tx.insert(photos).values({ fileName: p.fileName, contentType: p.contentType, size: p.size, keyEnc: p.keyEnc, ownerKind, ownerId, uploadedBy: by, createdAt: now }).run()
+/** The row of a photo already written to disk (the file stays on disk; only its row is in the database). */
+export function * insertPhotoRow (db: Db, ownerKind: PhotoOwner, ownerId: number, p: StoredPhoto & { contentType: string }, by: number, now: Date): Q<void> {
+  yield * run(db.insert(photos).values({ fileName: p.fileName, contentType: p.contentType, size: p.size, keyEnc: p.keyEnc, ownerKind, ownerId, uploadedBy: by, createdAt: now }))
 }
 
 export interface InspectionRow {
@@ -98,7 +101,7 @@ export interface InspectionRow {
   createdAt: Date
 }
 
-function inspectionQuery (db: DbOrTx) {
+function inspectionQuery (db: Db) {
   return db.select({
     id: inspections.id, siteId: inspections.siteId, siteName: sites.name, enterpriseId: inspections.enterpriseId, enterpriseName: enterprises.name,
     jurisdictionName: jurisdictions.name, inspectedOn: inspections.inspectedOn, officers: inspections.officers, compliant: inspections.compliant,
@@ -115,57 +118,58 @@ export const INSPECTION_KEY = ['s', 'n'] as const
 const inspectionKey = (r: InspectionRow): Key => [r.inspectedOn, r.id]
 
 /** One keyset page of the inspections of the sites a scope sees, newest first, with the true total. */
-export function pageInspections (db: DbOrTx, scope: Scope, page: KeysetRequest, siteId?: number): KeysetPage<InspectionRow> {
+export function * pageInspections (db: Db, scope: Scope, page: KeysetRequest, siteId?: number): Q<KeysetPage<InspectionRow>> {
   const where = and(siteScopeCondition(scope), siteId ? eq(inspections.siteId, siteId) : undefined)
-  const total = db.select({ n: count() }).from(inspections).innerJoin(sites, eq(sites.id, inspections.siteId)).innerJoin(enterprises, eq(enterprises.id, inspections.enterpriseId)).where(where).get()?.n ?? 0
+  const total = (yield * one(db.select({ n: count() }).from(inspections).innerJoin(sites, eq(sites.id, inspections.siteId)).innerJoin(enterprises, eq(enterprises.id, inspections.enterpriseId)).where(where)))?.n ?? 0
   const k = keysetQuery([inspections.inspectedOn, inspections.id], page, true)
-  return toPage(inspectionQuery(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit).all(), page, total, inspectionKey)
+  return toPage(yield * all(inspectionQuery(db).where(and(where, k.where)).orderBy(...k.orderBy).limit(k.limit)), page, total, inspectionKey)
 }
 
 /** An inspection of a site the scope sees, else undefined (404). */
-export function findInspectionInScope (db: DbOrTx, scope: Scope, id: number): InspectionRow | undefined {
-  return inspectionQuery(db).where(and(eq(inspections.id, id), siteScopeCondition(scope))).get()
+export function * findInspectionInScope (db: Db, scope: Scope, id: number): Q<InspectionRow | undefined> {
+  return yield * one(inspectionQuery(db).where(and(eq(inspections.id, id), siteScopeCondition(scope))))
 }
 
-export function inspectionItemsOf (db: DbOrTx, inspectionId: number) {
-  return db.select().from(inspectionItems).where(eq(inspectionItems.inspectionId, inspectionId)).orderBy(asc(inspectionItems.position)).all()
+export type InspectionItem = typeof inspectionItems.$inferSelect
+
+export function * inspectionItemsOf (db: Db, inspectionId: number): Q<InspectionItem[]> {
+  return yield * all(db.select().from(inspectionItems).where(eq(inspectionItems.inspectionId, inspectionId)).orderBy(asc(inspectionItems.position)))
 }
 
-export function inspectionGuardsOf (db: DbOrTx, inspectionId: number) {
-  return db.select().from(inspectionGuards).where(eq(inspectionGuards.inspectionId, inspectionId)).orderBy(asc(inspectionGuards.fullName)).all()
+export function * inspectionGuardsOf (db: Db, inspectionId: number): Q<Array<typeof inspectionGuards.$inferSelect>> {
+  return yield * all(db.select().from(inspectionGuards).where(eq(inspectionGuards.inspectionId, inspectionId)).orderBy(asc(inspectionGuards.fullName)))
 }
 
 /** The photos of some owners, by owner id. */
-export function photosOf (db: DbOrTx, ownerKind: PhotoOwner, ownerIds: readonly number[]): Map<number, Array<{ id: number }>> {
+export function * photosOf (db: Db, ownerKind: PhotoOwner, ownerIds: readonly number[]): Q<Map<number, Array<{ id: number }>>> {
   const out = new Map<number, Array<{ id: number }>>()
   if (ownerIds.length === 0) return out
-  for (const p of db.select({ id: photos.id, ownerId: photos.ownerId }).from(photos).where(and(eq(photos.ownerKind, ownerKind), inArray(photos.ownerId, [...ownerIds]))).orderBy(asc(photos.id)).all()) {
+  for (const p of yield * all(db.select({ id: photos.id, ownerId: photos.ownerId }).from(photos).where(and(eq(photos.ownerKind, ownerKind), inArray(photos.ownerId, [...ownerIds]))).orderBy(asc(photos.id)))) {
     out.set(p.ownerId, [...(out.get(p.ownerId) ?? []), { id: p.id }])
   }
   return out
 }
 
 /** A photo and the site it was taken about (through its inspection item or notice item), for the scope check. */
-export function findPhoto (db: DbOrTx, id: number): (typeof photos.$inferSelect & { siteId: number }) | undefined {
-  const p = db.select().from(photos).where(eq(photos.id, id)).get()
+export function * findPhoto (db: Db, id: number): Q<(typeof photos.$inferSelect & { siteId: number }) | undefined> {
+  const p = yield * one(db.select().from(photos).where(eq(photos.id, id)))
   if (!p) return undefined
   const site = p.ownerKind === 'inspection-item'
-    ? db.select({ siteId: inspections.siteId }).from(inspectionItems).innerJoin(inspections, eq(inspections.id, inspectionItems.inspectionId)).where(eq(inspectionItems.id, p.ownerId)).get()
-    : db.get<{ siteId: number }>(sql`SELECT n.site_id AS siteId FROM notice_items i JOIN rectification_notices n ON n.id = i.notice_id WHERE i.id = ${p.ownerId}`)
+    ? yield * one(db.select({ siteId: inspections.siteId }).from(inspectionItems).innerJoin(inspections, eq(inspections.id, inspectionItems.inspectionId)).where(eq(inspectionItems.id, p.ownerId)))
+    : yield * one(db.select({ siteId: rectificationNotices.siteId }).from(noticeItems).innerJoin(rectificationNotices, eq(rectificationNotices.id, noticeItems.noticeId)).where(eq(noticeItems.id, p.ownerId)))
   return site ? { ...p, siteId: site.siteId } : undefined
 }
 
 const UNINSPECTED_DAYS = 'supervision_uninspected_days'
 
 /** After how many days without an inspection an enterprise is listed as not inspected (180 unless set). */
-export function uninspectedDays (db: DbOrTx): number {
+export function * uninspectedDays (db: Db): Q<number> {
+  // The settings (orgs) have not moved yet: read synchronously with this handle.
   return Number(readSetting(db, UNINSPECTED_DAYS) ?? 180)
 }
 
-/** The "not inspected in N days" setting, with its audit entry. */
-export function saveUninspectedDays (db: Db, days: number, audit: ChangeAudit, now: Date): void {
-  db.transaction((tx) => {
-    writeSetting(tx, UNINSPECTED_DAYS, String(days))
-    recordAudit(tx, { ...audit, subjectType: 'setting', subjectId: UNINSPECTED_DAYS, details: { days } }, now)
-  }, { behavior: 'immediate' })
+/** The "not inspected in N days" setting, with its audit entry (run it in one transaction). */
+export function * saveUninspectedDays (db: Db, days: number, audit: ChangeAudit, now: Date): Q<void> {
+  writeSetting(db, UNINSPECTED_DAYS, String(days))
+  recordAudit(db, { ...audit, subjectType: 'setting', subjectId: UNINSPECTED_DAYS, details: { days } }, now)
 }

@@ -26,7 +26,7 @@ export async function braveryRoutes (app: FastifyInstance) {
   app.get('/supervision/bravery', { config: READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
     const person = Number(queryText(req, 'person', 16)) || undefined
-    const page = pageBravery(app.db, scope, keysetRequest(req, BRAVERY_KEY), person)
+    const page = await app.exec(pageBravery, scope, keysetRequest(req, BRAVERY_KEY), person)
     return reply.page('supervision/bravery-list', {
       title: 'bravery.list-title', rows: page.rows, person, pager: pager('/supervision/bravery', { person: person ? String(person) : '' }, page)
     })
@@ -56,20 +56,20 @@ export async function braveryRoutes (app: FastifyInstance) {
     if (!listStations(app.db).some((s) => s.id === stationId)) errors.stationId = 'sites.station-unknown'
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery-form', formPage(person, { values: form.values, errors }))
     const { stationId: _station, ...input } = form.values
-    const id = reportBravery(app.db, person.id, person.enterpriseId!, stationId, input as unknown as BraveryInput, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
+    const id = await app.transaction(reportBravery, person.id, person.enterpriseId!, stationId, input as unknown as BraveryInput, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
     return reply.seeOther(`/supervision/bravery/${id}`, 'flash.bravery-reported')
   })
 
-  const reportPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+  const reportPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const id = idParam(req)
-    const report = findBraveryInScope(app.db, loadScope(app.db, req.actor!), id) ?? denied(req, 'bravery', id)
+    const report = (await app.exec(findBraveryInScope, loadScope(app.db, req.actor!), id)) ?? denied(req, 'bravery', id)
     return { title: 'bravery.title', report, canReview: report.status === 'reported' && mayReviewBravery(req.actor!, report), errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
   }
 
-  app.get('/supervision/bravery/:id', { config: READERS }, async (req, reply) => reply.page('supervision/bravery', reportPage(req)))
+  app.get('/supervision/bravery/:id', { config: READERS }, async (req, reply) => reply.page('supervision/bravery', await reportPage(req)))
 
   app.post('/supervision/bravery/:id/review', { config: { access: ['police'] as const } }, async (req, reply) => {
-    const page = reportPage(req)
+    const page = await reportPage(req)
     // In scope but not the reviewing station (a district, a city, the station of the registration elsewhere): seen, not reviewed.
     if (!mayReviewBravery(req.actor!, page.report)) return reply.code(403).page('supervision/bravery', { ...page, errors: { _: 'bravery.review-station' } })
     const form = readForm(req.body, { decision: { required: true, max: 10 }, note: { required: true, max: 500 } })
@@ -78,8 +78,8 @@ export async function braveryRoutes (app: FastifyInstance) {
     if (decision !== 'forwarded' && decision !== 'declined') errors.decision = 'form.invalid'
     if (errors.note === 'form.required') errors.note = decision === 'forwarded' ? 'bravery.foundation-required' : 'bravery.reason-required'
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery', { ...page, errors, values: form.values })
-    if (!reviewBravery(app.db, page.report.id, decision as 'forwarded' | 'declined', form.values.note, req.actor!.id, auditFrom(req, `bravery.${decision}`), now())) {
-      return reply.code(409).page('supervision/bravery', reportPage(req, { errors: { _: 'bravery.already-reviewed' } }))
+    if (!await app.transaction(reviewBravery, page.report.id, decision as 'forwarded' | 'declined', form.values.note, req.actor!.id, auditFrom(req, `bravery.${decision}`), now())) {
+      return reply.code(409).page('supervision/bravery', await reportPage(req, { errors: { _: 'bravery.already-reviewed' } }))
     }
     return reply.seeOther(`/supervision/bravery/${page.report.id}`, decision === 'forwarded' ? 'flash.bravery-forwarded' : 'flash.bravery-declined')
   })

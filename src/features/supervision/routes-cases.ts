@@ -18,25 +18,25 @@ export async function caseRoutes (app: FastifyInstance) {
   app.get('/supervision/cases', { config: READERS }, async (req, reply) => {
     const asked = queryText(req, 'filter', 10) as CaseFilter
     const filter = CASE_FILTERS.includes(asked) ? asked : 'open'
-    const page = pageCases(app.db, loadScope(app.db, req.actor!), filter, keysetRequest(req, CASE_KEY))
+    const page = await app.exec(pageCases, loadScope(app.db, req.actor!), filter, keysetRequest(req, CASE_KEY))
     return reply.page('supervision/cases', { title: 'case.list-title', rows: page.rows, filter, filters: CASE_FILTERS, pager: pager('/supervision/cases', { filter }, page) })
   })
 
-  const casePage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+  const casePage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const id = idParam(req)
-    const c = findCaseInScope(app.db, loadScope(app.db, req.actor!), id) ?? denied(req, 'case', id)
+    const c = (await app.exec(findCaseInScope, loadScope(app.db, req.actor!), id)) ?? denied(req, 'case', id)
     const level = req.actor!.role === 'police' ? levelOf(req) : undefined
     return { title: 'case.title', c, canClose: c.status === 'open' && level !== undefined && mayEscalate(level), errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
   }
 
-  app.get('/supervision/cases/:id', { config: READERS }, async (req, reply) => reply.page('supervision/case', casePage(req)))
+  app.get('/supervision/cases/:id', { config: READERS }, async (req, reply) => reply.page('supervision/case', await casePage(req)))
 
   app.post('/supervision/cases/:id/close', { config: POLICE }, async (req, reply) => {
-    const page = casePage(req)
+    const page = await casePage(req)
     const form = readForm(req.body, { note: { required: true, max: 2000, multiline: true } })
     if (!form.ok) return reply.code(422).page('supervision/case', { ...page, errors: form.errors, values: form.values })
-    const outcome = closeCase(app.db, page.c.id, form.values.note, req.actor!.id, levelOf(req), auditFrom(req, 'case.closed'), now())
-    if (!outcome.ok) return reply.code(outcome.reason === 'case.level' ? 403 : 409).page('supervision/case', casePage(req, { errors: { _: outcome.reason }, values: form.values }))
+    const outcome = await app.transaction(closeCase, page.c.id, form.values.note, req.actor!.id, levelOf(req), auditFrom(req, 'case.closed'), now())
+    if (!outcome.ok) return reply.code(outcome.reason === 'case.level' ? 403 : 409).page('supervision/case', await casePage(req, { errors: { _: outcome.reason }, values: form.values }))
     return reply.seeOther(`/supervision/cases/${page.c.id}`, 'flash.case-closed')
   })
 }

@@ -17,34 +17,34 @@ export async function checklistRoutes (app: FastifyInstance) {
     if (!errors.position && !(Number.isInteger(position) && position >= 1 && position <= 999)) errors.position = 'checklist.position-invalid'
     return { input: { titleZh: form.values.titleZh, titleEn: form.values.titleEn, basis: form.values.basis, position, active: form.values.active === 'on' }, values: form.values, errors }
   }
-  const page = (extra: Record<string, unknown> = {}) => {
-    const items = listChecklist(app.db)
-    return { title: 'checklist.title', items, errors: {}, editing: null, days: String(uninspectedDays(app.db)), values: { titleZh: '', titleEn: '', basis: '', position: String(items.length + 1), active: 'on' }, ...extra }
+  const page = async (extra: Record<string, unknown> = {}) => {
+    const items = await app.exec(listChecklist)
+    return { title: 'checklist.title', items, errors: {}, editing: null, days: String(await app.exec(uninspectedDays)), values: { titleZh: '', titleEn: '', basis: '', position: String(items.length + 1), active: 'on' }, ...extra }
   }
 
-  app.get('/admin/checklist', { config: ADMIN }, async (_req, reply) => reply.page('supervision/checklist', page()))
+  app.get('/admin/checklist', { config: ADMIN }, async (_req, reply) => reply.page('supervision/checklist', await page()))
 
   app.post('/admin/checklist', { config: ADMIN }, async (req, reply) => {
     const r = read(req.body)
-    if (Object.keys(r.errors).length > 0) return reply.code(422).page('supervision/checklist', page({ values: r.values, errors: r.errors }))
-    insertChecklistItem(app.db, r.input, auditFrom(req, 'checklist.added'), now())
+    if (Object.keys(r.errors).length > 0) return reply.code(422).page('supervision/checklist', await page({ values: r.values, errors: r.errors }))
+    await app.transaction(insertChecklistItem, r.input, auditFrom(req, 'checklist.added'), now())
     return reply.seeOther('/admin/checklist', 'flash.checklist-saved')
   })
 
   app.post('/admin/supervision-settings', { config: ADMIN }, async (req, reply) => {
     const form = readForm(req.body, { uninspectedDays: { required: true, max: 4 } })
     const n = Number(form.values.uninspectedDays)
-    if (!form.ok || !Number.isInteger(n) || n < 7 || n > 3650) return reply.code(422).page('supervision/checklist', page({ days: form.values.uninspectedDays, errors: { uninspectedDays: 'dashboard.days-invalid' } }))
-    saveUninspectedDays(app.db, n, auditFrom(req, 'settings.supervision'), now())
+    if (!form.ok || !Number.isInteger(n) || n < 7 || n > 3650) return reply.code(422).page('supervision/checklist', await page({ days: form.values.uninspectedDays, errors: { uninspectedDays: 'dashboard.days-invalid' } }))
+    await app.transaction(saveUninspectedDays, n, auditFrom(req, 'settings.supervision'), now())
     return reply.seeOther('/admin/checklist', 'flash.settings-saved')
   })
 
   app.post('/admin/checklist/:id', { config: ADMIN }, async (req, reply) => {
     const id = idParam(req)
-    if (!listChecklist(app.db).some((i) => i.id === id)) throw new NotFound()
+    if (!(await app.exec(listChecklist)).some((i) => i.id === id)) throw new NotFound()
     const r = read(req.body)
-    if (Object.keys(r.errors).length > 0) return reply.code(422).page('supervision/checklist', page({ editing: id, editValues: r.values, errors: r.errors }))
-    updateChecklistItem(app.db, id, r.input, auditFrom(req, 'checklist.changed'), now())
+    if (Object.keys(r.errors).length > 0) return reply.code(422).page('supervision/checklist', await page({ editing: id, editValues: r.values, errors: r.errors }))
+    await app.transaction(updateChecklistItem, id, r.input, auditFrom(req, 'checklist.changed'), now())
     return reply.seeOther('/admin/checklist', 'flash.checklist-saved')
   })
 }

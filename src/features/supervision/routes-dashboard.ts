@@ -13,7 +13,7 @@ const VIEWERS = { access: ['police', 'admin'] as const }
 /** The supervision figures per enterprise, sortable and paged, with a CSV export; the "not inspected in N days" setting. */
 export async function dashboardRoutes (app: FastifyInstance) {
   const today = () => localDate(app.clock.now(), app.config.timeZone)
-  const days = () => uninspectedDays(app.db)
+  const days = () => app.exec(uninspectedDays)
   const options = (req: FastifyRequest) => {
     const sort = queryText(req, 'sort', 10) as EnterpriseSort
     return { sort: ENTERPRISE_SORTS.includes(sort) ? sort : 'overdue' as EnterpriseSort, uninspected: queryText(req, 'uninspected', 1) === '1' }
@@ -22,11 +22,12 @@ export async function dashboardRoutes (app: FastifyInstance) {
   app.get('/supervision/enterprises', { config: VIEWERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
     const o = options(req)
-    const q = { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? days() : undefined }
-    const page = supervisionByEnterprise(app.db, scope, q, keysetRequest(req, enterpriseKeyShape(o.sort)))
+    const setDays = await days()
+    const q = { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? setDays : undefined }
+    const page = await app.exec(supervisionByEnterprise, scope, q, keysetRequest(req, enterpriseKeyShape(o.sort)))
     const query = { sort: o.sort, uninspected: o.uninspected ? '1' : '' }
     return reply.page('supervision/enterprises', {
-      title: 'dashboard.title', rows: page.rows, pager: pager('/supervision/enterprises', query, page), sorts: ENTERPRISE_SORTS, days: days(), ...o,
+      title: 'dashboard.title', rows: page.rows, pager: pager('/supervision/enterprises', query, page), sorts: ENTERPRISE_SORTS, days: setDays, ...o,
       sortHref: (s: string) => hrefWith('/supervision/enterprises', { ...query, sort: s }), csv: hrefWith('/supervision/enterprises.csv', query)
     })
   })
@@ -34,7 +35,7 @@ export async function dashboardRoutes (app: FastifyInstance) {
   app.get('/supervision/enterprises.csv', { config: VIEWERS }, async (req, reply) => {
     const t = req.t
     const o = options(req)
-    const { rows } = supervisionByEnterprise(app.db, loadScope(app.db, req.actor!), { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? days() : undefined }, { size: 100_000 })
+    const { rows } = await app.exec(supervisionByEnterprise, loadScope(app.db, req.actor!), { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? await days() : undefined }, { size: 100_000 })
     const csv = toCsv([
       [t('sites.enterprise'), t('dashboard.open'), t('dashboard.overdue'), t('dashboard.last'), t('dashboard.score')],
       ...rows.map((r) => [r.name, String(r.open), String(r.overdue), r.lastOn ?? '', r.percent === null ? '' : `${r.percent}%`])

@@ -20,14 +20,14 @@ export async function inspectionRoutes (app: FastifyInstance) {
 
   app.get('/supervision/inspections', { config: READERS }, async (req, reply) => {
     const scope = loadScope(app.db, req.actor!)
-    const page = pageInspections(app.db, scope, keysetRequest(req, INSPECTION_KEY))
+    const page = await app.exec(pageInspections, scope, keysetRequest(req, INSPECTION_KEY))
     return reply.page('supervision/inspections', {
       title: 'inspection.list-title', rows: page.rows.map((r) => ({ ...r, percent: percentOf(r.compliant, r.applicable) })),
       pager: pager('/supervision/inspections', {}, page), canRecord: req.actor!.role === 'police'
     })
   })
 
-  const formPage = (req: FastifyRequest, siteId: number | null, extra: Record<string, unknown> = {}) => {
+  const formPage = async (req: FastifyRequest, siteId: number | null, extra: Record<string, unknown> = {}) => {
     const scope = loadScope(app.db, req.actor!)
     const site = siteId ? findSiteInScope(app.db, scope, siteId) : undefined
     return {
@@ -35,7 +35,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
       sites: listSites(app.db, scope, { limit: 1000, offset: 0 }).rows,
       site,
       guards: site ? listPeople(app.db, scope, { siteId: site.id, limit: 500 }) : [],
-      checklist: listChecklist(app.db, { activeOnly: true }),
+      checklist: await app.exec(listChecklist, { activeOnly: true }),
       values: { inspectedOn: today(), officers: req.actor!.displayName } as Record<string, string>,
       errors: {} as Record<string, string>,
       today: today(),
@@ -46,14 +46,14 @@ export async function inspectionRoutes (app: FastifyInstance) {
   app.get('/supervision/inspections/new', { config: POLICE }, async (req, reply) => {
     const siteId = Number(queryText(req, 'site', 16)) || null
     if (siteId && !findSiteInScope(app.db, loadScope(app.db, req.actor!), siteId)) return denied(req, 'site', siteId)
-    return reply.page('supervision/inspection-form', formPage(req, siteId))
+    return reply.page('supervision/inspection-form', await formPage(req, siteId))
   })
 
   app.post('/supervision/inspections', { config: POLICE }, async (req, reply) => {
     const read = await readFormWithPhotos(req)
     const f = read.fields
     const siteId = Number(f.site) || null
-    const page = formPage(req, siteId)
+    const page = await formPage(req, siteId)
     const errors: Record<string, string> = {}
     const again = (status: number, upload?: { key: string, params?: Record<string, string | number> }) =>
       reply.code(status).page('supervision/inspection-form', { ...page, values: { ...page.values, ...f }, errors, upload })
@@ -84,7 +84,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
     const stored = await storePhotos(read.photos)
     try {
       const score = complianceScore(items.map((i) => i.result))
-      const id = insertInspection(app.db, {
+      const id = await app.transaction(insertInspection, {
         siteId: site.id, enterpriseId: site.enterpriseId, jurisdictionId: req.actor!.jurisdictionId!, inspectedOn: f.inspectedOn!, officers: officers.ok ? officers.value : '', recordedBy: req.actor!.id,
         items: items.map((i: { item: ChecklistItem, result: CheckResult, note: string }) => ({ ...i, photos: stored.filter((p) => p.field === `photos-${i.item.id}`) })),
         guards, compliant: score.compliant, applicable: score.applicable
@@ -110,20 +110,20 @@ export async function inspectionRoutes (app: FastifyInstance) {
 
   app.get('/supervision/inspections/:id', { config: READERS }, async (req, reply) => {
     const id = idParam(req)
-    const inspection = findInspectionInScope(app.db, loadScope(app.db, req.actor!), id)
+    const inspection = await app.exec(findInspectionInScope, loadScope(app.db, req.actor!), id)
     if (!inspection) return denied(req, 'inspection', id)
-    const items = inspectionItemsOf(app.db, id)
-    const pics = photosOf(app.db, 'inspection-item', items.map((i) => i.id))
+    const items = await app.exec(inspectionItemsOf, id)
+    const pics = await app.exec(photosOf, 'inspection-item', items.map((i) => i.id))
     return reply.page('supervision/inspection', {
       title: 'inspection.title', inspection, percent: percentOf(inspection.compliant, inspection.applicable),
-      items: items.map((i) => ({ ...i, photos: pics.get(i.id) ?? [] })), guards: inspectionGuardsOf(app.db, id),
+      items: items.map((i) => ({ ...i, photos: pics.get(i.id) ?? [] })), guards: await app.exec(inspectionGuardsOf, id),
       canIssue: req.actor!.role === 'police' && items.some((i) => i.result === 'not-compliant')
     })
   })
 
   app.get('/supervision/photos/:id', { config: READERS }, async (req, reply) => {
     const id = idParam(req)
-    const photo = findPhoto(app.db, id)
+    const photo = await app.exec(findPhoto, id)
     if (!photo || !findSiteInScope(app.db, loadScope(app.db, req.actor!), photo.siteId)) return denied(req, 'photo', id)
     const bytes = await readPhotoFile(dir, photo, app.pii)
     return reply.type(photo.contentType).header('Cache-Control', 'private, max-age=3600').header('Content-Disposition', 'inline').send(bytes)

@@ -23,9 +23,9 @@ const FILTERS: readonly NoticeFilter[] = ['open', 'overdue', 'waiting', 'closed'
 export async function noticeRoutes (app: FastifyInstance) {
   const { now, today, dir, denied } = supervisionHelpers(app)
 
-  const noticeFor = (req: FastifyRequest) => {
+  const noticeFor = async (req: FastifyRequest) => {
     const id = idParam(req)
-    const notice = findNoticeInScope(app.db, loadScope(app.db, req.actor!), id)
+    const notice = await app.exec(findNoticeInScope, loadScope(app.db, req.actor!), id)
     return notice ?? denied(req, 'notice', id)
   }
   const levelOf = (req: FastifyRequest) => req.actor!.jurisdictionId ? findJurisdiction(app.db, req.actor!.jurisdictionId)?.level : undefined
@@ -34,7 +34,7 @@ export async function noticeRoutes (app: FastifyInstance) {
     const scope = loadScope(app.db, req.actor!)
     const asked = queryText(req, 'filter', 20) as NoticeFilter
     const filter = FILTERS.includes(asked) ? asked : 'open'
-    const page = pageNotices(app.db, scope, { filter, today: today() }, keysetRequest(req, NOTICE_KEY))
+    const page = await app.exec(pageNotices, scope, { filter, today: today() }, keysetRequest(req, NOTICE_KEY))
     return reply.page('supervision/notices', {
       title: 'notice.list-title', filter, filters: FILTERS, rows: page.rows.map((r) => ({ ...r, overdue: isOverdue(r, today()) })),
       pager: pager('/supervision/notices', { filter }, page)
@@ -43,13 +43,13 @@ export async function noticeRoutes (app: FastifyInstance) {
 
   // ---- issuing, from an inspection's failed items ----
 
-  const inspectionFor = (req: FastifyRequest, id: number) => {
-    const inspection = findInspectionInScope(app.db, loadScope(app.db, req.actor!), id)
+  const inspectionFor = async (req: FastifyRequest, id: number) => {
+    const inspection = await app.exec(findInspectionInScope, loadScope(app.db, req.actor!), id)
     return inspection ?? denied(req, 'inspection', id)
   }
-  const issuePage = (inspectionId: number, req: FastifyRequest, extra: Record<string, unknown> = {}) => {
-    const inspection = inspectionFor(req, inspectionId)
-    const failed = inspectionItemsOf(app.db, inspection.id).filter((i) => i.result === 'not-compliant')
+  const issuePage = async (inspectionId: number, req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const inspection = await inspectionFor(req, inspectionId)
+    const failed = (await app.exec(inspectionItemsOf, inspection.id)).filter((i) => i.result === 'not-compliant')
     const values: Record<string, string> = { deadline: addDays(today(), DEFAULT_DEADLINE_DAYS) }
     for (const i of failed) { values[`item-${i.id}`] = 'on'; values[`requirement-${i.id}`] = i.note }
     return { title: 'notice.new-title', inspection, failed, values, errors: {} as Record<string, string>, today: today(), ...extra }
@@ -58,14 +58,14 @@ export async function noticeRoutes (app: FastifyInstance) {
   app.get('/supervision/notices/new', { config: POLICE }, async (req, reply) => {
     const id = Number(queryText(req, 'inspection', 16))
     if (!Number.isInteger(id) || id < 1) throw new NotFound()
-    return reply.page('supervision/notice-form', issuePage(id, req))
+    return reply.page('supervision/notice-form', await issuePage(id, req))
   })
 
   app.post('/supervision/notices', { config: POLICE }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const inspectionId = Number(body.inspection)
     if (!Number.isInteger(inspectionId) || inspectionId < 1) throw new NotFound()
-    const page = issuePage(inspectionId, req)
+    const page = await issuePage(inspectionId, req)
     const errors: Record<string, string> = {}
     const values: Record<string, string> = { deadline: typeof body.deadline === 'string' ? body.deadline.trim() : '' }
     const chosen = page.failed.filter((i) => body[`item-${i.id}`] === 'on').map((i) => {
@@ -81,7 +81,7 @@ export async function noticeRoutes (app: FastifyInstance) {
     if (dl) errors.deadline = dl
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/notice-form', { ...page, values, errors })
     const inspection = page.inspection
-    const notice = issueNotice(app.db, {
+    const notice = await app.transaction(issueNotice, {
       unitId: req.actor!.jurisdictionId!, year: Number(today().slice(0, 4)), inspectionId: inspection.id, siteId: inspection.siteId,
       enterpriseId: inspection.enterpriseId, deadline: values.deadline!, issuedBy: req.actor!.id, items: chosen
     }, auditFrom(req, 'notice.issued'), now())
@@ -90,10 +90,10 @@ export async function noticeRoutes (app: FastifyInstance) {
 
   // ---- the notice: responses, decisions, escalation ----
 
-  const noticePage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
-    const notice = noticeFor(req)
-    const items = itemsOfNotice(app.db, notice.id)
-    const pics = photosOf(app.db, 'notice-item', items.map((i) => i.id))
+  const noticePage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
+    const notice = await noticeFor(req)
+    const items = await app.exec(itemsOfNotice, notice.id)
+    const pics = await app.exec(photosOf, 'notice-item', items.map((i) => i.id))
     const role = req.actor!.role
     const overdue = isOverdue(notice, today())
     const level = role === 'police' ? levelOf(req) : undefined
@@ -103,18 +103,18 @@ export async function noticeRoutes (app: FastifyInstance) {
       canReview: role === 'police' && notice.status !== 'closed',
       canEscalate: role === 'police' && notice.status === 'open' && overdue && level !== undefined && mayEscalate(level),
       // The case it was escalated to: police follow it there (a case is police work, not shown to the enterprise).
-      caseId: role === 'police' || role === 'admin' ? caseOfNotice(app.db, notice.id)?.id ?? null : null,
+      caseId: role === 'police' || role === 'admin' ? (await app.exec(caseOfNotice, notice.id))?.id ?? null : null,
       bases: ESCALATION_BASES, errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra
     }
   }
 
-  app.get('/supervision/notices/:id', { config: READERS }, async (req, reply) => reply.page('supervision/notice', noticePage(req)))
+  app.get('/supervision/notices/:id', { config: READERS }, async (req, reply) => reply.page('supervision/notice', await noticePage(req)))
 
   app.get('/supervision/notices/:id/print', { config: READERS }, async (req, reply) => {
-    const notice = noticeFor(req)
-    const inspection = findInspectionInScope(app.db, loadScope(app.db, req.actor!), notice.inspectionId)
+    const notice = await noticeFor(req)
+    const inspection = await app.exec(findInspectionInScope, loadScope(app.db, req.actor!), notice.inspectionId)
     return reply.page('supervision/notice-print', {
-      title: 'notice.print-title', notice, items: itemsOfNotice(app.db, notice.id), focus: true, zh: translator('zh'),
+      title: 'notice.print-title', notice, items: await app.exec(itemsOfNotice, notice.id), focus: true, zh: translator('zh'),
       inspectedOn: inspection?.inspectedOn ?? '', issuedOn: localDate(notice.issuedAt, app.config.timeZone)
     })
   })
@@ -125,26 +125,26 @@ export async function noticeRoutes (app: FastifyInstance) {
     if (position > items) throw new NotFound()
     return position - 1
   }
-  const refusedChange = (req: FastifyRequest, outcome: Exclude<ChangeOutcome, { ok: true }>, extra: Record<string, unknown> = {}) =>
-    ({ status: 409, data: noticePage(req, { errors: { _: outcome.reason }, ...extra }) })
+  const refusedChange = async (req: FastifyRequest, outcome: Exclude<ChangeOutcome, { ok: true }>, extra: Record<string, unknown> = {}) =>
+    ({ status: 409, data: await noticePage(req, { errors: { _: outcome.reason }, ...extra }) })
 
   app.post('/supervision/notices/:id/items/:item/response', { config: TRAINER }, async (req, reply) => {
-    const notice = noticeFor(req)
+    const notice = await noticeFor(req)
     const index = itemIndex(req, notice.items)
     const read = await readFormWithPhotos(req)
     const response = text(read.fields.response, 2000, true)
     const key = `response-${index + 1}`
     if (!read.ok || !response.ok || read.photos.some((p) => p.field !== 'photos')) {
       const errors = { [key]: !read.ok ? read.error.key : !response.ok ? response.error : 'photo.unexpected' }
-      return reply.code(422).page('supervision/notice', noticePage(req, { errors, errorParams: read.ok ? undefined : read.error.params, values: { [key]: read.fields.response ?? '' } }))
+      return reply.code(422).page('supervision/notice', await noticePage(req, { errors, errorParams: read.ok ? undefined : read.error.params, values: { [key]: read.fields.response ?? '' } }))
     }
     const stored: Array<StoredPhoto & { contentType: string }> = []
     try {
       for (const p of read.photos) stored.push({ ...(await writePhotoFile(dir, p.bytes, app.pii)), contentType: p.type })
-      const outcome = respondToItem(app.db, notice.id, index, response.value, stored, req.actor!.id, today(), auditFrom(req, 'notice.responded'), now())
+      const outcome = await app.transaction(respondToItem, notice.id, index, response.value, stored, req.actor!.id, today(), auditFrom(req, 'notice.responded'), now())
       if (!outcome.ok) {
         await removePhotoFiles(dir, stored.map((p) => p.fileName))
-        const r = refusedChange(req, outcome, { values: { [key]: response.value } })
+        const r = await refusedChange(req, outcome, { values: { [key]: response.value } })
         return reply.code(r.status).page('supervision/notice', r.data)
       }
     } catch (err) {
@@ -155,27 +155,27 @@ export async function noticeRoutes (app: FastifyInstance) {
   })
 
   app.post('/supervision/notices/:id/items/:item/review', { config: POLICE }, async (req, reply) => {
-    const notice = noticeFor(req)
+    const notice = await noticeFor(req)
     const index = itemIndex(req, notice.items)
     const form = readForm(req.body, { decision: { required: true, max: 10 }, reason: { max: 500, multiline: true } })
     const decision = form.values.decision
     const key = `reason-${index + 1}`
     const problem = !form.ok ? (form.errors.reason ?? 'form.invalid') : decision !== 'accept' && decision !== 'return' ? 'form.invalid' : decision === 'return' && !form.values.reason ? 'notice.reason-required' : null
-    if (problem) return reply.code(422).page('supervision/notice', noticePage(req, { errors: { [key]: problem }, values: { [key]: form.values.reason } }))
-    const outcome = reviewItem(app.db, notice.id, index, decision as 'accept' | 'return', form.values.reason, req.actor!.id, today(), auditFrom(req, decision === 'accept' ? 'notice.accepted' : 'notice.returned'), now())
-    if (!outcome.ok) { const r = refusedChange(req, outcome); return reply.code(r.status).page('supervision/notice', r.data) }
+    if (problem) return reply.code(422).page('supervision/notice', await noticePage(req, { errors: { [key]: problem }, values: { [key]: form.values.reason } }))
+    const outcome = await app.transaction(reviewItem, notice.id, index, decision as 'accept' | 'return', form.values.reason, req.actor!.id, today(), auditFrom(req, decision === 'accept' ? 'notice.accepted' : 'notice.returned'), now())
+    if (!outcome.ok) { const r = await refusedChange(req, outcome); return reply.code(r.status).page('supervision/notice', r.data) }
     return reply.seeOther(`/supervision/notices/${notice.id}`, outcome.status === 'closed' ? 'flash.notice-closed' : decision === 'accept' ? 'flash.notice-item-accepted' : 'flash.notice-item-returned')
   })
 
   app.post('/supervision/notices/:id/escalate', { config: POLICE }, async (req, reply) => {
-    const notice = noticeFor(req)
+    const notice = await noticeFor(req)
     const form = readForm(req.body, { basis: { required: true, max: 40 }, note: { required: true, max: 1000, multiline: true } })
     const errors: Record<string, string> = { ...form.errors }
     if (!errors.basis && !(ESCALATION_BASES as readonly string[]).includes(form.values.basis)) errors.basis = 'form.invalid'
-    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/notice', noticePage(req, { errors, values: form.values }))
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/notice', await noticePage(req, { errors, values: form.values }))
     const level = levelOf(req)
-    const outcome = escalateNotice(app.db, notice.id, { basis: form.values.basis, note: form.values.note, by: req.actor!.id, unitId: req.actor!.jurisdictionId! }, { today: today(), level }, auditFrom(req, 'notice.escalated'), now())
-    if (!outcome.ok) { const r = refusedChange(req, outcome, { values: form.values }); return reply.code(outcome.reason === 'notice.escalate-level' ? 403 : r.status).page('supervision/notice', r.data) }
+    const outcome = await app.transaction(escalateNotice, notice.id, { basis: form.values.basis, note: form.values.note, by: req.actor!.id, unitId: req.actor!.jurisdictionId! }, { today: today(), level }, auditFrom(req, 'notice.escalated'), now())
+    if (!outcome.ok) { const r = await refusedChange(req, outcome, { values: form.values }); return reply.code(outcome.reason === 'notice.escalate-level' ? 403 : r.status).page('supervision/notice', r.data) }
     return reply.seeOther(`/supervision/cases/${outcome.caseId}`, 'flash.notice-escalated')
   })
 }

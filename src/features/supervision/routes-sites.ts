@@ -37,7 +37,7 @@ export async function siteRoutes (app: FastifyInstance) {
     const areaOnly = police && queryText(req, 'area', 1) === '1'
     const enterpriseId = Number(queryText(req, 'enterprise', 16)) || undefined
     const enterprise = enterpriseId ? findEnterprise(app.db, enterpriseId) : undefined
-    const page = pageSiteCounts(app.db, scope, { areaOnly, enterpriseId: enterprise?.id }, keysetRequest(req, SITE_KEY))
+    const page = await app.exec(pageSiteCounts, scope, { areaOnly, enterpriseId: enterprise?.id }, keysetRequest(req, SITE_KEY))
     const query = { area: areaOnly ? '1' : '', enterprise: enterprise ? String(enterprise.id) : '' }
     return reply.page('supervision/sites', {
       title: 'sites.title', sites: page.rows, pager: pager('/supervision/sites', query, page), areaOnly, enterprise: enterprise ?? null,
@@ -74,7 +74,7 @@ export async function siteRoutes (app: FastifyInstance) {
     // The guards posted there, read through the person scope: a station officer sees them through the site rule.
     const scope = loadScope(app.db, req.actor!)
     const guards = listPeople(app.db, scope, { siteId: site.id, limit: 500 }).map((p) => personView(p, app.pii.decrypt, today()))
-    return reply.page('supervision/site', { title: 'sites.site-title', site, guards, counts: siteCounts(app.db, scope, site.id) ?? null })
+    return reply.page('supervision/site', { title: 'sites.site-title', site, guards, counts: (await app.exec(siteCounts, scope, site.id)) ?? null })
   })
 
   app.get('/supervision/sites/:id/edit', { config: TRAINER }, async (req, reply) => {

@@ -33,9 +33,9 @@ export async function supervisionRoutes (app: FastifyInstance) {
     const today = localDate(app.clock.now(), app.config.timeZone)
     return reply.page('supervision/overview', {
       title: 'supervision.title',
-      counts: noticeCounts(app.db, scope, today),
-      notices: pageNotices(app.db, scope, { filter: 'open', today }, { size: 5 }).rows.map((n) => ({ ...n, overdue: isOverdue(n, today) })),
-      inspections: pageInspections(app.db, scope, { size: 5 }).rows
+      counts: await app.exec(noticeCounts, scope, today),
+      notices: (await app.exec(pageNotices, scope, { filter: 'open', today }, { size: 5 })).rows.map((n) => ({ ...n, overdue: isOverdue(n, today) })),
+      inspections: (await app.exec(pageInspections, scope, { size: 5 })).rows
     })
   })
 }

@@ -1,5 +1,6 @@
-import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import type { DbOrTx } from '../../db/connection.js'
+import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/connection.js'
+import { all, one, type Q } from '../../db/engine.js'
 import { sites, enterprises, jurisdictions, employments, traineeReadiness } from '../../db/schema.js'
 import { siteScopeCondition, SITE_COLUMNS, type Scope, type SiteRow } from '../orgs/index.js'
 import { keysetQuery } from '../../db/keyset.js'
@@ -29,39 +30,41 @@ export interface SiteFilter {
 export const SITE_KEY = ['s', 's', 'n'] as const
 const siteKey = (r: SiteCountRow): Key => [r.enterpriseName, r.name, r.id]
 
-const posted = (extra: SQL = sql`1`) => sql<number>`(SELECT count(*) FROM ${employments} m WHERE m.site_id = ${sites.id} AND m.ended_on IS NULL AND ${extra})`
-const withReadiness = (extra: SQL) => sql<number>`(SELECT count(*) FROM ${employments} m JOIN ${traineeReadiness} r ON r.trainee_id = m.trainee_id WHERE m.site_id = ${sites.id} AND m.ended_on IS NULL AND ${extra})`
+// The counts are numbers on both engines (PostgreSQL's count is a bigint); the conditions go
+// through Drizzle's operators, which write each engine's boolean.
+const posted = (extra?: SQL) => sql<number>`(SELECT count(*) FROM ${employments} WHERE ${employments.siteId} = ${sites.id} AND ${isNull(employments.endedOn)}${extra ? sql` AND ${extra}` : sql``})`.mapWith(Number)
+const withReadiness = (extra: SQL) => sql<number>`(SELECT count(*) FROM ${employments} JOIN ${traineeReadiness} ON ${traineeReadiness.traineeId} = ${employments.traineeId} WHERE ${employments.siteId} = ${sites.id} AND ${isNull(employments.endedOn)} AND ${extra})`.mapWith(Number)
 
 function where (scope: Scope, f: SiteFilter): SQL | undefined {
-  const area = f.areaOnly && scope.kind === 'jurisdictions' ? (scope.jurisdictionIds.length ? inArray(sites.jurisdictionId, scope.jurisdictionIds) : sql`0`) : undefined
+  const area = f.areaOnly && scope.kind === 'jurisdictions' ? (scope.jurisdictionIds.length ? inArray(sites.jurisdictionId, scope.jurisdictionIds) : sql`false`) : undefined
   return and(siteScopeCondition(scope), area, f.enterpriseId ? eq(sites.enterpriseId, f.enterpriseId) : undefined)
 }
 
 /** How many sites a scope sees under a filter (the list's true total): a count over the sites, never the guards. */
-export function countSites (db: DbOrTx, scope: Scope, f: SiteFilter = {}): number {
-  return db.select({ n: count() }).from(sites).innerJoin(enterprises, eq(enterprises.id, sites.enterpriseId)).where(where(scope, f)).get()?.n ?? 0
+export function * countSites (db: Db, scope: Scope, f: SiteFilter = {}): Q<number> {
+  return (yield * one(db.select({ n: count() }).from(sites).innerJoin(enterprises, eq(enterprises.id, sites.enterpriseId)).where(where(scope, f))))?.n ?? 0
 }
 
-function countsQuery (db: DbOrTx) {
+function countsQuery (db: Db) {
   return db.select({
     ...SITE_COLUMNS,
     posted: posted(),
-    onDuty: posted(sql`m.duty_status = 'on-duty'`),
-    onDutyUncertified: withReadiness(sql`m.duty_status = 'on-duty' AND r.certified = 0`),
-    eligible: withReadiness(sql`r.status = 'eligible'`)
+    onDuty: posted(eq(employments.dutyStatus, 'on-duty')),
+    onDutyUncertified: withReadiness(and(eq(employments.dutyStatus, 'on-duty'), eq(traineeReadiness.certified, false))!),
+    eligible: withReadiness(eq(traineeReadiness.status, 'eligible'))
   }).from(sites)
     .innerJoin(enterprises, eq(enterprises.id, sites.enterpriseId))
     .innerJoin(jurisdictions, eq(jurisdictions.id, sites.jurisdictionId))
 }
 
 /** One keyset page of the sites a scope sees, by enterprise and name, each with its counts, and the true total. */
-export function pageSiteCounts (db: DbOrTx, scope: Scope, f: SiteFilter, page: KeysetRequest): KeysetPage<SiteCountRow> {
+export function * pageSiteCounts (db: Db, scope: Scope, f: SiteFilter, page: KeysetRequest): Q<KeysetPage<SiteCountRow>> {
   const k = keysetQuery([enterprises.name, sites.name, sites.id], page)
-  const rows = countsQuery(db).where(and(where(scope, f), k.where)).orderBy(...k.orderBy).limit(k.limit).all()
-  return toPage(rows, page, countSites(db, scope, f), siteKey)
+  const rows = yield * all(countsQuery(db).where(and(where(scope, f), k.where)).orderBy(...k.orderBy).limit(k.limit))
+  return toPage(rows, page, yield * countSites(db, scope, f), siteKey)
 }
 
 /** One site's counts (the site page), or undefined when the scope does not see it. */
-export function siteCounts (db: DbOrTx, scope: Scope, id: number): SiteCountRow | undefined {
-  return countsQuery(db).where(and(where(scope, {}), eq(sites.id, id))).get()
+export function * siteCounts (db: Db, scope: Scope, id: number): Q<SiteCountRow | undefined> {
+  return yield * one(countsQuery(db).where(and(where(scope, {}), eq(sites.id, id))))
 }

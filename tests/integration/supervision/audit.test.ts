@@ -7,6 +7,7 @@ import { useWorld, requestsAs, type World } from '../../helpers/world.js'
 import { checklistItems, sites } from '../../../src/db/schema.js'
 import { insertInspection, inspectionItemsOf } from '../../../src/features/supervision/queries.js'
 import { issueNotice } from '../../../src/features/supervision/notices.js'
+import { exec, transaction } from '../../../src/db/engine.js'
 import { sendMessage, enterprisesInReach } from '../../../src/features/supervision/messages.js'
 import { countAudit } from '../../../src/features/audit/queries.js'
 import { MIGRATIONS_DIR } from '../../../src/paths.js'
@@ -36,18 +37,20 @@ beforeAll(async () => {
   // The S2 officer inspects A's site in his area and issues a notice.
   const now = t.clock.now()
   const item = t.db.select().from(checklistItems).all()[0]!
-  const inspection = insertInspection(t.db, {
+  const inspection = await transaction(t.db, insertInspection, {
     siteId: siteAway, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, inspectedOn: '2026-11-20', officers: 'S2', recordedBy: w.users.policeS2,
     items: [{ item, result: 'not-compliant', note: '未持证', photos: [] }], guards: [], compliant: 0, applicable: 1
   }, { actorId: w.users.policeS2, action: 'inspection.recorded' }, now)
-  issueNotice(t.db, { unitId: w.ids.s2, year: 2026, inspectionId: inspection, siteId: siteAway, enterpriseId: w.ids.entA, deadline: '2026-12-20', issuedBy: w.users.policeS2, items: [{ inspectionItemId: inspectionItemsOf(t.db, inspection)[0]!.id, requirement: '补办' }] }, { actorId: w.users.policeS2, action: 'notice.issued' }, now)
+  const failed = await exec(t.db, inspectionItemsOf, inspection)
+  await transaction(t.db, issueNotice, { unitId: w.ids.s2, year: 2026, inspectionId: inspection, siteId: siteAway, enterpriseId: w.ids.entA, deadline: '2026-12-20', issuedBy: w.users.policeS2, items: [{ inspectionItemId: failed[0]!.id, requirement: '补办' }] }, { actorId: w.users.policeS2, action: 'notice.issued' }, now)
   // An act of bravery in S2's area by A's guard; S2 forwards it.
   const reported = await post('/supervision/bravery', 'trainerA', { person: String(guard.traineeId), occurredOn: '2026-11-20', place: '东湖路', account: '制止盗窃', stationId: String(w.ids.s2) })
   expect(reported.statusCode, reported.body.slice(0, 300)).toBe(303)
   expect((await post(`/supervision/bravery/${idFrom(reported.headers.location, 'bravery')}/review`, 'policeS2', { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode).toBe(303)
   // B also manages a site in S1's area: S1's notice reaches B, whose trainer reads it.
   t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '乙方在一所', createdAt: now, updatedAt: now }).run()
-  const message = sendMessage(t.db, { unitId: w.ids.s1, title: '一所通知', body: '正文', replyBy: null, sentBy: w.users.policeS1, enterpriseIds: enterprisesInReach(t.db, [w.ids.s1]).map((e) => e.id), attachments: [] }, { actorId: w.users.policeS1, action: 'message.sent' }, now)
+  const reach = await exec(t.db, enterprisesInReach, [w.ids.s1])
+  const message = await transaction(t.db, sendMessage, { unitId: w.ids.s1, title: '一所通知', body: '正文', replyBy: null, sentBy: w.users.policeS1, enterpriseIds: reach.map((e) => e.id), attachments: [] }, { actorId: w.users.policeS1, action: 'message.sent' }, now)
   expect((await post(`/supervision/messages/${message}/read`, 'trainerB', {})).statusCode).toBe(303)
 })
 
