@@ -9,7 +9,7 @@ import { systemClock } from './lib/clock.js'
 import { createPiiCheck, rotateDataKey, storedKeyFingerprint, dataKeyProblem, DATA_KEY_SETTING } from './features/orgs/index.js'
 import { createPii } from './lib/pii.js'
 import { openPool, migratePostgres } from './db/postgres.js'
-import { openSource, targetNotEmpty, copyToPostgres, readTargetSetting, sampleTargetIdNumber, MoveRefused } from './db/move-to-postgres.js'
+import { openSource, targetNotEmpty, copyToPostgres, readTargetSetting, sampleTargetIdNumber, describePgError, MoveRefused } from './db/move-to-postgres.js'
 import { demoAccountsFile } from './features/demo/index.js'
 import { photoDir } from './features/supervision/index.js'
 import { openMigrated, servingPid } from './server.js'
@@ -275,7 +275,7 @@ export async function migrateToPostgres (config: Config, from: string, to: strin
     try {
       busy = await targetNotEmpty(pool)
     } catch (err) {
-      throw new Refusal(`cannot reach ${redactUrl(to)}: ${(err as Error).message}`, 2)
+      throw new Refusal(`cannot reach ${redactUrl(to)}: ${describePgError(err)}`, 2)
     }
     if (busy) throw new Refusal(`the target database ${redactUrl(to)} is not empty (${busy}): move into a new, empty database.`, 2)
 
@@ -302,7 +302,7 @@ export async function migrateToPostgres (config: Config, from: string, to: strin
         }
       })
     } catch (err) {
-      throw new Refusal(`the move failed and was rolled back (${(err as Error).message}). ${redactUrl(to)} holds GuardPass's tables but none of the data: drop it, create it empty again, and run the move again.`, 1)
+      throw new Refusal(`the move failed and was rolled back (${describePgError(err)}). ${redactUrl(to)} holds GuardPass's tables but none of the data: drop it, create it empty again, and run the move again.`, 1)
     } finally {
       client.release()
     }

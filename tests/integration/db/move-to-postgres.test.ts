@@ -257,6 +257,32 @@ describe('guardpass migrate-to-postgres', () => {
     }
   }, 60_000)
 
+  test('small chunks page every table by its key, composite keys too, and copy each row once', async () => {
+    const to = await target()
+    const pool = openPool(to.url, 1)
+    const source = openSource(dbPath)
+    try {
+      await migratePostgres(pool)
+      const client = await pool.connect()
+      const lines: string[] = []
+      try {
+        // 7 rows a chunk: attempt_steps (attempt_item_id, seq) and message_targets (a unique pair) span many chunks.
+        const result = await copyToPostgres(source, client, { out: (l) => lines.push(l), chunkRows: 7 })
+        expect(result.tables.every((t) => t.source === t.target)).toBe(true)
+        expect(result.rows).toBe(result.tables.reduce((n, t) => n + t.source, 0))
+      } finally {
+        client.release()
+      }
+      const db = drizzlePg(pool)
+      const steps = await db.select().from(p.attemptSteps).orderBy(asc(p.attemptSteps.attemptItemId), asc(p.attemptSteps.seq))
+      expect(steps).toEqual(source.select().from(s.attemptSteps).orderBy(asc(s.attemptSteps.attemptItemId), asc(s.attemptSteps.seq)).all())
+      expect(lines).toContain('  attempt_steps: 700 rows')
+    } finally {
+      source.$client.close()
+      await pool.end()
+    }
+  }, 60_000)
+
   test('the command line: exit code 2 and one line on a refusal, 0 and the count table on a move', async () => {
     const run = (args: string[], env: Record<string, string> = {}) => new Promise<{ code: number, stdout: string, stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'migrate-to-postgres', ...args], {
