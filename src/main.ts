@@ -11,7 +11,7 @@ import { findEnterpriseByCreditCode, findJurisdictionByCode } from './features/o
 import { DEFAULT_BANK_DIR, validateCommand, publishCommand, diffCommand, statsCommand } from './features/bank/index.js'
 import { createLogger } from './http/logging.js'
 import { startServer, stopOnSignals, openMigrated, StartError } from './server.js'
-import { backup, restore, rekey, Refusal } from './operations.js'
+import { backup, restore, rekey, migrateToPostgres, Refusal } from './operations.js'
 import { rebuildReadiness, sweepDueReadiness, countStale } from './features/readiness/index.js'
 
 const HELP = `GuardPass: training and mock examinations for property security guards.
@@ -31,6 +31,10 @@ Commands:
   restore <dir> [--force]       put a backup folder in place of the database (the server stopped;
                                 --force to replace an existing database)
   rekey                         rotate the data key: re-encrypt every ID number (the server stopped)
+  migrate-to-postgres --to <postgres://…> [--from <file>]
+                                copy a SQLite deployment (default: DATABASE_PATH) into a new, empty
+                                PostgreSQL database in one transaction, checking every table's row count
+                                and the data key (the server stopped); exit code 2: refused, nothing changed
   bank validate [dir]           check the question bank (default: question-bank/), every problem with file and line
   bank publish [dir]            import the bank as a new release (new versions for changed content)
   bank diff <from> <to>         what changed between two published releases
@@ -190,6 +194,12 @@ export async function main (argv: string[]): Promise<number> {
         if (args.length > 0) throw new UsageError('rekey takes no arguments')
         rekey(config, out)
         return 0
+      case 'migrate-to-postgres': {
+        const { values, positionals } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } }, allowPositionals: true, strict: true })
+        if (positionals.length > 0 || !values.to) throw new UsageError('migrate-to-postgres needs --to: guardpass migrate-to-postgres --from ./data/guardpass.db --to postgres://user:password@host/database')
+        await migrateToPostgres(config, values.from ?? config.databasePath, values.to, out)
+        return 0
+      }
       case 'bank': return bankCommand(config, args)
       case 'readiness': return await readinessCommand(config, args)
       default: throw new UsageError(`unknown command "${command}"; see --help`)
@@ -197,7 +207,7 @@ export async function main (argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof Refusal) {
       console.error(`guardpass: refused: ${err.message}`)
-      return 1
+      return err.exitCode
     }
     if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       console.error(`guardpass: ${err.message}`)

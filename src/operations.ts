@@ -6,13 +6,19 @@ import type { Config } from './config.js'
 import { openDatabase, type Db } from './db/connection.js'
 import { KEY_FILE_NAME, keyFilePath, keyFingerprint, loadDataKey } from './lib/data-key.js'
 import { systemClock } from './lib/clock.js'
-import { createPiiCheck, rotateDataKey, storedKeyFingerprint } from './features/orgs/index.js'
+import { createPiiCheck, rotateDataKey, storedKeyFingerprint, dataKeyProblem, DATA_KEY_SETTING } from './features/orgs/index.js'
+import { createPii } from './lib/pii.js'
+import { openPool, migratePostgres } from './db/postgres.js'
+import { openSource, targetNotEmpty, copyToPostgres, readTargetSetting, sampleTargetIdNumber, describePgError, MoveRefused } from './db/move-to-postgres.js'
 import { demoAccountsFile } from './features/demo/index.js'
 import { photoDir } from './features/supervision/index.js'
 import { openMigrated, servingPid } from './server.js'
 
 /** A command that must not go ahead (a server is running, a file would be overwritten, a key does not fit). */
-export class Refusal extends Error {}
+export class Refusal extends Error {
+  /** The exit code: 1, or 2 where the command promises that nothing was changed (migrate-to-postgres). */
+  constructor (message: string, readonly exitCode = 1) { super(message) }
+}
 
 const BACKUP_DB = 'guardpass.db'
 const DEMO_ACCOUNTS = 'demo-accounts.txt'
@@ -217,5 +223,105 @@ export function rekey (config: Config, out: Out): void {
     out(`Rotated the data key: ${people} ID number${people === 1 ? '' : 's'} re-encrypted, and ${keyFile} replaced. The old key no longer opens this database; back up now (older backups keep the key they were made with).`)
   } finally {
     db.$client.close()
+  }
+}
+
+/** A PostgreSQL URL with its password, if any, blanked out: for messages. */
+export function redactUrl (url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@/]*@/, '$1***@')
+}
+
+/**
+ * Copies a SQLite deployment into an empty PostgreSQL database (README, "Moving to
+ * PostgreSQL"). Refused (exit code 2, nothing changed) while a server uses the source, when the
+ * source is not a fully migrated GuardPass database, when the data key does not fit it, and when
+ * the target holds anything. Then it migrates the target and copies every table in one
+ * transaction, which commits only when every table's row count, the audit total and the data key
+ * check agree on PostgreSQL's rows.
+ */
+export async function migrateToPostgres (config: Config, from: string, to: string, out: Out): Promise<void> {
+  const file = path.resolve(from)
+  if (!/^postgres(ql)?:\/\//.test(to)) throw new Refusal('--to must be a PostgreSQL URL (postgres://user:password@host:port/database).', 2)
+  if (!fs.existsSync(file)) throw new Refusal(`there is no database at ${file}.`, 2)
+  const pid = servingPid(file)
+  if (pid) throw new Refusal(`a server (process ${pid}) is using ${file}: stop it before moving its data.`, 2)
+  const keyFile = keyFilePath(file)
+  let key: Buffer
+  try {
+    if (config.dataKey) key = Buffer.from(config.dataKey, 'hex')
+    else if (fs.existsSync(keyFile)) key = readKeyFile(keyFile)
+    else key = Buffer.alloc(0)
+  } catch (err) {
+    throw new Refusal((err as Error).message, 2)
+  }
+  let source: Db
+  try {
+    source = openSource(file)
+  } catch (err) {
+    if (err instanceof MoveRefused) throw new Refusal(err.message, 2)
+    throw err
+  }
+  const pool = openPool(to, 1)
+  try {
+    const check = createPiiCheck(source)
+    const stored = storedKeyFingerprint(source)
+    if (key.length === 0) {
+      if (stored || check.holdsEncryptedData()) throw new Refusal(`the data key is missing: put the key file beside the database (${keyFile}) or set GUARDPASS_DATA_KEY.`, 2)
+    } else {
+      const problem = dataKeyProblem(stored, check.holdsEncryptedData(), key)
+      if (problem) throw new Refusal(`the data key (${config.dataKey ? 'GUARDPASS_DATA_KEY' : keyFile}) does not fit ${file}: ${problem}`, 2)
+    }
+    let busy: string | null
+    try {
+      busy = await targetNotEmpty(pool)
+    } catch (err) {
+      throw new Refusal(`cannot reach ${redactUrl(to)}: ${describePgError(err)}`, 2)
+    }
+    if (busy) throw new Refusal(`the target database ${redactUrl(to)} is not empty (${busy}): move into a new, empty database.`, 2)
+
+    out(`Moving ${file} to ${redactUrl(to)}.`)
+    await migratePostgres(pool)
+    out('PostgreSQL schema migrated; copying the tables in one transaction:')
+    const pii = key.length > 0 ? createPii(key) : undefined
+    const client = await pool.connect()
+    let result
+    try {
+      result = await copyToPostgres(source, client, {
+        out,
+        verify: async (tx) => {
+          if (!pii) return null
+          const storedThere = await readTargetSetting(tx, DATA_KEY_SETTING)
+          if (stored && storedThere !== stored) return 'the data key fingerprint was not copied intact'
+          const sample = await sampleTargetIdNumber(tx)
+          if (!sample) return null
+          try {
+            return pii.hash(pii.decrypt(sample.enc)) === sample.hmac ? null : 'the data key does not reproduce the ID number hash read from PostgreSQL'
+          } catch {
+            return 'the data key does not open the ID numbers read from PostgreSQL'
+          }
+        }
+      })
+    } catch (err) {
+      throw new Refusal(`the move failed and was rolled back (${describePgError(err)}). ${redactUrl(to)} holds GuardPass's tables but none of the data: drop it, create it empty again, and run the move again.`, 1)
+    } finally {
+      client.release()
+    }
+    const width = Math.max(...result.tables.map((t) => t.name.length))
+    out('')
+    out(`${'table'.padEnd(width)}  ${'SQLite'.padStart(10)}  ${'PostgreSQL'.padStart(10)}`)
+    for (const t of result.tables) out(`${t.name.padEnd(width)}  ${String(t.source).padStart(10)}  ${String(t.target).padStart(10)}`)
+    const seconds = result.ms / 1000
+    out('')
+    out(`Moved ${result.rows} rows in ${result.tables.length} tables in ${seconds.toFixed(1)} s (${Math.round(result.rows / Math.max(seconds, 0.001))} rows/s); every count matches${pii ? ' and the data key opens the data on PostgreSQL' : ''}.`)
+    if (key.length > 0) {
+      out(config.dataKey
+        ? 'The data key is not in PostgreSQL: give every app node the same GUARDPASS_DATA_KEY it has now.'
+        : `The data key is not in PostgreSQL: give every app node GUARDPASS_DATA_KEY set to the 64 characters in ${keyFile}, and keep that file with your backups.`)
+    }
+    const photos = photoDir(file)
+    if (fs.existsSync(photos)) out(`The photos and attachments are files, not rows: copy ${photos} (${fs.readdirSync(photos).length} files, encrypted) to the PostgreSQL deployment's upload folder.`)
+  } finally {
+    source.$client.close()
+    await pool.end()
   }
 }

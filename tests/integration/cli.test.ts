@@ -39,7 +39,7 @@ describe('command line', () => {
   test('--help lists the commands', async () => {
     const r = await cli(['--help'])
     expect(r.code).toBe(0)
-    for (const c of ['serve', 'user create', 'backup']) expect(r.stdout).toContain(c)
+    for (const c of ['serve', 'user create', 'backup', 'migrate-to-postgres --to']) expect(r.stdout).toContain(c)
   })
 
   test('user create reads the password from standard input', async () => {

@@ -7,6 +7,20 @@ import { recordAudit } from '../audit/index.js'
 import { countTrainees, readSetting, writeSetting } from './queries.js'
 
 const FINGERPRINT = 'data_key_fingerprint'
+/** The setting that holds the data key's fingerprint (what a data move reads on the other engine). */
+export const DATA_KEY_SETTING = FINGERPRINT
+
+const WRONG_KEY = 'The data key does not match the one this database was encrypted with (fingerprints differ). Restore the key file that belongs to this database.'
+const NO_FINGERPRINT = 'The database holds encrypted personal data but no key fingerprint. Restore the key file that belongs to this database.'
+
+/**
+ * Whether `key` fits a database whose stored fingerprint is `stored`: an error sentence, or null.
+ * A database without a fingerprint fits any key unless it holds encrypted personal data.
+ */
+export function dataKeyProblem (stored: string | undefined, holdsEncryptedData: boolean, key: Buffer): string | null {
+  if (stored) return stored === keyFingerprint(key) ? null : WRONG_KEY
+  return holdsEncryptedData ? NO_FINGERPRINT : null
+}
 
 /**
  * Start-up check that the data key is the one the database's personal data was
@@ -18,13 +32,10 @@ export function createPiiCheck (db: DbOrTx) {
     /** Whether encrypted personal data exists at all (a missing key file is then fatal). */
     holdsEncryptedData: () => countTrainees(db) > 0 || db.select({ id: photos.id }).from(photos).limit(1).get() !== undefined,
     check (key: Buffer): string | null {
-      const fp = keyFingerprint(key)
       const stored = readSetting(db, FINGERPRINT)
-      if (stored && stored !== fp) return 'The data key does not match the one this database was encrypted with (fingerprints differ). Restore the key file that belongs to this database.'
-      if (!stored) {
-        if (countTrainees(db) > 0) return 'The database holds encrypted personal data but no key fingerprint. Restore the key file that belongs to this database.'
-        writeSetting(db, FINGERPRINT, fp)
-      }
+      const problem = dataKeyProblem(stored, !stored && countTrainees(db) > 0, key)
+      if (problem) return problem
+      if (!stored) writeSetting(db, FINGERPRINT, keyFingerprint(key))
       return null
     }
   }
