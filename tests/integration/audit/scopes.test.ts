@@ -4,9 +4,9 @@ import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import { dom, postForm, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
-import { countAudit, eachAudit, pageAudit, scopeEvents } from '../../../src/features/audit/queries.js'
+import { countAudit, eachAudit, pageAudit, scopeEvents, writeAudit } from '../../../src/features/audit/queries.js'
 import { statements } from '../../../src/db/schema.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec, runSync, transaction } from '../../../src/db/engine.js'
 import { MIGRATIONS_DIR } from '../../../src/paths.js'
 
 let t: TestApp
@@ -99,5 +99,17 @@ describe('the police log read from audit_scopes', () => {
     const rows = async (cookie: string) => dom((await get('/jurisdiction/audit?action=application.returned', cookie)).body).querySelectorAll('li.audit-entry').length
     expect(await rows(w.cookie('policeS1'))).toBe(1)
     expect(await rows(w.cookie('policeS2'))).toBe(0)
+  })
+  test('the action filter is a prefix: a typed % or _ stands for itself', async () => {
+    const now = t.clock.now()
+    await transaction(t.db, function * (tx) {
+      yield * writeAudit(tx, { actorId: null, action: 'probe_x.done', subjectType: 'enterprise', subjectId: w.ids.entA }, now)
+      yield * writeAudit(tx, { actorId: null, action: 'probeAx.done', subjectType: 'enterprise', subjectId: w.ids.entA }, now)
+    })
+    expect(await exec(t.db, countAudit, { action: 'probe_' })).toBe(1)
+    expect(await exec(t.db, countAudit, { action: 'probe%' })).toBe(0)
+    expect(await exec(t.db, countAudit, { action: 'probe' })).toBe(2)
+    // The same through one unit's scope rows (the enterprise's).
+    expect(await exec(t.db, countAudit, { action: 'probe_', jurisdictionIds: [w.ids.s1] })).toBe(1)
   })
 })
