@@ -72,7 +72,8 @@ export function * writeAudit (db: Db, entry: AuditEntry, now: Date): Q<void> {
  * The synchronous bridge for areas not yet moved (SQLite only): writeAudit run at once, inside
  * the caller's transaction (a Drizzle transaction handle, or the connection while a synchronous
  * transaction is open on it); on the connection outside one, the two writes are one transaction
- * of their own.
+ * of their own. It reads the SQLite connection's state ($client), which only the bridge may: it goes
+ * when the last caller has moved.
  */
 export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
   const c = '$client' in db ? (db as Db).$client : undefined
@@ -106,7 +107,7 @@ export const SITE_OF_EVENT = `SELECT ev.id, ev.at, CASE ev.subject_type
   END FROM ev WHERE ev.subject_type IN ('site', 'inspection', 'notice', 'case')
   UNION ALL SELECT ev.id, ev.at, x.value FROM ev, json_each(ev.details, '$.siteIds') x WHERE ev.subject_type = 'trainee' AND ev.details IS NOT NULL`
 
-// SQLite-only: json_each, json_extract, CAST of any text and CROSS JOIN … ON; PostgreSQL reads SCOPE_EVENTS_PG.
+// SQLite-only (with SITE_OF_EVENT): json_each, json_extract, CAST of any text, CROSS JOIN … ON; PostgreSQL runs SCOPE_EVENTS_PG_HEAD/TAIL below.
 const SCOPE_EVENTS_HEAD = 'WITH RECURSIVE ev AS MATERIALIZED (SELECT id, at, actor_id, subject_type, subject_id, details FROM audit_events WHERE id BETWEEN'
 const SCOPE_EVENTS_TAIL = `),
 ev_site (event_id, at, site_id) AS (${SITE_OF_EVENT}),
