@@ -32,6 +32,7 @@ import { localDate, addDays } from '../src/lib/time.js'
 import { encodeOptionOrder } from '../src/db/schema.js'
 import { rebuildReadiness } from '../src/features/readiness/index.js'
 import { scopeEvents } from '../src/features/audit/index.js'
+import { runSync } from '../src/db/engine.js'
 import { systemClock } from '../src/lib/clock.js'
 
 export type Size = 'S' | 'M' | 'L'
@@ -325,7 +326,7 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
   }
   // The units each audit event belongs to (the police log's index), written by the app's own statement, a bounded range of events at a time.
   const lastEvent = (raw.prepare('SELECT coalesce(max(id), 0) AS n FROM audit_events').get() as { n: number }).n
-  for (let from = 1; from <= lastEvent; from += 100_000) raw.transaction(() => scopeEvents(db, from, Math.min(from + 99_999, lastEvent)))()
+  for (let from = 1; from <= lastEvent; from += 100_000) raw.transaction(() => runSync(scopeEvents(db, from, Math.min(from + 99_999, lastEvent))))()
   counts.audit_scopes = (raw.prepare('SELECT count(*) AS n FROM audit_scopes').get() as { n: number }).n
   // Each person's stored readiness, worked out by the app's own keeper (as `guardpass readiness rebuild` does).
   const readinessStarted = Date.now()

@@ -4,7 +4,7 @@ import { hrefWith, keysetRequest, pager } from '../../http/paging.js'
 import { sendCsvStream } from '../../http/csv-export.js'
 import type { Actor } from '../../http/types.js'
 import { localDate, startOfLocalDay } from '../../lib/time.js'
-import { AUDIT_KEY, auditNames, countAudit, eachAudit, pageAudit, recordAudit, type AuditFilter } from './queries.js'
+import { AUDIT_KEY, auditNames, countAudit, eachAudit, pageAudit, writeAudit, type AuditFilter } from './queries.js'
 import { describeEvent, type AuditReader } from './describe.js'
 
 export interface AuditRoutesOptions {
@@ -34,11 +34,11 @@ export async function auditRoutes (app: FastifyInstance, opts: AuditRoutesOption
     return { typed, filter }
   }
 
-  const auditPage = (req: FastifyRequest, reply: FastifyReply, base: string, reader: AuditReader, jurisdictionIds?: number[]) => {
+  const auditPage = async (req: FastifyRequest, reply: FastifyReply, base: string, reader: AuditReader, jurisdictionIds?: number[]) => {
     const { typed, filter } = filterOf(req, jurisdictionIds)
-    const page = pageAudit(app.db, filter, keysetRequest(req, AUDIT_KEY))
+    const page = await app.exec(pageAudit, filter, keysetRequest(req, AUDIT_KEY))
     const rows = page.rows
-    const names = auditNames(app.db, rows)
+    const names = await app.exec(auditNames, rows)
     // The raw fields ride along as data attributes (and in full in the export); the sentence is what is read.
     const entries = rows.map((r) => ({
       id: r.id, at: r.at, clientIp: r.clientIp, action: r.action, actor: r.actorUsername ?? '', subject: r.subjectType ? `${r.subjectType} #${r.subjectId ?? ''}` : '',
@@ -50,9 +50,10 @@ export async function auditRoutes (app: FastifyInstance, opts: AuditRoutesOption
     })
   }
 
-  const exportCsv = (req: FastifyRequest, reply: FastifyReply, jurisdictionIds?: number[]) => {
+  const exportCsv = async (req: FastifyRequest, reply: FastifyReply, jurisdictionIds?: number[]) => {
     const { filter } = filterOf(req, jurisdictionIds)
-    recordAudit(app.db, { ...auditFrom(req, 'audit.exported'), details: { rows: countAudit(app.db, filter), filter: { ...filter, jurisdictionIds: undefined } } }, app.clock.now())
+    const rows = await app.exec(countAudit, filter)
+    await app.transaction(writeAudit, { ...auditFrom(req, 'audit.exported'), details: { rows, filter: { ...filter, jurisdictionIds: undefined } } }, app.clock.now())
     return sendCsvStream(reply, `audit-${localDate(app.clock.now(), app.config.timeZone)}.csv`,
       ['id', 'at', 'actor', 'action', 'subject_type', 'subject_id', 'details', 'client_ip'], eachAudit(app.db, filter),
       (r) => [r.id, r.at.toISOString(), r.actorUsername ?? '', r.action, r.subjectType ?? '', r.subjectId ?? '', r.details ? JSON.stringify(r.details) : '', r.clientIp ?? ''])

@@ -1,7 +1,7 @@
 import { eq, count, sql } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
 import { one, run, prepared, type Q } from '../../db/engine.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, type AuditEntry } from '../audit/index.js'
 import { users, sessions, loginThrottle, trainees, type Role, type UserStatus } from '../../db/schema.js'
 import { generateSessionToken, parseSessionToken, secretMatches, sessionFreshness, type NewSessionToken } from './tokens.js'
 import type { ThrottleState } from './throttle.js'
@@ -104,27 +104,27 @@ export function * validateSessionToken (db: Db, token: string | undefined, now: 
 
 export function * endSession (db: Db, sessionId: string, audit: AuditEntry, now: Date): Q<void> {
   yield * run(db.delete(sessions).where(eq(sessions.id, sessionId)))
-  recordAudit(db, audit, now) // audit has not moved to both engines yet: on SQLite it writes at once, inside this transaction
+  yield * writeAudit(db, audit, now)
 }
 
 // ---- account changes: each ends every session of the user (run them in one transaction) ----
 
 /** Sets a password and ends every session; with `signIn` a fresh session is made for the caller. */
 export function * setPassword (db: Db, userId: number, passwordHash: string, opts: { mustChange: boolean, signIn: boolean }, audit: AuditEntry, now: Date): Q<NewSessionToken | null> {
-  recordAudit(db, audit, now)
+  yield * writeAudit(db, audit, now)
   yield * run(db.update(users).set({ passwordHash, mustChangePassword: opts.mustChange, updatedAt: now }).where(eq(users.id, userId)))
   yield * run(db.delete(sessions).where(eq(sessions.userId, userId)))
   return opts.signIn ? yield * createSession(db, userId, now) : null
 }
 
 export function * setStatus (db: Db, userId: number, status: UserStatus, audit: AuditEntry, now: Date): Q<void> {
-  recordAudit(db, audit, now)
+  yield * writeAudit(db, audit, now)
   yield * run(db.update(users).set({ status, updatedAt: now }).where(eq(users.id, userId)))
   if (status !== 'active') yield * run(db.delete(sessions).where(eq(sessions.userId, userId)))
 }
 
 export function * setRole (db: Db, userId: number, role: Role, audit: AuditEntry, now: Date): Q<void> {
-  recordAudit(db, audit, now)
+  yield * writeAudit(db, audit, now)
   yield * run(db.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId)))
   yield * run(db.delete(sessions).where(eq(sessions.userId, userId)))
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { exec, transaction, type Q } from '../../db/engine.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { findUserByUsername, normaliseUsername, readThrottle, writeThrottle, clearThrottle, createSession, type User } from './queries.js'
 import { verifyPassword } from './passwords.js'
 import { ACCOUNT_POLICY, ADDRESS_POLICY, minutesLeft, refundAttempt, reserveAttempt } from './throttle.js'
@@ -49,7 +49,7 @@ export async function signIn (db: Db, input: { username: string, password: strin
   const start = now()
   const refused = await transaction(db, reserveCheck, username, clientIp, start)
   if (refused) {
-    if (refused.reason === 'locked-account') recordAudit(db, { actorId: null, action: 'login.refused-locked', details: { username }, clientIp }, start)
+    if (refused.reason === 'locked-account') await transaction(db, writeAudit, { actorId: null, action: 'login.refused-locked', details: { username }, clientIp }, start)
     return refused
   }
 
@@ -59,19 +59,19 @@ export async function signIn (db: Db, input: { username: string, password: strin
 
   if (!user || !passwordOk) {
     // The reservation already counted this failure.
-    recordAudit(db, { actorId: user?.id ?? null, action: 'login.failure', subjectType: user ? 'user' : undefined, subjectId: user?.id, details: { username }, clientIp }, at)
+    await transaction(db, writeAudit, { actorId: user?.id ?? null, action: 'login.failure', subjectType: user ? 'user' : undefined, subjectId: user?.id, details: { username }, clientIp }, at)
     return { ok: false, reason: 'invalid' }
   }
   if (user.status !== 'active') {
     await transaction(db, function * (tx) {
       yield * settleRightPassword(tx, username, clientIp, at)
-      recordAudit(tx, { actorId: user.id, action: 'login.refused-disabled', subjectType: 'user', subjectId: user.id, clientIp }, at)
+      yield * writeAudit(tx, { actorId: user.id, action: 'login.refused-disabled', subjectType: 'user', subjectId: user.id, clientIp }, at)
     })
     return { ok: false, reason: 'disabled' }
   }
   const session = await transaction(db, function * (tx) {
     yield * settleRightPassword(tx, username, clientIp, at)
-    recordAudit(tx, { actorId: user.id, action: 'login.success', subjectType: 'user', subjectId: user.id, clientIp }, at)
+    yield * writeAudit(tx, { actorId: user.id, action: 'login.success', subjectType: 'user', subjectId: user.id, clientIp }, at)
     return yield * createSession(tx, user.id, at)
   })
   return { ok: true, user, session }
@@ -89,7 +89,7 @@ export async function checkCurrentPassword (db: Db, user: User, password: string
   const right = await verifyPassword(user.passwordHash, password)
   const at = now()
   if (!right) {
-    recordAudit(db, { actorId: user.id, action: 'account.password-check-failed', subjectType: 'user', subjectId: user.id, clientIp }, at)
+    await transaction(db, writeAudit, { actorId: user.id, action: 'account.password-check-failed', subjectType: 'user', subjectId: user.id, clientIp }, at)
     return { ok: false, reason: 'wrong' }
   }
   await transaction(db, settleRightPassword, user.username, clientIp, at)

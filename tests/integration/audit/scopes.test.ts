@@ -4,8 +4,9 @@ import path from 'node:path'
 import { sql } from 'drizzle-orm'
 import { dom, postForm, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
-import { countAudit, eachAudit, pageAudit, scopeEvents } from '../../../src/features/audit/queries.js'
+import { countAudit, eachAudit, pageAudit, scopeEvents, writeAudit } from '../../../src/features/audit/queries.js'
 import { statements } from '../../../src/db/schema.js'
+import { exec, runSync, transaction } from '../../../src/db/engine.js'
 import { MIGRATIONS_DIR } from '../../../src/paths.js'
 
 let t: TestApp
@@ -62,8 +63,8 @@ describe('the police log read from audit_scopes', () => {
       const expected = referenceIds(ids)
       expect(expected.length, `unit ${root}`).toBeGreaterThan(0)
       expect(await scopedIds(ids), `unit ${root}`).toEqual(expected)
-      expect(countAudit(t.db, { jurisdictionIds: ids })).toBe(expected.length)
-      expect(countAudit(t.db, { jurisdictionIds: ids, action: 'police.' })).toBe(t.db.all(sql`SELECT id FROM audit_events WHERE action LIKE 'police.%'`).filter((r) => expected.includes((r as { id: number }).id)).length)
+      expect(runSync(countAudit(t.db, { jurisdictionIds: ids }))).toBe(expected.length)
+      expect(runSync(countAudit(t.db, { jurisdictionIds: ids, action: 'police.' }))).toBe(t.db.all(sql`SELECT id FROM audit_events WHERE action LIKE 'police.%'`).filter((r) => expected.includes((r as { id: number }).id)).length)
     }
     // Two disjoint stations at once (no single root): the union of theirs.
     const both = [...subtree(s1), ...subtree(s2)]
@@ -72,16 +73,16 @@ describe('the police log read from audit_scopes', () => {
 
   test('a page is a keyset range of one unit: the next page continues where the first stopped', async () => {
     const ids = [w.ids.d1, w.ids.s1, w.ids.s2]
-    const first = pageAudit(t.db, { jurisdictionIds: ids }, { size: 3 })
+    const first = runSync(pageAudit(t.db, { jurisdictionIds: ids }, { size: 3 }))
     expect(first.rows).toHaveLength(3)
-    const next = pageAudit(t.db, { jurisdictionIds: ids }, { size: 3, after: [first.rows[2]!.at.getTime(), first.rows[2]!.id] })
+    const next = runSync(pageAudit(t.db, { jurisdictionIds: ids }, { size: 3, after: [first.rows[2]!.at.getTime(), first.rows[2]!.id] }))
     expect([...first.rows, ...next.rows].map((r) => r.id)).toEqual(referenceIds(ids).slice(0, 6))
     expect(first.total).toBe(referenceIds(ids).length)
   })
 
   test('writing the scopes again changes nothing (the generator and the migration may both run)', () => {
     const before = t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)
-    scopeEvents(t.db, 1, 1_000_000)
+    runSync(scopeEvents(t.db, 1, 1_000_000))
     expect(t.db.all(sql`SELECT * FROM audit_scopes ORDER BY jurisdiction_id, at, event_id`)).toEqual(before)
   })
 
@@ -98,5 +99,17 @@ describe('the police log read from audit_scopes', () => {
     const rows = async (cookie: string) => dom((await get('/jurisdiction/audit?action=application.returned', cookie)).body).querySelectorAll('li.audit-entry').length
     expect(await rows(w.cookie('policeS1'))).toBe(1)
     expect(await rows(w.cookie('policeS2'))).toBe(0)
+  })
+  test('the action filter is a prefix: a typed % or _ stands for itself', async () => {
+    const now = t.clock.now()
+    await transaction(t.db, function * (tx) {
+      yield * writeAudit(tx, { actorId: null, action: 'probe_x.done', subjectType: 'enterprise', subjectId: w.ids.entA }, now)
+      yield * writeAudit(tx, { actorId: null, action: 'probeAx.done', subjectType: 'enterprise', subjectId: w.ids.entA }, now)
+    })
+    expect(await exec(t.db, countAudit, { action: 'probe_' })).toBe(1)
+    expect(await exec(t.db, countAudit, { action: 'probe%' })).toBe(0)
+    expect(await exec(t.db, countAudit, { action: 'probe' })).toBe(2)
+    // The same through one unit's scope rows (the enterprise's).
+    expect(await exec(t.db, countAudit, { action: 'probe_', jurisdictionIds: [w.ids.s1] })).toBe(1)
   })
 })

@@ -10,6 +10,7 @@ import { issueNotice } from '../../../src/features/supervision/notices.js'
 import { exec, transaction } from '../../../src/db/engine.js'
 import { sendMessage, enterprisesInReach } from '../../../src/features/supervision/messages.js'
 import { countAudit } from '../../../src/features/audit/queries.js'
+import { runSync } from '../../../src/db/engine.js'
 import { MIGRATIONS_DIR } from '../../../src/paths.js'
 
 let t: TestApp
@@ -82,8 +83,8 @@ describe('supervision events in the police audit logs', () => {
     expect(s1.join(' ')).toContain('审计花园')
     expect(s1.join(' ')).not.toContain('乙方小区')
     const s1Ids = [w.ids.s1]
-    expect(countAudit(t.db, { jurisdictionIds: s1Ids, action: 'site.created' })).toBe(1)
-    expect(countAudit(t.db, { jurisdictionIds: [w.ids.s2], action: 'site.created' })).toBe(2)
+    expect(runSync(countAudit(t.db, { jurisdictionIds: s1Ids, action: 'site.created' }))).toBe(1)
+    expect(runSync(countAudit(t.db, { jurisdictionIds: [w.ids.s2], action: 'site.created' }))).toBe(2)
   })
 
   test('the migration files the supervision events already logged under the same units as writing them did', () => {
