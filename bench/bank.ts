@@ -7,6 +7,7 @@ import { checkBank } from '../src/features/bank/format.js'
 import { readBankDir } from '../src/features/bank/files.js'
 import { publishBank } from '../src/features/bank/publish.js'
 import type { SectionResult } from './run.js'
+import { transaction } from '../src/db/engine.js'
 
 const QUESTIONS = 5000
 const TARGET_SECONDS = 10
@@ -102,7 +103,7 @@ export async function bankSection (): Promise<SectionResult> {
     const db = openDatabase(path.join(dir, 'bench.db'))
     migrateDatabase(db)
     const t2 = performance.now()
-    const result = publishBank(db, checked.bank, null, new Date())
+    const result = await transaction(db, publishBank, checked.bank, null, new Date())
     const publishMs = performance.now() - t2
     db.$client.close()
     if (result.questions.added !== QUESTIONS) throw new Error(`published ${result.questions.added} questions, expected ${QUESTIONS}`)

@@ -21,7 +21,7 @@ import { optionCodes } from '../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../src/features/demo/seed.js'
 import { generateBank } from './bank.js'
 import type { SectionResult } from './run.js'
-import { runSync } from '../src/db/engine.js'
+import { transaction, runSync } from '../src/db/engine.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TRAINEES = 2000
@@ -34,7 +34,7 @@ const RATE = 1000
 interface Prepared { dir: string, dbFile: string, key: Buffer, cookies: string[], attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, /** the page's values (option-codes.ts) */ options: string[] }> }> }
 
 /** A bench database in a fresh folder: migrated, keyed, a generated 2,000-question bank published. */
-export function benchDatabase (name: string) {
+export async function benchDatabase (name: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `guardpass-bench-${name}-`))
   generateBank(path.join(dir, 'bank'), 2000)
   const dbFile = path.join(dir, 'g.db')
@@ -44,7 +44,7 @@ export function benchDatabase (name: string) {
   createPiiCheck(db).check(key)
   const pii = createPii(key)
   const now = new Date()
-  publishBank(db, checkBank(readBankDir(path.join(dir, 'bank'))).bank, null, now)
+  await transaction(db, publishBank, checkBank(readBankDir(path.join(dir, 'bank'))).bank, null, now)
   return { dir, dbFile, key, db, pii, now }
 }
 
@@ -57,8 +57,8 @@ export function benchTrainee (tx: DbOrTx, pii: Pii, prefix: string, i: number, n
 }
 
 /** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
-export function prepare (): Prepared {
-  const { dir, dbFile, key, db, pii, now } = benchDatabase('exams')
+export async function prepare (): Promise<Prepared> {
+  const { dir, dbFile, key, db, pii, now } = await benchDatabase('exams')
   const { release, blueprints } = currentBlueprints(db)
   const bp = blueprints.find((b) => b.key === 'mock')!
   const pool = questionPool(db, release!.id)
@@ -144,7 +144,7 @@ export function autosaveRequests (attempts: Prepared['attempts'], state: { count
 }
 
 export async function examsSection (): Promise<SectionResult> {
-  const p = prepare()
+  const p = await prepare()
   const floorPort = 43100 + Math.floor(Math.random() * 1000)
   const appPort = floorPort + 1000
   const serverEnv = { DATABASE_PATH: p.dbFile, LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') }

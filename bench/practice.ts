@@ -24,8 +24,8 @@ const RATE = 1000
 export interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Array<{ id: number, seed: string, questionVersionIds: number[], cookie: string, /** per position, one option value the page gives */ values: string[] }> }
 
 /** 2,000 trainees with a session each and a random set of 50 questions of a 2,000-question bank. */
-export function prepare (): Prepared {
-  const { dir, dbFile, key, db, pii, now } = benchDatabase('practice')
+export async function prepare (): Promise<Prepared> {
+  const { dir, dbFile, key, db, pii, now } = await benchDatabase('practice')
   const pool = currentPool(db)!
   const sets: Prepared['sets'] = []
   db.transaction((tx) => {
@@ -61,7 +61,7 @@ const SETTLE_MS = 5000
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
 
 export async function practiceSection (): Promise<SectionResult> {
-  const p = prepare()
+  const p = await prepare()
   const floorPort = 45100 + Math.floor(Math.random() * 1000)
   const appPort = floorPort + 1000
   const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info' })

@@ -34,6 +34,7 @@ import { rebuildReadiness } from '../src/features/readiness/index.js'
 import { scopeEvents } from '../src/features/audit/index.js'
 import { runSync } from '../src/db/engine.js'
 import { systemClock } from '../src/lib/clock.js'
+import { transaction } from '../src/db/engine.js'
 
 export type Size = 'S' | 'M' | 'L'
 export interface SizeSpec { trainees: number, enterprises: number, districts: number, stationsPerDistrict: number }
@@ -100,7 +101,7 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
   const db = openDatabase(dbFile)
   migrateDatabase(db)
   createPiiCheck(db).check(key)
-  publishBank(db, checkBank(readBankDir(BANK_DIR)).bank, null, now)
+  await transaction(db, publishBank, checkBank(readBankDir(BANK_DIR)).bank, null, now)
   const { release, blueprints } = currentBlueprints(db)
   const pool = questionPool(db, release!.id)
   const raw: Database.Database = db.$client

@@ -116,7 +116,7 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
   }
 }
 
-function bankCommand (config: Config, args: string[]): number {
+async function bankCommand (config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args
   const positional = rest.filter((a) => !a.startsWith('--'))
   const dir = positional[0] ?? DEFAULT_BANK_DIR
@@ -125,11 +125,11 @@ function bankCommand (config: Config, args: string[]): number {
     case 'stats': return statsCommand(dir, rest.includes('--json'), out)
     case 'publish': {
       const db = openMigrated(config)
-      try { return publishCommand(db, dir, systemClock.now(), out) } finally { db.$client.close() }
+      try { return await publishCommand(db, dir, systemClock.now(), out) } finally { db.$client.close() }
     }
     case 'diff': {
       const db = openMigrated(config)
-      try { return diffCommand(db, positional[0], positional[1], out) } finally { db.$client.close() }
+      try { return await diffCommand(db, positional[0], positional[1], out) } finally { db.$client.close() }
     }
     default: throw new UsageError('bank takes validate, publish, diff or stats')
   }
@@ -200,7 +200,7 @@ export async function main (argv: string[]): Promise<number> {
         await migrateToPostgres(config, values.from ?? config.databasePath, values.to, out)
         return 0
       }
-      case 'bank': return bankCommand(config, args)
+      case 'bank': return await bankCommand(config, args)
       case 'readiness': return await readinessCommand(config, args)
       default: throw new UsageError(`unknown command "${command}"; see --help`)
     }

@@ -79,7 +79,7 @@ export async function startServer (config: Config, log: Logger = createLogger(co
   try {
     const dataKey = openDataKey(config, db, log)
     // The bank first: the demo's mock attempts are assembled from it.
-    publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => log.info(line))
+    await publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => log.info(line))
     if (config.demo) {
       const accounts = await seedDemo(db, createPii(dataKey), systemClock.now(), config.timeZone)
       if (accounts) {

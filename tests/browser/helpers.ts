@@ -15,6 +15,7 @@ import { publishBank } from '../../src/features/bank/publish.js'
 import { latestRelease } from '../../src/features/bank/index.js'
 import { SMALL_BANK } from '../helpers/bank.js'
 import type { Pii } from '../../src/lib/pii.js'
+import { exec, transaction } from '../../src/db/engine.js'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts')
@@ -54,7 +55,7 @@ export async function startServer (bankDir = SMALL_BANK, clock: Clock = systemCl
   const boot = async () => {
     const db = openDatabase(config.databasePath)
     migrateDatabase(db)
-    if (!latestRelease(db)) publishBank(db, checkBank(readBankDir(bankDir)).bank, null, new Date())
+    if (!await exec(db, latestRelease)) await transaction(db, publishBank, checkBank(readBankDir(bankDir)).bank, null, new Date())
     app = await buildApp(config, db, clock, { dataKey, sweepMs: 1000 })
     await app.listen({ host: '127.0.0.1', port })
     const addr = app.server.address()

@@ -6,6 +6,7 @@ import { useDemoServer, screenshot, signInAs, textOf, PHONE, DESKTOP, POLL, ARTI
 import { attempts, blueprintVersions, trainees, cohortMembers } from '../../src/db/schema.js'
 import { latestRelease } from '../../src/features/bank/index.js'
 import { refreshReadiness } from '../../src/features/readiness/index.js'
+import { runSync } from '../../src/db/engine.js'
 
 const env = useDemoServer()
 const account = (username: string) => env.demo.find((a) => a.username === username)!
@@ -14,7 +15,7 @@ const dayFromNow = (days: number) => new Date(Date.now() + days * 86_400_000 + 8
 /** Two recent passes of the national mock for a demo trainee (declared, of age, junior-middle education). */
 function passMocks (traineeId: number): void {
   const db = env.server.db
-  const release = latestRelease(db)!
+  const release = runSync(latestRelease(db))!
   const bp = db.select().from(blueprintVersions).get()!
   for (const daysAgo of [6, 2]) {
     const finishedAt = new Date(Date.now() - daysAgo * 86_400_000)

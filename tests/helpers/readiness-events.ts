@@ -19,6 +19,7 @@ import {
 } from '../../src/features/orgs/queries.js'
 import { saveEligibilitySettings, readEligibilitySettings } from '../../src/features/readiness/queries.js'
 import { reevaluateStale, sweepDueReadiness } from '../../src/features/readiness/keeper.js'
+import { runSync } from '../../src/db/engine.js'
 
 export const EVENT_KINDS = [
   'attempt', 'lesson', 'declaration', 'assignment', 'unassignment', 'cohort-join', 'cohort-leave', 'rules', 'employment-end', 'employment-start',
@@ -36,7 +37,7 @@ export async function readinessScene (t: TestApp, w: World) {
   const today = () => localDate(now(), t.config.timeZone)
   const trainer = w.users.trainerA
   const enterprises = [w.ids.entA, w.ids.entB]
-  const release = latestRelease(t.db)!
+  const release = runSync(latestRelease(t.db))!
   const bp = t.db.select().from(blueprintVersions).get()!
   const lessons = t.db.select({ key: lessonVersions.lessonKey, id: lessonVersions.id }).from(lessonVersions).all()
   const tag = Math.random().toString(36).slice(2, 8)

@@ -3,6 +3,7 @@ import { attempts, blueprintVersions, declarations, examSittings, applications, 
 import { latestRelease } from '../../src/features/bank/index.js'
 import { POSITIVE_DECLARATIONS } from '../../src/features/orgs/people.js'
 import { refreshReadiness } from '../../src/features/readiness/index.js'
+import { runSync } from '../../src/db/engine.js'
 
 /**
  * The fixtures below write rows straight into the database, past the areas' functions that keep
@@ -22,7 +23,7 @@ export function declareAll (t: TestApp, traineeId: number, declaredBy: number, a
 
 /** A finished national mock of a person, `daysAgo` days before the clock. */
 export function nationalMock (t: TestApp, traineeId: number, daysAgo: number, passed: boolean, score = passed ? 82 : 41): number {
-  const release = latestRelease(t.db)!
+  const release = runSync(latestRelease(t.db))!
   const bp = t.db.select().from(blueprintVersions).get()!
   const finishedAt = new Date(t.clock.now().getTime() - daysAgo * 86_400_000)
   const id = t.db.insert(attempts).values({

@@ -10,7 +10,7 @@ import { checkBank } from '../../src/features/bank/format.js'
 import { publishBank } from '../../src/features/bank/publish.js'
 import { latestRelease } from '../../src/features/bank/index.js'
 import { hashPassword } from '../../src/features/auth/index.js'
-import { runSync } from '../../src/db/engine.js'
+import { exec, transaction, runSync } from '../../src/db/engine.js'
 
 let hash: Promise<string> | undefined
 
@@ -97,8 +97,8 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
     traineeB: pB.userId
   }
   // The small fixture bank, so that trainees can sit its starter mock.
-  if (!latestRelease(t.db)) {
-    publishBank(t.db, checkBank(smallBank()).bank, null, now)
+  if (!await exec(t.db, latestRelease)) {
+    await transaction(t.db, publishBank, checkBank(smallBank()).bank, null, now)
     // A release raises the rules' generation; the keeper (off in tests) would work the two out again.
     keepReadiness(t, [pA.traineeId, pB.traineeId])
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Db } from '../../db/connection.js'
+import { exec, transaction } from '../../db/engine.js'
 import { BANK_DIR } from '../../paths.js'
 import { checkBank, countBank, releaseLabel, type Bank, type CheckResult, type Problem, type Language, type Question } from './format.js'
 import { readBankDir } from './files.js'
@@ -42,30 +43,32 @@ const counts = (name: string, c: PublishResult['questions']) => `${name}: ${c.ad
 /**
  * At start: publish the shipped bank when its release is not in the database yet.
  * A bank with errors is not published; the server starts anyway and says why.
+ * Publishing is one transaction and idempotent (publishBank), so nodes starting together publish
+ * once; on PostgreSQL the start will call this under the start advisory lock as well.
  */
-export function publishOnStart (db: Db, dir: string, now: Date, out: (s: string) => void): void {
+export async function publishOnStart (db: Db, dir: string, now: Date, out: (s: string) => void): Promise<void> {
   // The usual start: the release is already in the database, and bank.yaml alone says which it is
   // (reading and checking the whole bank takes most of a second).
   const label = releaseLabel(fs.readFileSync(path.join(dir, 'bank.yaml'), 'utf8'))
-  if (label && findReleaseByLabel(db, label)) return
+  if (label && await exec(db, findReleaseByLabel, label)) return
   const r = loadBank(dir)
   if (r.problems.length > 0) { out(`The question bank in ${dir} has ${r.problems.length} errors and was not published; run npm run bank -- validate`); return }
-  if (findReleaseByLabel(db, r.bank.release)) return
-  publishChecked(db, dir, r, now, out)
+  if (await exec(db, findReleaseByLabel, r.bank.release)) return
+  await publishChecked(db, dir, r, now, out)
 }
 
-export function publishCommand (db: Db, dir: string, now: Date, out: (s: string) => void): number {
+export function publishCommand (db: Db, dir: string, now: Date, out: (s: string) => void): Promise<number> {
   return publishChecked(db, dir, loadBank(dir), now, out)
 }
 
-function publishChecked (db: Db, dir: string, r: CheckResult, now: Date, out: (s: string) => void): number {
+async function publishChecked (db: Db, dir: string, r: CheckResult, now: Date, out: (s: string) => void): Promise<number> {
   if (r.problems.length > 0) {
     for (const p of r.problems) out(`error: ${fmtProblem(dir, p)}`)
     out(`Not published: the bank has ${r.problems.length} error${r.problems.length === 1 ? '' : 's'}; run npm run bank -- validate`)
     return 1
   }
   try {
-    const res = publishBank(db, r.bank, null, now)
+    const res = await transaction(db, publishBank, r.bank, null, now)
     if (res.outcome === 'already-published') {
       out(`Release ${r.bank.release} is already published with this content; nothing changed.`)
       return 0
@@ -81,12 +84,12 @@ function publishChecked (db: Db, dir: string, r: CheckResult, now: Date, out: (s
   }
 }
 
-export function diffCommand (db: Db, from: string | undefined, to: string | undefined, out: (s: string) => void): number {
+export async function diffCommand (db: Db, from: string | undefined, to: string | undefined, out: (s: string) => void): Promise<number> {
   if (!from || !to) { out('usage: npm run bank -- diff <from release> <to release>'); return 2 }
-  const a = findReleaseByLabel(db, from)
-  const b = findReleaseByLabel(db, to)
+  const a = await exec(db, findReleaseByLabel, from)
+  const b = await exec(db, findReleaseByLabel, to)
   if (!a || !b) { out(`No published release ${!a ? from : to}. Published releases are listed on the admin bank page.`); return 1 }
-  const d = diffReleases(db, a.id, b.id)
+  const d = await exec(db, diffReleases, a.id, b.id)
   const section = (name: string, x: ItemDiff) => {
     out(`${name}: ${x.added.length} added, ${x.changed.length} changed, ${x.retired.length} retired, ${x.unchanged} unchanged`)
     for (const k of x.added) out(`  + ${k}`)

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
 import { readinessRulesChanged } from '../../db/readiness-hook.js'
-import { and, desc, eq, inArray, max } from 'drizzle-orm'
-import type { Db, DbOrTx } from '../../db/connection.js'
+import { and, eq, inArray, max } from 'drizzle-orm'
+import type { Db } from '../../db/connection.js'
+import { all, one, run, type Q } from '../../db/engine.js'
 import { recordAudit } from '../audit/index.js'
+import { findReleaseByLabel, latestRelease, releaseMembers } from './queries.js'
 import type { Bank, Question, Lesson, Blueprint } from './format.js'
 import { bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints, type QuestionBody, type BlueprintBody } from '../../db/schema.js'
 
@@ -58,61 +60,71 @@ export interface PublishResult {
 
 export class ReleaseConflict extends Error {}
 
-export function latestReleaseRow (db: DbOrTx) {
-  return db.select().from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
-}
-
 /**
- * Publishes a checked bank in one transaction: a changed item gets a new
- * immutable version, an unchanged one keeps its version, one that disappeared is
- * retired (left out of the new release, never deleted). Publishing the same
- * release twice changes nothing; the same release id with other content is refused.
+ * Publishes a checked bank, as one transaction body (run it with `transaction`): a changed item
+ * gets a new immutable version, an unchanged one keeps its version, one that disappeared is
+ * retired (left out of the new release, never deleted). Idempotent by the release's unique label:
+ * publishing the same release again changes nothing, also when two nodes publish at once (the
+ * second insert of the label does nothing, and the body reads what is there); the same release id
+ * with other content is refused. On PostgreSQL the start runs it under the start advisory lock.
  */
-export function publishBank (db: Db, bank: Bank, actorId: number | null, now: Date): PublishResult {
+export function * publishBank (db: Db, bank: Bank, actorId: number | null, now: Date): Q<PublishResult> {
   const hash = releaseHash(bank)
-  return db.transaction((tx) => {
-    const existing = tx.select().from(bankReleases).where(eq(bankReleases.label, bank.release)).get()
-    if (existing) {
-      if (existing.contentHash !== hash) throw new ReleaseConflict(`Release ${bank.release} is already published with different content. Give this content a new release id in bank.yaml (for example ${nextLabel(bank.release)}) and a CHANGELOG entry.`)
-      const zero = { added: 0, changed: 0, unchanged: 0, retired: 0 }
-      return { outcome: 'already-published' as const, releaseId: existing.id, questions: zero, lessons: zero, blueprints: zero }
-    }
-    const previous = latestReleaseRow(tx)
-    const release = tx.insert(bankReleases).values({ label: bank.release, title: bank.title[bank.languages[0]!] ?? '', titles: bank.title, languages: bank.languages, contentHash: hash, syllabus: bank.syllabus, changelog: bank.changelog, publishedAt: now }).returning().get()
+  const previous = yield * latestRelease(db)
+  const release = yield * one(db.insert(bankReleases).values({ label: bank.release, title: bank.title[bank.languages[0]!] ?? '', titles: bank.title, languages: bank.languages, contentHash: hash, syllabus: bank.syllabus, changelog: bank.changelog, publishedAt: now })
+    .onConflictDoNothing({ target: bankReleases.label }).returning())
+  if (!release) {
+    const existing = (yield * findReleaseByLabel(db, bank.release))!
+    if (existing.contentHash !== hash) throw new ReleaseConflict(`Release ${bank.release} is already published with different content. Give this content a new release id in bank.yaml (for example ${nextLabel(bank.release)}) and a CHANGELOG entry.`)
+    const zero = { added: 0, changed: 0, unchanged: 0, retired: 0 }
+    return { outcome: 'already-published', releaseId: existing.id, questions: zero, lessons: zero, blueprints: zero }
+  }
+  const previousKeys = function * (kind: 'q' | 'l' | 'b'): Q<Set<string>> {
+    return previous ? new Set((yield * releaseMembers(db, kind, previous.id)).keys()) : new Set()
+  }
 
-    const questions = publishItems(tx, {
-      items: bank.questions.map((q) => ({ key: q.id, ...questionContent(q), q })),
-      versions: questionVersions,
-      keyCol: questionVersions.questionKey,
-      previousKeys: previous ? memberKeys(tx, 'q', previous.id) : new Set(),
-      insert: (it, version) => tx.insert(questionVersions).values({
+  const questions = yield * publishItems(db, {
+    items: bank.questions.map((q) => ({ key: q.id, ...questionContent(q), q })),
+    versions: questionVersions,
+    keyCol: questionVersions.questionKey,
+    previousKeys: yield * previousKeys('q'),
+    insert: function * (it, version) {
+      const row = yield * one(db.insert(questionVersions).values({
         questionKey: it.key, version, contentHash: it.hash, ...it.meta, body: it.body,
         searchText: searchText(it.body),
         firstReleaseId: release.id
-      }).returning({ id: questionVersions.id }).get().id,
-      member: (id) => tx.insert(releaseQuestions).values({ releaseId: release.id, questionVersionId: id }).run()
-    })
-    const lessons = publishItems(tx, {
-      items: bank.lessons.map((l) => ({ key: `${l.domain}/${l.topic}`, ...lessonContent(l), l })),
-      versions: lessonVersions,
-      keyCol: lessonVersions.lessonKey,
-      previousKeys: previous ? memberKeys(tx, 'l', previous.id) : new Set(),
-      insert: (it, version) => tx.insert(lessonVersions).values({ lessonKey: it.key, version, contentHash: it.hash, domain: it.l.domain, topic: it.l.topic, title: it.l.title[bank.languages[0]!] ?? '', titles: it.l.title, body: it.l.body, firstReleaseId: release.id }).returning({ id: lessonVersions.id }).get().id,
-      member: (id) => tx.insert(releaseLessons).values({ releaseId: release.id, lessonVersionId: id }).run()
-    })
-    const blueprints = publishItems(tx, {
-      items: bank.blueprints.map((b) => ({ key: b.id, ...blueprintContent(b) })),
-      versions: blueprintVersions,
-      keyCol: blueprintVersions.blueprintKey,
-      previousKeys: previous ? memberKeys(tx, 'b', previous.id) : new Set(),
-      insert: (it, version) => tx.insert(blueprintVersions).values({ blueprintKey: it.key, version, contentHash: it.hash, body: it.body, firstReleaseId: release.id }).returning({ id: blueprintVersions.id }).get().id,
-      member: (id) => tx.insert(releaseBlueprints).values({ releaseId: release.id, blueprintVersionId: id }).run()
-    })
-    recordAudit(tx, { actorId, action: 'bank.published', subjectType: 'bank_release', subjectId: release.id, details: { label: bank.release, questions, lessons, blueprints } }, now)
-    // A curriculum's items are counted on the current release's lessons: everyone's readiness is worked out again.
-    readinessRulesChanged(tx, now)
-    return { outcome: 'published' as const, releaseId: release.id, questions, lessons, blueprints }
-  }, { behavior: 'immediate' })
+      }).returning({ id: questionVersions.id }))
+      return row!.id
+    },
+    member: (id) => run(db.insert(releaseQuestions).values({ releaseId: release.id, questionVersionId: id }))
+  })
+  const lessons = yield * publishItems(db, {
+    items: bank.lessons.map((l) => ({ key: `${l.domain}/${l.topic}`, ...lessonContent(l), l })),
+    versions: lessonVersions,
+    keyCol: lessonVersions.lessonKey,
+    previousKeys: yield * previousKeys('l'),
+    insert: function * (it, version) {
+      const row = yield * one(db.insert(lessonVersions).values({ lessonKey: it.key, version, contentHash: it.hash, domain: it.l.domain, topic: it.l.topic, title: it.l.title[bank.languages[0]!] ?? '', titles: it.l.title, body: it.l.body, firstReleaseId: release.id }).returning({ id: lessonVersions.id }))
+      return row!.id
+    },
+    member: (id) => run(db.insert(releaseLessons).values({ releaseId: release.id, lessonVersionId: id }))
+  })
+  const blueprints = yield * publishItems(db, {
+    items: bank.blueprints.map((b) => ({ key: b.id, ...blueprintContent(b) })),
+    versions: blueprintVersions,
+    keyCol: blueprintVersions.blueprintKey,
+    previousKeys: yield * previousKeys('b'),
+    insert: function * (it, version) {
+      const row = yield * one(db.insert(blueprintVersions).values({ blueprintKey: it.key, version, contentHash: it.hash, body: it.body, firstReleaseId: release.id }).returning({ id: blueprintVersions.id }))
+      return row!.id
+    },
+    member: (id) => run(db.insert(releaseBlueprints).values({ releaseId: release.id, blueprintVersionId: id }))
+  })
+  // Audit and readiness have not moved to both engines yet: on SQLite they write at once, inside this transaction.
+  recordAudit(db, { actorId, action: 'bank.published', subjectType: 'bank_release', subjectId: release.id, details: { label: bank.release, questions, lessons, blueprints } }, now)
+  // A curriculum's items are counted on the current release's lessons: everyone's readiness is worked out again.
+  readinessRulesChanged(db, now)
+  return { outcome: 'published', releaseId: release.id, questions, lessons, blueprints }
 }
 
 function nextLabel (label: string): string {
@@ -127,20 +139,20 @@ interface PublishSpec<T extends { key: string, hash: string }> {
   versions: VersionTable
   keyCol: typeof questionVersions.questionKey | typeof lessonVersions.lessonKey | typeof blueprintVersions.blueprintKey
   previousKeys: Set<string>
-  insert: (item: T, version: number) => number
-  member: (versionId: number) => void
+  insert: (item: T, version: number) => Q<number>
+  member: (versionId: number) => Q<unknown>
 }
 
 /** Reuses the latest version of each key when its hash is the same, else inserts the next version. */
-function publishItems<T extends { key: string, hash: string }> (tx: DbOrTx, s: PublishSpec<T>): PublishCounts {
+function * publishItems<T extends { key: string, hash: string }> (db: Db, s: PublishSpec<T>): Q<PublishCounts> {
   const table = s.versions
   const latest = new Map<string, { id: number, version: number, hash: string }>()
   const keys = s.items.map((i) => i.key)
   for (let i = 0; i < keys.length; i += 500) {
     const chunk = keys.slice(i, i + 500)
-    const tops = tx.select({ key: s.keyCol, v: max(table.version) }).from(table).where(inArray(s.keyCol, chunk)).groupBy(s.keyCol).all()
+    const tops = yield * all(db.select({ key: s.keyCol, v: max(table.version) }).from(table).where(inArray(s.keyCol, chunk)).groupBy(s.keyCol))
     for (const top of tops) {
-      const row = tx.select({ id: table.id, version: table.version, hash: table.contentHash }).from(table).where(and(eq(s.keyCol, top.key), eq(table.version, top.v!))).get()!
+      const row = (yield * one(db.select({ id: table.id, version: table.version, hash: table.contentHash }).from(table).where(and(eq(s.keyCol, top.key), eq(table.version, top.v!)))))!
       latest.set(top.key, row)
     }
   }
@@ -154,24 +166,13 @@ function publishItems<T extends { key: string, hash: string }> (tx: DbOrTx, s: P
       if (s.previousKeys.has(item.key)) counts.unchanged++
       else counts.added++
     } else {
-      id = s.insert(item, (cur?.version ?? 0) + 1)
+      id = yield * s.insert(item, (cur?.version ?? 0) + 1)
       if (cur && s.previousKeys.has(item.key)) counts.changed++
       else counts.added++
     }
-    s.member(id)
+    yield * s.member(id)
   }
   const now = new Set(keys)
   for (const k of s.previousKeys) if (!now.has(k)) counts.retired++
   return counts
-}
-
-/** The item keys a release holds: questions ('q'), lessons ('l') or blueprints ('b'). */
-export function memberKeys (db: DbOrTx, kind: 'q' | 'l' | 'b', releaseId: number): Set<string> {
-  if (kind === 'q') {
-    return new Set(db.select({ k: questionVersions.questionKey }).from(releaseQuestions).innerJoin(questionVersions, eq(questionVersions.id, releaseQuestions.questionVersionId)).where(eq(releaseQuestions.releaseId, releaseId)).all().map((r) => r.k))
-  }
-  if (kind === 'l') {
-    return new Set(db.select({ k: lessonVersions.lessonKey }).from(releaseLessons).innerJoin(lessonVersions, eq(lessonVersions.id, releaseLessons.lessonVersionId)).where(eq(releaseLessons.releaseId, releaseId)).all().map((r) => r.k))
-  }
-  return new Set(db.select({ k: blueprintVersions.blueprintKey }).from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId)).where(eq(releaseBlueprints.releaseId, releaseId)).all().map((r) => r.k))
 }

@@ -6,8 +6,7 @@ import { localText, hasLocale } from '../../lib/text.js'
 import { sourceText } from './sources.js'
 import { DOMAIN_IDS, QUESTION_TYPES, type Domain } from './format.js'
 import {
-  listReleases, findRelease, previousRelease, releaseCounts, diffReleases, searchQuestions, countQuestions, questionHistory,
-  releaseLessonList, releaseBlueprintList, findLessonVersion, latestRelease, questionChangesByTopic, type QuestionStatus
+  releasesWithCounts, releaseDetails, searchQuestions, countQuestions, questionHistory, findLessonVersion, latestRelease, type QuestionStatus
 } from './queries.js'
 import { releaseChangesView } from './release-view.js'
 
@@ -21,28 +20,26 @@ const PAGE = 50
 /** Admin pages of the question bank: releases, their changes, questions and their versions, lessons. */
 export async function bankRoutes (app: FastifyInstance) {
   app.get('/admin/bank', { config: ADMIN }, async (_req, reply) => {
-    const releases = listReleases(app.db).map((r) => ({ ...r, counts: releaseCounts(app.db, r.id) }))
+    const releases = await app.exec(releasesWithCounts)
     return reply.page('bank/releases', { title: 'bank.title', releases, domains: DOMAIN_IDS, types: QUESTION_TYPES })
   })
 
   app.get('/admin/bank/releases/:id', { config: ADMIN }, async (req, reply) => {
-    const release = findRelease(app.db, idParam(req))
-    if (!release) throw new NotFound()
-    const previous = previousRelease(app.db, release)
-    const diff = diffReleases(app.db, previous?.id, release.id)
-    const blueprints = releaseBlueprintList(app.db, release.id)
-    const blueprintTitles = new Map([...(previous ? releaseBlueprintList(app.db, previous.id) : []), ...blueprints].map((b) => [b.key, b.body.title]))
+    const r = await app.exec(releaseDetails, idParam(req))
+    if (!r) throw new NotFound()
+    const { release, previous, diff, blueprints } = r
+    const blueprintTitles = new Map([...r.previousBlueprints, ...blueprints].map((b) => [b.key, b.body.title]))
     return reply.page('bank/release', {
       title: 'bank.release-title',
       release,
       previous,
-      counts: releaseCounts(app.db, release.id),
+      counts: r.counts,
       diff,
       changes: releaseChangesView({
-        syllabus: release.syllabus ?? [], previousSyllabus: previous?.syllabus ?? [], questions: questionChangesByTopic(app.db, previous?.id, release.id),
+        syllabus: release.syllabus ?? [], previousSyllabus: previous?.syllabus ?? [], questions: r.questionChanges,
         lessons: diff.lessons, blueprints: diff.blueprints, blueprintTitles
       }),
-      lessons: releaseLessonList(app.db, release.id),
+      lessons: r.lessons,
       blueprints,
       domains: DOMAIN_IDS,
       types: QUESTION_TYPES
@@ -65,9 +62,9 @@ export async function bankRoutes (app: FastifyInstance) {
       type: (QUESTION_TYPES as readonly string[]).includes(filter.type) ? filter.type : undefined,
       status: filter.status === 'active' || filter.status === 'retired' ? filter.status as QuestionStatus : undefined
     }
-    const rows = searchQuestions(app.db, { ...search, limit: PAGE + 1, offset: (page - 1) * PAGE })
-    const total = countQuestions(app.db, search)
-    const latest = latestRelease(app.db)
+    const rows = await app.exec(searchQuestions, { ...search, limit: PAGE + 1, offset: (page - 1) * PAGE })
+    const total = await app.exec(countQuestions, search)
+    const latest = await app.exec(latestRelease)
     const topics = (latest?.syllabus ?? []).flatMap((d) => d.topics.map((t) => ({ domain: d.id, id: t.id, title: t.title })))
     return reply.page('bank/questions', { title: 'bank.questions-title', filter, rows: rows.slice(0, PAGE), more: rows.length > PAGE, total, from: (page - 1) * PAGE + 1, page, domains: DOMAIN_IDS, types: QUESTION_TYPES, topics })
   })
@@ -75,15 +72,16 @@ export async function bankRoutes (app: FastifyInstance) {
   app.get('/admin/bank/questions/:key', { config: ADMIN }, async (req, reply) => {
     const key = (req.params as { key: string }).key
     if (!/^[a-z0-9.-]{1,100}$/.test(key)) throw new NotFound()
-    const versions = questionHistory(app.db, key).map((v) => ({ ...v, source: sourceText(v.body.source, req.locale), inLocale: hasLocale(v.body.stem, req.locale) }))
+    const versions = (await app.exec(questionHistory, key)).map((v) => ({ ...v, source: sourceText(v.body.source, req.locale), inLocale: hasLocale(v.body.stem, req.locale) }))
     if (versions.length === 0) throw new NotFound()
-    const latest = latestRelease(app.db)
+    const latest = await app.exec(latestRelease)
     return reply.page('bank/question', { title: 'bank.question-title', key, versions, latestLabel: latest?.label, topicTitle: topicTitles(latest) })
   })
 
   app.get('/admin/bank/lessons/:id', { config: ADMIN }, async (req, reply) => {
-    const lesson = findLessonVersion(app.db, idParam(req))
+    const lesson = await app.exec(findLessonVersion, idParam(req))
     if (!lesson) throw new NotFound()
-    return reply.page('bank/lesson', { title: 'bank.lesson-title', lesson, topicTitle: topicTitles(latestRelease(app.db)), html: renderMarkdown(localText(lesson.body, req.locale)) })
+    const latest = await app.exec(latestRelease)
+    return reply.page('bank/lesson', { title: 'bank.lesson-title', lesson, topicTitle: topicTitles(latest), html: renderMarkdown(localText(lesson.body, req.locale)) })
   })
 }

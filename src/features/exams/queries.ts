@@ -8,6 +8,7 @@ import { groupCommit, writeNow, kept, refused, type BatchWriter } from '../../db
 import { recordAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, encodeOptionOrder, decodeOptionOrder, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
+import { runSync } from '../../db/engine.js'
 import { recordOutcomes } from '../practice/index.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
@@ -23,7 +24,7 @@ const releaseBlueprintCache = immutableCache<number, ReleaseBlueprint[]>()
 
 /** The blueprints of the current release, with their versions (every start reads them: cached per release). */
 export function currentBlueprints (db: Db): { release: { id: number } | undefined, blueprints: ReleaseBlueprint[] } {
-  const id = latestReleaseId(db)
+  const id = runSync(latestReleaseId(db))
   if (id === undefined) return { release: undefined, blueprints: [] }
   const release = { id }
   const blueprints = releaseBlueprintCache.get(db, release.id, () => db.select({ versionId: blueprintVersions.id, key: blueprintVersions.blueprintKey, body: blueprintVersions.body })

@@ -1,15 +1,14 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
 import { isPostgres, rows, type Q } from '../../db/engine.js'
-import { latestRelease } from '../bank/index.js'
+import { latestRelease, type Release } from '../bank/index.js'
 
 /**
  * What /healthz reports: the schema version (migrations applied, counted in drizzle's table: in
  * the `drizzle` schema on PostgreSQL) and the newest bank release.
  */
-export function * readHealth (db: Db): Q<{ schemaVersion: number, release: ReturnType<typeof latestRelease> }> {
+export function * readHealth (db: Db): Q<{ schemaVersion: number, release: Release | undefined }> {
   const migrations = isPostgres(db) ? sql`drizzle.__drizzle_migrations` : sql`__drizzle_migrations`
   const [applied] = yield * rows<{ n: number | string }>(db, sql`SELECT count(*) AS n FROM ${migrations}`)
-  // bank has not moved yet: its synchronous read (SQLite only) until it does.
-  return { schemaVersion: Number(applied?.n ?? 0), release: latestRelease(db) }
+  return { schemaVersion: Number(applied?.n ?? 0), release: yield * latestRelease(db) }
 }

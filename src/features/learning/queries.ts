@@ -6,6 +6,7 @@ import { immutableCache } from '../../db/immutable-cache.js'
 import { chunks } from '../../lib/chunks.js'
 import { recordAudit, type AuditEntry } from '../audit/index.js'
 import { latestRelease, latestReleaseId, findRelease } from '../bank/index.js'
+import { runSync } from '../../db/engine.js'
 import { recordOutcomes } from '../practice/index.js'
 import { lessonVersions, releaseLessons, questionVersions, releaseQuestions, releaseBlueprints, blueprintVersions, attempts, employments, trainees, lessonProgress, lessonChecks, cohorts, cohortMembers, curricula, curriculumItems, assignments, type QuestionBody, type BlueprintBody } from '../../db/schema.js'
 import type { Domain } from '../bank/index.js'
@@ -34,14 +35,15 @@ const catalogues = immutableCache<number, Catalogue>()
 export function currentCatalogue (db: DbOrTx): Catalogue | undefined {
   // A transaction handle has no client of its own: it reads without the cache.
   const client = '$client' in db ? db as Db : undefined
-  const releaseId = client ? latestReleaseId(client) : latestRelease(db)?.id
+  // Bank has moved to both engines (its query functions run here through runSync); a transaction handle serves them on SQLite.
+  const releaseId = client ? runSync(latestReleaseId(client)) : runSync(latestRelease(db as Db))?.id
   if (releaseId === undefined) return undefined
   return client ? catalogues.get(client, releaseId, () => readCatalogue(db, releaseId)) : readCatalogue(db, releaseId)
 }
 
 function readCatalogue (db: DbOrTx, releaseId: number): Catalogue {
   // The release row carries the whole syllabus: read only when the catalogue is built.
-  const release = findRelease(db, releaseId)!
+  const release = runSync(findRelease(db as Db, releaseId))!
   const lessons = db.select({ id: lessonVersions.id, key: lessonVersions.lessonKey }).from(releaseLessons)
     .innerJoin(lessonVersions, eq(lessonVersions.id, releaseLessons.lessonVersionId)).where(eq(releaseLessons.releaseId, release.id)).all()
   const topics = db.selectDistinct({ domain: questionVersions.domain, topic: questionVersions.topic }).from(releaseQuestions)

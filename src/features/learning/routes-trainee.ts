@@ -82,12 +82,12 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     return reply.page('learning/course', { title: 'learn.course-title', course: l.courses.find((x) => x.domain === domain.id)!, mastery: l.practice.topics })
   })
 
-  const lessonPage = (req: FastifyRequest, c: Catalogue, at: ReturnType<typeof topicOf>, me: number) => {
-    const lesson = findLessonVersion(app.db, at.lessonId)!
+  const lessonPage = async (req: FastifyRequest, c: Catalogue, at: ReturnType<typeof topicOf>, me: number) => {
+    const lesson = (await app.exec(findLessonVersion, at.lessonId))!
     const l = learningOf(app.db, me, today())
     const progress = l.topics.find((t) => t.lessonKey === at.key)!
     // An updated lesson: the blocks that are new since the version the trainee studied.
-    const row = progress.updated ? studiedVersion(me, at.key) : undefined
+    const row = progress.updated ? await studiedVersion(me, at.key) : undefined
     // A version studied in another language (2026.1 was English only) has no blocks to compare: the whole lesson is new.
     const rewritten = !!row && !hasLocale(row.body, req.locale)
     const changed = row && !rewritten ? changedBlocks(localText(row.body, req.locale), localText(lesson.body, req.locale)).map(renderMarkdown) : []
@@ -106,9 +106,9 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       checkSize: CHECK_SIZE
     }
   }
-  const studiedVersion = (me: number, key: string) => {
+  const studiedVersion = async (me: number, key: string) => {
     const id = progressOf(app.db, [me]).get(me)?.get(key)?.lessonVersionId
-    return id ? findLessonVersion(app.db, id) : undefined
+    return id ? await app.exec(findLessonVersion, id) : undefined
   }
   const checkView = (check: LessonCheck, locale: string) => ({
     id: check.id,
@@ -118,7 +118,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
 
   app.get('/learn/courses/:domain/:topic', { config: TRAINEE }, async (req, reply) => {
     const c = catalogue()
-    return reply.page('learning/lesson', lessonPage(req, c, topicOf(req, c), traineeId(req)))
+    return reply.page('learning/lesson', await lessonPage(req, c, topicOf(req, c), traineeId(req)))
   })
 
   app.post('/learn/courses/:domain/:topic/studied', { config: TRAINEE }, async (req, reply) => {
@@ -127,7 +127,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     const me = traineeId(req)
     markStudied(app.db, me, at.key, at.lessonId, now())
     if (isPartial(req.headers)) {
-      const data = lessonPage(req, c, at, me)
+      const data = await lessonPage(req, c, at, me)
       return reply.fragment('learning/_studied', { ...data, justMarked: true })
     }
     return reply.seeOther(`${lessonUrl(at.domain.id, at.topic.id)}#studied`, 'flash.lesson-studied')

@@ -11,6 +11,7 @@ import {
   type PracticeMode, type QuestionBody
 } from '../../db/schema.js'
 import { latestReleaseId, type QuestionType, type Domain } from '../bank/index.js'
+import { runSync } from '../../db/engine.js'
 import { bookAfter, DEFAULT_BOOK_EXIT } from './book.js'
 import { scheduleAfter, dayNumber, dayDate, UNSCHEDULED } from './schedule.js'
 import { countsAfter, masteryPct, weekAccuracy, MASTERY_GOAL } from './mastery.js'
@@ -52,7 +53,7 @@ export function currentPool (db: DbOrTx): Pool | undefined {
   // whole syllabus, read when the pool is built. A transaction handle has no client of its own: it
   // reads through Drizzle and without the cache.
   const latest = '$client' in db
-    ? (() => { const id = latestReleaseId(db as Db); return id === undefined ? undefined : { id } })()
+    ? (() => { const id = runSync(latestReleaseId(db as Db)); return id === undefined ? undefined : { id } })()
     : db.select({ id: bankReleases.id }).from(bankReleases).orderBy(desc(bankReleases.publishedAt), desc(bankReleases.id)).limit(1).get()
   if (!latest) return undefined
   const cacheKey = '$client' in db ? `${(db as Db).$client.name}|${latest.id}` : undefined

@@ -8,6 +8,7 @@ import { readBankDir } from '../../../src/features/bank/files.js'
 import { publishBank, DEFAULT_BANK_DIR } from '../../../src/features/bank/index.js'
 import { sourceText } from '../../../src/features/bank/sources.js'
 import { attemptItems, questionVersions, users } from '../../../src/db/schema.js'
+import { transaction } from '../../../src/db/engine.js'
 
 // The shipped bank (Chinese first, English second) published over an English-only release,
 // read by a trainee in 中文 and in English.
@@ -19,14 +20,14 @@ const shipped = checkBank(readBankDir(DEFAULT_BANK_DIR)).bank
 beforeAll(async () => {
   t = await buildTestApp()
   // The world publishes the English-only fixture; relabel it as the release before Chinese.
-  publishBank(t.db, checkBank(edit(smallBank(), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
+  await transaction(t.db, publishBank, checkBank(edit(smallBank(), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
   w = await buildWorld(t, 'lang')
   oldAttempt = await w.finishedAttempt()
   // Studied in English on the old release.
   const studied = await t.app.inject({ method: 'POST', url: '/learn/courses/law/guard-eligibility/studied', headers: { ...FORM_HEADERS, cookie: w.cookie('traineeA') } })
   expect(studied.statusCode).toBe(303)
   t.clock.advance(60_000)
-  publishBank(t.db, shipped, null, t.clock.now())
+  await transaction(t.db, publishBank, shipped, null, t.clock.now())
 })
 afterAll(async () => { await t.close() })
 

@@ -4,17 +4,18 @@ import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { releaseLessonList, findReleaseByLabel } from '../../../src/features/bank/queries.js'
 import { smallBank, edit } from '../../helpers/bank.js'
+import { exec, transaction } from '../../../src/db/engine.js'
 
 let t: TestApp
 let cookie: string
 beforeAll(async () => {
   t = await buildTestApp()
   cookie = sessionFor(t, (await createUser(t.db, 'bank-admin', 'admin')).id)
-  publishBank(t.db, checkBank(smallBank()).bank, null, t.clock.now())
+  await transaction(t.db, publishBank, checkBank(smallBank()).bank, null, t.clock.now())
   t.clock.advance(60_000)
   const next = edit(edit(edit(smallBank(), 'questions/law/guard-eligibility.yaml', 'What is the minimum age at which', 'At what minimum age'), 'bank.yaml', '2026.0', '2026.1'),
     'lessons/law/guard-eligibility.md', /\n/, '\n\n<script>alert(1)</script> and **bold** text\n')
-  publishBank(t.db, checkBank(next).bank, null, t.clock.now())
+  await transaction(t.db, publishBank, checkBank(next).bank, null, t.clock.now())
 })
 afterAll(async () => { await t.close() })
 
@@ -33,7 +34,7 @@ describe('bank admin pages', () => {
   })
 
   test("a release's diff against the previous one", async () => {
-    const id = findReleaseByLabel(t.db, '2026.1')!.id
+    const id = (await exec(t.db, findReleaseByLabel, '2026.1'))!.id
     const page = await get(`/admin/bank/releases/${id}`)
     expect(page.querySelector('h2')!.text).toBe('Changes since 2026.0')
     // Changes are counted per topic, by its title; the questions are listed folded, by their stem.
@@ -50,7 +51,7 @@ describe('bank admin pages', () => {
   })
 
   test('the first release: hundreds of added questions are counts per topic, not a line each', async () => {
-    const id = findReleaseByLabel(t.db, '2026.0')!.id
+    const id = (await exec(t.db, findReleaseByLabel, '2026.0'))!.id
     const page = await get(`/admin/bank/releases/${id}`)
     const summaries = page.querySelectorAll('ul.topic-changes > li summary')
     expect(summaries.length).toBeGreaterThan(1)
@@ -79,8 +80,8 @@ describe('bank admin pages', () => {
   })
 
   test('a lesson renders from Markdown, with raw HTML shown as text', async () => {
-    const release = findReleaseByLabel(t.db, '2026.1')!
-    const lesson = releaseLessonList(t.db, release.id).find((l) => l.lessonKey === 'law/guard-eligibility')!
+    const release = (await exec(t.db, findReleaseByLabel, '2026.1'))!
+    const lesson = (await exec(t.db, releaseLessonList, release.id)).find((l) => l.lessonKey === 'law/guard-eligibility')!
     const res = await t.app.inject({ url: `/admin/bank/lessons/${lesson.id}`, headers: { cookie } })
     expect(res.body).not.toContain('<script>alert(1)</script>')
     expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')

@@ -7,6 +7,7 @@ import { openDatabase, MIGRATIONS_DIR } from '../../../src/db/connection.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { smallBank } from '../../helpers/bank.js'
+import { transaction } from '../../../src/db/engine.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-lean-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -25,7 +26,7 @@ function migrationsUpTo (tag: string): string {
 }
 
 describe('the lean attempts migration moves existing data', () => {
-  test('recently seen papers, steps and option orders survive; the attempts row loses recently_seen', () => {
+  test('recently seen papers, steps and option orders survive; the attempts row loses recently_seen', async () => {
     const db = openDatabase(path.join(dir, 'g.db'))
     migrate(db, { migrationsFolder: migrationsUpTo('0009_roster_imports') })
     const now = new Date('2026-10-01T00:00:00Z')
@@ -42,7 +43,7 @@ describe('the lean attempts migration moves existing data', () => {
       enterprise_messages: 'id integer PRIMARY KEY, unit_id integer'
     }
     for (const [table, columns] of Object.entries(later)) c.exec(`CREATE TABLE ${table} (${columns})`)
-    publishBank(db, checkBank(smallBank()).bank, null, now)
+    await transaction(db, publishBank, checkBank(smallBank()).bank, null, now)
     for (const table of Object.keys(later)) c.exec(`DROP TABLE ${table}`)
     const release = (c.prepare('SELECT id FROM bank_releases').get() as { id: number }).id
     const bp = c.prepare('SELECT id, blueprint_key AS k FROM blueprint_versions LIMIT 1').get() as { id: number, k: string }

@@ -6,6 +6,7 @@ import { checkBank } from '../../../src/features/bank/format.js'
 import { readBankDir } from '../../../src/features/bank/files.js'
 import { publishBank, DEFAULT_BANK_DIR } from '../../../src/features/bank/index.js'
 import { attempts, attemptSteps, statements, applications, examSittings, auditEvents, users, trainees } from '../../../src/db/schema.js'
+import { transaction } from '../../../src/db/engine.js'
 
 let t: TestApp
 const get = (url: string, cookie: string) => t.app.inject({ method: 'GET', url, headers: { cookie } })
@@ -15,7 +16,7 @@ const personOf = (username: string) => t.db.select().from(trainees).where(eq(tra
 beforeAll(async () => {
   t = await buildTestApp()
   // The real bank, as `npm start` publishes it before seeding the demo.
-  publishBank(t.db, checkBank(readBankDir(DEFAULT_BANK_DIR)).bank, null, t.clock.now())
+  await transaction(t.db, publishBank, checkBank(readBankDir(DEFAULT_BANK_DIR)).bank, null, t.clock.now())
   await seedDemo(t.db, t.app.pii, t.clock.now(), t.config.timeZone)
 })
 afterAll(async () => { await t.close() })

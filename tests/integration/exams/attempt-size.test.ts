@@ -13,7 +13,7 @@ import { publishBank } from '../../../src/features/bank/publish.js'
 import { currentBlueprints, questionPool, insertAttempt, attemptItemsWithState, appendStepNow, finalizeAttempt, recentlySeenKeys, RECENT_ATTEMPTS } from '../../../src/features/exams/queries.js'
 import { assemblePaper } from '../../../src/features/exams/assembly.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
-import { runSync } from '../../../src/db/engine.js'
+import { transaction, runSync } from '../../../src/db/engine.js'
 
 const BANK = path.resolve(import.meta.dirname, '../../../question-bank')
 /** Finished mocks measured together (the page-size rounding spreads over them). */
@@ -31,13 +31,13 @@ function bytesOn (tables: string[]): Map<string, number> {
   return new Map(rows.filter((r) => tables.includes(r.tbl)).map((r) => [r.tbl, r.bytes]))
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-size-'))
   db = openDatabase(path.join(dir, 'g.db'))
   migrateDatabase(db)
   const pii = createPii(randomBytes(32))
   const now = new Date('2026-11-02T02:00:00Z')
-  publishBank(db, checkBank(readBankDir(BANK)).bank, null, now)
+  await transaction(db, publishBank, checkBank(readBankDir(BANK)).bank, null, now)
   const { release, blueprints } = currentBlueprints(db)
   const bp = blueprints.find((b) => b.key === 'national-mock')!
   const pool = questionPool(db, release!.id)

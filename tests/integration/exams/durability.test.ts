@@ -18,7 +18,7 @@ import { assemblePaper } from '../../../src/features/exams/assembly.js'
 import { optionCodes } from '../../../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
 import { smallBank } from '../../helpers/bank.js'
-import { runSync } from '../../../src/db/engine.js'
+import { transaction, runSync } from '../../../src/db/engine.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 
@@ -48,7 +48,7 @@ describe('an acknowledged answer is never lost', () => {
     migrateDatabase(db)
     createPiiCheck(db).check(key)
     const pii = createPii(key)
-    publishBank(db, checkBank(smallBank()).bank, null, now)
+    await transaction(db, publishBank, checkBank(smallBank()).bank, null, now)
     const { release, blueprints } = currentBlueprints(db)
     const bp = blueprints[0]!
     const pool = questionPool(db, release!.id)

@@ -7,6 +7,7 @@ import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
 import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents } from '../../../src/db/schema.js'
+import { transaction } from '../../../src/db/engine.js'
 
 let t: TestApp
 let w: World
@@ -360,7 +361,7 @@ describe('integrity', () => {
     const before = (await get(`/exams/attempts/${id}`)).body + (await get(`/exams/attempts/${id}?page=2`)).body
     expect(before).toContain(stem)
     t.clock.advance(1000)
-    publishBank(t.db, checkBank(edit(edit(smallBank(), file, stem, changed), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
+    await transaction(t.db, publishBank, checkBank(edit(edit(smallBank(), file, stem, changed), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
     const after = (await get(`/exams/attempts/${id}`)).body + (await get(`/exams/attempts/${id}?page=2`)).body
     expect(after).toContain(stem)
     expect(after).not.toContain('reworded in 2026.1')

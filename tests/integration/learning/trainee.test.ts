@@ -6,6 +6,7 @@ import { edit, smallBank } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { attempts, lessonChecks, lessonProgress, questionVersions } from '../../../src/db/schema.js'
+import { transaction } from '../../../src/db/engine.js'
 
 let t: TestApp
 let w: World
@@ -122,10 +123,10 @@ describe('the end-of-lesson check', () => {
 })
 
 describe('a lesson updated by a new release', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
     t.clock.advance(60_000)
     const next = edit(edit(smallBank(), 'lessons/law/guard-eligibility.md', 'Both articles are favourite exam topics.', 'Both articles are favourite exam topics, and examiners love the numbers.'), 'bank.yaml', '2026.0', '2026.9')
-    publishBank(t.db, checkBank(next).bank, null, t.clock.now())
+    await transaction(t.db, publishBank, checkBank(next).bank, null, t.clock.now())
   })
 
   test('still counts as studied and complete, shows as updated with what changed', async () => {

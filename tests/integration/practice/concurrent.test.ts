@@ -9,6 +9,7 @@ import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { shownOptions } from '../../../src/features/practice/view.js'
+import { transaction } from '../../../src/db/engine.js'
 
 // Answers that arrive together share one transaction (a group commit): these check that each
 // still gets its own feedback, that the book, schedule and mastery end as they would one answer
@@ -193,7 +194,7 @@ describe('answers arriving together', () => {
     const stem = v1.body.stem.en!
     const file = [...smallBank().entries()].find(([, text]) => text.includes(stem))![0]
     t.clock.advance(1000)
-    publishBank(t.db, checkBank(edit(edit(smallBank(), file, stem, `${stem.slice(0, -1)} (reworded).`), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
+    await transaction(t.db, publishBank, checkBank(edit(edit(smallBank(), file, stem, `${stem.slice(0, -1)} (reworded).`), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
     const v2 = currentPool(t.db)!.questions.find((q) => q.keyId === first)!
     expect(v2.id).not.toBe(first)
     // Both answers of the old set in one batch: missed.
