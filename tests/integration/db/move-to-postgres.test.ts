@@ -16,6 +16,7 @@ import { loadConfig } from '../../../src/config.js'
 import { migrateToPostgres, Refusal } from '../../../src/operations.js'
 import { copyPlan, copyToPostgres, openSource, sourceChunks, MoveFailed } from '../../../src/db/move-to-postgres.js'
 import { openPool, migratePostgres } from '../../../src/db/postgres.js'
+import { transaction } from '../../../src/db/engine.js'
 import { seedDemo } from '../../../src/features/demo/seed.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { readBankDir } from '../../../src/features/bank/files.js'
@@ -86,7 +87,7 @@ beforeAll(async () => {
   migrateDatabase(db)
   fs.writeFileSync(path.join(dir, 'guardpass.key'), key.toString('hex') + '\n', { mode: 0o600 })
   expect(createPiiCheck(db).check(key)).toBeNull()
-  publishBank(db, checkBank(readBankDir(DEFAULT_BANK_DIR)).bank, null, NOW)
+  await transaction(db, publishBank, checkBank(readBankDir(DEFAULT_BANK_DIR)).bank, null, NOW)
   await seedDemo(db, createPii(key), NOW, 'Asia/Shanghai')
   fillEmptyTables(db)
   db.$client.pragma('wal_checkpoint(TRUNCATE)')
