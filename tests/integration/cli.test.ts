@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { spawn } from 'node:child_process'
 import Database from 'better-sqlite3'
+import { runCli } from '../helpers/cli.js'
 import { describe, test, expect, afterAll } from 'vitest'
 import { openDatabase, migrateDatabase } from '../../src/db/connection.js'
 import { recordAudit } from '../../src/features/audit/index.js'
@@ -20,20 +21,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-cli-'))
 const dbPath = path.join(dir, 'data', 'guardpass.db')
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-function cli (args: string[], input = '', env: Record<string, string> = {}): Promise<{ code: number, stdout: string, stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), ...args], {
-      cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', GUARDPASS_DEMO: 'off', ...env }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 20_000
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => { stdout += d })
-    child.stderr.on('data', (d) => { stderr += d })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-    child.stdin.end(input)
-  })
-}
+const cli = (args: string[], input = '', env: Record<string, string> = {}) => runCli(args, { dbPath, input, env })
 
 describe('command line', () => {
   test('--help lists the commands', async () => {

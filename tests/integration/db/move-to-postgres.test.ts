@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { runCli } from '../../helpers/cli.js'
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -29,7 +29,6 @@ import { freshPgDatabase, type PgDatabase } from '../../helpers/pg.js'
 // The data move (issue 19): the demo city, with a row in every table it leaves empty, moved from
 // SQLite into a fresh PostgreSQL database, and read back through both dialects' Drizzle tables.
 
-const ROOT = path.resolve(import.meta.dirname, '../../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-move-'))
 const dbPath = path.join(dir, 'guardpass.db')
 const key = randomBytes(32)
@@ -285,17 +284,7 @@ describe('guardpass migrate-to-postgres', () => {
   }, 60_000)
 
   test('the command line: exit code 2 and one line on a refusal, 0 and the count table on a move', async () => {
-    const run = (args: string[], env: Record<string, string> = {}) => new Promise<{ code: number, stdout: string, stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'migrate-to-postgres', ...args], {
-        cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', GUARDPASS_DEMO: 'off', ...env }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (d) => { stdout += d })
-      child.stderr.on('data', (d) => { stderr += d })
-      child.on('error', reject)
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-    })
+    const run = (args: string[], env: Record<string, string> = {}) => runCli(['migrate-to-postgres', ...args], { dbPath, env, timeoutMs: 60_000 })
     const usage = await run([])
     expect(usage.code).toBe(2)
     expect(usage.stderr).toContain('migrate-to-postgres needs --to')
