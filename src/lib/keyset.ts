@@ -69,10 +69,10 @@ export function toPage<T> (fetched: T[], req: KeysetRequest, total: number, keyO
  * a turn between chunks: what CSV exports stream from, so a district's 300,000 rows never sit
  * in memory together and other requests are answered while it runs.
  */
-export async function * keysetChunks<T> (fetch: (after: Key | undefined, size: number) => T[], keyOf: (row: T) => Key, size = 500): AsyncGenerator<T[]> {
+export async function * keysetChunks<T> (fetch: (after: Key | undefined, size: number) => T[] | Promise<T[]>, keyOf: (row: T) => Key, size = 500): AsyncGenerator<T[]> {
   let after: Key | undefined
   for (;;) {
-    const rows = fetch(after, size)
+    const rows = await fetch(after, size)
     if (rows.length > 0) yield rows
     // A turn after every chunk, the last one too: an export that walks many small sources one
     // after another (a district's enterprises, each a chunk or two) never runs two back to back.
@@ -103,6 +103,6 @@ export function pageSorted<T> (sorted: readonly T[], req: KeysetRequest, keyOf: 
 }
 
 /** Each chunk of a chunked source turned into other rows (a page of stored rows into table rows), as the chunks arrive. */
-export async function * mapChunks<T, U> (source: AsyncIterable<T[]>, map: (rows: T[]) => U[]): AsyncGenerator<U[]> {
-  for await (const rows of source) yield map(rows)
+export async function * mapChunks<T, U> (source: AsyncIterable<T[]>, map: (rows: T[]) => U[] | Promise<U[]>): AsyncGenerator<U[]> {
+  for await (const rows of source) yield await map(rows)
 }
