@@ -210,6 +210,24 @@ describe('the table in SQL', () => {
     expect(count({ state: 'complete' }) + count({ state: 'open' }) + count({ state: 'overdue' }) + count({ state: 'none' })).toBe(all.length)
   })
 
+  test('a name part is matched as written, in any case: % _ and \\ are characters, not wildcards', () => {
+    const [a, b] = everyoneOfB()
+    const rename = (id: number, fullName: string) => t.db.update(traineeLearning).set({ fullName }).where(eq(traineeLearning.traineeId, id)).run()
+    rename(a!.traineeId, 'Qzq_7%\\')
+    rename(b!.traineeId, 'QzqX70')
+    try {
+      const found = (q: string) => runSync(learningPage(t.db, w.ids.entB, { q, cohort: null, state: 'all', sort: 'name', desc: false }, { size: 100 })).rows.map((r) => r.traineeId)
+      expect(found('q_7')).toEqual([a!.traineeId]) // as a wildcard, _ would match the X as well
+      expect(found('7%')).toEqual([a!.traineeId]) // and % the 0
+      expect(found('%\\')).toEqual([a!.traineeId])
+      expect(found('QZQX')).toEqual([b!.traineeId])
+      expect(found('qzq').sort()).toEqual([a!.traineeId, b!.traineeId].sort())
+    } finally {
+      rename(a!.traineeId, a!.fullName)
+      rename(b!.traineeId, b!.fullName)
+    }
+  })
+
   test('the page keeps its filters and sort in the pager links, shows the true totals and the cohort figures', async () => {
     const cookie = w.cookie('trainerB')
     const url = `/training?cohort=${cohortId}&sort=mastery&dir=desc`
