@@ -129,7 +129,8 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   // Attempts past their deadline are finalised on their next touch, and by this sweep.
   if (options.sweepMs !== 0) {
     const timer = setInterval(() => {
-      try { sweepOverdue(db, clock.now()) } catch (err) { app.log.error({ err }, 'overdue sweep failed') }
+      // One transaction a pass, under the overdue-sweep lock: one node sweeps at a time.
+      transaction(db, sweepOverdue, clock.now()).catch((err: unknown) => { app.log.error({ err }, 'overdue sweep failed') })
     }, options.sweepMs ?? 30_000)
     timer.unref()
     app.addHook('onClose', async () => { clearInterval(timer) })

@@ -103,6 +103,6 @@ export function pageSorted<T> (sorted: readonly T[], req: KeysetRequest, keyOf: 
 }
 
 /** Each chunk of a chunked source turned into other rows (a page of stored rows into table rows), as the chunks arrive. */
-export async function * mapChunks<T, U> (source: AsyncIterable<T[]>, map: (rows: T[]) => U[]): AsyncGenerator<U[]> {
-  for await (const rows of source) yield map(rows)
+export async function * mapChunks<T, U> (source: AsyncIterable<T[]>, map: (rows: T[]) => U[] | Promise<U[]>): AsyncGenerator<U[]> {
+  for await (const rows of source) yield await map(rows)
 }

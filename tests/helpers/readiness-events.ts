@@ -5,6 +5,7 @@
  * property test (random sequences) and by the test of each event.
  */
 import { and, eq, isNull } from 'drizzle-orm'
+import { exec, transaction } from '../../src/db/engine.js'
 import type { TestApp } from './app.js'
 import type { World } from './world.js'
 import type { Rng } from '../../src/lib/rng.js'
@@ -41,11 +42,11 @@ export async function readinessScene (t: TestApp, w: World) {
   const bp = t.db.select().from(blueprintVersions).get()!
   const lessons = t.db.select({ key: lessonVersions.lessonKey, id: lessonVersions.id }).from(lessonVersions).all()
   const tag = Math.random().toString(36).slice(2, 8)
-  const cohorts = enterprises.map((e, i) => insertCohort(t.db, e, `Cohort ${i} ${tag}`, audit(trainer), now()))
-  const curricula = enterprises.map((e, i) => insertCurriculum(t.db, e, `Induction ${i} ${tag}`, [
+  const cohorts = await Promise.all(enterprises.map((e, i) => transaction(t.db, insertCohort, e, `Cohort ${i} ${tag}`, audit(trainer), now())))
+  const curricula = await Promise.all(enterprises.map((e, i) => transaction(t.db, insertCurriculum, e, `Induction ${i} ${tag}`, [
     { kind: 'topic', domain: 'law', topic: 'guard-eligibility', blueprintKey: null, requiredPasses: null },
     { kind: 'mock', domain: null, topic: null, blueprintKey: 'starter-mock', requiredPasses: 1 }
-  ], audit(trainer), now()))
+  ], audit(trainer), now())))
   const newPerson = (birthDate: string, education: Education): EncryptedPerson => {
     ++seq
     const idNumber = demoIdNumber(String(110101 + Math.floor(seq / 1000)), birthDate, seq)
@@ -75,10 +76,10 @@ export async function readinessScene (t: TestApp, w: World) {
       finalizeAttempt(t.db, row.id, 'submitted', at, { actorId: null })
       return [id]
     },
-    lesson: (rng) => {
+    lesson: async (rng) => {
       const id = pick(rng, people)
       const l = pick(rng, lessons)
-      markStudied(t.db, id, l.key, l.id, now())
+      await transaction(t.db, markStudied, id, l.key, l.id, now())
       return [id]
     },
     declaration: (rng) => {
@@ -87,31 +88,31 @@ export async function readinessScene (t: TestApp, w: World) {
       insertDeclarations(t.db, id, values, trainer, audit(trainer), now())
       return [id]
     },
-    assignment: (rng) => {
+    assignment: async (rng) => {
       const i = rng.int(2)
       const toCohort = rng.next() < 0.4
       const target = toCohort ? [] : [pick(rng, people)]
-      insertAssignments(t.db, { curriculumId: curricula[i]!.id, enterpriseId: enterprises[i]!, traineeIds: target, cohortIds: toCohort ? [cohorts[i]!.id] : [], dueOn: rng.next() < 0.5 ? addDays(today(), rng.int(20)) : null, mandatory: rng.next() < 0.7 }, audit(trainer), now())
+      await transaction(t.db, insertAssignments, { curriculumId: curricula[i]!.id, enterpriseId: enterprises[i]!, traineeIds: target, cohortIds: toCohort ? [cohorts[i]!.id] : [], dueOn: rng.next() < 0.5 ? addDays(today(), rng.int(20)) : null, mandatory: rng.next() < 0.7 }, audit(trainer), now())
       return toCohort ? people : target
     },
-    unassignment: (rng) => {
+    unassignment: async (rng) => {
       const all = t.db.select().from(assignments).all().filter((a) => curricula.some((c) => c.id === a.curriculumId))
       if (all.length === 0) return []
       const a = pick(rng, all)
-      deleteAssignment(t.db, findAssignment(t.db, a.enterpriseId, a.id)!, audit(trainer), now())
+      await transaction(t.db, deleteAssignment, (await exec(t.db, findAssignment, a.enterpriseId, a.id))!, audit(trainer), now())
       return people
     },
-    'cohort-join': (rng) => {
+    'cohort-join': async (rng) => {
       const i = rng.int(2)
       const ids = people.filter(() => rng.next() < 0.4)
-      addCohortMembers(t.db, cohorts[i]!, ids, audit(trainer), now())
+      await transaction(t.db, addCohortMembers, cohorts[i]!, ids, audit(trainer), now())
       return ids
     },
-    'cohort-leave': (rng) => {
+    'cohort-leave': async (rng) => {
       const members = t.db.select().from(cohortMembers).all().filter((m) => cohorts.some((c) => c.id === m.cohortId))
       if (members.length === 0) return []
       const m = pick(rng, members)
-      removeCohortMember(t.db, findCohort(t.db, enterprises[cohorts.findIndex((c) => c.id === m.cohortId)]!, m.cohortId)!, m.traineeId, audit(trainer), now())
+      await transaction(t.db, removeCohortMember, (await exec(t.db, findCohort, enterprises[cohorts.findIndex((c) => c.id === m.cohortId)]!, m.cohortId))!, m.traineeId, audit(trainer), now())
       return [m.traineeId]
     },
     /** A rule change, then (sometimes at once, else later in the sequence) the background re-evaluation. */

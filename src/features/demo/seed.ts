@@ -114,7 +114,7 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     // The first enterprise gets a cohort and an induction curriculum, so the learning pages have something to show.
     const first = ENTERPRISES[0]
     const enterprise = findEnterpriseByCreditCode(tx, first.base + creditCheckChar(first.base))
-    if (enterprise) seedLearningDemo(tx, enterprise.id, null, today, now)
+    if (enterprise) runSync(seedLearningDemo(db, enterprise.id, null, today, now))
     // In the same transaction (its own ones nest as savepoints on this connection): a failure leaves
     // no half-seeded city whose accounts were never printed.
     seedReadiness(db, people, now, timeZone)

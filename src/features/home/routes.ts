@@ -16,12 +16,12 @@ export async function homeRoutes (app: FastifyInstance) {
     const role = req.actor!.role
     const traineeId = role === 'trainee' ? req.actor!.traineeId : null
     const notices = role === 'trainer' || role === 'police' ? await app.exec(noticeSummary, loadScope(app.db, req.actor!), localDate(app.clock.now(), app.config.timeZone)) : null
-    return reply.page('home/index', { title: `home.${role}.title`, role, links: HOME_LINKS[role], today: traineeId ? todayOf(traineeId) : null, notices })
+    return reply.page('home/index', { title: `home.${role}.title`, role, links: HOME_LINKS[role], today: traineeId ? await todayOf(traineeId) : null, notices })
   })
 
   /** Due reviews, the next lesson or item, the latest mock score and mastery per subject. */
-  const todayOf = (traineeId: number) => {
-    const l = learningOf(app.db, traineeId, localDate(app.clock.now(), app.config.timeZone))
+  const todayOf = async (traineeId: number) => {
+    const l = await app.exec(learningOf, traineeId, localDate(app.clock.now(), app.config.timeZone))
     const latest = listAttempts(app.db, traineeId, { finished: true, limit: 1 })[0]
     return {
       due: l.practice.due,

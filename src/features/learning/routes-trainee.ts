@@ -28,8 +28,8 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     if (!req.actor?.traineeId) throw new NotFound()
     return req.actor.traineeId
   }
-  const catalogue = (): Catalogue => {
-    const c = currentCatalogue(app.db)
+  const catalogue = async (): Promise<Catalogue> => {
+    const c = await app.exec(currentCatalogue)
     if (!c) throw new NotFound('learn.no-bank')
     return c
   }
@@ -51,16 +51,16 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
   const lessonUrl = (domain: string, topic: string) => `/learn/courses/${encodeURIComponent(domain)}/${encodeURIComponent(topic)}`
 
   /** The trainee's own check; another trainee's answers 404. */
-  const ownCheck = (req: FastifyRequest): LessonCheck => {
-    const check = findCheck(app.db, idParam(req))
+  const ownCheck = async (req: FastifyRequest): Promise<LessonCheck> => {
+    const check = await app.exec(findCheck, idParam(req))
     if (!check || check.traineeId !== traineeId(req)) throw new NotFound()
     return check
   }
 
   app.get('/learn', { config: TRAINEE }, async (req, reply) => {
     const me = traineeId(req)
-    const c = currentCatalogue(app.db)
-    const l = learningOf(app.db, me, today())
+    const c = await app.exec(currentCatalogue)
+    const l = await app.exec(learningOf, me, today())
     const titles = new Map((c?.blueprints ?? []).map((b) => [b.key, b.body.title]))
     const recent = listAttempts(app.db, me, { finished: true, limit: 5 })
     return reply.page('learning/dashboard', {
@@ -76,22 +76,22 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
   })
 
   app.get('/learn/courses/:domain', { config: TRAINEE }, async (req, reply) => {
-    const c = catalogue()
+    const c = await catalogue()
     const domain = courseOf(req, c)
-    const l = learningOf(app.db, traineeId(req), today())
+    const l = await app.exec(learningOf, traineeId(req), today())
     return reply.page('learning/course', { title: 'learn.course-title', course: l.courses.find((x) => x.domain === domain.id)!, mastery: l.practice.topics })
   })
 
   const lessonPage = async (req: FastifyRequest, c: Catalogue, at: ReturnType<typeof topicOf>, me: number) => {
     const lesson = (await app.exec(findLessonVersion, at.lessonId))!
-    const l = learningOf(app.db, me, today())
+    const l = await app.exec(learningOf, me, today())
     const progress = l.topics.find((t) => t.lessonKey === at.key)!
     // An updated lesson: the blocks that are new since the version the trainee studied.
     const row = progress.updated ? await studiedVersion(me, at.key) : undefined
     // A version studied in another language (2026.1 was English only) has no blocks to compare: the whole lesson is new.
     const rewritten = !!row && !hasLocale(row.body, req.locale)
     const changed = row && !rewritten ? changedBlocks(localText(row.body, req.locale), localText(lesson.body, req.locale)).map(renderMarkdown) : []
-    const check = progress.hasCheck ? latestCheck(app.db, me, at.key, c.releaseId) : undefined
+    const check = progress.hasCheck ? await app.exec(latestCheck, me, at.key, c.releaseId) : undefined
     return {
       title: 'learn.lesson-title',
       course: { id: at.domain.id, title: at.domain.title },
@@ -102,30 +102,30 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       changed,
       rewritten,
       progress,
-      check: check ? checkView(check, req.locale) : null,
+      check: check ? await checkView(check, req.locale) : null,
       checkSize: CHECK_SIZE
     }
   }
   const studiedVersion = async (me: number, key: string) => {
-    const id = progressOf(app.db, [me]).get(me)?.get(key)?.lessonVersionId
+    const id = (await app.exec(progressOf, [me])).get(me)?.get(key)?.lessonVersionId
     return id ? await app.exec(findLessonVersion, id) : undefined
   }
-  const checkView = (check: LessonCheck, locale: string) => ({
+  const checkView = async (check: LessonCheck, locale: string) => ({
     id: check.id,
     passed: check.passedAt !== null,
-    questions: questionsByIds(app.db, check.questionVersionIds).map((q) => checkQuestionView(q, check.answers[String(q.id)], locale))
+    questions: (await app.exec(questionsByIds, check.questionVersionIds)).map((q) => checkQuestionView(q, check.answers[String(q.id)], locale))
   })
 
   app.get('/learn/courses/:domain/:topic', { config: TRAINEE }, async (req, reply) => {
-    const c = catalogue()
+    const c = await catalogue()
     return reply.page('learning/lesson', await lessonPage(req, c, topicOf(req, c), traineeId(req)))
   })
 
   app.post('/learn/courses/:domain/:topic/studied', { config: TRAINEE }, async (req, reply) => {
-    const c = catalogue()
+    const c = await catalogue()
     const at = topicOf(req, c)
     const me = traineeId(req)
-    markStudied(app.db, me, at.key, at.lessonId, now())
+    await app.transaction(markStudied, me, at.key, at.lessonId, now())
     if (isPartial(req.headers)) {
       const data = await lessonPage(req, c, at, me)
       return reply.fragment('learning/_studied', { ...data, justMarked: true })
@@ -134,19 +134,19 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
   })
 
   app.post('/learn/courses/:domain/:topic/check', { config: TRAINEE }, async (req, reply) => {
-    const c = catalogue()
+    const c = await catalogue()
     const at = topicOf(req, c)
-    const pool = topicQuestionIds(app.db, c.releaseId, at.domain.id, at.topic.id)
+    const pool = await app.exec(topicQuestionIds, c.releaseId, at.domain.id, at.topic.id)
     if (pool.length === 0) throw new NotFound()
-    insertCheck(app.db, { traineeId: traineeId(req), lessonKey: at.key, releaseId: c.releaseId, questionVersionIds: drawCheck(pool, randomBytes(8).toString('hex')) }, now())
+    await app.exec(insertCheck, { traineeId: traineeId(req), lessonKey: at.key, releaseId: c.releaseId, questionVersionIds: drawCheck(pool, randomBytes(8).toString('hex')) }, now())
     return reply.seeOther(`${lessonUrl(at.domain.id, at.topic.id)}#check`)
   })
 
   /** One answer of a check: htmx gets the question with its feedback, a plain form goes back to it. */
   app.post('/learn/checks/:id/questions/:qid', { config: TRAINEE }, async (req, reply) => {
-    const check = ownCheck(req)
+    const check = await ownCheck(req)
     const qid = idParam(req, 'qid')
-    const q = check.questionVersionIds.includes(qid) ? questionsByIds(app.db, [qid])[0] : undefined
+    const q = check.questionVersionIds.includes(qid) ? (await app.exec(questionsByIds, [qid]))[0] : undefined
     if (!q) throw new NotFound()
     const [domain = '', topic = ''] = check.lessonKey.split('/')
     const question = { type: q.type, optionKeys: q.body.options.map((o) => o.key), answer: q.body.answer }
@@ -157,14 +157,14 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
       // No answer, or not one of the options: the question again, saying so (422), its last answer kept.
       if (!(err instanceof AppError) || err.statusCode !== 400) throw err
       if (!isPartial(req.headers)) return reply.seeOther(`${lessonUrl(domain, topic)}#cq-${qid}`, 'flash.check-no-answer')
-      const view = checkView(check, req.locale)
+      const view = await checkView(check, req.locale)
       return reply.code(422).fragment('learning/_check-question', { checkId: check.id, q: checkQuestionView(q, check.answers[String(qid)], req.locale), n: view.questions.findIndex((x) => x.id === qid) + 1, error: err.code })
     }
-    const result = recordCheckAnswer(app.db, check.id, qid, question, response, now())
+    const result = await app.transaction(recordCheckAnswer, check.id, qid, question, response, now())
     if (!isPartial(req.headers)) return reply.seeOther(`${lessonUrl(domain, topic)}#cq-${qid}`, result.firstPass ? 'flash.check-passed' : undefined)
-    const fresh = findCheck(app.db, check.id)!
+    const fresh = (await app.exec(findCheck, check.id))!
     return reply.fragment('learning/_check-answered', {
-      check: checkView(fresh, req.locale),
+      check: await checkView(fresh, req.locale),
       q: checkQuestionView(q, fresh.answers[String(qid)], req.locale)
     })
   })

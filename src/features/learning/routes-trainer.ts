@@ -17,7 +17,7 @@ import { traineeRow, itemLabel, SORTS, STATES, type Sort, type StateFilter, type
 import { learningPage, countLearning, learningRowsAfter, learningKey, learningKeyShape, summaryCoverage, cohortFigures, type TableFilters, type StoredLearning } from './store.js'
 import {
   currentCatalogue, employedTrainees, cohortsOf, listCohorts, findCohort, cohortNameTaken, insertCohort, cohortMemberList, addCohortMembers,
-  removeCohortMember, listCurricula, findCurriculum, curriculumTitleTaken, itemsOf, insertCurriculum, enterpriseAssignments, findAssignment, insertAssignments,
+  removeCohortMember, listCurricula, findCurriculum, curriculumTitleTaken, curriculumItemsOf, insertCurriculum, enterpriseAssignments, findAssignment, insertAssignments,
   deleteAssignment, type Cohort, type Curriculum
 } from './queries.js'
 
@@ -40,17 +40,17 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     if (!req.actor?.enterpriseId) throw new BadRequest('roster.no-enterprise')
     return req.actor.enterpriseId
   }
-  const blueprintTitles = () => new Map<string, Text>((currentCatalogue(app.db)?.blueprints ?? []).map((b) => [b.key, b.body.title]))
-  const labeller = (req: FastifyRequest) => {
-    const syllabus = currentCatalogue(app.db)?.syllabus ?? []
-    const titles = blueprintTitles()
+  const labeller = async (req: FastifyRequest) => {
+    const c = await app.exec(currentCatalogue)
+    const syllabus = c?.syllabus ?? []
+    const titles = new Map<string, Text>((c?.blueprints ?? []).map((b) => [b.key, b.body.title]))
     return (i: CurriculumItem) => itemLabel(i, syllabus, titles, req.locale)
   }
 
   /** The trainer's enterprise, its cohorts and the table's filters from the query string. */
-  const dashboard = (req: FastifyRequest) => {
+  const dashboard = async (req: FastifyRequest) => {
     const enterpriseId = enterpriseOf(req)
-    const cohorts = listCohorts(app.db, enterpriseId)
+    const cohorts = await app.exec(listCohorts, enterpriseId)
     const cohortName = new Map(cohorts.map((c) => [c.id, c.name]))
     const sortText = queryText(req, 'sort', 10)
     const stateText = queryText(req, 'state', 10)
@@ -63,8 +63,8 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
       desc: queryText(req, 'dir', 4) === 'desc'
     }
     /** Stored summaries as table rows, with the names of the enterprise's cohorts each is in. */
-    const rowsOf = (list: readonly StoredLearning[]): TraineeRow[] => {
-      const memberships = cohortsOf(app.db, list.map((r) => r.traineeId))
+    const rowsOf = async (list: readonly StoredLearning[]): Promise<TraineeRow[]> => {
+      const memberships = await app.exec(cohortsOf, list.map((r) => r.traineeId))
       return list.map((r) => traineeRow(r, [...memberships.get(r.traineeId) ?? []].filter((id) => cohortName.has(id)).map((id) => ({ id, name: cohortName.get(id)! }))))
     }
     return { enterpriseId, filters, cohorts, rowsOf }
@@ -86,17 +86,17 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
   }
 
   app.get('/training', { config: TRAINER }, async (req, reply) => {
-    const d = dashboard(req)
-    const page = learningPage(app.db, d.enterpriseId, d.filters, keysetRequest(req, learningKeyShape(d.filters.sort)))
+    const d = await dashboard(req)
+    const page = await app.exec(learningPage, d.enterpriseId, d.filters, keysetRequest(req, learningKeyShape(d.filters.sort)))
     // The true total: the guards the enterprise employs; those without a stored summary yet (the
     // keeper fills them after an upgrade) are said to be on their way.
-    const coverage = summaryCoverage(app.db, d.enterpriseId)
-    const figures = cohortFigures(app.db, d.enterpriseId, d.cohorts.map((c) => c.id))
+    const coverage = await app.exec(summaryCoverage, d.enterpriseId)
+    const figures = await app.exec(cohortFigures, d.enterpriseId, d.cohorts.map((c) => c.id))
     const cohortSummary = d.cohorts.map((c) => ({ id: c.id, name: c.name, ...(figures.get(c.id) ?? { members: 0, percent: 0, overdue: 0 }) }))
     const query = filterQuery(d.filters)
     const data = {
       title: 'training.title', filters: d.filters, cohorts: d.cohorts, cohortSummary,
-      rows: d.rowsOf(page.rows), found: page.total, total: coverage.employed, pending: Math.max(0, coverage.employed - coverage.stored),
+      rows: await d.rowsOf(page.rows), found: page.total, total: coverage.employed, pending: Math.max(0, coverage.employed - coverage.stored),
       pager: pager('/training', query, page),
       sortLink: (s: Sort) => sortLink(d.filters, s), states: STATES, sorts: SORTS,
       exportQuery: new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '')).toString()
@@ -106,12 +106,12 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
   })
 
   app.get('/training/export.csv', { config: TRAINER }, async (req, reply) => {
-    const d = dashboard(req)
+    const d = await dashboard(req)
     const t = req.t
     const score = (r: TraineeRow) => (r.latest ? `${r.latest.score}/${r.latest.maxScore}` : '')
-    const rows = countLearning(app.db, d.enterpriseId, d.filters)
+    const rows = await app.exec(countLearning, d.enterpriseId, d.filters)
     recordAudit(app.db, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows } }, now())
-    const chunks = keysetChunks((after, size) => learningRowsAfter(app.db, d.enterpriseId, d.filters, after, size), (r) => learningKey(d.filters.sort, r))
+    const chunks = keysetChunks((after, size) => app.exec(learningRowsAfter, d.enterpriseId, d.filters, after, size), (r) => learningKey(d.filters.sort, r))
     return sendCsvStream(reply, `training-${today()}.csv`,
       [t('training.col-name'), t('training.col-cohorts'), t('training.col-assignments'), t('training.col-progress'), t('training.col-overdue'), t('training.col-courses'), t('training.col-latest'), t('training.col-latest-on'), t('training.col-passes')],
       mapChunks(chunks, d.rowsOf), (r) => [
@@ -124,81 +124,81 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     const enterpriseId = enterpriseOf(req)
     const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), idParam(req))
     if (!person) throw new NotFound()
-    const l = learningFor(app.db, [{ id: person.id, enterpriseId }], today()).get(person.id)!
-    const cohorts = listCohorts(app.db, enterpriseId)
-    const mine = cohortsOf(app.db, [person.id]).get(person.id)!
+    const l = (await app.exec(learningFor, [{ id: person.id, enterpriseId }], today())).get(person.id)!
+    const cohorts = await app.exec(listCohorts, enterpriseId)
+    const mine = (await app.exec(cohortsOf, [person.id])).get(person.id)!
     return reply.page('learning/trainee', {
       title: 'training.trainee-title',
       person: { id: person.id, fullName: person.fullName },
       learning: l,
       cohorts: cohorts.filter((c) => mine.has(c.id)),
-      label: labeller(req),
+      label: await labeller(req),
       attempts: listAttempts(app.db, person.id, { finished: true, limit: 10 })
     })
   })
 
   // ------------------------------------------------------------ cohorts
 
-  const cohortsPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: Record<string, string> = {}) =>
-    reply.page('learning/cohorts', { title: 'cohort.list-title', cohorts: listCohorts(app.db, enterpriseOf(req)), values, errors })
+  const cohortsPage = async (req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: Record<string, string> = {}) =>
+    reply.page('learning/cohorts', { title: 'cohort.list-title', cohorts: await app.exec(listCohorts, enterpriseOf(req)), values, errors })
 
   app.get('/cohorts', { config: TRAINER }, async (req, reply) => cohortsPage(req, reply))
 
   app.post('/cohorts', { config: TRAINER }, async (req, reply) => {
     const enterpriseId = enterpriseOf(req)
     const form = readForm(req.body, { name: { required: true, max: NAME_MAX } })
-    if (form.ok && cohortNameTaken(app.db, enterpriseId, form.values.name)) form.errors.name = 'cohort.name-taken'
+    if (form.ok && await app.exec(cohortNameTaken, enterpriseId, form.values.name)) form.errors.name = 'cohort.name-taken'
     if (Object.keys(form.errors).length > 0) return cohortsPage(req, reply.code(422), form.values, form.errors)
-    const c = insertCohort(app.db, enterpriseId, form.values.name, auditFrom(req, 'cohort.created'), now())
+    const c = await app.transaction(insertCohort, enterpriseId, form.values.name, auditFrom(req, 'cohort.created'), now())
     return reply.seeOther(`/cohorts/${c.id}`, 'flash.cohort-created', { name: c.name })
   })
 
-  const ownCohort = (req: FastifyRequest): Cohort => {
-    const c = findCohort(app.db, enterpriseOf(req), idParam(req))
+  const ownCohort = async (req: FastifyRequest): Promise<Cohort> => {
+    const c = await app.exec(findCohort, enterpriseOf(req), idParam(req))
     if (!c) throw new NotFound()
     return c
   }
 
-  const cohortPage = (req: FastifyRequest, reply: FastifyReply, cohort: Cohort, errors: Record<string, string> = {}) => {
-    const members = cohortMemberList(app.db, cohort)
+  const cohortPage = async (req: FastifyRequest, reply: FastifyReply, cohort: Cohort, errors: Record<string, string> = {}) => {
+    const members = await app.exec(cohortMemberList, cohort)
     const inCohort = new Set(members.map((m) => m.id))
     return reply.page('learning/cohort', {
       title: 'cohort.title',
       cohort,
       members,
-      candidates: employedTrainees(app.db, cohort.enterpriseId).filter((p) => !inCohort.has(p.id)),
-      assignments: enterpriseAssignments(app.db, cohort.enterpriseId).filter((a) => a.cohortId === cohort.id),
+      candidates: (await app.exec(employedTrainees, cohort.enterpriseId)).filter((p) => !inCohort.has(p.id)),
+      assignments: (await app.exec(enterpriseAssignments, cohort.enterpriseId)).filter((a) => a.cohortId === cohort.id),
       errors
     })
   }
 
-  app.get('/cohorts/:id', { config: TRAINER }, async (req, reply) => cohortPage(req, reply, ownCohort(req)))
+  app.get('/cohorts/:id', { config: TRAINER }, async (req, reply) => cohortPage(req, reply, await ownCohort(req)))
 
   app.post('/cohorts/:id/members', { config: TRAINER }, async (req, reply) => {
-    const cohort = ownCohort(req)
-    const allowed = new Set(employedTrainees(app.db, cohort.enterpriseId).map((p) => p.id))
+    const cohort = await ownCohort(req)
+    const allowed = new Set((await app.exec(employedTrainees, cohort.enterpriseId)).map((p) => p.id))
     const picked = listField(req.body, 'trainee')
     const ids = picked.map((s) => (/^[1-9]\d{0,15}$/.test(s) ? Number(s) : NaN))
     if (ids.length === 0) return cohortPage(req, reply.code(422), cohort, { trainee: 'cohort.pick-someone' })
     if (ids.some((id) => !allowed.has(id))) return cohortPage(req, reply.code(422), cohort, { trainee: 'assignment.unknown-trainee' })
-    const added = addCohortMembers(app.db, cohort, ids, auditFrom(req, 'cohort.members-added'), now())
+    const added = await app.transaction(addCohortMembers, cohort, ids, auditFrom(req, 'cohort.members-added'), now())
     return reply.seeOther(`/cohorts/${cohort.id}`, 'flash.cohort-members-added', { count: added })
   })
 
   app.post('/cohorts/:id/members/:traineeId/remove', { config: TRAINER }, async (req, reply) => {
-    const cohort = ownCohort(req)
-    if (!removeCohortMember(app.db, cohort, idParam(req, 'traineeId'), auditFrom(req, 'cohort.member-removed'), now())) throw new NotFound()
+    const cohort = await ownCohort(req)
+    if (!await app.transaction(removeCohortMember, cohort, idParam(req, 'traineeId'), auditFrom(req, 'cohort.member-removed'), now())) throw new NotFound()
     return reply.seeOther(`/cohorts/${cohort.id}`, 'flash.cohort-member-removed')
   })
 
   // ------------------------------------------------------------ curricula
 
   app.get('/curricula', { config: TRAINER }, async (req, reply) => {
-    return reply.page('learning/curricula', { title: 'curriculum.list-title', curricula: listCurricula(app.db, enterpriseOf(req)), label: labeller(req) })
+    return reply.page('learning/curricula', { title: 'curriculum.list-title', curricula: await app.exec(listCurricula, enterpriseOf(req)), label: await labeller(req) })
   })
 
-  const curriculumForm = (req: FastifyRequest, reply: FastifyReply, values: CurriculumInput, errors: Record<string, string> = {}) => {
-    const c = currentCatalogue(app.db)
+  const curriculumForm = async (req: FastifyRequest, reply: FastifyReply, values: CurriculumInput, errors: Record<string, string> = {}) => {
+    const c = await app.exec(currentCatalogue)
     return reply.page('learning/curriculum-new', { title: 'curriculum.new-title', syllabus: c?.syllabus ?? [], blueprints: c?.blueprints ?? [], values, errors, titleMax: TITLE_MAX })
   }
 
@@ -213,56 +213,56 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const mocks = Object.fromEntries(Object.entries(body).filter(([k, v]) => k.startsWith('mock-') && typeof v === 'string').map(([k, v]) => [k.slice(5), v as string]))
     const input = { title: form.values.title, courses: listField(req.body, 'course'), topics: listField(req.body, 'topic'), mocks, practice: listField(req.body, 'practice') }
-    const c = currentCatalogue(app.db)
+    const c = await app.exec(currentCatalogue)
     const checked = checkCurriculum(input, c?.syllabus ?? [], (c?.blueprints ?? []).map((b) => b.key))
     const errors = checked.ok ? {} : { ...checked.errors }
     if (form.errors.title) errors.title = form.errors.title
-    if (checked.ok && curriculumTitleTaken(app.db, enterpriseId, checked.title)) errors.title = 'curriculum.title-taken'
+    if (checked.ok && await app.exec(curriculumTitleTaken, enterpriseId, checked.title)) errors.title = 'curriculum.title-taken'
     if (!checked.ok || Object.keys(errors).length > 0) return curriculumForm(req, reply.code(422), input, errors)
-    const created = insertCurriculum(app.db, enterpriseId, checked.title, checked.items, auditFrom(req, 'curriculum.created'), now())
+    const created = await app.transaction(insertCurriculum, enterpriseId, checked.title, checked.items, auditFrom(req, 'curriculum.created'), now())
     return reply.seeOther(`/curricula/${created.id}`, 'flash.curriculum-created', { title: created.title })
   })
 
-  const ownCurriculum = (req: FastifyRequest): Curriculum => {
-    const c = findCurriculum(app.db, enterpriseOf(req), idParam(req))
+  const ownCurriculum = async (req: FastifyRequest): Promise<Curriculum> => {
+    const c = await app.exec(findCurriculum, enterpriseOf(req), idParam(req))
     if (!c) throw new NotFound()
     return c
   }
 
-  const curriculumPage = (req: FastifyRequest, reply: FastifyReply, curriculum: Curriculum, values: Record<string, unknown> = { mandatory: 'yes', trainees: [], cohorts: [], dueOn: '' }, errors: Record<string, string> = {}) => {
+  const curriculumPage = async (req: FastifyRequest, reply: FastifyReply, curriculum: Curriculum, values: Record<string, unknown> = { mandatory: 'yes', trainees: [], cohorts: [], dueOn: '' }, errors: Record<string, string> = {}) => {
     return reply.page('learning/curriculum', {
       title: 'curriculum.title',
       curriculum,
-      items: itemsOf(app.db, [curriculum.id]).get(curriculum.id) ?? [],
-      label: labeller(req),
-      assignments: enterpriseAssignments(app.db, curriculum.enterpriseId).filter((a) => a.curriculumId === curriculum.id),
-      trainees: employedTrainees(app.db, curriculum.enterpriseId),
-      cohorts: listCohorts(app.db, curriculum.enterpriseId),
+      items: (await app.exec(curriculumItemsOf, [curriculum.id])).get(curriculum.id) ?? [],
+      label: await labeller(req),
+      assignments: (await app.exec(enterpriseAssignments, curriculum.enterpriseId)).filter((a) => a.curriculumId === curriculum.id),
+      trainees: await app.exec(employedTrainees, curriculum.enterpriseId),
+      cohorts: await app.exec(listCohorts, curriculum.enterpriseId),
       today: today(),
       values,
       errors
     })
   }
 
-  app.get('/curricula/:id', { config: TRAINER }, async (req, reply) => curriculumPage(req, reply, ownCurriculum(req)))
+  app.get('/curricula/:id', { config: TRAINER }, async (req, reply) => curriculumPage(req, reply, await ownCurriculum(req)))
 
   app.post('/curricula/:id/assignments', { config: TRAINER }, async (req, reply) => {
-    const curriculum = ownCurriculum(req)
+    const curriculum = await ownCurriculum(req)
     const form = readForm(req.body, { dueOn: { max: 20 }, mandatory: { max: 5 } })
     const input = { trainees: listField(req.body, 'trainee'), cohorts: listField(req.body, 'cohort'), dueOn: form.values.dueOn, mandatory: form.values.mandatory }
     const checked = checkAssignment(input, today(),
-      new Set(employedTrainees(app.db, curriculum.enterpriseId).map((p) => p.id)),
-      new Set(listCohorts(app.db, curriculum.enterpriseId).map((c) => c.id)))
+      new Set((await app.exec(employedTrainees, curriculum.enterpriseId)).map((p) => p.id)),
+      new Set((await app.exec(listCohorts, curriculum.enterpriseId)).map((c) => c.id)))
     // A malformed field (sent twice, too long) is refused as well as a wrong value.
     if (!checked.ok || !form.ok) return curriculumPage(req, reply.code(422), curriculum, input, { ...(checked.ok ? {} : checked.errors), ...form.errors })
-    const n = insertAssignments(app.db, { curriculumId: curriculum.id, enterpriseId: curriculum.enterpriseId, ...checked }, auditFrom(req, 'assignment.created'), now())
+    const n = await app.transaction(insertAssignments, { curriculumId: curriculum.id, enterpriseId: curriculum.enterpriseId, ...checked }, auditFrom(req, 'assignment.created'), now())
     return reply.seeOther(`/curricula/${curriculum.id}`, 'flash.assignments-created', { count: n })
   })
 
   app.post('/assignments/:id/delete', { config: TRAINER }, async (req, reply) => {
-    const a = findAssignment(app.db, enterpriseOf(req), idParam(req))
+    const a = await app.exec(findAssignment, enterpriseOf(req), idParam(req))
     if (!a) throw new NotFound()
-    deleteAssignment(app.db, a, auditFrom(req, 'assignment.removed'), now())
+    await app.transaction(deleteAssignment, a, auditFrom(req, 'assignment.removed'), now())
     return reply.seeOther(`/curricula/${a.curriculumId}`, 'flash.assignment-removed')
   })
 }

@@ -1,4 +1,5 @@
-import type { DbOrTx } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import { one, run, type Q } from '../../db/engine.js'
 import { recordAudit } from '../audit/index.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from '../../db/schema.js'
@@ -11,21 +12,22 @@ import { addDays } from '../../lib/time.js'
  * and an induction curriculum (ethics, two safety topics, one national mock
  * passed) assigned to that cohort, mandatory, due in four weeks. Items name
  * the bank's stable keys, so the demo works before and after the bank is published.
+ * Run it inside the demo's transaction.
  */
-export function seedLearningDemo (tx: DbOrTx, enterpriseId: number, trainerUserId: number | null, today: string, now: Date): void {
-  const cohort = tx.insert(cohorts).values({ enterpriseId, name: '2026年春季入职', createdBy: trainerUserId, createdAt: now }).returning().get()
-  const members = employedTrainees(tx, enterpriseId).slice(0, 6).map((p) => p.id)
-  for (const traineeId of members) tx.insert(cohortMembers).values({ cohortId: cohort.id, traineeId, addedAt: now }).run()
+export function * seedLearningDemo (tx: Db, enterpriseId: number, trainerUserId: number | null, today: string, now: Date): Q<void> {
+  const cohort = (yield * one(tx.insert(cohorts).values({ enterpriseId, name: '2026年春季入职', createdBy: trainerUserId, createdAt: now }).returning()))!
+  const members = (yield * employedTrainees(tx, enterpriseId)).slice(0, 6).map((p) => p.id)
+  for (const traineeId of members) yield * run(tx.insert(cohortMembers).values({ cohortId: cohort.id, traineeId, addedAt: now }))
   const items: CurriculumItem[] = [
     { kind: 'course', domain: 'ethics', topic: null, blueprintKey: null, requiredPasses: null },
     { kind: 'topic', domain: 'law', topic: 'guard-eligibility', blueprintKey: null, requiredPasses: null },
     { kind: 'topic', domain: 'skills', topic: 'cpr-aed', blueprintKey: null, requiredPasses: null },
     { kind: 'mock', domain: null, topic: null, blueprintKey: 'national-mock', requiredPasses: 1 }
   ]
-  const curriculum = tx.insert(curricula).values({ enterpriseId, title: '新员工入职培训', createdBy: trainerUserId, createdAt: now }).returning().get()
-  items.forEach((item, i) => { tx.insert(curriculumItems).values({ curriculumId: curriculum.id, position: i + 1, ...item }).run() })
+  const curriculum = (yield * one(tx.insert(curricula).values({ enterpriseId, title: '新员工入职培训', createdBy: trainerUserId, createdAt: now }).returning()))!
+  for (const [i, item] of items.entries()) yield * run(tx.insert(curriculumItems).values({ curriculumId: curriculum.id, position: i + 1, ...item }))
   const due = addDays(today, 28)
-  tx.insert(assignments).values({ curriculumId: curriculum.id, enterpriseId, cohortId: cohort.id, dueOn: due, mandatory: true, assignedBy: trainerUserId, assignedAt: now }).run()
+  yield * run(tx.insert(assignments).values({ curriculumId: curriculum.id, enterpriseId, cohortId: cohort.id, dueOn: due, mandatory: true, assignedBy: trainerUserId, assignedAt: now }))
   recordAudit(tx, { actorId: null, action: 'curriculum.created', subjectType: 'curriculum', subjectId: curriculum.id, details: { via: 'demo' } }, now)
   readinessChanged(tx, members, now)
 }

@@ -3,13 +3,14 @@
  * queries and puts it together. Used by the trainee's pages, the trainer's
  * dashboard and export, and the readiness area (mandatoryAssignmentsOf).
  */
-import type { DbOrTx } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
+import type { Q } from '../../db/engine.js'
 import { localDate } from '../../lib/time.js'
 import { practiceSummaries, type PracticeSummary } from '../practice/index.js'
 import { topicProgress, courseProgress, tally, type TopicProgress, type CourseProgress, type Tally } from './progress.js'
 import { applicableAssignments, curriculumProgress, dueState, byDueDate, type CurriculumProgress, type DueState, type CurriculumItem } from './curriculum.js'
 import {
-  currentCatalogue, progressOf, passCounts, cohortsOf, enterpriseAssignments, itemsOf, currentEmployer, currentEmployers, latestScores, type Catalogue, type AssignmentListRow
+  currentCatalogue, progressOf, passCounts, cohortsOf, enterpriseAssignments, curriculumItemsOf, currentEmployer, currentEmployers, latestScores, type Catalogue, type AssignmentListRow
 } from './queries.js'
 import { learningSummary, type LearningSummary } from './kept.js'
 
@@ -39,17 +40,19 @@ export interface TraineeLearning {
  * employs them now (null: none, so no assignments apply). `today` is the local
  * date in the display zone.
  */
-export function learningFor (db: DbOrTx, people: ReadonlyArray<{ id: number, enterpriseId: number | null }>, today: string, catalogue: Catalogue | undefined = currentCatalogue(db)): Map<number, TraineeLearning> {
+export function * learningFor (db: Db, people: ReadonlyArray<{ id: number, enterpriseId: number | null }>, today: string, given?: Catalogue): Q<Map<number, TraineeLearning>> {
+  const catalogue = given ?? (yield * currentCatalogue(db))
   const ids = people.map((p) => p.id)
-  const progress = progressOf(db, ids)
-  const passes = passCounts(db, ids)
-  const cohortIds = cohortsOf(db, ids)
+  const progress = yield * progressOf(db, ids)
+  const passes = yield * passCounts(db, ids)
+  const cohortIds = yield * cohortsOf(db, ids)
   const byEnterprise = new Map<number, AssignmentListRow[]>()
-  for (const e of new Set(people.map((p) => p.enterpriseId).filter((e): e is number => e !== null))) byEnterprise.set(e, enterpriseAssignments(db, e))
-  const items = itemsOf(db, [...new Set([...byEnterprise.values()].flat().map((a) => a.curriculumId))])
+  for (const e of new Set(people.map((p) => p.enterpriseId).filter((e): e is number => e !== null))) byEnterprise.set(e, yield * enterpriseAssignments(db, e))
+  const items = yield * curriculumItemsOf(db, [...new Set([...byEnterprise.values()].flat().map((a) => a.curriculumId))])
   const syllabus = catalogue?.syllabus ?? []
   const lessons = catalogue?.lessons ?? new Map<string, number>()
   const checkable = catalogue?.checkable ?? new Set<string>()
+  // practice has not moved to both engines yet: a plain synchronous call (the SQLite bridge).
   const practice = practiceSummaries(db, ids, Math.round(Date.parse(`${today}T00:00:00Z`) / 86_400_000))
 
   const out = new Map<number, TraineeLearning>()
@@ -82,8 +85,9 @@ export function learningFor (db: DbOrTx, people: ReadonlyArray<{ id: number, ent
 }
 
 /** One trainee's record, assignments from their current employer. */
-export function learningOf (db: DbOrTx, traineeId: number, today: string): TraineeLearning {
-  return learningFor(db, [{ id: traineeId, enterpriseId: currentEmployer(db, traineeId) }], today).get(traineeId)!
+export function * learningOf (db: Db, traineeId: number, today: string): Q<TraineeLearning> {
+  const enterpriseId = yield * currentEmployer(db, traineeId)
+  return (yield * learningFor(db, [{ id: traineeId, enterpriseId }], today)).get(traineeId)!
 }
 
 export interface MandatoryAssignment { assignmentId: number, curriculumId: number, title: string, dueOn: string | null, complete: boolean, overdue: boolean }
@@ -94,9 +98,9 @@ export interface MandatoryAssignment { assignmentId: number, curriculumId: numbe
  * curriculum is complete for them and whether it is overdue. Due dates are
  * local dates: pass the configured display zone (Asia/Shanghai by default).
  */
-export function mandatoryAssignmentsOf (db: DbOrTx, traineeIds: readonly number[], now: Date, timeZone: string): Map<number, MandatoryAssignment[]> {
-  const employers = currentEmployers(db, traineeIds)
-  const learning = learningFor(db, traineeIds.map((id) => ({ id, enterpriseId: employers.get(id) ?? null })), localDate(now, timeZone))
+export function * mandatoryAssignmentsOf (db: Db, traineeIds: readonly number[], now: Date, timeZone: string): Q<Map<number, MandatoryAssignment[]>> {
+  const employers = yield * currentEmployers(db, traineeIds)
+  const learning = yield * learningFor(db, traineeIds.map((id) => ({ id, enterpriseId: employers.get(id) ?? null })), localDate(now, timeZone))
   return new Map(traineeIds.map((id) => [id, mandatoryFrom(learning.get(id)!.assignments)]))
 }
 
@@ -119,7 +123,7 @@ export function mandatoryFrom (statuses: readonly AssignmentStatus[]): Mandatory
  * (worked out by the caller with `learningFor`, for the enterprise employing each now) and their
  * latest finished mocks: what the readiness keeper's pass stores beside their readiness.
  */
-export function learningSummariesOf (db: DbOrTx, people: ReadonlyArray<{ id: number, enterpriseId: number | null, fullName: string }>, learning: ReadonlyMap<number, TraineeLearning>, today: string): LearningSummary[] {
-  const latest = latestScores(db, people.map((p) => p.id))
+export function * learningSummariesOf (db: Db, people: ReadonlyArray<{ id: number, enterpriseId: number | null, fullName: string }>, learning: ReadonlyMap<number, TraineeLearning>, today: string): Q<LearningSummary[]> {
+  const latest = yield * latestScores(db, people.map((p) => p.id))
   return people.map((p) => learningSummary(p, learning.get(p.id)!, latest.get(p.id), today))
 }

@@ -13,6 +13,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Db, DbOrTx } from '../../db/connection.js'
+import { runSync } from '../../db/engine.js'
 import { installReadinessKeeping } from '../../db/readiness-hook.js'
 import { localDate } from '../../lib/time.js'
 import { chunks } from '../../lib/chunks.js'
@@ -49,7 +50,8 @@ export function workOut (db: DbOrTx, ids: readonly number[], now: Date, timeZone
   const facts = personFacts(db, ids)
   // One learning record per person, of the enterprise employing them now: the rules read its
   // mandatory assignments, the trainer's table its figures.
-  const learning = learningFor(db, facts.map((f) => ({ id: f.id, enterpriseId: f.enterpriseId })), today)
+  // learning has moved to query functions, readiness not yet: runSync on SQLite, on this handle (a transaction's too).
+  const learning = runSync(learningFor(db as Db, facts.map((f) => ({ id: f.id, enterpriseId: f.enterpriseId })), today))
   const evs = evaluateMany(db, facts, s, now, timeZone, learning)
   const readiness = facts.map((f) => {
     const { record, evaluation } = evs.get(f.id)!
@@ -59,7 +61,7 @@ export function workOut (db: DbOrTx, ids: readonly number[], now: Date, timeZone
       nextChangeOn: nextChangeOn(record, s, today), evaluatedOn: today, generation
     }
   })
-  return { readiness, learning: learningSummariesOf(db, facts, learning, today) }
+  return { readiness, learning: runSync(learningSummariesOf(db as Db, facts, learning, today)) }
 }
 
 /** What the readiness rows of these people should hold now. */
@@ -79,7 +81,7 @@ export function refreshReadiness (db: DbOrTx, ids: readonly number[], now: Date,
     const write = () => {
       const rows = workOut(db, chunk, now, timeZone)
       upsertReadiness(db, rows.readiness, now)
-      upsertLearning(db, rows.learning, now)
+      runSync(upsertLearning(db as Db, rows.learning, now))
     }
     if ('$client' in db) db.transaction(write, { behavior: 'immediate' })
     else write()
@@ -111,7 +113,7 @@ async function inChunks (db: Db, clock: Clock, next: () => number[], timeZone: s
 export function sweepDueReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
   return inChunks(db, clock, () => {
     const today = localDate(clock.now(), timeZone)
-    return [...new Set([...dueIds(db, today, READINESS_CHUNK), ...dueLearningIds(db, today, READINESS_CHUNK)])]
+    return [...new Set([...dueIds(db, today, READINESS_CHUNK), ...runSync(dueLearningIds(db, today, READINESS_CHUNK))])]
   }, timeZone, stop)
 }
 

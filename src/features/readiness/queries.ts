@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, count, type SQL } from 'drizzle-orm'
 import type { Db, DbOrTx } from '../../db/connection.js'
+import { runSync } from '../../db/engine.js'
 import { Conflict } from '../../http/errors.js'
 import { localDate } from '../../lib/time.js'
 import { chunks } from '../../lib/chunks.js'
@@ -81,7 +82,7 @@ function gatherRecords (db: DbOrTx, people: readonly RecordFacts[], s: Eligibili
   }
   const mandatory = learning
     ? new Map(people.map((p) => [p.id, mandatoryFrom(learning.get(p.id)?.assignments ?? [])]))
-    : mandatoryAssignmentsOf(db, people.map((p) => p.id), now, timeZone)
+    : runSync(mandatoryAssignmentsOf(db as Db, people.map((p) => p.id), now, timeZone))
   for (const p of people) {
     out.set(p.id, { birthDate: p.birthDate, education: p.education, declarations: decl.get(p.id) ?? {}, mandatory: mandatory.get(p.id) ?? [], mocks: mocks.get(p.id) ?? [] })
   }

@@ -5,6 +5,7 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { addCrowd } from '../../helpers/crowd.js'
 import { insertCohort, addCohortMembers } from '../../../src/features/learning/queries.js'
 import { SORTS } from '../../../src/features/learning/view.js'
+import { transaction } from '../../../src/db/engine.js'
 import { sites } from '../../../src/db/schema.js'
 
 let t: TestApp
@@ -16,8 +17,8 @@ beforeAll(async () => {
   const crowd = addCrowd(t, w.ids.entA, 500)
   await w.finishedAttempt()
   const audit = { actorId: w.users.trainerA, clientIp: null, action: 'x' }
-  const cohort = insertCohort(t.db, w.ids.entA, 'Plans', audit, t.clock.now())
-  addCohortMembers(t.db, cohort, crowd.filter((_, i) => i % 5 === 0), audit, t.clock.now())
+  const cohort = await transaction(t.db, insertCohort, w.ids.entA, 'Plans', audit, t.clock.now())
+  await transaction(t.db, addCohortMembers, cohort, crowd.filter((_, i) => i % 5 === 0), audit, t.clock.now())
   cohortId = cohort.id
   // A site of enterprise A with half the crowd posted there (the per-site counts read employments by site).
   const now = t.clock.now()

@@ -6,8 +6,8 @@ import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
-import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents } from '../../../src/db/schema.js'
 import { transaction } from '../../../src/db/engine.js'
+import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
@@ -174,9 +174,9 @@ describe('finishing', () => {
     const id = await w.openAttempt()
     const deadline = attemptRow(id).deadlineAt.getTime()
     t.clock.set(deadline + 5_000)
-    expect(sweepOverdue(t.db, t.clock.now())).toBe(0)
+    expect(await transaction(t.db, sweepOverdue, t.clock.now())).toBe(0)
     t.clock.set(deadline + 60_000)
-    expect(sweepOverdue(t.db, t.clock.now())).toBe(1)
+    expect(await transaction(t.db, sweepOverdue, t.clock.now())).toBe(1)
     expect(attemptRow(id)).toMatchObject({ finishReason: 'timeout', finishedAt: new Date(deadline) })
   })
 })

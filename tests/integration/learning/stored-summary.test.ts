@@ -1,5 +1,6 @@
 import { describe, test, expect, beforeAll } from 'vitest'
 import { eq } from 'drizzle-orm'
+import { runSync, transaction } from '../../../src/db/engine.js'
 import { dom, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { readinessScene, EVENT_KINDS } from '../../helpers/readiness-events.js'
@@ -25,9 +26,9 @@ const audit = () => ({ actorId: w.users.trainerA, clientIp: null, action: 'test'
 
 /** What the trainer's table shows of these people, worked out afresh from their records by learningFor (not by the keeper). */
 function recomputed (ids: readonly number[]) {
-  const employers = currentEmployers(t.db, ids)
-  const learning = learningFor(t.db, ids.map((id) => ({ id, enterpriseId: employers.get(id) ?? null })), today())
-  const latest = latestScores(t.db, ids)
+  const employers = runSync(currentEmployers(t.db, ids))
+  const learning = runSync(learningFor(t.db, ids.map((id) => ({ id, enterpriseId: employers.get(id) ?? null })), today()))
+  const latest = runSync(latestScores(t.db, ids))
   return ids.map((id) => {
     const l = learning.get(id)!
     const m = latest.get(id)
@@ -56,7 +57,7 @@ function recomputed (ids: readonly number[]) {
 
 /** The stored rows of these people, without the date of their next change (the keeper's own bookkeeping). */
 function stored (ids: readonly number[]) {
-  const rows = storedLearning(t.db, ids)
+  const rows = runSync(storedLearning(t.db, ids))
   return ids.map((id) => {
     const r = rows.get(id)
     if (!r) return undefined
@@ -79,7 +80,7 @@ describe('each event moves the stored summary to what learningFor works out', ()
     const rng = seededRng(`learning-${kind}`)
     // Something for the removal events to remove, and some practice to count.
     await scene.events.assignment(rng)
-    addCohortMembers(t.db, scene.cohorts[0]!, scene.people, audit(), t.clock.now())
+    await transaction(t.db, addCohortMembers, scene.cohorts[0]!, scene.people, audit(), t.clock.now())
     practise(scene.people[0]!, true)
     if (kind === 'employment-start') await scene.events['employment-end'](rng)
     const touched = await scene.events[kind](rng)
@@ -108,23 +109,23 @@ describe('each event moves the stored summary to what learningFor works out', ()
     const p = await w.addPerson(w.ids.entA, 'Old Name')
     const row = t.db.select().from(trainees).where(eq(trainees.id, p.traineeId)).get()!
     updatePerson(t.db, p.traineeId, { ...row, fullName: 'New Name' }, false, audit(), t.clock.now())
-    expect(storedLearning(t.db, [p.traineeId]).get(p.traineeId)!.fullName).toBe('New Name')
+    expect(runSync(storedLearning(t.db, [p.traineeId])).get(p.traineeId)!.fullName).toBe('New Name')
   })
 })
 
 describe('the daily sweep', () => {
   test('across the day an assignment falls overdue, and the day practice leaves the week', async () => {
     const p = await w.addPerson(w.ids.entA, 'Due Soon')
-    const c = insertCurriculum(t.db, w.ids.entA, 'Due soon', [{ kind: 'topic', domain: 'law', topic: 'guard-eligibility', blueprintKey: null, requiredPasses: null }], audit(), t.clock.now())
+    const c = await transaction(t.db, insertCurriculum, w.ids.entA, 'Due soon', [{ kind: 'topic', domain: 'law', topic: 'guard-eligibility', blueprintKey: null, requiredPasses: null }], audit(), t.clock.now())
     const due = addDays(today(), 2)
-    insertAssignments(t.db, { curriculumId: c.id, enterpriseId: w.ids.entA, traineeIds: [p.traineeId], cohortIds: [], dueOn: due, mandatory: false }, audit(), t.clock.now())
-    const row = () => storedLearning(t.db, [p.traineeId]).get(p.traineeId)!
+    await transaction(t.db, insertAssignments, { curriculumId: c.id, enterpriseId: w.ids.entA, traineeIds: [p.traineeId], cohortIds: [], dueOn: due, mandatory: false }, audit(), t.clock.now())
+    const row = () => runSync(storedLearning(t.db, [p.traineeId])).get(p.traineeId)!
     expect(row()).toMatchObject({ overdue: 0, nextChangeOn: addDays(due, 1) })
 
     // The due day itself is still in time: the row is not due for the sweep and stays.
     t.clock.advance(2 * DAY)
     expect(today()).toBe(due)
-    expect(dueLearningIds(t.db, today(), 10_000)).not.toContain(p.traineeId)
+    expect(runSync(dueLearningIds(t.db, today(), 10_000))).not.toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
     expect(row().overdue).toBe(0)
     practise(p.traineeId, true)
@@ -132,12 +133,12 @@ describe('the daily sweep', () => {
 
     // The day after: overdue, once the sweep has run.
     t.clock.advance(DAY)
-    expect(dueLearningIds(t.db, today(), 10_000)).toContain(p.traineeId)
+    expect(runSync(dueLearningIds(t.db, today(), 10_000))).toContain(p.traineeId)
     expect(row().overdue).toBe(0)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
     expect(row()).toMatchObject({ overdue: 1, weekAnswered: 1, nextChangeOn: addDays(due, 7) })
     expect(stored([p.traineeId])).toEqual(recomputed([p.traineeId]))
-    expect(dueLearningIds(t.db, today(), 10_000)).not.toContain(p.traineeId)
+    expect(runSync(dueLearningIds(t.db, today(), 10_000))).not.toContain(p.traineeId)
 
     // A week after the practice, it has left the week's figures.
     t.clock.advance(6 * DAY)
@@ -152,13 +153,13 @@ describe('the table in SQL', () => {
   let cohortId = 0
   beforeAll(async () => {
     crowd = addCrowd(t, w.ids.entB, 230, 7)
-    const cohort = insertCohort(t.db, w.ids.entB, 'Thirds', audit(), t.clock.now())
-    addCohortMembers(t.db, cohort, crowd.filter((_, i) => i % 3 === 0), audit(), t.clock.now())
+    const cohort = await transaction(t.db, insertCohort, w.ids.entB, 'Thirds', audit(), t.clock.now())
+    await transaction(t.db, addCohortMembers, cohort, crowd.filter((_, i) => i % 3 === 0), audit(), t.clock.now())
     cohortId = cohort.id
     // Varied figures: some practise (mastery, week), an assignment due in the past for a few, overdue.
     for (const [i, id] of crowd.entries()) if (i % 4 === 0) for (let k = 0; k <= i % 7; k++) practise(id, k % 2 === 0, k)
-    const c = insertCurriculum(t.db, w.ids.entB, 'Early', [{ kind: 'course', domain: 'law', topic: null, blueprintKey: null, requiredPasses: null }], audit(), t.clock.now())
-    insertAssignments(t.db, { curriculumId: c.id, enterpriseId: w.ids.entB, traineeIds: crowd.filter((_, i) => i % 5 === 0), cohortIds: [], dueOn: addDays(today(), 1), mandatory: true }, audit(), t.clock.now())
+    const c = await transaction(t.db, insertCurriculum, w.ids.entB, 'Early', [{ kind: 'course', domain: 'law', topic: null, blueprintKey: null, requiredPasses: null }], audit(), t.clock.now())
+    await transaction(t.db, insertAssignments, { curriculumId: c.id, enterpriseId: w.ids.entB, traineeIds: crowd.filter((_, i) => i % 5 === 0), cohortIds: [], dueOn: addDays(today(), 1), mandatory: true }, audit(), t.clock.now())
     t.clock.advance(2 * DAY)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
   })
@@ -176,7 +177,7 @@ describe('the table in SQL', () => {
     let after: Key | undefined
     const keys: Array<Key | null> = []
     for (;;) {
-      const page = learningPage(t.db, w.ids.entB, f, after ? { size: 50, after } : { size: 50 })
+      const page = runSync(learningPage(t.db, w.ids.entB, f, after ? { size: 50, after } : { size: 50 }))
       expect(page.total).toBe(all.length)
       seen.push(...page.rows.map((r) => r.traineeId))
       keys.push(page.prev)
@@ -188,7 +189,7 @@ describe('the table in SQL', () => {
     let before = keys.at(-1)
     const back: number[][] = []
     while (before) {
-      const page = learningPage(t.db, w.ids.entB, f, { size: 50, before })
+      const page = runSync(learningPage(t.db, w.ids.entB, f, { size: 50, before }))
       back.unshift(page.rows.map((r) => r.traineeId))
       before = page.prev
     }
@@ -197,7 +198,7 @@ describe('the table in SQL', () => {
 
   test('filters: a name part, a cohort, each state; the counts are the matching rows', () => {
     const all = everyoneOfB()
-    const count = (f: Partial<TableFilters>) => learningPage(t.db, w.ids.entB, { q: '', cohort: null, state: 'all', sort: 'name', desc: false, ...f }, { size: 100 }).total
+    const count = (f: Partial<TableFilters>) => runSync(learningPage(t.db, w.ids.entB, { q: '', cohort: null, state: 'all', sort: 'name', desc: false, ...f }, { size: 100 })).total
     expect(count({ q: '王' })).toBe(all.filter((r) => r.fullName.includes('王')).length)
     expect(count({ cohort: cohortId })).toBe(crowd.filter((_, i) => i % 3 === 0).length)
     // The crowd's overdue ones, and the earlier tests' people of enterprise B whose due dates passed as their days went by.
@@ -207,6 +208,24 @@ describe('the table in SQL', () => {
     expect(count({ state: 'none' })).toBe(all.filter((r) => r.assignedCount === 0).length)
     expect(count({ state: 'overdue', cohort: cohortId })).toBe(crowd.filter((_, i) => i % 15 === 0).length)
     expect(count({ state: 'complete' }) + count({ state: 'open' }) + count({ state: 'overdue' }) + count({ state: 'none' })).toBe(all.length)
+  })
+
+  test('a name part is matched as written, in any case: % _ and \\ are characters, not wildcards', () => {
+    const [a, b] = everyoneOfB()
+    const rename = (id: number, fullName: string) => t.db.update(traineeLearning).set({ fullName }).where(eq(traineeLearning.traineeId, id)).run()
+    rename(a!.traineeId, 'Qzq_7%\\')
+    rename(b!.traineeId, 'QzqX70')
+    try {
+      const found = (q: string) => runSync(learningPage(t.db, w.ids.entB, { q, cohort: null, state: 'all', sort: 'name', desc: false }, { size: 100 })).rows.map((r) => r.traineeId)
+      expect(found('q_7')).toEqual([a!.traineeId]) // as a wildcard, _ would match the X as well
+      expect(found('7%')).toEqual([a!.traineeId]) // and % the 0
+      expect(found('%\\')).toEqual([a!.traineeId])
+      expect(found('QZQX')).toEqual([b!.traineeId])
+      expect(found('qzq').sort()).toEqual([a!.traineeId, b!.traineeId].sort())
+    } finally {
+      rename(a!.traineeId, a!.fullName)
+      rename(b!.traineeId, b!.fullName)
+    }
   })
 
   test('the page keeps its filters and sort in the pager links, shows the true totals and the cohort figures', async () => {

@@ -4,12 +4,13 @@ import { dom, FORM_HEADERS, form, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { attempts, auditEvents, blueprintVersions, bankReleases, cohorts, curricula, assignments, employments, lessonProgress } from '../../../src/db/schema.js'
 import { mandatoryAssignmentsOf } from '../../../src/features/learning/index.js'
+import { runSync } from '../../../src/db/engine.js'
 import { listAttempts } from '../../../src/features/exams/index.js'
 import { sweepDueReadiness } from '../../../src/features/readiness/index.js'
 import { keepReadiness } from '../../helpers/readiness.js'
 
 /** One trainee's mandatory assignments, through the batched read readiness uses. */
-const mandatoryAssignments = (db: TestApp['db'], id: number, now: Date, timeZone: string) => mandatoryAssignmentsOf(db, [id], now, timeZone).get(id)!
+const mandatoryAssignments = (db: TestApp['db'], id: number, now: Date, timeZone: string) => runSync(mandatoryAssignmentsOf(db, [id], now, timeZone)).get(id)!
 
 let t: TestApp
 let w: World

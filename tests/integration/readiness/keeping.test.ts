@@ -11,6 +11,7 @@ import { workOutReadiness, sweepDueReadiness, rebuildReadiness, reevaluateStale 
 import { saveEligibilitySettings } from '../../../src/features/readiness/queries.js'
 import { DEFAULT_SETTINGS } from '../../../src/features/readiness/rules.js'
 import { addCohortMembers } from '../../../src/features/learning/queries.js'
+import { transaction } from '../../../src/db/engine.js'
 import { eq } from 'drizzle-orm'
 
 let t: TestApp
@@ -34,7 +35,7 @@ describe('each event keeps the stored readiness in its own transaction', () => {
     const rng = seededRng(`event-${kind}`)
     // Something for the removal events to remove.
     await scene.events.assignment(rng)
-    addCohortMembers(t.db, scene.cohorts[0]!, scene.people, { actorId: w.users.trainerA, clientIp: null, action: 'x' }, t.clock.now())
+    await transaction(t.db, addCohortMembers, scene.cohorts[0]!, scene.people, { actorId: w.users.trainerA, clientIp: null, action: 'x' }, t.clock.now())
     if (kind === 'employment-start') await scene.events['employment-end'](rng)
     const touched = await scene.events[kind](rng)
     // A rule change's re-evaluation runs in the background: here, to its end.

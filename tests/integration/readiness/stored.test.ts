@@ -7,6 +7,7 @@ import { seededRng } from '../../../src/lib/rng.js'
 import { storedReadiness, rulesGeneration } from '../../../src/features/readiness/store.js'
 import { workOut, reevaluateStale } from '../../../src/features/readiness/keeper.js'
 import { storedLearning } from '../../../src/features/learning/index.js'
+import { runSync } from '../../../src/db/engine.js'
 
 /**
  * The issue asks for 1,000 sequences: the default. They take about four minutes of one core on an
@@ -26,7 +27,7 @@ useWorld((app, world) => { t = app; w = world })
  */
 const compare = (ids: readonly number[]) => {
   const stored = storedReadiness(t.db, ids)
-  const storedSummaries = storedLearning(t.db, ids)
+  const storedSummaries = runSync(storedLearning(t.db, ids))
   const worked = workOut(t.db, ids, t.clock.now(), t.config.timeZone)
   const fresh = worked.readiness
   const strip = ({ evaluatedOn: _, ...rest }: { evaluatedOn: string } & Record<string, unknown>) => rest
