@@ -82,6 +82,13 @@ export function * tryLock (db: Handle, key: number): Q<boolean> {
   return row?.ok === true
 }
 
+/** How many migrations are applied (drizzle's table: in the `drizzle` schema on PostgreSQL): the schema version. */
+export function * appliedMigrations (db: Handle): Q<number> {
+  const table = isPostgres(db) ? sql`drizzle.__drizzle_migrations` : sql`__drizzle_migrations`
+  const [applied] = yield * rows<{ n: number | string }>(db, sql`SELECT count(*) AS n FROM ${table}`)
+  return Number(applied?.n ?? 0)
+}
+
 /** A refusal by the database, with what both engines agree on. */
 export interface DatabaseError extends Error { uniqueViolation: boolean, foreignKeyViolation: boolean, code: string }
 

@@ -59,9 +59,3 @@ export async function withAdvisoryLock<T> (pool: pg.Pool, key: number, fn: (db: 
 export async function migratePostgres (pool: pg.Pool, migrationsFolder = MIGRATIONS_PG_DIR): Promise<void> {
   await withAdvisoryLock(pool, LOCKS.start, async (db) => { await migrate(db, { migrationsFolder }) })
 }
-
-/** How many migrations are applied (what /healthz reports as the schema version). */
-export async function pgSchemaVersion (pool: pg.Pool): Promise<number> {
-  const r = await pool.query<{ n: string }>('SELECT count(*) AS n FROM drizzle.__drizzle_migrations').catch(() => undefined)
-  return r ? Number(r.rows[0]!.n) : 0
-}
