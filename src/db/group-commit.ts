@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import type Database from 'better-sqlite3'
 import type { Db } from './connection.js'
+import { isPostgres, runSync, transaction, type Q } from './engine.js'
 
 /**
  * Group commit. With `synchronous = FULL` a commit waits for the write-ahead
@@ -25,10 +26,18 @@ import type { Db } from './connection.js'
  * connection without a log file to sync (in memory, a journal other than WAL)
  * or at a level below FULL settles at the commit, as before.
  *
- * The SQL of each kind of write is a batch writer: it runs inside the open
- * transaction, takes its items in arrival order, checks each against the
- * current state (earlier items of the same batch included) and says per item
- * whether it was kept or refused. A refusal settles that caller alone; a writer
+ * On PostgreSQL (issue 19) the batch is one transaction through the engine
+ * (`transaction`: SERIALIZABLE, run again on a serialisation failure), and its
+ * callers settle when its COMMIT returns: PostgreSQL's commit is durable
+ * (synchronous_commit on), so "acknowledged only after commit" holds there the
+ * same way. Batches of one node may run side by side on the pool's connections.
+ *
+ * The SQL of each kind of write is a batch writer: a query function (a
+ * generator body, db/engine.ts) that runs inside the open transaction, takes
+ * its items in arrival order, checks each against the current state (earlier
+ * items of the same batch included) and says per item whether it was kept or
+ * refused. Like every body it does nothing but the database's work: PostgreSQL
+ * may run the batch again. A refusal settles that caller alone; a writer
  * that throws rolls the whole transaction back and every caller of the batch,
  * of every kind, gets the error. So a writer must decide a refusal before it
  * writes anything for that item.
@@ -46,13 +55,15 @@ export function refused (error: unknown): ItemOutcome<never> {
 }
 
 /** Writes items of one kind inside the caller's open transaction: one outcome per item, in order. */
-export type BatchWriter<T, R> = (db: Db, items: readonly T[]) => Array<ItemOutcome<R>>
+export type BatchWriter<T, R> = (db: Db, items: readonly T[]) => Q<Array<ItemOutcome<R>>>
 
 interface Waiting { writer: BatchWriter<unknown, unknown>, item: unknown, resolve: (value: unknown) => void, reject: (err: unknown) => void }
 interface Queue { db: Db, waiting: Waiting[] }
 
-// One queue per connection (keyed by the client: the statements are prepared on it).
-const queues = new WeakMap<Database.Database, Queue>()
+// One queue per connection (keyed by the client: SQLite's statements are prepared on it; PostgreSQL's pool).
+const queues = new WeakMap<object, Queue>()
+// PostgreSQL: the batches whose transaction is under way, so that a flush (shutdown) waits for them.
+const running = new WeakMap<object, Set<Promise<void>>>()
 
 /**
  * Queues one write for the group commit of this turn; resolves with the writer's
@@ -84,6 +95,7 @@ export function flushGroupCommit (db: Db): Promise<void> {
   // Writes queued while this batch settles belong to the next one.
   queues.delete(db.$client)
   const { waiting } = queue
+  if (isPostgres(db)) return flushPostgres(queue.db, waiting)
   const sync = durability(queue.db)
   let outcomes: Array<ItemOutcome<unknown>>
   try {
@@ -101,6 +113,23 @@ export function flushGroupCommit (db: Db): Promise<void> {
   })
   if (!sync) { settle(); return Promise.resolve() }
   return afterLogSync(queue.db, sync.log, settle)
+}
+
+/** PostgreSQL: the batch in one transaction of the engine; its callers settle when it has committed (or failed). */
+function flushPostgres (db: Db, waiting: readonly Waiting[]): Promise<void> {
+  let set = running.get(db.$client)
+  if (!set) { set = new Set(); running.set(db.$client, set) }
+  const done: Promise<void> = transaction(db, batchBody, waiting).then((outcomes) => {
+    waiting.forEach((w, i) => {
+      const o = outcomes[i]!
+      if (o.ok) w.resolve(o.value)
+      else w.reject(o.error)
+    })
+  }, (err: unknown) => {
+    for (const w of waiting) w.reject(err)
+  }).finally(() => set.delete(done))
+  set.add(done)
+  return Promise.all([...set]).then(() => undefined)
 }
 
 /** How many writes are waiting for this connection's next group commit. */
@@ -187,6 +216,12 @@ function startSync (s: Syncer, log: string): void {
 
 /** Resolves once every batch committed so far on this connection is settled. */
 async function logSynced (db: Db): Promise<void> {
+  if (isPostgres(db)) {
+    // Batches that start while these run are the next flush's (each caller already waits for its own).
+    const set = running.get(db.$client)
+    if (set && set.size > 0) await Promise.all([...set])
+    return
+  }
   const s = syncers.get(db.$client)
   while (s?.running) await s.running
 }
@@ -197,13 +232,26 @@ async function logSynced (db: Db): Promise<void> {
  * Inside a caller's transaction it becomes a savepoint of it.
  */
 export function writeNow<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): R {
-  const [o] = db.$client.transaction(() => checked(writer(db, [item]), 1)).immediate()
+  return db.$client.transaction(() => runSync(writeOne(db, writer, item))).immediate()
+}
+
+/**
+ * Writes one item inside the caller's transaction (a body run with `transaction`, or `yield*`-ed in
+ * one), with the same checks as a batch; a refusal is thrown (and so rolls that transaction back).
+ */
+export function * writeOne<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): Q<R> {
+  const [o] = checked(yield * writer(db, [item]), 1)
   if (!o!.ok) throw o!.error
   return o!.value
 }
 
 /** One transaction for the batch: each writer gets its items in arrival order, writers in the order they first arrived. */
 function writeBatch (db: Db, waiting: readonly Waiting[]): Array<ItemOutcome<unknown>> {
+  return db.$client.transaction(() => runSync(batchBody(db, waiting))).immediate()
+}
+
+/** The batch's work, for either engine: each writer's items in arrival order, writers in the order they first arrived. */
+function * batchBody (db: Db, waiting: readonly Waiting[]): Q<Array<ItemOutcome<unknown>>> {
   const byWriter = new Map<BatchWriter<unknown, unknown>, number[]>()
   waiting.forEach((w, i) => {
     const list = byWriter.get(w.writer)
@@ -211,12 +259,10 @@ function writeBatch (db: Db, waiting: readonly Waiting[]): Array<ItemOutcome<unk
     else byWriter.set(w.writer, [i])
   })
   const outcomes = new Array<ItemOutcome<unknown>>(waiting.length)
-  db.$client.transaction(() => {
-    for (const [writer, indexes] of byWriter) {
-      const got = checked(writer(db, indexes.map((i) => waiting[i]!.item)), indexes.length)
-      indexes.forEach((i, k) => { outcomes[i] = got[k]! })
-    }
-  }).immediate()
+  for (const [writer, indexes] of byWriter) {
+    const got = checked(yield * writer(db, indexes.map((i) => waiting[i]!.item)), indexes.length)
+    indexes.forEach((i, k) => { outcomes[i] = got[k]! })
+  }
   return outcomes
 }
 

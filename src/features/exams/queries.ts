@@ -249,7 +249,8 @@ export function appendStepNow (db: Db, attemptId: number, itemId: number, expect
  * step kept, or refused with the Conflict that says why.
  * (Prepared statements: this is the hottest write of the system.)
  */
-const writeSteps: BatchWriter<StepWrite, void> = (db, batch) => {
+const writeSteps: BatchWriter<StepWrite, void> = function * (db, batch) {
+  // Not moved yet: synchronous statements inside the body (the SQLite bridge).
   const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
   const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
   const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')

@@ -312,7 +312,8 @@ export function recordPracticeAnswerNow (db: Db, a: PracticeAnswer): void {
  * (recordOutcomes), in arrival order, so two answers of one trainee in a batch
  * end as they would one after the other.
  */
-const writePracticeAnswers: BatchWriter<PracticeAnswer, void> = (db, batch) => {
+const writePracticeAnswers: BatchWriter<PracticeAnswer, void> = function * (db, batch) {
+  // Not moved yet: synchronous statements inside the body (the SQLite bridge).
   // The hot path: prepared statements (drizzle builds and prepares each query anew).
   // The set's owner and mode, and the question at the position (json_extract: the list stays in SQLite).
   const target = prepared(db, 'SELECT trainee_id AS traineeId, mode, json_extract(question_version_ids, ?) AS questionVersionId FROM practice_sets WHERE id = ?')

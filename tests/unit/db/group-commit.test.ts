@@ -3,7 +3,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, test, expect, beforeEach, afterEach } from 'vitest'
 import { openDatabase, type Db } from '../../../src/db/connection.js'
-import { groupCommit, flushGroupCommit, pendingWrites, writeNow, kept, refused, setLogSync, syncFile, type BatchWriter } from '../../../src/db/group-commit.js'
+import { groupCommit, flushGroupCommit, pendingWrites, writeNow, kept, refused, setLogSync, syncFile, type BatchWriter, type ItemOutcome } from '../../../src/db/group-commit.js'
+
+/** A batch writer from synchronous test code (a body that runs its statements on the SQLite connection itself). */
+function sync<T, R> (write: (d: Db, items: readonly T[]) => Array<ItemOutcome<R>>): BatchWriter<T, R> {
+  return function * (d, items) { return write(d, items) }
+}
 
 let db: Db
 beforeEach(() => {
@@ -19,7 +24,7 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve))
 /** Keeps a note unless its text is taken (by the database, so by an earlier note of the same batch too); "boom" throws after writing. */
 function noteWriter () {
   const batches: string[][] = []
-  const writer: BatchWriter<string, number> = (d, items) => {
+  const writer: BatchWriter<string, number> = sync((d, items) => {
     batches.push([...items])
     expect(d.$client.inTransaction).toBe(true)
     return items.map((text) => {
@@ -28,7 +33,7 @@ function noteWriter () {
       if (text === 'boom') throw new Error('the disk is full')
       return kept(id)
     })
-  }
+  })
   return { writer, batches }
 }
 
@@ -68,10 +73,10 @@ describe('group commit', () => {
 
   test('a writer that throws fails the whole batch, every kind of write in it, and nothing of it is kept', async () => {
     const { writer } = noteWriter()
-    const tagWriter: BatchWriter<string, void> = (d, items) => items.map((tag) => {
+    const tagWriter: BatchWriter<string, void> = sync((d, items) => items.map((tag) => {
       d.$client.prepare('INSERT INTO tags (tag) VALUES (?)').run(tag)
       return kept(undefined)
-    })
+    }))
     const results = await Promise.allSettled([
       groupCommit(db, tagWriter, 't1'), groupCommit(db, writer, 'a'), groupCommit(db, writer, 'boom'), groupCommit(db, writer, 'b'), groupCommit(db, tagWriter, 't2')
     ])
@@ -88,15 +93,15 @@ describe('group commit', () => {
 
   test('writers of different kinds in one batch each get their own items, in arrival order', async () => {
     const seen: string[] = []
-    const a: BatchWriter<string, string> = (_d, items) => { seen.push(`a:${items.join(',')}`); return items.map((i) => kept(i.toUpperCase())) }
-    const b: BatchWriter<number, number> = (_d, items) => { seen.push(`b:${items.join(',')}`); return items.map((i) => kept(i * 2)) }
+    const a: BatchWriter<string, string> = sync((_d, items) => { seen.push(`a:${items.join(',')}`); return items.map((i) => kept(i.toUpperCase())) })
+    const b: BatchWriter<number, number> = sync((_d, items) => { seen.push(`b:${items.join(',')}`); return items.map((i) => kept(i * 2)) })
     const out = await Promise.all([groupCommit(db, a, 'x'), groupCommit(db, b, 1), groupCommit(db, a, 'y'), groupCommit(db, b, 2)])
     expect(out).toEqual(['X', 2, 'Y', 4])
     expect(seen).toEqual(['a:x,y', 'b:1,2'])
   })
 
   test('a writer giving the wrong number of outcomes fails its batch', async () => {
-    const short: BatchWriter<string, void> = () => [kept(undefined)]
+    const short: BatchWriter<string, void> = sync(() => [kept(undefined)])
     const results = await Promise.allSettled([groupCommit(db, short, 'a'), groupCommit(db, short, 'b')])
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
   })
@@ -167,11 +172,11 @@ describe('group commit on a WAL file at FULL: the log is synced off the thread',
   }
   /** Keeps a note unless taken, saying what the connection's level was inside the transaction. */
   const levels: number[] = []
-  const writer: BatchWriter<string, number> = (d, items) => items.map((text) => {
+  const writer: BatchWriter<string, number> = sync((d, items) => items.map((text) => {
     levels.push(d.$client.pragma('synchronous', { simple: true }) as number)
     if (d.$client.prepare('SELECT 1 FROM notes WHERE text = ?').get(text)) return refused(new Error(`taken: ${text}`))
     return kept(Number(d.$client.prepare('INSERT INTO notes (text) VALUES (?)').run(text).lastInsertRowid))
-  })
+  }))
 
   test('a batch commits without syncing on the thread and is acknowledged only once its log is synced', async () => {
     levels.length = 0
