@@ -240,7 +240,7 @@ function sqlstate (err: unknown): string | undefined {
  * once), up to PG_ATTEMPTS times in all.
  */
 /** A Drizzle node-postgres database on the transaction's connection. */
-export type PgHandle = NodePgDatabase<Record<string, unknown>> & { $client: pg.PoolClient }
+export type PgHandle = NodePgDatabase<Record<string, unknown>> & { $client: pg.PoolClient, $pool?: pg.Pool }
 
 export async function pgTransaction<T> (pool: pg.Pool, body: Body<T, PgHandle>, schema?: Record<string, unknown>): Promise<T> {
   let retryPause = 0
@@ -251,6 +251,8 @@ export async function pgTransaction<T> (pool: pg.Pool, body: Body<T, PgHandle>, 
     try {
       await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
       const tx = drizzlePg(client, schema ? { schema } : {}) as unknown as PgHandle
+      // The pool the connection came from: what caches of immutable rows are keyed by (databaseOf).
+      tx.$pool = pool
       const savepoints = { n: 0 }
       const value = await drive(body(tx), (step) => execPg(step, client, savepoints), true)
       await client.query('COMMIT')
@@ -276,6 +278,18 @@ export interface Handle { $client: unknown }
 
 export function isPostgres (db: Handle): boolean {
   return db.$client instanceof pg.Pool || db.$client instanceof pg.Client
+}
+
+/**
+ * What identifies the database a handle reaches, for caches of what never changes once written
+ * (db/immutable-cache.ts): SQLite's connection; PostgreSQL's pool, for the app's handle and for a
+ * transaction's (which carries it), so every connection of a node shares one cache. Undefined for
+ * a Drizzle transaction handle of the SQLite bridge, which has none: read, not cached.
+ */
+export function databaseOf (db: object): object | undefined {
+  const h = db as { $client?: unknown, $pool?: unknown }
+  if (h.$pool) return h.$pool as object
+  return (h.$client ?? undefined) as object | undefined
 }
 
 /**
