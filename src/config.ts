@@ -1,10 +1,21 @@
 import path from 'node:path'
+import { isPostgresUrl } from './db/database-url.js'
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from './i18n/index.js'
 
 export interface Config {
   readonly port: number
   readonly host: string
+  /**
+   * The SQLite file (the default engine). With PostgreSQL it is not a database but still places what
+   * lives beside it by default on each node (the demo accounts' file).
+   */
   readonly databasePath: string
+  /** A postgres:// address when DATABASE_URL selects PostgreSQL; undefined for SQLite. */
+  readonly databaseUrl: string | undefined
+  /** Connections each app node keeps to PostgreSQL (DATABASE_POOL_SIZE). */
+  readonly databasePoolSize: number
+  /** Where uploaded files (inspection and notice photos, message attachments) are kept: one directory every node shares. */
+  readonly filesDir: string
   readonly publicUrl: URL
   readonly trustProxy: boolean
   readonly cookieSecure: boolean
@@ -28,6 +39,11 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>
+
+/** Uploaded files' directory unless FILES_DIR says otherwise: beside the SQLite file, named after it (guardpass-photos). */
+export function defaultFilesDir (databasePath: string): string {
+  return path.join(path.dirname(databasePath), `${path.basename(databasePath, path.extname(databasePath))}-photos`)
+}
 
 const BOOL_TRUE = new Set(['1', 'true', 'on', 'yes'])
 const BOOL_FALSE = new Set(['0', 'false', 'off', 'no'])
@@ -55,7 +71,26 @@ export function loadConfig (env: Env, cwd = process.cwd()): Config {
   if (!/^\d+$/.test(portRaw) || port < 1 || port > 65535) problems.push(`PORT must be a port number from 1 to 65535 (got "${portRaw}")`)
 
   const host = env.HOST?.trim() || '127.0.0.1'
-  const databasePath = path.resolve(cwd, env.DATABASE_PATH?.trim() || './data/guardpass.db')
+  // DATABASE_URL: a postgres:// address selects PostgreSQL; a file path (or nothing) selects SQLite,
+  // as DATABASE_PATH, its older name, does.
+  const url = env.DATABASE_URL?.trim() || undefined
+  const pathRaw = env.DATABASE_PATH?.trim() || undefined
+  let databaseUrl: string | undefined
+  let fileRaw = pathRaw
+  if (url !== undefined && isPostgresUrl(url)) {
+    // node-postgres reads it (a socket directory in ?host= has no host part, which URL refuses); a
+    // wrong address stops the start when the first connection fails, saying why.
+    databaseUrl = url
+  } else if (url !== undefined) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) problems.push(`DATABASE_URL must be a postgres:// address or a SQLite file path (got "${url.replace(/\/\/[^@/]*@/, '//…@')}")`)
+    else if (pathRaw !== undefined && path.resolve(cwd, pathRaw) !== path.resolve(cwd, url)) problems.push('DATABASE_URL and DATABASE_PATH name different SQLite files: set one')
+    else fileRaw = url
+  }
+  const databasePath = path.resolve(cwd, fileRaw || './data/guardpass.db')
+  const poolRaw = env.DATABASE_POOL_SIZE?.trim() || '10'
+  const databasePoolSize = Number(poolRaw)
+  if (!/^\d{1,3}$/.test(poolRaw) || databasePoolSize < 1 || databasePoolSize > 200) problems.push(`DATABASE_POOL_SIZE must be a whole number from 1 to 200 (got "${poolRaw}")`)
+  const filesDir = path.resolve(cwd, env.FILES_DIR?.trim() || defaultFilesDir(databasePath))
 
   const publicUrlRaw = env.PUBLIC_URL?.trim() || `http://localhost:${Number.isFinite(port) ? port : 3000}`
   let publicUrl = new URL('http://localhost:3000')
@@ -76,6 +111,9 @@ export function loadConfig (env: Env, cwd = process.cwd()): Config {
   if (dataKey !== undefined && !/^[0-9a-fA-F]{64}$/.test(dataKey)) {
     problems.push('GUARDPASS_DATA_KEY must be 64 hexadecimal characters (32 bytes)')
   }
+  // Every node must encrypt with the same key: a key file made by each node beside its own
+  // (non-existent) database file would give each node a different one.
+  if (databaseUrl !== undefined && dataKey === undefined) problems.push('GUARDPASS_DATA_KEY is required with PostgreSQL: every app node must use the same data key (there is no database file to keep a key file beside)')
 
   const timeZone = env.TZ_DISPLAY?.trim() || 'Asia/Shanghai'
   try {
@@ -97,5 +135,5 @@ export function loadConfig (env: Env, cwd = process.cwd()): Config {
   if (!/^\d{1,2}$/.test(bookExitRaw) || practiceBookExit < 1 || practiceBookExit > 10) problems.push(`PRACTICE_BOOK_EXIT must be a whole number from 1 to 10 (got "${bookExitRaw}")`)
 
   if (problems.length > 0) throw new ConfigError(problems)
-  return Object.freeze({ port, host, databasePath, publicUrl, trustProxy, cookieSecure, demo, dataKey, timeZone, defaultLanguage: defaultLanguage as Locale, viewCache, practiceBookExit, logLevel })
+  return Object.freeze({ port, host, databasePath, databaseUrl, databasePoolSize, filesDir, publicUrl, trustProxy, cookieSecure, demo, dataKey, timeZone, defaultLanguage: defaultLanguage as Locale, viewCache, practiceBookExit, logLevel })
 }

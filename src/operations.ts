@@ -87,7 +87,7 @@ export async function backup (config: Config, dir: string, out: Out): Promise<st
     fs.copyFileSync(demo, path.join(dest, DEMO_ACCOUNTS))
     fs.chmodSync(path.join(dest, DEMO_ACCOUNTS), 0o600)
   }
-  const photos = photoDir(config.databasePath)
+  const photos = config.filesDir
   if (fs.existsSync(photos)) {
     fs.cpSync(photos, path.join(dest, BACKUP_PHOTOS), { recursive: true })
     out(`Photos copied to ${path.join(dest, BACKUP_PHOTOS)} (${fs.readdirSync(photos).length} files, encrypted).`)
@@ -171,7 +171,7 @@ export function restore (config: Config, dir: string, force: boolean, out: Out):
     fs.copyFileSync(demo, demoAccountsFile(target))
   }
   // The photos belong to the database they came with: the current ones are kept aside, the backup's put in place.
-  const photos = photoDir(target)
+  const photos = config.filesDir
   keep(photos)
   if (fs.existsSync(path.join(from, BACKUP_PHOTOS))) fs.cpSync(path.join(from, BACKUP_PHOTOS), photos, { recursive: true })
   syncDir(path.dirname(target))

@@ -3,7 +3,6 @@ import { NotFound } from '../../http/errors.js'
 import { auditFrom } from '../../http/params.js'
 import { localDate } from '../../lib/time.js'
 import { recordAudit } from '../audit/index.js'
-import { photoDir } from './photos.js'
 
 /** What the supervision routes share: the clock, the local date, the photo folder, and the audited 404. */
 export function supervisionHelpers (app: FastifyInstance) {
@@ -11,7 +10,7 @@ export function supervisionHelpers (app: FastifyInstance) {
   return {
     now,
     today: () => localDate(now(), app.config.timeZone),
-    dir: photoDir(app.config.databasePath),
+    dir: app.config.filesDir,
     /** A record outside the actor's scope: a police officer's refused look-up is audited, then it answers 404 like any other. */
     denied: (req: FastifyRequest, subjectType: string, id: number): never => {
       if (req.actor!.role === 'police') recordAudit(app.db, { ...auditFrom(req, 'access.denied'), subjectType, subjectId: id, details: { path: req.url.split('?')[0] } }, now())

@@ -2,15 +2,16 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { Pii } from '../../lib/pii.js'
+import { defaultFilesDir } from '../../config.js'
 
 /**
- * Photo files beside the database: <database name>-photos/<32 random hex digits>, each encrypted
- * (AES-256-GCM) with a key of its own, which the photos table keeps encrypted with the data key.
- * A name says nothing of what, whom or where; without the database and its key a file is noise.
+ * Photo files in the configured files directory (FILES_DIR; by default beside the SQLite file,
+ * <database name>-photos/, the rule `photoDir` gives for a database file and its backups):
+ * <32 random hex digits>, each encrypted (AES-256-GCM) with a key of its own, which the photos
+ * table keeps encrypted with the data key. A name says nothing of what, whom or where; without the
+ * database and its key a file is noise. With several app nodes the directory is one they share.
  */
-export function photoDir (databasePath: string): string {
-  return path.join(path.dirname(databasePath), `${path.basename(databasePath, path.extname(databasePath))}-photos`)
-}
+export const photoDir = defaultFilesDir
 
 export interface StoredPhoto { fileName: string, keyEnc: string, size: number }
 

@@ -28,6 +28,8 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3000)
     expect(c.host).toBe('127.0.0.1')
     expect(c.databasePath).toBe('/srv/gp/data/guardpass.db')
+    expect(c.databaseUrl).toBeUndefined()
+    expect(c.filesDir).toBe('/srv/gp/data/guardpass-photos')
     expect(c.publicUrl.href).toBe('http://localhost:3000/')
     expect(c.trustProxy).toBe(false)
     expect(c.cookieSecure).toBe(false)
@@ -39,6 +41,26 @@ describe('loadConfig', () => {
   test('https PUBLIC_URL turns secure cookies on unless told otherwise', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://gp.example.cn' }).cookieSecure).toBe(true)
     expect(loadConfig({ PUBLIC_URL: 'https://gp.example.cn', COOKIE_SECURE: 'off' }).cookieSecure).toBe(false)
+  })
+  test('DATABASE_URL: a postgres:// address selects PostgreSQL (and needs the data key); a file path selects SQLite', () => {
+    const key = 'ab'.repeat(32)
+    const pg = loadConfig({ DATABASE_URL: 'postgres://gp@db.example.cn/guardpass', GUARDPASS_DATA_KEY: key, FILES_DIR: '/mnt/shared/files' }, '/srv/gp')
+    expect(pg.databaseUrl).toBe('postgres://gp@db.example.cn/guardpass')
+    expect(pg.filesDir).toBe('/mnt/shared/files')
+    expect(pg.databasePoolSize).toBe(10)
+    expect(loadConfig({ DATABASE_URL: 'postgresql://gp@/guardpass?host=/run/pg', GUARDPASS_DATA_KEY: key, DATABASE_POOL_SIZE: '20' }).databasePoolSize).toBe(20)
+    const file = loadConfig({ DATABASE_URL: './d/gp.db' }, '/srv/gp')
+    expect(file.databaseUrl).toBeUndefined()
+    expect(file.databasePath).toBe('/srv/gp/d/gp.db')
+    expect(file.filesDir).toBe('/srv/gp/d/gp-photos')
+    // The same file under both names is fine; two different ones, another scheme, or PostgreSQL without the key are not.
+    expect(loadConfig({ DATABASE_URL: './d/gp.db', DATABASE_PATH: '/srv/gp/d/gp.db' }, '/srv/gp').databasePath).toBe('/srv/gp/d/gp.db')
+    const problems = (env: Record<string, string>) => { try { loadConfig(env, '/srv/gp'); return '' } catch (err) { return (err as ConfigError).problems.join('\n') } }
+    expect(problems({ DATABASE_URL: './a.db', DATABASE_PATH: './b.db' })).toContain('different SQLite files')
+    expect(problems({ DATABASE_URL: 'mysql://gp:secret@db/gp' })).toMatch(/postgres:\/\/ address or a SQLite file path/)
+    expect(problems({ DATABASE_URL: 'mysql://gp:secret@db/gp' })).not.toContain('secret')
+    expect(problems({ DATABASE_URL: 'postgres://gp@db/gp' })).toContain('GUARDPASS_DATA_KEY is required with PostgreSQL')
+    expect(problems({ DATABASE_URL: 'postgres://gp@db/gp', GUARDPASS_DATA_KEY: key, DATABASE_POOL_SIZE: '0' })).toContain('DATABASE_POOL_SIZE')
   })
   test('every bad variable is listed together', () => {
     try {
