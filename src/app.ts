@@ -6,9 +6,9 @@ import cookie from '@fastify/cookie'
 import type { Config } from './config.js'
 import { STATIC_DIR } from './paths.js'
 import { createPii } from './lib/pii.js'
-import { openDatabase, optimizeDatabase, type Db } from './db/connection.js'
+import { openDatabase, optimizeDatabase, closeDatabase, assertEngine, type Db } from './db/connection.js'
 import { flushGroupCommit } from './db/group-commit.js'
-import { exec, transaction, type Q } from './db/engine.js'
+import { exec, transaction, isPostgres, type Q } from './db/engine.js'
 import { systemClock, type Clock } from './lib/clock.js'
 import { httpPlugins } from './http/index.js'
 import { staticRoutes } from './http/compression.js'
@@ -55,6 +55,8 @@ declare module 'fastify' {
 }
 
 export async function buildApp (config: Config, db: Db = openDatabase(config.databasePath), clock: Clock = systemClock, options: AppOptions = {}) {
+  // The process's tables are of one engine (db/tables.ts): a database of the other would get the wrong SQL.
+  assertEngine(isPostgres(db))
   const logger = options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: config.logLevel === 'silent' && !options.logStream ? false : loggerOptions(config.logLevel, options.logStream) }
 
   const app = Fastify({
@@ -70,7 +72,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   app.decorate('transaction', <A extends unknown[], T>(fn: (tx: Db, ...args: A) => Q<T>, ...args: A) => transaction(db, fn, ...args))
   if (!options.dataKey) throw new Error('buildApp needs the data key (options.dataKey)')
   app.decorate('pii', createPii(options.dataKey))
-  app.addHook('onClose', async () => { db.$client.close() })
+  app.addHook('onClose', async () => { await closeDatabase(db) })
   // Writes still waiting for their group commit (exam autosaves, practice answers) go in before it closes
   // (onClose runs last-added first), and the server waits for them to be on disk and answered.
   app.addHook('onClose', async () => { await flushGroupCommit(db) })

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError, type Config } from './config.js'
 import { systemClock } from './lib/clock.js'
 import { exec, transaction } from './db/engine.js'
+import { closeDatabase } from './db/connection.js'
 import { ROLES, type Role, insertUser, findUserByUsername, hashPassword, checkNewPassword, setStatus } from './features/auth/index.js'
 import { recordAudit } from './features/audit/index.js'
 import { findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
@@ -74,7 +75,7 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
     strict: true
   })
   if (!values.username) throw new UsageError('--username is required')
-  const db = openMigrated(config)
+  const db = await openMigrated(config)
   const now = systemClock.now()
   try {
     if (sub === 'create') {
@@ -112,7 +113,7 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
       throw new UsageError('user takes create, disable or enable')
     }
   } finally {
-    db.$client.close()
+    await closeDatabase(db)
   }
 }
 
@@ -124,12 +125,12 @@ async function bankCommand (config: Config, args: string[]): Promise<number> {
     case 'validate': return validateCommand(dir, out)
     case 'stats': return statsCommand(dir, rest.includes('--json'), out)
     case 'publish': {
-      const db = openMigrated(config)
-      try { return await publishCommand(db, dir, systemClock.now(), out) } finally { db.$client.close() }
+      const db = await openMigrated(config)
+      try { return await publishCommand(db, dir, systemClock.now(), out) } finally { await closeDatabase(db) }
     }
     case 'diff': {
-      const db = openMigrated(config)
-      try { return await diffCommand(db, positional[0], positional[1], out) } finally { db.$client.close() }
+      const db = await openMigrated(config)
+      try { return await diffCommand(db, positional[0], positional[1], out) } finally { await closeDatabase(db) }
     }
     default: throw new UsageError('bank takes validate, publish, diff or stats')
   }
@@ -138,14 +139,14 @@ async function bankCommand (config: Config, args: string[]): Promise<number> {
 async function readinessCommand (config: Config, args: string[]): Promise<number> {
   const [sub, ...rest] = args
   if (rest.length > 0 || (sub !== 'rebuild' && sub !== 'sweep')) throw new UsageError('readiness takes rebuild or sweep')
-  const db = openMigrated(config)
+  const db = await openMigrated(config)
   try {
     const started = Date.now()
     const n = sub === 'rebuild' ? await rebuildReadiness(db, systemClock, config.timeZone) : await sweepDueReadiness(db, systemClock, config.timeZone)
     out(`Readiness worked out for ${n} ${n === 1 ? 'person' : 'people'} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${countStale(db)} still of older rules.`)
     return 0
   } finally {
-    db.$client.close()
+    await closeDatabase(db)
   }
 }
 
@@ -178,7 +179,7 @@ export async function main (argv: string[]): Promise<number> {
         }
         return -1
       }
-      case 'migrate': openMigrated(config).$client.close(); console.log('Database is up to date.'); return 0
+      case 'migrate': await closeDatabase(await openMigrated(config)); console.log('Database is up to date.'); return 0
       case 'user': await userCommand(config, args); return 0
       case 'backup':
         if (!args[0]) throw new UsageError('backup needs a folder: guardpass backup <dir>')

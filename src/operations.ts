@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { Config } from './config.js'
-import { openDatabase, type Db } from './db/connection.js'
+import { openDatabase, migrateDatabase, type Db } from './db/connection.js'
 import { KEY_FILE_NAME, keyFilePath, keyFingerprint, loadDataKey } from './lib/data-key.js'
 import { systemClock } from './lib/clock.js'
 import { createPiiCheck, rotateDataKey, storedKeyFingerprint, dataKeyProblem, DATA_KEY_SETTING } from './features/orgs/index.js'
@@ -12,7 +12,7 @@ import { openPool, migratePostgres } from './db/postgres.js'
 import { openSource, targetNotEmpty, copyToPostgres, readTargetSetting, sampleTargetIdNumber, describePgError, MoveRefused } from './db/move-to-postgres.js'
 import { demoAccountsFile } from './features/demo/index.js'
 import { photoDir } from './features/supervision/index.js'
-import { openMigrated, servingPid } from './server.js'
+import { servingPid } from './server.js'
 
 /** A command that must not go ahead (a server is running, a file would be overwritten, a key does not fit). */
 export class Refusal extends Error {
@@ -44,6 +44,14 @@ function syncDir (dir: string): void {
   try { fs.fsyncSync(fd) } finally { fs.closeSync(fd) }
 }
 
+/** Backup, restore and rekey work on the SQLite file; a PostgreSQL deployment has its own tools (README). */
+function refuseOnPostgres (config: Config, what: string): void {
+  if (config.databaseUrl === undefined) return
+  throw new Refusal(`${what} works on a SQLite database; this deployment uses PostgreSQL (DATABASE_URL): ${what === 'rekey'
+    ? 'rotating the data key there is not supported yet'
+    : 'back up and restore it with pg_dump and pg_restore, and keep the data key and FILES_DIR with it (README, "PostgreSQL")'}.`)
+}
+
 function refuseWhileServing (config: Config, what: string): void {
   const pid = servingPid(config.databasePath)
   if (pid) throw new Refusal(`a server (process ${pid}) is using ${config.databasePath}: stop it before ${what}.`)
@@ -64,6 +72,7 @@ function readKeyFile (file: string): Buffer {
  * Each backup keeps its own key, so a later key rotation leaves it readable.
  */
 export async function backup (config: Config, dir: string, out: Out): Promise<string> {
+  refuseOnPostgres(config, 'backup')
   if (!fs.existsSync(config.databasePath)) throw new Refusal(`there is no database at ${config.databasePath}.`)
   const dest = path.resolve(dir, `guardpass-${stampNow()}`)
   fs.mkdirSync(dest, { recursive: true, mode: 0o700 })
@@ -122,6 +131,7 @@ function checkRestorable (file: string, key: Buffer): void {
  * kept beside it as <name>.before-restore-<time>.
  */
 export function restore (config: Config, dir: string, force: boolean, out: Out): void {
+  refuseOnPostgres(config, 'restore')
   const from = path.resolve(dir)
   const backupDb = path.join(from, BACKUP_DB)
   if (!fs.existsSync(backupDb)) throw new Refusal(`${from} holds no ${BACKUP_DB}: name a folder made by backup (guardpass-<time>).`)
@@ -186,6 +196,7 @@ export function restore (config: Config, dir: string, force: boolean, out: Out):
  * holds; a rotation cut short after the commit is finished by running rekey again.
  */
 export function rekey (config: Config, out: Out): void {
+  refuseOnPostgres(config, 'rekey')
   if (config.dataKey) {
     throw new Refusal('the data key comes from GUARDPASS_DATA_KEY, which this command cannot change. Unset it so the key file is used (write the key into guardpass.key beside the database), rekey, then keep the new key file.')
   }
@@ -194,7 +205,8 @@ export function rekey (config: Config, out: Out): void {
   const keyFile = keyFilePath(config.databasePath)
   if (!fs.existsSync(keyFile)) throw new Refusal(`the key file ${keyFile} is missing; restore it from a backup first.`)
   const pending = `${keyFile}.new`
-  const db = openMigrated(config)
+  const db = openDatabase(config.databasePath)
+  migrateDatabase(db)
   try {
     const stored = storedKeyFingerprint(db)
     if (fs.existsSync(pending)) {

@@ -3,7 +3,8 @@
 import fs from 'node:fs'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
-import { openDatabase, migrateDatabase, optimizeDatabase, type Db } from './db/connection.js'
+import { openConfigured, closeDatabase, type Db } from './db/connection.js'
+import { isPostgres } from './db/engine.js'
 import { buildApp } from './app.js'
 import { startCheckpointer, type Checkpointer } from './db/checkpointer.js'
 import { createLogger } from './http/logging.js'
@@ -17,11 +18,9 @@ import { DEFAULT_BANK_DIR, publishOnStart } from './features/bank/index.js'
 /** A start that cannot go on (a missing or wrong data key): one sentence for the operator. */
 export class StartError extends Error {}
 
-export function openMigrated (config: Config): Db {
-  const db = openDatabase(config.databasePath)
-  migrateDatabase(db)
-  optimizeDatabase(db, true)
-  return db
+/** The configured database, migrated (for the CLI's commands; `serve` does more under the start lock). */
+export function openMigrated (config: Config): Promise<Db> {
+  return openConfigured(config)
 }
 
 /** The file that says a server is using a database: its process id, removed when it stops. */
@@ -53,6 +52,7 @@ export function servingPid (databasePath: string): number | null {
  */
 export function openDataKey (config: Config, db: Db, log: Pick<Logger, 'info'>): Buffer {
   const check = createPiiCheck(db)
+  // PostgreSQL: the key is configured (config.ts requires it), there is no key file.
   if (!config.dataKey && !fs.existsSync(keyFilePath(config.databasePath)) && check.holdsEncryptedData()) {
     throw new StartError(`The database holds encrypted personal data but the key file ${keyFilePath(config.databasePath)} is missing. Restore it from the backup made with this database (or set GUARDPASS_DATA_KEY).`)
   }
@@ -66,7 +66,8 @@ export function openDataKey (config: Config, db: Db, log: Pick<Logger, 'info'>):
 export interface Server {
   app: Awaited<ReturnType<typeof buildApp>>
   log: Logger
-  checkpointer: Checkpointer
+  /** SQLite's (PostgreSQL checkpoints itself). */
+  checkpointer: Checkpointer | undefined
 }
 
 /**
@@ -75,9 +76,11 @@ export interface Server {
  * but the demo accounts, which are for the person at the terminal.
  */
 export async function startServer (config: Config, log: Logger = createLogger(config.logLevel)): Promise<Server> {
-  const db = openMigrated(config)
-  try {
-    const dataKey = openDataKey(config, db, log)
+  let dataKey: Buffer | undefined
+  // Migrated, then what a node does once before serving; on PostgreSQL all of it under the start
+  // lock, so nodes starting together neither race on migrations nor publish or seed twice.
+  const db = await openConfigured(config, async (db) => {
+    dataKey = openDataKey(config, db, log)
     // The bank first: the demo's mock attempts are assembled from it.
     await publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => log.info(line))
     if (config.demo) {
@@ -88,21 +91,28 @@ export async function startServer (config: Config, log: Logger = createLogger(co
         console.log(`\n${formatDemoAccounts(accounts)}(also written to ${file}; set GUARDPASS_DEMO=off for real use)\n`)
       }
     }
-    const app = await buildApp(config, db, systemClock, { dataKey, logger: log })
+  }, (err) => { log.warn({ err }, 'an idle PostgreSQL connection failed; the pool opens another') })
+  const sqlite = !isPostgres(db)
+  try {
+    const app = await buildApp(config, db, systemClock, { dataKey: dataKey!, logger: log })
     // Static files compressed before the first request, not while it waits.
     await app.warmStaticFiles()
-    const checkpointer = startCheckpointer(db, config.databasePath, log)
-    // onClose hooks run last-added first: the checkpointer stops before the app's hook closes the database.
-    app.addHook('onClose', async () => { await checkpointer.stop() })
-    // Restore and rekey refuse while this file names a live process.
-    fs.writeFileSync(pidFilePath(config.databasePath), `${process.pid}\n`)
-    app.addHook('onClose', async () => { fs.rmSync(pidFilePath(config.databasePath), { force: true }) })
+    let checkpointer: Checkpointer | undefined
+    if (sqlite) {
+      const started = startCheckpointer(db, config.databasePath, log)
+      checkpointer = started
+      // onClose hooks run last-added first: the checkpointer stops before the app's hook closes the database.
+      app.addHook('onClose', async () => { await started.stop() })
+      // Restore and rekey refuse while this file names a live process.
+      fs.writeFileSync(pidFilePath(config.databasePath), `${process.pid}\n`)
+      app.addHook('onClose', async () => { fs.rmSync(pidFilePath(config.databasePath), { force: true }) })
+    }
     await app.listen({ port: config.port, host: config.host })
-    log.info({ url: config.publicUrl.href, host: config.host, port: config.port }, `GuardPass is serving ${config.publicUrl.href}`)
+    log.info({ url: config.publicUrl.href, host: config.host, port: config.port, engine: sqlite ? 'sqlite' : 'postgres' }, `GuardPass is serving ${config.publicUrl.href}`)
     return { app, log, checkpointer }
   } catch (err) {
-    fs.rmSync(pidFilePath(config.databasePath), { force: true })
-    if (db.$client.open) db.$client.close()
+    if (sqlite) fs.rmSync(pidFilePath(config.databasePath), { force: true })
+    await closeDatabase(db)
     throw err
   }
 }

@@ -4,8 +4,8 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import { MIGRATIONS_PG_DIR } from '../paths.js'
 
 /**
- * PostgreSQL's side of the data layer (issue 19, in slices): the pool, and what several app
- * nodes starting together must do once. The application's queries still run on SQLite only.
+ * PostgreSQL's side of the data layer (issue 19): the pool, and what several app nodes starting
+ * together must do once.
  */
 
 /** Advisory lock keys: one namespace for GuardPass (first number), one key per purpose. */
@@ -57,5 +57,17 @@ export async function withAdvisoryLock<T> (pool: pg.Pool, key: number, fn: (db: 
  * migrate one after another, and the later ones find nothing left to do.
  */
 export async function migratePostgres (pool: pg.Pool, migrationsFolder = MIGRATIONS_PG_DIR): Promise<void> {
-  await withAdvisoryLock(pool, LOCKS.start, async (db) => { await migrate(db, { migrationsFolder }) })
+  await startLocked(pool, async () => {}, migrationsFolder)
+}
+
+/**
+ * What a node does once at start, before it serves, under the start lock: migrate, then `fn` (the
+ * server: check the data key, publish the bundled bank release, seed the demo on an empty
+ * database). Nodes starting together take turns; each later one finds the work done.
+ */
+export async function startLocked<T> (pool: pg.Pool, fn: () => Promise<T>, migrationsFolder = MIGRATIONS_PG_DIR): Promise<T> {
+  return await withAdvisoryLock(pool, LOCKS.start, async (db) => {
+    await migrate(db, { migrationsFolder })
+    return await fn()
+  })
 }

@@ -8,7 +8,7 @@ import { openMigrated } from '../../../src/server.js'
 import { buildApp } from '../../../src/app.js'
 import { ManualClock } from '../../../src/lib/clock.js'
 
-const statTables = (db: ReturnType<typeof openMigrated>) => {
+const statTables = (db: Awaited<ReturnType<typeof openMigrated>>) => {
   const exists = db.$client.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get()
   return exists ? new Set((db.$client.prepare('SELECT DISTINCT tbl FROM sqlite_stat1').all() as Array<{ tbl: string }>).map((r) => r.tbl)) : new Set<string>()
 }
@@ -18,10 +18,10 @@ describe('the query planner keeps statistics', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-optimize-'))
     try {
       const config = loadConfig({ DATABASE_PATH: path.join(dir, 'g.db'), LOG_LEVEL: 'silent' })
-      const first = openMigrated(config)
+      const first = await openMigrated(config)
       first.$client.exec("INSERT INTO audit_events (at, action) WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 2000) SELECT v, 'test.event' FROM n")
       first.$client.close()
-      const db = openMigrated(config)
+      const db = await openMigrated(config)
       expect(statTables(db)).toContain('audit_events')
       // Stale statistics after the data grows a lot are refreshed by the timer.
       db.$client.exec("INSERT INTO audit_events (at, action) WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 60000) SELECT v, 'test.more' FROM n")
