@@ -55,7 +55,7 @@ declare module 'fastify' {
 }
 
 export async function buildApp (config: Config, db: Db = openDatabase(config.databasePath), clock: Clock = systemClock, options: AppOptions = {}) {
-  // The process's tables are of one engine (db/tables.ts): a database of the other would get the wrong SQL.
+  // The process's tables are of one engine (db/schema.ts): a database of the other would get the wrong SQL.
   assertEngine(isPostgres(db))
   const logger = options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: config.logLevel === 'silent' && !options.logStream ? false : loggerOptions(config.logLevel, options.logStream) }
 

@@ -5,11 +5,11 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import type pg from 'pg'
-import * as schema from './schema.js'
+import * as schema from './sqlite-schema.js'
 import * as pgSchema from './pg-schema.js'
 import { MIGRATIONS_DIR } from '../paths.js'
 import { isPostgres } from './engine.js'
-import { ENGINE } from './tables.js'
+import { ENGINE } from './schema.js'
 import { openPool, startLocked } from './postgres.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
@@ -32,7 +32,7 @@ export function openDatabase (file: string): Db {
 }
 
 /**
- * A Drizzle database on a PostgreSQL pool, typed as the SQLite one (db/tables.ts: the process's
+ * A Drizzle database on a PostgreSQL pool, typed as the SQLite one (db/schema.ts: the process's
  * tables are PostgreSQL's, with the same row types). Its `$client` is the pool.
  */
 export function openPostgres (url: string, poolSize = 10, onIdleError: (err: Error) => void = () => {}): Db {
@@ -70,7 +70,7 @@ export async function openConfigured (config: { databaseUrl: string | undefined,
 }
 
 /**
- * Refuses a database of the other engine than the process's tables (db/tables.ts, chosen by
+ * Refuses a database of the other engine than the process's tables (db/schema.ts, chosen by
  * DATABASE_URL before anything ran): its queries would be rendered in the wrong dialect.
  */
 export function assertEngine (postgres: boolean): void {

@@ -6,7 +6,7 @@ import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-post
 import { readMigrationFiles } from 'drizzle-orm/migrator'
 import { getTableConfig as sqliteTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { getTableConfig as pgTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core'
-import * as sqliteSchema from './schema.js'
+import * as sqliteSchema from './sqlite-schema.js'
 import * as pgSchema from './pg-schema.js'
 import { MIGRATIONS_DIR } from '../paths.js'
 import type { Db } from './connection.js'

@@ -7,11 +7,12 @@ import { parse, type HTMLElement } from 'node-html-parser'
 import type { LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
-import { openDatabase, migrateDatabase, type Db } from '../../src/db/connection.js'
+import { openDatabase, migrateDatabase, openPostgres, type Db } from '../../src/db/connection.js'
 import { ManualClock } from '../../src/lib/clock.js'
 import { insertUser, hashPassword, createSession, type Role, type User } from '../../src/features/auth/index.js'
-import { trainees } from '../../src/db/schema.js'
-import { runSync } from '../../src/db/engine.js'
+import { trainees, ENGINE } from '../../src/db/schema.js'
+import { runSync, exec, transaction, all } from '../../src/db/engine.js'
+import { freshPgDatabase } from './pg.js'
 
 export const PASSWORD = 'correct horse battery'
 let passwordHash: Promise<string> | undefined
@@ -29,19 +30,28 @@ export interface TestApp {
 }
 
 /**
- * A fresh app on a temporary, migrated SQLite file, with a clock the test moves. Its default
+ * A fresh app on a temporary, migrated database, with a clock the test moves: a SQLite file, or in
+ * the PostgreSQL project (DATABASE_URL=postgres://… in its environment, so the process's tables are
+ * PostgreSQL's) a fresh database of the run's cluster, a copy of its migrated template. Its default
  * language is English (most tests read English text without sending Accept-Language); tests of
  * the deployment default pass DEFAULT_LANGUAGE themselves.
  */
 export async function buildTestApp (env: Record<string, string> = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-test-'))
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), PUBLIC_URL: 'http://guardpass.test', LOG_LEVEL: 'info', DEFAULT_LANGUAGE: 'en', ...env })
-  const db = openDatabase(config.databasePath)
-  migrateDatabase(db)
+  const dataKey = randomBytes(32)
+  const pgDatabase = ENGINE === 'postgres' ? await freshPgDatabase({ migrated: true }) : undefined
+  const engineEnv = pgDatabase ? { DATABASE_URL: pgDatabase.url, GUARDPASS_DATA_KEY: dataKey.toString('hex'), DATABASE_POOL_SIZE: '4' } : {}
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'test.db'), PUBLIC_URL: 'http://guardpass.test', LOG_LEVEL: 'info', DEFAULT_LANGUAGE: 'en', ...engineEnv, ...env })
+  let db: Db
+  if (pgDatabase) {
+    db = openPostgres(pgDatabase.url, config.databasePoolSize)
+  } else {
+    db = openDatabase(config.databasePath)
+    migrateDatabase(db)
+  }
   const clock = new ManualClock()
   const logs: string[] = []
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
-  const dataKey = randomBytes(32)
   const app = await buildApp(config, db, clock, { logStream, dataKey, sweepMs: 0, readinessMs: 0 })
   await app.ready()
   return {
@@ -52,9 +62,10 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
      * so the whole suite is checked, not one test.
      */
     async close () {
-      const ids = db.select({ enc: trainees.idNumberEnc }).from(trainees).all().map((r) => app.pii.decrypt(r.enc))
-      db.$client.pragma('wal_checkpoint(TRUNCATE)')
+      const ids = (await exec(db, function * (d) { return yield * all(d.select({ enc: trainees.idNumberEnc }).from(trainees)) })).map((r) => app.pii.decrypt(r.enc))
+      if (!pgDatabase) db.$client.pragma('wal_checkpoint(TRUNCATE)')
       await app.close()
+      await pgDatabase?.drop()
       const logText = logs.join('')
       const files = fs.readdirSync(dir, { withFileTypes: true }).filter((f) => f.isFile()).map((f) => fs.readFileSync(path.join(dir, f.name)).toString('latin1'))
       fs.rmSync(dir, { recursive: true, force: true })
@@ -70,6 +81,7 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
       for (const text of files) {
         const inFile = firstKnown(text)
         if (inFile) throw new Error(`A raw ID number (${inFile.slice(0, 4)}…) appears in the SQLite file bytes`)
+        // (On PostgreSQL the database is the cluster's: only the log is checked.)
       }
     }
   }
@@ -77,7 +89,7 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
 
 export async function createUser (db: Db, username: string, role: Role, opts: { mustChangePassword?: boolean, password?: string, now?: Date } = {}): Promise<User> {
   const hash = opts.password ? await hashPassword(opts.password) : await (passwordHash ??= hashPassword(PASSWORD))
-  return runSync(insertUser(db, { username, displayName: `Test ${username}`, passwordHash: hash, role, mustChangePassword: opts.mustChangePassword ?? false }, opts.now ?? new Date()))
+  return await transaction(db, insertUser, { username, displayName: `Test ${username}`, passwordHash: hash, role, mustChangePassword: opts.mustChangePassword ?? false }, opts.now ?? new Date())
 }
 
 export const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' } as const
@@ -112,7 +124,13 @@ export function dom (html: string): HTMLElement {
 
 /** A session made directly in the database: a cookie without the cost of a sign-in. */
 export function sessionFor (t: TestApp, userId: number): string {
+  // SQLite only (synchronous, the bridge): on either engine use sessionOf.
   return `gp_session=${runSync(createSession(t.db, userId, t.clock.now())).token}`
+}
+
+/** The same on either engine. */
+export async function sessionOf (t: TestApp, userId: number): Promise<string> {
+  return `gp_session=${(await transaction(t.db, createSession, userId, t.clock.now())).token}`
 }
 
 /** A multipart/form-data body with one file, as a browser sends it. */

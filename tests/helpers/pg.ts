@@ -17,8 +17,9 @@ async function admin (text: string): Promise<void> {
   try { await client.query(text) } finally { await client.end() }
 }
 
-export async function freshPgDatabase (): Promise<PgDatabase> {
+/** An empty database, or with `migrated` a copy of the run's migrated template (the schema of migrations-pg/, seeded rows included). */
+export async function freshPgDatabase (opts: { migrated?: boolean } = {}): Promise<PgDatabase> {
   const name = `t_${randomBytes(6).toString('hex')}`
-  await admin(`CREATE DATABASE ${name}`)
+  await admin(opts.migrated ? `CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplate')}` : `CREATE DATABASE ${name}`)
   return { url: pgUrl(name), name, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
 }

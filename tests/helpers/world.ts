@@ -10,7 +10,7 @@ import { checkBank } from '../../src/features/bank/format.js'
 import { publishBank } from '../../src/features/bank/publish.js'
 import { latestRelease } from '../../src/features/bank/index.js'
 import { hashPassword } from '../../src/features/auth/index.js'
-import { exec, transaction, runSync } from '../../src/db/engine.js'
+import { exec, transaction } from '../../src/db/engine.js'
 
 let hash: Promise<string> | undefined
 
@@ -49,36 +49,36 @@ let seq = 0
 
 export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
   const now = t.clock.now()
-  const j = (code: string, level: 'city' | 'district' | 'station', parentId: number | null) =>
-    t.db.insert(jurisdictions).values({ code: `${prefix.toUpperCase()}-${code}`, name: `${code} name`, level, parentId, createdAt: now }).returning().get().id
-  const city = j('CITY', 'city', null)
-  const d1 = j('D1', 'district', city)
-  const d2 = j('D2', 'district', city)
-  const s1 = j('S1', 'station', d1)
-  const s2 = j('S2', 'station', d2)
+  const j = async (code: string, level: 'city' | 'district' | 'station', parentId: number | null) =>
+    (await t.db.insert(jurisdictions).values({ code: `${prefix.toUpperCase()}-${code}`, name: `${code} name`, level, parentId, createdAt: now }).returning())[0]!.id
+  const city = await j('CITY', 'city', null)
+  const d1 = await j('D1', 'district', city)
+  const d2 = await j('D2', 'district', city)
+  const s1 = await j('S1', 'station', d1)
+  const s2 = await j('S2', 'station', d2)
   const creditCode = (n: number) => {
     const base = `91110000MA${String(n).padStart(7, '0')}`
     return base + creditCheckChar(base)
   }
-  const ent = (name: string, jurisdictionId: number) =>
-    t.db.insert(enterprises).values({ name, creditCode: creditCode(++seq * 7 + (prefix.charCodeAt(0) * 1000)), address: '', jurisdictionId, createdAt: now, updatedAt: now }).returning().get().id
-  const entA = ent(`${prefix} Enterprise A`, s1)
-  const entB = ent(`${prefix} Enterprise B`, s2)
+  const ent = async (name: string, jurisdictionId: number) =>
+    (await t.db.insert(enterprises).values({ name, creditCode: creditCode(++seq * 7 + (prefix.charCodeAt(0) * 1000)), address: '', jurisdictionId, createdAt: now, updatedAt: now }).returning())[0]!.id
+  const entA = await ent(`${prefix} Enterprise A`, s1)
+  const entB = await ent(`${prefix} Enterprise B`, s2)
 
   hash ??= hashPassword(PASSWORD)
   const user = async (name: string, role: Role, org: { enterpriseId?: number, jurisdictionId?: number } = {}) =>
-    runSync(insertUser(t.db, { username: `${prefix}-${name}`, displayName: name, passwordHash: await hash!, role, ...org }, now)).id
+    (await exec(t.db, insertUser, { username: `${prefix}-${name}`, displayName: name, passwordHash: await hash!, role, ...org }, now)).id
 
   const addPerson: World['addPerson'] = async (enterpriseId, name = `Person${++seq}`, opts = {}) => {
     const n = ++seq
     const idNumber = demoIdNumber('110101', `19${String(70 + (n % 29)).padStart(2, '0')}-0${1 + (n % 9)}-1${n % 10}`, n)
     const userId = await user(`p${n}`, 'trainee')
-    const traineeId = t.db.insert(trainees).values({
+    const traineeId = (await t.db.insert(trainees).values({
       userId, fullName: name, idNumberEnc: t.app.pii.encrypt(idNumber), idNumberHmac: t.app.pii.hash(idNumber), birthDate: `19${String(70 + (n % 29)).padStart(2, '0')}-0${1 + (n % 9)}-1${n % 10}`,
       education: 'junior-middle', privacyAcceptedAt: now, createdAt: now, updatedAt: now,
       ...(opts.certificate ? { certificateNo: `CERT${n}`, certificateIssuedOn: '2024-01-01', certificateStatus: 'valid' as const } : {})
-    }).returning().get().id
-    if (enterpriseId) t.db.insert(employments).values({ traineeId, enterpriseId, startedOn: '2026-01-01', dutyStatus: opts.duty ?? 'in-training', createdAt: now, updatedAt: now }).run()
+    }).returning())[0]!.id
+    if (enterpriseId) await t.db.insert(employments).values({ traineeId, enterpriseId, startedOn: '2026-01-01', dutyStatus: opts.duty ?? 'in-training', createdAt: now, updatedAt: now })
     keepReadiness(t, [traineeId])
     return { traineeId, userId, idNumber }
   }
@@ -125,7 +125,7 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
   }
   const statement = async () => {
     const p = await ready()
-    const valid = t.db.select().from(statements).all().find((s) => s.traineeId === p.traineeId && !s.revokedAt && s.expiresAt.getTime() > t.clock.now().getTime())
+    const valid = (await t.db.select().from(statements)).find((s) => s.traineeId === p.traineeId && !s.revokedAt && s.expiresAt.getTime() > t.clock.now().getTime())
     if (valid) return valid.id
     const res = await t.app.inject({ method: 'POST', url: `/readiness/people/${p.traineeId}/statements`, headers: { ...FORM_HEADERS, cookie: cookie('trainerA') }, payload: '' })
     const id = /\/statements\/(\d+)/.exec(String(res.headers.location))?.[1]
@@ -140,11 +140,11 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
   const application = async () => {
     const p = await ready()
     const s = await sitting()
-    const open = t.db.select().from(applications).all().find((a) => a.traineeId === p.traineeId && a.status === 'pending')
+    const open = (await t.db.select().from(applications)).find((a) => a.traineeId === p.traineeId && a.status === 'pending')
     if (open) return open.id
     await statement()
     const res = await t.app.inject({ method: 'POST', url: `/sittings/${s}/applications`, headers: { ...FORM_HEADERS, cookie: cookie('trainerA') }, payload: `traineeId=${p.traineeId}` })
-    const row = t.db.select().from(applications).all().find((a) => a.traineeId === p.traineeId && a.status === 'pending')
+    const row = (await t.db.select().from(applications)).find((a) => a.traineeId === p.traineeId && a.status === 'pending')
     if (!row) throw new Error(`could not apply: ${res.statusCode} ${res.body.slice(0, 300)}`)
     return row.id
   }

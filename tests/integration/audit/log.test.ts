@@ -26,7 +26,7 @@ describe('the audit log reads as sentences', () => {
     const lookup = entries.find((e) => e.getAttribute('data-action') === 'police.lookup')!
     expect(lookup.querySelector(`.what a[href="/people/${p.traineeId}"]`)!.text).toBe('审计对象')
     expect(lookup.querySelector('.what')!.text).toContain('查询目的：现场检查')
-    const total = t.db.select().from(auditEvents).all().length
+    const total = (await t.db.select().from(auditEvents)).length
     expect(page.querySelector('p.count')!.text).toBe(`共 ${total.toLocaleString('en-US')} 条记录`)
   })
 
@@ -37,7 +37,7 @@ describe('the audit log reads as sentences', () => {
     const next = first.querySelector('.pager a[rel=next]')!.getAttribute('href')!
     expect(next).toMatch(/^\/admin\/audit\?action=login\.failure&after=[\w-]+$/)
     const second = dom((await get(next, 'admin')).body)
-    const total = t.db.select().from(auditEvents).all().filter((e) => e.action === 'login.failure').length
+    const total = (await t.db.select().from(auditEvents)).filter((e) => e.action === 'login.failure').length
     expect(second.querySelectorAll('li.audit-entry')).toHaveLength(total - 50)
     expect(second.querySelector('p.count')!.text).toBe(`共 ${total} 条记录`)
     expect(second.querySelector('.pager a[rel=next]')).toBeNull()
@@ -53,7 +53,7 @@ describe('the audit log reads as sentences', () => {
     expect(lines[0]).toBe('id,at,actor,action,subject_type,subject_id,details,client_ip')
     expect(lines.slice(1).every((l) => l.includes(',police.lookup,'))).toBe(true)
     expect(lines[1]).toContain('""purpose"":""现场检查""')
-    const exported = t.db.select().from(auditEvents).all().filter((e) => e.action === 'audit.exported')
+    const exported = (await t.db.select().from(auditEvents)).filter((e) => e.action === 'audit.exported')
     expect(exported.at(-1)!.details).toMatchObject({ rows: lines.length - 1 })
     // Police export only their jurisdiction's entries.
     const police = await get('/jurisdiction/audit/export.csv', 'policeS2')

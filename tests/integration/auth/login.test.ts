@@ -2,7 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { buildTestApp, createUser, signIn, form, dom, FORM_HEADERS, PASSWORD, sessionCookie, type TestApp } from '../../helpers/app.js'
 import { setStatus, setRole, findUserByUsername } from '../../../src/features/auth/index.js'
 import { auditEvents, sessions } from '../../../src/db/schema.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -94,7 +94,7 @@ describe('signing in', () => {
   })
 
   test('logins and failures are audited without the password', async () => {
-    const rows = t.db.select().from(auditEvents).all()
+    const rows = await t.db.select().from(auditEvents)
     expect(rows.some((r) => r.action === 'login.success')).toBe(true)
     expect(rows.some((r) => r.action === 'login.failure' && r.clientIp === '127.0.0.1')).toBe(true)
     expect(JSON.stringify(rows)).not.toContain('wrong password')
@@ -134,21 +134,21 @@ describe('sessions end', () => {
 
   test('after disabling the account, and sign-in is then refused', async () => {
     const cookie = await signIn(t, 'bob')
-    const bob = runSync(findUserByUsername(t.db, 'bob'))!
-    runSync(setStatus(t.db, bob.id, 'disabled', { actorId: null, action: 'account.disabled' }, t.clock.now()))
+    const bob = (await exec(t.db, findUserByUsername, 'bob'))!
+    await exec(t.db, setStatus, bob.id, 'disabled', { actorId: null, action: 'account.disabled' }, t.clock.now())
     expect((await t.app.inject({ url: '/', headers: { cookie } })).statusCode).toBe(303)
     const again = await post('/login', { username: 'bob', password: PASSWORD })
     expect(again.statusCode).toBe(422)
     expect(dom(again.body).querySelector('[role=alert]')!.text).toContain('disabled')
-    runSync(setStatus(t.db, bob.id, 'active', { actorId: null, action: 'account.enabled' }, t.clock.now()))
+    await exec(t.db, setStatus, bob.id, 'active', { actorId: null, action: 'account.enabled' }, t.clock.now())
   })
 
   test('after a role change', async () => {
     const cookie = await signIn(t, 'bob')
-    const bob = runSync(findUserByUsername(t.db, 'bob'))!
-    runSync(setRole(t.db, bob.id, 'police', { actorId: null, action: 'account.role-changed' }, t.clock.now()))
+    const bob = (await exec(t.db, findUserByUsername, 'bob'))!
+    await exec(t.db, setRole, bob.id, 'police', { actorId: null, action: 'account.role-changed' }, t.clock.now())
     expect((await t.app.inject({ url: '/', headers: { cookie } })).statusCode).toBe(303)
-    runSync(setRole(t.db, bob.id, 'trainer', { actorId: null, action: 'account.role-changed' }, t.clock.now()))
+    await exec(t.db, setRole, bob.id, 'trainer', { actorId: null, action: 'account.role-changed' }, t.clock.now())
   })
 
   test('after 10 days without activity; activity moves the expiry at most hourly', async () => {
@@ -171,7 +171,7 @@ describe('sessions end', () => {
   test('the session secret is stored only as a hash', async () => {
     const cookie = await signIn(t, 'alice')
     const [id, secret] = cookie.slice('gp_session='.length).split('.')
-    const row = t.db.select().from(sessions).all().find((s) => s.id === id)!
+    const row = (await t.db.select().from(sessions)).find((s) => s.id === id)!
     expect(row.secretHash.length).toBe(32)
     expect(Buffer.from(row.secretHash).toString('utf8')).not.toContain(secret)
   })

@@ -2,7 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { buildTestApp, createUser, signIn, form, dom, FORM_HEADERS, PASSWORD, sessionCookie, type TestApp } from '../../helpers/app.js'
 import { findUserByUsername } from '../../../src/features/auth/index.js'
 import { auditEvents } from '../../../src/db/schema.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -53,8 +53,8 @@ describe('forced password change', () => {
     const home2 = await t.app.inject({ url: '/', headers: { cookie: `${fresh}; ${flash}` } })
     expect(home2.statusCode).toBe(200)
     expect(dom(home2.body).querySelector('.flash')!.text).toContain('password has been changed')
-    expect(runSync(findUserByUsername(t.db, 'frank'))!.mustChangePassword).toBe(false)
-    expect(t.db.select().from(auditEvents).all().some((e) => e.action === 'account.password-changed')).toBe(true)
+    expect((await exec(t.db, findUserByUsername, 'frank'))!.mustChangePassword).toBe(false)
+    expect((await t.db.select().from(auditEvents)).some((e) => e.action === 'account.password-changed')).toBe(true)
   })
 
   test('a forced change in a session older than 15 minutes asks for the one-time password again', async () => {

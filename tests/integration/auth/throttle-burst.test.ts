@@ -1,7 +1,7 @@
 import { describe, test, expect, beforeAll, afterAll, vi } from 'vitest'
 import { buildTestApp, createUser, signIn, form, dom, FORM_HEADERS, PASSWORD, type TestApp } from '../../helpers/app.js'
 import { findUserByUsername } from '../../../src/features/auth/index.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 
 // Every argon2 verification made by the app is counted (the real one still runs).
 const verifications = vi.hoisted(() => ({ n: 0 }))
@@ -65,10 +65,10 @@ describe('the current-password check of a password change', () => {
     const locked = results.find((r) => r.statusCode === 429)!
     expect(locked.headers['retry-after']).toBe('900')
     expect(dom(locked.body).querySelector('[role=alert]')!.text).toContain('15 minutes')
-    const hash = runSync(findUserByUsername(t.db, 'holder'))!.passwordHash
+    const hash = (await exec(t.db, findUserByUsername, 'holder'))!.passwordHash
     const right = await guess(PASSWORD, '10.4.1.1')
     expect(right.statusCode).toBe(429)
-    expect(runSync(findUserByUsername(t.db, 'holder'))!.passwordHash).toBe(hash)
+    expect((await exec(t.db, findUserByUsername, 'holder'))!.passwordHash).toBe(hash)
     // The same counter holds the sign-in form: the account is locked there too.
     expect((await login('holder', PASSWORD, '10.4.1.2')).statusCode).toBe(429)
     t.clock.advance(15 * 60_000)

@@ -2,7 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { buildTestApp, createUser, signIn, form, PASSWORD, type TestApp } from '../../helpers/app.js'
 import { findUserByUsername } from '../../../src/features/auth/index.js'
 import { sessions, auditEvents } from '../../../src/db/schema.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 
 let t: TestApp
 let cookie: string
@@ -26,15 +26,15 @@ describe('cross-site requests', () => {
     ['no Sec-Fetch-Site and our host over another scheme', { origin: 'https://guardpass.test' }],
     ['no Sec-Fetch-Site and our host on another port', { origin: 'http://guardpass.test:8080' }]
   ])('%s: 403 and no row changes', async (_name, headers) => {
-    const before = runSync(findUserByUsername(t.db, 'henry'))!.passwordHash
-    const rowsBefore = { s: t.db.select().from(sessions).all().length, a: t.db.select().from(auditEvents).all().length }
+    const before = (await exec(t.db, findUserByUsername, 'henry'))!.passwordHash
+    const rowsBefore = { s: (await t.db.select().from(sessions)).length, a: (await t.db.select().from(auditEvents)).length }
     const res = await t.app.inject({ method: 'POST', url: '/account/password', headers: { ...CT, ...headers, cookie }, payload: form(change) })
     expect(res.statusCode).toBe(403)
-    expect(runSync(findUserByUsername(t.db, 'henry'))!.passwordHash).toBe(before)
+    expect((await exec(t.db, findUserByUsername, 'henry'))!.passwordHash).toBe(before)
     const login = await t.app.inject({ method: 'POST', url: '/login', headers: { ...CT, ...headers }, payload: form({ username: 'henry', password: PASSWORD }) })
     expect(login.statusCode).toBe(403)
-    expect(t.db.select().from(sessions).all().length).toBe(rowsBefore.s)
-    expect(t.db.select().from(auditEvents).all().length).toBe(rowsBefore.a)
+    expect((await t.db.select().from(sessions)).length).toBe(rowsBefore.s)
+    expect((await t.db.select().from(auditEvents)).length).toBe(rowsBefore.a)
   })
 
   test('an older browser without Sec-Fetch-Site is accepted when Origin is our PUBLIC_URL', async () => {

@@ -2,7 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { buildTestApp, createUser, sessionFor, form, dom, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { findUserByUsername, ROLES } from '../../../src/features/auth/index.js'
 import { bankReleases } from '../../../src/db/schema.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 
 let t: TestApp
 beforeAll(async () => {
@@ -21,14 +21,14 @@ describe('/healthz', () => {
   })
 
   test('names the published release once there is one', async () => {
-    t.db.insert(bankReleases).values({ label: '2026.0', title: 'Starter', contentHash: 'abc', publishedAt: t.clock.now() }).run()
+    await t.db.insert(bankReleases).values({ label: '2026.0', title: 'Starter', contentHash: 'abc', publishedAt: t.clock.now() })
     expect((await t.app.inject('/healthz')).json().bankRelease.label).toBe('2026.0')
   })
 })
 
 describe('landing pages', () => {
   test.each(ROLES)('%s sees its own landing page, in both languages', async (role) => {
-    const cookie = sessionFor(t, runSync(findUserByUsername(t.db, `p-${role}`))!.id)
+    const cookie = sessionFor(t, (await exec(t.db, findUserByUsername, `p-${role}`))!.id)
     const en = dom((await t.app.inject({ url: '/', headers: { cookie } })).body)
     const zh = dom((await t.app.inject({ url: '/', headers: { cookie, 'accept-language': 'zh-CN,zh;q=0.9' } })).body)
     expect(en.querySelector('html')!.getAttribute('lang')).toBe('en')
@@ -40,7 +40,7 @@ describe('landing pages', () => {
   })
 
   test('an htmx partial request gets the fragment without the layout; boosted navigation gets the page', async () => {
-    const cookie = sessionFor(t, runSync(findUserByUsername(t.db, 'p-trainee'))!.id)
+    const cookie = sessionFor(t, (await exec(t.db, findUserByUsername, 'p-trainee'))!.id)
     const partial = await t.app.inject({ url: '/', headers: { cookie, 'hx-request': 'true' } })
     expect(partial.body).not.toContain('<html')
     expect(partial.headers.vary).toContain('HX-Request')
@@ -66,10 +66,10 @@ describe('language switch', () => {
   })
 
   test('signed in: the choice is saved on the account and wins over the browser', async () => {
-    const user = runSync(findUserByUsername(t.db, 'p-trainer'))!
+    const user = (await exec(t.db, findUserByUsername, 'p-trainer'))!
     const cookie = sessionFor(t, user.id)
     await t.app.inject({ method: 'POST', url: '/language', headers: { ...FORM_HEADERS, cookie }, payload: form({ lang: 'zh', back: '/' }) })
-    expect(runSync(findUserByUsername(t.db, 'p-trainer'))!.locale).toBe('zh')
+    expect((await exec(t.db, findUserByUsername, 'p-trainer'))!.locale).toBe('zh')
     const home = await t.app.inject({ url: '/', headers: { cookie, 'accept-language': 'en-US' } })
     expect(dom(home.body).querySelector('h1')!.text).toBe('本企业')
   })

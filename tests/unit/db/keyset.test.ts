@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { keysetQuery } from '../../../src/db/keyset.js'
-import { escalationCases } from '../../../src/db/schema.js'
+import { escalationCases } from '../../../src/db/sqlite-schema.js'
 import { escalationCases as pgEscalationCases } from '../../../src/db/pg-schema.js'
 
 // A list's key comes from the URL as numbers; a timestamp sort column's value must reach each

@@ -4,7 +4,7 @@ import { describe, test, expect } from 'vitest'
 import { is, SQL, getTableName, type Column, type Table } from 'drizzle-orm'
 import { SQLiteTable, SQLiteSyncDialect, getTableConfig as sqliteConfig } from 'drizzle-orm/sqlite-core'
 import { PgTable, PgDialect, getTableConfig as pgConfig } from 'drizzle-orm/pg-core'
-import * as S from '../../../src/db/schema.js'
+import * as S from '../../../src/db/sqlite-schema.js'
 import * as P from '../../../src/db/pg-schema.js'
 
 // The PostgreSQL schema (src/db/pg-schema/) is the SQLite one (src/db/schema/) in PostgreSQL's

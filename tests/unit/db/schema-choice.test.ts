@@ -2,9 +2,9 @@ import { describe, test, expect, vi, afterEach } from 'vitest'
 import { is } from 'drizzle-orm'
 import { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { PgTable } from 'drizzle-orm/pg-core'
-import * as sqlite from '../../../src/db/schema.js'
+import * as sqlite from '../../../src/db/sqlite-schema.js'
 
-// tables.ts hands every area the tables of the process's engine. Each table it names is written
+// schema.ts hands every area the tables of the process's engine. Each table it names is written
 // out by hand (a destructuring), so this checks it names every table of the schema, and that
 // DATABASE_URL picks the dialect.
 const tableNames = Object.keys(sqlite).filter((k) => is((sqlite as Record<string, unknown>)[k], SQLiteTable)).sort()
@@ -15,12 +15,12 @@ afterEach(() => { vi.unstubAllEnvs(); vi.resetModules() })
 type Exports = Record<string, unknown>
 const isTable = (value: unknown, kind: typeof SQLiteTable | typeof PgTable) => value !== null && typeof value === 'object' && Object.getPrototypeOf(value) !== null && is(value, kind)
 
-/** tables.ts loaded afresh with this DATABASE_URL, and the two schemas of the same load (so objects compare). */
+/** schema.ts loaded afresh with this DATABASE_URL, and the two schemas of the same load (so objects compare). */
 async function tablesWith (url: string | undefined) {
   vi.resetModules()
   vi.stubEnv('DATABASE_URL', url ?? '')
-  const t = await import('../../../src/db/tables.js') as unknown as Exports & { ENGINE: string }
-  const s = await import('../../../src/db/schema.js') as unknown as Exports
+  const t = await import('../../../src/db/schema.js') as unknown as Exports & { ENGINE: string }
+  const s = await import('../../../src/db/sqlite-schema.js') as unknown as Exports
   const p = await import('../../../src/db/pg-schema.js') as unknown as Exports
   return { t, s, p }
 }
