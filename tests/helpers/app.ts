@@ -87,6 +87,18 @@ export async function buildTestApp (env: Record<string, string> = {}): Promise<T
   }
 }
 
+/**
+ * Another app node on the same PostgreSQL database as `t` (its own pool, the same configuration,
+ * data key and clock), as a second server of a deployment would be. Closed before `t`.
+ */
+export async function secondNode (t: TestApp): Promise<{ app: TestApp['app'], db: Db, close(): Promise<void> }> {
+  if (!t.config.databaseUrl) throw new Error('a second node needs PostgreSQL (the integration-pg project)')
+  const db = openPostgres(t.config.databaseUrl, t.config.databasePoolSize)
+  const app = await buildApp(t.config, db, t.clock, { logStream: new Writable({ write (_c, _e, cb) { cb() } }), dataKey: t.dataKey, sweepMs: 0, readinessMs: 0 })
+  await app.ready()
+  return { app, db, close: () => app.close() }
+}
+
 export async function createUser (db: Db, username: string, role: Role, opts: { mustChangePassword?: boolean, password?: string, now?: Date } = {}): Promise<User> {
   const hash = opts.password ? await hashPassword(opts.password) : await (passwordHash ??= hashPassword(PASSWORD))
   return await transaction(db, insertUser, { username, displayName: `Test ${username}`, passwordHash: hash, role, mustChangePassword: opts.mustChangePassword ?? false }, opts.now ?? new Date())

@@ -1,0 +1,73 @@
+import { describe, test, expect, beforeAll, afterAll } from 'vitest'
+import { and, eq, isNotNull } from 'drizzle-orm'
+import { buildTestApp, secondNode, form, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { buildWorld, type World } from '../../helpers/world.js'
+import { onPostgres } from '../../helpers/db.js'
+import { attempts, attemptItems, attemptSteps, auditEvents } from '../../../src/db/schema.js'
+import { transaction } from '../../../src/db/engine.js'
+import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
+
+// Two app nodes of one deployment on one PostgreSQL database (issue 19, "Many nodes"): nothing a
+// request needs lives in one node's memory, so a trainee's requests may land on either; the
+// periodic passes run once across nodes. (SQLite's deployment is one process: skipped there.)
+describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
+  let a: TestApp
+  let b: Awaited<ReturnType<typeof secondNode>>
+  let w: World
+  beforeAll(async () => {
+    a = await buildTestApp()
+    w = await buildWorld(a)
+    b = await secondNode(a)
+  })
+  afterAll(async () => { await b?.close(); await a?.close() })
+
+  const via = (node: 'a' | 'b') => node === 'a' ? a.app : b.app
+  const post = (node: 'a' | 'b', url: string, fields: Record<string, string>, who: 'traineeA' | 'traineeB' = 'traineeA') =>
+    via(node).inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who), 'hx-request': 'true' }, payload: form(fields) })
+
+  async function start (node: 'a' | 'b', who: 'traineeA' | 'traineeB'): Promise<number> {
+    const res = await post(node, '/exams/start', { blueprint: 'starter-mock' }, who)
+    const id = /\/exams\/attempts\/(\d+)/.exec(String(res.headers.location))?.[1]
+    if (!id) throw new Error(`start through ${node}: ${res.statusCode} ${res.body.slice(0, 200)}`)
+    return Number(id)
+  }
+
+  /** The first option's code of an item, as its page would post it. */
+  async function anOption (attemptId: number, slot: number): Promise<string> {
+    const [row] = await a.db.select({ seed: attempts.seed, order: attemptItems.optionOrder }).from(attemptItems)
+      .innerJoin(attempts, eq(attempts.id, attemptItems.attemptId)).where(and(eq(attemptItems.attemptId, attemptId), eq(attemptItems.slot, slot)))
+    return optionCodes(row!.seed, attemptId, slot, row!.order)[0]!
+  }
+
+  test("a trainee's answers saved through one node and the exam finished through the other", async () => {
+    const id = await start('a', 'traineeA')
+    // The page is served by either node.
+    expect((await via('b').inject({ url: `/exams/attempts/${id}`, headers: { cookie: w.cookie('traineeA') } })).statusCode).toBe(200)
+    const one = await post('a', `/exams/attempts/${id}/items/1`, { seq: '0', choice: await anOption(id, 1) })
+    const two = await post('b', `/exams/attempts/${id}/items/2`, { seq: '0', choice: await anOption(id, 2) })
+    expect([one.statusCode, two.statusCode]).toEqual([200, 200])
+    // A stale page through the other node is refused there too: the seq lives in the database.
+    expect((await post('b', `/exams/attempts/${id}/items/1`, { seq: '0', choice: await anOption(id, 1) })).statusCode).toBe(409)
+    const done = await post('b', `/exams/attempts/${id}/finish`, {})
+    expect(done.statusCode).toBeLessThan(400)
+    const [row] = await a.db.select().from(attempts).where(eq(attempts.id, id))
+    expect(row!.finishedAt).not.toBeNull()
+    const steps = await a.db.select({ slot: attemptItems.slot }).from(attemptSteps).innerJoin(attemptItems, eq(attemptItems.id, attemptSteps.attemptItemId)).where(eq(attemptItems.attemptId, id))
+    expect(steps.map((s) => s.slot).sort()).toEqual([1, 2])
+    // Node A shows the result node B wrote, and refuses an answer after the finish.
+    expect((await via('a').inject({ url: `/exams/attempts/${id}/result`, headers: { cookie: w.cookie('traineeA') } })).statusCode).toBe(200)
+    expect((await post('a', `/exams/attempts/${id}/items/3`, { seq: '0', choice: await anOption(id, 3) })).statusCode).toBe(409)
+  })
+
+  test('the overdue sweep, run by both nodes at once, finishes an overdue attempt once', async () => {
+    const id = await start('b', 'traineeB')
+    a.clock.advance(21 * 60_000) // the starter mock's 20 minutes have passed
+    const now = a.clock.now()
+    const swept = await Promise.all([transaction(a.db, sweepOverdue, now), transaction(b.db, sweepOverdue, now)])
+    expect(swept[0] + swept[1]).toBe(1)
+    const [row] = await a.db.select().from(attempts).where(eq(attempts.id, id))
+    expect(row!.finishReason).toBe('timeout')
+    const finished = await a.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'attempt.finished'), eq(auditEvents.subjectId, String(id)), isNotNull(auditEvents.at)))
+    expect(finished).toHaveLength(1)
+  })
+})
