@@ -112,7 +112,8 @@ async function inChunks <A extends unknown[]> (db: Db, stop: (() => boolean) | u
 export function * sweepDueChunk (db: Db, now: Date, timeZone: string): Q<number> {
   if (!(yield * tryLock(db, LOCKS.readinessSweep))) return 0
   const today = localDate(now, timeZone)
-  const ids = [...new Set([...yield * dueIds(db, today, READINESS_CHUNK), ...yield * dueLearningIds(db, today, READINESS_CHUNK)])]
+  // At most a chunk a transaction: people left over are still due, and the next chunk finds them.
+  const ids = [...new Set([...yield * dueIds(db, today, READINESS_CHUNK), ...yield * dueLearningIds(db, today, READINESS_CHUNK)])].slice(0, READINESS_CHUNK)
   yield * refreshReadiness(db, ids, now, timeZone)
   return ids.length
 }
