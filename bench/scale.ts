@@ -113,7 +113,7 @@ async function bringUpToDate (m: ProvinceManifest, log: (s: string) => void): Pr
   const db = openDatabase(m.dbFile)
   try {
     migrateDatabase(db)
-    const stale = countStale(db)
+    const stale = runSync(countStale(db))
     if (stale === 0) return
     const started = Date.now()
     log(`  working out the stored readiness of ${stale} people again (a migration asked for it) …`)

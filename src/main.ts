@@ -143,7 +143,7 @@ async function readinessCommand (config: Config, args: string[]): Promise<number
   try {
     const started = Date.now()
     const n = sub === 'rebuild' ? await rebuildReadiness(db, systemClock, config.timeZone) : await sweepDueReadiness(db, systemClock, config.timeZone)
-    out(`Readiness worked out for ${n} ${n === 1 ? 'person' : 'people'} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${countStale(db)} still of older rules.`)
+    out(`Readiness worked out for ${n} ${n === 1 ? 'person' : 'people'} in ${((Date.now() - started) / 1000).toFixed(1)} s; ${await exec(db, countStale)} still of older rules.`)
     return 0
   } finally {
     await closeDatabase(db)

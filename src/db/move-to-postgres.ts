@@ -245,7 +245,7 @@ interface InsertStatement {
  * row, more than PostgreSQL takes to insert it: rendered once per table and run as a named
  * prepared statement, PostgreSQL also parses it once.
  */
-function insertStatement (tx: NodePgDatabase, table: CopyTable, rows: number, name?: string): InsertStatement {
+function renderInsert (tx: NodePgDatabase, table: CopyTable, rows: number, name?: string): InsertStatement {
   const columns = getTableColumns(table.pg) as Record<string, PgColumn>
   const props = Object.keys(columns)
   const placeholders = Array.from({ length: rows }, (_, i) => Object.fromEntries(props.map((p) => [p, sql.placeholder(`${i}:${p}`)])))
@@ -299,7 +299,7 @@ export async function copyToPostgres (source: SourceDb, client: pg.PoolClient, o
       let inFlight: Promise<unknown> | undefined
       for (const rows of sourceChunks(source, t, size)) {
         if (inFlight) await inFlight
-        const statement = rows.length === size ? (full ??= insertStatement(tx, t, size, `move_${t.name}`)) : insertStatement(tx, t, rows.length)
+        const statement = rows.length === size ? (full ??= renderInsert(tx, t, size, `move_${t.name}`)) : renderInsert(tx, t, rows.length)
         inFlight = client.query({ name: statement.name, text: statement.text, values: statement.encode(rows) })
           .catch((err: unknown) => { throw new MoveFailed(`copying ${t.name}: ${describePgError(err)}`) })
         // Handled by the await above or below; this keeps a failure from counting as unhandled if reading SQLite throws first.

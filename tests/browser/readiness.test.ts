@@ -37,7 +37,7 @@ describe('readiness in Chromium', () => {
     // The demo's induction cohort carries a mandatory curriculum; this journey is about statements, so the guard leaves it.
     env.server.db.delete(cohortMembers).where(eq(cohortMembers.traineeId, person.id)).run()
     // Written past the areas' functions: the stored readiness is worked out again as they would.
-    refreshReadiness(env.server.db, [person.id], new Date())
+    runSync(refreshReadiness(env.server.db, [person.id], new Date()))
 
     // Police of the district publish a sitting.
     const police = await env.browser.newContext({ viewport: DESKTOP, locale: 'en-US' })

@@ -3,6 +3,7 @@ import type { TestApp } from './app.js'
 import type { Db } from '../../src/db/connection.js'
 import type { Pii } from '../../src/lib/pii.js'
 import { refreshReadiness } from '../../src/features/readiness/index.js'
+import { runSync } from '../../src/db/engine.js'
 
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗'
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '军', '洋', '勇', '艳', '杰', '涛', '明', '超', '秀英', '华', '平', '刚', '桂英']
@@ -34,7 +35,7 @@ export function addCrowdTo (to: { db: Db, pii: Pick<Pii, 'encrypt' | 'hash'>, no
       ids.push(id)
     }
     // Their stored readiness, as the roster import would keep it.
-    refreshReadiness(to.db, ids, to.now, 'Asia/Shanghai')
+    runSync(refreshReadiness(to.db, ids, to.now, 'Asia/Shanghai'))
   })()
   return ids
 }

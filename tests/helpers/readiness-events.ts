@@ -117,8 +117,8 @@ export async function readinessScene (t: TestApp, w: World) {
     },
     /** A rule change, then (sometimes at once, else later in the sequence) the background re-evaluation. */
     rules: async (rng) => {
-      const s = readEligibilitySettings(t.db)
-      saveEligibilitySettings(t.db, {
+      const s = await exec(t.db, readEligibilitySettings)
+      await transaction(t.db, saveEligibilitySettings, {
         ...s, minAge: 16 + rng.int(5), windowDays: 3 + rng.int(60), requiredPasses: rng.int(4), latestMustPass: rng.next() < 0.5,
         mockBlueprint: pick(rng, ['national-mock', 'starter-mock']), minEducation: pick(rng, EDUCATION_LEVELS.slice(0, 3))
       }, audit(w.users.admin), now())

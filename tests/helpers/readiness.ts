@@ -10,7 +10,7 @@ import { runSync } from '../../src/db/engine.js'
  * the stored readiness in their transaction: they work it out again themselves, as those do.
  */
 export function keepReadiness (t: TestApp, traineeIds: readonly number[]): void {
-  refreshReadiness(t.db, traineeIds, t.clock.now(), t.config.timeZone)
+  runSync(refreshReadiness(t.db, traineeIds, t.clock.now(), t.config.timeZone))
 }
 
 /** Records every declaration (healthy, good conduct, no disqualifying record) for a person. */
@@ -42,7 +42,7 @@ export function makeEligible (t: TestApp, traineeId: number, declaredBy: number)
 }
 
 /** A sitting published directly in the database. */
-export function insertSitting (t: TestApp, jurisdictionId: number, publishedBy: number, over: Partial<{ sitsOn: string, applyBy: string, capacity: number }> = {}): number {
+export function addSitting (t: TestApp, jurisdictionId: number, publishedBy: number, over: Partial<{ sitsOn: string, applyBy: string, capacity: number }> = {}): number {
   return t.db.insert(examSittings).values({
     jurisdictionId, sitsOn: over.sitsOn ?? '2027-03-01', startsAt: '09:00', venue: 'Exam hall 1', capacity: over.capacity ?? 30, applyBy: over.applyBy ?? '2027-02-01',
     publishedBy, publishedAt: t.clock.now()

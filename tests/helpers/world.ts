@@ -1,7 +1,7 @@
 import { creditCheckChar } from '../../src/lib/id-checksums.js'
 import { insertUser, type Role } from '../../src/features/auth/index.js'
 import { jurisdictions, enterprises, trainees, employments, statements, applications } from '../../src/db/schema.js'
-import { makeEligible, insertSitting, keepReadiness } from './readiness.js'
+import { makeEligible, addSitting, keepReadiness } from './readiness.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
 import { beforeAll, afterAll } from 'vitest'
 import { PASSWORD, FORM_HEADERS, form, buildTestApp, createUser, sessionFor, type TestApp } from './app.js'
@@ -134,7 +134,7 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
   }
   let sittingId: number | undefined
   const sitting = async () => {
-    sittingId ??= insertSitting(t, d1, users.policeD1)
+    sittingId ??= addSitting(t, d1, users.policeD1)
     return sittingId
   }
   const application = async () => {

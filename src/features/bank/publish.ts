@@ -120,10 +120,10 @@ export function * publishBank (db: Db, bank: Bank, actorId: number | null, now: 
     },
     member: (id) => run(db.insert(releaseBlueprints).values({ releaseId: release.id, blueprintVersionId: id }))
   })
-  // Audit and readiness have not moved to both engines yet: on SQLite they write at once, inside this transaction.
+  // Audit has not moved to both engines yet: on SQLite it writes at once, inside this transaction.
   recordAudit(db, { actorId, action: 'bank.published', subjectType: 'bank_release', subjectId: release.id, details: { label: bank.release, questions, lessons, blueprints } }, now)
   // A curriculum's items are counted on the current release's lessons: everyone's readiness is worked out again.
-  readinessRulesChanged(db, now)
+  yield * readinessRulesChanged(db, now)
   return { outcome: 'published', releaseId: release.id, questions, lessons, blueprints }
 }
 

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Db } from '../../db/connection.js'
+import { runSync } from '../../db/engine.js'
 import { seededRng } from '../../lib/rng.js'
 import { localDate, addDays } from '../../lib/time.js'
 import { maskIdNumber } from '../../lib/id-checksums.js'
@@ -49,7 +50,7 @@ function respond (type: string, answer: readonly string[], options: readonly str
  * no blueprint for the national mock the eligibility rules count.
  */
 export function seedDemoReadiness (db: Db, plan: DemoReadinessPlan, now: Date, timeZone: string): DemoReadinessResult | null {
-  const settings = readEligibilitySettings(db)
+  const settings = runSync(readEligibilitySettings(db))
   const { release, blueprints } = currentBlueprints(db)
   const bp = blueprints.find((b) => b.key === settings.mockBlueprint)
   if (!release || !bp) return null
@@ -80,29 +81,31 @@ export function seedDemoReadiness (db: Db, plan: DemoReadinessPlan, now: Date, t
     }
 
     // The district publishes a sitting six weeks out, applications open for a month.
-    const sitting = insertSitting(db, plan.police.jurisdictionId, {
+    // readiness has moved to query functions, demo not yet: runSync on SQLite, inside this transaction.
+    const sitting = runSync(insertSitting(db, plan.police.jurisdictionId, {
       sitsOn: addDays(today, 45), startsAt: '09:00', venue: '东城分局考试中心（东湖路 200 号，二楼机房）', capacity: 40, applyBy: addDays(today, 30)
-    }, plan.police.userId, { actorId: plan.police.userId, action: 'sitting.published', clientIp: null }, new Date(now.getTime() - 2 * DAY))
+    }, plan.police.userId, { actorId: plan.police.userId, action: 'sitting.published', clientIp: null }, new Date(now.getTime() - 2 * DAY)))
 
     // The trainer issues a statement for an eligible guard and applies for the sitting.
     const p = plan.statementFor
-    const ev = evaluateMany(db, [{ id: p.traineeId, birthDate: p.birthDate, education: p.education }], settings, now, timeZone).get(p.traineeId)!
+    const ev = runSync(evaluateMany(db, [{ id: p.traineeId, birthDate: p.birthDate, education: p.education }], settings, now, timeZone)).get(p.traineeId)!
     if (ev.evaluation.status !== 'eligible') return { attempts: count, statementId: null, sittingId: sitting.id, applicationId: null }
     const latest = [...ev.record.mocks].sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime())[0]!
     const issuedAt = new Date(now.getTime() - 3_600_000)
     let code = makeCode((n) => randomBytes(n))
-    while (findStatementByCode(db, code)) code = makeCode((n) => randomBytes(n))
+    while (runSync(findStatementByCode(db, code))) code = makeCode((n) => randomBytes(n))
     const snapshot = buildSnapshot(
       { fullName: p.fullName, idNumberMasked: maskIdNumber(p.idNumber), enterpriseName: p.enterpriseName }, ev.evaluation,
       { attemptId: latest.attemptId, finishedOn: latest.finishedOn, score: latest.score, maxScore: latest.maxScore, passed: latest.passed, release: latest.release },
       settings, localDate(issuedAt, timeZone))
-    const st = insertStatement(db, {
+    const st = runSync(insertStatement(db, {
       code, traineeId: p.traineeId, enterpriseId: p.enterpriseId, snapshot, issuedBy: plan.trainerId, issuedAt, expiresAt: expiryFrom(issuedAt, settings.statementDays)
-    }, { actorId: plan.trainerId, action: 'statement.issued', clientIp: null })
+    }, { actorId: plan.trainerId, action: 'statement.issued', clientIp: null }))
     const appliedAt = new Date(now.getTime() - 1_800_000)
-    const application = insertApplication(db, { sittingId: sitting.id, traineeId: p.traineeId, enterpriseId: p.enterpriseId, statementId: st.id, appliedBy: plan.trainerId },
-      () => applyProblem({ today, sitting: { applyBy: sitting.applyBy, capacity: sitting.capacity, taken: 0 }, eligibility: 'eligible', statement: 'valid', hasCertificate: false, history: [] }),
-      { actorId: plan.trainerId, action: 'application.submitted', clientIp: null }, appliedAt)
+    const problem = applyProblem({ today, sitting: { applyBy: sitting.applyBy, capacity: sitting.capacity, taken: 0 }, eligibility: 'eligible', statement: 'valid', hasCertificate: false, history: [] })
+    const application = runSync(insertApplication(db, { sittingId: sitting.id, traineeId: p.traineeId, enterpriseId: p.enterpriseId, statementId: st.id, appliedBy: plan.trainerId },
+      function * () { return problem },
+      { actorId: plan.trainerId, action: 'application.submitted', clientIp: null }, appliedAt))
     return { attempts: count, statementId: st.id, sittingId: sitting.id, applicationId: application.id }
   }).immediate()
 }

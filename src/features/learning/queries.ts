@@ -16,7 +16,7 @@ import type { CurriculumItem, AssignmentRow } from './curriculum.js'
 
 // Query functions for both engines (ARCHITECTURE, "The data layer on two engines"): each yields
 // its statements; routes run them with app.exec or app.transaction, other query functions yield*
-// them. Calls into areas that have not moved yet (audit, bank, practice, the readiness hook) stay
+// them. Calls into areas that have not moved yet (audit, bank, practice) stay
 // plain synchronous calls on the same handle: the SQLite bridge, inside the caller's transaction.
 
 type Audit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
@@ -105,7 +105,7 @@ export function * progressOf (db: Db, traineeIds: readonly number[]): Q<Map<numb
 export function * markStudied (db: Db, traineeId: number, lessonKey: string, lessonVersionId: number, now: Date): Q<void> {
   yield * run(db.insert(lessonProgress).values({ traineeId, lessonKey, lessonVersionId, studiedAt: now })
     .onConflictDoUpdate({ target: [lessonProgress.traineeId, lessonProgress.lessonKey], set: { lessonVersionId, studiedAt: now } }))
-  readinessChanged(db, [traineeId], now)
+  yield * readinessChanged(db, [traineeId], now)
 }
 
 /** Passed mock attempts per trainee and blueprint key. */
@@ -170,7 +170,7 @@ export function * recordCheckAnswer (db: Db, checkId: number, questionVersionId:
     // A pass already recorded stays (the insert's own value, converted by Drizzle, only fills a gap).
     yield * run(db.insert(lessonProgress).values({ traineeId: check.traineeId, lessonKey: check.lessonKey, checkPassedAt: now })
       .onConflictDoUpdate({ target: [lessonProgress.traineeId, lessonProgress.lessonKey], set: { checkPassedAt: sql`coalesce(${lessonProgress.checkPassedAt}, excluded.${sql.identifier(lessonProgress.checkPassedAt.name)})` } }))
-    readinessChanged(db, [check.traineeId], now)
+    yield * readinessChanged(db, [check.traineeId], now)
   }
   return { ...result, firstPass }
 }
@@ -250,7 +250,7 @@ export function * addCohortMembers (db: Db, cohort: Cohort, traineeIds: readonly
     added += (yield * run(db.insert(cohortMembers).values({ cohortId: cohort.id, traineeId, addedAt: now }).onConflictDoNothing())).changes
   }
   if (added > 0) recordAudit(db, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { added } }, now)
-  readinessChanged(db, traineeIds, now)
+  yield * readinessChanged(db, traineeIds, now)
   return added
 }
 
@@ -258,7 +258,7 @@ export function * addCohortMembers (db: Db, cohort: Cohort, traineeIds: readonly
 export function * removeCohortMember (db: Db, cohort: Cohort, traineeId: number, audit: Audit, now: Date): Q<boolean> {
   const gone = (yield * run(db.delete(cohortMembers).where(and(eq(cohortMembers.cohortId, cohort.id), eq(cohortMembers.traineeId, traineeId))))).changes > 0
   if (gone) recordAudit(db, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { removedTrainee: traineeId } }, now)
-  if (gone) readinessChanged(db, [traineeId], now)
+  if (gone) yield * readinessChanged(db, [traineeId], now)
   return gone
 }
 
@@ -363,7 +363,7 @@ export function * insertAssignments (db: Db, a: NewAssignments, audit: Audit, no
   for (const cohortId of a.cohortIds) yield * run(db.insert(assignments).values({ ...base, cohortId }))
   const n = a.traineeIds.length + a.cohortIds.length
   recordAudit(db, { ...audit, subjectType: 'curriculum', subjectId: a.curriculumId, details: { trainees: a.traineeIds.length, cohorts: a.cohortIds.length, dueOn: a.dueOn, mandatory: a.mandatory } }, now)
-  readinessChanged(db, [...a.traineeIds, ...yield * cohortMemberIds(db, a.cohortIds)], now)
+  yield * readinessChanged(db, [...a.traineeIds, ...yield * cohortMemberIds(db, a.cohortIds)], now)
   return n
 }
 
@@ -371,5 +371,5 @@ export function * insertAssignments (db: Db, a: NewAssignments, audit: Audit, no
 export function * deleteAssignment (db: Db, a: AssignmentListRow, audit: Audit, now: Date): Q<void> {
   yield * run(db.delete(assignments).where(eq(assignments.id, a.id)))
   recordAudit(db, { ...audit, subjectType: 'assignment', subjectId: a.id, details: { curriculum: a.curriculumId } }, now)
-  readinessChanged(db, [...(a.traineeId !== null ? [a.traineeId] : []), ...yield * cohortMemberIds(db, a.cohortId !== null ? [a.cohortId] : [])], now)
+  yield * readinessChanged(db, [...(a.traineeId !== null ? [a.traineeId] : []), ...yield * cohortMemberIds(db, a.cohortId !== null ? [a.cohortId] : [])], now)
 }

@@ -29,5 +29,5 @@ export function * seedLearningDemo (tx: Db, enterpriseId: number, trainerUserId:
   const due = addDays(today, 28)
   yield * run(tx.insert(assignments).values({ curriculumId: curriculum.id, enterpriseId, cohortId: cohort.id, dueOn: due, mandatory: true, assignedBy: trainerUserId, assignedAt: now }))
   recordAudit(tx, { actorId: null, action: 'curriculum.created', subjectType: 'curriculum', subjectId: curriculum.id, details: { via: 'demo' } }, now)
-  readinessChanged(tx, members, now)
+  yield * readinessChanged(tx, members, now)
 }

@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../../db/connection.js'
 import { recordAudit, recordAuditPrepared, type AuditEntry } from '../audit/index.js'
 import { prepared } from '../../db/statements.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
+import { runSync } from '../../db/engine.js'
 import { users, jurisdictions, enterprises, sites, trainees, employments, declarations, appSettings, rosterImports, enterpriseCounts, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, sittingJurisdictions, type Scope, type TreeNode } from './scope.js'
 import { keysetQuery } from '../../db/keyset.js'
@@ -412,7 +413,7 @@ type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 export function insertPerson (db: Db, p: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date): number {
   return db.$client.transaction(() => {
     const id = writePerson(db, p, enterpriseId, login, startedOn, audit, now)
-    readinessChanged(db, [id], now)
+    runSync(readinessChanged(db, [id], now))
     return id
   }).immediate()
 }
@@ -421,7 +422,7 @@ export function insertPerson (db: Db, p: EncryptedPerson, enterpriseId: number, 
 export function employPerson (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date): void {
   db.$client.transaction(() => {
     writeEmployment(db, traineeId, enterpriseId, startedOn, audit, now)
-    readinessChanged(db, [traineeId], now)
+    runSync(readinessChanged(db, [traineeId], now))
   }).immediate()
 }
 
@@ -460,7 +461,7 @@ export function updatePerson (db: Db, traineeId: number, p: EncryptedPerson, idC
     if (idChanged) changed.idNumber = 'changed'
     recordAudit(tx, { ...audit, action: 'person.updated', subjectType: 'trainee', subjectId: traineeId, details: changed }, now)
     // A new ID number may carry a new birth date; education is a rule of its own; the name is in the stored learning summary.
-    if (idChanged || changed.education || changed.fullName) readinessChanged(db, [traineeId], now)
+    if (idChanged || changed.education || changed.fullName) runSync(readinessChanged(db, [traineeId], now))
   }, { behavior: 'immediate' })
 }
 
@@ -470,7 +471,7 @@ export function insertDeclarations (db: Db, traineeId: number, values: Declarati
       tx.insert(declarations).values({ traineeId, kind, value, declaredBy, declaredAt: now }).run()
     }
     recordAudit(tx, { ...audit, action: 'declarations.recorded', subjectType: 'trainee', subjectId: traineeId, details: { ...values } }, now)
-    readinessChanged(db, [traineeId], now)
+    runSync(readinessChanged(db, [traineeId], now))
   }, { behavior: 'immediate' })
 }
 
@@ -488,14 +489,14 @@ export function writeCertificate (tx: DbOrTx, traineeId: number, c: CertificateI
       .where(and(eq(employments.traineeId, traineeId), isNull(employments.endedOn), eq(employments.dutyStatus, 'on-duty'))).run().changes > 0
   }
   recordAudit(tx, { ...audit, action: 'certificate.recorded', subjectType: 'trainee', subjectId: traineeId, details: { certificateNo: c.certificateNo, issuedOn: c.issuedOn, status: c.status, backToTraining } }, now)
-  readinessChanged(tx, [traineeId], now)
+  runSync(readinessChanged(tx as Db, [traineeId], now))
 }
 
 export function setDutyStatus (db: Db, employmentId: number, traineeId: number, from: DutyStatus, to: DutyStatus, audit: Omit<AuditEntry, 'subjectId' | 'subjectType'>, now: Date): void {
   db.transaction((tx) => {
     tx.update(employments).set({ dutyStatus: to, updatedAt: now }).where(eq(employments.id, employmentId)).run()
     recordAudit(tx, { ...audit, action: 'duty.changed', subjectType: 'trainee', subjectId: traineeId, details: { from, to } }, now)
-    readinessChanged(db, [traineeId], now)
+    runSync(readinessChanged(db, [traineeId], now))
   }, { behavior: 'immediate' })
 }
 
@@ -503,7 +504,7 @@ export function endEmployment (db: Db, employmentId: number, traineeId: number, 
   db.transaction((tx) => {
     tx.update(employments).set({ endedOn, dutyStatus: 'released', updatedAt: now }).where(eq(employments.id, employmentId)).run()
     recordAudit(tx, { ...audit, action: 'employment.ended', subjectType: 'trainee', subjectId: traineeId, details: { endedOn } }, now)
-    readinessChanged(db, [traineeId], now)
+    runSync(readinessChanged(db, [traineeId], now))
   }, { behavior: 'immediate' })
 }
 
@@ -601,7 +602,7 @@ export function importCheckedRows (db: Db, token: string, enterpriseId: number, 
       added.push({ fullName: row.fullName, username, passwordIndex: added.length })
     }
     // Everyone's readiness at once (batched reads), in this transaction.
-    readinessChanged(db, people, now)
+    runSync(readinessChanged(db, people, now))
     q('DELETE FROM roster_imports WHERE id = ?').run(token)
     recordAuditPrepared(db, { ...audit, action: 'roster.imported', subjectType: 'enterprise', subjectId: enterpriseId, details: { added: added.length, returning: rows.length - added.length } }, now)
     return { ok: true, added, rejoined: rows.length - added.length }

@@ -1,7 +1,8 @@
-import type { DbOrTx } from '../../db/connection.js'
+import type { Db, DbOrTx } from '../../db/connection.js'
 import type { Pii } from '../../lib/pii.js'
 import { recordAudit } from '../audit/index.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
+import { runSync } from '../../db/engine.js'
 import { users, jurisdictions, enterprises, trainees, employments, declarations, DECLARATION_KINDS, type DutyStatus, type Education, type JurisdictionLevel, type CertificateStatus } from '../../db/schema.js'
 
 export interface DemoPerson {
@@ -67,6 +68,6 @@ export function seedOrganisations (tx: DbOrTx, pii: Pii, seed: OrgSeed, today: s
     recordAudit(tx, { actorId: null, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: p.fullName, enterpriseId, via: 'demo' } }, now)
     seeded.push(trainee.id)
   }
-  readinessChanged(tx, seeded, now)
+  runSync(readinessChanged(tx as Db, seeded, now))
   return { jurisdictionIds }
 }

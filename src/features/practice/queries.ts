@@ -212,7 +212,7 @@ export function recordOutcomes (db: Db, traineeId: number, outcomes: readonly Ou
   }
   // A "practise to 80%" item just completed: the person's stored readiness follows, in this transaction
   // (and their whole learning summary with it); else only the summary's practice figures move.
-  if (reachedGoal.length > 0) readinessChanged(db, [traineeId], now)
+  if (reachedGoal.length > 0) runSync(readinessChanged(db, [traineeId], now))
   else storePracticeFigures(db, traineeId, today, pool)
   return { reachedGoal }
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
 import { localDate } from '../../lib/time.js'
 import { maskIdNumber } from '../../lib/id-checksums.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { loadScope, findPersonInScope, findJurisdiction, type PersonRow } from '../orgs/index.js'
 import { readEligibilitySettings, evaluateMany, findStatementByCode } from './queries.js'
 import { buildSnapshot, makeCode, type StatementSnapshot } from './statements.js'
@@ -14,31 +14,32 @@ export function readinessHelpers (app: FastifyInstance) {
   const now = () => app.clock.now()
   const today = () => localDate(now(), app.config.timeZone)
   const day = (d: Date) => localDate(d, app.config.timeZone)
-  const settings = () => readEligibilitySettings(app.db)
+  const settings = (): Promise<EligibilitySettings> => app.exec(readEligibilitySettings)
 
   /** A refused look-up by a police officer is written to the audit log, then answers 404 like any other. */
-  const denied = (req: FastifyRequest, subjectType: string, subjectId: number | string): never => {
+  const denied = async (req: FastifyRequest, subjectType: string, subjectId: number | string): Promise<never> => {
     if (req.actor?.role === 'police') {
-      recordAudit(app.db, { actorId: req.actor.id, action: 'access.denied', subjectType, subjectId, clientIp: req.ip, details: { path: req.url.split('?')[0] } }, now())
+      await app.transaction(writeAudit, { actorId: req.actor.id, action: 'access.denied', subjectType, subjectId, clientIp: req.ip, details: { path: req.url.split('?')[0] } }, now())
     }
     throw new NotFound()
   }
 
   /** The person :id (or the given id) if the actor's scope holds them; else 404 (audited for police). */
-  const personFor = (req: FastifyRequest, id: number): PersonRow => {
+  const personFor = async (req: FastifyRequest, id: number): Promise<PersonRow> => {
+    // orgs has not moved to both engines yet: its scoped look-up runs synchronously.
     const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), id)
-    if (!person) return denied(req, 'trainee', id)
+    if (!person) return await denied(req, 'trainee', id)
     return person
   }
 
-  const evaluate = (p: { id: number, birthDate: string, education: PersonRow['education'] }, s: EligibilitySettings = settings()): { record: TraineeRecord, evaluation: Evaluation } =>
-    evaluateMany(app.db, [p], s, now(), app.config.timeZone).get(p.id)!
+  const evaluate = async (p: { id: number, birthDate: string, education: PersonRow['education'] }, s?: EligibilitySettings): Promise<{ record: TraineeRecord, evaluation: Evaluation }> =>
+    (await app.exec(evaluateMany, [p], s ?? await settings(), now(), app.config.timeZone)).get(p.id)!
 
   /** A fresh, unused verification code. */
-  const newCode = (): string => {
+  const newCode = async (): Promise<string> => {
     for (;;) {
       const code = makeCode((n) => randomBytes(n))
-      if (!findStatementByCode(app.db, code)) return code
+      if (!await app.exec(findStatementByCode, code)) return code
     }
   }
 

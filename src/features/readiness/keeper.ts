@@ -12,8 +12,9 @@
  * - `startReadinessKeeper`, the server's timer that runs the last three when there is work.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import type { Db, DbOrTx } from '../../db/connection.js'
-import { runSync } from '../../db/engine.js'
+import type { Db } from '../../db/connection.js'
+import { transaction, tryLock, type Q } from '../../db/engine.js'
+import { LOCKS } from '../../db/postgres.js'
 import { installReadinessKeeping } from '../../db/readiness-hook.js'
 import { localDate } from '../../lib/time.js'
 import { chunks } from '../../lib/chunks.js'
@@ -42,17 +43,16 @@ export function setReadinessZone (timeZone: string): void {
  * What the rows of these people should hold now: rules.ts's output and the facts the dashboard
  * counts, and their learning summaries (trainee_learning) from the same learning records.
  */
-export function workOut (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): { readiness: StoredReadiness[], learning: LearningSummary[] } {
+export function * workOut (db: Db, ids: readonly number[], now: Date, timeZone = displayZone): Q<{ readiness: StoredReadiness[], learning: LearningSummary[] }> {
   if (ids.length === 0) return { readiness: [], learning: [] }
-  const s = readEligibilitySettings(db)
-  const generation = rulesGeneration(db)
+  const s = yield * readEligibilitySettings(db)
+  const generation = yield * rulesGeneration(db)
   const today = localDate(now, timeZone)
-  const facts = personFacts(db, ids)
+  const facts = yield * personFacts(db, ids)
   // One learning record per person, of the enterprise employing them now: the rules read its
   // mandatory assignments, the trainer's table its figures.
-  // learning has moved to query functions, readiness not yet: runSync on SQLite, on this handle (a transaction's too).
-  const learning = runSync(learningFor(db as Db, facts.map((f) => ({ id: f.id, enterpriseId: f.enterpriseId })), today))
-  const evs = evaluateMany(db, facts, s, now, timeZone, learning)
+  const learning = yield * learningFor(db, facts.map((f) => ({ id: f.id, enterpriseId: f.enterpriseId })), today)
+  const evs = yield * evaluateMany(db, facts, s, now, timeZone, learning)
   const readiness = facts.map((f) => {
     const { record, evaluation } = evs.get(f.id)!
     return {
@@ -61,65 +61,88 @@ export function workOut (db: DbOrTx, ids: readonly number[], now: Date, timeZone
       nextChangeOn: nextChangeOn(record, s, today), evaluatedOn: today, generation
     }
   })
-  return { readiness, learning: runSync(learningSummariesOf(db as Db, facts, learning, today)) }
+  return { readiness, learning: yield * learningSummariesOf(db, facts, learning, today) }
 }
 
 /** What the readiness rows of these people should hold now. */
-export function workOutReadiness (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): StoredReadiness[] {
-  return workOut(db, ids, now, timeZone).readiness
+export function * workOutReadiness (db: Db, ids: readonly number[], now: Date, timeZone = displayZone): Q<StoredReadiness[]> {
+  return (yield * workOut(db, ids, now, timeZone)).readiness
 }
 
 /**
- * Works out these people's readiness and learning summaries and stores both, on the caller's
- * transaction (or alone, atomically): the one function that writes trainee_readiness and
- * (save the practice figures each answer moves) trainee_learning.
+ * Works out these people's readiness and learning summaries and stores both, inside the caller's
+ * transaction (a body: run it with `transaction`, or `yield*` it inside one): the one function
+ * that writes trainee_readiness and (save the practice figures each answer moves) trainee_learning.
  */
-export function refreshReadiness (db: DbOrTx, ids: readonly number[], now: Date, timeZone = displayZone): void {
+export function * refreshReadiness (db: Db, ids: readonly number[], now: Date, timeZone = displayZone): Q<void> {
   for (const chunk of chunks([...new Set(ids)], READINESS_CHUNK)) {
-    // On the Db (not the transaction handle): the same connection, so inside the transaction, with
-    // the connection's cached reads; alone, in a transaction of its own (a savepoint inside one).
-    const write = () => {
-      const rows = workOut(db, chunk, now, timeZone)
-      upsertReadiness(db, rows.readiness, now)
-      runSync(upsertLearning(db as Db, rows.learning, now))
-    }
-    if ('$client' in db) db.transaction(write, { behavior: 'immediate' })
-    else write()
+    const rows = yield * workOut(db, chunk, now, timeZone)
+    yield * upsertReadiness(db, rows.readiness, now)
+    yield * upsertLearning(db, rows.learning, now)
   }
 }
 
 installReadinessKeeping({
-  changed: (tx, ids, now) => refreshReadiness(tx, ids, now),
-  rulesChanged: (tx) => { raiseRulesGeneration(tx) }
+  changed: (db, ids, now) => refreshReadiness(db, ids, now),
+  rulesChanged: function * (db) { yield * raiseRulesGeneration(db) }
 })
 
-/** Runs `step` on chunks of ids until `next` has none, one transaction a chunk, yielding the event loop between. */
-async function inChunks (db: Db, clock: Clock, next: () => number[], timeZone: string, stop?: () => boolean): Promise<number> {
+/**
+ * Runs chunks until `chunk` finds nobody: each chunk one transaction (`chunk` picks the people and
+ * works them out, returning how many), the event loop free between chunks.
+ */
+async function inChunks <A extends unknown[]> (db: Db, stop: (() => boolean) | undefined, chunk: (db: Db, ...args: A) => Q<number>, args: () => A): Promise<number> {
   let done = 0
   for (;;) {
     if (stop?.()) return done
-    const ids = next()
-    if (ids.length === 0) return done
-    refreshReadiness(db, ids, clock.now(), timeZone)
-    done += ids.length
+    const n = await transaction(db, chunk, ...args())
+    if (n === 0) return done
+    done += n
     await nextTurn()
   }
 }
 
 /**
+ * One chunk of the daily sweep, a transaction body: up to READINESS_CHUNK people whose stored
+ * readiness or learning summary next changes by date today or before, worked out and stored.
+ * With several app nodes, only the one whose transaction takes the readiness-sweep lock does it;
+ * the others find it held and do nothing (0, which ends their pass). On SQLite the lock is always
+ * granted.
+ */
+export function * sweepDueChunk (db: Db, now: Date, timeZone: string): Q<number> {
+  if (!(yield * tryLock(db, LOCKS.readinessSweep))) return 0
+  const today = localDate(now, timeZone)
+  // At most a chunk a transaction: people left over are still due, and the next chunk finds them.
+  const ids = [...new Set([...yield * dueIds(db, today, READINESS_CHUNK), ...yield * dueLearningIds(db, today, READINESS_CHUNK)])].slice(0, READINESS_CHUNK)
+  yield * refreshReadiness(db, ids, now, timeZone)
+  return ids.length
+}
+
+/**
  * The daily sweep: every person whose stored readiness or learning summary next changes by date
- * today or before. Rows not due are not read.
+ * today or before, a chunk a transaction. Rows not due are not read.
  */
 export function sweepDueReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
-  return inChunks(db, clock, () => {
-    const today = localDate(clock.now(), timeZone)
-    return [...new Set([...dueIds(db, today, READINESS_CHUNK), ...runSync(dueLearningIds(db, today, READINESS_CHUNK))])]
-  }, timeZone, stop)
+  return inChunks(db, stop, sweepDueChunk, () => [clock.now(), timeZone] as [Date, string])
+}
+
+/** One chunk after a rule change, a transaction body: rows below the rules' generation, lifted to it. */
+function * staleChunk (db: Db, now: Date, timeZone: string): Q<number> {
+  const ids = yield * staleIds(db, yield * rulesGeneration(db), READINESS_CHUNK)
+  yield * refreshReadiness(db, ids, now, timeZone)
+  return ids.length
 }
 
 /** After a rule change: every row below the rules' generation (each chunk lifts its rows to it). */
 export function reevaluateStale (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
-  return inChunks(db, clock, () => staleIds(db, rulesGeneration(db), READINESS_CHUNK), timeZone, stop)
+  return inChunks(db, stop, staleChunk, () => [clock.now(), timeZone] as [Date, string])
+}
+
+/** One chunk of a rebuild, a transaction body: the people after `after` in id order; returns their ids. */
+function * rebuildChunk (db: Db, after: number, now: Date, timeZone: string): Q<number[]> {
+  const ids = yield * traineeIdsAfter(db, after, READINESS_CHUNK)
+  yield * refreshReadiness(db, ids, now, timeZone)
+  return ids
 }
 
 /**
@@ -130,11 +153,16 @@ export function reevaluateStale (db: Db, clock: Clock, timeZone = displayZone, s
  */
 export async function rebuildReadiness (db: Db, clock: Clock, timeZone = displayZone, stop?: () => boolean): Promise<number> {
   let after = 0
-  const done = await inChunks(db, clock, () => {
-    const ids = traineeIdsAfter(db, after, READINESS_CHUNK)
-    after = ids.at(-1) ?? after
-    return ids
-  }, timeZone, stop)
+  let done = 0
+  for (;;) {
+    if (stop?.()) break
+    // The body returns the ids it did; the next chunk starts after them (decided outside the body, which may run again).
+    const ids = await transaction(db, rebuildChunk, after, clock.now(), timeZone)
+    if (ids.length === 0) break
+    done += ids.length
+    after = ids.at(-1)!
+    await nextTurn()
+  }
   await recountEnterpriseCounts(db, stop)
   return done
 }

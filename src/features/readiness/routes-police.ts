@@ -4,7 +4,7 @@ import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { sendCsvStream } from '../../http/csv-export.js'
 import { parseIdNumber, maskIdNumber } from '../../lib/id-checksums.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { loadScope, policeSubtree, pageEnterprises, eachEnterprise, countEnterprises, sumEnterpriseCounts, ENTERPRISE_KEY, findEnterprise, findJurisdiction, listPeople, pagePeople, PEOPLE_KEY, findPersonInScope, personView, eachPeople, type EnterpriseRow, type PersonRow } from '../orgs/index.js'
 import { supervisionSummary, uninspectedDays } from '../supervision/index.js'
 import { normaliseCode } from './statements.js'
@@ -36,8 +36,8 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
   const subtreeOf = (req: FastifyRequest): number[] => policeSubtree(app.db, req.actor!)
 
   /** These enterprises (their head counts come with them, from enterprise_counts) with their pending applications. */
-  const withPending = (enterprises: EnterpriseRow[]): Array<EnterpriseRow & { pending: number }> => {
-    const pending = pendingByEnterprise(app.db, enterprises.map((e) => e.id))
+  const withPending = async (enterprises: EnterpriseRow[]): Promise<Array<EnterpriseRow & { pending: number }>> => {
+    const pending = await app.exec(pendingByEnterprise, enterprises.map((e) => e.id))
     return enterprises.map((e) => ({ ...e, pending: pending.get(e.id) ?? 0 }))
   }
 
@@ -55,11 +55,11 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     return reply.page('police/jurisdiction', {
       title: 'jurisdiction.title',
       jurisdiction: actor.jurisdictionId ? findJurisdiction(app.db, actor.jurisdictionId) : undefined,
-      enterprises: withPending(page.rows),
+      enterprises: await withPending(page.rows),
       pager: pager('/jurisdiction', {}, page),
-      recomputing: countStale(app.db),
+      recomputing: await app.exec(countStale),
       supervision: await app.exec(supervisionSummary, loadScope(app.db, actor), h.today(), await app.exec(uninspectedDays)),
-      totals: { inTraining: sums.inTraining, onDuty: sums.onDuty, uncertified: sums.onDutyWithoutCertificate, eligible: sums.eligible, pending: countPending(app.db, ids) }
+      totals: { inTraining: sums.inTraining, onDuty: sums.onDuty, uncertified: sums.onDutyWithoutCertificate, eligible: sums.eligible, pending: await app.exec(countPending, ids) }
     })
   })
 
@@ -73,9 +73,9 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const t = req.t
     const ids = subtreeOf(req)
     async function * rows () {
-      for await (const chunk of eachEnterprise(app.db, ids, EXPORT_ENTERPRISES)) yield withPending(chunk)
+      for await (const chunk of eachEnterprise(app.db, ids, EXPORT_ENTERPRISES)) yield await withPending(chunk)
     }
-    recordAudit(app.db, { ...auditFrom(req, 'jurisdiction.exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { rows: countEnterprises(app.db, ids) } }, h.now())
+    await app.transaction(writeAudit, { ...auditFrom(req, 'jurisdiction.exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { rows: countEnterprises(app.db, ids) } }, h.now())
     return sendCsvStream(reply, `jurisdiction-${h.today()}.csv`,
       [t('enterprises.name'), t('enterprises.credit-code'), t('enterprises.jurisdiction'), t('duty.in-training'), t('duty.on-duty'), t('jurisdiction.uncertified'), t('jurisdiction.eligible'), t('jurisdiction.pending')],
       rows(), (e) => [e.name, e.creditCode, e.jurisdictionName, e.inTraining, e.onDuty, e.onDutyWithoutCertificate, e.eligible, e.pending])
@@ -97,13 +97,13 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       for await (const enterprises of eachEnterprise(app.db, ids, EXPORT_ENTERPRISES)) {
         for (const e of enterprises) {
           for await (const people of eachPeople(app.db, scope, { enterpriseId: e.id }, PEOPLE_CHUNK)) {
-            const shown = statusOfPeople(app.db, people.map((p) => p.id))
+            const shown = await app.exec(statusOfPeople, people.map((p) => p.id))
             yield people.map((p) => ({ e, p, r: shown.get(p.id)! }))
           }
         }
       }
     }
-    recordAudit(app.db, { ...auditFrom(req, 'jurisdiction.people-exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { enterprises: countEnterprises(app.db, ids) } }, h.now())
+    await app.transaction(writeAudit, { ...auditFrom(req, 'jurisdiction.people-exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { enterprises: countEnterprises(app.db, ids) } }, h.now())
     return sendCsvStream(reply, `jurisdiction-people-${h.today()}.csv`,
       [t('person.enterprise'), t('enterprises.jurisdiction'), t('person.full-name'), t('person.id-number'), t('person.site'), t('person.duty'), t('person.certificate-no'), t('person.certificate-status'), t('readiness.column')],
       rows(), ({ e, p, r }) => [
@@ -115,19 +115,19 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
   app.get('/jurisdiction/enterprises/:id', { config: POLICE }, async (req, reply) => {
     const id = idParam(req)
     const enterprise = findEnterprise(app.db, id, subtreeOf(req))
-    if (!enterprise) return h.denied(req, 'enterprise', id)
+    if (!enterprise) return await h.denied(req, 'enterprise', id)
     const page = pagePeople(app.db, loadScope(app.db, req.actor!), { enterpriseId: enterprise.id }, keysetRequest(req, PEOPLE_KEY))
     const people = page.rows
     // Readiness of this page's people only, as stored.
-    const shown = readinessOfPeople(app.db, people.map((p) => p.id))
-    const current = currentStatements(app.db, people.map((p) => p.id), h.now())
+    const shown = await app.exec(readinessOfPeople, people.map((p) => p.id))
+    const current = await app.exec(currentStatements, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
       const ev = shown.get(p.id)!
       return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
     const stale = rows.filter((r) => r.stale).length
     const supervision = await app.exec(supervisionSummary, loadScope(app.db, req.actor!), h.today(), await app.exec(uninspectedDays), enterprise.id)
-    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, recomputing: stale > 0 ? countStale(app.db) : 0, day: h.day, pager: pager(`/jurisdiction/enterprises/${enterprise.id}`, {}, page), supervision })
+    return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, recomputing: stale > 0 ? await app.exec(countStale) : 0, day: h.day, pager: pager(`/jurisdiction/enterprises/${enterprise.id}`, {}, page), supervision })
   })
 
   // ---- look-up by full ID number, with a purpose, audited ----
@@ -147,12 +147,12 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     if (Object.keys(errors).length > 0) return reply.code(422).page('police/lookup', lookupPage({ errors, values: form.values }))
     const hmac = app.pii.hash(idNumber)
     const found = listPeople(app.db, loadScope(app.db, req.actor!), { idNumberHmac: hmac, limit: 1 })[0]
-    recordAudit(app.db, { ...auditFrom(req, 'police.lookup'), subjectType: found ? 'trainee' : undefined, subjectId: found?.id, details: { purpose: form.values.purpose, found: Boolean(found) } }, h.now())
+    await app.transaction(writeAudit, { ...auditFrom(req, 'police.lookup'), subjectType: found ? 'trainee' : undefined, subjectId: found?.id, details: { purpose: form.values.purpose, found: Boolean(found) } }, h.now())
     if (!found) return reply.code(404).page('police/lookup', lookupPage({ searched: true, values: form.values }))
-    const { evaluation } = h.evaluate(found)
+    const { evaluation } = await h.evaluate(found)
     return reply.page('police/lookup', lookupPage({
       searched: true,
-      result: { person: personView(found, app.pii.decrypt, h.today(), { fullId: true }), status: evaluation.status, items: checklist(evaluation.rules, req.t), statements: listStatements(app.db, found.id).map((s) => statementView(s, h.now(), app.config.publicUrl)) },
+      result: { person: personView(found, app.pii.decrypt, h.today(), { fullId: true }), status: evaluation.status, items: checklist(evaluation.rules, req.t), statements: (await app.exec(listStatements, found.id)).map((s) => statementView(s, h.now(), app.config.publicUrl)) },
       values: { idNumber: '', purpose: form.values.purpose },
       day: h.day
     }))
@@ -164,12 +164,12 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     const typed = queryText(req, 'code', 40)
     if (!typed) return reply.page('police/verify', { title: 'verify.title', code: '', error: null, st: null })
     const code = normaliseCode(typed)
-    const st = code ? findStatementByCode(app.db, code) : undefined
-    recordAudit(app.db, { ...auditFrom(req, 'statement.checked'), subjectType: st ? 'statement' : undefined, subjectId: st?.id, details: { found: Boolean(st) } }, h.now())
+    const st = code ? await app.exec(findStatementByCode, code) : undefined
+    await app.transaction(writeAudit, { ...auditFrom(req, 'statement.checked'), subjectType: st ? 'statement' : undefined, subjectId: st?.id, details: { found: Boolean(st) } }, h.now())
     if (!st) return reply.code(code ? 404 : 422).page('police/verify', { title: 'verify.title', code: typed, error: code ? null : 'verify.format', notFound: Boolean(code), st: null })
     const view = statementView(st, h.now(), app.config.publicUrl)
     const inScope = Boolean(findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId))
-    const names = userNames(app.db, [st.issuedBy, st.revokedBy])
+    const names = await app.exec(userNames, [st.issuedBy, st.revokedBy])
     return reply.page('police/verify', { title: 'verify.title', code: typed, error: null, st: view, inScope, issuedBy: names.get(st.issuedBy) ?? '', day: h.day })
   })
 }

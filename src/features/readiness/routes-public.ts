@@ -21,7 +21,7 @@ export async function publicVerifyRoutes (app: FastifyInstance) {
     const locked = lockedUntil(await app.exec(readThrottle, key(req)), now)
     if (locked) throw new TooManyRequests('verify.throttled', {}, Math.ceil((locked.getTime() - now.getTime()) / 1000))
     const code = normaliseCode(typed)
-    const st = code ? findStatementByCode(app.db, code) : undefined
+    const st = code ? await app.exec(findStatementByCode, code) : undefined
     if (!st) {
       await app.transaction(function * (tx) { yield * writeThrottle(tx, key(req), afterFailure(yield * readThrottle(tx, key(req)), now, VERIFY_POLICY)) })
       return null

@@ -33,17 +33,17 @@ export async function readinessRoutes (app: FastifyInstance) {
   app.get('/readiness', { config: TRAINEE }, async (req, reply) => {
     const id = req.actor!.traineeId
     if (!id) throw new NotFound()
-    const person = h.personFor(req, id)
-    const s = h.settings()
-    const { evaluation } = h.evaluate(person, s)
+    const person = await h.personFor(req, id)
+    const s = await h.settings()
+    const { evaluation } = await h.evaluate(person, s)
     return reply.page('readiness/mine', {
       title: 'readiness.title',
       status: evaluation.status,
       certificate: person.certificateStatus === 'valid' ? person.certificateNo : null,
       items: checklist(evaluation.rules, req.t),
       settings: s,
-      statements: listStatements(app.db, person.id).map((st) => statementView(st, h.now(), app.config.publicUrl)),
-      applications: listApplications(app.db, { traineeId: person.id }),
+      statements: (await app.exec(listStatements, person.id)).map((st) => statementView(st, h.now(), app.config.publicUrl)),
+      applications: await app.exec(listApplications, { traineeId: person.id }),
       day: h.day
     })
   })
@@ -55,24 +55,24 @@ export async function readinessRoutes (app: FastifyInstance) {
     const page = pagePeople(app.db, scope, {}, keysetRequest(req, PEOPLE_KEY))
     const people = page.rows
     // Readiness of this page's people only, as stored; the headline counts the whole roster in SQL.
-    const shown = readinessOfPeople(app.db, people.map((p) => p.id))
-    const current = currentStatements(app.db, people.map((p) => p.id), h.now())
+    const shown = await app.exec(readinessOfPeople, people.map((p) => p.id))
+    const current = await app.exec(currentStatements, people.map((p) => p.id), h.now())
     const rows = people.map((p) => {
       const ev = shown.get(p.id)!
       // A certified guard is shown as certified (with the number), not as "not yet": eligibility itself is unchanged.
       const certified = p.certificateStatus === 'valid'
       return { id: p.id, fullName: p.fullName, dutyStatus: p.dutyStatus, certificateStatus: p.certificateStatus, certificateNo: p.certificateNo, certified, status: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
-    const counts = { ...(req.actor!.enterpriseId ? readinessCounts(app.db, req.actor!.enterpriseId) : { eligible: 0, certified: 0 }), total: page.total }
-    const recomputing = rows.some((r) => r.stale) ? countStale(app.db) : 0
+    const counts = { ...(req.actor!.enterpriseId ? await app.exec(readinessCounts, req.actor!.enterpriseId) : { eligible: 0, certified: 0 }), total: page.total }
+    const recomputing = rows.some((r) => r.stale) ? await app.exec(countStale) : 0
     return reply.page('readiness/roster', { title: 'readiness.roster-title', rows, counts, recomputing, day: h.day, pager: pager('/readiness/roster', {}, page) })
   })
 
   const personPage = async (req: FastifyRequest, id: number, extra: Record<string, unknown> = {}) => {
-    const person = h.personFor(req, id)
-    const s = h.settings()
-    const { evaluation } = h.evaluate(person, s)
-    const statements = listStatements(app.db, person.id).map((st) => statementView(st, h.now(), app.config.publicUrl))
+    const person = await h.personFor(req, id)
+    const s = await h.settings()
+    const { evaluation } = await h.evaluate(person, s)
+    const statements = (await app.exec(listStatements, person.id)).map((st) => statementView(st, h.now(), app.config.publicUrl))
     return {
       title: 'readiness.person-title',
       person: { id: person.id, fullName: person.fullName, enterpriseName: person.enterpriseName, dutyStatus: person.dutyStatus, certificateStatus: person.certificateStatus, certificateNo: person.certificateNo },
@@ -80,7 +80,7 @@ export async function readinessRoutes (app: FastifyInstance) {
       items: checklist(evaluation.rules, req.t),
       statements,
       hasValid: statements.some((st) => st.state === 'valid'),
-      applications: listApplications(app.db, { traineeId: person.id }),
+      applications: await app.exec(listApplications, { traineeId: person.id }),
       canIssue: req.actor!.role === 'trainer',
       settings: s,
       day: h.day,
@@ -92,16 +92,16 @@ export async function readinessRoutes (app: FastifyInstance) {
   app.get('/readiness/people/:id', { config: STAFF }, async (req, reply) => reply.page('readiness/person', await personPage(req, idParam(req))))
 
   app.post('/readiness/people/:id/statements', { config: TRAINER }, async (req, reply) => {
-    const person = h.personFor(req, idParam(req))
-    const s = h.settings()
-    const ev = h.evaluate(person, s)
+    const person = await h.personFor(req, idParam(req))
+    const s = await h.settings()
+    const ev = await h.evaluate(person, s)
     if (ev.evaluation.status !== 'eligible' || !person.enterpriseId) {
       return reply.code(422).page('readiness/person', await personPage(req, person.id, { error: 'statement.not-eligible' }))
     }
     const issuedAt = h.now()
     try {
-      const st = insertStatement(app.db, {
-        code: h.newCode(), traineeId: person.id, enterpriseId: person.enterpriseId, snapshot: h.snapshotOf(person, ev, s),
+      const st = await app.transaction(insertStatement, {
+        code: await h.newCode(), traineeId: person.id, enterpriseId: person.enterpriseId, snapshot: h.snapshotOf(person, ev, s),
         issuedBy: req.actor!.id, issuedAt, expiresAt: expiryFrom(issuedAt, s.statementDays)
       }, auditFrom(req, 'statement.issued'))
       return reply.seeOther(`/statements/${st.id}`, 'flash.statement-issued')
@@ -114,19 +114,19 @@ export async function readinessRoutes (app: FastifyInstance) {
   // ---- statements: the printable page, revocation ----
 
   /** A statement whose person the actor may see (the trainee: their own); else 404 (audited for police). */
-  const statementFor = (req: FastifyRequest) => {
+  const statementFor = async (req: FastifyRequest) => {
     const id = idParam(req)
-    const st = findStatement(app.db, id)
+    const st = await app.exec(findStatement, id)
     if (!st) throw new NotFound()
     const visible = req.actor!.role === 'trainee' ? st.traineeId === req.actor!.traineeId : findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId) !== undefined
-    if (!visible) return h.denied(req, 'statement', id)
+    if (!visible) return await h.denied(req, 'statement', id)
     return st
   }
 
   const statementPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
-    const st = statementFor(req)
+    const st = await statementFor(req)
     const view = statementView(st, h.now(), app.config.publicUrl)
-    const names = userNames(app.db, [st.issuedBy, st.revokedBy])
+    const names = await app.exec(userNames, [st.issuedBy, st.revokedBy])
     return {
       title: 'statement.title',
       st: view,
@@ -145,32 +145,32 @@ export async function readinessRoutes (app: FastifyInstance) {
   app.get('/statements/:id', { config: { access: ['trainee', 'trainer', 'police', 'admin'] as const } }, async (req, reply) => reply.page('readiness/statement', await statementPage(req)))
 
   app.post('/statements/:id/revoke', { config: { access: ['trainer', 'police'] as const } }, async (req, reply) => {
-    const st = statementFor(req)
+    const st = await statementFor(req)
     const form = readForm(req.body, { reason: { required: true, max: 300 } })
     if (!form.ok) return reply.code(422).page('readiness/statement', await statementPage(req, { errors: form.errors, values: form.values }))
     if (statementState(st, h.now()) !== 'valid') return reply.code(409).page('readiness/statement', await statementPage(req, { errors: { reason: 'statement.not-valid' }, values: form.values }))
-    revokeStatement(app.db, st.id, req.actor!.id, form.values.reason, auditFrom(req, 'statement.revoked'), h.now())
+    await app.transaction(revokeStatement, st.id, req.actor!.id, form.values.reason, auditFrom(req, 'statement.revoked'), h.now())
     return reply.seeOther(`/statements/${st.id}`, 'flash.statement-revoked')
   })
 
   // ---- the eligibility settings ----
 
   /** The mock exams the rules may count: the current release's blueprints by title, and the one set now (even if it has gone since). */
-  const mockChoices = (req: FastifyRequest) => {
-    const current = h.settings().mockBlueprint
+  const mockChoices = async (req: FastifyRequest) => {
+    const current = (await h.settings()).mockBlueprint
     const choices = currentBlueprints(app.db).blueprints.map((b) => ({ value: b.key, label: localText(b.body.title, req.locale), raw: true }))
     return choices.some((c) => c.value === current) ? choices : [...choices, { value: current, label: current, raw: true }]
   }
-  const settingsPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: h.settings(), errors: {}, educations: EDUCATION_LEVELS, blueprints: mockChoices(req), ...extra })
+  const settingsPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: await h.settings(), errors: {}, educations: EDUCATION_LEVELS, blueprints: await mockChoices(req), ...extra })
 
-  app.get('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => reply.page('readiness/settings', settingsPage(req)))
+  app.get('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => reply.page('readiness/settings', await settingsPage(req)))
 
   app.post('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const result = readSettings(body)
-    const errors = !result.ok ? result.errors : mockChoices(req).some((c) => c.value === result.value.mockBlueprint) ? null : { mockBlueprint: 'readiness.settings-blueprint-unknown' }
-    if (errors || !result.ok) return reply.code(422).page('readiness/settings', settingsPage(req, { values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors }))
-    saveEligibilitySettings(app.db, result.value, auditFrom(req, 'settings.readiness'), h.now())
+    const errors = !result.ok ? result.errors : (await mockChoices(req)).some((c) => c.value === result.value.mockBlueprint) ? null : { mockBlueprint: 'readiness.settings-blueprint-unknown' }
+    if (errors || !result.ok) return reply.code(422).page('readiness/settings', await settingsPage(req, { values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors }))
+    await app.transaction(saveEligibilitySettings, result.value, auditFrom(req, 'settings.readiness'), h.now())
     // Everyone's readiness is worked out again in the background, in chunks; pages say so meanwhile.
     app.readinessKeeper.kick().catch(() => {})
     return reply.seeOther('/admin/readiness', 'flash.settings-saved')
@@ -178,5 +178,5 @@ export async function readinessRoutes (app: FastifyInstance) {
 
   // ---- the guide to applying for the national exam ----
 
-  app.get('/guide/exam', { config: { access: 'signed-in' } }, async (_req, reply) => reply.page('readiness/guide', { title: 'guide.title', settings: h.settings() }))
+  app.get('/guide/exam', { config: { access: 'signed-in' } }, async (_req, reply) => reply.page('readiness/guide', { title: 'guide.title', settings: await h.settings() }))
 }

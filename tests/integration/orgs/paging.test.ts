@@ -3,7 +3,7 @@ import { dom, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { addCrowd } from '../../helpers/crowd.js'
 import { parseCsv } from '../../../src/lib/csv.js'
-import { insertSitting } from '../../helpers/readiness.js'
+import { addSitting } from '../../helpers/readiness.js'
 
 let t: TestApp
 let w: World
@@ -138,7 +138,7 @@ describe('the trainer\'s training table and readiness roster page too', () => {
 describe('the sittings list pages too', () => {
   test('120 sittings of the district (several on one day): every one once, latest day first, the total said', async () => {
     const days = Array.from({ length: 120 }, (_, i) => `2027-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 7)).padStart(2, '0')}`)
-    const ids = days.map((sitsOn) => insertSitting(t, w.ids.d1, w.users.policeD1, { sitsOn, applyBy: '2026-12-31' }))
+    const ids = days.map((sitsOn) => addSitting(t, w.ids.d1, w.users.policeD1, { sitsOn, applyBy: '2026-12-31' }))
     const { ids: pages, counts } = await walk('/sittings', w.cookie('policeD1'), '/sittings/')
     expect(pages.map((p) => p.length)).toEqual([50, 50, 20])
     const seen = pages.flat()

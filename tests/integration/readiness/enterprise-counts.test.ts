@@ -1,19 +1,20 @@
 import { describe, test, expect } from 'vitest'
 import { dom, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
-import { makeEligible, enterpriseCountsCheck, insertSitting } from '../../helpers/readiness.js'
+import { makeEligible, enterpriseCountsCheck, addSitting } from '../../helpers/readiness.js'
 import { employments, enterprises, applications } from '../../../src/db/schema.js'
 import { setDutyStatus, setCertificate, endEmployment, employPerson } from '../../../src/features/orgs/queries.js'
 import { readEnterpriseCounts } from '../../../src/features/readiness/store.js'
 import { rebuildReadiness } from '../../../src/features/readiness/keeper.js'
 import { noCounts, type Counts } from '../../../src/features/readiness/counts.js'
+import { runSync } from '../../../src/db/engine.js'
 import { and, eq, isNull } from 'drizzle-orm'
 
 let t: TestApp
 let w: World
 useWorld((app, world) => { t = app; w = world })
 
-const counts = (enterpriseId: number): Counts => readEnterpriseCounts(t.db, [enterpriseId]).get(enterpriseId) ?? noCounts()
+const counts = (enterpriseId: number): Counts => runSync(readEnterpriseCounts(t.db, [enterpriseId])).get(enterpriseId) ?? noCounts()
 const audit = () => ({ actorId: w.users.trainerA, action: 'test' })
 const openEmployment = (traineeId: number) => t.db.select().from(employments).where(and(eq(employments.traineeId, traineeId), isNull(employments.endedOn))).get()!
 /** What moved in each count between two readings (zeros left out). */
@@ -91,7 +92,7 @@ describe('the police dashboard pages its enterprises, and the totals cover them 
     const late = made[0]! // "Paged 1000", the last by name
     const g = await w.addPerson(late, 'Late Guard', { duty: 'on-duty' })
     await w.addPerson(made[60]!, 'Middle Guard')
-    const sitting = insertSitting(t, w.ids.d1, w.users.policeD1)
+    const sitting = addSitting(t, w.ids.d1, w.users.policeD1)
     t.db.insert(applications).values({ sittingId: sitting, traineeId: g.traineeId, enterpriseId: late, statementId: await w.statement(), status: 'pending', appliedBy: w.users.trainerA, appliedAt: now }).run()
 
     const cookie = w.cookie('policeD1')
@@ -116,7 +117,7 @@ describe('the police dashboard pages its enterprises, and the totals cover them 
     expect(new Set(countLines)).toEqual(new Set(['120 enterprises']))
     // The same totals on every page: the whole district, read as sums, not the page's rows.
     expect(new Set(totals).size).toBe(1)
-    const sums = readEnterpriseCounts(t.db, [w.ids.entA, ...made])
+    const sums = runSync(readEnterpriseCounts(t.db, [w.ids.entA, ...made]))
     const sum = (k: keyof Counts) => [...sums.values()].reduce((n, c) => n + c[k], 0)
     const pending = t.db.select().from(applications).all().filter((a) => a.status === 'pending' && [w.ids.entA, ...made].includes(a.enterpriseId)).length
     expect(totals[0]).toBe([sum('inTraining'), sum('onDuty'), sum('onDutyUncertified'), sum('eligible'), pending].join('|'))

@@ -11,7 +11,7 @@ import { workOutReadiness, sweepDueReadiness, rebuildReadiness, reevaluateStale 
 import { saveEligibilitySettings } from '../../../src/features/readiness/queries.js'
 import { DEFAULT_SETTINGS } from '../../../src/features/readiness/rules.js'
 import { addCohortMembers } from '../../../src/features/learning/queries.js'
-import { transaction } from '../../../src/db/engine.js'
+import { transaction, runSync } from '../../../src/db/engine.js'
 import { eq } from 'drizzle-orm'
 
 let t: TestApp
@@ -19,13 +19,13 @@ let w: World
 useWorld((app, world) => { t = app; w = world })
 // The rule-change event leaves random rules behind: each test starts from the defaults.
 afterEach(async () => {
-  saveEligibilitySettings(t.db, { ...DEFAULT_SETTINGS }, { actorId: w.users.admin, clientIp: null, action: 'settings.readiness' }, t.clock.now())
+  await transaction(t.db, saveEligibilitySettings, { ...DEFAULT_SETTINGS }, { actorId: w.users.admin, clientIp: null, action: 'settings.readiness' }, t.clock.now())
   await reevaluateStale(t.db, t.clock, t.config.timeZone)
 })
 
 const today = () => localDate(t.clock.now(), t.config.timeZone)
-const stored = (id: number) => storedReadiness(t.db, [id]).get(id)!
-const fresh = (ids: readonly number[]) => workOutReadiness(t.db, ids, t.clock.now(), t.config.timeZone).map(({ evaluatedOn: _, ...r }) => r)
+const stored = (id: number) => runSync(storedReadiness(t.db, [id])).get(id)!
+const fresh = (ids: readonly number[]) => runSync(workOutReadiness(t.db, ids, t.clock.now(), t.config.timeZone)).map(({ evaluatedOn: _, ...r }) => r)
 const storedOf = (ids: readonly number[]) => ids.map((id) => { const { evaluatedOn: _, ...r } = stored(id); return r })
 const DAY = 86_400_000
 
@@ -43,7 +43,7 @@ describe('each event keeps the stored readiness in its own transaction', () => {
     expect(touched.length, 'the event touched someone').toBeGreaterThan(0)
     expect(storedOf(touched)).toEqual(fresh(touched))
     // Rule changes leave rows for the keeper; every other event rewrote its people's rows itself.
-    for (const id of touched) expect(stored(id).generation).toBe(rulesGeneration(t.db))
+    for (const id of touched) expect(stored(id).generation).toBe(runSync(rulesGeneration(t.db)))
   })
 
   test('a declaration updates the row, and a failed transaction leaves it as it was', async () => {
@@ -72,15 +72,15 @@ describe('the daily sweep', () => {
     expect(stored(p.traineeId).rules.find((r) => !r.met)!.rule).toBe('age')
 
     t.clock.advance(2 * DAY)
-    expect(dueIds(t.db, today(), 10_000)).not.toContain(p.traineeId)
+    expect(runSync(dueIds(t.db, today(), 10_000))).not.toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
     expect(stored(p.traineeId).status).toBe('not-yet')
 
     t.clock.advance(DAY)
     expect(today()).toBe(birthday)
-    expect(dueIds(t.db, today(), 10_000)).toContain(p.traineeId)
+    expect(runSync(dueIds(t.db, today(), 10_000))).toContain(p.traineeId)
     expect(await sweepDueReadiness(t.db, t.clock, t.config.timeZone)).toBeGreaterThanOrEqual(1)
-    expect(dueIds(t.db, today(), 10_000)).toEqual([])
+    expect(runSync(dueIds(t.db, today(), 10_000))).toEqual([])
     // Eligible; the next change is the older pass leaving the 60-day window.
     expect(stored(p.traineeId)).toMatchObject({ status: 'eligible', nextChangeOn: addDays(addDays(birthday, -3 - 5), 60), evaluatedOn: birthday })
     expect(storedOf([p.traineeId])).toEqual(fresh([p.traineeId]))
@@ -95,19 +95,19 @@ describe('the daily sweep', () => {
     expect(stored(p.traineeId)).toMatchObject({ status: 'eligible', qualifying: [newer, older], nextChangeOn: leaves })
 
     t.clock.advance(49 * DAY)
-    expect(dueIds(t.db, today(), 10_000)).not.toContain(p.traineeId)
+    expect(runSync(dueIds(t.db, today(), 10_000))).not.toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
     expect(stored(p.traineeId).status).toBe('eligible')
 
     t.clock.advance(DAY)
-    expect(dueIds(t.db, today(), 10_000)).toContain(p.traineeId)
+    expect(runSync(dueIds(t.db, today(), 10_000))).toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
     const row = stored(p.traineeId)
     expect(row).toMatchObject({ status: 'not-yet', qualifying: [newer], nextChangeOn: addDays(today(), 7) })
     expect(row.rules.find((r) => r.rule === 'mock-passes')).toMatchObject({ met: false, reason: { params: { have: 1 } } })
     // And the last pass leaves a week later.
     t.clock.advance(7 * DAY)
-    expect(dueIds(t.db, today(), 10_000)).toContain(p.traineeId)
+    expect(runSync(dueIds(t.db, today(), 10_000))).toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
     expect(stored(p.traineeId)).toMatchObject({ qualifying: [], nextChangeOn: null })
   })
@@ -134,7 +134,7 @@ describe('a rule change', () => {
     const saved = await postForm(t, '/admin/readiness', w.cookie('admin'), { minAge: '18', minEducation: 'none', mockBlueprint: 'national-mock', requiredPasses: '0', windowDays: '60', statementDays: '90' })
     expect(saved.statusCode).toBe(303)
     // The answer came before the re-evaluation ended (it started at once: a chunk may be done).
-    expect(countStale(t.db)).toBeGreaterThan(0)
+    expect(runSync(countStale(t.db))).toBeGreaterThan(0)
     const roster = dom((await t.app.inject({ url: '/readiness/roster', headers: { cookie: w.cookie('trainerA') } })).body)
     expect(roster.querySelector('[role=status]')!.text).toContain('being recomputed')
 
@@ -147,9 +147,9 @@ describe('a rule change', () => {
     }
     await pass
     expect(served).toBeGreaterThan(0)
-    expect(countStale(t.db)).toBe(0)
+    expect(runSync(countStale(t.db))).toBe(0)
     const after = dom((await t.app.inject({ url: '/readiness/roster', headers: { cookie: w.cookie('trainerA') } })).body)
     expect(after.querySelector('[role=status]')).toBeNull()
-    expect(stored(w.ids.personA).generation).toBe(rulesGeneration(t.db))
+    expect(stored(w.ids.personA).generation).toBe(runSync(rulesGeneration(t.db)))
   }, 60_000)
 })

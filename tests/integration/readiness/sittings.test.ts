@@ -1,7 +1,7 @@
 import { describe, test, expect } from 'vitest'
 import { dom, postForm, sessionFor, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
-import { makeEligible, insertSitting, applicationRow } from '../../helpers/readiness.js'
+import { makeEligible, addSitting, applicationRow } from '../../helpers/readiness.js'
 import { trainees, applications, auditEvents } from '../../../src/db/schema.js'
 
 let t: TestApp
@@ -37,7 +37,7 @@ describe('sittings', () => {
   })
 
   test('a guard who is not eligible is refused with a clear message', async () => {
-    const s = insertSitting(t, w.ids.d1, w.users.policeD1)
+    const s = addSitting(t, w.ids.d1, w.users.policeD1)
     const res = await apply(s, w.ids.personA)
     expect(res.statusCode).toBe(422)
     expect(alertOf(res.body)).toMatch(/not eligible/)
@@ -46,16 +46,16 @@ describe('sittings', () => {
   test('an application after the deadline is refused', async () => {
     const p = await readyWithStatement('Late Person')
     // The world clock is 2026-11-26 in Shanghai: a deadline of yesterday has passed, today's has not.
-    const past = insertSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2026-11-25', sitsOn: '2026-12-20' })
+    const past = addSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2026-11-25', sitsOn: '2026-12-20' })
     const res = await apply(past, p.traineeId)
     expect(res.statusCode).toBe(422)
     expect(alertOf(res.body)).toMatch(/deadline of this sitting has passed/)
-    const today = insertSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2026-11-26', sitsOn: '2026-12-20' })
+    const today = addSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2026-11-26', sitsOn: '2026-12-20' })
     expect((await apply(today, p.traineeId)).statusCode).toBe(303)
   })
 
   test('capacity counts accepted and pending applications', async () => {
-    const s = insertSitting(t, w.ids.d1, w.users.policeD1, { capacity: 2 })
+    const s = addSitting(t, w.ids.d1, w.users.policeD1, { capacity: 2 })
     const a = await readyWithStatement('Cap One')
     const b = await readyWithStatement('Cap Two')
     const c = await readyWithStatement('Cap Three')
@@ -73,7 +73,7 @@ describe('sittings', () => {
   })
 
   test('a returned application shows its reason to the trainer and the trainee; returning needs a reason', async () => {
-    const s = insertSitting(t, w.ids.d1, w.users.policeD1)
+    const s = addSitting(t, w.ids.d1, w.users.policeD1)
     const p = await readyWithStatement('Returned Person')
     await apply(s, p.traineeId)
     const id = t.db.select().from(applications).all().find((x) => x.traineeId === p.traineeId)!.id
@@ -90,7 +90,7 @@ describe('sittings', () => {
   })
 
   test('after the sitting: a pass records the certificate on the person, a fail allows one free re-sit', async () => {
-    const s = insertSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2026-11-30', sitsOn: '2026-12-05' })
+    const s = addSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2026-11-30', sitsOn: '2026-12-05' })
     const pass = await readyWithStatement('Pass Person')
     const fail = await readyWithStatement('Fail Person')
     await apply(s, pass.traineeId)
@@ -112,7 +112,7 @@ describe('sittings', () => {
     expect([person.certificateNo, person.certificateIssuedOn, person.certificateStatus]).toEqual(['SF20260001', '2026-12-06', 'valid'])
     expect((await postForm(t, `/applications/${idOf(fail.traineeId)}/result`, w.cookie('policeD1'), { result: 'fail' })).statusCode).toBe(303)
     // The failed guard's next application is the free re-sit.
-    const next = insertSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2027-01-10', sitsOn: '2027-01-20' })
+    const next = addSitting(t, w.ids.d1, w.users.policeD1, { applyBy: '2027-01-10', sitsOn: '2027-01-20' })
     expect((await apply(next, fail.traineeId)).statusCode).toBe(303)
     const resit = t.db.select().from(applications).all().find((x) => x.traineeId === fail.traineeId && x.sittingId === next)!
     expect(resit.resit).toBe(true)
@@ -125,7 +125,7 @@ describe('sittings', () => {
 
 describe('the apply form', () => {
   test('offers eligible guards with a valid statement and nothing in flight; names those who only lack a statement', async () => {
-    const s = insertSitting(t, w.ids.d1, w.users.policeD1, { capacity: 50 })
+    const s = addSitting(t, w.ids.d1, w.users.policeD1, { capacity: 50 })
     const offered = await readyWithStatement('Offer Me')
     const busy = await readyWithStatement('Already Applied')
     expect((await apply(s, busy.traineeId)).statusCode).toBe(303)

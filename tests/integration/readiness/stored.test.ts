@@ -26,9 +26,9 @@ useWorld((app, world) => { t = app; w = world })
  * latest mocks).
  */
 const compare = (ids: readonly number[]) => {
-  const stored = storedReadiness(t.db, ids)
+  const stored = runSync(storedReadiness(t.db, ids))
   const storedSummaries = runSync(storedLearning(t.db, ids))
-  const worked = workOut(t.db, ids, t.clock.now(), t.config.timeZone)
+  const worked = runSync(workOut(t.db, ids, t.clock.now(), t.config.timeZone))
   const fresh = worked.readiness
   const strip = ({ evaluatedOn: _, ...rest }: { evaluatedOn: string } & Record<string, unknown>) => rest
   return {
@@ -66,6 +66,6 @@ describe('stored readiness agrees with the rules', () => {
     }
     // Every kind of event happened, many times; the rows are all of the rules in force.
     for (const kind of EVENT_KINDS) expect(seen.get(kind) ?? 0, kind).toBeGreaterThan(SEQUENCES / 2)
-    expect(Object.values(compare(scene.people).stored).every((r) => 'generation' in r && r.generation === rulesGeneration(t.db))).toBe(true)
+    expect(Object.values(compare(scene.people).stored).every((r) => 'generation' in r && r.generation === runSync(rulesGeneration(t.db)))).toBe(true)
   }, 1_200_000)
 })

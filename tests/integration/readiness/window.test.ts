@@ -4,6 +4,7 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { declareAll, nationalMock } from '../../helpers/readiness.js'
 import { attempts } from '../../../src/db/schema.js'
 import { evaluateMany, readEligibilitySettings } from '../../../src/features/readiness/queries.js'
+import { runSync } from '../../../src/db/engine.js'
 import { eq } from 'drizzle-orm'
 
 let t: TestApp
@@ -19,7 +20,7 @@ describe('the 60-day window in the display zone', () => {
     t.db.update(attempts).set({ finishedAt: new Date(finishedUtc) }).where(eq(attempts.id, first)).run()
     nationalMock(t, p.traineeId, 1, true)
     const person = { id: p.traineeId, birthDate: '1990-01-01', education: 'junior-middle' as const }
-    return evaluateMany(t.db, [person], readEligibilitySettings(t.db), t.clock.now(), t.config.timeZone).get(p.traineeId)!.evaluation
+    return runSync(evaluateMany(t.db, [person], runSync(readEligibilitySettings(t.db)), t.clock.now(), t.config.timeZone)).get(p.traineeId)!.evaluation
   }
 
   test('a pass at 00:30 local on the first day of the window counts, though it is the day before in UTC', async () => {
