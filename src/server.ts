@@ -51,14 +51,14 @@ export function servingPid (databasePath: string): number | null {
  * file is made only for a database without encrypted data; otherwise a missing or
  * different key stops the start, so data is never written under the wrong key.
  */
-export function openDataKey (config: Config, db: Db, log: Pick<Logger, 'info'>): Buffer {
+export async function openDataKey (config: Config, db: Db, log: Pick<Logger, 'info'>): Promise<Buffer> {
   const check = createPiiCheck(db)
-  if (!config.dataKey && !fs.existsSync(keyFilePath(config.databasePath)) && check.holdsEncryptedData()) {
+  if (!config.dataKey && !fs.existsSync(keyFilePath(config.databasePath)) && await check.holdsEncryptedData()) {
     throw new StartError(`The database holds encrypted personal data but the key file ${keyFilePath(config.databasePath)} is missing. Restore it from the backup made with this database (or set GUARDPASS_DATA_KEY).`)
   }
   const key = loadDataKey(config.databasePath, config.dataKey)
   if (key.created) log.info({ file: key.file }, 'Created the data key file. Back it up together with the database: without it, personal data cannot be read.')
-  const problem = check.check(key.key)
+  const problem = await check.check(key.key)
   if (problem) throw new StartError(problem)
   return key.key
 }
@@ -77,7 +77,7 @@ export interface Server {
 export async function startServer (config: Config, log: Logger = createLogger(config.logLevel)): Promise<Server> {
   const db = openMigrated(config)
   try {
-    const dataKey = openDataKey(config, db, log)
+    const dataKey = await openDataKey(config, db, log)
     // The bank first: the demo's mock attempts are assembled from it.
     await publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => log.info(line))
     if (config.demo) {

@@ -4,6 +4,7 @@ import { NotFound } from '../../http/errors.js'
 import { localDate } from '../../lib/time.js'
 import { maskIdNumber } from '../../lib/id-checksums.js'
 import { recordAudit } from '../audit/index.js'
+import { runSync } from '../../db/engine.js'
 import { loadScope, findPersonInScope, findJurisdiction, type PersonRow } from '../orgs/index.js'
 import { readEligibilitySettings, evaluateMany, findStatementByCode } from './queries.js'
 import { buildSnapshot, makeCode, type StatementSnapshot } from './statements.js'
@@ -26,7 +27,7 @@ export function readinessHelpers (app: FastifyInstance) {
 
   /** The person :id (or the given id) if the actor's scope holds them; else 404 (audited for police). */
   const personFor = (req: FastifyRequest, id: number): PersonRow => {
-    const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), id)
+    const person = runSync(findPersonInScope(app.db, runSync(loadScope(app.db, req.actor!)), id))
     if (!person) return denied(req, 'trainee', id)
     return person
   }
@@ -54,7 +55,7 @@ export function readinessHelpers (app: FastifyInstance) {
 
   const policeLevel = (req: FastifyRequest) => {
     const id = req.actor?.jurisdictionId
-    return id ? findJurisdiction(app.db, id)?.level : undefined
+    return id ? runSync(findJurisdiction(app.db, id))?.level : undefined
   }
 
   return { now, today, day, settings, denied, personFor, evaluate, newCode, snapshotOf, policeLevel }

@@ -27,7 +27,7 @@ const SETTINGS_KEY = 'readiness.settings'
 
 /** The eligibility settings an administrator set, else the defaults. */
 export function readEligibilitySettings (db: DbOrTx): EligibilitySettings {
-  const raw = readSetting(db, SETTINGS_KEY)
+  const raw = runSync(readSetting(db as Db, SETTINGS_KEY))
   if (!raw) return { ...DEFAULT_SETTINGS }
   try {
     const parsed = readSettings({ ...DEFAULT_SETTINGS, ...JSON.parse(raw) as Record<string, unknown> })
@@ -40,7 +40,7 @@ export function readEligibilitySettings (db: DbOrTx): EligibilitySettings {
 export function saveEligibilitySettings (db: Db, s: EligibilitySettings, audit: Audit, now: Date): void {
   db.transaction((tx) => {
     const before = readEligibilitySettings(tx)
-    writeSetting(tx, SETTINGS_KEY, JSON.stringify(s))
+    runSync(writeSetting(tx as unknown as Db, SETTINGS_KEY, JSON.stringify(s)))
     // Every stored readiness is now of older rules: the keeper works them out again in the background.
     raiseRulesGeneration(tx)
     recordAudit(tx, { ...audit, subjectType: 'settings', subjectId: SETTINGS_KEY, details: { before, after: s } }, now)
@@ -318,7 +318,7 @@ export function recordResult (db: Db, a: { id: number, traineeId: number }, resu
     const done = tx.update(applications).set({ result, resultBy: by, resultAt: now })
       .where(and(eq(applications.id, a.id), eq(applications.status, 'accepted'), isNull(applications.result))).run().changes
     if (done === 0) throw new Conflict('application.result-recorded')
-    if (result === 'pass' && certificate) writeCertificate(tx, a.traineeId, certificate, audit, now)
+    if (result === 'pass' && certificate) runSync(writeCertificate(tx as unknown as Db, a.traineeId, certificate, audit, now))
     recordAudit(tx, { ...audit, subjectType: 'application', subjectId: a.id, details: { result } }, now)
   }, { behavior: 'immediate' })
 }

@@ -17,6 +17,10 @@ import { publicVerifyRoutes } from './routes-public.js'
 import {
   currentStatements, listStatements, insertStatement, findStatement, revokeStatement, saveEligibilitySettings, listApplications, userNames
 } from './queries.js'
+// orgs has moved to query functions, this area not yet: its synchronous helpers call them through
+// the SQLite bridge until it moves (the integrator turns these into app.exec).
+// eslint-disable-next-line import-x/no-restricted-paths
+import { runSync } from '../../db/engine.js'
 
 const TRAINEE = { access: ['trainee'] as const }
 const TRAINER = { access: ['trainer'] as const }
@@ -51,8 +55,8 @@ export async function readinessRoutes (app: FastifyInstance) {
   // ---- the trainer's readiness roster and a person's readiness ----
 
   app.get('/readiness/roster', { config: TRAINER }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
-    const page = pagePeople(app.db, scope, {}, keysetRequest(req, PEOPLE_KEY))
+    const scope = await app.exec(loadScope, req.actor!)
+    const page = await app.exec(pagePeople, scope, {}, keysetRequest(req, PEOPLE_KEY))
     const people = page.rows
     // Readiness of this page's people only, as stored; the headline counts the whole roster in SQL.
     const shown = readinessOfPeople(app.db, people.map((p) => p.id))
@@ -118,7 +122,7 @@ export async function readinessRoutes (app: FastifyInstance) {
     const id = idParam(req)
     const st = findStatement(app.db, id)
     if (!st) throw new NotFound()
-    const visible = req.actor!.role === 'trainee' ? st.traineeId === req.actor!.traineeId : findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId) !== undefined
+    const visible = req.actor!.role === 'trainee' ? st.traineeId === req.actor!.traineeId : runSync(findPersonInScope(app.db, runSync(loadScope(app.db, req.actor!)), st.traineeId)) !== undefined
     if (!visible) return h.denied(req, 'statement', id)
     return st
   }

@@ -5,6 +5,7 @@
 import { and, asc, eq, gt, inArray, lt, lte, sql, count, isNotNull } from 'drizzle-orm'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Db, DbOrTx } from '../../db/connection.js'
+import { runSync } from '../../db/engine.js'
 import { chunks } from '../../lib/chunks.js'
 import { traineeReadiness, trainees, employments, enterprises, enterpriseCounts, type DutyStatus, type Education } from '../../db/schema.js'
 import { readSetting, writeSetting } from '../orgs/index.js'
@@ -19,12 +20,12 @@ const GENERATION_KEY = 'readiness.generation'
 
 /** The generation of the rules now in force: raised by every change of what the rules read for everyone. */
 export function rulesGeneration (db: DbOrTx): number {
-  return Number(readSetting(db, GENERATION_KEY) ?? 0) || 0
+  return Number(runSync(readSetting(db as Db, GENERATION_KEY)) ?? 0) || 0
 }
 
 export function raiseRulesGeneration (db: DbOrTx): number {
   const next = rulesGeneration(db) + 1
-  writeSetting(db, GENERATION_KEY, String(next))
+  runSync(writeSetting(db as Db, GENERATION_KEY, String(next)))
   return next
 }
 
