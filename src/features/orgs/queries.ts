@@ -8,6 +8,7 @@ import { scopeFor, sittingJurisdictions, type Scope, type TreeNode } from './sco
 import { keysetQuery } from '../../db/keyset.js'
 import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { CertificateInput, DeclarationValues, ValidPerson } from './people.js'
+import { chunks } from '../../lib/chunks.js'
 
 // Query functions for both engines (ARCHITECTURE, "The data layer on two engines"): each yields
 // its statements; routes run them with app.exec (reads, lone writes) or app.transaction (every
@@ -399,11 +400,19 @@ export function * findPersonByIdHmac (db: Db, hmac: string): Q<{ id: number, ful
     .where(eq(trainees.idNumberHmac, p('hmac'))).limit(1)), { hmac })
 }
 
-/** findPersonByIdHmac for each of several hashes, in their order: an import's preview. */
+/**
+ * findPersonByIdHmac for each of several hashes, in their order (undefined where nobody has it):
+ * an import's rows, read 500 at a time (the unique index on the hash, one look-up a row).
+ */
 export function * findPeopleByIdHmac (db: Db, hmacs: readonly string[]): Q<Array<{ id: number, fullName: string, employerId: number | null } | undefined>> {
-  const found: Array<{ id: number, fullName: string, employerId: number | null } | undefined> = []
-  for (const hmac of hmacs) found.push(yield * findPersonByIdHmac(db, hmac))
-  return found
+  const byHmac = new Map<string, { id: number, fullName: string, employerId: number | null }>()
+  for (const part of chunks([...new Set(hmacs)])) {
+    const rows = yield * all(db.select({ hmac: trainees.idNumberHmac, id: trainees.id, fullName: trainees.fullName, employerId: employments.enterpriseId }).from(trainees)
+      .leftJoin(employments, and(eq(employments.traineeId, trainees.id), isNull(employments.endedOn)))
+      .where(inArray(trainees.idNumberHmac, part)))
+    for (const { hmac, ...person } of rows) byHmac.set(hmac, person)
+  }
+  return hmacs.map((h) => byHmac.get(h))
 }
 
 export interface EmploymentHistoryRow extends Employment { enterpriseName: string }
@@ -605,11 +614,8 @@ export function * importCheckedRows (db: Db, token: string, enterpriseId: number
   // queries (compiled once per connection) cost a fraction of built ones.
   const pending = yield * one(statement(db, 'orgs.importPending', () => db.select({ id: rosterImports.id }).from(rosterImports).where(eq(rosterImports.id, p('token')))), { token })
   if (!pending) return { ok: false, reason: 'gone' }
-  const current: Array<{ row: CheckedImportRow, problem: ReturnType<typeof employmentConflict>, returning: number | null }> = []
-  for (const row of rows) {
-    const found = yield * findPersonByIdHmac(db, row.idNumberHmac)
-    current.push({ row, problem: employmentConflict(found?.employerId, enterpriseId), returning: found?.id ?? null })
-  }
+  const found = yield * findPeopleByIdHmac(db, rows.map((r) => r.idNumberHmac))
+  const current = rows.map((row, i) => ({ row, problem: employmentConflict(found[i]?.employerId, enterpriseId), returning: found[i]?.id ?? null }))
   if (current.some((r) => r.problem)) return { ok: false, reason: 'changed', rows: current.map(({ row, problem }) => ({ row, problem })) }
   const batch = new Set<string>()
   const added: Array<{ fullName: string, username: string, passwordIndex: number }> = []
