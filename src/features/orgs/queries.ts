@@ -20,6 +20,7 @@ export type Jurisdiction = typeof jurisdictions.$inferSelect
 export type Enterprise = typeof enterprises.$inferSelect
 export type Trainee = typeof trainees.$inferSelect
 export type Employment = typeof employments.$inferSelect
+type User = typeof users.$inferSelect
 
 type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 
@@ -549,7 +550,18 @@ export function * setPrivacyAccepted (db: Db, traineeId: number, audit: ChangeAu
 
 // ---- staff accounts ----
 
-export function * listStaffAccounts (db: Db) {
+export interface StaffAccountRow {
+  id: number
+  username: string
+  displayName: string
+  role: Role
+  status: User['status']
+  mustChangePassword: boolean
+  enterpriseName: string | null
+  jurisdictionName: string | null
+}
+
+export function * listStaffAccounts (db: Db): Q<StaffAccountRow[]> {
   return yield * all(db.select({
     id: users.id, username: users.username, displayName: users.displayName, role: users.role, status: users.status,
     mustChangePassword: users.mustChangePassword, enterpriseName: enterprises.name, jurisdictionName: jurisdictions.name
@@ -570,7 +582,7 @@ export interface NewStaffAccount {
 }
 
 /** A trainer, police or administrator account; the initial password must be changed at first sign-in. A transaction body. */
-export function * insertStaffAccount (db: Db, u: NewStaffAccount, audit: ChangeAudit, now: Date) {
+export function * insertStaffAccount (db: Db, u: NewStaffAccount, audit: ChangeAudit, now: Date): Q<User> {
   const user = (yield * one(db.insert(users).values({ ...u, mustChangePassword: true, createdAt: now, updatedAt: now }).returning()))!
   yield * writeAudit(db, { ...audit, subjectType: 'user', subjectId: user.id, details: { username: u.username, role: u.role, enterpriseId: u.enterpriseId, jurisdictionId: u.jurisdictionId } }, now)
   return user
