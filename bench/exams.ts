@@ -41,7 +41,7 @@ export async function benchDatabase (name: string) {
   const key = randomBytes(32)
   const db = openDatabase(dbFile)
   migrateDatabase(db)
-  createPiiCheck(db).check(key)
+  await createPiiCheck(db).check(key)
   const pii = createPii(key)
   const now = new Date()
   await transaction(db, publishBank, checkBank(readBankDir(path.join(dir, 'bank'))).bank, null, now)

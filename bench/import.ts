@@ -32,7 +32,7 @@ export async function importSection (): Promise<SectionResult> {
   const key = randomBytes(32)
   const db = openDatabase(dbFile)
   migrateDatabase(db)
-  createPiiCheck(db).check(key)
+  await createPiiCheck(db).check(key)
   const now = new Date()
   const hash = await hashPassword(PASSWORD)
   const trainerCookie = db.transaction((tx) => {

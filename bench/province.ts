@@ -100,7 +100,7 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
   const today = localDate(now, TIME_ZONE)
   const db = openDatabase(dbFile)
   migrateDatabase(db)
-  createPiiCheck(db).check(key)
+  await createPiiCheck(db).check(key)
   await transaction(db, publishBank, checkBank(readBankDir(BANK_DIR)).bank, null, now)
   const { release, blueprints } = currentBlueprints(db)
   const pool = questionPool(db, release!.id)

@@ -112,7 +112,7 @@ export async function buildApp (config: Config, db: Db = openDatabase(config.dat
   await app.register(authRoutes)
   await app.register(homeRoutes)
   await app.register(orgRoutes)
-  await app.register(auditRoutes, { policeJurisdictions: (actor) => policeSubtree(db, actor) })
+  await app.register(auditRoutes, { policeJurisdictions: (actor) => exec(db, policeSubtree, actor) })
   await app.register(bankRoutes)
   await app.register(examRoutes)
   await app.register(learningRoutes)

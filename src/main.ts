@@ -82,8 +82,8 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
       const role = values.role as Role
       if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
       if (!values['password-stdin']) throw new UsageError('--password-stdin is required: pipe the password in, so it stays out of the shell history')
-      const enterprise = values.enterprise ? findEnterpriseByCreditCode(db, values.enterprise.trim().toUpperCase()) : undefined
-      const jurisdiction = values.jurisdiction ? findJurisdictionByCode(db, values.jurisdiction.trim().toUpperCase()) : undefined
+      const enterprise = values.enterprise ? await exec(db, findEnterpriseByCreditCode, values.enterprise.trim().toUpperCase()) : undefined
+      const jurisdiction = values.jurisdiction ? await exec(db, findJurisdictionByCode, values.jurisdiction.trim().toUpperCase()) : undefined
       if (values.enterprise && !enterprise) throw new UsageError(`no enterprise has the credit code ${values.enterprise}`)
       if (values.jurisdiction && !jurisdiction) throw new UsageError(`no jurisdiction has the code ${values.jurisdiction}`)
       if (role === 'trainer' && !enterprise) throw new UsageError('a trainer needs --enterprise <credit code>')
@@ -188,12 +188,12 @@ export async function main (argv: string[]): Promise<number> {
       case 'restore': {
         const { values, positionals } = parseArgs({ args, options: { force: { type: 'boolean' } }, allowPositionals: true, strict: true })
         if (positionals.length !== 1) throw new UsageError('restore needs one backup folder: guardpass restore <dir> [--force]')
-        restore(config, positionals[0]!, values.force === true, out)
+        await restore(config, positionals[0]!, values.force === true, out)
         return 0
       }
       case 'rekey':
         if (args.length > 0) throw new UsageError('rekey takes no arguments')
-        rekey(config, out)
+        await rekey(config, out)
         return 0
       case 'migrate-to-postgres': {
         const { values, positionals } = parseArgs({ args, options: { from: { type: 'string' }, to: { type: 'string' } }, allowPositionals: true, strict: true })

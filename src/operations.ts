@@ -6,7 +6,8 @@ import type { Config } from './config.js'
 import { openDatabase, migrateDatabase, type Db } from './db/connection.js'
 import { KEY_FILE_NAME, keyFilePath, keyFingerprint, loadDataKey } from './lib/data-key.js'
 import { systemClock } from './lib/clock.js'
-import { createPiiCheck, rotateDataKey, storedKeyFingerprint, dataKeyProblem, DATA_KEY_SETTING } from './features/orgs/index.js'
+import { checkDataKey, holdsEncryptedData, rotateDataKey, storedKeyFingerprint, dataKeyProblem, DATA_KEY_SETTING } from './features/orgs/index.js'
+import { exec, transaction } from './db/engine.js'
 import { createPii } from './lib/pii.js'
 import { openPool, migratePostgres } from './db/postgres.js'
 import { openSource, targetNotEmpty, copyToPostgres, readTargetSetting, sampleTargetIdNumber, describePgError, MoveRefused } from './db/move-to-postgres.js'
@@ -105,7 +106,7 @@ export async function backup (config: Config, dir: string, out: Out): Promise<st
 }
 
 /** Checks a candidate database file: a sound SQLite file, a GuardPass schema, and personal data the key opens. */
-function checkRestorable (file: string, key: Buffer): void {
+async function checkRestorable (file: string, key: Buffer): Promise<void> {
   let db: Db | undefined
   try {
     db = openDatabase(file)
@@ -113,7 +114,7 @@ function checkRestorable (file: string, key: Buffer): void {
     if (integrity !== 'ok') throw new Refusal(`the backup is damaged (integrity check: ${String(integrity)}).`)
     const migrated = db.$client.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = '__drizzle_migrations'").get() as { n: number }
     if (migrated.n === 0) throw new Refusal('the backup is not a GuardPass database.')
-    const problem = createPiiCheck(db).check(key)
+    const problem = await transaction(db, checkDataKey, key)
     if (problem) throw new Refusal(`the data key does not fit this backup: ${problem}`)
   } catch (err) {
     if (err instanceof Refusal) throw err
@@ -130,7 +131,7 @@ function checkRestorable (file: string, key: Buffer): void {
  * does not match the fingerprint stored in the backup. The files it replaces are
  * kept beside it as <name>.before-restore-<time>.
  */
-export function restore (config: Config, dir: string, force: boolean, out: Out): void {
+export async function restore (config: Config, dir: string, force: boolean, out: Out): Promise<void> {
   refuseOnPostgres(config, 'restore')
   const from = path.resolve(dir)
   const backupDb = path.join(from, BACKUP_DB)
@@ -152,7 +153,7 @@ export function restore (config: Config, dir: string, force: boolean, out: Out):
   fs.rmSync(incoming, { force: true })
   fs.copyFileSync(backupDb, incoming)
   try {
-    checkRestorable(incoming, key)
+    await checkRestorable(incoming, key)
     // WAL mode leaves no -wal or -shm once the last connection closes; make sure, so no old log meets the new file.
     for (const suffix of ['-wal', '-shm']) fs.rmSync(incoming + suffix, { force: true })
   } catch (err) {
@@ -195,7 +196,7 @@ export function restore (config: Config, dir: string, force: boolean, out: Out):
  * commits, so no moment exists where the data is encrypted with a key nobody
  * holds; a rotation cut short after the commit is finished by running rekey again.
  */
-export function rekey (config: Config, out: Out): void {
+export async function rekey (config: Config, out: Out): Promise<void> {
   refuseOnPostgres(config, 'rekey')
   if (config.dataKey) {
     throw new Refusal('the data key comes from GUARDPASS_DATA_KEY, which this command cannot change. Unset it so the key file is used (write the key into guardpass.key beside the database), rekey, then keep the new key file.')
@@ -208,7 +209,7 @@ export function rekey (config: Config, out: Out): void {
   const db = openDatabase(config.databasePath)
   migrateDatabase(db)
   try {
-    const stored = storedKeyFingerprint(db)
+    const stored = await exec(db, storedKeyFingerprint)
     if (fs.existsSync(pending)) {
       if (stored === keyFingerprint(readKeyFile(pending))) {
         fs.renameSync(pending, keyFile)
@@ -219,13 +220,13 @@ export function rekey (config: Config, out: Out): void {
       fs.rmSync(pending) // left by a rotation that never committed: the data is still under the current key
     }
     const current = loadDataKey(config.databasePath, undefined).key
-    const problem = createPiiCheck(db).check(current)
+    const problem = await transaction(db, checkDataKey, current)
     if (problem) throw new Refusal(problem)
     const next = randomBytes(32)
     writeDurably(pending, next.toString('hex') + '\n')
     let people: number
     try {
-      people = rotateDataKey(db, current, next, systemClock.now())
+      people = await transaction(db, rotateDataKey, current, next, systemClock.now())
     } catch (err) {
       fs.rmSync(pending, { force: true }) // rolled back: the data is still under the current key
       throw err
@@ -275,12 +276,12 @@ export async function migrateToPostgres (config: Config, from: string, to: strin
   }
   const pool = openPool(to, 1)
   try {
-    const check = createPiiCheck(source)
-    const stored = storedKeyFingerprint(source)
+    const stored = await exec(source, storedKeyFingerprint)
+    const holdsData = await exec(source, holdsEncryptedData)
     if (key.length === 0) {
-      if (stored || check.holdsEncryptedData()) throw new Refusal(`the data key is missing: put the key file beside the database (${keyFile}) or set GUARDPASS_DATA_KEY.`, 2)
+      if (stored || holdsData) throw new Refusal(`the data key is missing: put the key file beside the database (${keyFile}) or set GUARDPASS_DATA_KEY.`, 2)
     } else {
-      const problem = dataKeyProblem(stored, check.holdsEncryptedData(), key)
+      const problem = dataKeyProblem(stored, holdsData, key)
       if (problem) throw new Refusal(`the data key (${config.dataKey ? 'GUARDPASS_DATA_KEY' : keyFile}) does not fit ${file}: ${problem}`, 2)
     }
     let busy: string | null

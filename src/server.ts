@@ -50,15 +50,15 @@ export function servingPid (databasePath: string): number | null {
  * file is made only for a database without encrypted data; otherwise a missing or
  * different key stops the start, so data is never written under the wrong key.
  */
-export function openDataKey (config: Config, db: Db, log: Pick<Logger, 'info'>): Buffer {
+export async function openDataKey (config: Config, db: Db, log: Pick<Logger, 'info'>): Promise<Buffer> {
   const check = createPiiCheck(db)
   // PostgreSQL: the key is configured (config.ts requires it), there is no key file.
-  if (!config.dataKey && !fs.existsSync(keyFilePath(config.databasePath)) && check.holdsEncryptedData()) {
+  if (!config.dataKey && !fs.existsSync(keyFilePath(config.databasePath)) && await check.holdsEncryptedData()) {
     throw new StartError(`The database holds encrypted personal data but the key file ${keyFilePath(config.databasePath)} is missing. Restore it from the backup made with this database (or set GUARDPASS_DATA_KEY).`)
   }
   const key = loadDataKey(config.databasePath, config.dataKey)
   if (key.created) log.info({ file: key.file }, 'Created the data key file. Back it up together with the database: without it, personal data cannot be read.')
-  const problem = check.check(key.key)
+  const problem = await check.check(key.key)
   if (problem) throw new StartError(problem)
   return key.key
 }
@@ -80,7 +80,7 @@ export async function startServer (config: Config, log: Logger = createLogger(co
   // Migrated, then what a node does once before serving; on PostgreSQL all of it under the start
   // lock, so nodes starting together neither race on migrations nor publish or seed twice.
   const db = await openConfigured(config, async (db) => {
-    dataKey = openDataKey(config, db, log)
+    dataKey = await openDataKey(config, db, log)
     // The bank first: the demo's mock attempts are assembled from it.
     await publishOnStart(db, DEFAULT_BANK_DIR, systemClock.now(), (line) => log.info(line))
     if (config.demo) {

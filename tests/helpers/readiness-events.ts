@@ -57,7 +57,7 @@ export async function readinessScene (t: TestApp, w: World) {
   const birthDate = (rng: Rng) => rng.next() < 0.5 ? addDays(today(), -(18 * 365 + 4) + rng.int(40) - 20) : addDays(today(), -(15 * 365 + rng.int(3650)))
   const people: number[] = []
   for (let i = 0; i < 6; i++) {
-    people.push(insertPerson(t.db, newPerson(addDays(today(), -(17 * 365 + i * 120)), pick({ int: () => i % 4, next: () => 0 }, EDUCATION_LEVELS)), enterprises[i % 2]!,
+    people.push(await transaction(t.db, insertPerson, newPerson(addDays(today(), -(17 * 365 + i * 120)), pick({ int: () => i % 4, next: () => 0 }, EDUCATION_LEVELS)), enterprises[i % 2]!,
       { username: `scene-${i}-${Math.random().toString(36).slice(2, 8)}`, displayName: `Scene ${i}`, passwordHash: 'x' }, today(), audit(trainer), now()))
   }
   const employer = (id: number) => t.db.select().from(employments).where(and(eq(employments.traineeId, id), isNull(employments.endedOn))).get()
@@ -82,10 +82,10 @@ export async function readinessScene (t: TestApp, w: World) {
       await transaction(t.db, markStudied, id, l.key, l.id, now())
       return [id]
     },
-    declaration: (rng) => {
+    declaration: async (rng) => {
       const id = pick(rng, people)
       const values = Object.fromEntries(DECLARATION_KINDS.filter(() => rng.next() < 0.6).map((k) => [k, k === 'healthy' || k === 'good-conduct' ? rng.next() < 0.85 : rng.next() < 0.1]))
-      insertDeclarations(t.db, id, values, trainer, audit(trainer), now())
+      await transaction(t.db, insertDeclarations, id, values, trainer, audit(trainer), now())
       return [id]
     },
     assignment: async (rng) => {
@@ -125,36 +125,36 @@ export async function readinessScene (t: TestApp, w: World) {
       if (rng.next() < 0.5) await reevaluateStale(t.db, t.clock, t.config.timeZone)
       return people
     },
-    'employment-end': (rng) => {
+    'employment-end': async (rng) => {
       const list = employed()
       if (list.length === 0) return []
       const id = pick(rng, list)
-      endEmployment(t.db, employer(id)!.id, id, today(), audit(trainer), now())
+      await transaction(t.db, endEmployment, employer(id)!.id, id, today(), audit(trainer), now())
       return [id]
     },
-    'employment-start': (rng) => {
+    'employment-start': async (rng) => {
       const list = unemployed()
       if (list.length === 0) return []
       const id = pick(rng, list)
-      employPerson(t.db, id, pick(rng, enterprises), today(), audit(trainer), now())
+      await transaction(t.db, employPerson, id, pick(rng, enterprises), today(), audit(trainer), now())
       return [id]
     },
-    duty: (rng) => {
+    duty: async (rng) => {
       const list = employed()
       if (list.length === 0) return []
       const id = pick(rng, list)
       const e = employer(id)!
       const to = e.dutyStatus === 'on-duty' ? 'in-training' : 'on-duty'
-      setDutyStatus(t.db, e.id, id, e.dutyStatus, to, audit(trainer), now())
+      await transaction(t.db, setDutyStatus, e.id, id, e.dutyStatus, to, audit(trainer), now())
       return [id]
     },
-    certificate: (rng) => {
+    certificate: async (rng) => {
       const id = pick(rng, people)
-      setCertificate(t.db, id, { certificateNo: `C${rng.int(1e6)}`, issuedOn: today(), status: pick(rng, ['valid', 'revoked'] as const) }, audit(trainer), now())
+      await transaction(t.db, setCertificate, id, { certificateNo: `C${rng.int(1e6)}`, issuedOn: today(), status: pick(rng, ['valid', 'revoked'] as const) }, audit(trainer), now())
       return [id]
     },
     /** A roster import of one row: a new person (while the scene is small) or someone without an employer, rejoining. */
-    import: (rng) => {
+    import: async (rng) => {
       const back = unemployed()
       const enterpriseId = pick(rng, enterprises)
       const returning = back.length > 0 && (people.length >= 14 || rng.next() < 0.5) ? pick(rng, back) : null
@@ -164,24 +164,24 @@ export async function readinessScene (t: TestApp, w: World) {
         : { row: 1, ...person!, returning: null }
       if (returning === null && people.length >= 14) return []
       const token = `tok${++seq}`
-      saveCheckedImport(t.db, token, trainer, enterpriseId, [row], now(), 60_000)
-      const out = importCheckedRows(t.db, token, enterpriseId, [row], ['x'], () => `imp${seq}${Math.random().toString(36).slice(2, 8)}`, today(), audit(trainer), now())
+      await transaction(t.db, saveCheckedImport, token, trainer, enterpriseId, [row], now(), 60_000)
+      const out = await transaction(t.db, importCheckedRows, token, enterpriseId, [row], ['x'], () => `imp${seq}${Math.random().toString(36).slice(2, 8)}`, today(), audit(trainer), now())
       if (!out.ok) throw new Error(`import refused: ${out.reason}`)
       if (returning !== null) return [returning]
       const id = t.db.select({ id: trainees.id }).from(trainees).where(eq(trainees.idNumberHmac, person!.idNumberHmac)).get()!.id
       people.push(id)
       return [id]
     },
-    'birth-date': (rng) => {
+    'birth-date': async (rng) => {
       const id = pick(rng, people)
       const before = t.db.select().from(trainees).where(eq(trainees.id, id)).get()!
-      updatePerson(t.db, id, { ...newPerson(birthDate(rng), before.education), fullName: before.fullName }, true, audit(trainer), now())
+      await transaction(t.db, updatePerson, id, { ...newPerson(birthDate(rng), before.education), fullName: before.fullName }, true, audit(trainer), now())
       return [id]
     },
-    education: (rng) => {
+    education: async (rng) => {
       const id = pick(rng, people)
       const before = t.db.select().from(trainees).where(eq(trainees.id, id)).get()!
-      updatePerson(t.db, id, { fullName: before.fullName, idNumberEnc: before.idNumberEnc, idNumberHmac: before.idNumberHmac, birthDate: before.birthDate, phone: before.phone, education: pick(rng, EDUCATION_LEVELS) }, false, audit(trainer), now())
+      await transaction(t.db, updatePerson, id, { fullName: before.fullName, idNumberEnc: before.idNumberEnc, idNumberHmac: before.idNumberHmac, birthDate: before.birthDate, phone: before.phone, education: pick(rng, EDUCATION_LEVELS) }, false, audit(trainer), now())
       return [id]
     },
     /** Days pass (up to a month) and the daily sweep runs. */

@@ -55,7 +55,7 @@ describe('command line', () => {
     const db = openDatabase(dbPath)
     migrateDatabase(db)
     const pii = createPii(key)
-    createPiiCheck(db).check(key)
+    await createPiiCheck(db).check(key)
     const id = demoIdNumber('110101', '1985-07-01', 77)
     db.insert(trainees).values({ fullName: '备份', idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1985-07-01', education: 'college', createdAt: new Date(), updatedAt: new Date() }).run()
     let written = 0
@@ -99,7 +99,7 @@ describe('command line', () => {
     const restoredKey = loadDataKey(path.join(restoreDir, 'guardpass.db'), fs.readFileSync(path.join(out, folder!, 'guardpass.key'), 'utf8').trim()).key
     const row = reopened.select().from(trainees).all().find((x) => x.fullName === '备份')!
     expect(createPii(restoredKey).decrypt(row.idNumberEnc)).toBe(id)
-    expect(createPiiCheck(reopened).check(restoredKey)).toBeNull()
+    expect(await createPiiCheck(reopened).check(restoredKey)).toBeNull()
     reopened.$client.close()
     db.$client.close()
     fs.rmSync(restoreDir, { recursive: true, force: true })

@@ -11,7 +11,7 @@ import { openDatabase, type Db } from '../../src/db/connection.js'
 import { trainees, auditEvents } from '../../src/db/schema.js'
 import { ManualClock } from '../../src/lib/clock.js'
 import { createPii } from '../../src/lib/pii.js'
-import { createPiiCheck, storedKeyFingerprint } from '../../src/features/orgs/index.js'
+import { createPiiCheck, checkDataKey, storedKeyFingerprint } from '../../src/features/orgs/index.js'
 import { createSession } from '../../src/features/auth/index.js'
 import { backup, restore, rekey, Refusal } from '../../src/operations.js'
 import { buildTestApp, FORM_HEADERS, form } from '../helpers/app.js'
@@ -35,7 +35,7 @@ interface Installation { config: Config, dbFile: string, keyFile: string, key: B
  */
 async function installation (): Promise<Installation> {
   const t = await buildTestApp()
-  expect(createPiiCheck(t.db).check(t.dataKey)).toBeNull() // records the fingerprint, as the first start does
+  expect(await createPiiCheck(t.db).check(t.dataKey)).toBeNull() // records the fingerprint, as the first start does
   const w = await buildWorld(t, `op${Math.floor(Math.random() * 1e6)}`)
   await w.addPerson(w.ids.entA, '张三')
   await w.addPerson(w.ids.entA, '李四')
@@ -58,8 +58,8 @@ function withDb<T> (file: string, fn: (db: Db) => T): T {
   try { return fn(db) } finally { db.$client.close() }
 }
 
-const refusal = (fn: () => unknown) => {
-  try { fn() } catch (err) { if (err instanceof Refusal) return err.message; throw err }
+const refusal = async (fn: () => Promise<unknown>) => {
+  try { await fn() } catch (err) { if (err instanceof Refusal) return err.message; throw err }
   throw new Error('not refused')
 }
 
@@ -83,35 +83,35 @@ describe('backup and restore', () => {
     expect(fs.readFileSync(path.join(backupDir, 'guardpass.key'), 'utf8')).toBe(hex(inst.key))
   })
 
-  test('refused without --force over an existing database, and while a server uses it; nothing changes', () => {
+  test('refused without --force over an existing database, and while a server uses it; nothing changes', async () => {
     const before = sha(inst.dbFile)
-    expect(refusal(() => restore(inst.config, backupDir, false, say))).toMatch(/exists and restoring replaces it: add --force/)
+    expect(await refusal(() => restore(inst.config, backupDir, false, say))).toMatch(/exists and restoring replaces it: add --force/)
     const stop = serving(inst.dbFile)
     try {
-      expect(refusal(() => restore(inst.config, backupDir, true, say))).toMatch(new RegExp(`a server \\(process ${process.pid}\\) is using .*stop it before restoring`))
+      expect(await refusal(() => restore(inst.config, backupDir, true, say))).toMatch(new RegExp(`a server \\(process ${process.pid}\\) is using .*stop it before restoring`))
     } finally { stop() }
     expect(sha(inst.dbFile)).toBe(before)
     expect(fs.readdirSync(path.dirname(inst.dbFile)).sort()).toEqual(['demo-accounts.txt', 'guardpass.db', 'guardpass.key'])
   })
 
-  test('a key that does not match the fingerprint in the backup is refused; nothing changes', () => {
+  test('a key that does not match the fingerprint in the backup is refused; nothing changes', async () => {
     const wrong = tempDir('wrong-key')
     fs.copyFileSync(path.join(backupDir, 'guardpass.db'), path.join(wrong, 'guardpass.db'))
     fs.writeFileSync(path.join(wrong, 'guardpass.key'), hex(randomBytes(32)))
     const before = sha(inst.dbFile)
-    expect(refusal(() => restore(inst.config, wrong, true, say))).toMatch(/the data key does not fit this backup: The data key does not match/)
+    expect(await refusal(() => restore(inst.config, wrong, true, say))).toMatch(/the data key does not fit this backup: The data key does not match/)
     // The same with the key given in GUARDPASS_DATA_KEY instead of a key file.
     fs.rmSync(path.join(wrong, 'guardpass.key'))
-    expect(refusal(() => restore(loadConfig({ DATABASE_PATH: inst.dbFile, GUARDPASS_DATA_KEY: randomBytes(32).toString('hex') }), wrong, true, say))).toMatch(/does not fit/)
-    expect(refusal(() => restore(inst.config, wrong, true, say))).toMatch(/has no guardpass.key/)
+    expect(await refusal(() => restore(loadConfig({ DATABASE_PATH: inst.dbFile, GUARDPASS_DATA_KEY: randomBytes(32).toString('hex') }), wrong, true, say))).toMatch(/does not fit/)
+    expect(await refusal(() => restore(inst.config, wrong, true, say))).toMatch(/has no guardpass.key/)
     expect(sha(inst.dbFile)).toBe(before)
     expect(fs.readFileSync(inst.keyFile, 'utf8')).toBe(hex(inst.key))
     expect(fs.readdirSync(path.dirname(inst.dbFile)).sort()).toEqual(['demo-accounts.txt', 'guardpass.db', 'guardpass.key'])
   })
 
-  test('with --force it replaces the database: a change made after the backup is gone, the people read back, the replaced files are kept', () => {
+  test('with --force it replaces the database: a change made after the backup is gone, the people read back, the replaced files are kept', async () => {
     withDb(inst.dbFile, (db) => db.insert(auditEvents).values({ at: new Date(), action: 'after.backup' }).run())
-    restore(inst.config, backupDir, true, say)
+    await restore(inst.config, backupDir, true, say)
     withDb(inst.dbFile, (db) => {
       expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'after.backup')).all()).toEqual([])
       const pii = createPii(Buffer.from(fs.readFileSync(inst.keyFile, 'utf8').trim(), 'hex'))
@@ -119,7 +119,7 @@ describe('backup and restore', () => {
         const row = db.select().from(trainees).where(eq(trainees.id, p.traineeId)).get()!
         expect(pii.decrypt(row.idNumberEnc)).toBe(p.idNumber)
       }
-      expect(createPiiCheck(db).check(inst.key)).toBeNull()
+      expect(runSync(checkDataKey(db, inst.key))).toBeNull()
     })
     const kept = fs.readdirSync(path.dirname(inst.dbFile)).filter((f) => f.includes('.before-restore-'))
     expect(kept.some((f) => f.startsWith('guardpass.db.before-restore-'))).toBe(true)
@@ -128,9 +128,9 @@ describe('backup and restore', () => {
     })
   })
 
-  test('into an empty place it needs no --force and brings the key file along', () => {
+  test('into an empty place it needs no --force and brings the key file along', async () => {
     const fresh = path.join(tempDir('fresh'), 'data', 'guardpass.db')
-    restore(loadConfig({ DATABASE_PATH: fresh }), backupDir, false, say)
+    await restore(loadConfig({ DATABASE_PATH: fresh }), backupDir, false, say)
     expect(fs.readFileSync(path.join(path.dirname(fresh), 'guardpass.key'), 'utf8')).toBe(hex(inst.key))
     withDb(fresh, (db) => expect(db.select().from(trainees).all()).toHaveLength(inst.people.length))
   })
@@ -150,15 +150,15 @@ describe('rekey', () => {
     const inst = await installation()
     const stop = serving(inst.dbFile)
     try {
-      expect(refusal(() => rekey(inst.config, say))).toMatch(/stop it before rotating the data key/)
+      expect(await refusal(() => rekey(inst.config, say))).toMatch(/stop it before rotating the data key/)
     } finally { stop() }
-    expect(refusal(() => rekey(loadConfig({ DATABASE_PATH: inst.dbFile, GUARDPASS_DATA_KEY: inst.key.toString('hex') }), say))).toMatch(/GUARDPASS_DATA_KEY/)
+    expect(await refusal(() => rekey(loadConfig({ DATABASE_PATH: inst.dbFile, GUARDPASS_DATA_KEY: inst.key.toString('hex') }), say))).toMatch(/GUARDPASS_DATA_KEY/)
     expect(fs.readFileSync(inst.keyFile, 'utf8')).toBe(hex(inst.key))
   })
 
   test('every ID number decrypts with the new key and none with the old; a police look-up by ID number finds the person', async () => {
     const inst = await installation()
-    rekey(inst.config, say)
+    await rekey(inst.config, say)
     const next = Buffer.from(fs.readFileSync(inst.keyFile, 'utf8').trim(), 'hex')
     expect(next.equals(inst.key)).toBe(false)
     expect(fs.existsSync(`${inst.keyFile}.new`)).toBe(false)
@@ -174,8 +174,8 @@ describe('rekey', () => {
         expect(row.idNumberHmac).toBe(newPii.hash(p.idNumber))
         expect(row.idNumberHmac).not.toBe(oldPii.hash(p.idNumber))
       }
-      expect(createPiiCheck(db).check(next)).toBeNull()
-      expect(createPiiCheck(db).check(inst.key)).toMatch(/does not match/)
+      expect(runSync(checkDataKey(db, next))).toBeNull()
+      expect(runSync(checkDataKey(db, inst.key))).toMatch(/does not match/)
       expect(db.select().from(auditEvents).where(eq(auditEvents.action, 'data-key.rotated')).all().map((a) => a.details)).toEqual([{ people: inst.people.length, photos: 0, via: 'cli' }])
     })
 
@@ -196,12 +196,12 @@ describe('rekey', () => {
   test('all or nothing: a value that cannot be decrypted stops the rotation with every row and the key file as they were', async () => {
     const inst = await installation()
     withDb(inst.dbFile, (db) => db.update(trainees).set({ idNumberEnc: createPii(randomBytes(32)).encrypt('110101199001011234') }).where(eq(trainees.id, inst.people.at(-1)!.traineeId)).run())
-    const before = withDb(inst.dbFile, (db) => ({ rows: db.select().from(trainees).all(), fingerprint: storedKeyFingerprint(db) }))
-    expect(() => rekey(inst.config, say)).toThrow()
+    const before = withDb(inst.dbFile, (db) => ({ rows: db.select().from(trainees).all(), fingerprint: runSync(storedKeyFingerprint(db)) }))
+    await expect(rekey(inst.config, say)).rejects.toThrow()
     withDb(inst.dbFile, (db) => {
       expect(db.select().from(trainees).all()).toEqual(before.rows)
-      expect(storedKeyFingerprint(db)).toBe(before.fingerprint)
-      expect(createPiiCheck(db).check(inst.key)).toBeNull()
+      expect(runSync(storedKeyFingerprint(db))).toBe(before.fingerprint)
+      expect(runSync(checkDataKey(db, inst.key))).toBeNull()
     })
     expect(fs.readFileSync(inst.keyFile, 'utf8')).toBe(hex(inst.key))
     expect(fs.existsSync(`${inst.keyFile}.new`)).toBe(false)
@@ -213,11 +213,11 @@ describe('rekey', () => {
     const next = randomBytes(32)
     fs.writeFileSync(`${inst.keyFile}.new`, hex(next))
     const { rotateDataKey } = await import('../../src/features/orgs/index.js')
-    withDb(inst.dbFile, (db) => rotateDataKey(db, inst.key, next, new Date()))
-    rekey(inst.config, say)
+    withDb(inst.dbFile, (db) => db.transaction(() => runSync(rotateDataKey(db, inst.key, next, new Date()))))
+    await rekey(inst.config, say)
     expect(out.at(-1)).toMatch(/Finished a rotation that was cut short/)
     expect(fs.readFileSync(inst.keyFile, 'utf8')).toBe(hex(next))
-    withDb(inst.dbFile, (db) => expect(createPiiCheck(db).check(next)).toBeNull())
+    withDb(inst.dbFile, (db) => expect(runSync(checkDataKey(db, next))).toBeNull())
   })
 })
 
@@ -236,7 +236,7 @@ describe('uploaded photos in backup, restore and rekey', () => {
     const backupDir = await backup(inst.config, tempDir('photo-backups'), say)
     expect(fs.readdirSync(path.join(backupDir, 'photos'))).toEqual([stored.fileName])
 
-    rekey(inst.config, say)
+    await rekey(inst.config, say)
     const next = createPii(Buffer.from(fs.readFileSync(inst.keyFile, 'utf8').trim(), 'hex'))
     const row = withDb(inst.dbFile, (db) => db.select().from(photoTable).all()[0]!)
     expect(await readPhotoFile(dir, row, next)).toEqual(picture)
@@ -245,7 +245,7 @@ describe('uploaded photos in backup, restore and rekey', () => {
 
     // The photo folder is lost; restoring the backup brings back the database, its key and its photos.
     fs.rmSync(dir, { recursive: true })
-    restore(inst.config, backupDir, true, say)
+    await restore(inst.config, backupDir, true, say)
     const restored = withDb(inst.dbFile, (db) => db.select().from(photoTable).all()[0]!)
     expect(await readPhotoFile(dir, restored, createPii(inst.key))).toEqual(picture)
   })

@@ -1,2 +1,2 @@
-export { recordAudit, recordAuditPrepared, writeAudit, scopeEvents, type AuditEntry } from './queries.js'
+export { recordAudit, writeAudit, scopeEvents, type AuditEntry } from './queries.js'
 export { auditRoutes, type AuditRoutesOptions } from './routes.js'

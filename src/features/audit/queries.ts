@@ -81,9 +81,6 @@ export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
   else runSync(writeAudit(db as Db, entry, now))
 }
 
-/** The same for the roster import (orgs), which calls it thousands of times in one transaction: writeAudit is prepared. */
-export const recordAuditPrepared = recordAudit
-
 /*
  * The jurisdictions of audit events (audit_scopes): the unit of the actor (a police officer's,
  * a trainer's enterprise's, a trainee's current employer's) and of the subject (an enterprise;

@@ -12,7 +12,7 @@ export interface AuditRoutesOptions {
    * A police officer's jurisdiction and every one below it. The orgs area knows the tree
    * (app.ts passes its policeSubtree in): orgs records audit events, so audit cannot import orgs.
    */
-  policeJurisdictions: (actor: Actor) => number[]
+  policeJurisdictions: (actor: Actor) => Promise<number[]>
 }
 
 /**
@@ -62,6 +62,6 @@ export async function auditRoutes (app: FastifyInstance, opts: AuditRoutesOption
   app.get('/admin/audit', { config: { access: ['admin'] } }, async (req, reply) => auditPage(req, reply, '/admin/audit', 'admin'))
   app.get('/admin/audit/export.csv', { config: { access: ['admin'] } }, async (req, reply) => exportCsv(req, reply))
 
-  app.get('/jurisdiction/audit', { config: { access: ['police'] } }, async (req, reply) => auditPage(req, reply, '/jurisdiction/audit', 'police', opts.policeJurisdictions(req.actor!)))
-  app.get('/jurisdiction/audit/export.csv', { config: { access: ['police'] } }, async (req, reply) => exportCsv(req, reply, opts.policeJurisdictions(req.actor!)))
+  app.get('/jurisdiction/audit', { config: { access: ['police'] } }, async (req, reply) => auditPage(req, reply, '/jurisdiction/audit', 'police', await opts.policeJurisdictions(req.actor!)))
+  app.get('/jurisdiction/audit/export.csv', { config: { access: ['police'] } }, async (req, reply) => exportCsv(req, reply, await opts.policeJurisdictions(req.actor!)))
 }

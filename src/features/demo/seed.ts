@@ -96,13 +96,13 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
 
   const seeded = db.transaction((tx) => {
     if (runSync(countUsers(db)) > 0) return false // db: the same connection, inside this transaction
-    const org = seedOrganisations(tx, pii, {
+    const org = runSync(seedOrganisations(db, pii, {
       jurisdictions: JURISDICTIONS.map((j) => ({ ...j })),
       enterprises: ENTERPRISES.map((e) => ({ key: e.key, name: e.name, address: e.address, station: e.station, creditCode: e.base + creditCheckChar(e.base) })),
       people,
       passwordHash: (username) => hashes.get(username)!,
       trainers: staff.filter((s) => s.enterprise).map((s) => ({ username: s.username, enterprise: s.enterprise! }))
-    }, today, now)
+    }, today, now))
     for (const s of staff) {
       if (s.role === 'trainer') continue // made with the organisations, above
       const user = runSync(insertUser(db, {
@@ -113,7 +113,7 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     }
     // The first enterprise gets a cohort and an induction curriculum, so the learning pages have something to show.
     const first = ENTERPRISES[0]
-    const enterprise = findEnterpriseByCreditCode(tx, first.base + creditCheckChar(first.base))
+    const enterprise = runSync(findEnterpriseByCreditCode(db, first.base + creditCheckChar(first.base)))
     if (enterprise) runSync(seedLearningDemo(db, enterprise.id, null, today, now))
     // In the same transaction (its own ones nest as savepoints on this connection): a failure leaves
     // no half-seeded city whose accounts were never printed.

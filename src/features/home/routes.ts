@@ -15,7 +15,7 @@ export async function homeRoutes (app: FastifyInstance) {
   app.get('/', { config: { access: 'signed-in' } }, async (req, reply) => {
     const role = req.actor!.role
     const traineeId = role === 'trainee' ? req.actor!.traineeId : null
-    const notices = role === 'trainer' || role === 'police' ? await app.exec(noticeSummary, loadScope(app.db, req.actor!), localDate(app.clock.now(), app.config.timeZone)) : null
+    const notices = role === 'trainer' || role === 'police' ? await app.exec(noticeSummary, await app.exec(loadScope, req.actor!), localDate(app.clock.now(), app.config.timeZone)) : null
     return reply.page('home/index', { title: `home.${role}.title`, role, links: HOME_LINKS[role], today: traineeId ? await todayOf(traineeId) : null, notices })
   })
 

@@ -122,7 +122,7 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
 
   app.get('/training/trainees/:id', { config: TRAINER }, async (req, reply) => {
     const enterpriseId = enterpriseOf(req)
-    const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), idParam(req))
+    const person = await app.exec(findPersonInScope, await app.exec(loadScope, req.actor!), idParam(req))
     if (!person) throw new NotFound()
     const l = (await app.exec(learningFor, [{ id: person.id, enterpriseId }], today())).get(person.id)!
     const cohorts = await app.exec(listCohorts, enterpriseId)

@@ -24,11 +24,11 @@ export async function adminRoutes (app: FastifyInstance) {
 
   // ---- jurisdictions ----
 
-  const jurisdictionsPage = (extra: Record<string, unknown> = {}) => ({
-    title: 'jurisdictions.title', jurisdictions: listJurisdictions(app.db), levels: JURISDICTION_LEVELS, values: {}, errors: {}, ...extra
+  const jurisdictionsPage = async (extra: Record<string, unknown> = {}) => ({
+    title: 'jurisdictions.title', jurisdictions: await app.exec(listJurisdictions), levels: JURISDICTION_LEVELS, values: {}, errors: {}, ...extra
   })
 
-  app.get('/admin/jurisdictions', { config: ADMIN }, async (_req, reply) => reply.page('admin/jurisdictions', jurisdictionsPage()))
+  app.get('/admin/jurisdictions', { config: ADMIN }, async (_req, reply) => reply.page('admin/jurisdictions', await jurisdictionsPage()))
 
   app.post('/admin/jurisdictions', { config: ADMIN }, async (req, reply) => {
     const form = readForm(req.body, { code: { required: true, max: 20, identifier: true }, name: { required: true, max: 100 }, level: { required: true, max: 10 }, parentId: { max: 12 } })
@@ -37,25 +37,25 @@ export async function adminRoutes (app: FastifyInstance) {
     const code = v.code.toUpperCase()
     const level = v.level as JurisdictionLevel
     if (!errors.code && !/^[A-Z0-9-]{2,20}$/.test(code)) errors.code = 'jurisdictions.code-format'
-    else if (!errors.code && findJurisdictionByCode(app.db, code)) errors.code = 'jurisdictions.code-taken'
+    else if (!errors.code && await app.exec(findJurisdictionByCode, code)) errors.code = 'jurisdictions.code-taken'
     if (!errors.level && !(JURISDICTION_LEVELS as readonly string[]).includes(level)) errors.level = 'form.invalid'
-    const parent = v.parentId ? findJurisdiction(app.db, Number(v.parentId)) : undefined
+    const parent = v.parentId ? await app.exec(findJurisdiction, Number(v.parentId)) : undefined
     if (!errors.level && !errors.parentId) {
       const wanted = PARENT_LEVEL[level]
       if (wanted === null && v.parentId) errors.parentId = 'jurisdictions.city-no-parent'
       if (wanted !== null && parent?.level !== wanted) errors.parentId = `jurisdictions.parent-${level}`
     }
-    if (Object.keys(errors).length > 0) return reply.code(422).page('admin/jurisdictions', jurisdictionsPage({ values: v, errors }))
-    insertJurisdiction(app.db, { code, name: v.name, level, parentId: parent?.id ?? null }, auditFrom(req, 'jurisdiction.created'), now())
+    if (Object.keys(errors).length > 0) return reply.code(422).page('admin/jurisdictions', await jurisdictionsPage({ values: v, errors }))
+    await app.transaction(insertJurisdiction, { code, name: v.name, level, parentId: parent?.id ?? null }, auditFrom(req, 'jurisdiction.created'), now())
     return reply.seeOther('/admin/jurisdictions', 'flash.saved')
   })
 
   app.post('/admin/jurisdictions/:id', { config: ADMIN }, async (req, reply) => {
-    const j = findJurisdiction(app.db, idParam(req))
+    const j = await app.exec(findJurisdiction, idParam(req))
     if (!j) throw new NotFound()
     const form = readForm(req.body, { name: { required: true, max: 100 } })
-    if (!form.ok) return reply.code(422).page('admin/jurisdictions', jurisdictionsPage({ renameErrors: { [j.id]: form.errors.name }, renameValues: { [j.id]: form.values.name } }))
-    renameJurisdiction(app.db, j.id, form.values.name, auditFrom(req, 'jurisdiction.renamed'), now())
+    if (!form.ok) return reply.code(422).page('admin/jurisdictions', await jurisdictionsPage({ renameErrors: { [j.id]: form.errors.name }, renameValues: { [j.id]: form.values.name } }))
+    await app.transaction(renameJurisdiction, j.id, form.values.name, auditFrom(req, 'jurisdiction.renamed'), now())
     return reply.seeOther('/admin/jurisdictions', 'flash.saved')
   })
 
@@ -63,7 +63,7 @@ export async function adminRoutes (app: FastifyInstance) {
 
   const ENTERPRISE_FORM = { name: { required: true, max: 100 }, creditCode: { required: true, max: 30, identifier: true }, address: { max: 200 }, jurisdictionId: { required: true, max: 12 } } as const
 
-  const checkEnterprise = (body: unknown, selfId?: number) => {
+  const checkEnterprise = async (body: unknown, selfId?: number) => {
     const form = readForm(body, ENTERPRISE_FORM)
     const errors = { ...form.errors }
     let creditCode = form.values.creditCode
@@ -72,45 +72,45 @@ export async function adminRoutes (app: FastifyInstance) {
       if (!parsed.ok) errors.creditCode = `enterprise.credit-${parsed.problem}`
       else {
         creditCode = parsed.value
-        const other = findEnterpriseByCreditCode(app.db, creditCode)
+        const other = await app.exec(findEnterpriseByCreditCode, creditCode)
         if (other && other.id !== selfId) errors.creditCode = 'enterprise.credit-taken'
       }
     }
-    if (!errors.jurisdictionId && !findJurisdiction(app.db, Number(form.values.jurisdictionId))) errors.jurisdictionId = 'form.invalid'
+    if (!errors.jurisdictionId && !(await app.exec(findJurisdiction, Number(form.values.jurisdictionId)))) errors.jurisdictionId = 'form.invalid'
     const value: EnterpriseInput = { name: form.values.name, creditCode, address: form.values.address, jurisdictionId: Number(form.values.jurisdictionId) }
     return { errors, values: form.values, value, ok: Object.keys(errors).length === 0 }
   }
 
-  const enterpriseForm = (extra: Record<string, unknown>) => ({ jurisdictions: listJurisdictions(app.db), errors: {}, ...extra })
+  const enterpriseForm = async (extra: Record<string, unknown>) => ({ jurisdictions: await app.exec(listJurisdictions), errors: {}, ...extra })
 
   app.get('/admin/enterprises', { config: ADMIN }, async (req, reply) => {
-    const page = pageEnterprises(app.db, undefined, keysetRequest(req, ENTERPRISE_KEY))
+    const page = await app.exec(pageEnterprises, undefined, keysetRequest(req, ENTERPRISE_KEY))
     return reply.page('admin/enterprises', { title: 'enterprises.title', enterprises: page.rows, pager: pager('/admin/enterprises', {}, page) })
   })
 
   app.get('/admin/enterprises/new', { config: ADMIN }, async (_req, reply) => {
-    return reply.page('admin/enterprise-form', enterpriseForm({ title: 'enterprises.new-title', action: '/admin/enterprises', values: {} }))
+    return reply.page('admin/enterprise-form', await enterpriseForm({ title: 'enterprises.new-title', action: '/admin/enterprises', values: {} }))
   })
 
   app.post('/admin/enterprises', { config: ADMIN }, async (req, reply) => {
-    const r = checkEnterprise(req.body)
-    if (!r.ok) return reply.code(422).page('admin/enterprise-form', enterpriseForm({ title: 'enterprises.new-title', action: '/admin/enterprises', values: r.values, errors: r.errors }))
-    insertEnterprise(app.db, r.value, auditFrom(req, 'enterprise.created'), now())
+    const r = await checkEnterprise(req.body)
+    if (!r.ok) return reply.code(422).page('admin/enterprise-form', await enterpriseForm({ title: 'enterprises.new-title', action: '/admin/enterprises', values: r.values, errors: r.errors }))
+    await app.transaction(insertEnterprise, r.value, auditFrom(req, 'enterprise.created'), now())
     return reply.seeOther('/admin/enterprises', 'flash.saved')
   })
 
   app.get('/admin/enterprises/:id/edit', { config: ADMIN }, async (req, reply) => {
-    const e = findEnterprise(app.db, idParam(req))
+    const e = await app.exec(findEnterprise, idParam(req))
     if (!e) throw new NotFound()
-    return reply.page('admin/enterprise-form', enterpriseForm({ title: 'enterprises.edit-title', action: `/admin/enterprises/${e.id}`, values: { ...e, jurisdictionId: String(e.jurisdictionId) } }))
+    return reply.page('admin/enterprise-form', await enterpriseForm({ title: 'enterprises.edit-title', action: `/admin/enterprises/${e.id}`, values: { ...e, jurisdictionId: String(e.jurisdictionId) } }))
   })
 
   app.post('/admin/enterprises/:id', { config: ADMIN }, async (req, reply) => {
-    const e = findEnterprise(app.db, idParam(req))
+    const e = await app.exec(findEnterprise, idParam(req))
     if (!e) throw new NotFound()
-    const r = checkEnterprise(req.body, e.id)
-    if (!r.ok) return reply.code(422).page('admin/enterprise-form', enterpriseForm({ title: 'enterprises.edit-title', action: `/admin/enterprises/${e.id}`, values: r.values, errors: r.errors }))
-    updateEnterprise(app.db, e.id, r.value, auditFrom(req, 'enterprise.updated'), now())
+    const r = await checkEnterprise(req.body, e.id)
+    if (!r.ok) return reply.code(422).page('admin/enterprise-form', await enterpriseForm({ title: 'enterprises.edit-title', action: `/admin/enterprises/${e.id}`, values: r.values, errors: r.errors }))
+    await app.transaction(updateEnterprise, e.id, r.value, auditFrom(req, 'enterprise.updated'), now())
     return reply.seeOther('/admin/enterprises', 'flash.saved')
   })
 
@@ -118,15 +118,15 @@ export async function adminRoutes (app: FastifyInstance) {
 
   // A trainer account's employer is chosen in a <select> of every enterprise of the province (ids
   // and names only, about 2,000 rows of one small table; no counts).
-  const accountForm = (extra: Record<string, unknown>) => ({
-    title: 'accounts.new-title', roles: STAFF_ROLES, enterprises: listEnterpriseChoices(app.db), jurisdictions: listJurisdictions(app.db), values: { role: 'trainer' }, errors: {}, ...extra
+  const accountForm = async (extra: Record<string, unknown>) => ({
+    title: 'accounts.new-title', roles: STAFF_ROLES, enterprises: await app.exec(listEnterpriseChoices), jurisdictions: await app.exec(listJurisdictions), values: { role: 'trainer' }, errors: {}, ...extra
   })
 
   app.get('/admin/accounts', { config: ADMIN }, async (_req, reply) => {
-    return reply.page('admin/accounts', { title: 'accounts.title', accounts: listStaffAccounts(app.db) })
+    return reply.page('admin/accounts', { title: 'accounts.title', accounts: await app.exec(listStaffAccounts) })
   })
 
-  app.get('/admin/accounts/new', { config: ADMIN }, async (_req, reply) => reply.page('admin/account-form', accountForm({})))
+  app.get('/admin/accounts/new', { config: ADMIN }, async (_req, reply) => reply.page('admin/account-form', await accountForm({})))
 
   app.post('/admin/accounts', { config: ADMIN }, async (req, reply) => {
     const form = readForm(req.body, { role: { required: true, max: 10 }, username: { required: true, max: 64, identifier: true }, displayName: { required: true, max: 100 }, enterpriseId: { max: 12 }, jurisdictionId: { max: 12 } })
@@ -137,15 +137,15 @@ export async function adminRoutes (app: FastifyInstance) {
     if (!errors.role && !(STAFF_ROLES as readonly string[]).includes(role)) errors.role = 'form.invalid'
     if (!errors.username && !/^[a-z0-9._-]{2,64}$/.test(username)) errors.username = 'accounts.username-format'
     else if (!errors.username && (await app.exec(findUserByUsername, username))) errors.username = 'accounts.username-taken'
-    const enterprise = role === 'trainer' ? findEnterprise(app.db, Number(v.enterpriseId)) : undefined
-    const jurisdiction = role === 'police' ? findJurisdiction(app.db, Number(v.jurisdictionId)) : undefined
+    const enterprise = role === 'trainer' ? await app.exec(findEnterprise, Number(v.enterpriseId)) : undefined
+    const jurisdiction = role === 'police' ? await app.exec(findJurisdiction, Number(v.jurisdictionId)) : undefined
     if (role === 'trainer' && !enterprise) errors.enterpriseId = 'accounts.enterprise-required'
     if (role === 'police' && !jurisdiction) errors.jurisdictionId = 'accounts.jurisdiction-required'
-    if (Object.keys(errors).length > 0) return reply.code(422).page('admin/account-form', accountForm({ values: v, errors }))
+    if (Object.keys(errors).length > 0) return reply.code(422).page('admin/account-form', await accountForm({ values: v, errors }))
     const password = generateInitialPassword()
-    const user = insertStaffAccount(app.db, {
-      username, displayName: v.displayName, role, passwordHash: await hashOneTimePassword(password),
-      enterpriseId: enterprise?.id ?? null, jurisdictionId: jurisdiction?.id ?? null
+    const passwordHash = await hashOneTimePassword(password)
+    const user = await app.transaction(insertStaffAccount, {
+      username, displayName: v.displayName, role, passwordHash, enterpriseId: enterprise?.id ?? null, jurisdictionId: jurisdiction?.id ?? null
     }, auditFrom(req, 'account.created'), now())
     return reply.page('accounts/slip', { title: 'slip.title', slips: [{ displayName: user.displayName, username: user.username, password }], back: '/admin/accounts', loginUrl: new URL('/login', app.config.publicUrl).href })
   })
@@ -161,7 +161,7 @@ export async function adminRoutes (app: FastifyInstance) {
     const form = readForm(req.body, { status: { required: true, max: 10 } })
     const status = form.values.status
     if ((status !== 'active' && status !== 'disabled') || user.id === req.actor!.id) {
-      return reply.code(422).page('admin/accounts', { title: 'accounts.title', accounts: listStaffAccounts(app.db), error: user.id === req.actor!.id ? 'accounts.not-yourself' : 'form.invalid' })
+      return reply.code(422).page('admin/accounts', { title: 'accounts.title', accounts: await app.exec(listStaffAccounts), error: user.id === req.actor!.id ? 'accounts.not-yourself' : 'form.invalid' })
     }
     await app.transaction(setStatus, user.id, status, { ...auditFrom(req, status === 'active' ? 'account.enabled' : 'account.disabled'), subjectType: 'user', subjectId: user.id }, now())
     return reply.seeOther('/admin/accounts', status === 'active' ? 'flash.login-enabled' : 'flash.login-disabled')

@@ -19,27 +19,27 @@ export async function orgRoutes (app: FastifyInstance) {
 
   // The privacy notice a trainee reads and accepts at first sign-in (after choosing a password).
   app.get('/privacy', { config: { ...TRAINEE, allowPending: true } }, async (req, reply) => {
-    const trainee = findTraineeByUserId(app.db, req.actor!.id)
+    const trainee = await app.exec(findTraineeByUserId, req.actor!.id)
     return reply.page('people/privacy', { title: 'privacy.title', acceptedAt: trainee?.privacyAcceptedAt ?? null, mustAccept: req.actor!.pending === 'privacy' })
   })
 
   app.post('/privacy', { config: { ...TRAINEE, allowPending: true } }, async (req, reply) => {
-    const trainee = findTraineeByUserId(app.db, req.actor!.id)
+    const trainee = await app.exec(findTraineeByUserId, req.actor!.id)
     if (!trainee) throw new NotFound()
-    if (!trainee.privacyAcceptedAt) setPrivacyAccepted(app.db, trainee.id, auditFrom(req, 'privacy.accepted'), app.clock.now())
+    if (!trainee.privacyAcceptedAt) await app.transaction(setPrivacyAccepted, trainee.id, auditFrom(req, 'privacy.accepted'), app.clock.now())
     return reply.seeOther('/', 'flash.privacy-accepted')
   })
 
   // The trainee's own record: the ID number in full, as DESIGN.md allows for the person themself.
   app.get('/me', { config: TRAINEE }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
-    const self = scope.kind === 'self' ? findPersonInScope(app.db, scope, scope.traineeId) : undefined
+    const scope = await app.exec(loadScope, req.actor!)
+    const self = scope.kind === 'self' ? await app.exec(findPersonInScope, scope, scope.traineeId) : undefined
     if (!self) throw new NotFound()
     return reply.page('people/me', {
       title: 'me.title',
       person: personView(self, app.pii.decrypt, today(), { fullId: true }),
-      history: employmentHistory(app.db, self.id),
-      declarations: currentDeclarations(app.db, self.id)
+      history: await app.exec(employmentHistory, self.id),
+      declarations: await app.exec(currentDeclarations, self.id)
     })
   })
 }

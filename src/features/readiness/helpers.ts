@@ -26,8 +26,7 @@ export function readinessHelpers (app: FastifyInstance) {
 
   /** The person :id (or the given id) if the actor's scope holds them; else 404 (audited for police). */
   const personFor = async (req: FastifyRequest, id: number): Promise<PersonRow> => {
-    // orgs has not moved to both engines yet: its scoped look-up runs synchronously.
-    const person = findPersonInScope(app.db, loadScope(app.db, req.actor!), id)
+    const person = await app.exec(function * (db) { return yield * findPersonInScope(db, yield * loadScope(db, req.actor!), id) })
     if (!person) return await denied(req, 'trainee', id)
     return person
   }
@@ -53,9 +52,9 @@ export function readinessHelpers (app: FastifyInstance) {
     )
   }
 
-  const policeLevel = (req: FastifyRequest) => {
+  const policeLevel = async (req: FastifyRequest) => {
     const id = req.actor?.jurisdictionId
-    return id ? findJurisdiction(app.db, id)?.level : undefined
+    return id ? (await app.exec(findJurisdiction, id))?.level : undefined
   }
 
   return { now, today, day, settings, denied, personFor, evaluate, newCode, snapshotOf, policeLevel }

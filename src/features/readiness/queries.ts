@@ -32,7 +32,7 @@ const SETTINGS_KEY = 'readiness.settings'
 
 /** The eligibility settings an administrator set, else the defaults. */
 export function * readEligibilitySettings (db: Db): Q<EligibilitySettings> {
-  const raw = readSetting(db, SETTINGS_KEY)
+  const raw = yield * readSetting(db, SETTINGS_KEY)
   if (!raw) return { ...DEFAULT_SETTINGS }
   try {
     const parsed = readSettings({ ...DEFAULT_SETTINGS, ...JSON.parse(raw) as Record<string, unknown> })
@@ -45,7 +45,7 @@ export function * readEligibilitySettings (db: Db): Q<EligibilitySettings> {
 /** Saves the settings: a transaction body. */
 export function * saveEligibilitySettings (db: Db, s: EligibilitySettings, audit: Audit, now: Date): Q<void> {
   const before = yield * readEligibilitySettings(db)
-  writeSetting(db, SETTINGS_KEY, JSON.stringify(s))
+  yield * writeSetting(db, SETTINGS_KEY, JSON.stringify(s))
   // Every stored readiness is now of older rules: the keeper works them out again in the background.
   yield * raiseRulesGeneration(db)
   yield * writeAudit(db, { ...audit, subjectType: 'settings', subjectId: SETTINGS_KEY, details: { before, after: s } }, now)
@@ -307,7 +307,7 @@ export function * recordResult (db: Db, a: { id: number, traineeId: number }, re
     .where(and(eq(applications.id, a.id), eq(applications.status, 'accepted'), isNull(applications.result))))).changes
   if (done === 0) throw new Conflict('application.result-recorded')
   // orgs has not moved yet: its certificate write runs at once on this handle, inside this transaction (the SQLite bridge).
-  if (result === 'pass' && certificate) writeCertificate(db, a.traineeId, certificate, audit, now)
+  if (result === 'pass' && certificate) yield * writeCertificate(db, a.traineeId, certificate, audit, now)
   yield * writeAudit(db, { ...audit, subjectType: 'application', subjectId: a.id, details: { result } }, now)
 }
 

@@ -33,7 +33,7 @@ const PEOPLE_CHUNK = 100
 /** The police officer's jurisdiction: readiness counts per enterprise, drill-down, look-up by ID number, verification. */
 export async function policeReadinessRoutes (app: FastifyInstance) {
   const h = readinessHelpers(app)
-  const subtreeOf = (req: FastifyRequest): number[] => policeSubtree(app.db, req.actor!)
+  const subtreeOf = (req: FastifyRequest): Promise<number[]> => app.exec(policeSubtree, req.actor!)
 
   /** These enterprises (their head counts come with them, from enterprise_counts) with their pending applications. */
   const withPending = async (enterprises: EnterpriseRow[]): Promise<Array<EnterpriseRow & { pending: number }>> => {
@@ -49,16 +49,16 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
    */
   app.get('/jurisdiction', { config: POLICE }, async (req, reply) => {
     const actor = req.actor!
-    const ids = subtreeOf(req)
-    const page = pageEnterprises(app.db, ids, keysetRequest(req, ENTERPRISE_KEY))
-    const sums = sumEnterpriseCounts(app.db, ids)
+    const ids = await subtreeOf(req)
+    const page = await app.exec(pageEnterprises, ids, keysetRequest(req, ENTERPRISE_KEY))
+    const sums = await app.exec(sumEnterpriseCounts, ids)
     return reply.page('police/jurisdiction', {
       title: 'jurisdiction.title',
-      jurisdiction: actor.jurisdictionId ? findJurisdiction(app.db, actor.jurisdictionId) : undefined,
+      jurisdiction: actor.jurisdictionId ? await app.exec(findJurisdiction, actor.jurisdictionId) : undefined,
       enterprises: await withPending(page.rows),
       pager: pager('/jurisdiction', {}, page),
       recomputing: await app.exec(countStale),
-      supervision: await app.exec(supervisionSummary, loadScope(app.db, actor), h.today(), await app.exec(uninspectedDays)),
+      supervision: await app.exec(supervisionSummary, await app.exec(loadScope, actor), h.today(), await app.exec(uninspectedDays)),
       totals: { inTraining: sums.inTraining, onDuty: sums.onDuty, uncertified: sums.onDutyWithoutCertificate, eligible: sums.eligible, pending: await app.exec(countPending, ids) }
     })
   })
@@ -71,11 +71,11 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
    */
   app.get('/jurisdiction/export.csv', { config: POLICE }, async (req, reply) => {
     const t = req.t
-    const ids = subtreeOf(req)
+    const ids = await subtreeOf(req)
     async function * rows () {
       for await (const chunk of eachEnterprise(app.db, ids, EXPORT_ENTERPRISES)) yield await withPending(chunk)
     }
-    await app.transaction(writeAudit, { ...auditFrom(req, 'jurisdiction.exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { rows: countEnterprises(app.db, ids) } }, h.now())
+    await app.transaction(writeAudit, { ...auditFrom(req, 'jurisdiction.exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { rows: await app.exec(countEnterprises, ids) } }, h.now())
     return sendCsvStream(reply, `jurisdiction-${h.today()}.csv`,
       [t('enterprises.name'), t('enterprises.credit-code'), t('enterprises.jurisdiction'), t('duty.in-training'), t('duty.on-duty'), t('jurisdiction.uncertified'), t('jurisdiction.eligible'), t('jurisdiction.pending')],
       rows(), (e) => [e.name, e.creditCode, e.jurisdictionName, e.inTraining, e.onDuty, e.onDutyWithoutCertificate, e.eligible, e.pending])
@@ -91,8 +91,8 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
    */
   app.get('/jurisdiction/people.csv', { config: POLICE }, async (req, reply) => {
     const t = req.t
-    const ids = subtreeOf(req)
-    const scope = loadScope(app.db, req.actor!)
+    const ids = await subtreeOf(req)
+    const scope = await app.exec(loadScope, req.actor!)
     async function * rows (): AsyncGenerator<Array<{ e: EnterpriseRow, p: PersonRow, r: Omit<ReadinessShown, 'rules'> }>> {
       for await (const enterprises of eachEnterprise(app.db, ids, EXPORT_ENTERPRISES)) {
         for (const e of enterprises) {
@@ -103,7 +103,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
         }
       }
     }
-    await app.transaction(writeAudit, { ...auditFrom(req, 'jurisdiction.people-exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { enterprises: countEnterprises(app.db, ids) } }, h.now())
+    await app.transaction(writeAudit, { ...auditFrom(req, 'jurisdiction.people-exported'), subjectType: 'jurisdiction', subjectId: req.actor!.jurisdictionId ?? '', details: { enterprises: await app.exec(countEnterprises, ids) } }, h.now())
     return sendCsvStream(reply, `jurisdiction-people-${h.today()}.csv`,
       [t('person.enterprise'), t('enterprises.jurisdiction'), t('person.full-name'), t('person.id-number'), t('person.site'), t('person.duty'), t('person.certificate-no'), t('person.certificate-status'), t('readiness.column')],
       rows(), ({ e, p, r }) => [
@@ -114,9 +114,9 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
 
   app.get('/jurisdiction/enterprises/:id', { config: POLICE }, async (req, reply) => {
     const id = idParam(req)
-    const enterprise = findEnterprise(app.db, id, subtreeOf(req))
+    const enterprise = await app.exec(findEnterprise, id, await subtreeOf(req))
     if (!enterprise) return await h.denied(req, 'enterprise', id)
-    const page = pagePeople(app.db, loadScope(app.db, req.actor!), { enterpriseId: enterprise.id }, keysetRequest(req, PEOPLE_KEY))
+    const page = await app.exec(pagePeople, await app.exec(loadScope, req.actor!), { enterpriseId: enterprise.id }, keysetRequest(req, PEOPLE_KEY))
     const people = page.rows
     // Readiness of this page's people only, as stored.
     const shown = await app.exec(readinessOfPeople, people.map((p) => p.id))
@@ -126,7 +126,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
       return { ...personView(p, app.pii.decrypt, h.today()), readiness: ev.status, stale: ev.stale, reasons: reasonsOf(ev, req.t), statement: current.get(p.id) }
     })
     const stale = rows.filter((r) => r.stale).length
-    const supervision = await app.exec(supervisionSummary, loadScope(app.db, req.actor!), h.today(), await app.exec(uninspectedDays), enterprise.id)
+    const supervision = await app.exec(supervisionSummary, await app.exec(loadScope, req.actor!), h.today(), await app.exec(uninspectedDays), enterprise.id)
     return reply.page('police/enterprise', { title: 'jurisdiction.enterprise-title', enterprise, people: rows, recomputing: stale > 0 ? await app.exec(countStale) : 0, day: h.day, pager: pager(`/jurisdiction/enterprises/${enterprise.id}`, {}, page), supervision })
   })
 
@@ -146,7 +146,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     // What was typed comes back to be corrected (this page only, to the officer who typed it; never logged or kept).
     if (Object.keys(errors).length > 0) return reply.code(422).page('police/lookup', lookupPage({ errors, values: form.values }))
     const hmac = app.pii.hash(idNumber)
-    const found = listPeople(app.db, loadScope(app.db, req.actor!), { idNumberHmac: hmac, limit: 1 })[0]
+    const found = (await app.exec(listPeople, await app.exec(loadScope, req.actor!), { idNumberHmac: hmac, limit: 1 }))[0]
     await app.transaction(writeAudit, { ...auditFrom(req, 'police.lookup'), subjectType: found ? 'trainee' : undefined, subjectId: found?.id, details: { purpose: form.values.purpose, found: Boolean(found) } }, h.now())
     if (!found) return reply.code(404).page('police/lookup', lookupPage({ searched: true, values: form.values }))
     const { evaluation } = await h.evaluate(found)
@@ -168,7 +168,7 @@ export async function policeReadinessRoutes (app: FastifyInstance) {
     await app.transaction(writeAudit, { ...auditFrom(req, 'statement.checked'), subjectType: st ? 'statement' : undefined, subjectId: st?.id, details: { found: Boolean(st) } }, h.now())
     if (!st) return reply.code(code ? 404 : 422).page('police/verify', { title: 'verify.title', code: typed, error: code ? null : 'verify.format', notFound: Boolean(code), st: null })
     const view = statementView(st, h.now(), app.config.publicUrl)
-    const inScope = Boolean(findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId))
+    const inScope = Boolean(await app.exec(findPersonInScope, await app.exec(loadScope, req.actor!), st.traineeId))
     const names = await app.exec(userNames, [st.issuedBy, st.revokedBy])
     return reply.page('police/verify', { title: 'verify.title', code: typed, error: null, st: view, inScope, issuedBy: names.get(st.issuedBy) ?? '', day: h.day })
   })

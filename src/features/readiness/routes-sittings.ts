@@ -22,19 +22,19 @@ export async function sittingRoutes (app: FastifyInstance) {
   const h = readinessHelpers(app)
 
   /** A police officer's jurisdiction subtree (empty for other roles). */
-  const subtreeOf = (req: FastifyRequest): number[] => policeSubtree(app.db, req.actor!)
+  const subtreeOf = (req: FastifyRequest): Promise<number[]> => app.exec(policeSubtree, req.actor!)
 
   /** The jurisdictions whose sittings the actor sees (orgs/scope.ts sittingJurisdictions). */
-  const visibleJurisdictions = (req: FastifyRequest): number[] => loadSittingScope(app.db, req.actor!)
+  const visibleJurisdictions = (req: FastifyRequest): Promise<number[]> => app.exec(loadSittingScope, req.actor!)
 
   const sittingFor = async (req: FastifyRequest): Promise<SittingRow> => {
-    const s = await app.exec(findSitting, idParam(req), visibleJurisdictions(req))
+    const s = await app.exec(findSitting, idParam(req), await visibleJurisdictions(req))
     if (!s) throw new NotFound()
     return s
   }
 
-  const requireDecider = (req: FastifyRequest) => {
-    if (!mayDecide(h.policeLevel(req))) throw new Forbidden('sitting.district-only')
+  const requireDecider = async (req: FastifyRequest) => {
+    if (!mayDecide(await h.policeLevel(req))) throw new Forbidden('sitting.district-only')
   }
 
   /**
@@ -44,23 +44,23 @@ export async function sittingRoutes (app: FastifyInstance) {
    */
   const pendingFor = async (req: FastifyRequest) => {
     if (req.actor!.role !== 'police') return null
-    const subtree = subtreeOf(req)
+    const subtree = await subtreeOf(req)
     const wanted = Number(queryText(req, 'enterprise', 12)) || 0
-    const enterprise = wanted ? findEnterprise(app.db, wanted, subtree) : undefined
+    const enterprise = wanted ? await app.exec(findEnterprise, wanted, subtree) : undefined
     const page = await app.exec(pendingApplications, subtree, enterprise?.id, keysetRequest(req, APPLICATION_KEY, 'pending-'))
     const query = { enterprise: enterprise ? String(enterprise.id) : '' }
     return { rows: page.rows, total: page.total, enterprise: enterprise ?? null, pager: pager('/sittings', query, page, { hash: '#pending', prefix: 'pending-' }) }
   }
 
   const listPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
-    const sittings = await app.exec(pageSittings, visibleJurisdictions(req), keysetRequest(req, SITTING_KEY))
+    const sittings = await app.exec(pageSittings, await visibleJurisdictions(req), keysetRequest(req, SITTING_KEY))
     const trainer = req.actor!.role === 'trainer' && req.actor!.enterpriseId
     const applied = trainer ? await app.exec(pageApplications, { enterpriseId: req.actor!.enterpriseId! }, keysetRequest(req, APPLICATION_KEY, 'applied-')) : null
     return {
       title: 'sitting.title',
       sittings: sittings.rows,
       sittingsPager: pager('/sittings', {}, sittings),
-      canPublish: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)),
+      canPublish: req.actor!.role === 'police' && mayDecide(await h.policeLevel(req)),
       applications: applied?.rows ?? [],
       applicationsPager: applied && pager('/sittings', {}, applied, { hash: '#applied', prefix: 'applied-' }),
       pending: await pendingFor(req),
@@ -76,7 +76,7 @@ export async function sittingRoutes (app: FastifyInstance) {
 
   app.post('/sittings', { config: POLICE }, async (req, reply) => {
     // A station officer sees the sittings but cannot publish one: said on the page, not as a bare 403.
-    if (!mayDecide(h.policeLevel(req))) return reply.code(422).page('readiness/sittings', await listPage(req, { refused: 'sitting.district-only' }))
+    if (!mayDecide(await h.policeLevel(req))) return reply.code(422).page('readiness/sittings', await listPage(req, { refused: 'sitting.district-only' }))
     const result = validateSitting(req.body, h.today())
     if (!result.ok) return reply.code(422).page('readiness/sittings', await listPage(req, { values: result.values, errors: result.errors }))
     const s = await app.transaction(insertSitting, req.actor!.jurisdictionId!, result.value, req.actor!.id, auditFrom(req, 'sitting.published'), h.now())
@@ -88,7 +88,7 @@ export async function sittingRoutes (app: FastifyInstance) {
    * flight, with a valid statement; and those who only lack the statement (the page says so).
    */
   const candidates = async (req: FastifyRequest) => {
-    const people = listPeople(app.db, loadScope(app.db, req.actor!))
+    const people = await app.exec(listPeople, await app.exec(loadScope, req.actor!))
     const shown = await app.exec(readinessOfPeople, people.map((p) => p.id))
     const current = await app.exec(currentStatements, people.map((p) => p.id), h.now())
     const busy = await app.exec(openApplicants, people.map((p) => p.id))
@@ -102,7 +102,7 @@ export async function sittingRoutes (app: FastifyInstance) {
   /** A sitting's applications as the actor may see them: police of its subtree all; a trainer their enterprise's; other police their subtree's enterprises'. */
   const sittingApplications = async (req: FastifyRequest, sitting: SittingRow) => {
     const actor = req.actor!
-    const own = subtreeOf(req)
+    const own = await subtreeOf(req)
     const f = actor.role === 'trainer'
       ? { sittingId: sitting.id, enterpriseId: actor.enterpriseId ?? -1 }
       : own.includes(sitting.jurisdictionId) ? { sittingId: sitting.id } : { sittingId: sitting.id, enterpriseJurisdictionIds: own }
@@ -121,7 +121,7 @@ export async function sittingRoutes (app: FastifyInstance) {
       ...(({ rows, pager }) => ({ applications: rows, applicationsPager: pager }))(await sittingApplications(req, sitting)),
       ...(trainer ? await candidates(req) : { candidates: [], withoutStatement: [] }),
       trainer,
-      canDecide: actor.role === 'police' && mayDecide(h.policeLevel(req)) && await ownsSitting(req, sitting.id),
+      canDecide: actor.role === 'police' && mayDecide(await h.policeLevel(req)) && await ownsSitting(req, sitting.id),
       error: null,
       ...extra
     }
@@ -167,7 +167,7 @@ export async function sittingRoutes (app: FastifyInstance) {
   // ---- one application: its frozen evidence, the decision and the result ----
 
   /** Whether the police actor's subtree holds the sitting (only they decide its applications). */
-  const ownsSitting = async (req: FastifyRequest, sittingId: number) => req.actor!.role === 'police' && Boolean(await app.exec(findSitting, sittingId, subtreeOf(req)))
+  const ownsSitting = async (req: FastifyRequest, sittingId: number) => req.actor!.role === 'police' && Boolean(await app.exec(findSitting, sittingId, await subtreeOf(req)))
 
   /**
    * Seen by police of the sitting's subtree or of the applying enterprise's (a station follows
@@ -182,14 +182,14 @@ export async function sittingRoutes (app: FastifyInstance) {
       ? a.traineeId === actor.traineeId
       : actor.role === 'trainer'
         ? a.enterpriseId === actor.enterpriseId
-        : await ownsSitting(req, a.sittingId) || Boolean(findEnterprise(app.db, a.enterpriseId, subtreeOf(req)))
+        : await ownsSitting(req, a.sittingId) || Boolean(await app.exec(findEnterprise, a.enterpriseId, await subtreeOf(req)))
     if (!ok) return await h.denied(req, 'application', id)
     return a
   }
 
   /** Deciding and recording results: police at district level or above whose subtree holds the sitting. */
   const requireDeciderOf = async (req: FastifyRequest, sittingId: number) => {
-    requireDecider(req)
+    await requireDecider(req)
     if (!await ownsSitting(req, sittingId)) throw new Forbidden('application.not-your-sitting')
   }
 
@@ -200,7 +200,7 @@ export async function sittingRoutes (app: FastifyInstance) {
       title: 'application.title',
       a,
       st: statementView(st, h.now(), app.config.publicUrl),
-      canDecide: req.actor!.role === 'police' && mayDecide(h.policeLevel(req)) && await ownsSitting(req, a.sittingId),
+      canDecide: req.actor!.role === 'police' && mayDecide(await h.policeLevel(req)) && await ownsSitting(req, a.sittingId),
       today: h.today(),
       errors: {},
       values: { reason: '', certificateNo: '', issuedOn: h.today() },

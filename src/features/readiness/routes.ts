@@ -51,8 +51,8 @@ export async function readinessRoutes (app: FastifyInstance) {
   // ---- the trainer's readiness roster and a person's readiness ----
 
   app.get('/readiness/roster', { config: TRAINER }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
-    const page = pagePeople(app.db, scope, {}, keysetRequest(req, PEOPLE_KEY))
+    const scope = await app.exec(loadScope, req.actor!)
+    const page = await app.exec(pagePeople, scope, {}, keysetRequest(req, PEOPLE_KEY))
     const people = page.rows
     // Readiness of this page's people only, as stored; the headline counts the whole roster in SQL.
     const shown = await app.exec(readinessOfPeople, people.map((p) => p.id))
@@ -118,7 +118,7 @@ export async function readinessRoutes (app: FastifyInstance) {
     const id = idParam(req)
     const st = await app.exec(findStatement, id)
     if (!st) throw new NotFound()
-    const visible = req.actor!.role === 'trainee' ? st.traineeId === req.actor!.traineeId : findPersonInScope(app.db, loadScope(app.db, req.actor!), st.traineeId) !== undefined
+    const visible = req.actor!.role === 'trainee' ? st.traineeId === req.actor!.traineeId : await app.exec(findPersonInScope, await app.exec(loadScope, req.actor!), st.traineeId) !== undefined
     if (!visible) return await h.denied(req, 'statement', id)
     return st
   }

@@ -19,16 +19,13 @@ export type StoredReadiness = Omit<typeof traineeReadiness.$inferSelect, 'update
 const GENERATION_KEY = 'readiness.generation'
 
 /** The generation of the rules now in force: raised by every change of what the rules read for everyone. */
-// orgs has not moved to both engines yet: its settings are read and written synchronously on this
-// handle (the SQLite bridge, inside the caller's transaction). The generators below yield nothing
-// for them until orgs moves.
 export function * rulesGeneration (db: Db): Q<number> {
-  return Number(readSetting(db, GENERATION_KEY) ?? 0) || 0
+  return Number((yield * readSetting(db, GENERATION_KEY)) ?? 0) || 0
 }
 
 export function * raiseRulesGeneration (db: Db): Q<number> {
   const next = (yield * rulesGeneration(db)) + 1
-  writeSetting(db, GENERATION_KEY, String(next))
+  yield * writeSetting(db, GENERATION_KEY, String(next))
   return next
 }
 

@@ -42,14 +42,13 @@ export function * seedDemoSupervision (db: Db, today: string, now: Date): Q<void
     if (!e) continue
     const trainer = yield * trainerOf(e.id)
     for (const [i, s] of list.entries()) {
-      // The sites (orgs) have not moved yet: written synchronously with this handle.
-      const siteId = insertSite(db, e.id, { name: s.name, address: s.address, jurisdictionId: yield * unit(s.station) }, audit(trainer, 'site.created'), now)
+      const siteId = yield * insertSite(db, e.id, { name: s.name, address: s.address, jurisdictionId: yield * unit(s.station) }, audit(trainer, 'site.created'), now)
       if (i === 0) firstSites.set(name, { siteId, enterpriseId: e.id })
     }
     const first = firstSites.get(name)!
     const onDuty = yield * all(db.select({ id: employments.id, traineeId: employments.traineeId }).from(employments)
       .where(and(eq(employments.enterpriseId, e.id), isNull(employments.endedOn), eq(employments.dutyStatus, 'on-duty'))).orderBy(asc(employments.id)))
-    for (const m of onDuty) setPostedSite(db, m.id, m.traineeId, first.siteId, audit(trainer, 'employment.site'), now)
+    for (const m of onDuty) yield * setPostedSite(db, m.id, m.traineeId, first.siteId, audit(trainer, 'employment.site'), now)
   }
 
   /** An inspection of an enterprise's first site by a station's officer, the given items failed. */

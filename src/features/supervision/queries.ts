@@ -164,12 +164,11 @@ const UNINSPECTED_DAYS = 'supervision_uninspected_days'
 
 /** After how many days without an inspection an enterprise is listed as not inspected (180 unless set). */
 export function * uninspectedDays (db: Db): Q<number> {
-  // The settings (orgs) have not moved yet: read synchronously with this handle.
-  return Number(readSetting(db, UNINSPECTED_DAYS) ?? 180)
+  return Number((yield * readSetting(db, UNINSPECTED_DAYS)) ?? 180)
 }
 
 /** The "not inspected in N days" setting, with its audit entry (run it in one transaction). */
 export function * saveUninspectedDays (db: Db, days: number, audit: ChangeAudit, now: Date): Q<void> {
-  writeSetting(db, UNINSPECTED_DAYS, String(days))
+  yield * writeSetting(db, UNINSPECTED_DAYS, String(days))
   recordAudit(db, { ...audit, subjectType: 'setting', subjectId: UNINSPECTED_DAYS, details: { days } }, now)
 }

@@ -15,16 +15,16 @@ const READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as const }
 export async function braveryRoutes (app: FastifyInstance) {
   const { now, today, denied } = supervisionHelpers(app)
   /** The employed person a report is about, if the actor's scope holds them. */
-  const personFor = (req: FastifyRequest, raw: string) => {
+  const personFor = async (req: FastifyRequest, raw: string) => {
     const id = Number(raw)
     if (!Number.isInteger(id) || id < 1) throw new NotFound()
-    const p = findPersonInScope(app.db, loadScope(app.db, req.actor!), id)
+    const p = await app.exec(findPersonInScope, await app.exec(loadScope, req.actor!), id)
     if (!p || !p.enterpriseId) return denied(req, 'trainee', id)
     return p
   }
 
   app.get('/supervision/bravery', { config: READERS }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
+    const scope = await app.exec(loadScope, req.actor!)
     const person = Number(queryText(req, 'person', 16)) || undefined
     const page = await app.exec(pageBravery, scope, keysetRequest(req, BRAVERY_KEY), person)
     return reply.page('supervision/bravery-list', {
@@ -33,28 +33,28 @@ export async function braveryRoutes (app: FastifyInstance) {
   })
 
   /** The station that reviews by default: the one of the guard's site, else the enterprise's registration (when that is a station). */
-  const defaultStation = (person: { siteId: number | null, enterpriseId: number | null }): string => {
-    const stations = listStations(app.db)
-    const site = person.siteId ? findSiteInScope(app.db, { kind: 'all' }, person.siteId) : undefined
-    const registered = person.enterpriseId ? findEnterprise(app.db, person.enterpriseId)?.jurisdictionId : undefined
+  const defaultStation = async (person: { siteId: number | null, enterpriseId: number | null }): Promise<string> => {
+    const stations = await app.exec(listStations)
+    const site = person.siteId ? await app.exec(findSiteInScope, { kind: 'all' }, person.siteId) : undefined
+    const registered = person.enterpriseId ? (await app.exec(findEnterprise, person.enterpriseId))?.jurisdictionId : undefined
     const id = site?.jurisdictionId ?? registered
     return id && stations.some((s) => s.id === id) ? String(id) : ''
   }
-  const formPage = (person: { id: number, fullName: string, siteId: number | null, enterpriseId: number | null }, extra: Record<string, unknown> = {}) =>
-    ({ title: 'bravery.new-title', person, today: today(), stations: listStations(app.db), values: { occurredOn: '', place: '', account: '', witnesses: '', outcome: '', stationId: defaultStation(person) } as Record<string, string>, errors: {}, ...extra })
+  const formPage = async (person: { id: number, fullName: string, siteId: number | null, enterpriseId: number | null }, extra: Record<string, unknown> = {}) =>
+    ({ title: 'bravery.new-title', person, today: today(), stations: await app.exec(listStations), values: { occurredOn: '', place: '', account: '', witnesses: '', outcome: '', stationId: await defaultStation(person) } as Record<string, string>, errors: {}, ...extra })
 
-  app.get('/supervision/bravery/new', { config: REPORTERS }, async (req, reply) => reply.page('supervision/bravery-form', formPage(personFor(req, queryText(req, 'person', 16)))))
+  app.get('/supervision/bravery/new', { config: REPORTERS }, async (req, reply) => reply.page('supervision/bravery-form', await formPage(await personFor(req, queryText(req, 'person', 16)))))
 
   app.post('/supervision/bravery', { config: REPORTERS }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
-    const person = personFor(req, typeof body.person === 'string' ? body.person : '')
+    const person = await personFor(req, typeof body.person === 'string' ? body.person : '')
     const form = readForm(body, { occurredOn: { required: true, max: 10 }, place: { required: true, max: 200 }, account: { required: true, max: 5000, multiline: true }, witnesses: { max: 1000, multiline: true }, outcome: { max: 2000, multiline: true }, stationId: { max: 16 } })
     const errors = { ...form.errors }
     if (!errors.occurredOn) { const p = inspectionDateProblem(form.values.occurredOn, today()); if (p) errors.occurredOn = p }
     // Not chosen (an older form): the default, the station of the guard's site or of the registration.
-    const stationId = Number(form.values.stationId || defaultStation(person))
-    if (!listStations(app.db).some((s) => s.id === stationId)) errors.stationId = 'sites.station-unknown'
-    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery-form', formPage(person, { values: form.values, errors }))
+    const stationId = Number(form.values.stationId || await defaultStation(person))
+    if (!(await app.exec(listStations)).some((s) => s.id === stationId)) errors.stationId = 'sites.station-unknown'
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/bravery-form', await formPage(person, { values: form.values, errors }))
     const { stationId: _station, ...input } = form.values
     const id = await app.transaction(reportBravery, person.id, person.enterpriseId!, stationId, input as unknown as BraveryInput, req.actor!.id, auditFrom(req, 'bravery.reported'), now())
     return reply.seeOther(`/supervision/bravery/${id}`, 'flash.bravery-reported')
@@ -62,7 +62,7 @@ export async function braveryRoutes (app: FastifyInstance) {
 
   const reportPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const id = idParam(req)
-    const report = (await app.exec(findBraveryInScope, loadScope(app.db, req.actor!), id)) ?? denied(req, 'bravery', id)
+    const report = (await app.exec(findBraveryInScope, await app.exec(loadScope, req.actor!), id)) ?? denied(req, 'bravery', id)
     return { title: 'bravery.title', report, canReview: report.status === 'reported' && mayReviewBravery(req.actor!, report), errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
   }
 

@@ -20,7 +20,7 @@ export async function dashboardRoutes (app: FastifyInstance) {
   }
 
   app.get('/supervision/enterprises', { config: VIEWERS }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
+    const scope = await app.exec(loadScope, req.actor!)
     const o = options(req)
     const setDays = await days()
     const q = { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? setDays : undefined }
@@ -35,7 +35,7 @@ export async function dashboardRoutes (app: FastifyInstance) {
   app.get('/supervision/enterprises.csv', { config: VIEWERS }, async (req, reply) => {
     const t = req.t
     const o = options(req)
-    const { rows } = await app.exec(supervisionByEnterprise, loadScope(app.db, req.actor!), { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? await days() : undefined }, { size: 100_000 })
+    const { rows } = await app.exec(supervisionByEnterprise, await app.exec(loadScope, req.actor!), { today: today(), sort: o.sort, uninspectedDays: o.uninspected ? await days() : undefined }, { size: 100_000 })
     const csv = toCsv([
       [t('sites.enterprise'), t('dashboard.open'), t('dashboard.overdue'), t('dashboard.last'), t('dashboard.score')],
       ...rows.map((r) => [r.name, String(r.open), String(r.overdue), r.lastOn ?? '', r.percent === null ? '' : `${r.percent}%`])

@@ -19,7 +19,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
   const { now, today, dir, denied } = supervisionHelpers(app)
 
   app.get('/supervision/inspections', { config: READERS }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
+    const scope = await app.exec(loadScope, req.actor!)
     const page = await app.exec(pageInspections, scope, keysetRequest(req, INSPECTION_KEY))
     return reply.page('supervision/inspections', {
       title: 'inspection.list-title', rows: page.rows.map((r) => ({ ...r, percent: percentOf(r.compliant, r.applicable) })),
@@ -28,13 +28,13 @@ export async function inspectionRoutes (app: FastifyInstance) {
   })
 
   const formPage = async (req: FastifyRequest, siteId: number | null, extra: Record<string, unknown> = {}) => {
-    const scope = loadScope(app.db, req.actor!)
-    const site = siteId ? findSiteInScope(app.db, scope, siteId) : undefined
+    const scope = await app.exec(loadScope, req.actor!)
+    const site = siteId ? await app.exec(findSiteInScope, scope, siteId) : undefined
     return {
       title: 'inspection.new-title',
-      sites: listSites(app.db, scope, { limit: 1000, offset: 0 }).rows,
+      sites: (await app.exec(listSites, scope, { limit: 1000, offset: 0 })).rows,
       site,
-      guards: site ? listPeople(app.db, scope, { siteId: site.id, limit: 500 }) : [],
+      guards: site ? await app.exec(listPeople, scope, { siteId: site.id, limit: 500 }) : [],
       checklist: await app.exec(listChecklist, { activeOnly: true }),
       values: { inspectedOn: today(), officers: req.actor!.displayName } as Record<string, string>,
       errors: {} as Record<string, string>,
@@ -45,7 +45,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
 
   app.get('/supervision/inspections/new', { config: POLICE }, async (req, reply) => {
     const siteId = Number(queryText(req, 'site', 16)) || null
-    if (siteId && !findSiteInScope(app.db, loadScope(app.db, req.actor!), siteId)) return denied(req, 'site', siteId)
+    if (siteId && !await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), siteId)) return denied(req, 'site', siteId)
     return reply.page('supervision/inspection-form', await formPage(req, siteId))
   })
 
@@ -110,7 +110,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
 
   app.get('/supervision/inspections/:id', { config: READERS }, async (req, reply) => {
     const id = idParam(req)
-    const inspection = await app.exec(findInspectionInScope, loadScope(app.db, req.actor!), id)
+    const inspection = await app.exec(findInspectionInScope, await app.exec(loadScope, req.actor!), id)
     if (!inspection) return denied(req, 'inspection', id)
     const items = await app.exec(inspectionItemsOf, id)
     const pics = await app.exec(photosOf, 'inspection-item', items.map((i) => i.id))
@@ -124,7 +124,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
   app.get('/supervision/photos/:id', { config: READERS }, async (req, reply) => {
     const id = idParam(req)
     const photo = await app.exec(findPhoto, id)
-    if (!photo || !findSiteInScope(app.db, loadScope(app.db, req.actor!), photo.siteId)) return denied(req, 'photo', id)
+    if (!photo || !await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), photo.siteId)) return denied(req, 'photo', id)
     const bytes = await readPhotoFile(dir, photo, app.pii)
     return reply.type(photo.contentType).header('Cache-Control', 'private, max-age=3600').header('Content-Disposition', 'inline').send(bytes)
   })

@@ -18,16 +18,16 @@ const READERS = { access: ['trainer', 'police', 'admin'] as const }
 /** Notices and briefings from police to the enterprises of their subtree; enterprises read and reply. */
 export async function messageRoutes (app: FastifyInstance) {
   const { now, today, dir, denied } = supervisionHelpers(app)
-  const subtree = (req: FastifyRequest) => { const s = loadScope(app.db, req.actor!); return s.kind === 'jurisdictions' ? s.jurisdictionIds : [] }
+  const subtree = async (req: FastifyRequest) => { const s = await app.exec(loadScope, req.actor!); return s.kind === 'jurisdictions' ? s.jurisdictionIds : [] }
 
   const messageFor = async (req: FastifyRequest) => {
     const id = idParam(req)
-    const m = await app.exec(findMessageInScope, loadScope(app.db, req.actor!), id)
+    const m = await app.exec(findMessageInScope, await app.exec(loadScope, req.actor!), id)
     return m ?? denied(req, 'message', id)
   }
 
   app.get('/supervision/messages', { config: READERS }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
+    const scope = await app.exec(loadScope, req.actor!)
     const page = await app.exec(pageMessages, scope, keysetRequest(req, scope.kind === 'enterprise' ? MESSAGE_KEY.trainer : MESSAGE_KEY.police))
     return reply.page('supervision/messages', { title: 'message.list-title', rows: page.rows, pager: pager('/supervision/messages', {}, page) })
   })
@@ -36,7 +36,7 @@ export async function messageRoutes (app: FastifyInstance) {
   // at most a city's 2,000 and those managing a site in its area): the whole list is the choice,
   // and "all" sends to each of them.
   const newPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({
-    title: 'message.new-title', enterprises: await app.exec(enterprisesInReach, subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
+    title: 'message.new-title', enterprises: await app.exec(enterprisesInReach, await subtree(req)), values: { target: 'all' } as Record<string, string>, chosen: [] as number[], errors: {} as Record<string, string>, ...extra
   })
 
   app.get('/supervision/messages/new', { config: POLICE }, async (req, reply) => reply.page('supervision/message-form', await newPage(req)))
@@ -110,7 +110,7 @@ export async function messageRoutes (app: FastifyInstance) {
   app.get('/supervision/attachments/:id', { config: READERS }, async (req, reply) => {
     const id = idParam(req)
     const a = await app.exec(findAttachment, id)
-    if (!a || !(await app.exec(findMessageInScope, loadScope(app.db, req.actor!), a.messageId))) throw new NotFound()
+    if (!a || !(await app.exec(findMessageInScope, await app.exec(loadScope, req.actor!), a.messageId))) throw new NotFound()
     const bytes = await readPhotoFile(dir, a, app.pii)
     return reply.type(a.contentType).header('Cache-Control', 'private, max-age=3600')
       .header('Content-Disposition', `attachment; filename="file"; filename*=UTF-8''${encodeURIComponent(a.name)}`).send(bytes)

@@ -25,13 +25,13 @@ export async function noticeRoutes (app: FastifyInstance) {
 
   const noticeFor = async (req: FastifyRequest) => {
     const id = idParam(req)
-    const notice = await app.exec(findNoticeInScope, loadScope(app.db, req.actor!), id)
+    const notice = await app.exec(findNoticeInScope, await app.exec(loadScope, req.actor!), id)
     return notice ?? denied(req, 'notice', id)
   }
-  const levelOf = (req: FastifyRequest) => req.actor!.jurisdictionId ? findJurisdiction(app.db, req.actor!.jurisdictionId)?.level : undefined
+  const levelOf = async (req: FastifyRequest) => req.actor!.jurisdictionId ? (await app.exec(findJurisdiction, req.actor!.jurisdictionId))?.level : undefined
 
   app.get('/supervision/notices', { config: READERS }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
+    const scope = await app.exec(loadScope, req.actor!)
     const asked = queryText(req, 'filter', 20) as NoticeFilter
     const filter = FILTERS.includes(asked) ? asked : 'open'
     const page = await app.exec(pageNotices, scope, { filter, today: today() }, keysetRequest(req, NOTICE_KEY))
@@ -44,7 +44,7 @@ export async function noticeRoutes (app: FastifyInstance) {
   // ---- issuing, from an inspection's failed items ----
 
   const inspectionFor = async (req: FastifyRequest, id: number) => {
-    const inspection = await app.exec(findInspectionInScope, loadScope(app.db, req.actor!), id)
+    const inspection = await app.exec(findInspectionInScope, await app.exec(loadScope, req.actor!), id)
     return inspection ?? denied(req, 'inspection', id)
   }
   const issuePage = async (inspectionId: number, req: FastifyRequest, extra: Record<string, unknown> = {}) => {
@@ -96,7 +96,7 @@ export async function noticeRoutes (app: FastifyInstance) {
     const pics = await app.exec(photosOf, 'notice-item', items.map((i) => i.id))
     const role = req.actor!.role
     const overdue = isOverdue(notice, today())
-    const level = role === 'police' ? levelOf(req) : undefined
+    const level = role === 'police' ? await levelOf(req) : undefined
     return {
       title: 'notice.title', notice, overdue, items: items.map((i) => ({ ...i, photos: pics.get(i.id) ?? [] })),
       canRespond: role === 'trainer' && notice.status !== 'closed',
@@ -112,7 +112,7 @@ export async function noticeRoutes (app: FastifyInstance) {
 
   app.get('/supervision/notices/:id/print', { config: READERS }, async (req, reply) => {
     const notice = await noticeFor(req)
-    const inspection = await app.exec(findInspectionInScope, loadScope(app.db, req.actor!), notice.inspectionId)
+    const inspection = await app.exec(findInspectionInScope, await app.exec(loadScope, req.actor!), notice.inspectionId)
     return reply.page('supervision/notice-print', {
       title: 'notice.print-title', notice, items: await app.exec(itemsOfNotice, notice.id), focus: true, zh: translator('zh'),
       inspectedOn: inspection?.inspectedOn ?? '', issuedOn: localDate(notice.issuedAt, app.config.timeZone)
@@ -173,7 +173,7 @@ export async function noticeRoutes (app: FastifyInstance) {
     const errors: Record<string, string> = { ...form.errors }
     if (!errors.basis && !(ESCALATION_BASES as readonly string[]).includes(form.values.basis)) errors.basis = 'form.invalid'
     if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/notice', await noticePage(req, { errors, values: form.values }))
-    const level = levelOf(req)
+    const level = await levelOf(req)
     const outcome = await app.transaction(escalateNotice, notice.id, { basis: form.values.basis, note: form.values.note, by: req.actor!.id, unitId: req.actor!.jurisdictionId! }, { today: today(), level }, auditFrom(req, 'notice.escalated'), now())
     if (!outcome.ok) { const r = await refusedChange(req, outcome, { values: form.values }); return reply.code(outcome.reason === 'notice.escalate-level' ? 403 : r.status).page('supervision/notice', r.data) }
     return reply.seeOther(`/supervision/cases/${outcome.caseId}`, 'flash.notice-escalated')

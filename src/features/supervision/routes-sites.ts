@@ -17,26 +17,26 @@ export async function siteRoutes (app: FastifyInstance) {
   const { now, today, denied } = supervisionHelpers(app)
 
   /** The site :id if the actor may see it (with what they may do); else 404, a police officer's refusal audited. */
-  const siteFor = (req: FastifyRequest, need: 'read' | 'manage' = 'read'): SiteRow & { access: 'manage' | 'read' } => {
+  const siteFor = async (req: FastifyRequest, need: 'read' | 'manage' = 'read'): Promise<SiteRow & { access: 'manage' | 'read' }> => {
     const id = idParam(req)
-    const site = findSiteInScope(app.db, loadScope(app.db, req.actor!), id)
+    const site = await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), id)
     if (!site || (need === 'manage' && site.access !== 'manage')) return denied(req, 'site', id)
     return site
   }
 
-  const enterpriseOf = (req: FastifyRequest) => {
-    const e = req.actor!.enterpriseId ? findEnterprise(app.db, req.actor!.enterpriseId) : undefined
+  const enterpriseOf = async (req: FastifyRequest) => {
+    const e = req.actor!.enterpriseId ? await app.exec(findEnterprise, req.actor!.enterpriseId) : undefined
     if (!e) throw new BadRequest('roster.no-enterprise')
     return e
   }
 
   // The sites the actor sees, by enterprise and name, each counted (posted, on duty, on duty without a certificate, eligible): keyset pages, the true total, filters in the URL.
   app.get('/supervision/sites', { config: SITE_READERS }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
+    const scope = await app.exec(loadScope, req.actor!)
     const police = req.actor!.role === 'police'
     const areaOnly = police && queryText(req, 'area', 1) === '1'
     const enterpriseId = Number(queryText(req, 'enterprise', 16)) || undefined
-    const enterprise = enterpriseId ? findEnterprise(app.db, enterpriseId) : undefined
+    const enterprise = enterpriseId ? await app.exec(findEnterprise, enterpriseId) : undefined
     const page = await app.exec(pageSiteCounts, scope, { areaOnly, enterpriseId: enterprise?.id }, keysetRequest(req, SITE_KEY))
     const query = { area: areaOnly ? '1' : '', enterprise: enterprise ? String(enterprise.id) : '' }
     return reply.page('supervision/sites', {
@@ -46,48 +46,48 @@ export async function siteRoutes (app: FastifyInstance) {
     })
   })
 
-  const formPage = (extra: Record<string, unknown>) => ({ stations: listStations(app.db), errors: {}, ...extra })
-  const readSite = (body: unknown) => {
+  const formPage = async (extra: Record<string, unknown>) => ({ stations: await app.exec(listStations), errors: {}, ...extra })
+  const readSite = async (body: unknown) => {
     const form = readForm(body, { name: { required: true, max: 100 }, address: { max: 200 }, jurisdictionId: { required: true, max: 16 } })
     const errors = { ...form.errors }
     const jurisdictionId = Number(form.values.jurisdictionId)
-    if (!errors.jurisdictionId && !listStations(app.db).some((s) => s.id === jurisdictionId)) errors.jurisdictionId = 'sites.station-unknown'
+    if (!errors.jurisdictionId && !(await app.exec(listStations)).some((s) => s.id === jurisdictionId)) errors.jurisdictionId = 'sites.station-unknown'
     return { values: form.values, errors, input: { name: form.values.name, address: form.values.address, jurisdictionId } }
   }
 
   app.get('/supervision/sites/new', { config: TRAINER }, async (req, reply) => {
-    enterpriseOf(req)
-    return reply.page('supervision/site-form', formPage({ title: 'sites.new-title', action: '/supervision/sites', values: { name: '', address: '', jurisdictionId: '' } }))
+    await enterpriseOf(req)
+    return reply.page('supervision/site-form', await formPage({ title: 'sites.new-title', action: '/supervision/sites', values: { name: '', address: '', jurisdictionId: '' } }))
   })
 
   app.post('/supervision/sites', { config: TRAINER }, async (req, reply) => {
-    const enterprise = enterpriseOf(req)
-    const { values, errors, input } = readSite(req.body)
-    if (!errors.name && siteNameTaken(app.db, enterprise.id, input.name)) errors.name = 'sites.name-taken'
-    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/site-form', formPage({ title: 'sites.new-title', action: '/supervision/sites', values, errors }))
-    const id = insertSite(app.db, enterprise.id, input, auditFrom(req, 'site.created'), now())
+    const enterprise = await enterpriseOf(req)
+    const { values, errors, input } = await readSite(req.body)
+    if (!errors.name && await app.exec(siteNameTaken, enterprise.id, input.name)) errors.name = 'sites.name-taken'
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/site-form', await formPage({ title: 'sites.new-title', action: '/supervision/sites', values, errors }))
+    const id = await app.transaction(insertSite, enterprise.id, input, auditFrom(req, 'site.created'), now())
     return reply.seeOther(`/supervision/sites/${id}`, 'flash.site-created')
   })
 
   app.get('/supervision/sites/:id', { config: SITE_READERS }, async (req, reply) => {
-    const site = siteFor(req)
+    const site = await siteFor(req)
     // The guards posted there, read through the person scope: a station officer sees them through the site rule.
-    const scope = loadScope(app.db, req.actor!)
-    const guards = listPeople(app.db, scope, { siteId: site.id, limit: 500 }).map((p) => personView(p, app.pii.decrypt, today()))
+    const scope = await app.exec(loadScope, req.actor!)
+    const guards = (await app.exec(listPeople, scope, { siteId: site.id, limit: 500 })).map((p) => personView(p, app.pii.decrypt, today()))
     return reply.page('supervision/site', { title: 'sites.site-title', site, guards, counts: (await app.exec(siteCounts, scope, site.id)) ?? null })
   })
 
   app.get('/supervision/sites/:id/edit', { config: TRAINER }, async (req, reply) => {
-    const site = siteFor(req, 'manage')
-    return reply.page('supervision/site-form', formPage({ title: 'sites.edit-title', action: `/supervision/sites/${site.id}`, values: { name: site.name, address: site.address, jurisdictionId: String(site.jurisdictionId) } }))
+    const site = await siteFor(req, 'manage')
+    return reply.page('supervision/site-form', await formPage({ title: 'sites.edit-title', action: `/supervision/sites/${site.id}`, values: { name: site.name, address: site.address, jurisdictionId: String(site.jurisdictionId) } }))
   })
 
   app.post('/supervision/sites/:id', { config: TRAINER }, async (req, reply) => {
-    const site = siteFor(req, 'manage')
-    const { values, errors, input } = readSite(req.body)
-    if (!errors.name && siteNameTaken(app.db, site.enterpriseId, input.name, site.id)) errors.name = 'sites.name-taken'
-    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/site-form', formPage({ title: 'sites.edit-title', action: `/supervision/sites/${site.id}`, values, errors }))
-    updateSite(app.db, site.id, input, auditFrom(req, 'site.updated'), now())
+    const site = await siteFor(req, 'manage')
+    const { values, errors, input } = await readSite(req.body)
+    if (!errors.name && await app.exec(siteNameTaken, site.enterpriseId, input.name, site.id)) errors.name = 'sites.name-taken'
+    if (Object.keys(errors).length > 0) return reply.code(422).page('supervision/site-form', await formPage({ title: 'sites.edit-title', action: `/supervision/sites/${site.id}`, values, errors }))
+    await app.transaction(updateSite, site.id, input, auditFrom(req, 'site.updated'), now())
     return reply.seeOther(`/supervision/sites/${site.id}`, 'flash.site-saved')
   })
 }

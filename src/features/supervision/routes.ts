@@ -29,7 +29,7 @@ export async function supervisionRoutes (app: FastifyInstance) {
 
   // The overview: what waits for this side (notices open, overdue, waiting for review), then the latest of each list.
   app.get('/supervision', { config: { access: ['trainer', 'police', 'admin'] as const } }, async (req, reply) => {
-    const scope = loadScope(app.db, req.actor!)
+    const scope = await app.exec(loadScope, req.actor!)
     const today = localDate(app.clock.now(), app.config.timeZone)
     return reply.page('supervision/overview', {
       title: 'supervision.title',

@@ -85,7 +85,7 @@ beforeAll(async () => {
   const db = openDatabase(dbPath)
   migrateDatabase(db)
   fs.writeFileSync(path.join(dir, 'guardpass.key'), key.toString('hex') + '\n', { mode: 0o600 })
-  expect(createPiiCheck(db).check(key)).toBeNull()
+  expect(await createPiiCheck(db).check(key)).toBeNull()
   await transaction(db, publishBank, checkBank(readBankDir(DEFAULT_BANK_DIR)).bank, null, NOW)
   await seedDemo(db, createPii(key), NOW, 'Asia/Shanghai')
   fillEmptyTables(db)

@@ -46,7 +46,7 @@ describe('an acknowledged answer is never lost', () => {
     // Prepare: a bank, 50 trainees with open attempts and sessions.
     const db = openDatabase(dbFile)
     migrateDatabase(db)
-    createPiiCheck(db).check(key)
+    await createPiiCheck(db).check(key)
     const pii = createPii(key)
     await transaction(db, publishBank, checkBank(smallBank()).bank, null, now)
     const { release, blueprints } = currentBlueprints(db)

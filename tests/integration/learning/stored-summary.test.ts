@@ -108,7 +108,7 @@ describe('each event moves the stored summary to what learningFor works out', ()
     const { updatePerson } = await import('../../../src/features/orgs/queries.js')
     const p = await w.addPerson(w.ids.entA, 'Old Name')
     const row = t.db.select().from(trainees).where(eq(trainees.id, p.traineeId)).get()!
-    updatePerson(t.db, p.traineeId, { ...row, fullName: 'New Name' }, false, audit(), t.clock.now())
+    await transaction(t.db, updatePerson, p.traineeId, { ...row, fullName: 'New Name' }, false, audit(), t.clock.now())
     expect(runSync(storedLearning(t.db, [p.traineeId])).get(p.traineeId)!.fullName).toBe('New Name')
   })
 })

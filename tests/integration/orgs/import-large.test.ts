@@ -18,7 +18,7 @@ const upload = (data: Buffer, who: Who = 'trainerA') => {
 const confirm = (token: string, who: Who = 'trainerA') =>
   t.app.inject({ method: 'POST', url: '/roster/import/confirm', headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form({ token }) })
 const tokenOf = (html: string) => dom(html).querySelector('form[action="/roster/import/confirm"] input[name=token]')?.getAttribute('value') ?? ''
-const countPeople = () => t.db.select().from(trainees).all().length
+const peopleCount = () => t.db.select().from(trainees).all().length
 
 describe('large roster files preview and import', () => {
   test('3,500 people with Chinese names (UTF-8, about 160 kB): the preview says all are correct and the confirmation imports them all', async () => {
@@ -31,11 +31,11 @@ describe('large roster files preview and import', () => {
     expect(token).toMatch(/^[a-z2-9]{26}$/)
     // The confirmation posts a token, not the file: it is small whatever the file's size.
     expect(form({ token }).length).toBeLessThan(100)
-    const before = countPeople()
+    const before = peopleCount()
     const done = await confirm(token)
     expect(done.statusCode).toBe(200)
     expect(dom(done.body).querySelectorAll('.slip')).toHaveLength(3500)
-    expect(countPeople()).toBe(before + 3500)
+    expect(peopleCount()).toBe(before + 3500)
     expect(t.db.select().from(rosterImports).all()).toHaveLength(0)
     // A slip's one-time password signs in (hashed at the one-time cost) and must be replaced at once.
     const slip = dom(done.body).querySelectorAll('.slip').at(-1)!.querySelectorAll('dd.big').map((d) => d.text)
@@ -100,13 +100,13 @@ describe('the confirmation token', () => {
     const first = file.toString().split('\n')[1]!.split(',')
     const added = await t.app.inject({ method: 'POST', url: '/roster', headers: { ...FORM_HEADERS, cookie: w.cookie('trainerB') }, payload: form({ fullName: first[0]!, idNumber: first[1]!, education: 'junior-middle' }) })
     expect(added.statusCode).toBe(200)
-    const before = countPeople()
+    const before = peopleCount()
     const res = await confirm(token)
     expect(res.statusCode).toBe(409)
     const bad = dom(res.body).querySelectorAll('tr.bad')
     expect(bad).toHaveLength(1)
     expect(bad[0]!.querySelector('td')!.text).toBe('2')
-    expect(countPeople()).toBe(before)
+    expect(peopleCount()).toBe(before)
     expect(t.db.select().from(employments).where(eq(employments.enterpriseId, w.ids.entA)).all().length).toBeGreaterThan(0)
   })
 })

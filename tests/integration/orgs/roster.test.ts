@@ -134,6 +134,16 @@ describe('duty status', () => {
     expect(other.querySelectorAll('tbody tr')).toHaveLength(0)
   })
 
+  test('a typed % or _ is searched as itself, in any case (fails when the LIKE has no escape character)', async () => {
+    await w.addPerson(w.ids.entA, 'Wild_card%')
+    await w.addPerson(w.ids.entA, 'WildXcardY')
+    const names = async (q: string) => dom((await t.app.inject({ url: `/roster?q=${encodeURIComponent(q)}`, headers: { cookie: w.cookie('trainerA') } })).body)
+      .querySelectorAll('tbody tr').map((r) => r.querySelector('a')!.text)
+    expect(await names('d_c')).toEqual(['Wild_card%'])
+    expect(await names('rd%')).toEqual(['Wild_card%'])
+    expect(await names('WILD')).toEqual(['WildXcardY', 'Wild_card%']) // by name in code-point order: X before _
+  })
+
   test('ID numbers are masked on the roster and person page, in full only when the trainer edits', async () => {
     const p = await w.addPerson(w.ids.entA, 'Maskme')
     const roster = (await t.app.inject({ url: '/roster', headers: { cookie: w.cookie('trainerA') } })).body

@@ -4,10 +4,10 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { makeEligible, enterpriseCountsCheck, addSitting } from '../../helpers/readiness.js'
 import { employments, enterprises, applications } from '../../../src/db/schema.js'
 import { setDutyStatus, setCertificate, endEmployment, employPerson } from '../../../src/features/orgs/queries.js'
+import { runSync, transaction } from '../../../src/db/engine.js'
 import { readEnterpriseCounts } from '../../../src/features/readiness/store.js'
 import { rebuildReadiness } from '../../../src/features/readiness/keeper.js'
 import { noCounts, type Counts } from '../../../src/features/readiness/counts.js'
-import { runSync } from '../../../src/db/engine.js'
 import { and, eq, isNull } from 'drizzle-orm'
 
 let t: TestApp
@@ -28,11 +28,11 @@ describe('each enterprise\'s counts move with its guards, in the same transactio
     expect(moved(a0, counts(w.ids.entA))).toEqual({ people: 1, inTraining: 1 })
 
     const a1 = counts(w.ids.entA)
-    setDutyStatus(t.db, openEmployment(p.traineeId).id, p.traineeId, 'in-training', 'on-duty', audit(), t.clock.now())
+    await transaction(t.db, setDutyStatus, openEmployment(p.traineeId).id, p.traineeId, 'in-training', 'on-duty', audit(), t.clock.now())
     expect(moved(a1, counts(w.ids.entA))).toEqual({ inTraining: -1, onDuty: 1, onDutyUncertified: 1 })
 
     const a2 = counts(w.ids.entA)
-    setCertificate(t.db, p.traineeId, { certificateNo: 'C-COUNTED-1', issuedOn: '2025-06-01', status: 'valid' }, audit(), t.clock.now())
+    await transaction(t.db, setCertificate, p.traineeId, { certificateNo: 'C-COUNTED-1', issuedOn: '2025-06-01', status: 'valid' }, audit(), t.clock.now())
     expect(moved(a2, counts(w.ids.entA))).toEqual({ onDutyUncertified: -1, certified: 1 })
 
     const a3 = counts(w.ids.entA)
@@ -43,15 +43,15 @@ describe('each enterprise\'s counts move with its guards, in the same transactio
 
     // A revoked certificate sends the guard back to training (certificate.ts): three counts move at once.
     const a4 = counts(w.ids.entA)
-    setCertificate(t.db, p.traineeId, { certificateNo: 'C-COUNTED-1', issuedOn: '2025-06-01', status: 'revoked' }, audit(), t.clock.now())
+    await transaction(t.db, setCertificate, p.traineeId, { certificateNo: 'C-COUNTED-1', issuedOn: '2025-06-01', status: 'revoked' }, audit(), t.clock.now())
     expect(moved(a4, counts(w.ids.entA))).toEqual({ onDuty: -1, inTraining: 1, certified: -1, eligibleUncertified: 1 })
 
     // Released by A, employed by B: A loses every count of the guard, B gains them.
     const a5 = counts(w.ids.entA)
-    endEmployment(t.db, openEmployment(p.traineeId).id, p.traineeId, '2026-02-01', audit(), t.clock.now())
+    await transaction(t.db, endEmployment, openEmployment(p.traineeId).id, p.traineeId, '2026-02-01', audit(), t.clock.now())
     expect(moved(a5, counts(w.ids.entA))).toEqual({ people: -1, inTraining: -1, eligible: -1, eligibleUncertified: -1 })
     expect(counts(w.ids.entB)).toEqual(b0)
-    employPerson(t.db, p.traineeId, w.ids.entB, '2026-02-02', audit(), t.clock.now())
+    await transaction(t.db, employPerson, p.traineeId, w.ids.entB, '2026-02-02', audit(), t.clock.now())
     expect(moved(b0, counts(w.ids.entB))).toEqual({ people: 1, inTraining: 1, eligible: 1, eligibleUncertified: 1 })
     expect(moved(a5, counts(w.ids.entA))).toEqual({ people: -1, inTraining: -1, eligible: -1, eligibleUncertified: -1 })
 
@@ -64,7 +64,7 @@ describe('each enterprise\'s counts move with its guards, in the same transactio
     const before = enterpriseCountsCheck(t).stored
     expect(() => t.db.transaction((tx) => {
       tx.update(employments).set({ dutyStatus: 'on-duty' }).where(eq(employments.id, openEmployment(p.traineeId).id)).run()
-      setCertificate(t.db, p.traineeId, { certificateNo: 'C-ROLLED', issuedOn: '2025-06-01', status: 'valid' }, audit(), t.clock.now())
+      runSync(setCertificate(t.db, p.traineeId, { certificateNo: 'C-ROLLED', issuedOn: '2025-06-01', status: 'valid' }, audit(), t.clock.now()))
       throw new Error('changed my mind')
     })).toThrow('changed my mind')
     expect(enterpriseCountsCheck(t).stored).toEqual(before)

@@ -54,7 +54,7 @@ describe('each event keeps the stored readiness in its own transaction', () => {
     const { insertDeclarations } = await import('../../../src/features/orgs/queries.js')
     // A declaration by a user who does not exist fails its foreign key: nothing of it stays, the row neither.
     const row = stored(p.traineeId)
-    expect(() => insertDeclarations(t.db, p.traineeId, { healthy: false }, 999_999, { actorId: w.users.trainerA, clientIp: null, action: 'x' }, t.clock.now())).toThrow()
+    await expect(transaction(t.db, insertDeclarations, p.traineeId, { healthy: false }, 999_999, { actorId: w.users.trainerA, clientIp: null, action: 'x' }, t.clock.now())).rejects.toThrow()
     expect(stored(p.traineeId)).toEqual(row)
   })
 })
