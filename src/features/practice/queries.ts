@@ -190,8 +190,10 @@ export function * dueCount (db: Db, traineeId: number, today: number): Q<number>
 
 export interface Outcome { questionVersionId: number, right: boolean }
 
+interface StateRow { lastRight: boolean | null, lastMissAt: Date | null, streak: number, misses: number, inBook: boolean, box: number, dueDay: number | null }
+
 /** A question's state before an answer (every answer reads it: prepared). */
-function * readState (db: Db, traineeId: number, keyId: number) {
+function * readState (db: Db, traineeId: number, keyId: number): Q<StateRow | undefined> {
   return yield * one(statement(db, 'practice.readState', () => db.select({
     lastRight: practiceQuestions.lastRight, lastMissAt: practiceQuestions.lastMissAt, streak: practiceQuestions.streak, misses: practiceQuestions.misses,
     inBook: practiceQuestions.inBook, box: practiceQuestions.box, dueDay: practiceQuestions.dueDay
@@ -331,6 +333,21 @@ export function * setAnswers (db: Db, setId: number): Q<Map<number, SetAnswer>> 
   const rows = yield * all(statement(db, 'practice.setAnswers', () => db.select({ position: practiceAnswers.position, answer: practiceAnswers.answer, right: practiceAnswers.right })
     .from(practiceAnswers).where(eq(practiceAnswers.setId, p('setId'))).orderBy(asc(practiceAnswers.position))), { setId })
   return new Map(rows.map((r) => [r.position, r]))
+}
+
+export interface SetPage { answers: Map<number, SetAnswer>, q: PracticeQuestionRow | undefined, pool: Pool | undefined, favourite: boolean }
+
+/**
+ * What a set's page at one position reads (its answers, the question version, the current pool and
+ * whether the trainee starred the question): one call for the route, each read prepared or cached.
+ */
+export function * setPage (db: Db, setId: number, traineeId: number, questionVersionId: number): Q<SetPage> {
+  const answers = yield * setAnswers(db, setId)
+  const q = yield * questionRow(db, questionVersionId)
+  const pool = yield * currentPool(db)
+  const keyId = q ? pool?.byId.get(q.id)?.keyId : undefined
+  const favourite = keyId === undefined ? false : yield * isFavourite(db, traineeId, keyId)
+  return { answers, q, pool, favourite }
 }
 
 /** One practice answer as the route read it: the set, the position and its question version, the encoded answer. */

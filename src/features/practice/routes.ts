@@ -12,7 +12,7 @@ import { readResponse, encodeAnswer } from './answering.js'
 import { questionView, shownOptions, answerSheet, resumePosition, type ShownOptions } from './view.js'
 import {
   configurePractice, currentPool, practiceToday, questionStates, topicCounts, dueCount, insertSet, findSet, openSequentialSet, recentSets,
-  setAnswers, recordPracticeAnswer, questionRow, setFavourite, isFavourite, removeFromBook, listEntries, type Pool, type PracticeSet
+  setAnswers, setPage, recordPracticeAnswer, questionRow, setFavourite, removeFromBook, listEntries, type Pool, type PracticeSet
 } from './queries.js'
 
 const TRAINEE = { access: ['trainee'] as const }
@@ -100,12 +100,10 @@ export async function practiceRoutes (app: FastifyInstance) {
   /** The set at one position: the question (with its feedback once answered) and the answer sheet; `shown`: its options, when worked out already. */
   const setView = async (req: FastifyRequest, set: PracticeSet, position: number, error: string | null = null, shown?: ShownOptions) => {
     const me = traineeId(req)
-    const answers = await app.exec(setAnswers, set.id)
     const size = set.questionVersionIds.length
-    const q = await app.exec(questionRow, set.questionVersionIds[position - 1]!)
+    const { answers, q, pool: p, favourite } = await app.exec(setPage, set.id, me, set.questionVersionIds[position - 1]!)
     if (!q) throw new NotFound()
-    const p = await pool()
-    const favourite = await app.exec(isFavourite, me, p.byId.get(q.id)?.keyId ?? -1)
+    if (!p) throw new NotFound('learn.no-bank')
     const blockStart = Math.floor((position - 1) / SHEET_BLOCK) * SHEET_BLOCK
     const sheet = answerSheet(size, answers, position).slice(blockStart, blockStart + SHEET_BLOCK)
     const topic = p.syllabus.find((d) => d.id === q.domain)?.topics.find((t) => t.id === q.topic)
