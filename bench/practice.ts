@@ -9,6 +9,7 @@ import { inArray } from 'drizzle-orm'
 import { openDatabase } from '../src/db/connection.js'
 import { practiceAnswers, questionVersions } from '../src/db/schema.js'
 import { currentPool, insertSet } from '../src/features/practice/queries.js'
+import { runSync } from '../src/db/engine.js'
 import { shownOptions } from '../src/features/practice/view.js'
 import { seededRng, shuffle } from '../src/lib/rng.js'
 import { startProcess, waitFor, run, HEADERS, benchDatabase, benchTrainee } from './exams.js'
@@ -26,13 +27,14 @@ export interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Arra
 /** 2,000 trainees with a session each and a random set of 50 questions of a 2,000-question bank. */
 export async function prepare (): Promise<Prepared> {
   const { dir, dbFile, key, db, pii, now } = await benchDatabase('practice')
-  const pool = currentPool(db)!
+  const pool = runSync(currentPool(db))!
   const sets: Prepared['sets'] = []
   db.transaction((tx) => {
     for (let i = 0; i < TRAINEES; i++) {
       const { traineeId, cookie } = benchTrainee(tx, pii, 'p', i, now)
       const ids = shuffle(pool.questions.map((q) => q.id), seededRng(`bench-${i}`)).slice(0, SET_SIZE)
-      const set = insertSet(tx, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `bench-seed-${i}`, questionVersionIds: ids }, now)
+      // On the database itself: SQLite runs it on the same connection, inside this transaction.
+      const set = runSync(insertSet(db, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `bench-seed-${i}`, questionVersionIds: ids }, now))
       sets.push({ id: set.id, seed: set.seed, questionVersionIds: ids, cookie, values: [] })
     }
   })

@@ -287,7 +287,7 @@ export function finalizeAttempt (db: Db, attemptId: number, reason: FinishReason
       .where(and(eq(attempts.id, attemptId), isNull(attempts.finishedAt))).returning().get()!
     rememberPaper(db, attemptId, a.traineeId, items.map((i) => i.questionVersionId))
     // The wrong-answer book, the review schedule and mastery take the answered questions (practice/index.ts).
-    recordOutcomes(db, a.traineeId, items.flatMap((i, n) => (i.response.length > 0 ? [{ questionVersionId: i.questionVersionId, right: grade.items[n]!.correct }] : [])), at)
+    runSync(recordOutcomes(db, a.traineeId, items.flatMap((i, n) => (i.response.length > 0 ? [{ questionVersionId: i.questionVersionId, right: grade.items[n]!.correct }] : [])), at))
     recordAudit(tx, { actorId: audit.actorId, clientIp: audit.clientIp ?? null, action: 'attempt.finished', subjectType: 'attempt', subjectId: attemptId, details: { reason, score: grade.score, max: grade.max, passed: grade.passed } }, finishedAt)
     // A finished mock counts for the mock rules, any passed attempt for a curriculum's mock items.
     runSync(readinessChanged(db, [a.traineeId], finishedAt))

@@ -165,7 +165,7 @@ export function * recordCheckAnswer (db: Db, checkId: number, questionVersionId:
   const result = answerCheck(check, questionVersionId, q, response)
   const firstPass = result.passed && !check.passedAt
   yield * run(db.update(lessonChecks).set({ answers: result.answers, passedAt: check.passedAt ?? (result.passed ? now : null) }).where(eq(lessonChecks.id, check.id)))
-  recordOutcomes(db, check.traineeId, [{ questionVersionId, right: result.right }], now)
+  yield * recordOutcomes(db, check.traineeId, [{ questionVersionId, right: result.right }], now)
   if (firstPass) {
     // A pass already recorded stays (the insert's own value, converted by Drizzle, only fills a gap).
     yield * run(db.insert(lessonProgress).values({ traineeId: check.traineeId, lessonKey: check.lessonKey, checkPassedAt: now })

@@ -52,8 +52,7 @@ export function * learningFor (db: Db, people: ReadonlyArray<{ id: number, enter
   const syllabus = catalogue?.syllabus ?? []
   const lessons = catalogue?.lessons ?? new Map<string, number>()
   const checkable = catalogue?.checkable ?? new Set<string>()
-  // practice has not moved to both engines yet: a plain synchronous call (the SQLite bridge).
-  const practice = practiceSummaries(db, ids, Math.round(Date.parse(`${today}T00:00:00Z`) / 86_400_000))
+  const practice = yield * practiceSummaries(db, ids, Math.round(Date.parse(`${today}T00:00:00Z`) / 86_400_000))
 
   const out = new Map<number, TraineeLearning>()
   for (const p of people) {

@@ -68,9 +68,9 @@ function stored (ids: readonly number[]) {
 
 /** One practice answer through the practice area's answer path (a question of the current release, right or wrong). */
 function practise (traineeId: number, right: boolean, position = 0): void {
-  const pool = currentPool(t.db)!
+  const pool = runSync(currentPool(t.db))!
   const q = pool.questions[position % pool.questions.length]!
-  const set = insertSet(t.db, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `s${traineeId}-${position}`, questionVersionIds: [q.id] }, t.clock.now())
+  const set = runSync(insertSet(t.db, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `s${traineeId}-${position}`, questionVersionIds: [q.id] }, t.clock.now()))
   recordPracticeAnswerNow(t.db, { traineeId, setId: set.id, position: 1, questionVersionId: q.id, answer: 1, right, now: t.clock.now() })
 }
 

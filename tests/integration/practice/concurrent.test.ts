@@ -3,13 +3,13 @@ import { eq } from 'drizzle-orm'
 import { dom, FORM_HEADERS, form, sessionFor, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { practiceAnswers, practiceDays, practiceQuestions, practiceSets, practiceTopics, questionVersions } from '../../../src/db/schema.js'
-import { currentPool, insertSet, recordPracticeAnswerNow } from '../../../src/features/practice/queries.js'
+import { currentPool, insertSet, recordPracticeAnswerNow, writePracticeAnswer } from '../../../src/features/practice/queries.js'
 import { Conflict, NotFound } from '../../../src/http/errors.js'
 import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { shownOptions } from '../../../src/features/practice/view.js'
-import { transaction } from '../../../src/db/engine.js'
+import { runSync, transaction } from '../../../src/db/engine.js'
 
 // Answers that arrive together share one transaction (a group commit): these check that each
 // still gets its own feedback, that the book, schedule and mastery end as they would one answer
@@ -38,8 +38,8 @@ async function sequentialSet (who: Trainee): Promise<number> {
 }
 /** A set of exactly these question versions for the trainee (two sets may hold the same question). */
 function setOf (who: Trainee, questionVersionIds: number[], seed: string): number {
-  const pool = currentPool(t.db)!
-  return insertSet(t.db, { traineeId: who.traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed, questionVersionIds }, new Date()).id
+  const pool = runSync(currentPool(t.db))!
+  return runSync(insertSet(t.db, { traineeId: who.traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed, questionVersionIds }, new Date())).id
 }
 /** The values a right or a wrong answer posts at a position of a set. */
 function choice (setId: number, n: number, right: boolean): string[] {
@@ -112,7 +112,7 @@ describe('answers arriving together', () => {
   test('one question answered wrong then right in one batch (two sets of one trainee) moves the book and schedule in that order', async () => {
     const inOrder = await newTrainee('OrderlyMa')
     const together = await newTrainee('HastyNi')
-    const ids = currentPool(t.db)!.questions.filter((q) => `${q.domain}/${q.topic}` === TOPIC).slice(0, 3).map((q) => q.id)
+    const ids = runSync(currentPool(t.db))!.questions.filter((q) => `${q.domain}/${q.topic}` === TOPIC).slice(0, 3).map((q) => q.id)
     const [a1, a2] = [setOf(inOrder, ids, 'seed-a1'), setOf(inOrder, ids, 'seed-a2')]
     const [b1, b2] = [setOf(together, ids, 'seed-b1'), setOf(together, ids, 'seed-b2')]
     for (let n = 1; n <= ids.length; n++) {
@@ -178,9 +178,12 @@ describe('answers arriving together', () => {
     expect(() => recordPracticeAnswerNow(t.db, { ...a, traineeId: someoneElse.traineeId })).toThrow(NotFound)
     expect(() => recordPracticeAnswerNow(t.db, { ...a, questionVersionId: q2! })).toThrow(NotFound)
     expect(() => recordPracticeAnswerNow(t.db, { ...a, position: 999 })).toThrow(NotFound)
+    // The same checks through the query function, as a moved body runs it (writeOne): a refusal rolls its transaction back.
+    await expect(transaction(t.db, writePracticeAnswer, { ...a, traineeId: someoneElse.traineeId })).rejects.toThrow(NotFound)
     expect(setRow(id)).toMatchObject({ answered: 0 })
     recordPracticeAnswerNow(t.db, a)
     expect(() => recordPracticeAnswerNow(t.db, { ...a, right: true })).toThrow(Conflict)
+    await expect(transaction(t.db, writePracticeAnswer, { ...a, right: true })).rejects.toThrow(Conflict)
     expect(setRow(id)).toMatchObject({ answered: 1, right: 0 })
     expect(stateOf(me).days).toEqual([{ answered: 1, right: 0 }])
   })
@@ -195,7 +198,7 @@ describe('answers arriving together', () => {
     const file = [...smallBank().entries()].find(([, text]) => text.includes(stem))![0]
     t.clock.advance(1000)
     await transaction(t.db, publishBank, checkBank(edit(edit(smallBank(), file, stem, `${stem.slice(0, -1)} (reworded).`), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
-    const v2 = currentPool(t.db)!.questions.find((q) => q.keyId === first)!
+    const v2 = runSync(currentPool(t.db))!.questions.find((q) => q.keyId === first)!
     expect(v2.id).not.toBe(first)
     // Both answers of the old set in one batch: missed.
     const { results } = await atOnce([() => answer(id, 1, false, me), () => answer(id, 2, false, me)])
