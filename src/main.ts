@@ -7,7 +7,7 @@ import { systemClock } from './lib/clock.js'
 import { exec, transaction } from './db/engine.js'
 import { closeDatabase } from './db/connection.js'
 import { ROLES, type Role, insertUser, findUserByUsername, hashPassword, checkNewPassword, setStatus } from './features/auth/index.js'
-import { recordAudit } from './features/audit/index.js'
+import { writeAudit } from './features/audit/index.js'
 import { findEnterpriseByCreditCode, findJurisdictionByCode } from './features/orgs/index.js'
 import { DEFAULT_BANK_DIR, validateCommand, publishCommand, diffCommand, statsCommand } from './features/bank/index.js'
 import { createLogger } from './http/logging.js'
@@ -100,7 +100,7 @@ async function userCommand (config: Config, args: string[]): Promise<void> {
           username: values.username!, displayName: values.name ?? values.username!, passwordHash: hash, role,
           enterpriseId: role === 'trainer' ? enterprise?.id : null, jurisdictionId: role === 'police' ? jurisdiction?.id : null
         }, now)
-        recordAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: user.username, role, via: 'cli' } }, now)
+        yield * writeAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: user.username, role, via: 'cli' } }, now)
       })
       console.log(`Created ${role} account ${values.username}.`)
     } else if (sub === 'disable' || sub === 'enable') {

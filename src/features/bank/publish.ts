@@ -3,7 +3,7 @@ import { readinessRulesChanged } from '../../db/readiness-hook.js'
 import { and, eq, inArray, max } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
 import { all, one, run, type Q } from '../../db/engine.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { findReleaseByLabel, latestRelease, releaseMembers } from './queries.js'
 import type { Bank, Question, Lesson, Blueprint } from './format.js'
 import { bankReleases, questionVersions, releaseQuestions, lessonVersions, releaseLessons, blueprintVersions, releaseBlueprints, type QuestionBody, type BlueprintBody } from '../../db/schema.js'
@@ -120,8 +120,7 @@ export function * publishBank (db: Db, bank: Bank, actorId: number | null, now: 
     },
     member: (id) => run(db.insert(releaseBlueprints).values({ releaseId: release.id, blueprintVersionId: id }))
   })
-  // Audit has not moved to both engines yet: on SQLite it writes at once, inside this transaction.
-  recordAudit(db, { actorId, action: 'bank.published', subjectType: 'bank_release', subjectId: release.id, details: { label: bank.release, questions, lessons, blueprints } }, now)
+  yield * writeAudit(db, { actorId, action: 'bank.published', subjectType: 'bank_release', subjectId: release.id, details: { label: bank.release, questions, lessons, blueprints } }, now)
   // A curriculum's items are counted on the current release's lessons: everyone's readiness is worked out again.
   yield * readinessRulesChanged(db, now)
   return { outcome: 'published', releaseId: release.id, questions, lessons, blueprints }

@@ -5,7 +5,7 @@ import type { Db } from '../../db/connection.js'
 import { all, one, run, type Q } from '../../db/engine.js'
 import { immutableCache } from '../../db/immutable-cache.js'
 import { chunks } from '../../lib/chunks.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, type AuditEntry } from '../audit/index.js'
 import { latestRelease, latestReleaseId, findRelease } from '../bank/index.js'
 import { recordOutcomes } from '../practice/index.js'
 import { lessonVersions, releaseLessons, questionVersions, releaseQuestions, releaseBlueprints, blueprintVersions, attempts, employments, trainees, lessonProgress, lessonChecks, cohorts, cohortMembers, curricula, curriculumItems, assignments, type QuestionBody, type BlueprintBody } from '../../db/schema.js'
@@ -231,7 +231,7 @@ export function * cohortNameTaken (db: Db, enterpriseId: number, name: string): 
 /** Creates a cohort, audited: run it as a transaction. */
 export function * insertCohort (db: Db, enterpriseId: number, name: string, audit: Audit, now: Date): Q<Cohort> {
   const c = (yield * one(db.insert(cohorts).values({ enterpriseId, name, createdBy: audit.actorId, createdAt: now }).returning()))!
-  recordAudit(db, { ...audit, subjectType: 'cohort', subjectId: c.id, details: { name } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'cohort', subjectId: c.id, details: { name } }, now)
   return c
 }
 
@@ -249,7 +249,7 @@ export function * addCohortMembers (db: Db, cohort: Cohort, traineeIds: readonly
   for (const traineeId of traineeIds) {
     added += (yield * run(db.insert(cohortMembers).values({ cohortId: cohort.id, traineeId, addedAt: now }).onConflictDoNothing())).changes
   }
-  if (added > 0) recordAudit(db, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { added } }, now)
+  if (added > 0) yield * writeAudit(db, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { added } }, now)
   yield * readinessChanged(db, traineeIds, now)
   return added
 }
@@ -257,7 +257,7 @@ export function * addCohortMembers (db: Db, cohort: Cohort, traineeIds: readonly
 /** Removes a member: false when they were not in it. Run it as a transaction. */
 export function * removeCohortMember (db: Db, cohort: Cohort, traineeId: number, audit: Audit, now: Date): Q<boolean> {
   const gone = (yield * run(db.delete(cohortMembers).where(and(eq(cohortMembers.cohortId, cohort.id), eq(cohortMembers.traineeId, traineeId))))).changes > 0
-  if (gone) recordAudit(db, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { removedTrainee: traineeId } }, now)
+  if (gone) yield * writeAudit(db, { ...audit, subjectType: 'cohort', subjectId: cohort.id, details: { removedTrainee: traineeId } }, now)
   if (gone) yield * readinessChanged(db, [traineeId], now)
   return gone
 }
@@ -320,7 +320,7 @@ export function * curriculumItemsOf (db: Db, curriculumIds: readonly number[]): 
 export function * insertCurriculum (db: Db, enterpriseId: number, title: string, items: readonly CurriculumItem[], audit: Audit, now: Date): Q<Curriculum> {
   const c = (yield * one(db.insert(curricula).values({ enterpriseId, title, createdBy: audit.actorId, createdAt: now }).returning()))!
   for (const [i, item] of items.entries()) yield * run(db.insert(curriculumItems).values({ curriculumId: c.id, position: i + 1, ...item }))
-  recordAudit(db, { ...audit, subjectType: 'curriculum', subjectId: c.id, details: { title, items: items.length } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'curriculum', subjectId: c.id, details: { title, items: items.length } }, now)
   return c
 }
 
@@ -362,7 +362,7 @@ export function * insertAssignments (db: Db, a: NewAssignments, audit: Audit, no
   for (const traineeId of a.traineeIds) yield * run(db.insert(assignments).values({ ...base, traineeId }))
   for (const cohortId of a.cohortIds) yield * run(db.insert(assignments).values({ ...base, cohortId }))
   const n = a.traineeIds.length + a.cohortIds.length
-  recordAudit(db, { ...audit, subjectType: 'curriculum', subjectId: a.curriculumId, details: { trainees: a.traineeIds.length, cohorts: a.cohortIds.length, dueOn: a.dueOn, mandatory: a.mandatory } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'curriculum', subjectId: a.curriculumId, details: { trainees: a.traineeIds.length, cohorts: a.cohortIds.length, dueOn: a.dueOn, mandatory: a.mandatory } }, now)
   yield * readinessChanged(db, [...a.traineeIds, ...yield * cohortMemberIds(db, a.cohortIds)], now)
   return n
 }
@@ -370,6 +370,6 @@ export function * insertAssignments (db: Db, a: NewAssignments, audit: Audit, no
 /** Removes an assignment, audited: run it as a transaction. */
 export function * deleteAssignment (db: Db, a: AssignmentListRow, audit: Audit, now: Date): Q<void> {
   yield * run(db.delete(assignments).where(eq(assignments.id, a.id)))
-  recordAudit(db, { ...audit, subjectType: 'assignment', subjectId: a.id, details: { curriculum: a.curriculumId } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'assignment', subjectId: a.id, details: { curriculum: a.curriculumId } }, now)
   yield * readinessChanged(db, [...(a.traineeId !== null ? [a.traineeId] : []), ...yield * cohortMemberIds(db, a.cohortId !== null ? [a.cohortId] : [])], now)
 }

@@ -7,7 +7,7 @@ import { localDate } from '../../lib/time.js'
 import { sendCsvStream } from '../../http/csv-export.js'
 import { keysetRequest, pager } from '../../http/paging.js'
 import { keysetChunks, mapChunks } from '../../lib/keyset.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { findPersonInScope, loadScope } from '../orgs/index.js'
 import { listAttempts } from '../exams/index.js'
 import type { Text } from '../bank/index.js'
@@ -110,7 +110,7 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
     const t = req.t
     const score = (r: TraineeRow) => (r.latest ? `${r.latest.score}/${r.latest.maxScore}` : '')
     const rows = await app.exec(countLearning, d.enterpriseId, d.filters)
-    recordAudit(app.db, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows } }, now())
+    await app.transaction(writeAudit, { ...auditFrom(req, 'training.exported'), subjectType: 'enterprise', subjectId: d.enterpriseId, details: { rows } }, now())
     const chunks = keysetChunks((after, size) => app.exec(learningRowsAfter, d.enterpriseId, d.filters, after, size), (r) => learningKey(d.filters.sort, r))
     return sendCsvStream(reply, `training-${today()}.csv`,
       [t('training.col-name'), t('training.col-cohorts'), t('training.col-assignments'), t('training.col-progress'), t('training.col-overdue'), t('training.col-courses'), t('training.col-latest'), t('training.col-latest-on'), t('training.col-passes')],

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/connection.js'
 import { one, run, type Q } from '../../db/engine.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import { cohorts, cohortMembers, curricula, curriculumItems, assignments } from '../../db/schema.js'
 import { employedTrainees } from './queries.js'
@@ -28,6 +28,6 @@ export function * seedLearningDemo (tx: Db, enterpriseId: number, trainerUserId:
   for (const [i, item] of items.entries()) yield * run(tx.insert(curriculumItems).values({ curriculumId: curriculum.id, position: i + 1, ...item }))
   const due = addDays(today, 28)
   yield * run(tx.insert(assignments).values({ curriculumId: curriculum.id, enterpriseId, cohortId: cohort.id, dueOn: due, mandatory: true, assignedBy: trainerUserId, assignedAt: now }))
-  recordAudit(tx, { actorId: null, action: 'curriculum.created', subjectType: 'curriculum', subjectId: curriculum.id, details: { via: 'demo' } }, now)
+  yield * writeAudit(tx, { actorId: null, action: 'curriculum.created', subjectType: 'curriculum', subjectId: curriculum.id, details: { via: 'demo' } }, now)
   yield * readinessChanged(tx, members, now)
 }

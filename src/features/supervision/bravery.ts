@@ -3,7 +3,7 @@ import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db } from '../../db/connection.js'
 import { all, one, run, type Q } from '../../db/engine.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, type AuditEntry } from '../audit/index.js'
 import { braveryReports, trainees, enterprises, jurisdictions, users } from '../../db/schema.js'
 import type { Scope } from '../orgs/index.js'
 
@@ -16,14 +16,14 @@ export interface BraveryInput { occurredOn: string, place: string, account: stri
 /** A new report, for review by `stationId` (the station whose area the act took place in), with its audit entry (run it in one transaction). */
 export function * reportBravery (db: Db, traineeId: number, enterpriseId: number, stationId: number, r: BraveryInput, by: number, audit: ChangeAudit, now: Date): Q<number> {
   const id = (yield * one(db.insert(braveryReports).values({ traineeId, enterpriseId, stationId, ...r, reportedBy: by, reportedAt: now, status: 'reported' }).returning({ id: braveryReports.id })))!.id
-  recordAudit(db, { ...audit, subjectType: 'bravery', subjectId: id, details: { traineeId, enterpriseId, stationId, occurredOn: r.occurredOn, place: r.place } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'bravery', subjectId: id, details: { traineeId, enterpriseId, stationId, occurredOn: r.occurredOn, place: r.place } }, now)
   return id
 }
 
 /** Forwarded for recognition (to a named body) or declined (with a reason); only a report not yet reviewed. False when it was reviewed meanwhile (run it in one transaction). */
 export function * reviewBravery (db: Db, id: number, decision: 'forwarded' | 'declined', note: string, by: number, audit: ChangeAudit, now: Date): Q<boolean> {
   const { changes } = yield * run(db.update(braveryReports).set({ status: decision, reviewNote: note, reviewedBy: by, reviewedAt: now }).where(and(eq(braveryReports.id, id), eq(braveryReports.status, 'reported'))))
-  if (changes > 0) recordAudit(db, { ...audit, subjectType: 'bravery', subjectId: id, details: { from: 'reported', to: decision, note } }, now)
+  if (changes > 0) yield * writeAudit(db, { ...audit, subjectType: 'bravery', subjectId: id, details: { from: 'reported', to: decision, note } }, now)
   return changes > 0
 }
 

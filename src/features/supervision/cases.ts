@@ -1,7 +1,7 @@
 import { and, count, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
 import { all, one, run, type Q } from '../../db/engine.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, type AuditEntry } from '../audit/index.js'
 import { escalationCases, rectificationNotices, sites, enterprises, jurisdictions, users, type CaseStatus, type JurisdictionLevel } from '../../db/schema.js'
 import { siteScopeCondition, type Scope } from '../orgs/index.js'
 import { keysetQuery } from '../../db/keyset.js'
@@ -88,7 +88,7 @@ export function * closeCase (db: Db, id: number, note: string, by: number, level
   const r = caseTransition(c.status, { kind: 'close' }, { level })
   if (!r.ok) return r
   yield * run(db.update(escalationCases).set({ status: r.next, closedBy: by, closedAt: now, closingNote: note }).where(eq(escalationCases.id, id)))
-  recordAudit(db, { ...audit, subjectType: 'case', subjectId: id, details: { noticeId: c.noticeId, from: c.status, to: r.next, note } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'case', subjectId: id, details: { noticeId: c.noticeId, from: c.status, to: r.next, note } }, now)
   return { ok: true as const }
 }
 

@@ -3,7 +3,7 @@ import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db } from '../../db/connection.js'
 import { all, one, run, type Q } from '../../db/engine.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, type AuditEntry } from '../audit/index.js'
 import { enterpriseMessages, messageTargets, messageAttachments, briefings, enterprises, jurisdictions, sites, users } from '../../db/schema.js'
 import type { Scope } from '../orgs/index.js'
 import type { StoredPhoto } from './photos.js'
@@ -21,7 +21,7 @@ export function * sendMessage (db: Db, m: NewMessage, audit: ChangeAudit, now: D
   const id = (yield * one(db.insert(enterpriseMessages).values({ unitId: m.unitId, title: m.title, body: m.body, replyBy: m.replyBy, sentBy: m.sentBy, sentAt: now }).returning({ id: enterpriseMessages.id })))!.id
   for (const enterpriseId of m.enterpriseIds) yield * run(db.insert(messageTargets).values({ messageId: id, enterpriseId }))
   for (const a of m.attachments) yield * run(db.insert(messageAttachments).values({ messageId: id, name: a.name, fileName: a.fileName, contentType: a.contentType, size: a.size, keyEnc: a.keyEnc }))
-  recordAudit(db, { ...audit, subjectType: 'message', subjectId: id, details: { title: m.title, enterprises: m.enterpriseIds.length, attachments: m.attachments.length, replyBy: m.replyBy } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'message', subjectId: id, details: { title: m.title, enterprises: m.enterpriseIds.length, attachments: m.attachments.length, replyBy: m.replyBy } }, now)
   return id
 }
 
@@ -114,7 +114,7 @@ export function * findAttachment (db: Db, id: number): Q<typeof messageAttachmen
 /** The enterprise marks the message read (once), audited (run it in one transaction). */
 export function * markRead (db: Db, messageId: number, enterpriseId: number, by: number, audit: ChangeAudit, now: Date): Q<void> {
   const { changes } = yield * run(db.update(messageTargets).set({ readAt: now, readBy: by }).where(and(eq(messageTargets.messageId, messageId), eq(messageTargets.enterpriseId, enterpriseId), isNull(messageTargets.readAt))))
-  if (changes > 0) recordAudit(db, { ...audit, subjectType: 'message', subjectId: messageId, details: { enterpriseId } }, now)
+  if (changes > 0) yield * writeAudit(db, { ...audit, subjectType: 'message', subjectId: messageId, details: { enterpriseId } }, now)
 }
 
 /** The enterprise replies (which reads the message too), audited (run it in one transaction). */
@@ -122,13 +122,13 @@ export function * replyToMessage (db: Db, messageId: number, enterpriseId: numbe
   const t = yield * one(db.select().from(messageTargets).where(and(eq(messageTargets.messageId, messageId), eq(messageTargets.enterpriseId, enterpriseId))))
   yield * run(db.update(messageTargets).set({ reply, repliedAt: now, repliedBy: by, ...(t?.readAt ? {} : { readAt: now, readBy: by }) })
     .where(and(eq(messageTargets.messageId, messageId), eq(messageTargets.enterpriseId, enterpriseId))))
-  recordAudit(db, { ...audit, subjectType: 'message', subjectId: messageId, details: { enterpriseId, replaced: Boolean(t?.repliedAt) } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'message', subjectId: messageId, details: { enterpriseId, replaced: Boolean(t?.repliedAt) } }, now)
 }
 
 /** A briefing meeting held on the message's thread, audited (run it in one transaction). */
 export function * recordBriefing (db: Db, messageId: number, b: { heldOn: string, attendees: string, minutes: string }, by: number, audit: ChangeAudit, now: Date): Q<void> {
   const id = (yield * one(db.insert(briefings).values({ messageId, ...b, recordedBy: by, createdAt: now }).returning({ id: briefings.id })))!.id
-  recordAudit(db, { ...audit, subjectType: 'message', subjectId: messageId, details: { briefing: id, heldOn: b.heldOn } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'message', subjectId: messageId, details: { briefing: id, heldOn: b.heldOn } }, now)
 }
 
 export function * briefingsOf (db: Db, messageId: number): Q<Array<typeof briefings.$inferSelect>> {

@@ -3,7 +3,7 @@ import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db } from '../../db/connection.js'
 import { all, one, run, type Q } from '../../db/engine.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, type AuditEntry } from '../audit/index.js'
 import { rectificationNotices, noticeItems, inspectionItems, sites, enterprises, jurisdictions, users, type NoticeStatus, type NoticeItemStatus } from '../../db/schema.js'
 import { siteScopeCondition, type Scope } from '../orgs/index.js'
 import { insertPhotoRow } from './queries.js'
@@ -53,7 +53,7 @@ export function * issueNotice (db: Db, n: NewNotice, audit: ChangeAudit, now: Da
     if (!src || src.inspectionId !== n.inspectionId) throw new Error('the item is not of this inspection')
     yield * run(db.insert(noticeItems).values({ noticeId: notice.id, position: i + 1, inspectionItemId: src.id, titleZh: src.titleZh, titleEn: src.titleEn, basis: src.basis, requirement: it.requirement, status: 'pending' }))
   }
-  recordAudit(db, { ...audit, subjectType: 'notice', subjectId: notice.id, details: { number: notice.number, enterpriseId: n.enterpriseId, siteId: n.siteId, deadline: n.deadline, items: n.items.length } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'notice', subjectId: notice.id, details: { number: notice.number, enterpriseId: n.enterpriseId, siteId: n.siteId, deadline: n.deadline, items: n.items.length } }, now)
   return notice
 }
 
@@ -169,7 +169,7 @@ function * changeNotice (db: Db, noticeId: number, event: NoticeEvent, ctx: Para
   if (r.next.status !== found.state.status) {
     yield * run(db.update(rectificationNotices).set({ status: r.next.status, ...(r.next.status === 'closed' ? { closedAt: now } : {}) }).where(eq(rectificationNotices.id, noticeId)))
   }
-  recordAudit(db, { ...audit, subjectType: 'notice', subjectId: noticeId, details: { event: event.kind, ...(item ? { item: item.position } : {}), ...details, from: found.state.status, to: r.next.status } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'notice', subjectId: noticeId, details: { event: event.kind, ...(item ? { item: item.position } : {}), ...details, from: found.state.status, to: r.next.status } }, now)
   return { ok: true, status: r.next.status, details }
 }
 

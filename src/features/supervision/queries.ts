@@ -3,7 +3,7 @@ import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db } from '../../db/connection.js'
 import { all, one, run, type Q } from '../../db/engine.js'
-import { recordAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, type AuditEntry } from '../audit/index.js'
 import {
   checklistItems, inspections, inspectionItems, inspectionGuards, photos, sites, enterprises, jurisdictions, users, noticeItems, rectificationNotices,
   type CheckResult, type PhotoOwner
@@ -33,7 +33,7 @@ export interface ChecklistInput { titleZh: string, titleEn: string, basis: strin
 /** A new checklist item with its audit entry (run it in one transaction). */
 export function * insertChecklistItem (db: Db, item: ChecklistInput, audit: ChangeAudit, now: Date): Q<number> {
   const id = (yield * one(db.insert(checklistItems).values({ ...item, updatedAt: now }).returning({ id: checklistItems.id })))!.id
-  recordAudit(db, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { ...item } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { ...item } }, now)
   return id
 }
 
@@ -42,7 +42,7 @@ export function * updateChecklistItem (db: Db, id: number, item: ChecklistInput,
   const before = yield * one(db.select().from(checklistItems).where(eq(checklistItems.id, id)))
   if (!before) return false
   yield * run(db.update(checklistItems).set({ ...item, updatedAt: now }).where(eq(checklistItems.id, id)))
-  recordAudit(db, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { before: { titleZh: before.titleZh, titleEn: before.titleEn, basis: before.basis, position: before.position, active: before.active }, after: { ...item } } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'checklist-item', subjectId: id, details: { before: { titleZh: before.titleZh, titleEn: before.titleEn, basis: before.basis, position: before.position, active: before.active }, after: { ...item } } }, now)
   return true
 }
 
@@ -74,7 +74,7 @@ export function * insertInspection (db: Db, n: NewInspection, audit: ChangeAudit
     for (const p of it.photos) yield * insertPhotoRow(db, 'inspection-item', itemId, p, n.recordedBy, now)
   }
   for (const g of n.guards) yield * run(db.insert(inspectionGuards).values({ inspectionId: id, ...g }))
-  recordAudit(db, {
+  yield * writeAudit(db, {
     ...audit, subjectType: 'inspection', subjectId: id,
     details: { siteId: n.siteId, enterpriseId: n.enterpriseId, inspectedOn: n.inspectedOn, compliant: n.compliant, applicable: n.applicable, failed: n.items.filter((i) => i.result === 'not-compliant').length, guards: n.guards.length, withoutCertificate: n.guards.filter((g) => g.withoutCertificate).length, photos: n.items.reduce((s, i) => s + i.photos.length, 0) }
   }, now)
@@ -170,5 +170,5 @@ export function * uninspectedDays (db: Db): Q<number> {
 /** The "not inspected in N days" setting, with its audit entry (run it in one transaction). */
 export function * saveUninspectedDays (db: Db, days: number, audit: ChangeAudit, now: Date): Q<void> {
   yield * writeSetting(db, UNINSPECTED_DAYS, String(days))
-  recordAudit(db, { ...audit, subjectType: 'setting', subjectId: UNINSPECTED_DAYS, details: { days } }, now)
+  yield * writeAudit(db, { ...audit, subjectType: 'setting', subjectId: UNINSPECTED_DAYS, details: { days } }, now)
 }

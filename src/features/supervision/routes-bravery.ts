@@ -19,7 +19,7 @@ export async function braveryRoutes (app: FastifyInstance) {
     const id = Number(raw)
     if (!Number.isInteger(id) || id < 1) throw new NotFound()
     const p = await app.exec(findPersonInScope, await app.exec(loadScope, req.actor!), id)
-    if (!p || !p.enterpriseId) return denied(req, 'trainee', id)
+    if (!p || !p.enterpriseId) return await denied(req, 'trainee', id)
     return p
   }
 
@@ -62,7 +62,7 @@ export async function braveryRoutes (app: FastifyInstance) {
 
   const reportPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const id = idParam(req)
-    const report = (await app.exec(findBraveryInScope, await app.exec(loadScope, req.actor!), id)) ?? denied(req, 'bravery', id)
+    const report = (await app.exec(findBraveryInScope, await app.exec(loadScope, req.actor!), id)) ?? await denied(req, 'bravery', id)
     return { title: 'bravery.title', report, canReview: report.status === 'reported' && mayReviewBravery(req.actor!, report), errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
   }
 

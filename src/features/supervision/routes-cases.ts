@@ -24,7 +24,7 @@ export async function caseRoutes (app: FastifyInstance) {
 
   const casePage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const id = idParam(req)
-    const c = (await app.exec(findCaseInScope, await app.exec(loadScope, req.actor!), id)) ?? denied(req, 'case', id)
+    const c = (await app.exec(findCaseInScope, await app.exec(loadScope, req.actor!), id)) ?? await denied(req, 'case', id)
     const level = req.actor!.role === 'police' ? await levelOf(req) : undefined
     return { title: 'case.title', c, canClose: c.status === 'open' && level !== undefined && mayEscalate(level), errors: {} as Record<string, string>, values: {} as Record<string, string>, ...extra }
   }

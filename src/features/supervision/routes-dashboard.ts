@@ -3,7 +3,7 @@ import { auditFrom, queryText } from '../../http/params.js'
 import { hrefWith, keysetRequest, pager } from '../../http/paging.js'
 import { toCsv } from '../../lib/csv.js'
 import { localDate } from '../../lib/time.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { loadScope } from '../orgs/index.js'
 import { uninspectedDays } from './queries.js'
 import { supervisionByEnterprise, enterpriseKeyShape, ENTERPRISE_SORTS, type EnterpriseSort } from './dashboard.js'
@@ -40,7 +40,7 @@ export async function dashboardRoutes (app: FastifyInstance) {
       [t('sites.enterprise'), t('dashboard.open'), t('dashboard.overdue'), t('dashboard.last'), t('dashboard.score')],
       ...rows.map((r) => [r.name, String(r.open), String(r.overdue), r.lastOn ?? '', r.percent === null ? '' : `${r.percent}%`])
     ])
-    recordAudit(app.db, { ...auditFrom(req, 'supervision.exported'), details: { rows: rows.length, sort: o.sort, uninspected: o.uninspected } }, app.clock.now())
+    await app.transaction(writeAudit, { ...auditFrom(req, 'supervision.exported'), details: { rows: rows.length, sort: o.sort, uninspected: o.uninspected } }, app.clock.now())
     return reply.header('Content-Type', 'text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="supervision-${today()}.csv"`).send(csv)
   })
 }

@@ -45,7 +45,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
 
   app.get('/supervision/inspections/new', { config: POLICE }, async (req, reply) => {
     const siteId = Number(queryText(req, 'site', 16)) || null
-    if (siteId && !await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), siteId)) return denied(req, 'site', siteId)
+    if (siteId && !await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), siteId)) return await denied(req, 'site', siteId)
     return reply.page('supervision/inspection-form', await formPage(req, siteId))
   })
 
@@ -111,7 +111,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
   app.get('/supervision/inspections/:id', { config: READERS }, async (req, reply) => {
     const id = idParam(req)
     const inspection = await app.exec(findInspectionInScope, await app.exec(loadScope, req.actor!), id)
-    if (!inspection) return denied(req, 'inspection', id)
+    if (!inspection) return await denied(req, 'inspection', id)
     const items = await app.exec(inspectionItemsOf, id)
     const pics = await app.exec(photosOf, 'inspection-item', items.map((i) => i.id))
     return reply.page('supervision/inspection', {
@@ -124,7 +124,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
   app.get('/supervision/photos/:id', { config: READERS }, async (req, reply) => {
     const id = idParam(req)
     const photo = await app.exec(findPhoto, id)
-    if (!photo || !await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), photo.siteId)) return denied(req, 'photo', id)
+    if (!photo || !await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), photo.siteId)) return await denied(req, 'photo', id)
     const bytes = await readPhotoFile(dir, photo, app.pii)
     return reply.type(photo.contentType).header('Cache-Control', 'private, max-age=3600').header('Content-Disposition', 'inline').send(bytes)
   })

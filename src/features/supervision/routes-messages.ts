@@ -23,7 +23,7 @@ export async function messageRoutes (app: FastifyInstance) {
   const messageFor = async (req: FastifyRequest) => {
     const id = idParam(req)
     const m = await app.exec(findMessageInScope, await app.exec(loadScope, req.actor!), id)
-    return m ?? denied(req, 'message', id)
+    return m ?? await denied(req, 'message', id)
   }
 
   app.get('/supervision/messages', { config: READERS }, async (req, reply) => {

@@ -26,7 +26,7 @@ export async function noticeRoutes (app: FastifyInstance) {
   const noticeFor = async (req: FastifyRequest) => {
     const id = idParam(req)
     const notice = await app.exec(findNoticeInScope, await app.exec(loadScope, req.actor!), id)
-    return notice ?? denied(req, 'notice', id)
+    return notice ?? await denied(req, 'notice', id)
   }
   const levelOf = async (req: FastifyRequest) => req.actor!.jurisdictionId ? (await app.exec(findJurisdiction, req.actor!.jurisdictionId))?.level : undefined
 
@@ -45,7 +45,7 @@ export async function noticeRoutes (app: FastifyInstance) {
 
   const inspectionFor = async (req: FastifyRequest, id: number) => {
     const inspection = await app.exec(findInspectionInScope, await app.exec(loadScope, req.actor!), id)
-    return inspection ?? denied(req, 'inspection', id)
+    return inspection ?? await denied(req, 'inspection', id)
   }
   const issuePage = async (inspectionId: number, req: FastifyRequest, extra: Record<string, unknown> = {}) => {
     const inspection = await inspectionFor(req, inspectionId)

@@ -20,7 +20,7 @@ export async function siteRoutes (app: FastifyInstance) {
   const siteFor = async (req: FastifyRequest, need: 'read' | 'manage' = 'read'): Promise<SiteRow & { access: 'manage' | 'read' }> => {
     const id = idParam(req)
     const site = await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), id)
-    if (!site || (need === 'manage' && site.access !== 'manage')) return denied(req, 'site', id)
+    if (!site || (need === 'manage' && site.access !== 'manage')) return await denied(req, 'site', id)
     return site
   }
 
