@@ -156,20 +156,20 @@ export async function readinessRoutes (app: FastifyInstance) {
   // ---- the eligibility settings ----
 
   /** The mock exams the rules may count: the current release's blueprints by title, and the one set now (even if it has gone since). */
-  const mockChoices = (req: FastifyRequest) => {
+  const mockChoices = async (req: FastifyRequest) => {
     const current = h.settings().mockBlueprint
-    const choices = currentBlueprints(app.db).blueprints.map((b) => ({ value: b.key, label: localText(b.body.title, req.locale), raw: true }))
+    const choices = (await app.exec(currentBlueprints)).blueprints.map((b) => ({ value: b.key, label: localText(b.body.title, req.locale), raw: true }))
     return choices.some((c) => c.value === current) ? choices : [...choices, { value: current, label: current, raw: true }]
   }
-  const settingsPage = (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: h.settings(), errors: {}, educations: EDUCATION_LEVELS, blueprints: mockChoices(req), ...extra })
+  const settingsPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: h.settings(), errors: {}, educations: EDUCATION_LEVELS, blueprints: await mockChoices(req), ...extra })
 
-  app.get('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => reply.page('readiness/settings', settingsPage(req)))
+  app.get('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => reply.page('readiness/settings', await settingsPage(req)))
 
   app.post('/admin/readiness', { config: { access: ['admin'] as const } }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
     const result = readSettings(body)
-    const errors = !result.ok ? result.errors : mockChoices(req).some((c) => c.value === result.value.mockBlueprint) ? null : { mockBlueprint: 'readiness.settings-blueprint-unknown' }
-    if (errors || !result.ok) return reply.code(422).page('readiness/settings', settingsPage(req, { values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors }))
+    const errors = !result.ok ? result.errors : (await mockChoices(req)).some((c) => c.value === result.value.mockBlueprint) ? null : { mockBlueprint: 'readiness.settings-blueprint-unknown' }
+    if (errors || !result.ok) return reply.code(422).page('readiness/settings', await settingsPage(req, { values: { ...body, latestMustPass: body.latestMustPass === 'on' }, errors }))
     saveEligibilitySettings(app.db, result.value, auditFrom(req, 'settings.readiness'), h.now())
     // Everyone's readiness is worked out again in the background, in chunks; pages say so meanwhile.
     app.readinessKeeper.kick().catch(() => {})
