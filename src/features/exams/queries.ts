@@ -114,10 +114,10 @@ const LAST_SLOT = 2_147_483_647
 function * bodiesOf (db: Db, versionIds: readonly number[]): Q<Map<number, QuestionBody>> {
   const bodies = new Map<number, QuestionBody>()
   const missing: number[] = []
-  for (const id of new Set(versionIds)) {
+  for (const id of versionIds) {
+    if (bodies.has(id)) continue
     const b = questionBodies.peek(db, id)
-    if (b === undefined) missing.push(id)
-    else bodies.set(id, b)
+    if (b === undefined) { if (!missing.includes(id)) missing.push(id) } else bodies.set(id, b)
   }
   for (let i = 0; i < missing.length; i += 500) {
     const rows = yield * all(db.select({ id: questionVersions.id, body: questionVersions.body }).from(questionVersions).where(inArray(questionVersions.id, missing.slice(i, i + 500))))
@@ -139,7 +139,11 @@ export function * itemsInRange (db: Db, attemptId: number, from: number, to: num
     .where(and(eq(attemptItems.attemptId, p('a')), between(attemptItems.slot, p('from'), p('to')))).orderBy(asc(attemptItems.slot))),
   { a: attemptId, from, to: Math.min(to, LAST_SLOT) })
   const bodies = yield * bodiesOf(db, rows.map((r) => r.questionVersionId))
-  return rows.map((r) => ({ ...r, body: bodies.get(r.questionVersionId)!, seq: r.seq ?? 0, response: r.response ?? [], savedAt: r.savedAt ?? null }))
+  // Built field by field, not spread: a page's rows are read on every exam request.
+  return rows.map((r) => ({
+    id: r.id, slot: r.slot, points: r.points, flagged: r.flagged, optionOrder: r.optionOrder, questionVersionId: r.questionVersionId, questionKey: r.questionKey,
+    domain: r.domain, type: r.type, body: bodies.get(r.questionVersionId)!, seq: r.seq ?? 0, response: r.response ?? [], savedAt: r.savedAt ?? null
+  }))
 }
 
 export interface SaveTarget {
@@ -256,6 +260,7 @@ export function * attemptGrid (db: Db, attemptId: number): Q<Array<{ slot: numbe
   // both (CASE, not a boolean's own text, which is 1/0 on SQLite and true/false on PostgreSQL).
   // Each cell names its slot, so the order comes from sorting here (usually already in order).
   // The type's initial (s, m, j) comes along: a phone's screens are cut by question type (screens.ts).
+  // SQLite-only: group_concat; PostgreSQL's string_agg is chosen beside it (isPostgres).
   const pg = isPostgres(db)
   const cell = sql`${attemptItems.slot} || ':' || (CASE WHEN ${attemptItems.flagged} THEN '1' ELSE '0' END) || (CASE WHEN ${attemptItems.answered} THEN '1' ELSE '0' END) || substr(${questionVersions.type}, 1, 1)`
   const r = yield * one(prepared(db, pg ? 'exams.grid.pg' : 'exams.grid', () => db.select({ g: pg ? sql<string | null>`string_agg(${cell}, ',')` : sql<string | null>`group_concat(${cell}, ',')` })
