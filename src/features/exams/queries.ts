@@ -310,11 +310,13 @@ export function appendStepNow (db: Db, attemptId: number, itemId: number, expect
 const writeSteps: BatchWriter<StepWrite, void> = function * (db, batch) {
   const outcomes: Array<ItemOutcome<void>> = []
   for (const s of batch) {
-    const a = yield * one(prepared(db, 'exams.finishedAt', () => db.select({ finishedAt: attempts.finishedAt }).from(attempts).where(eq(attempts.id, p('id')))), { id: s.attemptId })
-    if (!a || a.finishedAt !== null) { outcomes.push(refused(new Conflict('exam.attempt-finished'))); continue }
-    const current = yield * one(prepared(db, 'exams.lastSeq', () => db.select({ seq: sql<number>`coalesce(max(${attemptSteps.seq}), 0)`.mapWith(Number) }).from(attemptSteps)
-      .where(eq(attemptSteps.attemptItemId, p('item')))), { item: s.itemId })
-    if ((current?.seq ?? 0) !== s.expectedSeq) { outcomes.push(refused(new Conflict('exam.stale-page'))); continue }
+    // One read for both checks: the attempt's finish and the item's latest seq.
+    const now = yield * one(prepared(db, 'exams.saveState', () => db.select({
+      finishedAt: attempts.finishedAt,
+      seq: sql<number>`(SELECT coalesce(max(s.seq), 0) FROM attempt_steps s WHERE s.attempt_item_id = ${p('item')})`.mapWith(Number)
+    }).from(attempts).where(eq(attempts.id, p('id')))), { id: s.attemptId, item: s.itemId })
+    if (!now || now.finishedAt !== null) { outcomes.push(refused(new Conflict('exam.attempt-finished'))); continue }
+    if (now.seq !== s.expectedSeq) { outcomes.push(refused(new Conflict('exam.stale-page'))); continue }
     yield * run(prepared(db, 'exams.insertStep', () => db.insert(attemptSteps).values({ attemptItemId: p('item'), seq: p('seq'), response: p('response'), at: p('at') })),
       { item: s.itemId, seq: s.step.seq, response: s.step.response, at: s.step.at })
     yield * run(prepared(db, 'exams.markAnswered', () => db.update(attemptItems).set({ answered: p('answered') as unknown as boolean }).where(eq(attemptItems.id, p('item')))),
