@@ -21,7 +21,7 @@ import { optionCodes } from '../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../src/features/demo/seed.js'
 import { generateBank } from './bank.js'
 import type { SectionResult } from './run.js'
-import { transaction, runSync } from '../src/db/engine.js'
+import { exec, transaction, runSync } from '../src/db/engine.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TRAINEES = 2000
@@ -59,9 +59,9 @@ export function benchTrainee (tx: DbOrTx, pii: Pii, prefix: string, i: number, n
 /** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
 export async function prepare (): Promise<Prepared> {
   const { dir, dbFile, key, db, pii, now } = await benchDatabase('exams')
-  const { release, blueprints } = currentBlueprints(db)
+  const { release, blueprints } = await exec(db, currentBlueprints)
   const bp = blueprints.find((b) => b.key === 'mock')!
-  const pool = questionPool(db, release!.id)
+  const pool = await exec(db, questionPool, release!.id)
   const cookies: string[] = []
   const attempts: Prepared['attempts'] = []
   db.transaction((tx) => {
@@ -74,7 +74,7 @@ export async function prepare (): Promise<Prepared> {
   for (const a of attempts) {
     const seed = `bench-${a.id}`
     const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed, recentlySeen: new Set() })
-    const { attempt } = insertAttempt(db, { traineeId: a.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed, passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 6 * 3600_000), items }, { actorId: null as unknown as number, clientIp: '127.0.0.1' })
+    const { attempt } = await transaction(db, insertAttempt, { traineeId: a.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed, passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 6 * 3600_000), items }, { actorId: null as unknown as number, clientIp: '127.0.0.1' })
     a.id = attempt.id
     a.items = items.map((it) => ({ slot: it.slot, options: optionCodes(seed, attempt.id, it.slot, it.optionOrder) }))
   }

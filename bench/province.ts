@@ -34,7 +34,7 @@ import { rebuildReadiness } from '../src/features/readiness/index.js'
 import { scopeEvents } from '../src/features/audit/index.js'
 import { runSync } from '../src/db/engine.js'
 import { systemClock } from '../src/lib/clock.js'
-import { transaction } from '../src/db/engine.js'
+import { exec, transaction } from '../src/db/engine.js'
 
 export type Size = 'S' | 'M' | 'L'
 export interface SizeSpec { trainees: number, enterprises: number, districts: number, stationsPerDistrict: number }
@@ -102,8 +102,8 @@ export async function generateProvince (size: Size, dir: string, log: (line: str
   migrateDatabase(db)
   await createPiiCheck(db).check(key)
   await transaction(db, publishBank, checkBank(readBankDir(BANK_DIR)).bank, null, now)
-  const { release, blueprints } = currentBlueprints(db)
-  const pool = questionPool(db, release!.id)
+  const { release, blueprints } = await exec(db, currentBlueprints)
+  const pool = await exec(db, questionPool, release!.id)
   const raw: Database.Database = db.$client
   // Generation only: nothing here must survive a power loss, and the indexes want memory.
   raw.pragma('journal_mode = DELETE')

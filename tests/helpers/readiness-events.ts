@@ -66,14 +66,14 @@ export async function readinessScene (t: TestApp, w: World) {
 
   const events: Record<EventKind, (rng: Rng) => Promise<number[]> | number[]> = {
     /** A mock (of either blueprint) finished through finalizeAttempt: pass mark 0 passes, 101 fails. */
-    attempt: (rng) => {
+    attempt: async (rng) => {
       const id = pick(rng, people)
       const at = new Date(now().getTime() - rng.int(3) * 3_600_000)
       const row = t.db.insert(attempts).values({
         traineeId: id, blueprintKey: pick(rng, ['national-mock', 'starter-mock']), blueprintVersionId: bp.id, releaseId: release.id, seed: 'scene',
         passMark: rng.next() < 0.7 ? 0 : 101, maxScore: 100, startedAt: new Date(at.getTime() - 600_000), deadlineAt: new Date(at.getTime() + 3_600_000)
       }).returning().get()
-      finalizeAttempt(t.db, row.id, 'submitted', at, { actorId: null })
+      await transaction(t.db, finalizeAttempt, row.id, 'submitted', at, { actorId: null })
       return [id]
     },
     lesson: async (rng) => {

@@ -51,10 +51,10 @@ function respond (type: string, answer: readonly string[], options: readonly str
  */
 export function seedDemoReadiness (db: Db, plan: DemoReadinessPlan, now: Date, timeZone: string): DemoReadinessResult | null {
   const settings = runSync(readEligibilitySettings(db))
-  const { release, blueprints } = currentBlueprints(db)
+  const { release, blueprints } = runSync(currentBlueprints(db))
   const bp = blueprints.find((b) => b.key === settings.mockBlueprint)
   if (!release || !bp) return null
-  const pool = questionPool(db, release.id)
+  const pool = runSync(questionPool(db, release.id))
   const today = localDate(now, timeZone)
   let count = 0
 
@@ -63,19 +63,19 @@ export function seedDemoReadiness (db: Db, plan: DemoReadinessPlan, now: Date, t
       for (const r of [...results].sort((a, b) => b.daysAgo - a.daysAgo)) {
         const startedAt = new Date(now.getTime() - r.daysAgo * DAY - 2 * 3_600_000)
         const seed = `demo-${person.traineeId}-${r.daysAgo}`
-        const seen = recentlySeenKeys(db, person.traineeId)
+        const seen = runSync(recentlySeenKeys(db, person.traineeId))
         const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: bp.body.shuffleOptions, pool, seed, recentlySeen: new Set(seen) })
-        const { attempt } = insertAttempt(db, {
+        const { attempt } = runSync(insertAttempt(db, {
           traineeId: person.traineeId, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release.id, seed,
           passMark: bp.body.passMark, startedAt, deadlineAt: new Date(startedAt.getTime() + bp.body.timeLimitMinutes * 60_000), items
-        }, { actorId: person.userId, clientIp: '' })
+        }, { actorId: person.userId, clientIp: '' }))
         const rng = seededRng(seed)
-        const state = attemptItemsWithState(db, attempt.id)
+        const state = runSync(attemptItemsWithState(db, attempt.id))
         state.forEach((it, i) => {
           const at = new Date(startedAt.getTime() + (i + 1) * 30_000)
           appendStepNow(db, attempt.id, it.id, 0, { seq: 1, response: respond(it.type, it.body.answer, it.optionOrder, rng.next() < r.correct, (n) => rng.int(n)), at })
         })
-        finalizeAttempt(db, attempt.id, 'submitted', new Date(startedAt.getTime() + (state.length + 5) * 30_000), { actorId: person.userId })
+        runSync(finalizeAttempt(db, attempt.id, 'submitted', new Date(startedAt.getTime() + (state.length + 5) * 30_000), { actorId: person.userId }))
         count++
       }
     }

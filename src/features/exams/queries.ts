@@ -1,16 +1,14 @@
-import { and, asc, desc, eq, isNotNull, isNull, lt } from 'drizzle-orm'
+import { and, asc, between, desc, eq, inArray, isNotNull, isNull, lt, notInArray, sql } from 'drizzle-orm'
 import { readinessChanged } from '../../db/readiness-hook.js'
-import type { Db, DbOrTx } from '../../db/connection.js'
+import type { Db } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
-import { prepared } from '../../db/statements.js'
-import { all, tryLock, type Q } from '../../db/engine.js'
+import { all, isPostgres, one, prepared, run, tryLock, type Q } from '../../db/engine.js'
 import { LOCKS } from '../../db/postgres.js'
 import { immutableCache } from '../../db/immutable-cache.js'
-import { groupCommit, writeNow, kept, refused, type BatchWriter } from '../../db/group-commit.js'
-import { recordAudit } from '../audit/index.js'
-import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, encodeOptionOrder, decodeOptionOrder, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
+import { groupCommit, writeNow, writeOne, kept, refused, type BatchWriter, type ItemOutcome } from '../../db/group-commit.js'
+import { writeAudit } from '../audit/index.js'
+import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, attemptSteps, recentPapers, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
-import { runSync } from '../../db/engine.js'
 import { recordOutcomes } from '../practice/index.js'
 import { gradeAttempt, GRACE_MS } from './grading.js'
 import type { PoolQuestion, PaperItem } from './assembly.js'
@@ -21,104 +19,131 @@ export type Attempt = typeof attempts.$inferSelect
 
 export interface ReleaseBlueprint { versionId: number, key: string, body: BlueprintBody }
 
-// A release never changes once published: its blueprints are read once per connection.
+const p = (name: string) => sql.placeholder(name)
+
+/*
+ * What never changes once published is read once per database (db/immutable-cache.ts), each
+ * keyed by its immutable id: a release's blueprints and pool, a question version's body and key,
+ * a blueprint version's body.
+ */
 const releaseBlueprintCache = immutableCache<number, ReleaseBlueprint[]>()
+const pools = immutableCache<number, PoolQuestion[]>()
+const questionBodies = immutableCache<number, QuestionBody>()
+const questionKeys = immutableCache<number, string>()
+const blueprintBodies = immutableCache<number, BlueprintBody>()
 
 /** The blueprints of the current release, with their versions (every start reads them: cached per release). */
-export function currentBlueprints (db: Db): { release: { id: number } | undefined, blueprints: ReleaseBlueprint[] } {
-  const id = runSync(latestReleaseId(db))
+export function * currentBlueprints (db: Db): Q<{ release: { id: number } | undefined, blueprints: ReleaseBlueprint[] }> {
+  const id = yield * latestReleaseId(db)
   if (id === undefined) return { release: undefined, blueprints: [] }
-  const release = { id }
-  const blueprints = releaseBlueprintCache.get(db, release.id, () => db.select({ versionId: blueprintVersions.id, key: blueprintVersions.blueprintKey, body: blueprintVersions.body })
-    .from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId))
-    .where(eq(releaseBlueprints.releaseId, release.id)).orderBy(asc(blueprintVersions.blueprintKey)).all() as ReleaseBlueprint[])
-  return { release, blueprints }
+  const blueprints = yield * releaseBlueprintCache.load(db, id, () => readBlueprints(db, id))
+  return { release: { id }, blueprints }
 }
 
-// A release never changes once published, so its pool is read once per connection.
-const pools = immutableCache<number, PoolQuestion[]>()
+function * readBlueprints (db: Db, releaseId: number): Q<ReleaseBlueprint[]> {
+  return yield * all(db.select({ versionId: blueprintVersions.id, key: blueprintVersions.blueprintKey, body: blueprintVersions.body })
+    .from(releaseBlueprints).innerJoin(blueprintVersions, eq(blueprintVersions.id, releaseBlueprints.blueprintVersionId))
+    .where(eq(releaseBlueprints.releaseId, releaseId)).orderBy(asc(blueprintVersions.blueprintKey)))
+}
 
 /** The active questions of a release, as the assembler needs them (cached: releases are immutable). */
-export function questionPool (db: Db, releaseId: number): PoolQuestion[] {
-  return pools.get(db, releaseId, () => readPool(db, releaseId))
+export function * questionPool (db: Db, releaseId: number): Q<PoolQuestion[]> {
+  return yield * pools.load(db, releaseId, () => readPool(db, releaseId))
 }
 
-function readPool (db: DbOrTx, releaseId: number): PoolQuestion[] {
-  return db.select({ versionId: questionVersions.id, questionKey: questionVersions.questionKey, domain: questionVersions.domain, topic: questionVersions.topic, type: questionVersions.type, body: questionVersions.body })
+function * readPool (db: Db, releaseId: number): Q<PoolQuestion[]> {
+  const rows = yield * all(db.select({ versionId: questionVersions.id, questionKey: questionVersions.questionKey, domain: questionVersions.domain, topic: questionVersions.topic, type: questionVersions.type, body: questionVersions.body })
     .from(releaseQuestions).innerJoin(questionVersions, eq(questionVersions.id, releaseQuestions.questionVersionId))
-    .where(eq(releaseQuestions.releaseId, releaseId)).all()
-    .map((q) => ({ versionId: q.versionId, questionKey: q.questionKey, domain: q.domain, topic: q.topic, type: q.type, optionKeys: q.body.options.map((o) => o.key) }))
+    .where(eq(releaseQuestions.releaseId, releaseId)))
+  return rows.map((q) => ({ versionId: q.versionId, questionKey: q.questionKey, domain: q.domain, topic: q.topic, type: q.type, optionKeys: q.body.options.map((o) => o.key) }))
 }
 
 /** How many of a trainee's latest finished attempts exposure control looks back on (and recent_papers keeps). */
 export const RECENT_ATTEMPTS = 3
 
-/** The question keys of the trainee's last few finished attempts (from recent_papers, not the attempts' items). */
-export function recentlySeenKeys (db: Db, traineeId: number, lastAttempts = RECENT_ATTEMPTS): string[] {
-  const rows = prepared(db, `SELECT DISTINCT q.question_key AS k FROM recent_papers r, json_each(r.question_version_ids) j JOIN question_versions q ON q.id = j.value
-    WHERE r.trainee_id = ? AND r.attempt_id IN (SELECT id FROM attempts WHERE trainee_id = ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?)
-    ORDER BY q.question_key`).all(traineeId, traineeId, lastAttempts) as Array<{ k: string }>
-  return rows.map((r) => r.k)
+/** The ids of a trainee's latest finished attempts, as a subquery (placeholders `t` and `n`, or the values given). */
+function latestFinished (db: Db, traineeId: number | ReturnType<typeof p>, count: number | ReturnType<typeof p>) {
+  return db.select({ id: attempts.id }).from(attempts)
+    .where(and(eq(attempts.traineeId, traineeId), isNotNull(attempts.finishedAt))).orderBy(desc(attempts.startedAt)).limit(count)
+}
+
+/**
+ * The question keys of the trainee's last few finished attempts (from recent_papers, not the
+ * attempts' items). The papers' JSON lists are read as they are and their version ids turned into
+ * keys here, through the cache of versions' keys (one read of the ids not met yet).
+ */
+export function * recentlySeenKeys (db: Db, traineeId: number, lastAttempts = RECENT_ATTEMPTS): Q<string[]> {
+  const papers = yield * all(prepared(db, 'exams.recentPapers', () => db.select({ ids: recentPapers.questionVersionIds }).from(recentPapers)
+    .where(and(eq(recentPapers.traineeId, p('t')), inArray(recentPapers.attemptId, latestFinished(db, p('t'), p('n')))))), { t: traineeId, n: lastAttempts })
+  const ids = [...new Set(papers.flatMap((r) => r.ids))]
+  const keys = new Map<number, string>()
+  const missing: number[] = []
+  for (const id of ids) {
+    const k = questionKeys.peek(db, id)
+    if (k === undefined) missing.push(id)
+    else keys.set(id, k)
+  }
+  for (let i = 0; i < missing.length; i += 500) {
+    const rows = yield * all(db.select({ id: questionVersions.id, key: questionVersions.questionKey }).from(questionVersions).where(inArray(questionVersions.id, missing.slice(i, i + 500))))
+    for (const r of rows) { keys.set(r.id, r.key); questionKeys.set(db, r.id, r.key) }
+  }
+  return [...new Set(keys.values())].sort()
 }
 
 /** Keeps a finished attempt's paper for exposure control and drops the papers it no longer looks back on (inside the finishing transaction). */
-function rememberPaper (db: Db, attemptId: number, traineeId: number, questionVersionIds: readonly number[]): void {
-  prepared(db, 'INSERT OR IGNORE INTO recent_papers (attempt_id, trainee_id, question_version_ids) VALUES (?, ?, ?)').run(attemptId, traineeId, JSON.stringify(questionVersionIds))
-  prepared(db, `DELETE FROM recent_papers WHERE trainee_id = ? AND attempt_id NOT IN
-    (SELECT id FROM attempts WHERE trainee_id = ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?)`).run(traineeId, traineeId, RECENT_ATTEMPTS)
+function * rememberPaper (db: Db, attemptId: number, traineeId: number, questionVersionIds: readonly number[]): Q<void> {
+  yield * run(db.insert(recentPapers).values({ attemptId, traineeId, questionVersionIds: [...questionVersionIds] }).onConflictDoNothing())
+  yield * run(db.delete(recentPapers).where(and(eq(recentPapers.traineeId, traineeId), notInArray(recentPapers.attemptId, latestFinished(db, traineeId, RECENT_ATTEMPTS)))))
 }
 
 /** The open attempt of a trainee on a blueprint, if any (every start: prepared). */
-export function findOpenAttempt (db: Db, traineeId: number, blueprintKey: string): Attempt | undefined {
-  const r = prepared(db, 'SELECT * FROM attempts WHERE trainee_id = ? AND blueprint_key = ? AND finished_at IS NULL').get(traineeId, blueprintKey) as Record<string, unknown> | undefined
-  return r && attemptFromRow(r)
+export function * findOpenAttempt (db: Db, traineeId: number, blueprintKey: string): Q<Attempt | undefined> {
+  return yield * one(prepared(db, 'exams.openAttempt', () => db.select().from(attempts)
+    .where(and(eq(attempts.traineeId, p('t')), eq(attempts.blueprintKey, p('b')), isNull(attempts.finishedAt))).limit(1)), { t: traineeId, b: blueprintKey })
 }
 
 /** An attempt by id (every exam request: prepared). */
-export function findAttempt (db: Db, id: number): Attempt | undefined {
-  const r = prepared(db, 'SELECT * FROM attempts WHERE id = ?').get(id) as Record<string, unknown> | undefined
-  return r && attemptFromRow(r)
+export function * findAttempt (db: Db, id: number): Q<Attempt | undefined> {
+  return yield * one(prepared(db, 'exams.attempt', () => db.select().from(attempts).where(eq(attempts.id, p('id')))), { id })
 }
 
-function attemptFromRow (r: Record<string, unknown>): Attempt {
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as number))
-  return {
-    id: r.id as number, traineeId: r.trainee_id as number, blueprintKey: r.blueprint_key as string, blueprintVersionId: r.blueprint_version_id as number,
-    releaseId: r.release_id as number, seed: r.seed as string, passMark: r.pass_mark as number,
-    maxScore: r.max_score as number, startedAt: new Date(r.started_at as number), deadlineAt: new Date(r.deadline_at as number), finishedAt: date(r.finished_at),
-    finishReason: (r.finish_reason as Attempt['finishReason']) ?? null, score: (r.score as number | null) ?? null,
-    passed: r.passed === null || r.passed === undefined ? null : r.passed === 1, breakdown: r.breakdown ? JSON.parse(r.breakdown as string) : null
+/** The highest slot a range may name: within PostgreSQL's integer. */
+const LAST_SLOT = 2_147_483_647
+
+/** The bodies of question versions (cached: versions are immutable), the ones not met yet in one read. */
+function * bodiesOf (db: Db, versionIds: readonly number[]): Q<Map<number, QuestionBody>> {
+  const bodies = new Map<number, QuestionBody>()
+  const missing: number[] = []
+  for (const id of versionIds) {
+    if (bodies.has(id)) continue
+    const b = questionBodies.peek(db, id)
+    if (b === undefined) { if (!missing.includes(id)) missing.push(id) } else bodies.set(id, b)
   }
-}
-
-const ITEMS_SQL = `
-    SELECT i.id, i.slot, i.points, i.flagged, i.option_order AS optionOrder, i.question_version_id AS questionVersionId,
-      q.question_key AS questionKey, q.domain, q.type,
-      s.seq, s.response, s.at
-    FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
-    LEFT JOIN attempt_steps s ON s.attempt_item_id = i.id AND s.seq = (SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = i.id)
-    WHERE i.attempt_id = ? AND i.slot BETWEEN ? AND ? ORDER BY i.slot`
-
-// Question versions never change once published: each body is parsed once per connection.
-const questionBodies = immutableCache<number, QuestionBody>()
-
-/** The body of a question version (cached: versions are immutable). */
-export function questionBody (db: Db, versionId: number): QuestionBody {
-  return questionBodies.get(db, versionId, () => JSON.parse((prepared(db, 'SELECT body FROM question_versions WHERE id = ?').get(versionId) as { body: string }).body) as QuestionBody)
-}
-
-function itemFromRow (db: Db, r: Record<string, unknown>): ItemView {
-  return {
-    id: r.id as number, slot: r.slot as number, points: r.points as number, flagged: r.flagged === 1, optionOrder: decodeOptionOrder(r.optionOrder as string),
-    questionVersionId: r.questionVersionId as number, questionKey: r.questionKey as string, domain: r.domain as string, type: r.type as QuestionType,
-    body: questionBody(db, r.questionVersionId as number), seq: (r.seq as number | null) ?? 0, response: r.response ? JSON.parse(r.response as string) as string[] : [],
-    savedAt: r.at === null || r.at === undefined ? null : new Date(r.at as number)
+  for (let i = 0; i < missing.length; i += 500) {
+    const rows = yield * all(db.select({ id: questionVersions.id, body: questionVersions.body }).from(questionVersions).where(inArray(questionVersions.id, missing.slice(i, i + 500))))
+    for (const r of rows) { bodies.set(r.id, r.body); questionBodies.set(db, r.id, r.body) }
   }
+  return bodies
 }
 
 /** The items of a range of slots (a page) with their questions and latest steps (prepared). */
-export function itemsInRange (db: Db, attemptId: number, from: number, to: number): ItemView[] {
-  return (prepared(db, ITEMS_SQL).all(attemptId, from, to) as Array<Record<string, unknown>>).map((r) => itemFromRow(db, r))
+export function * itemsInRange (db: Db, attemptId: number, from: number, to: number): Q<ItemView[]> {
+  const rows = yield * all(prepared(db, 'exams.itemsInRange', () => db.select({
+    id: attemptItems.id, slot: attemptItems.slot, points: attemptItems.points, flagged: attemptItems.flagged, optionOrder: attemptItems.optionOrder,
+    questionVersionId: attemptItems.questionVersionId, questionKey: questionVersions.questionKey, domain: questionVersions.domain, type: questionVersions.type,
+    seq: attemptSteps.seq, response: attemptSteps.response, savedAt: attemptSteps.at
+  }).from(attemptItems)
+    .innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId))
+    .leftJoin(attemptSteps, and(eq(attemptSteps.attemptItemId, attemptItems.id),
+      eq(attemptSteps.seq, sql`(SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = ${attemptItems.id})`)))
+    .where(and(eq(attemptItems.attemptId, p('a')), between(attemptItems.slot, p('from'), p('to')))).orderBy(asc(attemptItems.slot))),
+  { a: attemptId, from, to: Math.min(to, LAST_SLOT) })
+  const bodies = yield * bodiesOf(db, rows.map((r) => r.questionVersionId))
+  // Built field by field, not spread: a page's rows are read on every exam request.
+  return rows.map((r) => ({
+    id: r.id, slot: r.slot, points: r.points, flagged: r.flagged, optionOrder: r.optionOrder, questionVersionId: r.questionVersionId, questionKey: r.questionKey,
+    domain: r.domain, type: r.type, body: bodies.get(r.questionVersionId)!, seq: r.seq ?? 0, response: r.response ?? [], savedAt: r.savedAt ?? null
+  }))
 }
 
 export interface SaveTarget {
@@ -131,22 +156,25 @@ export interface SaveTarget {
  * the item's type, options and latest seq (no question text). Undefined when
  * the attempt or the slot does not exist.
  */
-export function saveTarget (db: Db, attemptId: number, slot: number): SaveTarget | undefined {
-  const r = prepared(db, `
-    SELECT a.trainee_id AS t, a.seed, a.deadline_at AS d, a.finished_at AS f, i.id, i.flagged, i.option_order AS optionOrder, q.type,
-      (SELECT s.seq FROM attempt_steps s WHERE s.attempt_item_id = i.id ORDER BY s.seq DESC LIMIT 1) AS seq
-    FROM attempts a JOIN attempt_items i ON i.attempt_id = a.id AND i.slot = ? JOIN question_versions q ON q.id = i.question_version_id
-    WHERE a.id = ?`).get(slot, attemptId) as Record<string, unknown> | undefined
+export function * saveTarget (db: Db, attemptId: number, slot: number): Q<SaveTarget | undefined> {
+  const r = yield * one(prepared(db, 'exams.saveTarget', () => db.select({
+    traineeId: attempts.traineeId, seed: attempts.seed, deadlineAt: attempts.deadlineAt, finishedAt: attempts.finishedAt,
+    id: attemptItems.id, flagged: attemptItems.flagged, optionOrder: attemptItems.optionOrder, type: questionVersions.type,
+    seq: sql<number | null>`(SELECT s.seq FROM attempt_steps s WHERE s.attempt_item_id = ${attemptItems.id} ORDER BY s.seq DESC LIMIT 1)`.mapWith(Number)
+  }).from(attempts)
+    .innerJoin(attemptItems, and(eq(attemptItems.attemptId, attempts.id), eq(attemptItems.slot, p('slot'))))
+    .innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId))
+    .where(eq(attempts.id, p('id')))), { id: attemptId, slot })
   if (!r) return undefined
   return {
-    attempt: { id: attemptId, traineeId: r.t as number, seed: r.seed as string, deadlineAt: new Date(r.d as number), finishedAt: r.f === null ? null : new Date(r.f as number) },
-    item: { id: r.id as number, slot, type: r.type as QuestionType, optionOrder: decodeOptionOrder(r.optionOrder as string), flagged: r.flagged === 1, seq: (r.seq as number | null) ?? 0 }
+    attempt: { id: attemptId, traineeId: r.traineeId, seed: r.seed, deadlineAt: r.deadlineAt, finishedAt: r.finishedAt },
+    item: { id: r.id, slot, type: r.type, optionOrder: r.optionOrder, flagged: r.flagged, seq: r.seq ?? 0 }
   }
 }
 
 /** One item with its question and latest step, for a save or a flag (prepared). */
-export function findItem (db: Db, attemptId: number, slot: number): ItemView | undefined {
-  return itemsInRange(db, attemptId, slot, slot)[0]
+export function * findItem (db: Db, attemptId: number, slot: number): Q<ItemView | undefined> {
+  return (yield * itemsInRange(db, attemptId, slot, slot))[0]
 }
 
 export interface NewAttempt {
@@ -163,25 +191,42 @@ export interface NewAttempt {
 
 const ITEM_ROWS = 100
 
-/** Stores a new attempt and its paper; if one is already open for this blueprint (a double click, two tabs), that one is returned. */
-export function insertAttempt (db: Db, a: NewAttempt, audit: { actorId: number, clientIp: string }): { attempt: Attempt, created: boolean } {
-  return db.transaction((tx) => {
-    // Prepared statements run on the same connection, inside this transaction.
-    const open = findOpenAttempt(db, a.traineeId, a.blueprintKey)
-    if (open) return { attempt: open, created: false }
-    const maxScore = a.items.reduce((s, i) => s + i.points, 0)
-    const attempt = attemptFromRow(prepared(db, `INSERT INTO attempts (trainee_id, blueprint_key, blueprint_version_id, release_id, seed, pass_mark, max_score, started_at, deadline_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(a.traineeId, a.blueprintKey, a.blueprintVersionId, a.releaseId, a.seed,
-      a.passMark, maxScore, a.startedAt.getTime(), a.deadlineAt.getTime()) as Record<string, unknown>)
-    // A paper is a hundred rows: prepared multi-row inserts, not a hundred built queries.
-    for (let i = 0; i < a.items.length; i += ITEM_ROWS) {
-      const chunk = a.items.slice(i, i + ITEM_ROWS)
-      const sql = `INSERT INTO attempt_items (attempt_id, slot, question_version_id, option_order, points, flagged) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, 0)').join(', ')}`
-      prepared(db, sql).run(chunk.flatMap((it) => [attempt.id, it.slot, it.versionId, encodeOptionOrder(it.optionOrder), it.points]))
-    }
-    recordAudit(tx, { ...audit, action: 'attempt.started', subjectType: 'attempt', subjectId: attempt.id, details: { blueprint: a.blueprintKey, items: a.items.length } }, a.startedAt)
-    return { attempt, created: true }
-  }, { behavior: 'immediate' })
+/**
+ * A prepared multi-row insert of `n` items of one attempt (placeholders `a`, and `s`, `q`, `o`,
+ * `p` with each row's number): a paper is a hundred rows, written in one statement, and the
+ * statement is built once per size, not for every start.
+ */
+function insertItems (db: Db, n: number) {
+  return prepared(db, `exams.insertItems.${n}`, () => db.insert(attemptItems).values(Array.from({ length: n }, (_, k) => ({
+    attemptId: p('a'), slot: p(`s${k}`), questionVersionId: p(`q${k}`), optionOrder: p(`o${k}`), points: p(`p${k}`), flagged: false
+  }))))
+}
+
+/**
+ * Stores a new attempt and its paper; if one is already open for this blueprint (a double click,
+ * two tabs), that one is returned. A transaction body (the route runs it with app.transaction):
+ * the check and the insert in one transaction (SERIALIZABLE on PostgreSQL, where the open
+ * attempt's unique index also refuses a second one).
+ */
+export function * insertAttempt (db: Db, a: NewAttempt, audit: { actorId: number, clientIp: string }): Q<{ attempt: Attempt, created: boolean }> {
+  const open = yield * findOpenAttempt(db, a.traineeId, a.blueprintKey)
+  if (open) return { attempt: open, created: false }
+  const maxScore = a.items.reduce((s, i) => s + i.points, 0)
+  const attempt = (yield * one(prepared(db, 'exams.insertAttempt', () => db.insert(attempts).values({
+    traineeId: p('traineeId'), blueprintKey: p('blueprintKey'), blueprintVersionId: p('blueprintVersionId'), releaseId: p('releaseId'), seed: p('seed'),
+    passMark: p('passMark'), maxScore: p('maxScore'), startedAt: p('startedAt'), deadlineAt: p('deadlineAt')
+  }).returning()), {
+    traineeId: a.traineeId, blueprintKey: a.blueprintKey, blueprintVersionId: a.blueprintVersionId, releaseId: a.releaseId, seed: a.seed,
+    passMark: a.passMark, maxScore, startedAt: a.startedAt, deadlineAt: a.deadlineAt
+  }))!
+  for (let i = 0; i < a.items.length; i += ITEM_ROWS) {
+    const chunk = a.items.slice(i, i + ITEM_ROWS)
+    const params: Record<string, unknown> = { a: attempt.id }
+    chunk.forEach((it, k) => { params[`s${k}`] = it.slot; params[`q${k}`] = it.versionId; params[`o${k}`] = it.optionOrder; params[`p${k}`] = it.points })
+    yield * run(insertItems(db, chunk.length), params)
+  }
+  yield * writeAudit(db, { ...audit, action: 'attempt.started', subjectType: 'attempt', subjectId: attempt.id, details: { blueprint: a.blueprintKey, items: a.items.length } }, a.startedAt)
+  return { attempt, created: true }
 }
 
 export interface ItemView {
@@ -201,24 +246,29 @@ export interface ItemView {
 }
 
 /** Every item of an attempt with its question and latest step (for grading and the review). */
-export function attemptItemsWithState (db: Db, attemptId: number): ItemView[] {
-  return itemsInRange(db, attemptId, 1, Number.MAX_SAFE_INTEGER)
+export function * attemptItemsWithState (db: Db, attemptId: number): Q<ItemView[]> {
+  return yield * itemsInRange(db, attemptId, 1, LAST_SLOT)
 }
 
 const TYPE_OF_INITIAL: Record<string, QuestionType> = { s: 'single', m: 'multi', j: 'judge' }
 
 /** The question grid of an attempt: per slot, answered, flagged and the question's type, without loading any question. */
-export function attemptGrid (db: Db, attemptId: number): Array<{ slot: number, flagged: boolean, answered: boolean, type: QuestionType }> {
-  // Every page shows the whole grid: the database folds it into one string ("slot:FA,…", F flagged,
-  // A answered), which costs half as much as a hundred rows.
+export function * attemptGrid (db: Db, attemptId: number): Q<Array<{ slot: number, flagged: boolean, answered: boolean, type: QuestionType }>> {
+  // Every page shows the whole grid: the database folds it into one string ("slot:FA…,…", F flagged,
+  // A answered, 1 or 0), which costs half as much as a hundred rows. Each engine has its own
+  // aggregate (SQLite's group_concat, PostgreSQL's string_agg); the cell is written the same on
+  // both (CASE, not a boolean's own text, which is 1/0 on SQLite and true/false on PostgreSQL).
   // Each cell names its slot, so the order comes from sorting here (usually already in order).
   // The type's initial (s, m, j) comes along: a phone's screens are cut by question type (screens.ts).
-  const r = prepared(db, `SELECT group_concat(i.slot || ':' || i.flagged || i.answered || substr(q.type, 1, 1), ',') AS g
-    FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id WHERE i.attempt_id = ?`).get(attemptId) as { g: string | null }
-  if (!r.g) return []
-  const cells = r.g.split(',').map((cell) => {
-    const colon = cell.indexOf(':')
-    return { slot: Number(cell.slice(0, colon)), flagged: cell[colon + 1] === '1', answered: cell[colon + 2] === '1', type: TYPE_OF_INITIAL[cell[colon + 3]!] ?? 'single' }
+  // SQLite-only: group_concat; PostgreSQL's string_agg is chosen beside it (isPostgres).
+  const pg = isPostgres(db)
+  const cell = sql`${attemptItems.slot} || ':' || (CASE WHEN ${attemptItems.flagged} THEN '1' ELSE '0' END) || (CASE WHEN ${attemptItems.answered} THEN '1' ELSE '0' END) || substr(${questionVersions.type}, 1, 1)`
+  const r = yield * one(prepared(db, pg ? 'exams.grid.pg' : 'exams.grid', () => db.select({ g: pg ? sql<string | null>`string_agg(${cell}, ',')` : sql<string | null>`group_concat(${cell}, ',')` })
+    .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, p('a')))), { a: attemptId })
+  if (!r?.g) return []
+  const cells = r.g.split(',').map((c) => {
+    const colon = c.indexOf(':')
+    return { slot: Number(c.slice(0, colon)), flagged: c[colon + 1] === '1', answered: c[colon + 2] === '1', type: TYPE_OF_INITIAL[c[colon + 3]!] ?? 'single' }
   })
   return cells.sort((x, y) => x.slot - y.slot)
 }
@@ -239,7 +289,15 @@ export function appendStep (db: Db, attemptId: number, itemId: number, expectedS
   return groupCommit(db, writeSteps, { attemptId, itemId, expectedSeq, step })
 }
 
-/** Keeps one answer at once, outside the request path (the demo seed, tools): the same checks, no group commit. */
+/** Keeps one answer inside the caller's transaction body (yield* it), with the same checks as the group commit; a refusal is thrown. */
+export function * keepStep (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): Q<void> {
+  yield * writeOne(db, writeSteps, { attemptId, itemId, expectedSeq, step })
+}
+
+/**
+ * Keeps one answer at once, outside the request path, for callers not moved to query functions
+ * yet (the demo seed): the same checks, no group commit; moved callers yield* keepStep.
+ */
 export function appendStepNow (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): void {
   writeNow(db, writeSteps, { attemptId, itemId, expectedSeq, step })
 }
@@ -247,52 +305,55 @@ export function appendStepNow (db: Db, attemptId: number, itemId: number, expect
 /**
  * The batch writer of autosaves, inside the group commit's transaction: each
  * step kept, or refused with the Conflict that says why.
- * (Prepared statements: this is the hottest write of the system.)
+ * (Prepared queries: this is the hottest write of the system.)
  */
 const writeSteps: BatchWriter<StepWrite, void> = function * (db, batch) {
-  // Not moved yet: synchronous statements inside the body (the SQLite bridge).
-  const finished = prepared(db, 'SELECT finished_at AS f FROM attempts WHERE id = ?')
-  const current = prepared(db, 'SELECT coalesce(max(seq), 0) AS seq FROM attempt_steps WHERE attempt_item_id = ?')
-  const insert = prepared(db, 'INSERT INTO attempt_steps (attempt_item_id, seq, response, at) VALUES (?, ?, ?, ?)')
-  const mark = prepared(db, 'UPDATE attempt_items SET answered = ? WHERE id = ?')
-  return batch.map((s) => {
-    const a = finished.get(s.attemptId) as { f: number | null } | undefined
-    if (!a || a.f !== null) return refused(new Conflict('exam.attempt-finished'))
-    if ((current.get(s.itemId) as { seq: number }).seq !== s.expectedSeq) return refused(new Conflict('exam.stale-page'))
-    insert.run(s.itemId, s.step.seq, JSON.stringify(s.step.response), s.step.at.getTime())
-    mark.run(s.step.response.length > 0 ? 1 : 0, s.itemId)
-    return kept(undefined)
-  })
+  const outcomes: Array<ItemOutcome<void>> = []
+  for (const s of batch) {
+    // One read for both checks: the attempt's finish and the item's latest seq.
+    const now = yield * one(prepared(db, 'exams.saveState', () => db.select({
+      finishedAt: attempts.finishedAt,
+      seq: sql<number>`(SELECT coalesce(max(s.seq), 0) FROM attempt_steps s WHERE s.attempt_item_id = ${p('item')})`.mapWith(Number)
+    }).from(attempts).where(eq(attempts.id, p('id')))), { id: s.attemptId, item: s.itemId })
+    if (!now || now.finishedAt !== null) { outcomes.push(refused(new Conflict('exam.attempt-finished'))); continue }
+    if (now.seq !== s.expectedSeq) { outcomes.push(refused(new Conflict('exam.stale-page'))); continue }
+    yield * run(prepared(db, 'exams.insertStep', () => db.insert(attemptSteps).values({ attemptItemId: p('item'), seq: p('seq'), response: p('response'), at: p('at') })),
+      { item: s.itemId, seq: s.step.seq, response: s.step.response, at: s.step.at })
+    yield * run(prepared(db, 'exams.markAnswered', () => db.update(attemptItems).set({ answered: p('answered') as unknown as boolean }).where(eq(attemptItems.id, p('item')))),
+      { answered: s.step.response.length > 0, item: s.itemId })
+    outcomes.push(kept(undefined))
+  }
+  return outcomes
 }
 
-export function setFlag (db: DbOrTx, itemId: number, flagged: boolean): void {
-  db.update(attemptItems).set({ flagged }).where(eq(attemptItems.id, itemId)).run()
+export function * setFlag (db: Db, itemId: number, flagged: boolean): Q<void> {
+  yield * run(db.update(attemptItems).set({ flagged }).where(eq(attemptItems.id, itemId)))
 }
 
 /**
- * Grades and closes an attempt, once: a second call (two tabs, a double click, a
- * submit racing the sweep) finds it finished and changes nothing.
+ * Grades and closes an attempt, once: a transaction body (routes run it with app.transaction, the
+ * sweep yield*s it). It reads the attempt inside the transaction, so a second call (two tabs, a
+ * double click, a submit racing the sweep or another node) finds it finished and changes nothing:
+ * SQLite's write lock, PostgreSQL's SERIALIZABLE (and the update's `finished_at IS NULL`).
  */
-export function finalizeAttempt (db: Db, attemptId: number, reason: FinishReason, finishedAt: Date, audit: { actorId: number | null, clientIp?: string | null }): Attempt {
-  return db.transaction((tx) => {
-    const a = tx.select().from(attempts).where(eq(attempts.id, attemptId)).get()
-    if (!a) throw new Conflict('exam.attempt-finished')
-    if (a.finishedAt) return a
-    // Prepared statements run on the same connection, so this read sees the transaction.
-    const items = attemptItemsWithState(db, attemptId)
-    const grade = gradeAttempt(items.map((i) => ({ slot: i.slot, domain: i.domain, type: i.type, points: i.points, answer: i.body.answer, response: i.response })), a.passMark)
-    // A finish after the deadline counts as at the deadline.
-    const at = finishedAt.getTime() > a.deadlineAt.getTime() ? a.deadlineAt : finishedAt
-    const done = tx.update(attempts).set({ finishedAt: at, finishReason: reason, score: grade.score, passed: grade.passed, breakdown: grade.byDomain })
-      .where(and(eq(attempts.id, attemptId), isNull(attempts.finishedAt))).returning().get()!
-    rememberPaper(db, attemptId, a.traineeId, items.map((i) => i.questionVersionId))
-    // The wrong-answer book, the review schedule and mastery take the answered questions (practice/index.ts).
-    runSync(recordOutcomes(db, a.traineeId, items.flatMap((i, n) => (i.response.length > 0 ? [{ questionVersionId: i.questionVersionId, right: grade.items[n]!.correct }] : [])), at))
-    recordAudit(tx, { actorId: audit.actorId, clientIp: audit.clientIp ?? null, action: 'attempt.finished', subjectType: 'attempt', subjectId: attemptId, details: { reason, score: grade.score, max: grade.max, passed: grade.passed } }, finishedAt)
-    // A finished mock counts for the mock rules, any passed attempt for a curriculum's mock items.
-    runSync(readinessChanged(db, [a.traineeId], finishedAt))
-    return done
-  }, { behavior: 'immediate' })
+export function * finalizeAttempt (db: Db, attemptId: number, reason: FinishReason, finishedAt: Date, audit: { actorId: number | null, clientIp?: string | null }): Q<Attempt> {
+  const a = yield * findAttempt(db, attemptId)
+  if (!a) throw new Conflict('exam.attempt-finished')
+  if (a.finishedAt) return a
+  const items = yield * attemptItemsWithState(db, attemptId)
+  const grade = gradeAttempt(items.map((i) => ({ slot: i.slot, domain: i.domain, type: i.type, points: i.points, answer: i.body.answer, response: i.response })), a.passMark)
+  // A finish after the deadline counts as at the deadline.
+  const at = finishedAt.getTime() > a.deadlineAt.getTime() ? a.deadlineAt : finishedAt
+  const done = yield * one(db.update(attempts).set({ finishedAt: at, finishReason: reason, score: grade.score, passed: grade.passed, breakdown: grade.byDomain })
+    .where(and(eq(attempts.id, attemptId), isNull(attempts.finishedAt))).returning())
+  if (!done) return (yield * findAttempt(db, attemptId))!
+  yield * rememberPaper(db, attemptId, a.traineeId, items.map((i) => i.questionVersionId))
+  // The wrong-answer book, the review schedule and mastery take the answered questions (practice/index.ts).
+  yield * recordOutcomes(db, a.traineeId, items.flatMap((i, n) => (i.response.length > 0 ? [{ questionVersionId: i.questionVersionId, right: grade.items[n]!.correct }] : [])), at)
+  yield * writeAudit(db, { actorId: audit.actorId, clientIp: audit.clientIp ?? null, action: 'attempt.finished', subjectType: 'attempt', subjectId: attemptId, details: { reason, score: grade.score, max: grade.max, passed: grade.passed } }, finishedAt)
+  // A finished mock counts for the mock rules, any passed attempt for a curriculum's mock items.
+  yield * readinessChanged(db, [a.traineeId], finishedAt)
+  return done
 }
 
 /**
@@ -305,9 +366,7 @@ export function * sweepOverdue (db: Db, now: Date): Q<number> {
   if (!(yield * tryLock(db, LOCKS.overdueSweep))) return 0
   const due = yield * all(db.select({ id: attempts.id, deadlineAt: attempts.deadlineAt }).from(attempts)
     .where(and(isNull(attempts.finishedAt), lt(attempts.deadlineAt, new Date(now.getTime() - GRACE_MS)))))
-  // exams has not moved to both engines yet: finalizeAttempt's own transaction nests as a
-  // savepoint inside this one on SQLite (the bridge).
-  for (const a of due) finalizeAttempt(db, a.id, 'timeout', a.deadlineAt, { actorId: null })
+  for (const a of due) yield * finalizeAttempt(db, a.id, 'timeout', a.deadlineAt, { actorId: null })
   return due.length
 }
 
@@ -315,8 +374,23 @@ export function * sweepOverdue (db: Db, now: Date): Q<number> {
  * A trainee's attempts, newest first; `finished` keeps the finished ones and `limit` the first
  * few, in SQL, so a page that shows the latest reads those rows only, whatever the history.
  */
-export function listAttempts (db: DbOrTx, traineeId: number, opts: { finished?: boolean, limit?: number } = {}) {
-  return db.select({
+export interface AttemptSummary {
+  id: number
+  blueprintKey: string
+  startedAt: Date
+  deadlineAt: Date
+  finishedAt: Date | null
+  finishReason: FinishReason | null
+  score: number | null
+  maxScore: number
+  passed: boolean | null
+  passMark: number
+  title: BlueprintBody['title']
+  release: string
+}
+
+export function * listAttempts (db: Db, traineeId: number, opts: { finished?: boolean, limit?: number } = {}): Q<AttemptSummary[]> {
+  const q = db.select({
     id: attempts.id, blueprintKey: attempts.blueprintKey, startedAt: attempts.startedAt, deadlineAt: attempts.deadlineAt, finishedAt: attempts.finishedAt,
     finishReason: attempts.finishReason, score: attempts.score, maxScore: attempts.maxScore, passed: attempts.passed, passMark: attempts.passMark,
     title: blueprintVersions.body, release: bankReleases.label
@@ -324,13 +398,15 @@ export function listAttempts (db: DbOrTx, traineeId: number, opts: { finished?: 
     .innerJoin(blueprintVersions, eq(blueprintVersions.id, attempts.blueprintVersionId))
     .innerJoin(bankReleases, eq(bankReleases.id, attempts.releaseId))
     .where(and(eq(attempts.traineeId, traineeId), opts.finished ? isNotNull(attempts.finishedAt) : undefined)).orderBy(desc(attempts.startedAt))
-    .limit(opts.limit ?? -1).all()
-    .map((r) => ({ ...r, title: (r.title as BlueprintBody).title }))
+    .$dynamic()
+  // No LIMIT at all without one (PostgreSQL refuses SQLite's LIMIT -1).
+  const rows = yield * all(opts.limit === undefined ? q : q.limit(opts.limit))
+  return rows.map((r) => ({ ...r, title: (r.title as BlueprintBody).title }))
 }
 
-const blueprintBodies = immutableCache<number, BlueprintBody>()
-
-/** The blueprint an attempt was assembled from (versions are immutable: cached per connection and id). */
-export function blueprintOfAttempt (db: Db, a: Attempt): BlueprintBody {
-  return blueprintBodies.get(db, a.blueprintVersionId, () => db.select({ body: blueprintVersions.body }).from(blueprintVersions).where(eq(blueprintVersions.id, a.blueprintVersionId)).get()!.body)
+/** The blueprint an attempt was assembled from (versions are immutable: cached per database and id). */
+export function * blueprintOfAttempt (db: Db, a: Attempt): Q<BlueprintBody> {
+  return yield * blueprintBodies.load(db, a.blueprintVersionId, function * () {
+    return (yield * one(db.select({ body: blueprintVersions.body }).from(blueprintVersions).where(eq(blueprintVersions.id, a.blueprintVersionId))))!.body
+  })
 }

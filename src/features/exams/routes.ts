@@ -35,10 +35,10 @@ export async function examRoutes (app: FastifyInstance) {
   }
 
   /** The trainee's own attempt; another trainee's answers 404. An overdue one is finalised on this touch. */
-  const ownAttempt = (req: FastifyRequest): Attempt => {
-    const a = findAttempt(app.db, idParam(req))
+  const ownAttempt = async (req: FastifyRequest): Promise<Attempt> => {
+    const a = await app.exec(findAttempt, idParam(req))
     if (!a || a.traineeId !== traineeId(req)) throw new NotFound()
-    if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) return finalizeAttempt(app.db, a.id, 'timeout', a.deadlineAt, { actorId: req.actor!.id, clientIp: req.ip })
+    if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) return await app.transaction(finalizeAttempt, a.id, 'timeout', a.deadlineAt, { actorId: req.actor!.id, clientIp: req.ip })
     return a
   }
 
@@ -51,8 +51,8 @@ export async function examRoutes (app: FastifyInstance) {
 
   app.get('/exams', { config: TRAINEE }, async (req, reply) => {
     const me = traineeId(req)
-    const { blueprints } = currentBlueprints(app.db)
-    const history = listAttempts(app.db, me)
+    const { blueprints } = await app.exec(currentBlueprints)
+    const history = await app.exec(listAttempts, me)
     const open = new Map(history.filter((h) => !h.finishedAt && !isOverdue(now(), h.deadlineAt)).map((h) => [h.blueprintKey, h.id]))
     const finished = history.filter((h) => h.finishedAt)
     return reply.page('exams/index', {
@@ -66,14 +66,14 @@ export async function examRoutes (app: FastifyInstance) {
   app.post('/exams/start', { config: TRAINEE }, async (req, reply) => {
     const me = traineeId(req)
     const form = readForm(req.body, { blueprint: { required: true, max: 60 } })
-    const { release, blueprints } = currentBlueprints(app.db)
+    const { release, blueprints } = await app.exec(currentBlueprints)
     const bp = blueprints.find((b) => b.key === form.values.blueprint)
     if (!release || !bp) throw new BadRequest('exam.unknown-blueprint')
-    const seen = recentlySeenKeys(app.db, me)
+    const seen = await app.exec(recentlySeenKeys, me)
     const seed = randomBytes(16).toString('hex')
-    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: bp.body.shuffleOptions, pool: questionPool(app.db, release.id), seed, recentlySeen: new Set(seen) })
+    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: bp.body.shuffleOptions, pool: await app.exec(questionPool, release.id), seed, recentlySeen: new Set(seen) })
     const started = now()
-    const { attempt } = insertAttempt(app.db, {
+    const { attempt } = await app.transaction(insertAttempt, {
       traineeId: me, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release.id, seed,
       passMark: bp.body.passMark, startedAt: started, deadlineAt: new Date(started.getTime() + bp.body.timeLimitMinutes * 60_000), items
     }, { actorId: req.actor!.id, clientIp: req.ip })
@@ -81,27 +81,27 @@ export async function examRoutes (app: FastifyInstance) {
   })
 
   app.get('/exams/attempts/:id', { config: TRAINEE }, async (req, reply) => {
-    const a = ownAttempt(req)
+    const a = await ownAttempt(req)
     if (a.finishedAt) return reply.seeOther(`/exams/attempts/${a.id}/result`)
-    const grid = attemptGrid(app.db, a.id)
+    const grid = await app.exec(attemptGrid, a.id)
     // ?page=n is a page of ten; ?q=slot shows that question in the layout asked for (?view=), else the device's.
     const page = Number(queryText(req, 'page', 4)) || undefined
     const slot = Number(queryText(req, 'q', 4)) || undefined
     const view = queryText(req, 'view', 10)
     const layout: ExamLayout = view === 'screens' || view === 'pages' ? view : page ? 'pages' : prefersScreens(req.headers) ? 'screens' : 'pages'
     // A phone's screens are cut by the questions' types and, to stay short, by their text's length.
-    const texts = layout === 'screens' ? new Map(attemptItemsWithState(app.db, a.id).map((i) => [i.slot, { stem: localText(i.body.stem, req.locale), options: i.type === 'judge' ? ['', ''] : i.body.options.map((o) => localText(o.text, req.locale)) }])) : undefined
+    const texts = layout === 'screens' ? new Map((await app.exec(attemptItemsWithState, a.id)).map((i) => [i.slot, { stem: localText(i.body.stem, req.locale), options: i.type === 'judge' ? ['', ''] : i.body.options.map((o) => localText(o.text, req.locale)) }])) : undefined
     const at = examPosition(texts ? grid.map((g) => ({ ...g, ...texts.get(g.slot) })) : grid, layout, { slot, page })
-    const items = at.slots.length ? itemsInRange(app.db, a.id, at.slots[0]!, at.slots[at.slots.length - 1]!) : []
+    const items = at.slots.length ? await app.exec(itemsInRange, a.id, at.slots[0]!, at.slots[at.slots.length - 1]!) : []
     reply.header('Vary', 'HX-Request, Sec-CH-UA-Mobile, User-Agent')
-    return reply.page('exams/attempt', { title: 'exam.taking-title', focus: true, ...examView(a, blueprintOfAttempt(app.db, a), items, grid, at, now(), req.locale) })
+    return reply.page('exams/attempt', { title: 'exam.taking-title', focus: true, ...examView(a, await app.exec(blueprintOfAttempt, a), items, grid, at, now(), req.locale) })
   })
 
   /** Saves one answer: htmx gets the item's new state, a plain form goes back to the question. */
   app.post('/exams/attempts/:id/items/:slot', { config: TRAINEE }, async (req, reply) => {
     // The hottest route: one query gives the attempt's owner and clock and the item's state.
     const slot = idParam(req, 'slot')
-    const target = saveTarget(app.db, idParam(req), slot)
+    const target = await app.exec(saveTarget, idParam(req), slot)
     if (!target || target.attempt.traineeId !== traineeId(req)) throw new NotFound()
     const { attempt: clock, item } = target
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
@@ -114,15 +114,15 @@ export async function examRoutes (app: FastifyInstance) {
       return reply.fragment('exams/_saved', { slot, seq: step.seq, savedAt: step.at.getTime(), answered: step.response.length > 0, flagged: item.flagged, deadlineAt: clock.deadlineAt.getTime(), serverNow: now().getTime() })
     } catch (err) {
       // A refused answer, or one past the deadline: finalise an overdue attempt on this touch, then say why.
-      return answerRefused(req, reply, err, ownAttempt(req), slot)
+      return answerRefused(req, reply, err, await ownAttempt(req), slot)
     }
   })
 
   /** A refused answer: a stale page gets the item as the server has it (409); a finished or late one says so. */
   const answerRefused = async (req: FastifyRequest, reply: FastifyReply, err: unknown, a: Attempt, slot: number) => {
     if (!(err instanceof AppError) || err.statusCode !== 409) throw err
-    const fresh = findAttempt(app.db, a.id)!
-    const item = findItem(app.db, a.id, slot)!
+    const fresh = (await app.exec(findAttempt, a.id))!
+    const item = (await app.exec(findItem, a.id, slot))!
     if (!isHtmx(req)) {
       if (err.code === 'exam.stale-page') return reply.seeOther(questionHref(req, a.id, slot), 'flash.exam-stale')
       return reply.seeOther(`/exams/attempts/${a.id}/result`, err.code === 'exam.deadline-passed' ? 'flash.exam-late' : undefined)
@@ -132,9 +132,9 @@ export async function examRoutes (app: FastifyInstance) {
   }
 
   app.post('/exams/attempts/:id/items/:slot/flag', { config: TRAINEE }, async (req, reply) => {
-    const a = ownAttempt(req)
+    const a = await ownAttempt(req)
     const slot = idParam(req, 'slot')
-    const item = findItem(app.db, a.id, slot)
+    const item = await app.exec(findItem, a.id, slot)
     if (!item) throw new NotFound()
     let flagged: boolean
     try {
@@ -143,15 +143,15 @@ export async function examRoutes (app: FastifyInstance) {
       // A finished attempt (or one that ran out just now): nothing is saved, and the answer says so.
       return answerRefused(req, reply, err, a, slot)
     }
-    setFlag(app.db, item.id, flagged)
+    await app.exec(setFlag, item.id, flagged)
     if (!isHtmx(req)) return reply.seeOther(questionHref(req, a.id, slot))
     return reply.fragment('exams/_item', { attemptId: a.id, layout: layoutOf(req), item: itemView({ ...item, flagged }, a, req.locale), finished: false })
   })
 
   app.get('/exams/attempts/:id/submit', { config: TRAINEE }, async (req, reply) => {
-    const a = ownAttempt(req)
+    const a = await ownAttempt(req)
     if (a.finishedAt) return reply.seeOther(`/exams/attempts/${a.id}/result`)
-    const grid = attemptGrid(app.db, a.id)
+    const grid = await app.exec(attemptGrid, a.id)
     return reply.page('exams/submit', {
       title: 'exam.submit-title',
       attemptId: a.id,
@@ -164,9 +164,9 @@ export async function examRoutes (app: FastifyInstance) {
   })
 
   app.post('/exams/attempts/:id/finish', { config: TRAINEE }, async (req, reply) => {
-    const a = ownAttempt(req)
+    const a = await ownAttempt(req)
     const auto = (req.body as Record<string, unknown> | undefined)?.auto === '1'
-    if (!a.finishedAt) finalizeAttempt(app.db, a.id, finishReason(auto, a.deadlineAt, now()), now(), { actorId: req.actor!.id, clientIp: req.ip })
+    if (!a.finishedAt) await app.transaction(finalizeAttempt, a.id, finishReason(auto, a.deadlineAt, now()), now(), { actorId: req.actor!.id, clientIp: req.ip })
     return reply.seeOther(`/exams/attempts/${a.id}/result`)
   })
 
@@ -174,22 +174,22 @@ export async function examRoutes (app: FastifyInstance) {
   app.get('/exams/people/:id', { config: { access: ['trainer', 'police', 'admin'] as const } }, async (req, reply) => {
     const person = await app.exec(findPersonInScope, await app.exec(loadScope, req.actor!), idParam(req))
     if (!person) throw new NotFound()
-    const finished = listAttempts(app.db, person.id).filter((h) => h.finishedAt)
+    const finished = await app.exec(listAttempts, person.id, { finished: true })
     return reply.page('exams/person', { title: 'exam.person-title', person: { id: person.id, fullName: person.fullName }, history: finished, chart: historyChart(finished.slice(0, 20).reverse(), req.t) })
   })
 
   /** The result and review: the trainee's own, or a trainer's, police officer's or admin's within their scope. */
   app.get('/exams/attempts/:id/result', { config: RESULT_READERS }, async (req, reply) => {
-    const found = findAttempt(app.db, idParam(req))
+    const found = await app.exec(findAttempt, idParam(req))
     if (!found) throw new NotFound()
     const actor = req.actor!
     if (!mayReadResult(actor, found, () => Boolean(runSync(findPersonInScope(app.db, runSync(loadScope(app.db, actor)), found.traineeId))))) throw new NotFound()
     let a = found
-    if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) a = finalizeAttempt(app.db, a.id, 'timeout', a.deadlineAt, { actorId: actor.id, clientIp: req.ip })
+    if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) a = await app.transaction(finalizeAttempt, a.id, 'timeout', a.deadlineAt, { actorId: actor.id, clientIp: req.ip })
     const access = resultOf(actor, a)
     if (access === 'continue') return reply.seeOther(`/exams/attempts/${a.id}`)
     if (access === 'none') throw new NotFound()
-    const items = attemptItemsWithState(app.db, a.id)
-    return reply.page('exams/result', { title: 'exam.result-title', ...resultView(a, blueprintOfAttempt(app.db, a), items, queryText(req, 'show', 10) === 'wrong', req.locale, req.t), own: actor.role === 'trainee' })
+    const items = await app.exec(attemptItemsWithState, a.id)
+    return reply.page('exams/result', { title: 'exam.result-title', ...resultView(a, await app.exec(blueprintOfAttempt, a), items, queryText(req, 'show', 10) === 'wrong', req.locale, req.t), own: actor.role === 'trainee' })
   })
 }

@@ -22,7 +22,7 @@ export async function homeRoutes (app: FastifyInstance) {
   /** Due reviews, the next lesson or item, the latest mock score and mastery per subject. */
   const todayOf = async (traineeId: number) => {
     const l = await app.exec(learningOf, traineeId, localDate(app.clock.now(), app.config.timeZone))
-    const latest = listAttempts(app.db, traineeId, { finished: true, limit: 1 })[0]
+    const latest = (await app.exec(listAttempts, traineeId, { finished: true, limit: 1 }))[0]
     return {
       due: l.practice.due,
       next: nextStep(l),

@@ -62,7 +62,7 @@ export async function learnTraineeRoutes (app: FastifyInstance) {
     const c = await app.exec(currentCatalogue)
     const l = await app.exec(learningOf, me, today())
     const titles = new Map((c?.blueprints ?? []).map((b) => [b.key, b.body.title]))
-    const recent = listAttempts(app.db, me, { finished: true, limit: 5 })
+    const recent = await app.exec(listAttempts, me, { finished: true, limit: 5 })
     return reply.page('learning/dashboard', {
       title: 'learn.title',
       hasBank: c !== undefined,

@@ -133,7 +133,7 @@ export async function learnTrainerRoutes (app: FastifyInstance) {
       learning: l,
       cohorts: cohorts.filter((c) => mine.has(c.id)),
       label: await labeller(req),
-      attempts: listAttempts(app.db, person.id, { finished: true, limit: 10 })
+      attempts: await app.exec(listAttempts, person.id, { finished: true, limit: 10 })
     })
   })
 

@@ -158,7 +158,7 @@ export async function readinessRoutes (app: FastifyInstance) {
   /** The mock exams the rules may count: the current release's blueprints by title, and the one set now (even if it has gone since). */
   const mockChoices = async (req: FastifyRequest) => {
     const current = (await h.settings()).mockBlueprint
-    const choices = currentBlueprints(app.db).blueprints.map((b) => ({ value: b.key, label: localText(b.body.title, req.locale), raw: true }))
+    const choices = (await app.exec(currentBlueprints)).blueprints.map((b) => ({ value: b.key, label: localText(b.body.title, req.locale), raw: true }))
     return choices.some((c) => c.value === current) ? choices : [...choices, { value: current, label: current, raw: true }]
   }
   const settingsPage = async (req: FastifyRequest, extra: Record<string, unknown> = {}) => ({ title: 'readiness.settings-title', values: await h.settings(), errors: {}, educations: EDUCATION_LEVELS, blueprints: await mockChoices(req), ...extra })

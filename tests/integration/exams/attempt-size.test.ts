@@ -10,10 +10,10 @@ import { trainees } from '../../../src/db/schema.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { readBankDir } from '../../../src/features/bank/files.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
-import { currentBlueprints, questionPool, insertAttempt, attemptItemsWithState, appendStepNow, finalizeAttempt, recentlySeenKeys, RECENT_ATTEMPTS } from '../../../src/features/exams/queries.js'
+import { currentBlueprints, questionPool, insertAttempt, attemptItemsWithState, keepStep, finalizeAttempt, recentlySeenKeys, RECENT_ATTEMPTS } from '../../../src/features/exams/queries.js'
 import { assemblePaper } from '../../../src/features/exams/assembly.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
-import { transaction, runSync } from '../../../src/db/engine.js'
+import { exec, transaction, runSync } from '../../../src/db/engine.js'
 
 const BANK = path.resolve(import.meta.dirname, '../../../question-bank')
 /** Finished mocks measured together (the page-size rounding spreads over them). */
@@ -38,9 +38,9 @@ beforeAll(async () => {
   const pii = createPii(randomBytes(32))
   const now = new Date('2026-11-02T02:00:00Z')
   await transaction(db, publishBank, checkBank(readBankDir(BANK)).bank, null, now)
-  const { release, blueprints } = currentBlueprints(db)
+  const { release, blueprints } = await exec(db, currentBlueprints)
   const bp = blueprints.find((b) => b.key === 'national-mock')!
-  const pool = questionPool(db, release!.id)
+  const pool = await exec(db, questionPool, release!.id)
   // Six trainees with ten finished national mocks each: every question answered, one in five changed once (one transaction: quick).
   db.$client.transaction(() => {
     for (let t = 0; t < ATTEMPTS / 10; t++) {
@@ -51,15 +51,15 @@ beforeAll(async () => {
       for (let n = 0; n < 10; n++) {
         const startedAt = new Date(now.getTime() + (t * 10 + n) * 3 * 3_600_000)
         const seed = `size-${t}-${n}`
-        const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed, recentlySeen: new Set(recentlySeenKeys(db, tr.id)) })
+        const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed, recentlySeen: new Set(runSync(recentlySeenKeys(db, tr.id))) })
         expect(items).toHaveLength(100)
-        const { attempt } = insertAttempt(db, { traineeId: tr.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed, passMark: bp.body.passMark, startedAt, deadlineAt: new Date(startedAt.getTime() + 2 * 3_600_000), items }, { actorId: user.id, clientIp: '127.0.0.1' })
-        attemptItemsWithState(db, attempt.id).forEach((it, i) => {
+        const { attempt } = runSync(insertAttempt(db, { traineeId: tr.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed, passMark: bp.body.passMark, startedAt, deadlineAt: new Date(startedAt.getTime() + 2 * 3_600_000), items }, { actorId: user.id, clientIp: '127.0.0.1' }))
+        runSync(attemptItemsWithState(db, attempt.id)).forEach((it, i) => {
           const at = (k: number) => new Date(startedAt.getTime() + (i * 2 + k) * 20_000)
-          appendStepNow(db, attempt.id, it.id, 0, { seq: 1, response: [it.optionOrder[0]!], at: at(1) })
-          if (i % 5 === 0) appendStepNow(db, attempt.id, it.id, 1, { seq: 2, response: [it.optionOrder.at(-1)!], at: at(2) })
+          runSync(keepStep(db, attempt.id, it.id, 0, { seq: 1, response: [it.optionOrder[0]!], at: at(1) }))
+          if (i % 5 === 0) runSync(keepStep(db, attempt.id, it.id, 1, { seq: 2, response: [it.optionOrder.at(-1)!], at: at(2) }))
         })
-        finalizeAttempt(db, attempt.id, 'submitted', new Date(startedAt.getTime() + 3_600_000), { actorId: user.id })
+        runSync(finalizeAttempt(db, attempt.id, 'submitted', new Date(startedAt.getTime() + 3_600_000), { actorId: user.id }))
       }
     }
   })()
@@ -87,7 +87,7 @@ describe('a finished national mock on disk', () => {
       // What the items of those attempts hold (the way it was read before recent_papers).
       const fromItems = db.$client.prepare(`SELECT DISTINCT q.question_key AS k FROM attempt_items i JOIN question_versions q ON q.id = i.question_version_id
         WHERE i.attempt_id IN (SELECT id FROM attempts WHERE trainee_id = ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT 3) ORDER BY q.question_key`).all(id) as Array<{ k: string }>
-      expect(recentlySeenKeys(db, id)).toEqual(fromItems.map((r) => r.k))
+      expect(runSync(recentlySeenKeys(db, id))).toEqual(fromItems.map((r) => r.k))
       expect(fromItems.length).toBeGreaterThan(100)
     }
   })

@@ -7,7 +7,7 @@ import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
 import { transaction } from '../../../src/db/engine.js'
-import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents } from '../../../src/db/schema.js'
+import { attempts, attemptItems, attemptSteps, questionVersions, auditEvents, recentPapers } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
@@ -25,7 +25,7 @@ const HX = { 'hx-request': 'true' }
  */
 const itemsOf = (attemptId: number) => {
   const seed = attemptRow(attemptId).seed
-  return t.db.select({ slot: attemptItems.slot, id: attemptItems.id, order: attemptItems.optionOrder, body: questionVersions.body, type: questionVersions.type })
+  return t.db.select({ slot: attemptItems.slot, id: attemptItems.id, questionVersionId: attemptItems.questionVersionId, order: attemptItems.optionOrder, body: questionVersions.body, type: questionVersions.type })
     .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, attemptId)).all()
     .map((i) => {
       const codes = optionCodes(seed, attemptId, i.slot, i.order)
@@ -178,6 +178,11 @@ describe('finishing', () => {
     t.clock.set(deadline + 60_000)
     expect(await transaction(t.db, sweepOverdue, t.clock.now())).toBe(1)
     expect(attemptRow(id)).toMatchObject({ finishReason: 'timeout', finishedAt: new Date(deadline) })
+    // Finalised once, inside the sweep's transaction: its paper kept for exposure control, one event; a second sweep finds nothing.
+    expect(await transaction(t.db, sweepOverdue, t.clock.now())).toBe(0)
+    const papers = t.db.select().from(recentPapers).where(eq(recentPapers.attemptId, id)).all()
+    expect(papers.map((p) => [...p.questionVersionIds].sort((x, y) => x - y))).toEqual([itemsOf(id).map((i) => i.questionVersionId).sort((x, y) => x - y)])
+    expect(t.db.select().from(auditEvents).all().filter((e) => e.action === 'attempt.finished' && e.subjectId === String(id))).toHaveLength(1)
   })
 })
 

@@ -206,8 +206,8 @@ describe('what the trainee and the trainer see', () => {
       const open = i === 12
       t.db.insert(attempts).values({ traineeId: w.ids.personB, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: `h${i}`, passMark: 60, maxScore: 100, startedAt: at, deadlineAt: at, finishedAt: open ? null : at, finishReason: open ? null : 'submitted', score: open ? null : 50 + i, passed: !open && 50 + i >= 60 }).run()
     }
-    const all = listAttempts(t.db, w.ids.personB)
-    const latest = listAttempts(t.db, w.ids.personB, { finished: true, limit: 10 })
+    const all = runSync(listAttempts(t.db, w.ids.personB))
+    const latest = runSync(listAttempts(t.db, w.ids.personB, { finished: true, limit: 10 }))
     expect(latest.map((a) => a.id)).toEqual(all.filter((a) => a.finishedAt).slice(0, 10).map((a) => a.id))
     expect(latest.map((a) => a.score)).toEqual([61, 60, 59, 58, 57, 56, 55, 54, 53, 52])
     const res = await get(`/training/trainees/${w.ids.personB}`, 'trainerB')
