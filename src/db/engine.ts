@@ -167,12 +167,16 @@ function execSqlite (step: Step): unknown {
 }
 
 /**
- * Runs a query function's statements at once on SQLite, for synchronous code that calls a
- * converted function (inside its own synchronous transaction, or outside one) while its area
- * has not moved yet. SQLite only: it is the bridge of the move, and goes when the callers move.
+ * Runs a query function's statements at once on SQLite, synchronously (inside a synchronous
+ * transaction open on the connection, or each on its own). SQLite only: no application code uses
+ * it any more; the SQLite group commit runs its batch through it inside BEGIN IMMEDIATE, and test
+ * code not yet made engine-neutral calls query functions with it.
  */
 export function runSync<T> (gen: Q<T>): T {
-  return drive(gen, execSqlite)
+  return drive(gen, (step) => {
+    if (typeof (step.q as { all?: unknown }).all !== 'function' && step.kind !== 'rows') throw new Error('runSync runs SQLite queries only: on PostgreSQL use exec() or transaction()')
+    return execSqlite(step)
+  })
 }
 
 /**

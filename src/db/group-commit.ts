@@ -227,15 +227,6 @@ async function logSynced (db: Db): Promise<void> {
 }
 
 /**
- * Writes one item at once in a transaction of its own (outside the request path:
- * the demo seed, tools, tests), with the same checks; a refusal is thrown.
- * Inside a caller's transaction it becomes a savepoint of it.
- */
-export function writeNow<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): R {
-  return db.$client.transaction(() => runSync(writeOne(db, writer, item))).immediate()
-}
-
-/**
  * Writes one item inside the caller's transaction (a body run with `transaction`, or `yield*`-ed in
  * one), with the same checks as a batch; a refusal is thrown (and so rolls that transaction back).
  */

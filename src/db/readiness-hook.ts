@@ -6,7 +6,7 @@
  * The keeper's pass stores each person's learning summary (trainee_learning) beside their readiness.
  * A process that never loads the readiness area (a unit test of another area) keeps no readiness.
  * Both are query functions (engine.ts): their statements run on the handle given, inside the
- * caller's transaction. Areas not moved yet call them with `runSync` on SQLite (the bridge).
+ * caller's transaction.
  */
 import type { Db } from './connection.js'
 import type { Q } from './engine.js'

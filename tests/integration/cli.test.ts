@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { runCli } from '../helpers/cli.js'
 import { describe, test, expect, afterAll } from 'vitest'
 import { openDatabase, migrateDatabase } from '../../src/db/connection.js'
-import { recordAudit } from '../../src/features/audit/index.js'
+import { writeAudit } from '../../src/features/audit/index.js'
 import { findUserByUsername } from '../../src/features/auth/index.js'
 import { verifyPassword } from '../../src/features/auth/passwords.js'
 import { loadDataKey } from '../../src/lib/data-key.js'
@@ -14,7 +14,7 @@ import { createPii } from '../../src/lib/pii.js'
 import { createPiiCheck } from '../../src/features/orgs/index.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
 import { trainees } from '../../src/db/schema.js'
-import { runSync } from '../../src/db/engine.js'
+import { runSync, transaction } from '../../src/db/engine.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-cli-'))
@@ -62,7 +62,7 @@ describe('command line', () => {
     const writing = { on: true } // an object: the loop below reads it after each await
     const writer = (async () => {
       while (writing.on) {
-        recordAudit(db, { actorId: null, action: 'test.write', details: { n: written } }, new Date())
+        await transaction(db, writeAudit, { actorId: null, action: 'test.write', details: { n: written } }, new Date())
         written++
         await new Promise((resolve) => setTimeout(resolve, 2))
       }

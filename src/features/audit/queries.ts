@@ -2,8 +2,8 @@ import { and, count, eq, gte, inArray, isNull, lt, notInArray, or, sql, type SQL
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { chunks } from '../../lib/chunks.js'
 import type { AuditNames } from './describe.js'
-import type { Db, DbOrTx } from '../../db/connection.js'
-import { all, exec, isPostgres, one, prepared, run, runSync, type Q } from '../../db/engine.js'
+import type { Db } from '../../db/connection.js'
+import { all, exec, isPostgres, one, prepared, run, type Q } from '../../db/engine.js'
 import { keysetQuery } from '../../db/keyset.js'
 import { keysetChunks, toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import { maskIdNumbersIn } from '../../lib/id-checksums.js'
@@ -66,19 +66,6 @@ export function * writeAudit (db: Db, entry: AuditEntry, now: Date): Q<void> {
     at: p('at'), actorId: p('actorId'), action: p('action'), subjectType: p('subjectType'), subjectId: p('subjectId'), details: p('details'), clientIp: p('clientIp')
   }).returning({ id: auditEvents.id })), eventRow(entry, now))
   yield * scopeEvents(db, row!.id, row!.id)
-}
-
-/**
- * The synchronous bridge for areas not yet moved (SQLite only): writeAudit run at once, inside
- * the caller's transaction (a Drizzle transaction handle, or the connection while a synchronous
- * transaction is open on it); on the connection outside one, the two writes are one transaction
- * of their own. It reads the SQLite connection's state ($client), which only the bridge may: it goes
- * when the last caller has moved.
- */
-export function recordAudit (db: DbOrTx, entry: AuditEntry, now: Date): void {
-  const c = '$client' in db ? (db as Db).$client : undefined
-  if (c && !c.inTransaction) c.transaction(() => runSync(writeAudit(db as Db, entry, now))).immediate()
-  else runSync(writeAudit(db as Db, entry, now))
 }
 
 /*

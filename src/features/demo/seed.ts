@@ -2,12 +2,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
-import { runSync } from '../../db/engine.js'
+import { exec, one, transaction, type Q } from '../../db/engine.js'
 import type { Pii } from '../../lib/pii.js'
 import { idCheckChar, creditCheckChar } from '../../lib/id-checksums.js'
 import { localDate } from '../../lib/time.js'
 import { countUsers, insertUser, hashPassword, generateInitialPassword, type Role } from '../auth/index.js'
-import { recordAudit } from '../audit/index.js'
+import { writeAudit } from '../audit/index.js'
 import { seedOrganisations, findEnterpriseByCreditCode, trainees, enterprises, jurisdictions, type DemoPerson } from '../orgs/index.js'
 import { seedLearningDemo } from '../learning/index.js'
 import { seedDemoSupervision } from '../supervision/index.js'
@@ -79,10 +79,10 @@ export function demoPeople (today: string): DemoPerson[] {
  * the database already has users.
  */
 export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Shanghai'): Promise<DemoAccount[] | null> {
-  if (runSync(countUsers(db)) > 0) return null
+  if (await exec(db, countUsers) > 0) return null
   const today = localDate(now, timeZone)
   const people = demoPeople(today)
-  const staff: Array<Omit<DemoAccount, 'password'> & { enterprise?: string, jurisdiction?: string }> = [
+  const staff: DemoStaff[] = [
     { username: 'admin', role: 'admin', displayName: '系统管理员' },
     ...ENTERPRISES.map((e, i) => ({ username: `trainer${i + 1}`, role: 'trainer' as const, displayName: `${e.name.slice(0, 2)}培训师`, enterprise: e.key })),
     ...JURISDICTIONS.filter((j) => j.level !== 'city').map((j) => ({ username: `police-${j.code.slice(3).toLowerCase()}`, role: 'police' as const, displayName: `${j.name}民警`, jurisdiction: j.code }))
@@ -91,38 +91,42 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
     ...staff.map((s) => ({ username: s.username, role: s.role, displayName: s.displayName, password: generateInitialPassword() })),
     ...people.map((p) => ({ username: p.username, role: 'trainee' as const, displayName: p.fullName, password: generateInitialPassword() }))
   ]
+  // Hashed before the transaction: a body does the database's work and nothing else.
   const hashes = new Map<string, string>()
   for (const a of accounts) hashes.set(a.username, await hashPassword(a.password))
+  // One transaction: a failure leaves no half-seeded city whose accounts were never printed.
+  const seeded = await transaction(db, seedCity, { pii, people, staff, hashes, today, now, timeZone })
+  return seeded ? accounts : null
+}
 
-  const seeded = db.transaction((tx) => {
-    if (runSync(countUsers(db)) > 0) return false // db: the same connection, inside this transaction
-    const org = runSync(seedOrganisations(db, pii, {
-      jurisdictions: JURISDICTIONS.map((j) => ({ ...j })),
-      enterprises: ENTERPRISES.map((e) => ({ key: e.key, name: e.name, address: e.address, station: e.station, creditCode: e.base + creditCheckChar(e.base) })),
-      people,
-      passwordHash: (username) => hashes.get(username)!,
-      trainers: staff.filter((s) => s.enterprise).map((s) => ({ username: s.username, enterprise: s.enterprise! }))
-    }, today, now))
-    for (const s of staff) {
-      if (s.role === 'trainer') continue // made with the organisations, above
-      const user = runSync(insertUser(db, {
-        username: s.username, displayName: s.displayName, passwordHash: hashes.get(s.username)!, role: s.role,
-        jurisdictionId: s.jurisdiction ? org.jurisdictionIds.get(s.jurisdiction) : null
-      }, now))
-      recordAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: s.username, role: s.role, via: 'demo' } }, now)
-    }
-    // The first enterprise gets a cohort and an induction curriculum, so the learning pages have something to show.
-    const first = ENTERPRISES[0]
-    const enterprise = runSync(findEnterpriseByCreditCode(db, first.base + creditCheckChar(first.base)))
-    if (enterprise) runSync(seedLearningDemo(db, enterprise.id, null, today, now))
-    // In the same transaction (its own ones nest as savepoints on this connection): a failure leaves
-    // no half-seeded city whose accounts were never printed.
-    seedReadiness(db, people, now, timeZone)
-    runSync(seedDemoSupervision(db, today, now))
-    return true
-  }, { behavior: 'immediate' })
-  if (!seeded) return null
-  return accounts
+type DemoStaff = Omit<DemoAccount, 'password'> & { enterprise?: string, jurisdiction?: string }
+
+/** The demo city's rows, a transaction body: false (and nothing written) when the database has users by now. */
+function * seedCity (tx: Db, c: { pii: Pii, people: DemoPerson[], staff: DemoStaff[], hashes: Map<string, string>, today: string, now: Date, timeZone: string }): Q<boolean> {
+  const { pii, people, staff, hashes, today, now, timeZone } = c
+  if ((yield * countUsers(tx)) > 0) return false
+  const org = yield * seedOrganisations(tx, pii, {
+    jurisdictions: JURISDICTIONS.map((j) => ({ ...j })),
+    enterprises: ENTERPRISES.map((e) => ({ key: e.key, name: e.name, address: e.address, station: e.station, creditCode: e.base + creditCheckChar(e.base) })),
+    people,
+    passwordHash: (username) => hashes.get(username)!,
+    trainers: staff.filter((s) => s.enterprise).map((s) => ({ username: s.username, enterprise: s.enterprise! }))
+  }, today, now)
+  for (const s of staff) {
+    if (s.role === 'trainer') continue // made with the organisations, above
+    const user = yield * insertUser(tx, {
+      username: s.username, displayName: s.displayName, passwordHash: hashes.get(s.username)!, role: s.role,
+      jurisdictionId: s.jurisdiction ? org.jurisdictionIds.get(s.jurisdiction) : null
+    }, now)
+    yield * writeAudit(tx, { actorId: null, action: 'account.created', subjectType: 'user', subjectId: user.id, details: { username: s.username, role: s.role, via: 'demo' } }, now)
+  }
+  // The first enterprise gets a cohort and an induction curriculum, so the learning pages have something to show.
+  const first = ENTERPRISES[0]
+  const enterprise = yield * findEnterpriseByCreditCode(tx, first.base + creditCheckChar(first.base))
+  if (enterprise) yield * seedLearningDemo(tx, enterprise.id, null, today, now)
+  yield * seedReadiness(tx, people, now, timeZone)
+  yield * seedDemoSupervision(tx, today, now)
+  return true
 }
 
 /**
@@ -131,25 +135,29 @@ export async function seedDemo (db: Db, pii: Pii, now: Date, timeZone = 'Asia/Sh
  * trainer2 has issued trainee13's statement and applied for the East district's sitting, which
  * waits for police-dc's review. trainee11 is left for issuing a statement by hand.
  */
-function seedReadiness (db: Db, people: DemoPerson[], now: Date, timeZone: string): void {
-  const userId = (username: string) => db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id
-  const person = (username: string): DemoReadinessPerson => {
+function * seedReadiness (db: Db, people: DemoPerson[], now: Date, timeZone: string): Q<void> {
+  const userId = function * (username: string): Q<number> {
+    return (yield * one(db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1)))!.id
+  }
+  const person = function * (username: string): Q<DemoReadinessPerson> {
     const p = people.find((x) => x.username === username)!
-    const row = db.select({ id: trainees.id, userId: trainees.userId }).from(trainees).innerJoin(users, eq(users.id, trainees.userId)).where(eq(users.username, username)).get()!
-    const e = db.select({ id: enterprises.id, name: enterprises.name }).from(enterprises).where(eq(enterprises.name, ENTERPRISES.find((x) => x.key === p.enterprise)!.name)).get()!
+    const row = (yield * one(db.select({ id: trainees.id, userId: trainees.userId }).from(trainees).innerJoin(users, eq(users.id, trainees.userId)).where(eq(users.username, username)).limit(1)))!
+    const e = (yield * one(db.select({ id: enterprises.id, name: enterprises.name }).from(enterprises).where(eq(enterprises.name, ENTERPRISES.find((x) => x.key === p.enterprise)!.name)).limit(1)))!
     return { traineeId: row.id, userId: row.userId!, fullName: p.fullName, idNumber: p.idNumber, birthDate: p.birthDate, education: p.education, enterpriseId: e.id, enterpriseName: e.name }
   }
-  const [t11, t13, t14] = [person('trainee11'), person('trainee13'), person('trainee14')]
-  const district = db.select({ id: jurisdictions.id }).from(jurisdictions).where(eq(jurisdictions.code, 'SF-DC')).get()!
-  seedDemoReadiness(db, {
+  const t11 = yield * person('trainee11')
+  const t13 = yield * person('trainee13')
+  const t14 = yield * person('trainee14')
+  const district = (yield * one(db.select({ id: jurisdictions.id }).from(jurisdictions).where(eq(jurisdictions.code, 'SF-DC')).limit(1)))!
+  yield * seedDemoReadiness(db, {
     mocks: [
       { person: t11, results: [{ daysAgo: 24, correct: 0.78 }, { daysAgo: 9, correct: 0.84 }] },
       { person: t13, results: [{ daysAgo: 40, correct: 0.42 }, { daysAgo: 18, correct: 0.8 }, { daysAgo: 5, correct: 0.88 }] },
       { person: t14, results: [{ daysAgo: 12, correct: 0.76 }, { daysAgo: 3, correct: 0.42 }] }
     ],
     statementFor: t13,
-    trainerId: userId('trainer2'),
-    police: { userId: userId('police-dc'), jurisdictionId: district.id }
+    trainerId: yield * userId('trainer2'),
+    police: { userId: yield * userId('police-dc'), jurisdictionId: district.id }
   }, now, timeZone)
 }
 

@@ -5,7 +5,7 @@ import { Conflict } from '../../http/errors.js'
 import { all, isPostgres, one, prepared, run, tryLock, type Q } from '../../db/engine.js'
 import { LOCKS } from '../../db/postgres.js'
 import { immutableCache } from '../../db/immutable-cache.js'
-import { groupCommit, writeNow, writeOne, kept, refused, type BatchWriter, type ItemOutcome } from '../../db/group-commit.js'
+import { groupCommit, writeOne, kept, refused, type BatchWriter, type ItemOutcome } from '../../db/group-commit.js'
 import { writeAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, attemptSteps, recentPapers, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
@@ -292,14 +292,6 @@ export function appendStep (db: Db, attemptId: number, itemId: number, expectedS
 /** Keeps one answer inside the caller's transaction body (yield* it), with the same checks as the group commit; a refusal is thrown. */
 export function * keepStep (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): Q<void> {
   yield * writeOne(db, writeSteps, { attemptId, itemId, expectedSeq, step })
-}
-
-/**
- * Keeps one answer at once, outside the request path, for callers not moved to query functions
- * yet (the demo seed): the same checks, no group commit; moved callers yield* keepStep.
- */
-export function appendStepNow (db: Db, attemptId: number, itemId: number, expectedSeq: number, step: NewStep): void {
-  writeNow(db, writeSteps, { attemptId, itemId, expectedSeq, step })
 }
 
 /**

@@ -17,10 +17,6 @@ import {
   currentBlueprints, questionPool, recentlySeenKeys, findAttempt, insertAttempt, attemptItemsWithState, appendStep, setFlag,
   finalizeAttempt, listAttempts, blueprintOfAttempt, attemptGrid, findItem, itemsInRange, saveTarget, type Attempt
 } from './queries.js'
-// orgs has moved to query functions, this area not yet: its synchronous helpers call them through
-// the SQLite bridge until it moves (the integrator turns these into app.exec).
-// eslint-disable-next-line import-x/no-restricted-paths
-import { runSync } from '../../db/engine.js'
 
 const TRAINEE = { access: ['trainee'] as const }
 const RESULT_READERS = { access: ['trainee', 'trainer', 'police', 'admin'] as const }
@@ -183,7 +179,9 @@ export async function examRoutes (app: FastifyInstance) {
     const found = await app.exec(findAttempt, idParam(req))
     if (!found) throw new NotFound()
     const actor = req.actor!
-    if (!mayReadResult(actor, found, () => Boolean(runSync(findPersonInScope(app.db, runSync(loadScope(app.db, actor)), found.traineeId))))) throw new NotFound()
+    // The scope is read only for readers other than the trainee (mayReadResult asks for it only then).
+    const inScope = actor.role === 'trainee' ? false : Boolean(await app.exec(function * (db) { return yield * findPersonInScope(db, yield * loadScope(db, actor), found.traineeId) }))
+    if (!mayReadResult(actor, found, () => inScope)) throw new NotFound()
     let a = found
     if (!a.finishedAt && isOverdue(now(), a.deadlineAt)) a = await app.transaction(finalizeAttempt, a.id, 'timeout', a.deadlineAt, { actorId: actor.id, clientIp: req.ip })
     const access = resultOf(actor, a)

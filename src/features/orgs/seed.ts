@@ -28,7 +28,7 @@ export interface OrgSeed {
 
 /**
  * Writes a whole set of organisations and people inside the caller's
- * transaction (the demo data): a query function to yield* or runSync there. Each person's employment starts 90 days ago; the
+ * transaction (the demo data). Each person's employment starts 90 days ago; the
  * released ones ended today.
  */
 export function * seedOrganisations (tx: Db, pii: Pii, seed: OrgSeed, today: string, now: Date): Q<{ jurisdictionIds: Map<string, number> }> {

@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js'
 import { chunks } from '../../lib/chunks.js'
 import { all, one, run, prepared, isPostgres, databaseOf, type Q } from '../../db/engine.js'
 import { immutableCache } from '../../db/immutable-cache.js'
-import { groupCommit, writeNow, writeOne, kept, refused, type BatchWriter } from '../../db/group-commit.js'
+import { groupCommit, writeOne, kept, refused, type BatchWriter } from '../../db/group-commit.js'
 import { Conflict, NotFound } from '../../http/errors.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import {
@@ -366,11 +366,6 @@ export function recordPracticeAnswer (db: Db, a: PracticeAnswer): Promise<void> 
 /** The same inside the caller's transaction (a body; tools, tests): a refusal is thrown. */
 export function * writePracticeAnswer (db: Db, a: PracticeAnswer): Q<void> {
   yield * writeOne(db, writePracticeAnswers, a)
-}
-
-/** The same at once, in a transaction of its own, for synchronous callers (the SQLite bridge: tests): a refusal is thrown. */
-export function recordPracticeAnswerNow (db: Db, a: PracticeAnswer): void {
-  writeNow(db, writePracticeAnswers, a)
 }
 
 /**

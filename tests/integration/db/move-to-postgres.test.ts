@@ -16,13 +16,13 @@ import { loadConfig } from '../../../src/config.js'
 import { migrateToPostgres, Refusal } from '../../../src/operations.js'
 import { copyPlan, copyToPostgres, openSource, sourceChunks, MoveFailed } from '../../../src/db/move-to-postgres.js'
 import { openPool, migratePostgres } from '../../../src/db/postgres.js'
-import { transaction } from '../../../src/db/engine.js'
+import { transaction, runSync } from '../../../src/db/engine.js'
 import { seedDemo } from '../../../src/features/demo/seed.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { readBankDir } from '../../../src/features/bank/files.js'
 import { publishBank, DEFAULT_BANK_DIR } from '../../../src/features/bank/index.js'
 import { createPiiCheck } from '../../../src/features/orgs/index.js'
-import { recordAudit } from '../../../src/features/audit/index.js'
+import { writeAudit } from '../../../src/features/audit/index.js'
 import { createPii } from '../../../src/lib/pii.js'
 import { freshPgDatabase, type PgDatabase } from '../../helpers/pg.js'
 
@@ -78,7 +78,7 @@ function fillEmptyTables (db: Db): void {
   db.insert(s.messageAttachments).values({ messageId: message.id, name: '通知.pdf', fileName: 'd4e5f6.bin', contentType: 'application/pdf', size: 3_000_000_000, keyEnc: pii.encrypt('k') }).run()
   db.insert(s.escalationCases).values({ noticeId: notice.id, unitId: notice.unitId, basis: '第四十二条', note: '逾期未整改', status: 'open', escalatedBy: user.id, escalatedAt: NOW, closedBy: null, closedAt: null, closingNote: null }).run()
   db.insert(s.rosterImports).values({ id: 'import-1', userId: user.id, enterpriseId: db.select().from(s.enterprises).get()!.id, rows: [], createdAt: NOW, expiresAt: new Date(NOW.getTime() + 3_600_000) }).run()
-  recordAudit(db, { actorId: user.id, action: 'test.moved', subjectType: 'user', subjectId: user.id, details: { nested: { a: [1, 2], b: '中文' } } }, NOW)
+  runSync(writeAudit(db, { actorId: user.id, action: 'test.moved', subjectType: 'user', subjectId: user.id, details: { nested: { a: [1, 2], b: '中文' } } }, NOW))
 }
 
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import { learningFor, storedLearning, type StoredLearning } from '../../../src/f
 import { latestScores, currentEmployers, insertCohort, addCohortMembers, insertCurriculum, insertAssignments } from '../../../src/features/learning/queries.js'
 import { dueLearningIds, learningPage, type TableFilters } from '../../../src/features/learning/store.js'
 import { SORTS, type Sort } from '../../../src/features/learning/view.js'
-import { currentPool, insertSet, recordPracticeAnswerNow } from '../../../src/features/practice/queries.js'
+import { currentPool, insertSet, writePracticeAnswer } from '../../../src/features/practice/queries.js'
 import { sweepDueReadiness, rebuildReadiness, reevaluateStale } from '../../../src/features/readiness/index.js'
 import type { Key } from '../../../src/lib/keyset.js'
 
@@ -71,7 +71,7 @@ function practise (traineeId: number, right: boolean, position = 0): void {
   const pool = runSync(currentPool(t.db))!
   const q = pool.questions[position % pool.questions.length]!
   const set = runSync(insertSet(t.db, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `s${traineeId}-${position}`, questionVersionIds: [q.id] }, t.clock.now()))
-  recordPracticeAnswerNow(t.db, { traineeId, setId: set.id, position: 1, questionVersionId: q.id, answer: 1, right, now: t.clock.now() })
+  runSync(writePracticeAnswer(t.db, { traineeId, setId: set.id, position: 1, questionVersionId: q.id, answer: 1, right, now: t.clock.now() }))
 }
 
 describe('each event moves the stored summary to what learningFor works out', () => {

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { dom, FORM_HEADERS, form, sessionFor, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { practiceAnswers, practiceDays, practiceQuestions, practiceSets, practiceTopics, questionVersions } from '../../../src/db/schema.js'
-import { currentPool, insertSet, recordPracticeAnswerNow, writePracticeAnswer } from '../../../src/features/practice/queries.js'
+import { currentPool, insertSet, writePracticeAnswer } from '../../../src/features/practice/queries.js'
 import { Conflict, NotFound } from '../../../src/http/errors.js'
 import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
@@ -175,14 +175,12 @@ describe('answers arriving together', () => {
     const id = await sequentialSet(me)
     const [q1, q2] = setRow(id).questionVersionIds
     const a = { traineeId: me.traineeId, setId: id, position: 1, questionVersionId: q1!, answer: 1, right: false, now: new Date() }
-    expect(() => recordPracticeAnswerNow(t.db, { ...a, traineeId: someoneElse.traineeId })).toThrow(NotFound)
-    expect(() => recordPracticeAnswerNow(t.db, { ...a, questionVersionId: q2! })).toThrow(NotFound)
-    expect(() => recordPracticeAnswerNow(t.db, { ...a, position: 999 })).toThrow(NotFound)
-    // The same checks through the query function, as a moved body runs it (writeOne): a refusal rolls its transaction back.
+    // Through the query function a body runs (writeOne): a refusal rolls its transaction back.
     await expect(transaction(t.db, writePracticeAnswer, { ...a, traineeId: someoneElse.traineeId })).rejects.toThrow(NotFound)
+    await expect(transaction(t.db, writePracticeAnswer, { ...a, questionVersionId: q2! })).rejects.toThrow(NotFound)
+    await expect(transaction(t.db, writePracticeAnswer, { ...a, position: 999 })).rejects.toThrow(NotFound)
     expect(setRow(id)).toMatchObject({ answered: 0 })
-    recordPracticeAnswerNow(t.db, a)
-    expect(() => recordPracticeAnswerNow(t.db, { ...a, right: true })).toThrow(Conflict)
+    await transaction(t.db, writePracticeAnswer, a)
     await expect(transaction(t.db, writePracticeAnswer, { ...a, right: true })).rejects.toThrow(Conflict)
     expect(setRow(id)).toMatchObject({ answered: 1, right: 0 })
     expect(stateOf(me).days).toEqual([{ answered: 1, right: 0 }])

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, test, expect, beforeEach, afterEach } from 'vitest'
 import { openDatabase, type Db } from '../../../src/db/connection.js'
-import { groupCommit, flushGroupCommit, pendingWrites, writeNow, kept, refused, setLogSync, syncFile, type BatchWriter, type ItemOutcome } from '../../../src/db/group-commit.js'
+import { transaction } from '../../../src/db/engine.js'
+import { groupCommit, flushGroupCommit, pendingWrites, writeOne, kept, refused, setLogSync, syncFile, type BatchWriter, type ItemOutcome } from '../../../src/db/group-commit.js'
 
 /** A batch writer from synchronous test code (a body that runs its statements on the SQLite connection itself). */
 function sync<T, R> (write: (d: Db, items: readonly T[]) => Array<ItemOutcome<R>>): BatchWriter<T, R> {
@@ -133,11 +134,11 @@ describe('group commit', () => {
     other.$client.close()
   })
 
-  test('writeNow writes one item in its own transaction and throws its refusal', () => {
+  test('writeOne writes one item in the caller\'s transaction and throws its refusal, rolling that transaction back', async () => {
     const { writer } = noteWriter()
-    expect(writeNow(db, writer, 'now')).toBe(1)
-    expect(() => writeNow(db, writer, 'now')).toThrow('taken: now')
-    expect(() => writeNow(db, writer, 'boom')).toThrow('the disk is full')
+    expect(await transaction(db, writeOne, writer, 'now')).toBe(1)
+    await expect(transaction(db, writeOne, writer, 'now')).rejects.toThrow('taken: now')
+    await expect(transaction(db, writeOne, writer, 'boom')).rejects.toThrow('the disk is full')
     expect(notes()).toEqual(['now'])
     expect(pendingWrites(db)).toBe(0)
   })
