@@ -172,6 +172,8 @@ export function formatDemoAccounts (accounts: DemoAccount[]): string {
 
 export function writeDemoAccounts (databasePath: string, accounts: DemoAccount[]): string {
   const file = demoAccountsFile(databasePath)
+  // With PostgreSQL nothing else makes the folder (SQLite's file is created there first).
+  fs.mkdirSync(path.dirname(file), { recursive: true })
   fs.writeFileSync(file, formatDemoAccounts(accounts), { mode: 0o600 })
   return file
 }
