@@ -1,10 +1,13 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { and, eq, isNotNull } from 'drizzle-orm'
-import { buildTestApp, secondNode, form, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
-import { buildWorld, type World } from '../../helpers/world.js'
+import { buildTestApp, secondNode, sessionOf, form, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { smallBank } from '../../helpers/bank.js'
 import { onPostgres } from '../../helpers/db.js'
-import { attempts, attemptItems, attemptSteps, auditEvents } from '../../../src/db/schema.js'
+import { attempts, attemptItems, attemptSteps, auditEvents, users } from '../../../src/db/schema.js'
 import { transaction } from '../../../src/db/engine.js'
+import { checkBank } from '../../../src/features/bank/format.js'
+import { publishBank } from '../../../src/features/bank/publish.js'
+import { seedDemo } from '../../../src/features/demo/index.js'
 import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
 
 // Two app nodes of one deployment on one PostgreSQL database (issue 19, "Many nodes"): nothing a
@@ -13,19 +16,29 @@ import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
 describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
   let a: TestApp
   let b: Awaited<ReturnType<typeof secondNode>>
-  let w: World
+  // Two of the demo city's trainees, signed in (sessions are rows: valid on both nodes).
+  const cookies = { traineeA: '', traineeB: '' }
+  type Who = keyof typeof cookies
   beforeAll(async () => {
     a = await buildTestApp()
-    w = await buildWorld(a)
+    await transaction(a.db, publishBank, checkBank(smallBank()).bank, null, a.clock.now())
+    await seedDemo(a.db, a.app.pii, a.clock.now())
     b = await secondNode(a)
+    for (const [who, username] of [['traineeA', 'trainee1'], ['traineeB', 'trainee2']] as const) {
+      const [user] = await a.db.select({ id: users.id }).from(users).where(eq(users.username, username))
+      cookies[who] = await sessionOf(a, user!.id)
+      // The privacy notice first, through node B: node A then sees it accepted.
+      const accepted = await b.app.inject({ method: 'POST', url: '/privacy', headers: { ...FORM_HEADERS, cookie: cookies[who] }, payload: '' })
+      expect(accepted.statusCode).toBe(303)
+    }
   })
   afterAll(async () => { await b?.close(); await a?.close() })
 
   const via = (node: 'a' | 'b') => node === 'a' ? a.app : b.app
-  const post = (node: 'a' | 'b', url: string, fields: Record<string, string>, who: 'traineeA' | 'traineeB' = 'traineeA') =>
-    via(node).inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: w.cookie(who), 'hx-request': 'true' }, payload: form(fields) })
+  const post = (node: 'a' | 'b', url: string, fields: Record<string, string>, who: Who = 'traineeA') =>
+    via(node).inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: cookies[who], 'hx-request': 'true' }, payload: form(fields) })
 
-  async function start (node: 'a' | 'b', who: 'traineeA' | 'traineeB'): Promise<number> {
+  async function start (node: 'a' | 'b', who: Who): Promise<number> {
     const res = await post(node, '/exams/start', { blueprint: 'starter-mock' }, who)
     const id = /\/exams\/attempts\/(\d+)/.exec(String(res.headers.location))?.[1]
     if (!id) throw new Error(`start through ${node}: ${res.statusCode} ${res.body.slice(0, 200)}`)
@@ -42,7 +55,7 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
   test("a trainee's answers saved through one node and the exam finished through the other", async () => {
     const id = await start('a', 'traineeA')
     // The page is served by either node.
-    expect((await via('b').inject({ url: `/exams/attempts/${id}`, headers: { cookie: w.cookie('traineeA') } })).statusCode).toBe(200)
+    expect((await via('b').inject({ url: `/exams/attempts/${id}`, headers: { cookie: cookies.traineeA } })).statusCode).toBe(200)
     const one = await post('a', `/exams/attempts/${id}/items/1`, { seq: '0', choice: await anOption(id, 1) })
     const two = await post('b', `/exams/attempts/${id}/items/2`, { seq: '0', choice: await anOption(id, 2) })
     expect([one.statusCode, two.statusCode]).toEqual([200, 200])
@@ -55,7 +68,7 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
     const steps = await a.db.select({ slot: attemptItems.slot }).from(attemptSteps).innerJoin(attemptItems, eq(attemptItems.id, attemptSteps.attemptItemId)).where(eq(attemptItems.attemptId, id))
     expect(steps.map((s) => s.slot).sort()).toEqual([1, 2])
     // Node A shows the result node B wrote, and refuses an answer after the finish.
-    expect((await via('a').inject({ url: `/exams/attempts/${id}/result`, headers: { cookie: w.cookie('traineeA') } })).statusCode).toBe(200)
+    expect((await via('a').inject({ url: `/exams/attempts/${id}/result`, headers: { cookie: cookies.traineeA } })).statusCode).toBe(200)
     expect((await post('a', `/exams/attempts/${id}/items/3`, { seq: '0', choice: await anOption(id, 3) })).statusCode).toBe(409)
   })
 
