@@ -11,6 +11,7 @@ import { defineConfig } from 'vitest/config'
 // own machinery stay in the SQLite project only: SQLite's files, pragmas, query plans, migrations
 // and the CLI over a file, and the tests that already drive both engines themselves.
 const PG_READY = [
+  'tests/integration/audit/totals.test.ts',
   'tests/integration/auth/*.test.ts',
   'tests/integration/bank/publish.test.ts',
   'tests/integration/exams/sweep-lock.test.ts',

@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { bankSection } from './bank.js'
 import { examsSection } from './exams.js'
+import { examsPgSection } from './exams-pg.js'
 import { importSection } from './import.js'
 import { scaleSection } from './scale.js'
 import { practiceSection } from './practice.js'
@@ -16,6 +17,7 @@ export interface SectionResult { section: string, figures: Figure[], json: Recor
 const SECTIONS: Record<string, () => Promise<SectionResult>> = {
   bank: bankSection,
   exams: examsSection,
+  'exams-pg': examsPgSection,
   import: importSection,
   practice: practiceSection,
   scale: scaleSection

@@ -1,0 +1,68 @@
+// The PostgreSQL exams bench's data (bench/exams-pg.ts), made in a process of its own: a process
+// runs on one engine, chosen by DATABASE_URL before anything is imported (src/db/schema.ts).
+// The same data as the SQLite section's prepare(): a generated 2,000-question bank, 2,000
+// trainees with a session each, 1,000 of them with an open attempt of the mock. Writes what the
+// load needs (cookies, attempts and their options' values) as JSON to the file named.
+//   DATABASE_URL=postgres://… GUARDPASS_DATA_KEY=… tsx bench/exams-pg-prepare.ts <bank dir> <out.json>
+import fs from 'node:fs'
+import { openPostgres, poolOf, closeDatabase, type Db } from '../src/db/connection.js'
+import { migratePostgres } from '../src/db/postgres.js'
+import { exec, one, transaction, type Q } from '../src/db/engine.js'
+import { createPii, type Pii } from '../src/lib/pii.js'
+import { insertUser, createSession } from '../src/features/auth/index.js'
+import { createPiiCheck } from '../src/features/orgs/index.js'
+import { trainees } from '../src/db/schema.js'
+import { checkBank } from '../src/features/bank/format.js'
+import { readBankDir } from '../src/features/bank/files.js'
+import { publishBank } from '../src/features/bank/publish.js'
+import { currentBlueprints, questionPool, insertAttempt } from '../src/features/exams/queries.js'
+import { assemblePaper } from '../src/features/exams/assembly.js'
+import { optionCodes } from '../src/features/exams/option-codes.js'
+import { demoIdNumber } from '../src/features/demo/seed.js'
+
+const [bankDir, outFile] = [process.argv[2]!, process.argv[3]!]
+const TRAINEES = 2000
+const OPEN_ATTEMPTS = 1000
+
+/** Bench trainees first..first+n-1, each with a session: a transaction body. */
+function * trainees200 (db: Db, pii: Pii, first: number, n: number, now: Date): Q<Array<{ traineeId: number, cookie: string }>> {
+  const out: Array<{ traineeId: number, cookie: string }> = []
+  for (let i = first; i < first + n; i++) {
+    const user = yield * insertUser(db, { username: `b${i}`, displayName: `B${i}`, passwordHash: 'x', role: 'trainee' }, now)
+    const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
+    const tr = (yield * one(db.insert(trainees).values({ userId: user.id, fullName: `B${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning({ id: trainees.id })))!
+    out.push({ traineeId: tr.id, cookie: `gp_session=${(yield * createSession(db, user.id, now)).token}` })
+  }
+  return out
+}
+
+const db = openPostgres(process.env.DATABASE_URL!, 4)
+try {
+  await migratePostgres(poolOf(db))
+  const key = Buffer.from(process.env.GUARDPASS_DATA_KEY!, 'hex')
+  await createPiiCheck(db).check(key)
+  const pii = createPii(key)
+  const now = new Date()
+  await transaction(db, publishBank, checkBank(readBankDir(bankDir)).bank, null, now)
+  const { release, blueprints } = await exec(db, currentBlueprints)
+  const bp = blueprints.find((b) => b.key === 'mock')!
+  const pool = await exec(db, questionPool, release!.id)
+  const cookies: string[] = []
+  const attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, options: string[] }> }> = []
+  for (let first = 0; first < TRAINEES; first += 200) {
+    for (const [k, made] of (await transaction(db, trainees200, pii, first, 200, now)).entries()) {
+      cookies.push(made.cookie)
+      if (first + k < OPEN_ATTEMPTS) attempts.push({ id: made.traineeId, cookie: made.cookie, items: [] })
+    }
+  }
+  for (const a of attempts) {
+    const seed = `bench-${a.id}`
+    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed, recentlySeen: new Set() })
+    const { attempt } = await transaction(db, insertAttempt, { traineeId: a.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed, passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 6 * 3600_000), items }, { actorId: null as unknown as number, clientIp: '127.0.0.1' })
+    a.id = attempt.id
+    a.items = items.map((it) => ({ slot: it.slot, options: optionCodes(seed, attempt.id, it.slot, it.optionOrder) }))
+  }
+  fs.writeFileSync(outFile, JSON.stringify({ cookies, attempts }))
+} finally {
+  await closeDatabase(db)
+}

@@ -1,0 +1,175 @@
+// The exams section on PostgreSQL (issue 19): two app nodes of one deployment on one database,
+// on this machine, against a floor of the same kind: two bare Fastify servers inserting into the
+// same PostgreSQL. Autosave (throughput and p99 at a steady rate), 1,000 synchronized starts, exam
+// pages, all spread over both nodes. Two nodes, PostgreSQL and the load generator share the
+// machine's two cores, so only the ratios to the floor of the same run mean anything.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import http from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { spawn, type ChildProcess } from 'node:child_process'
+import autocannon from 'autocannon'
+import pg from 'pg'
+import { startCluster } from '../tests/helpers/pg-cluster.js'
+import { generateBank } from './bank.js'
+import { startProcess, waitFor, peakRssMb, run, autosaveRequests, HEADERS } from './exams.js'
+import type { SectionResult } from './run.js'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const CONNECTIONS = 100
+const SECONDS = 8
+const RATE = 1000
+const STARTS = 1000
+
+interface Prepared { cookies: string[], attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, options: string[] }> }> }
+
+/** The same load on two servers at once, half the connections (and half the rate) each: the 2xx per second of both, and the worse p99. */
+async function onBoth (ports: [number, number], opts: (port: number) => autocannon.Options): Promise<{ rps: number, p50: number, p99: number, non2xx: number, ok: number }> {
+  const [a, b] = await Promise.all(ports.map((port) => run(opts(port))))
+  return { rps: (a!['2xx'] + b!['2xx']) / a!.duration, p50: Math.max(a!.latency.p50, b!.latency.p50), p99: Math.max(a!.latency.p99, b!.latency.p99), non2xx: a!.non2xx + b!.non2xx, ok: a!['2xx'] + b!['2xx'] }
+}
+
+function runChild (args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d) => { out += d })
+    child.stderr.on('data', (d) => { out += d })
+    child.on('close', (code) => code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited with ${code}:\n${out.slice(-3000)}`)))
+  })
+}
+
+export async function examsPgSection (): Promise<SectionResult> {
+  // Durable (fsync on, as in production): a commit waits for the disk, as the SQLite section's do.
+  const cluster = startCluster({ durable: true, settings: { max_connections: '100' } })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-bench-exams-pg-'))
+  const children: ChildProcess[] = []
+  try {
+    const admin = new pg.Client({ connectionString: cluster.url() })
+    await admin.connect()
+    await admin.query('CREATE DATABASE bench')
+    await admin.query('CREATE DATABASE floor')
+    await admin.end()
+    const url = cluster.url('bench')
+    const key = randomBytes(32).toString('hex')
+    generateBank(path.join(dir, 'bank'), 2000)
+    await runChild([path.join(ROOT, 'bench/exams-pg-prepare.ts'), path.join(dir, 'bank'), path.join(dir, 'prepared.json')], { DATABASE_URL: url, GUARDPASS_DATA_KEY: key })
+    const p = JSON.parse(fs.readFileSync(path.join(dir, 'prepared.json'), 'utf8')) as Prepared
+
+    const base = 44100 + Math.floor(Math.random() * 800)
+    const floorPorts: [number, number] = [base, base + 1]
+    const appPorts: [number, number] = [base + 2, base + 3]
+    for (const port of floorPorts) children.push(startProcess([path.join(ROOT, 'bench/floor-pg-server.ts'), cluster.url('floor'), String(port)], { LOG_LEVEL: 'info' }, path.join(dir, `floor-${port}.log`)))
+    const nodeEnv = { DATABASE_URL: url, GUARDPASS_DATA_KEY: key, GUARDPASS_DEMO: 'off', LOG_LEVEL: 'info', DATABASE_PATH: path.join(dir, 'unused.db'), FILES_DIR: path.join(dir, 'files') }
+    const nodes = appPorts.map((port) => startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { ...nodeEnv, PORT: String(port) }, path.join(dir, `node-${port}.log`)))
+    children.push(...nodes)
+    for (const port of floorPorts) await waitFor(port, '/save', 'GET')
+    for (const port of appPorts) await waitFor(port, '/healthz').catch((err) => { throw new Error(`${(err as Error).message}:\n${fs.readFileSync(path.join(dir, `node-${port}.log`), 'utf8').slice(-2000)}`) })
+
+    const steps = async () => { const c = new pg.Client({ connectionString: url }); await c.connect(); const r = await c.query('SELECT count(*)::int AS n FROM attempt_steps'); await c.end(); return r.rows[0].n as number }
+    const floorBody = 'item=1&seq=1&choice=A'
+    const floorLoad = (extra: Partial<autocannon.Options>) => (port: number): autocannon.Options => ({ url: `http://127.0.0.1:${port}/save`, method: 'POST', headers: HEADERS, body: floorBody, connections: CONNECTIONS / 2, duration: SECONDS, ...extra })
+    // Each node's share of the open attempts, so that both never save the same item at once.
+    const halves = [p.attempts.filter((_, i) => i % 2 === 0), p.attempts.filter((_, i) => i % 2 === 1)]
+    const states = [{ counter: 0, seqs: new Map<string, number>() }, { counter: 0, seqs: new Map<string, number>() }]
+    const saveLoad = (extra: Partial<autocannon.Options>) => (port: number): autocannon.Options => {
+      const k = port === appPorts[0] ? 0 : 1
+      return { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS / 2, duration: SECONDS, requests: autosaveRequests(halves[k]!, states[k]!), ...extra }
+    }
+
+    // Throughput: the floor pair and the nodes alternate, twice each; each keeps its best run.
+    const before = await steps()
+    const floorRuns = []
+    const saveRuns = []
+    for (let round = 0; round < 2; round++) {
+      floorRuns.push(await onBoth(floorPorts, floorLoad({})))
+      saveRuns.push(await onBoth(appPorts, saveLoad({})))
+    }
+    const added = (await steps()) - before
+    const saved2xx = saveRuns.reduce((n, r) => n + r.ok, 0)
+    const floorMax = floorRuns.reduce((a, b) => (b.rps > a.rps ? b : a))
+    const saveMax = saveRuns.reduce((a, b) => (b.rps > a.rps ? b : a))
+
+    // Latency at a steady rate over both (half each).
+    const floorSteady = await onBoth(floorPorts, floorLoad({ overallRate: RATE / 2 }))
+    const saveSteady = await onBoth(appPorts, saveLoad({ overallRate: RATE / 2 }))
+
+    // Exam pages of ten questions from both nodes, after a warm-up not counted.
+    const turns = [0, 0]
+    const pageLoad = (duration: number) => (port: number): autocannon.Options => {
+      const k = port === appPorts[0] ? 0 : 1
+      return { url: `http://127.0.0.1:${port}`, connections: 25, duration, requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = halves[k]![turns[k]!++ % halves[k]!.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request] }
+    }
+    await onBoth(appPorts, pageLoad(3))
+    const pages = await onBoth(appPorts, pageLoad(5))
+
+    // 1,000 synchronized starts of the national mock (the shipped bank, published at start), alternately on each node; the floor: 1,000 inserts at once on its pair.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
+    const req = (port: number, method: string, url: string, cookie: string, body?: string) => new Promise<{ status: number, location?: string }>((resolve) => {
+      const r = http.request({ host: '127.0.0.1', port, method, path: url, agent, timeout: 60_000, headers: { ...HEADERS, 'hx-request': 'false', cookie, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+        res.resume(); res.on('end', () => resolve({ status: res.statusCode ?? 0, location: res.headers.location }))
+      })
+      r.on('error', () => resolve({ status: 0 })); r.on('timeout', () => { r.destroy(); resolve({ status: 0 }) })
+      r.end(body)
+    })
+    const f0 = performance.now()
+    const floorBurst = await Promise.all(Array.from({ length: STARTS }, (_, i) => req(floorPorts[i % 2]!, 'POST', '/save', '', floorBody)))
+    const floorBurstSeconds = (performance.now() - f0) / 1000
+    const starters = p.cookies.slice(p.attempts.length, p.attempts.length + STARTS)
+    const t0 = performance.now()
+    const outcomes = await Promise.all(starters.map(async (cookie, i) => {
+      const port = appPorts[i % 2]!
+      const s = await req(port, 'POST', '/exams/start', cookie, 'blueprint=national-mock')
+      if (s.status !== 303 || !s.location?.startsWith('/exams/attempts/')) return `start ${s.status}`
+      // The first page from the other node: a start's attempt is in the database for both.
+      const page = await req(appPorts[(i + 1) % 2]!, 'GET', s.location, cookie)
+      return page.status === 200 ? null : `page ${page.status}`
+    }))
+    const startSeconds = (performance.now() - t0) / 1000
+    agent.destroy()
+    const startErrors = outcomes.filter((o) => o !== null)
+    const floorBurstErrors = floorBurst.filter((r) => r.status !== 200).length
+    const rss = nodes.map((n) => peakRssMb(n.pid!))
+
+    const r1 = (n: number) => Math.round(n * 10) / 10
+    const r2 = (n: number) => Math.round(n * 100) / 100
+    const json = {
+      floor: { rps: r1(floorMax.rps), p50_ms: floorSteady.p50, p99_ms: floorSteady.p99, burst_seconds: r2(floorBurstSeconds), burst_errors: floorBurstErrors },
+      autosave: {
+        rps: r1(saveMax.rps), ratio_to_floor: r2(saveMax.rps / floorMax.rps), non_2xx: saveMax.non2xx, rows_added: added, rows_match: added >= saved2xx && added <= saved2xx + 2 * CONNECTIONS,
+        p50_ms: saveSteady.p50, p99_ms: saveSteady.p99, p99_ratio_to_floor: r2(saveSteady.p99 / Math.max(1, floorSteady.p99)), steady_non_2xx: saveSteady.non2xx
+      },
+      start: { count: STARTS, seconds_to_last: r2(startSeconds), ratio_to_floor_burst: r2(startSeconds / Math.max(0.001, floorBurstSeconds)), errors: startErrors.length, first_errors: startErrors.slice(0, 5) },
+      page: { rps: r1(pages.rps), ratio_to_floor: r2(pages.rps / floorMax.rps) },
+      nodes: { peak_rss_mb: rss }
+    }
+    const p99Limit = Math.max(2 * floorSteady.p99, floorSteady.p99 + 5)
+    const checks = [
+      [saveMax.rps >= 0.5 * floorMax.rps, `autosave over two nodes ${json.autosave.rps}/s is ${json.autosave.ratio_to_floor}x the PostgreSQL floor pair (target >= 0.5)`],
+      [saveSteady.p99 <= p99Limit, `autosave p99 ${saveSteady.p99} ms at ${RATE}/s vs floor ${floorSteady.p99} ms (limit ${p99Limit} ms)`],
+      [json.autosave.rows_match, `rows added ${added} = 2xx saves ${saved2xx} (plus at most one in flight per connection)`],
+      [startErrors.length === 0, `${STARTS} starts over two nodes (each first page from the other node) in ${json.start.seconds_to_last} s, ${json.start.ratio_to_floor_burst}x the floor's ${STARTS} inserts at once (${json.floor.burst_seconds} s), ${startErrors.length} errors`]
+    ] as const
+    return {
+      section: 'exams-pg',
+      ok: checks.every(([ok]) => ok),
+      summary: checks.map(([ok, s]) => `${ok ? 'ok' : 'MISSED'}: ${s}`).join('; ') + `; exam pages ${json.page.rps}/s over two nodes (${json.page.ratio_to_floor}x the floor's inserts/s); peak RSS ${rss.join(' and ')} MB`,
+      figures: [
+        { name: 'PG floor (2 servers): max rps', value: json.floor.rps, unit: 'req/s' },
+        { name: `PG floor: p99 at ${RATE}/s`, value: json.floor.p99_ms, unit: 'ms p99', note: `p50 ${json.floor.p50_ms} ms` },
+        { name: 'autosave (2 nodes): max 2xx/s', value: json.autosave.rps, unit: 'saves/s', note: `${json.autosave.ratio_to_floor}x floor; rows added ${added}` },
+        { name: `autosave: p99 at ${RATE}/s`, value: json.autosave.p99_ms, unit: 'ms p99', note: `p50 ${json.autosave.p50_ms} ms; ${json.autosave.p99_ratio_to_floor}x floor p99` },
+        { name: `${STARTS} synchronized starts`, value: json.start.seconds_to_last, unit: 's to last first page', note: `${json.start.ratio_to_floor_burst}x floor burst (${json.floor.burst_seconds} s); ${startErrors.length} errors` },
+        { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s', note: `${json.page.ratio_to_floor}x floor rps` },
+        { name: 'nodes peak RSS', value: Math.max(...rss), unit: 'MB', note: rss.join(', ') }
+      ],
+      json
+    }
+  } finally {
+    for (const c of children) c.kill('SIGKILL')
+    cluster.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
