@@ -43,7 +43,7 @@ function runChild (args: string[], env: Record<string, string>): Promise<void> {
 
 export async function examsPgSection (): Promise<SectionResult> {
   // Durable (fsync on, as in production): a commit waits for the disk, as the SQLite section's do.
-  const cluster = startCluster({ durable: true, settings: { max_connections: '100' } })
+  const cluster = startCluster({ durable: true, settings: { max_connections: '100', ...(process.env.BENCH_PG_SETTINGS ? Object.fromEntries(process.env.BENCH_PG_SETTINGS.split(',').map((kv) => kv.split('=') as [string, string])) : {}) } })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-bench-exams-pg-'))
   const children: ChildProcess[] = []
   try {
@@ -132,6 +132,10 @@ export async function examsPgSection (): Promise<SectionResult> {
     const startErrors = outcomes.filter((o) => o !== null)
     const floorBurstErrors = floorBurst.filter((r) => r.status !== 200).length
     const rss = nodes.map((n) => peakRssMb(n.pid!))
+    // Transactions PostgreSQL refused at SERIALIZABLE (each ran again, engine.ts): from the cluster's log.
+    const serverLog = fs.readFileSync(path.join(cluster.dir, 'server.log'), 'utf8')
+    const serialisationFailures = (serverLog.match(/could not serialize access/g) ?? []).length
+    const deadlocks = (serverLog.match(/deadlock detected/g) ?? []).length
 
     const r1 = (n: number) => Math.round(n * 10) / 10
     const r2 = (n: number) => Math.round(n * 100) / 100
@@ -143,7 +147,8 @@ export async function examsPgSection (): Promise<SectionResult> {
       },
       start: { count: STARTS, seconds_to_last: r2(startSeconds), ratio_to_floor_burst: r2(startSeconds / Math.max(0.001, floorBurstSeconds)), errors: startErrors.length, first_errors: startErrors.slice(0, 5) },
       page: { rps: r1(pages.rps), ratio_to_floor: r2(pages.rps / floorMax.rps) },
-      nodes: { peak_rss_mb: rss }
+      nodes: { peak_rss_mb: rss },
+      postgres: { serialisation_failures: serialisationFailures, deadlocks }
     }
     const p99Limit = Math.max(2 * floorSteady.p99, floorSteady.p99 + 5)
     const checks = [
@@ -163,7 +168,8 @@ export async function examsPgSection (): Promise<SectionResult> {
         { name: `autosave: p99 at ${RATE}/s`, value: json.autosave.p99_ms, unit: 'ms p99', note: `p50 ${json.autosave.p50_ms} ms; ${json.autosave.p99_ratio_to_floor}x floor p99` },
         { name: `${STARTS} synchronized starts`, value: json.start.seconds_to_last, unit: 's to last first page', note: `${json.start.ratio_to_floor_burst}x floor burst (${json.floor.burst_seconds} s); ${startErrors.length} errors` },
         { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s', note: `${json.page.ratio_to_floor}x floor rps` },
-        { name: 'nodes peak RSS', value: Math.max(...rss), unit: 'MB', note: rss.join(', ') }
+        { name: 'nodes peak RSS', value: Math.max(...rss), unit: 'MB', note: rss.join(', ') },
+        { name: 'serialisation failures (retried)', value: serialisationFailures, unit: 'transactions', note: `${deadlocks} deadlocks` }
       ],
       json
     }
