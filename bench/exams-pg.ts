@@ -175,6 +175,12 @@ export async function examsPgSection (): Promise<SectionResult> {
     }
   } finally {
     for (const c of children) c.kill('SIGKILL')
+    // The servers' and the cluster's logs are kept for a look after the run.
+    const keep = path.join(os.tmpdir(), 'guardpass-bench-exams-pg-logs')
+    fs.rmSync(keep, { recursive: true, force: true })
+    fs.mkdirSync(keep, { recursive: true })
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log'))) fs.copyFileSync(path.join(dir, f), path.join(keep, f))
+    if (fs.existsSync(path.join(cluster.dir, 'server.log'))) fs.copyFileSync(path.join(cluster.dir, 'server.log'), path.join(keep, 'postgres.log'))
     cluster.stop()
     fs.rmSync(dir, { recursive: true, force: true })
   }
