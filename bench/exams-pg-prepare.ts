@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import { openPostgres, poolOf, closeDatabase, type Db } from '../src/db/connection.js'
 import { migratePostgres } from '../src/db/postgres.js'
-import { exec, one, transaction, type Q } from '../src/db/engine.js'
+import { one, transaction, type Q } from '../src/db/engine.js'
 import { createPii, type Pii } from '../src/lib/pii.js'
 import { insertUser, createSession } from '../src/features/auth/index.js'
 import { createPiiCheck } from '../src/features/orgs/index.js'
@@ -15,10 +15,8 @@ import { trainees } from '../src/db/schema.js'
 import { checkBank } from '../src/features/bank/format.js'
 import { readBankDir } from '../src/features/bank/files.js'
 import { publishBank } from '../src/features/bank/publish.js'
-import { currentBlueprints, questionPool, insertAttempt } from '../src/features/exams/queries.js'
-import { assemblePaper } from '../src/features/exams/assembly.js'
-import { optionCodes } from '../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../src/features/demo/seed.js'
+import { openMocks } from './exams.js'
 
 const [bankDir, outFile] = [process.argv[2]!, process.argv[3]!]
 const TRAINEES = 2000
@@ -44,9 +42,6 @@ try {
   const pii = createPii(key)
   const now = new Date()
   await transaction(db, publishBank, checkBank(readBankDir(bankDir)).bank, null, now)
-  const { release, blueprints } = await exec(db, currentBlueprints)
-  const bp = blueprints.find((b) => b.key === 'mock')!
-  const pool = await exec(db, questionPool, release!.id)
   const cookies: string[] = []
   const attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, options: string[] }> }> = []
   for (let first = 0; first < TRAINEES; first += 200) {
@@ -55,13 +50,7 @@ try {
       if (first + k < OPEN_ATTEMPTS) attempts.push({ id: made.traineeId, cookie: made.cookie, items: [] })
     }
   }
-  for (const a of attempts) {
-    const seed = `bench-${a.id}`
-    const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed, recentlySeen: new Set() })
-    const { attempt } = await transaction(db, insertAttempt, { traineeId: a.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed, passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 6 * 3600_000), items }, { actorId: null as unknown as number, clientIp: '127.0.0.1' })
-    a.id = attempt.id
-    a.items = items.map((it) => ({ slot: it.slot, options: optionCodes(seed, attempt.id, it.slot, it.optionOrder) }))
-  }
+  await openMocks(db, attempts, now)
   fs.writeFileSync(outFile, JSON.stringify({ cookies, attempts }))
 } finally {
   await closeDatabase(db)

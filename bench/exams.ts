@@ -59,9 +59,6 @@ export function benchTrainee (tx: DbOrTx, pii: Pii, prefix: string, i: number, n
 /** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
 export async function prepare (): Promise<Prepared> {
   const { dir, dbFile, key, db, pii, now } = await benchDatabase('exams')
-  const { release, blueprints } = await exec(db, currentBlueprints)
-  const bp = blueprints.find((b) => b.key === 'mock')!
-  const pool = await exec(db, questionPool, release!.id)
   const cookies: string[] = []
   const attempts: Prepared['attempts'] = []
   db.transaction((tx) => {
@@ -71,6 +68,19 @@ export async function prepare (): Promise<Prepared> {
       if (i < OPEN_ATTEMPTS) attempts.push({ id: traineeId, cookie, items: [] })
     }
   })
+  await openMocks(db, attempts, now)
+  db.$client.close()
+  return { dir, dbFile, key, cookies, attempts }
+}
+
+/**
+ * Opens an attempt of the generated bank's mock for each entry (its id a trainee's on the way in,
+ * the attempt's on the way out), with the values its page gives each item's options. Either engine.
+ */
+export async function openMocks (db: Db, attempts: Prepared['attempts'], now: Date): Promise<void> {
+  const { release, blueprints } = await exec(db, currentBlueprints)
+  const bp = blueprints.find((b) => b.key === 'mock')!
+  const pool = await exec(db, questionPool, release!.id)
   for (const a of attempts) {
     const seed = `bench-${a.id}`
     const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed, recentlySeen: new Set() })
@@ -78,8 +88,6 @@ export async function prepare (): Promise<Prepared> {
     a.id = attempt.id
     a.items = items.map((it) => ({ slot: it.slot, options: optionCodes(seed, attempt.id, it.slot, it.optionOrder) }))
   }
-  db.$client.close()
-  return { dir, dbFile, key, cookies, attempts }
 }
 
 /** A server process; what it prints goes to a file in the bench's folder, shown if it does not start. */
