@@ -432,11 +432,11 @@ async function inspectionOfA (w: World): Promise<{ inspectionId: number, photoId
   const { db, clock, app, config } = w.t
   const now = clock.now()
   const siteId = siteOf(w, w.ids.entA, w.ids.s1)
-  const item = db.select().from(checklistItems).all()[0]!
-  const inspectionId = db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'S1', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning().get().id
-  const itemId = db.insert(inspectionItems).values({ inspectionId, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning().get().id
+  const item = (await db.select().from(checklistItems))[0]!
+  const inspectionId = (await db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'S1', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning())[0]!.id
+  const itemId = (await db.insert(inspectionItems).values({ inspectionId, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning())[0]!.id
   const stored = await writePhotoFile(photoDir(config.databasePath), pngWithLocation(), app.pii)
-  const photoId = db.insert(photos).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: itemId, uploadedBy: w.users.policeS1, createdAt: now }).returning().get().id
+  const photoId = (await db.insert(photos).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: itemId, uploadedBy: w.users.policeS1, createdAt: now }).returning())[0]!.id
   return { inspectionId, photoId }
 }
 
@@ -444,11 +444,11 @@ async function inspectionOfA (w: World): Promise<{ inspectionId: number, photoId
 async function noticeOfA (w: World): Promise<number> {
   const { db, clock } = w.t
   const { inspectionId } = await inspectionOfA(w)
-  const item = db.select().from(inspectionItems).all().find((i) => i.inspectionId === inspectionId)!
-  const inspection = db.select().from(inspections).all().find((i) => i.id === inspectionId)!
-  const seq = db.select().from(rectificationNotices).all().length + 1
-  const id = db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `S1公（保）限改字〔2026〕第${seq}号`, inspectionId, siteId: inspection.siteId, enterpriseId: w.ids.entA, deadline: '2026-12-31', status: 'open', issuedBy: w.users.policeS1, issuedAt: clock.now() }).returning().get().id
-  db.insert(noticeItems).values({ noticeId: id, position: 1, inspectionItemId: item.id, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, requirement: 'x', status: 'pending' }).run()
+  const item = (await db.select().from(inspectionItems)).find((i) => i.inspectionId === inspectionId)!
+  const inspection = (await db.select().from(inspections)).find((i) => i.id === inspectionId)!
+  const seq = (await db.select().from(rectificationNotices)).length + 1
+  const id = (await db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `S1公（保）限改字〔2026〕第${seq}号`, inspectionId, siteId: inspection.siteId, enterpriseId: w.ids.entA, deadline: '2026-12-31', status: 'open', issuedBy: w.users.policeS1, issuedAt: clock.now() }).returning())[0]!.id
+  await db.insert(noticeItems).values({ noticeId: id, position: 1, inspectionItemId: item.id, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, requirement: 'x', status: 'pending' })
   return id
 }
 

@@ -9,12 +9,15 @@ let t: TestApp
 let w: World
 let extra: number[]
 useWorld((app, world) => { t = app; w = world })
-beforeAll(() => {
+beforeAll(async () => {
   // 25 more enterprises in station S1 (so the district export has several chunks), 40 guards each, and the 2,001 of enterprise A.
   const now = t.clock.now()
-  extra = Array.from({ length: 25 }, (_, i) => t.db.insert(enterprises).values({ name: `导出企业${String(i).padStart(2, '0')}`, creditCode: w.creditCode(900 + i), address: '', jurisdictionId: w.ids.s1, createdAt: now, updatedAt: now }).returning().get().id)
-  extra.forEach((id, i) => addCrowd(t, id, 40, 10 + i))
-  addCrowd(t, w.ids.entA, 2001, 99)
+  extra = []
+  for (let i = 0; i < 25; i++) {
+    extra.push((await t.db.insert(enterprises).values({ name: `导出企业${String(i).padStart(2, '0')}`, creditCode: w.creditCode(900 + i), address: '', jurisdictionId: w.ids.s1, createdAt: now, updatedAt: now }).returning())[0]!.id)
+    await addCrowd(t, extra[i]!, 40, 10 + i)
+  }
+  await addCrowd(t, w.ids.entA, 2001, 99)
 })
 
 const csvRows = (body: string) => {

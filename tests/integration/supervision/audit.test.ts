@@ -10,7 +10,7 @@ import { issueNotice } from '../../../src/features/supervision/notices.js'
 import { exec, transaction } from '../../../src/db/engine.js'
 import { sendMessage, enterprisesInReach } from '../../../src/features/supervision/messages.js'
 import { countAudit } from '../../../src/features/audit/queries.js'
-import { runSync } from '../../../src/db/engine.js'
+
 import { MIGRATIONS_DIR } from '../../../src/paths.js'
 
 let t: TestApp
@@ -37,7 +37,7 @@ beforeAll(async () => {
   expect((await post(`/people/${guard.traineeId}/site`, 'trainerA', { siteId: String(siteAway) })).statusCode).toBe(303)
   // The S2 officer inspects A's site in his area and issues a notice.
   const now = t.clock.now()
-  const item = t.db.select().from(checklistItems).all()[0]!
+  const item = (await t.db.select().from(checklistItems))[0]!
   const inspection = await transaction(t.db, insertInspection, {
     siteId: siteAway, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, inspectedOn: '2026-11-20', officers: 'S2', recordedBy: w.users.policeS2,
     items: [{ item, result: 'not-compliant', note: '未持证', photos: [] }], guards: [], compliant: 0, applicable: 1
@@ -49,7 +49,7 @@ beforeAll(async () => {
   expect(reported.statusCode, reported.body.slice(0, 300)).toBe(303)
   expect((await post(`/supervision/bravery/${idFrom(reported.headers.location, 'bravery')}/review`, 'policeS2', { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode).toBe(303)
   // B also manages a site in S1's area: S1's notice reaches B, whose trainer reads it.
-  t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '乙方在一所', createdAt: now, updatedAt: now }).run()
+  await t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '乙方在一所', createdAt: now, updatedAt: now })
   const reach = await exec(t.db, enterprisesInReach, [w.ids.s1])
   const message = await transaction(t.db, sendMessage, { unitId: w.ids.s1, title: '一所通知', body: '正文', replyBy: null, sentBy: w.users.policeS1, enterpriseIds: reach.map((e) => e.id), attachments: [] }, { actorId: w.users.policeS1, action: 'message.sent' }, now)
   expect((await post(`/supervision/messages/${message}/read`, 'trainerB', {})).statusCode).toBe(303)
@@ -83,8 +83,8 @@ describe('supervision events in the police audit logs', () => {
     expect(s1.join(' ')).toContain('审计花园')
     expect(s1.join(' ')).not.toContain('乙方小区')
     const s1Ids = [w.ids.s1]
-    expect(runSync(countAudit(t.db, { jurisdictionIds: s1Ids, action: 'site.created' }))).toBe(1)
-    expect(runSync(countAudit(t.db, { jurisdictionIds: [w.ids.s2], action: 'site.created' }))).toBe(2)
+    expect(await exec(t.db, countAudit, { jurisdictionIds: s1Ids, action: 'site.created' })).toBe(1)
+    expect(await exec(t.db, countAudit, { jurisdictionIds: [w.ids.s2], action: 'site.created' })).toBe(2)
   })
 
   test('the migration files the supervision events already logged under the same units as writing them did', () => {
