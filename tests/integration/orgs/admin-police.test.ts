@@ -43,6 +43,11 @@ describe('admin: enterprises', () => {
     expect(dom(r4.body).querySelector('#creditCode-error')!.text).toContain('already has')
     const r5 = await post('/admin/enterprises', admin, { name: 'Other', creditCode: good, jurisdictionId: 'abc' })
     expect(r5.statusCode).toBe(422)
+    // A typed id that is no id is refused as such on both engines (PostgreSQL errs on NaN or a number past its integers).
+    const r6 = await post('/admin/enterprises', admin, { name: 'Other', creditCode: good, jurisdictionId: '99999999999' })
+    expect(r6.statusCode).toBe(422)
+    const r7 = await post('/admin/accounts', admin, { role: 'police', username: 'typo-police', displayName: 'Typo', jurisdictionId: 'abc' })
+    expect(r7.statusCode).toBe(422)
   })
 })
 
