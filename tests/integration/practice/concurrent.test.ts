@@ -1,4 +1,6 @@
 import { describe, test, expect, vi } from 'vitest'
+import pg from 'pg'
+import { onPostgres } from '../../helpers/db.js'
 import { eq } from 'drizzle-orm'
 import { dom, FORM_HEADERS, form, sessionOf, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
@@ -62,8 +64,20 @@ async function stateOf (who: Trainee) {
   return { questions, topics, days }
 }
 
-/** Runs the requests at once and says how many transactions the database opened meanwhile. */
+/**
+ * Runs the requests at once and says how many transactions the database opened meanwhile: on SQLite
+ * the calls of better-sqlite3's transaction, on PostgreSQL the BEGINs sent by any pooled connection.
+ */
 async function atOnce<T> (requests: Array<() => Promise<T>>): Promise<{ results: T[], transactions: number }> {
+  if (onPostgres) {
+    const spy = vi.spyOn(pg.Client.prototype, 'query')
+    try {
+      const results = await Promise.all(requests.map((r) => r()))
+      return { results, transactions: spy.mock.calls.filter(([q]) => typeof q === 'string' && q.startsWith('BEGIN')).length }
+    } finally {
+      spy.mockRestore()
+    }
+  }
   const spy = vi.spyOn(t.db.$client, 'transaction')
   try {
     const results = await Promise.all(requests.map((r) => r()))

@@ -2,13 +2,13 @@ import { describe, test, expect } from 'vitest'
 import { dom, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { makeEligible, enterpriseCountsCheck, addSitting } from '../../helpers/readiness.js'
-import { employments, enterprises, applications } from '../../../src/db/schema.js'
+import { employments, enterprises, applications, enterpriseCounts } from '../../../src/db/schema.js'
 import { setDutyStatus, setCertificate, endEmployment, employPerson } from '../../../src/features/orgs/queries.js'
 import { transaction, exec, run } from '../../../src/db/engine.js'
 import { readEnterpriseCounts } from '../../../src/features/readiness/store.js'
 import { rebuildReadiness } from '../../../src/features/readiness/keeper.js'
 import { noCounts, type Counts } from '../../../src/features/readiness/counts.js'
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 
 let t: TestApp
 let w: World
@@ -72,8 +72,8 @@ describe('each enterprise\'s counts move with its guards, in the same transactio
   })
 
   test('readiness rebuild puts right counts that were changed by hand', async () => {
-    t.db.$client.prepare('UPDATE enterprise_counts SET people = people + 7, eligible = 99 WHERE enterprise_id = ?').run(w.ids.entA)
-    t.db.$client.prepare('DELETE FROM enterprise_counts WHERE enterprise_id = ?').run(w.ids.entB)
+    await t.db.update(enterpriseCounts).set({ people: sql`${enterpriseCounts.people} + 7`, eligible: 99 }).where(eq(enterpriseCounts.enterpriseId, w.ids.entA))
+    await t.db.delete(enterpriseCounts).where(eq(enterpriseCounts.enterpriseId, w.ids.entB))
     expect((await enterpriseCountsCheck(t)).stored).not.toEqual((await enterpriseCountsCheck(t)).recounted)
     await rebuildReadiness(t.db, t.clock, t.config.timeZone)
     const { stored, recounted } = await enterpriseCountsCheck(t)

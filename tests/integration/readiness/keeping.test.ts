@@ -5,13 +5,13 @@ import { declareAll, nationalMock } from '../../helpers/readiness.js'
 import { readinessScene, EVENT_KINDS } from '../../helpers/readiness-events.js'
 import { seededRng } from '../../../src/lib/rng.js'
 import { addDays, localDate } from '../../../src/lib/time.js'
-import { trainees, traineeReadiness } from '../../../src/db/schema.js'
+import { trainees, traineeReadiness, employments } from '../../../src/db/schema.js'
 import { storedReadiness, rulesGeneration, countStale, dueIds } from '../../../src/features/readiness/store.js'
 import { workOutReadiness, sweepDueReadiness, rebuildReadiness, reevaluateStale } from '../../../src/features/readiness/keeper.js'
 import { saveEligibilitySettings } from '../../../src/features/readiness/queries.js'
 import { DEFAULT_SETTINGS } from '../../../src/features/readiness/rules.js'
 import { addCohortMembers } from '../../../src/features/learning/queries.js'
-import { transaction, exec } from '../../../src/db/engine.js'
+import { transaction, exec, all as allOf, run } from '../../../src/db/engine.js'
 import { eq } from 'drizzle-orm'
 
 let t: TestApp
@@ -117,16 +117,16 @@ describe('a rule change', () => {
   test('is worked out in the background in chunks; meanwhile pages say so and requests are served', async () => {
     // 1,100 people written straight into the database, then the rebuild command's function works them out.
     const now = t.clock.now().getTime()
-    const insert = t.db.$client.prepare(`INSERT INTO trainees (full_name, id_number_enc, id_number_hmac, birth_date, phone, education, created_at, updated_at)
-      VALUES (?, ?, ?, '1990-01-01', '', 'junior-middle', ?, ?)`)
     const enc = t.app.pii.encrypt('110101199001011234')
-    const job = t.db.$client.prepare('INSERT INTO employments (trainee_id, enterprise_id, started_on, duty_status, created_at, updated_at) VALUES (?, ?, \'2026-01-01\', \'in-training\', ?, ?)')
-    t.db.$client.transaction(() => {
-      for (let i = 0; i < 1100; i++) {
-        const id = Number(insert.run(`Bulk ${i}`, enc, `bulk-${i}`, now, now).lastInsertRowid)
-        job.run(id, w.ids.entA, now, now)
+    const at = new Date(now)
+    await transaction(t.db, function * (tx) {
+      for (let from = 0; from < 1100; from += 550) {
+        const made = yield * allOf(tx.insert(trainees).values(Array.from({ length: 550 }, (_, k) => ({
+          fullName: `Bulk ${from + k}`, idNumberEnc: enc, idNumberHmac: `bulk-${from + k}`, birthDate: '1990-01-01', phone: '', education: 'junior-middle' as const, createdAt: at, updatedAt: at
+        }))).returning({ id: trainees.id }))
+        yield * run(tx.insert(employments).values(made.map((r) => ({ traineeId: r.id, enterpriseId: w.ids.entA, startedOn: '2026-01-01', dutyStatus: 'in-training' as const, createdAt: at, updatedAt: at }))))
       }
-    })()
+    })
     const all = (await t.db.select({ id: trainees.id }).from(trainees)).length
     expect(await rebuildReadiness(t.db, t.clock, t.config.timeZone)).toBe(all)
     expect((await t.db.select().from(traineeReadiness)).length).toBe(all)

@@ -8,6 +8,7 @@ import { storedReadiness, rulesGeneration } from '../../../src/features/readines
 import { workOut, reevaluateStale } from '../../../src/features/readiness/keeper.js'
 import { storedLearning } from '../../../src/features/learning/index.js'
 import { exec } from '../../../src/db/engine.js'
+import { onPostgres } from '../../helpers/db.js'
 
 /**
  * The issue asks for 1,000 sequences: the default. They take about four minutes of one core on an
@@ -42,7 +43,7 @@ const compare = async (ids: readonly number[]) => {
 describe('stored readiness agrees with the rules', () => {
   test('after each of 1,000 random sequences of 20 events of every kind (seeded), stored equals recomputed for everyone touched (readiness and learning summary), and the enterprises\' counts equal a recount', async () => {
     // Twenty thousand small transactions: durability is not under test here, so commits skip the disk sync.
-    t.db.$client.pragma('synchronous = OFF')
+    if (!onPostgres) t.db.$client.pragma('synchronous = OFF')
     const scene = await readinessScene(t, w)
     const rng = seededRng('readiness-property-1')
     const seen = new Map<EventKind, number>()

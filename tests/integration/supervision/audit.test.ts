@@ -4,6 +4,7 @@ import { describe, test, expect, beforeAll } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { dom, type TestApp } from '../../helpers/app.js'
 import { useWorld, requestsAs, type World } from '../../helpers/world.js'
+import { onPostgres, sqlRows } from '../../helpers/db.js'
 import { checklistItems, sites } from '../../../src/db/schema.js'
 import { insertInspection, inspectionItemsOf } from '../../../src/features/supervision/queries.js'
 import { issueNotice } from '../../../src/features/supervision/notices.js'
@@ -21,8 +22,9 @@ const { get, post } = requestsAs(() => ({ t, w }))
 const idFrom = (location: unknown, kind: string) => Number(new RegExp(`/supervision/${kind}/(\\d+)`).exec(String(location))![1])
 
 /** The units an event was filed under (audit_scopes), sorted. */
-const unitsOf = (eventId: number) => t.db.all<{ j: number }>(sql`SELECT jurisdiction_id AS j FROM audit_scopes WHERE event_id = ${eventId} ORDER BY j`).map((r) => r.j)
-const eventsOf = (action: string) => t.db.all<{ id: number, subjectId: string }>(sql`SELECT id, subject_id AS subjectId FROM audit_events WHERE action = ${action} ORDER BY id`)
+const unitsOf = async (eventId: number) => (await sqlRows<{ j: number }>(t.db, sql`SELECT jurisdiction_id AS j FROM audit_scopes WHERE event_id = ${eventId} ORDER BY j`)).map((r) => Number(r.j))
+// (Ids read as numbers: PostgreSQL returns audit_events' bigint ids as strings.)
+const eventsOf = async (action: string) => (await sqlRows<{ id: number | string, subjectId: string }>(t.db, sql`SELECT id, subject_id AS "subjectId" FROM audit_events WHERE action = ${action} ORDER BY id`)).map((r) => ({ ...r, id: Number(r.id) }))
 const sorted = (...ids: number[]) => [...ids].sort((a, b) => a - b)
 
 let siteAway: number
@@ -56,23 +58,23 @@ beforeAll(async () => {
 })
 
 describe('supervision events in the police audit logs', () => {
-  test('an event about a site is filed under the station of its area and the enterprise\'s registration, each with the units above', () => {
+  test('an event about a site is filed under the station of its area and the enterprise\'s registration, each with the units above', async () => {
     const { city, d1, d2, s1, s2 } = w.ids
     const both = sorted(city, d1, d2, s1, s2)
-    const [created, createdB] = eventsOf('site.created')
+    const [created, createdB] = await eventsOf('site.created')
     expect(created!.subjectId).toBe(String(siteAway))
-    expect(unitsOf(created!.id)).toEqual(both)
+    expect(await unitsOf(created!.id)).toEqual(both)
     // B's site, in B's own station's area: S2's line only, not S1's.
     expect(createdB!.subjectId).toBe(String(siteB))
-    expect(unitsOf(createdB!.id)).toEqual(sorted(city, d2, s2))
+    expect(await unitsOf(createdB!.id)).toEqual(sorted(city, d2, s2))
     for (const action of ['site.updated', 'employment.site', 'inspection.recorded', 'notice.issued', 'bravery.reported', 'bravery.forwarded']) {
-      const events = eventsOf(action)
+      const events = await eventsOf(action)
       expect(events, action).toHaveLength(1)
-      expect(unitsOf(events[0]!.id), action).toEqual(both)
+      expect(await unitsOf(events[0]!.id), action).toEqual(both)
     }
     // The notice S1 sent, read by B's trainer (B registered with S2, reached through its site in S1's area): the sender's line and the reader's.
-    expect(unitsOf(eventsOf('message.sent')[0]!.id)).toEqual(sorted(city, d1, s1))
-    expect(unitsOf(eventsOf('message.read')[0]!.id)).toEqual(both)
+    expect(await unitsOf((await eventsOf('message.sent'))[0]!.id)).toEqual(sorted(city, d1, s1))
+    expect(await unitsOf((await eventsOf('message.read'))[0]!.id)).toEqual(both)
   })
 
   test('each station\'s log page shows the sentences; the other station\'s does not show what is not its own', async () => {
@@ -87,7 +89,8 @@ describe('supervision events in the police audit logs', () => {
     expect(await exec(t.db, countAudit, { jurisdictionIds: [w.ids.s2], action: 'site.created' })).toBe(2)
   })
 
-  test('the migration files the supervision events already logged under the same units as writing them did', () => {
+  // SQLite's migration SQL (PostgreSQL's schema starts with the rules: nothing to backfill).
+  test.skipIf(onPostgres)('the migration files the supervision events already logged under the same units as writing them did', () => {
     const file = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => fs.readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8')).find((s) => s.includes('-- backfill: supervision audit scopes'))!
     const fill = file.split('--> statement-breakpoint').find((part) => part.includes('-- backfill: supervision audit scopes'))!
     const rows = () => t.db.all(sql`SELECT s.* FROM audit_scopes s JOIN audit_events e ON e.id = s.event_id WHERE e.subject_type IN ('site', 'inspection', 'notice', 'bravery') OR e.action = 'employment.site' ORDER BY 1, 2, 3`)

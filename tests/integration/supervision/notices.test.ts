@@ -197,7 +197,7 @@ describe('rectification notices', () => {
     const start = path.join(t.dir, 'go')
     const run = () => new Promise<number[]>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../../fixtures/issue-notices.ts'),
-        t.config.databasePath, start, '25', String(w.ids.d2), String(insp.id), String(siteId), String(w.ids.entA), String(w.users.policeS2), String(insp.failed[0])], { stdio: ['ignore', 'pipe', 'pipe'] })
+        t.config.databaseUrl ?? t.config.databasePath, start, '25', String(w.ids.d2), String(insp.id), String(siteId), String(w.ids.entA), String(w.users.policeS2), String(insp.failed[0])], { stdio: ['ignore', 'pipe', 'pipe'] })
       let out = ''
       let err = ''
       child.stdout.on('data', (d) => { out += String(d) })
