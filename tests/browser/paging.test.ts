@@ -12,7 +12,7 @@ const fitsWidth = (page: import('playwright-core').Page) => page.evaluate(() => 
 describe('long lists on a phone, in Chinese', () => {
   test('the roster says its true total and pages with next and previous links; /training and the audit log too', async () => {
     const trainer = env.server.db.select().from(users).where(eq(users.username, 'trainer1')).get()!
-    addCrowdTo({ db: env.server.db, pii: env.server.pii, now: new Date() }, trainer.enterpriseId!, 130, 7)
+    await addCrowdTo({ db: env.server.db, pii: env.server.pii, now: new Date() }, trainer.enterpriseId!, 130, 7)
     const page = await signInDemo(env, 'trainer1', PHONE, 'zh-CN')
     await page.goto(`${env.server.url}/roster`)
     const total = await textOf(page, 'p.count')

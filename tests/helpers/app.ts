@@ -11,7 +11,7 @@ import { openDatabase, migrateDatabase, openPostgres, type Db } from '../../src/
 import { ManualClock } from '../../src/lib/clock.js'
 import { insertUser, hashPassword, createSession, type Role, type User } from '../../src/features/auth/index.js'
 import { trainees, ENGINE } from '../../src/db/schema.js'
-import { runSync, exec, transaction, all } from '../../src/db/engine.js'
+import { exec, transaction, all } from '../../src/db/engine.js'
 import { freshPgDatabase } from './pg.js'
 
 export const PASSWORD = 'correct horse battery'
@@ -134,13 +134,7 @@ export function dom (html: string): HTMLElement {
   return parse(html)
 }
 
-/** A session made directly in the database: a cookie without the cost of a sign-in. */
-export function sessionFor (t: TestApp, userId: number): string {
-  // SQLite only (synchronous, the bridge): on either engine use sessionOf.
-  return `gp_session=${runSync(createSession(t.db, userId, t.clock.now())).token}`
-}
-
-/** The same on either engine. */
+/** A session made directly in the database: a cookie without the cost of a sign-in (either engine). */
 export async function sessionOf (t: TestApp, userId: number): Promise<string> {
   return `gp_session=${(await transaction(t.db, createSession, userId, t.clock.now())).token}`
 }

@@ -20,7 +20,6 @@ import {
 } from '../../src/features/orgs/queries.js'
 import { saveEligibilitySettings, readEligibilitySettings } from '../../src/features/readiness/queries.js'
 import { reevaluateStale, sweepDueReadiness } from '../../src/features/readiness/keeper.js'
-import { runSync } from '../../src/db/engine.js'
 
 export const EVENT_KINDS = [
   'attempt', 'lesson', 'declaration', 'assignment', 'unassignment', 'cohort-join', 'cohort-leave', 'rules', 'employment-end', 'employment-start',
@@ -38,9 +37,9 @@ export async function readinessScene (t: TestApp, w: World) {
   const today = () => localDate(now(), t.config.timeZone)
   const trainer = w.users.trainerA
   const enterprises = [w.ids.entA, w.ids.entB]
-  const release = runSync(latestRelease(t.db))!
-  const bp = t.db.select().from(blueprintVersions).get()!
-  const lessons = t.db.select({ key: lessonVersions.lessonKey, id: lessonVersions.id }).from(lessonVersions).all()
+  const release = (await exec(t.db, latestRelease))!
+  const bp = (await t.db.select().from(blueprintVersions))[0]!
+  const lessons = await t.db.select({ key: lessonVersions.lessonKey, id: lessonVersions.id }).from(lessonVersions)
   const tag = Math.random().toString(36).slice(2, 8)
   const cohorts = await Promise.all(enterprises.map((e, i) => transaction(t.db, insertCohort, e, `Cohort ${i} ${tag}`, audit(trainer), now())))
   const curricula = await Promise.all(enterprises.map((e, i) => transaction(t.db, insertCurriculum, e, `Induction ${i} ${tag}`, [
@@ -60,19 +59,20 @@ export async function readinessScene (t: TestApp, w: World) {
     people.push(await transaction(t.db, insertPerson, newPerson(addDays(today(), -(17 * 365 + i * 120)), pick({ int: () => i % 4, next: () => 0 }, EDUCATION_LEVELS)), enterprises[i % 2]!,
       { username: `scene-${i}-${Math.random().toString(36).slice(2, 8)}`, displayName: `Scene ${i}`, passwordHash: 'x' }, today(), audit(trainer), now()))
   }
-  const employer = (id: number) => t.db.select().from(employments).where(and(eq(employments.traineeId, id), isNull(employments.endedOn))).get()
-  const unemployed = () => people.filter((id) => !employer(id))
-  const employed = () => people.filter((id) => employer(id))
+  const employer = async (id: number) => (await t.db.select().from(employments).where(and(eq(employments.traineeId, id), isNull(employments.endedOn))))[0]
+  const jobs = async () => await Promise.all(people.map(async (id) => [id, await employer(id)] as const))
+  const unemployed = async () => (await jobs()).filter(([, e]) => !e).map(([id]) => id)
+  const employed = async () => (await jobs()).filter(([, e]) => e).map(([id]) => id)
 
   const events: Record<EventKind, (rng: Rng) => Promise<number[]> | number[]> = {
     /** A mock (of either blueprint) finished through finalizeAttempt: pass mark 0 passes, 101 fails. */
     attempt: async (rng) => {
       const id = pick(rng, people)
       const at = new Date(now().getTime() - rng.int(3) * 3_600_000)
-      const row = t.db.insert(attempts).values({
+      const row = (await t.db.insert(attempts).values({
         traineeId: id, blueprintKey: pick(rng, ['national-mock', 'starter-mock']), blueprintVersionId: bp.id, releaseId: release.id, seed: 'scene',
         passMark: rng.next() < 0.7 ? 0 : 101, maxScore: 100, startedAt: new Date(at.getTime() - 600_000), deadlineAt: new Date(at.getTime() + 3_600_000)
-      }).returning().get()
+      }).returning())[0]!
       await transaction(t.db, finalizeAttempt, row.id, 'submitted', at, { actorId: null })
       return [id]
     },
@@ -96,7 +96,7 @@ export async function readinessScene (t: TestApp, w: World) {
       return toCohort ? people : target
     },
     unassignment: async (rng) => {
-      const all = t.db.select().from(assignments).all().filter((a) => curricula.some((c) => c.id === a.curriculumId))
+      const all = (await t.db.select().from(assignments)).filter((a) => curricula.some((c) => c.id === a.curriculumId))
       if (all.length === 0) return []
       const a = pick(rng, all)
       await transaction(t.db, deleteAssignment, (await exec(t.db, findAssignment, a.enterpriseId, a.id))!, audit(trainer), now())
@@ -109,7 +109,7 @@ export async function readinessScene (t: TestApp, w: World) {
       return ids
     },
     'cohort-leave': async (rng) => {
-      const members = t.db.select().from(cohortMembers).all().filter((m) => cohorts.some((c) => c.id === m.cohortId))
+      const members = (await t.db.select().from(cohortMembers)).filter((m) => cohorts.some((c) => c.id === m.cohortId))
       if (members.length === 0) return []
       const m = pick(rng, members)
       await transaction(t.db, removeCohortMember, (await exec(t.db, findCohort, enterprises[cohorts.findIndex((c) => c.id === m.cohortId)]!, m.cohortId))!, m.traineeId, audit(trainer), now())
@@ -126,24 +126,24 @@ export async function readinessScene (t: TestApp, w: World) {
       return people
     },
     'employment-end': async (rng) => {
-      const list = employed()
+      const list = await employed()
       if (list.length === 0) return []
       const id = pick(rng, list)
-      await transaction(t.db, endEmployment, employer(id)!.id, id, today(), audit(trainer), now())
+      await transaction(t.db, endEmployment, (await employer(id))!.id, id, today(), audit(trainer), now())
       return [id]
     },
     'employment-start': async (rng) => {
-      const list = unemployed()
+      const list = await unemployed()
       if (list.length === 0) return []
       const id = pick(rng, list)
       await transaction(t.db, employPerson, id, pick(rng, enterprises), today(), audit(trainer), now())
       return [id]
     },
     duty: async (rng) => {
-      const list = employed()
+      const list = await employed()
       if (list.length === 0) return []
       const id = pick(rng, list)
-      const e = employer(id)!
+      const e = (await employer(id))!
       const to = e.dutyStatus === 'on-duty' ? 'in-training' : 'on-duty'
       await transaction(t.db, setDutyStatus, e.id, id, e.dutyStatus, to, audit(trainer), now())
       return [id]
@@ -155,12 +155,12 @@ export async function readinessScene (t: TestApp, w: World) {
     },
     /** A roster import of one row: a new person (while the scene is small) or someone without an employer, rejoining. */
     import: async (rng) => {
-      const back = unemployed()
+      const back = await unemployed()
       const enterpriseId = pick(rng, enterprises)
       const returning = back.length > 0 && (people.length >= 14 || rng.next() < 0.5) ? pick(rng, back) : null
       const person = returning === null ? newPerson(birthDate(rng), pick(rng, EDUCATION_LEVELS)) : null
       const row = returning !== null
-        ? { row: 1, ...t.db.select({ fullName: trainees.fullName, idNumberEnc: trainees.idNumberEnc, idNumberHmac: trainees.idNumberHmac, birthDate: trainees.birthDate, phone: trainees.phone, education: trainees.education }).from(trainees).where(eq(trainees.id, returning)).get()!, returning }
+        ? { row: 1, ...(await t.db.select({ fullName: trainees.fullName, idNumberEnc: trainees.idNumberEnc, idNumberHmac: trainees.idNumberHmac, birthDate: trainees.birthDate, phone: trainees.phone, education: trainees.education }).from(trainees).where(eq(trainees.id, returning)))[0]!, returning }
         : { row: 1, ...person!, returning: null }
       if (returning === null && people.length >= 14) return []
       const token = `tok${++seq}`
@@ -168,19 +168,19 @@ export async function readinessScene (t: TestApp, w: World) {
       const out = await transaction(t.db, importCheckedRows, token, enterpriseId, [row], ['x'], () => `imp${seq}${Math.random().toString(36).slice(2, 8)}`, today(), audit(trainer), now())
       if (!out.ok) throw new Error(`import refused: ${out.reason}`)
       if (returning !== null) return [returning]
-      const id = t.db.select({ id: trainees.id }).from(trainees).where(eq(trainees.idNumberHmac, person!.idNumberHmac)).get()!.id
+      const id = (await t.db.select({ id: trainees.id }).from(trainees).where(eq(trainees.idNumberHmac, person!.idNumberHmac)))[0]!.id
       people.push(id)
       return [id]
     },
     'birth-date': async (rng) => {
       const id = pick(rng, people)
-      const before = t.db.select().from(trainees).where(eq(trainees.id, id)).get()!
+      const before = (await t.db.select().from(trainees).where(eq(trainees.id, id)))[0]!
       await transaction(t.db, updatePerson, id, { ...newPerson(birthDate(rng), before.education), fullName: before.fullName }, true, audit(trainer), now())
       return [id]
     },
     education: async (rng) => {
       const id = pick(rng, people)
-      const before = t.db.select().from(trainees).where(eq(trainees.id, id)).get()!
+      const before = (await t.db.select().from(trainees).where(eq(trainees.id, id)))[0]!
       await transaction(t.db, updatePerson, id, { fullName: before.fullName, idNumberEnc: before.idNumberEnc, idNumberHmac: before.idNumberHmac, birthDate: before.birthDate, phone: before.phone, education: pick(rng, EDUCATION_LEVELS) }, false, audit(trainer), now())
       return [id]
     },

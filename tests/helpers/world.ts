@@ -1,10 +1,11 @@
 import { creditCheckChar } from '../../src/lib/id-checksums.js'
 import { insertUser, type Role } from '../../src/features/auth/index.js'
-import { jurisdictions, enterprises, trainees, employments, statements, applications } from '../../src/db/schema.js'
+import { eq } from 'drizzle-orm'
+import { jurisdictions, enterprises, trainees, employments, statements, applications, sessions as sessionsTable } from '../../src/db/schema.js'
 import { makeEligible, addSitting, keepReadiness } from './readiness.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
 import { beforeAll, afterAll } from 'vitest'
-import { PASSWORD, FORM_HEADERS, form, buildTestApp, createUser, sessionFor, type TestApp } from './app.js'
+import { PASSWORD, FORM_HEADERS, form, buildTestApp, createUser, sessionOf, type TestApp } from './app.js'
 import { smallBank } from './bank.js'
 import { checkBank } from '../../src/features/bank/format.js'
 import { publishBank } from '../../src/features/bank/publish.js'
@@ -13,6 +14,8 @@ import { hashPassword } from '../../src/features/auth/index.js'
 import { exec, transaction } from '../../src/db/engine.js'
 
 let hash: Promise<string> | undefined
+/** The world's sessions' activity time: ahead of every test clock, so they never time out. */
+const NEVER_IDLE = new Date(Date.UTC(2100, 0, 1))
 
 /**
  * A small city for access tests: a bureau with two districts, a station under
@@ -26,7 +29,15 @@ let hash: Promise<string> | undefined
 export interface World {
   ids: { city: number, d1: number, d2: number, s1: number, s2: number, entA: number, entB: number, personA: number, personB: number }
   users: Record<'admin' | 'trainerA' | 'trainerB' | 'policeS1' | 'policeS2' | 'policeD1' | 'policeCity' | 'traineeA' | 'traineeB', number>
+  /**
+   * A session cookie of one of the accounts: made once per account when the world is built (so the
+   * call stays synchronous on both engines); the same cookie on every call. It does not time out.
+   */
   cookie: (who: keyof World['users']) => string
+  /** A new session of one of the accounts, made now at the clock's time (an ordinary one, that times out). */
+  freshCookie: (who: keyof World['users']) => Promise<string>
+  /** Makes every account's session again (after a test ended some): `cookie(who)` then returns the new ones. */
+  refreshCookies: () => Promise<void>
   creditCode: (n: number) => string
   addPerson: (enterpriseId: number | null, name?: string, opts?: { certificate?: boolean, duty?: 'in-training' | 'on-duty' }) => Promise<{ traineeId: number, userId: number, idNumber: string }>
   /** Trainee A's open attempt of the starter mock (started if none is open). */
@@ -79,7 +90,7 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
       ...(opts.certificate ? { certificateNo: `CERT${n}`, certificateIssuedOn: '2024-01-01', certificateStatus: 'valid' as const } : {})
     }).returning())[0]!.id
     if (enterpriseId) await t.db.insert(employments).values({ traineeId, enterpriseId, startedOn: '2026-01-01', dutyStatus: opts.duty ?? 'in-training', createdAt: now, updatedAt: now })
-    keepReadiness(t, [traineeId])
+    await keepReadiness(t, [traineeId])
     return { traineeId, userId, idNumber }
   }
 
@@ -100,9 +111,23 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
   if (!await exec(t.db, latestRelease)) {
     await transaction(t.db, publishBank, checkBank(smallBank()).bank, null, now)
     // A release raises the rules' generation; the keeper (off in tests) would work the two out again.
-    keepReadiness(t, [pA.traineeId, pB.traineeId])
+    await keepReadiness(t, [pA.traineeId, pB.traineeId])
   }
-  const cookie = (who: keyof typeof users) => sessionFor(t, users[who])
+  // One session per account, made up front, so that cookie(who) stays synchronous on both engines.
+  // Their activity time is set far ahead of any test clock, so they never time out however far a
+  // test moves the clock (a test of timeouts makes a session of its own).
+  const lastingSession = async (userId: number) => {
+    const cookie = await sessionOf(t, userId)
+    await t.db.update(sessionsTable).set({ lastVerifiedAt: NEVER_IDLE }).where(eq(sessionsTable.id, cookie.slice('gp_session='.length).split('.')[0]!))
+    return cookie
+  }
+  const sessions = {} as Record<keyof typeof users, string>
+  const refreshCookies = async () => {
+    for (const who of Object.keys(users) as Array<keyof typeof users>) sessions[who] = await lastingSession(users[who])
+  }
+  await refreshCookies()
+  const cookie = (who: keyof typeof users) => sessions[who]
+  const freshCookie = (who: keyof typeof users) => sessionOf(t, users[who])
   const openAttempt = async () => {
     const res = await t.app.inject({ method: 'POST', url: '/exams/start', headers: { ...FORM_HEADERS, cookie: cookie('traineeA') }, payload: 'blueprint=starter-mock' })
     const id = /\/exams\/attempts\/(\d+)/.exec(String(res.headers.location))?.[1]
@@ -118,8 +143,8 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
   const ready = async () => {
     if (!readyPerson) {
       const p = await addPerson(entA, `${prefix}Ready`)
-      makeEligible(t, p.traineeId, users.trainerA)
-      readyPerson = { ...p, cookie: sessionFor(t, p.userId) }
+      await makeEligible(t, p.traineeId, users.trainerA)
+      readyPerson = { ...p, cookie: await lastingSession(p.userId) }
     }
     return readyPerson
   }
@@ -134,7 +159,7 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
   }
   let sittingId: number | undefined
   const sitting = async () => {
-    sittingId ??= addSitting(t, d1, users.policeD1)
+    sittingId ??= await addSitting(t, d1, users.policeD1)
     return sittingId
   }
   const application = async () => {
@@ -156,6 +181,8 @@ export async function buildWorld (t: TestApp, prefix = 'w'): Promise<World> {
     ids: { city, d1, d2, s1, s2, entA, entB, personA: pA.traineeId, personB: pB.traineeId },
     users,
     cookie,
+    freshCookie,
+    refreshCookies,
     creditCode,
     addPerson,
     openAttempt,

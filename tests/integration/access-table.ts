@@ -164,8 +164,8 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /supervision/sites/:id': {
     access: ['trainer', 'police', 'admin'],
     owned: async (w) => {
-      const home = siteOf(w, w.ids.entA, w.ids.s1)
-      const away = siteOf(w, w.ids.entA, w.ids.s2)
+      const home = await siteOf(w, w.ids.entA, w.ids.s1)
+      const away = await siteOf(w, w.ids.entA, w.ids.s2)
       return [
         { url: `/supervision/sites/${home}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
         { url: `/supervision/sites/${home}`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2') },
@@ -174,7 +174,7 @@ export const ROUTES: Record<string, RouteCase> = {
       ]
     }
   },
-  'GET /supervision/sites/:id/edit': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}/edit`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
+  'GET /supervision/sites/:id/edit': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${await siteOf(w, w.ids.entA, w.ids.s1)}/edit`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
   'GET /supervision/inspections': { access: ['trainer', 'police', 'admin'] },
   'GET /supervision/inspections/new': { access: ['police'] },
   'POST /supervision/inspections': { access: ['police'], payload: { site: '' } },
@@ -246,7 +246,7 @@ export const ROUTES: Record<string, RouteCase> = {
     owned: async (w) => {
       const messageId = await messageToA(w)
       const stored = await writePhotoFile(photoDir(w.t.config.databasePath), Buffer.from('%PDF-1.4\n'), w.t.app.pii)
-      const id = w.t.db.insert(messageAttachments).values({ messageId, name: 'a.pdf', contentType: 'application/pdf', ...stored }).returning().get().id
+      const id = (await w.t.db.insert(messageAttachments).values({ messageId, name: 'a.pdf', contentType: 'application/pdf', ...stored }).returning())[0]!.id
       return [{ url: `/supervision/attachments/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }]
     }
   },
@@ -259,7 +259,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /supervision/bravery/:id': {
     access: ['trainee', 'trainer', 'police', 'admin'],
     owned: async (w) => {
-      const id = braveryOfA(w)
+      const id = await braveryOfA(w)
       return [
         { url: `/supervision/bravery/${id}`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB') },
         { url: `/supervision/bravery/${id}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') },
@@ -267,7 +267,7 @@ export const ROUTES: Record<string, RouteCase> = {
       ]
     }
   },
-  'POST /supervision/bravery/:id/review': { access: ['police'], payload: { decision: 'forwarded', note: '' }, owned: async (w) => [{ url: `/supervision/bravery/${braveryOfA(w)}/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'forwarded', note: '' }, ownerStatus: 422 }] },
+  'POST /supervision/bravery/:id/review': { access: ['police'], payload: { decision: 'forwarded', note: '' }, owned: async (w) => [{ url: `/supervision/bravery/${await braveryOfA(w)}/review`, owner: w.cookie('policeS1'), outsider: w.cookie('policeS2'), payload: { decision: 'forwarded', note: '' }, ownerStatus: 422 }] },
   'GET /supervision/cases': { access: ['police', 'admin'] },
   'GET /supervision/cases/:id': { access: ['police', 'admin'], owned: async (w) => [{ url: `/supervision/cases/${await caseOfA(w)}`, owner: w.cookie('policeD1'), outsider: w.cookie('policeS2') }] },
   'POST /supervision/cases/:id/close': {
@@ -280,7 +280,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /admin/checklist': { access: ['admin'] },
   'POST /admin/checklist': { access: ['admin'], payload: { titleZh: '' } },
   'POST /admin/checklist/:id': { access: ['admin'], payload: { titleZh: '' } },
-  'POST /supervision/sites/:id': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${siteOf(w, w.ids.entA, w.ids.s1)}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { name: '' }, ownerStatus: 422 }] },
+  'POST /supervision/sites/:id': { access: ['trainer'], owned: async (w) => [{ url: `/supervision/sites/${await siteOf(w, w.ids.entA, w.ids.s1)}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB'), payload: { name: '' }, ownerStatus: 422 }] },
   'GET /verify': { access: 'public' },
   'GET /verify/:code': { access: 'public', url: '/verify/2222-2222-2222' },
   'GET /api/verify/:code': { access: 'public', url: '/api/verify/2222-2222-2222' },
@@ -387,56 +387,56 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /training/trainees/:id': { access: ['trainer'], owned: async (w) => [{ url: `/training/trainees/${w.ids.personA}`, owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') }] },
   'GET /cohorts': { access: ['trainer'] },
   'POST /cohorts': { access: ['trainer'], payload: { name: '' } },
-  'GET /cohorts/:id': { access: ['trainer'], owned: async (w) => [{ url: `/cohorts/${cohortOfA(w)}`, ...trainers(w) }] },
+  'GET /cohorts/:id': { access: ['trainer'], owned: async (w) => [{ url: `/cohorts/${await cohortOfA(w)}`, ...trainers(w) }] },
   'POST /cohorts/:id/members': {
     access: ['trainer'],
-    owned: async (w) => [{ url: `/cohorts/${cohortOfA(w)}/members`, ...trainers(w), payload: { trainee: String(w.ids.personA) }, ownerStatus: 303 }]
+    owned: async (w) => [{ url: `/cohorts/${await cohortOfA(w)}/members`, ...trainers(w), payload: { trainee: String(w.ids.personA) }, ownerStatus: 303 }]
   },
   'POST /cohorts/:id/members/:traineeId/remove': {
     access: ['trainer'],
     url: '/cohorts/999999/members/999999/remove',
     owned: async (w) => {
-      const id = cohortOfA(w, true)
+      const id = await cohortOfA(w, true)
       return [{ url: `/cohorts/${id}/members/${w.ids.personA}/remove`, ...trainers(w), ownerStatus: 303 }]
     }
   },
   'GET /curricula': { access: ['trainer'] },
   'GET /curricula/new': { access: ['trainer'] },
   'POST /curricula': { access: ['trainer'], payload: { title: '' } },
-  'GET /curricula/:id': { access: ['trainer'], owned: async (w) => [{ url: `/curricula/${curriculumOfA(w)}`, ...trainers(w) }] },
+  'GET /curricula/:id': { access: ['trainer'], owned: async (w) => [{ url: `/curricula/${await curriculumOfA(w)}`, ...trainers(w) }] },
   'POST /curricula/:id/assignments': {
     access: ['trainer'],
-    owned: async (w) => [{ url: `/curricula/${curriculumOfA(w)}/assignments`, ...trainers(w), payload: { trainee: String(w.ids.personA), mandatory: 'yes', dueOn: '' }, ownerStatus: 303 }]
+    owned: async (w) => [{ url: `/curricula/${await curriculumOfA(w)}/assignments`, ...trainers(w), payload: { trainee: String(w.ids.personA), mandatory: 'yes', dueOn: '' }, ownerStatus: 303 }]
   },
-  'POST /assignments/:id/delete': { access: ['trainer'], owned: async (w) => [{ url: `/assignments/${assignmentOfA(w)}/delete`, ...trainers(w), ownerStatus: 303 }] }
+  'POST /assignments/:id/delete': { access: ['trainer'], owned: async (w) => [{ url: `/assignments/${await assignmentOfA(w)}/delete`, ...trainers(w), ownerStatus: 303 }] }
 }
 
 const trainers = (w: World) => ({ owner: w.cookie('trainerA'), outsider: w.cookie('trainerB') })
 
 /** A cohort of enterprise A (with trainee A in it when asked). */
-function cohortOfA (w: World, withMember = false): number {
+async function cohortOfA (w: World, withMember = false): Promise<number> {
   const now = w.t.clock.now()
-  const id = w.t.db.insert(cohorts).values({ enterpriseId: w.ids.entA, name: `Access cohort ${Math.random()}`, createdAt: now }).returning().get().id
-  if (withMember) w.t.db.insert(cohortMembers).values({ cohortId: id, traineeId: w.ids.personA, addedAt: now }).run()
+  const id = (await w.t.db.insert(cohorts).values({ enterpriseId: w.ids.entA, name: `Access cohort ${Math.random()}`, createdAt: now }).returning())[0]!.id
+  if (withMember) await w.t.db.insert(cohortMembers).values({ cohortId: id, traineeId: w.ids.personA, addedAt: now })
   return id
 }
 
 /** A new managed site of an enterprise in a station's area. */
-function siteOf (w: World, enterpriseId: number, jurisdictionId: number): number {
+async function siteOf (w: World, enterpriseId: number, jurisdictionId: number): Promise<number> {
   const now = w.t.clock.now()
-  return w.t.db.insert(sites).values({ enterpriseId, jurisdictionId, name: `Access site ${Math.random()}`, createdAt: now, updatedAt: now }).returning().get().id
+  return (await w.t.db.insert(sites).values({ enterpriseId, jurisdictionId, name: `Access site ${Math.random()}`, createdAt: now, updatedAt: now }).returning())[0]!.id
 }
 
 /** An inspection of a new site of enterprise A in S1's area, one failed item with one photo. */
 async function inspectionOfA (w: World): Promise<{ inspectionId: number, photoId: number }> {
   const { db, clock, app, config } = w.t
   const now = clock.now()
-  const siteId = siteOf(w, w.ids.entA, w.ids.s1)
-  const item = db.select().from(checklistItems).all()[0]!
-  const inspectionId = db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'S1', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning().get().id
-  const itemId = db.insert(inspectionItems).values({ inspectionId, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning().get().id
+  const siteId = await siteOf(w, w.ids.entA, w.ids.s1)
+  const item = (await db.select().from(checklistItems))[0]!
+  const inspectionId = (await db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'S1', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning())[0]!.id
+  const itemId = (await db.insert(inspectionItems).values({ inspectionId, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning())[0]!.id
   const stored = await writePhotoFile(photoDir(config.databasePath), pngWithLocation(), app.pii)
-  const photoId = db.insert(photos).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: itemId, uploadedBy: w.users.policeS1, createdAt: now }).returning().get().id
+  const photoId = (await db.insert(photos).values({ ...stored, contentType: 'image/png', ownerKind: 'inspection-item', ownerId: itemId, uploadedBy: w.users.policeS1, createdAt: now }).returning())[0]!.id
   return { inspectionId, photoId }
 }
 
@@ -444,44 +444,44 @@ async function inspectionOfA (w: World): Promise<{ inspectionId: number, photoId
 async function noticeOfA (w: World): Promise<number> {
   const { db, clock } = w.t
   const { inspectionId } = await inspectionOfA(w)
-  const item = db.select().from(inspectionItems).all().find((i) => i.inspectionId === inspectionId)!
-  const inspection = db.select().from(inspections).all().find((i) => i.id === inspectionId)!
-  const seq = db.select().from(rectificationNotices).all().length + 1
-  const id = db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `S1公（保）限改字〔2026〕第${seq}号`, inspectionId, siteId: inspection.siteId, enterpriseId: w.ids.entA, deadline: '2026-12-31', status: 'open', issuedBy: w.users.policeS1, issuedAt: clock.now() }).returning().get().id
-  db.insert(noticeItems).values({ noticeId: id, position: 1, inspectionItemId: item.id, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, requirement: 'x', status: 'pending' }).run()
+  const item = (await db.select().from(inspectionItems)).find((i) => i.inspectionId === inspectionId)!
+  const inspection = (await db.select().from(inspections)).find((i) => i.id === inspectionId)!
+  const seq = (await db.select().from(rectificationNotices)).length + 1
+  const id = (await db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `S1公（保）限改字〔2026〕第${seq}号`, inspectionId, siteId: inspection.siteId, enterpriseId: w.ids.entA, deadline: '2026-12-31', status: 'open', issuedBy: w.users.policeS1, issuedAt: clock.now() }).returning())[0]!.id
+  await db.insert(noticeItems).values({ noticeId: id, position: 1, inspectionItemId: item.id, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, requirement: 'x', status: 'pending' })
   return id
 }
 
 /** A message from the S1 station to enterprise A. */
 async function messageToA (w: World): Promise<number> {
-  const id = w.t.db.insert(enterpriseMessages).values({ unitId: w.ids.s1, title: 'Access message', body: 'x', sentBy: w.users.policeS1, sentAt: w.t.clock.now() }).returning().get().id
-  w.t.db.insert(messageTargets).values({ messageId: id, enterpriseId: w.ids.entA }).run()
+  const id = (await w.t.db.insert(enterpriseMessages).values({ unitId: w.ids.s1, title: 'Access message', body: 'x', sentBy: w.users.policeS1, sentAt: w.t.clock.now() }).returning())[0]!.id
+  await w.t.db.insert(messageTargets).values({ messageId: id, enterpriseId: w.ids.entA })
   return id
 }
 
 /** A reported act of bravery of trainee A. */
-function braveryOfA (w: World): number {
-  return w.t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, stationId: w.ids.s1, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: w.t.clock.now(), status: 'reported' }).returning().get().id
+async function braveryOfA (w: World): Promise<number> {
+  return (await w.t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, stationId: w.ids.s1, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: w.t.clock.now(), status: 'reported' }).returning())[0]!.id
 }
 
 /** An open case on a notice of enterprise A (its site in S1's area), opened by the district D1. */
 async function caseOfA (w: World): Promise<number> {
   const noticeId = await noticeOfA(w)
-  w.t.db.update(rectificationNotices).set({ status: 'escalated' }).where(eq(rectificationNotices.id, noticeId)).run()
-  return w.t.db.insert(escalationCases).values({ noticeId, unitId: w.ids.d1, basis: 'reg-42', note: 'x', status: 'open', escalatedBy: w.users.policeD1, escalatedAt: w.t.clock.now() }).returning().get().id
+  await w.t.db.update(rectificationNotices).set({ status: 'escalated' }).where(eq(rectificationNotices.id, noticeId))
+  return (await w.t.db.insert(escalationCases).values({ noticeId, unitId: w.ids.d1, basis: 'reg-42', note: 'x', status: 'open', escalatedBy: w.users.policeD1, escalatedAt: w.t.clock.now() }).returning())[0]!.id
 }
 
 /** A curriculum of enterprise A asking for one topic. */
-function curriculumOfA (w: World): number {
+async function curriculumOfA (w: World): Promise<number> {
   const now = w.t.clock.now()
-  const id = w.t.db.insert(curricula).values({ enterpriseId: w.ids.entA, title: `Access curriculum ${Math.random()}`, createdAt: now }).returning().get().id
-  w.t.db.insert(curriculumItems).values({ curriculumId: id, position: 1, kind: 'topic', domain: 'law', topic: 'guard-eligibility' }).run()
+  const id = (await w.t.db.insert(curricula).values({ enterpriseId: w.ids.entA, title: `Access curriculum ${Math.random()}`, createdAt: now }).returning())[0]!.id
+  await w.t.db.insert(curriculumItems).values({ curriculumId: id, position: 1, kind: 'topic', domain: 'law', topic: 'guard-eligibility' })
   return id
 }
 
 /** An assignment of enterprise A's curriculum to trainee A. */
-function assignmentOfA (w: World): number {
-  return w.t.db.insert(assignments).values({ curriculumId: curriculumOfA(w), enterpriseId: w.ids.entA, traineeId: w.ids.personA, mandatory: true, assignedAt: w.t.clock.now() }).returning().get().id
+async function assignmentOfA (w: World): Promise<number> {
+  return (await w.t.db.insert(assignments).values({ curriculumId: await curriculumOfA(w), enterpriseId: w.ids.entA, traineeId: w.ids.personA, mandatory: true, assignedAt: w.t.clock.now() }).returning())[0]!.id
 }
 
 /** Trainee A starts a lesson check; returns it with its first question and one of that question's options. */

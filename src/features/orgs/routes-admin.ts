@@ -61,6 +61,13 @@ export async function adminRoutes (app: FastifyInstance) {
 
   // ---- enterprises ----
 
+  /**
+   * A record id typed into a form, or 0 (no record) when it is not one: only a well-formed id up to
+   * nine digits is looked up, since PostgreSQL refuses NaN or a number past its integer columns' range
+   * with an error (a 500) where SQLite just finds nothing.
+   */
+  const formId = (raw: string) => /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : 0
+
   const ENTERPRISE_FORM = { name: { required: true, max: 100 }, creditCode: { required: true, max: 30, identifier: true }, address: { max: 200 }, jurisdictionId: { required: true, max: 12 } } as const
 
   const checkEnterprise = async (body: unknown, selfId?: number) => {
@@ -76,8 +83,9 @@ export async function adminRoutes (app: FastifyInstance) {
         if (other && other.id !== selfId) errors.creditCode = 'enterprise.credit-taken'
       }
     }
-    if (!errors.jurisdictionId && !(await app.exec(findJurisdiction, Number(form.values.jurisdictionId)))) errors.jurisdictionId = 'form.invalid'
-    const value: EnterpriseInput = { name: form.values.name, creditCode, address: form.values.address, jurisdictionId: Number(form.values.jurisdictionId) }
+    const jurisdictionId = formId(form.values.jurisdictionId)
+    if (!errors.jurisdictionId && !(jurisdictionId && await app.exec(findJurisdiction, jurisdictionId))) errors.jurisdictionId = 'form.invalid'
+    const value: EnterpriseInput = { name: form.values.name, creditCode, address: form.values.address, jurisdictionId }
     return { errors, values: form.values, value, ok: Object.keys(errors).length === 0 }
   }
 
@@ -137,8 +145,8 @@ export async function adminRoutes (app: FastifyInstance) {
     if (!errors.role && !(STAFF_ROLES as readonly string[]).includes(role)) errors.role = 'form.invalid'
     if (!errors.username && !/^[a-z0-9._-]{2,64}$/.test(username)) errors.username = 'accounts.username-format'
     else if (!errors.username && (await app.exec(findUserByUsername, username))) errors.username = 'accounts.username-taken'
-    const enterprise = role === 'trainer' ? await app.exec(findEnterprise, Number(v.enterpriseId)) : undefined
-    const jurisdiction = role === 'police' ? await app.exec(findJurisdiction, Number(v.jurisdictionId)) : undefined
+    const enterprise = role === 'trainer' ? await app.exec(findEnterprise, formId(v.enterpriseId)) : undefined
+    const jurisdiction = role === 'police' ? await app.exec(findJurisdiction, formId(v.jurisdictionId)) : undefined
     if (role === 'trainer' && !enterprise) errors.enterpriseId = 'accounts.enterprise-required'
     if (role === 'police' && !jurisdiction) errors.jurisdictionId = 'accounts.jurisdiction-required'
     if (Object.keys(errors).length > 0) return reply.code(422).page('admin/account-form', await accountForm({ values: v, errors }))

@@ -7,7 +7,7 @@ import { asc } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { openDatabase, migrateDatabase, type Db } from '../../../src/db/connection.js'
 import { openPool, migratePostgres } from '../../../src/db/postgres.js'
-import { exec, runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 import * as lite from '../../../src/db/sqlite-schema.js'
 import * as pgs from '../../../src/db/pg-schema.js'
 import { scopeEvents } from '../../../src/features/audit/queries.js'
@@ -102,7 +102,7 @@ const pgScopes = async () => plain(await pgDb.select().from(pgs.auditScopes).ord
 
 describe('the scope statement on PostgreSQL', () => {
   test('writes the rows SQLite writes for the same events, and writing again adds nothing', async () => {
-    runSync(scopeEvents(sqlite, 1, 10))
+    await exec(sqlite, scopeEvents, 1, 10)
     // The query functions are typed with the SQLite handle; the engine runs them on either (ARCHITECTURE, "Tables per process").
     await exec(pgDb as unknown as Db, scopeEvents, 1, 10)
     const expected = sqliteScopes()

@@ -33,16 +33,16 @@ afterAll(async () => { await t.close() })
 
 type Who = 'traineeA' | 'trainerA' | 'admin'
 /** The reader's language is stored on the account (the language switch); set it as the switch does. */
-const reading = (who: Who, lang: 'zh' | 'en') => t.db.update(users).set({ locale: lang }).where(eq(users.id, w.users[who])).run()
+const reading = async (who: Who, lang: 'zh' | 'en') => await t.db.update(users).set({ locale: lang }).where(eq(users.id, w.users[who]))
 const withLang = (cookie: string, lang: 'zh' | 'en') => `${cookie}; gp_lang=${lang}`
 const get = async (url: string, lang: 'zh' | 'en', who: Who = 'traineeA') => {
-  reading(who, lang)
+  await reading(who, lang)
   const res = await t.app.inject({ url, headers: { cookie: withLang(w.cookie(who), lang) } })
   expect(res.statusCode, url).toBe(200)
   return res
 }
-const post = (url: string, fields: Record<string, string>, lang: 'zh' | 'en' = 'zh') => {
-  reading('traineeA', lang)
+const post = async (url: string, fields: Record<string, string>, lang: 'zh' | 'en' = 'zh') => {
+  await reading('traineeA', lang)
   return t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: withLang(w.cookie('traineeA'), lang) }, payload: form(fields) })
 }
 /** The runs of three or more Latin words in the text of the elements a selector finds. */
@@ -59,14 +59,14 @@ async function startNationalMock (): Promise<number> {
   expect(id, res.body.slice(0, 300)).toBeDefined()
   return Number(id)
 }
-const itemsOf = (attemptId: number) => t.db.select({ slot: attemptItems.slot, order: attemptItems.optionOrder, versionId: attemptItems.questionVersionId, body: questionVersions.body })
+const itemsOf = async (attemptId: number) => (await t.db.select({ slot: attemptItems.slot, order: attemptItems.optionOrder, versionId: attemptItems.questionVersionId, body: questionVersions.body })
   .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId))
-  .where(eq(attemptItems.attemptId, attemptId)).all().sort((a, b) => a.slot - b.slot)
+  .where(eq(attemptItems.attemptId, attemptId))).sort((a, b) => a.slot - b.slot)
 
 describe('one language on the page', () => {
   test('a national-mock page in 中文 holds only Chinese content; the same attempt in English holds the same questions in English', async () => {
     const id = await startNationalMock()
-    const items = itemsOf(id)
+    const items = await itemsOf(id)
     const zh = (await get(`/exams/attempts/${id}`, 'zh')).body
     expect(latinRuns(zh, 'form.item')).toEqual([])
     const page = dom(zh)
@@ -80,19 +80,19 @@ describe('one language on the page', () => {
     // Switching language mid-exam: the same versions, options and order, in English.
     const switched = await post('/language', { lang: 'en', back: `/exams/attempts/${id}` }, 'zh')
     expect(switched.statusCode).toBe(303)
-    expect(t.db.select({ locale: users.locale }).from(users).where(eq(users.id, w.users.traineeA)).get()!.locale).toBe('en')
+    expect((await t.db.select({ locale: users.locale }).from(users).where(eq(users.id, w.users.traineeA)))[0]!.locale).toBe('en')
     const en = dom((await get(`/exams/attempts/${id}`, 'en')).body)
     for (const it of items.slice(0, 10)) {
       const form = en.querySelector(`#q-${it.slot}`)!
       expect(form.querySelector('.stem')!.text).toBe(it.body.stem.en)
       if (it.body.options.length) expect(form.querySelectorAll('label.option span:last-child').map((s) => s.text)).toEqual(it.order.map((k) => it.body.options.find((o) => o.key === k)!.text.en))
     }
-    expect(itemsOf(id).map((i) => i.versionId)).toEqual(items.map((i) => i.versionId))
+    expect((await itemsOf(id)).map((i) => i.versionId)).toEqual(items.map((i) => i.versionId))
   })
 
   test('no page of an open attempt holds a key, an explanation or a source, in either language', async () => {
     const id = await startNationalMock()
-    const items = itemsOf(id)
+    const items = await itemsOf(id)
     for (const lang of ['zh', 'en'] as const) {
       const bodies: string[] = []
       for (const u of [`/exams/attempts/${id}`, `/exams/attempts/${id}?page=5`, `/exams/attempts/${id}?page=10`, `/exams/attempts/${id}/submit`]) bodies.push((await get(u, lang)).body)
@@ -119,12 +119,12 @@ describe('one language on the page', () => {
     expect(latinRuns(zh, 'article.review')).toEqual([])
     const review = dom(zh).querySelectorAll('article.review')
     expect(review).toHaveLength(100)
-    const first = itemsOf(id)[0]!
+    const first = (await itemsOf(id))[0]!
     expect(review[0]!.querySelector('.explanation')!.text).toContain(first.body.explanation.zh!.slice(0, 20))
     expect(review[0]!.text).toContain(sourceText(first.body.source, 'zh'))
     const en = dom((await get(`/exams/attempts/${id}/result`, 'en')).body).querySelectorAll('article.review')
     expect(en[0]!.querySelector('.explanation')!.text).toContain(first.body.explanation.en!.slice(0, 20))
-    expect(en.map((a) => a.querySelector('.stem')!.text)).toEqual(itemsOf(id).map((i) => i.body.stem.en))
+    expect(en.map((a) => a.querySelector('.stem')!.text)).toEqual((await itemsOf(id)).map((i) => i.body.stem.en))
     // The trainer reads the same review in their own language.
     const trainer = (await get(`/exams/attempts/${id}/result`, 'zh', 'trainerA')).body
     expect(latinRuns(trainer, 'article.review')).toEqual([])
@@ -160,7 +160,7 @@ describe('one language on the page', () => {
     expect(zh.querySelector('.note')!.text).toContain('英文')
     expect(zh.querySelectorAll('article.review')).toHaveLength(16)
     // As taken: each stem is its version's English (which may name a Chinese key term in brackets).
-    expect(zh.querySelectorAll('article.review .stem').map((p) => p.text)).toEqual(itemsOf(oldAttempt).map((i) => i.body.stem.en))
+    expect(zh.querySelectorAll('article.review .stem').map((p) => p.text)).toEqual((await itemsOf(oldAttempt)).map((i) => i.body.stem.en))
     const en = dom((await get(`/exams/attempts/${oldAttempt}/result`, 'en')).body)
     expect(en.querySelector('.note')).toBeNull()
   })

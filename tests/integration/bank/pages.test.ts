@@ -1,5 +1,5 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, createUser, sessionFor, dom, type TestApp } from '../../helpers/app.js'
+import { buildTestApp, createUser, sessionOf, dom, type TestApp } from '../../helpers/app.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { releaseLessonList, findReleaseByLabel } from '../../../src/features/bank/queries.js'
@@ -10,7 +10,7 @@ let t: TestApp
 let cookie: string
 beforeAll(async () => {
   t = await buildTestApp()
-  cookie = sessionFor(t, (await createUser(t.db, 'bank-admin', 'admin')).id)
+  cookie = (await sessionOf(t, (await createUser(t.db, 'bank-admin', 'admin')).id))
   await transaction(t.db, publishBank, checkBank(smallBank()).bank, null, t.clock.now())
   t.clock.advance(60_000)
   const next = edit(edit(edit(smallBank(), 'questions/law/guard-eligibility.yaml', 'What is the minimum age at which', 'At what minimum age'), 'bank.yaml', '2026.0', '2026.1'),

@@ -14,7 +14,7 @@ useWorld((app, world) => { t = app; w = world })
 let cohortId = 0
 let siteId: number
 beforeAll(async () => {
-  const crowd = addCrowd(t, w.ids.entA, 500)
+  const crowd = await addCrowd(t, w.ids.entA, 500)
   await w.finishedAttempt()
   const audit = { actorId: w.users.trainerA, clientIp: null, action: 'x' }
   const cohort = await transaction(t.db, insertCohort, w.ids.entA, 'Plans', audit, t.clock.now())

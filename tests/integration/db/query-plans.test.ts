@@ -66,7 +66,7 @@ describe('the pages police and trainers live in read the growing tables through 
   ]
   test.each(pages)('%s', async (_name, url, who) => {
     const p = await w.ready()
-    makeEligible(t, p.traineeId, w.users.trainerA)
+    await makeEligible(t, p.traineeId, w.users.trainerA)
     await w.finishedAttempt()
     const ran = await statementsOf(async () => {
       const res = await t.app.inject({ url: url(), headers: { cookie: w.cookie(who) } })

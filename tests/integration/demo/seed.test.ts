@@ -1,6 +1,6 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { buildTestApp, dom, sessionFor, type TestApp } from '../../helpers/app.js'
+import { buildTestApp, dom, sessionOf, type TestApp } from '../../helpers/app.js'
 import { seedDemo } from '../../../src/features/demo/seed.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { readBankDir } from '../../../src/features/bank/files.js'
@@ -40,7 +40,7 @@ describe('the demo city shows readiness', () => {
   })
 
   test('trainer2 sees two eligible guards, one of them with a statement; the statement verifies publicly', async () => {
-    const roster = dom((await get('/readiness/roster', sessionFor(t, user('trainer2').id))).body)
+    const roster = dom((await get('/readiness/roster', await sessionOf(t, user('trainer2').id))).body)
     const status = (username: string) => roster.querySelectorAll('tbody tr').find((r) => r.querySelector(`a[href="/readiness/people/${personOf(username).id}"]`))!.querySelectorAll('td')[3]!.querySelector('.badge')!.text
     expect(status('trainee11')).toBe('Eligible')
     expect(status('trainee13')).toBe('Eligible')
@@ -59,7 +59,7 @@ describe('the demo city shows readiness', () => {
     expect(sitting!.applyBy > sitting!.publishedAt.toISOString().slice(0, 10)).toBe(true)
     const apps = t.db.select().from(applications).all()
     expect(apps.map((a) => [a.status, a.sittingId, a.traineeId])).toEqual([['pending', sitting!.id, personOf('trainee13').id]])
-    const cookie = sessionFor(t, user('police-dc').id)
+    const cookie = await sessionOf(t, user('police-dc').id)
     const page = dom((await get(`/sittings/${sitting!.id}`, cookie)).body)
     expect(page.querySelector('tbody .badge')!.text).toBe('Waiting for review')
     const dash = dom((await get('/jurisdiction', cookie)).body)
@@ -91,6 +91,6 @@ describe('the demo city shows supervision', () => {
     // The trainer of the overdue notice sees it on the landing page, marked overdue.
     const overdue = notices.find((n) => n.status !== 'closed' && n.deadline < today)!
     const trainer = t.db.select().from(users).all().find((u) => u.role === 'trainer' && u.enterpriseId === overdue.enterpriseId)!
-    expect((await get('/', sessionFor(t, trainer.id))).body).toContain(overdue.number)
+    expect((await get('/', await sessionOf(t, trainer.id))).body).toContain(overdue.number)
   })
 })

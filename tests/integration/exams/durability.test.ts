@@ -18,7 +18,7 @@ import { assemblePaper } from '../../../src/features/exams/assembly.js'
 import { optionCodes } from '../../../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
 import { smallBank } from '../../helpers/bank.js'
-import { exec, transaction, runSync } from '../../../src/db/engine.js'
+import { exec, transaction } from '../../../src/db/engine.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 
@@ -54,12 +54,12 @@ describe('an acknowledged answer is never lost', () => {
     const pool = await exec(db, questionPool, release!.id)
     const people: Array<{ cookie: string, attemptId: number, items: Array<{ slot: number, options: string[], codes: string[], type: string }> }> = []
     for (let i = 0; i < TRAINEES; i++) {
-      const user = runSync(insertUser(db, { username: `k${i}`, displayName: `K${i}`, passwordHash: 'x', role: 'trainee' }, now))
+      const user = await exec(db, insertUser, { username: `k${i}`, displayName: `K${i}`, passwordHash: 'x', role: 'trainee' }, now)
       const id = demoIdNumber('110101', '1990-01-01', i)
-      const tr = db.insert(trainees).values({ userId: user.id, fullName: `K${i}`, idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1990-01-01', education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
+      const tr = (await db.insert(trainees).values({ userId: user.id, fullName: `K${i}`, idNumberEnc: pii.encrypt(id), idNumberHmac: pii.hash(id), birthDate: '1990-01-01', education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning())[0]!
       const items = assemblePaper({ cells: bp.body.cells, shuffleOptions: true, pool, seed: `k${i}`, recentlySeen: new Set() })
       const { attempt } = await transaction(db, insertAttempt, { traineeId: tr.id, blueprintKey: bp.key, blueprintVersionId: bp.versionId, releaseId: release!.id, seed: `k${i}`, passMark: bp.body.passMark, startedAt: now, deadlineAt: new Date(now.getTime() + 3600_000), items }, { actorId: user.id, clientIp: '127.0.0.1' })
-      people.push({ cookie: `gp_session=${runSync(createSession(db, user.id, now)).token}`, attemptId: attempt.id, items: items.map((it) => ({ slot: it.slot, options: it.optionOrder, codes: optionCodes(`k${i}`, attempt.id, it.slot, it.optionOrder), type: it.type })) })
+      people.push({ cookie: `gp_session=${(await exec(db, createSession, user.id, now)).token}`, attemptId: attempt.id, items: items.map((it) => ({ slot: it.slot, options: it.optionOrder, codes: optionCodes(`k${i}`, attempt.id, it.slot, it.optionOrder), type: it.type })) })
     }
     db.$client.close()
 

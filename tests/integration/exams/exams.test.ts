@@ -23,27 +23,27 @@ const HX = { 'hx-request': 'true' }
  * The items of an attempt with their question's key and type, straight from the database, and
  * `code(key)`: the value the exam page gives that option (per attempt, never the key itself).
  */
-const itemsOf = (attemptId: number) => {
-  const seed = attemptRow(attemptId).seed
-  return t.db.select({ slot: attemptItems.slot, id: attemptItems.id, questionVersionId: attemptItems.questionVersionId, order: attemptItems.optionOrder, body: questionVersions.body, type: questionVersions.type })
-    .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, attemptId)).all()
+const itemsOf = async (attemptId: number) => {
+  const seed = (await attemptRow(attemptId)).seed
+  return (await t.db.select({ slot: attemptItems.slot, id: attemptItems.id, questionVersionId: attemptItems.questionVersionId, order: attemptItems.optionOrder, body: questionVersions.body, type: questionVersions.type })
+    .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, attemptId)))
     .map((i) => {
       const codes = optionCodes(seed, attemptId, i.slot, i.order)
       return { ...i, code: (key: string) => codes[i.order.indexOf(key)]! }
     })
 }
 /** The seq a fresh form would post for an item: how many steps it has. */
-const seqOf = (itemId: number) => String(t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, itemId)).all().length)
-const attemptRow = (id: number) => t.db.select().from(attempts).where(eq(attempts.id, id)).get()!
+const seqOf = async (itemId: number) => String((await t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, itemId))).length)
+const attemptRow = async (id: number) => (await t.db.select().from(attempts).where(eq(attempts.id, id)))[0]!
 
 describe('starting and resuming', () => {
   test('start assembles the starter mock; starting again resumes the same attempt', async () => {
     const first = await w.openAttempt()
     const second = await w.openAttempt()
     expect(second).toBe(first)
-    const a = attemptRow(first)
+    const a = await attemptRow(first)
     expect(a.deadlineAt.getTime() - a.startedAt.getTime()).toBe(20 * 60_000)
-    expect(itemsOf(first)).toHaveLength(16)
+    expect(await itemsOf(first)).toHaveLength(16)
     const page1 = dom((await get(`/exams/attempts/${first}`)).body)
     expect(page1.querySelectorAll('form.item')).toHaveLength(10)
     expect(page1.querySelectorAll('.exam-nav a')).toHaveLength(16)
@@ -67,7 +67,7 @@ describe('starting and resuming', () => {
 describe('answering', () => {
   test('htmx saves one item and returns its new state; a stale page gets 409 and the saved answer', async () => {
     const id = await w.openAttempt()
-    const item = itemsOf(id).find((i) => i.slot === 1)!
+    const item = (await itemsOf(id)).find((i) => i.slot === 1)!
     const choice = item.order[0]!
     const ok = await post(`/exams/attempts/${id}/items/1`, { choice: item.code(choice), seq: '0' }, HX)
     expect(ok.statusCode).toBe(200)
@@ -79,13 +79,13 @@ describe('answering', () => {
     const fresh = dom(stale.body)
     expect(fresh.querySelector(`input[value="${item.code(choice)}"]`)!.getAttribute('checked')).not.toBeUndefined()
     expect(fresh.querySelector('.save-status')!.text).toContain('changed in another window')
-    const steps = t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, item.id)).all()
+    const steps = await t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, item.id))
     expect(steps.map((s) => [s.seq, s.response])).toEqual([[1, [choice]]])
   })
 
   test('without JavaScript an answer is saved by its form and the page comes back at that question', async () => {
     const id = await w.openAttempt()
-    const item = itemsOf(id).find((i) => i.slot === 12)!
+    const item = (await itemsOf(id)).find((i) => i.slot === 12)!
     const res = await post(`/exams/attempts/${id}/items/12`, { choice: item.code(item.order[0]!), seq: '0' })
     expect(res.statusCode).toBe(303)
     expect(res.headers.location).toBe(`/exams/attempts/${id}?page=2#q-12`)
@@ -101,15 +101,15 @@ describe('answering', () => {
 
   test('answers that are not options, or two answers to a single-choice question, are refused', async () => {
     const id = await w.openAttempt()
-    const items = itemsOf(id)
+    const items = await itemsOf(id)
     const single = items.find((i) => i.type === 'single')!
-    const seq = seqOf(single.id)
+    const seq = await seqOf(single.id)
     expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: 'Z', seq }, HX)).statusCode).toBe(400)
     expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: [single.code(single.order[0]!), single.code(single.order[1]!)], seq }, HX)).statusCode).toBe(400)
     expect((await post(`/exams/attempts/${id}/items/${single.slot}`, { choice: single.code(single.order[0]!), seq: 'abc' }, HX)).statusCode).toBe(400)
     expect((await post(`/exams/attempts/${id}/items/99`, { seq: '0' }, HX)).statusCode).toBe(404)
     const multi = items.find((i) => i.type === 'multi')!
-    expect((await post(`/exams/attempts/${id}/items/${multi.slot}`, { choice: [multi.code(multi.order[0]!), multi.code(multi.order[2]!)], seq: seqOf(multi.id) }, HX)).statusCode).toBe(200)
+    expect((await post(`/exams/attempts/${id}/items/${multi.slot}`, { choice: [multi.code(multi.order[0]!), multi.code(multi.order[2]!)], seq: await seqOf(multi.id) }, HX)).statusCode).toBe(200)
   })
 
   test('flagging marks the question and its cell in the grid', async () => {
@@ -123,19 +123,19 @@ describe('answering', () => {
 
   test('a flag on a finished attempt is refused as such: 409 and the item as stored, nothing saved', async () => {
     const id = await w.openAttempt()
-    const item = itemsOf(id).find((i) => i.slot === 4)!
+    const item = (await itemsOf(id)).find((i) => i.slot === 4)!
     await post(`/exams/attempts/${id}/finish`, {})
-    const flagged = () => t.db.select().from(attemptItems).where(eq(attemptItems.id, item.id)).get()!.flagged
+    const flagged = async () => (await t.db.select().from(attemptItems).where(eq(attemptItems.id, item.id)))[0]!.flagged
     const res = await post(`/exams/attempts/${id}/items/4/flag`, {}, HX)
     expect(res.statusCode).toBe(409)
     expect(res.headers['hx-retarget']).toBe('#q-4')
     const form = dom(res.body).querySelector('form#q-4')!
     expect(form.getAttribute('class')).not.toContain('flagged') // not shown as if saved
-    expect(flagged()).toBe(false)
+    expect(await flagged()).toBe(false)
     const plain = await post(`/exams/attempts/${id}/items/4/flag`, {})
     expect(plain.statusCode).toBe(303)
     expect(plain.headers.location).toBe(`/exams/attempts/${id}/result`)
-    expect(flagged()).toBe(false)
+    expect(await flagged()).toBe(false)
   })
 })
 
@@ -144,52 +144,52 @@ describe('finishing', () => {
     const id = await w.openAttempt()
     const [a, b] = await Promise.all([post(`/exams/attempts/${id}/finish`, {}), post(`/exams/attempts/${id}/finish`, {})])
     expect([a.statusCode, b.statusCode]).toEqual([303, 303])
-    const finishes = t.db.select().from(auditEvents).all().filter((e) => e.action === 'attempt.finished' && e.subjectId === String(id))
+    const finishes = (await t.db.select().from(auditEvents)).filter((e) => e.action === 'attempt.finished' && e.subjectId === String(id))
     expect(finishes).toHaveLength(1)
     const again = await post(`/exams/attempts/${id}/finish`, {})
     expect(again.headers.location).toBe(`/exams/attempts/${id}/result`)
-    expect(attemptRow(id).finishReason).toBe('submitted')
+    expect((await attemptRow(id)).finishReason).toBe('submitted')
   })
 
   test('an answer after the deadline and its grace is refused; the attempt closes at its deadline', async () => {
     const id = await w.openAttempt()
-    const item = itemsOf(id).find((i) => i.slot === 2)!
+    const item = (await itemsOf(id)).find((i) => i.slot === 2)!
     expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.code(item.order[0]!), seq: '0' }, HX)).statusCode).toBe(200)
-    const deadline = attemptRow(id).deadlineAt.getTime()
+    const deadline = (await attemptRow(id)).deadlineAt.getTime()
     t.clock.set(deadline + 4_000) // within the grace: accepted
     expect((await post(`/exams/attempts/${id}/items/2`, { choice: item.code(item.order[1]!), seq: '1' }, HX)).statusCode).toBe(200)
     t.clock.set(deadline + 6_000)
     const late = await post(`/exams/attempts/${id}/items/2`, { choice: item.code(item.order[0]!), seq: '2' }, HX)
     expect(late.statusCode).toBe(409)
     expect(dom(late.body).querySelector('.save-status')!.text).toMatch(/already finished|Time is up/)
-    const row = attemptRow(id)
+    const row = await attemptRow(id)
     expect(row.finishReason).toBe('timeout')
     expect(row.finishedAt!.getTime()).toBe(deadline)
     // Every accepted answer counts: the last accepted one is the one graded.
-    const steps = t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, item.id)).all()
+    const steps = await t.db.select().from(attemptSteps).where(eq(attemptSteps.attemptItemId, item.id))
     expect(steps.at(-1)!.response).toEqual([item.order[1]].sort())
   })
 
   test('the sweep finalises overdue attempts with the deadline as finish time', async () => {
     const id = await w.openAttempt()
-    const deadline = attemptRow(id).deadlineAt.getTime()
+    const deadline = (await attemptRow(id)).deadlineAt.getTime()
     t.clock.set(deadline + 5_000)
     expect(await transaction(t.db, sweepOverdue, t.clock.now())).toBe(0)
     t.clock.set(deadline + 60_000)
     expect(await transaction(t.db, sweepOverdue, t.clock.now())).toBe(1)
-    expect(attemptRow(id)).toMatchObject({ finishReason: 'timeout', finishedAt: new Date(deadline) })
+    expect(await attemptRow(id)).toMatchObject({ finishReason: 'timeout', finishedAt: new Date(deadline) })
     // Finalised once, inside the sweep's transaction: its paper kept for exposure control, one event; a second sweep finds nothing.
     expect(await transaction(t.db, sweepOverdue, t.clock.now())).toBe(0)
-    const papers = t.db.select().from(recentPapers).where(eq(recentPapers.attemptId, id)).all()
-    expect(papers.map((p) => [...p.questionVersionIds].sort((x, y) => x - y))).toEqual([itemsOf(id).map((i) => i.questionVersionId).sort((x, y) => x - y)])
-    expect(t.db.select().from(auditEvents).all().filter((e) => e.action === 'attempt.finished' && e.subjectId === String(id))).toHaveLength(1)
+    const papers = await t.db.select().from(recentPapers).where(eq(recentPapers.attemptId, id))
+    expect(papers.map((p) => [...p.questionVersionIds].sort((x, y) => x - y))).toEqual([(await itemsOf(id)).map((i) => i.questionVersionId).sort((x, y) => x - y)])
+    expect((await t.db.select().from(auditEvents)).filter((e) => e.action === 'attempt.finished' && e.subjectId === String(id))).toHaveLength(1)
   })
 })
 
 describe('grading, results and review', () => {
   test('all correct scores full marks; the result shows the breakdown and a review filterable to wrong answers', async () => {
     const id = await w.openAttempt()
-    const items = itemsOf(id)
+    const items = await itemsOf(id)
     for (const it of items) {
       const wrongOnPurpose = it.slot === 1
       const choice = wrongOnPurpose ? it.order.filter((k) => !it.body.answer.includes(k)).slice(0, 1) : it.body.answer
@@ -197,7 +197,7 @@ describe('grading, results and review', () => {
       expect(res.statusCode, `slot ${it.slot}`).toBe(200)
     }
     await post(`/exams/attempts/${id}/finish`, {})
-    const row = attemptRow(id)
+    const row = await attemptRow(id)
     const slot1 = items.find((i) => i.slot === 1)!
     const lost = row.maxScore - (row.score ?? 0)
     expect(lost).toBe(slot1.type === 'multi' ? 2 : 1)
@@ -225,10 +225,10 @@ describe('option values', () => {
     const res = await t.app.inject({ method: 'POST', url: '/exams/start', headers: { ...FORM_HEADERS, cookie: w.cookie('traineeB') }, payload: 'blueprint=starter-mock' })
     const b = Number(/\/exams\/attempts\/(\d+)/.exec(String(res.headers.location))![1])
     // Make B's paper A's: the same seed, questions and option order, slot by slot.
-    t.db.update(attempts).set({ seed: attemptRow(a).seed }).where(eq(attempts.id, b)).run()
-    for (const it of itemsOf(a)) {
-      const src = t.db.select().from(attemptItems).where(eq(attemptItems.id, it.id)).get()!
-      t.db.update(attemptItems).set({ questionVersionId: src.questionVersionId, optionOrder: src.optionOrder }).where(and(eq(attemptItems.attemptId, b), eq(attemptItems.slot, it.slot))).run()
+    await t.db.update(attempts).set({ seed: (await attemptRow(a)).seed }).where(eq(attempts.id, b))
+    for (const it of await itemsOf(a)) {
+      const src = (await t.db.select().from(attemptItems).where(eq(attemptItems.id, it.id)))[0]!
+      await t.db.update(attemptItems).set({ questionVersionId: src.questionVersionId, optionOrder: src.optionOrder }).where(and(eq(attemptItems.attemptId, b), eq(attemptItems.slot, it.slot)))
     }
     const values = async (id: number, cookie: string) => {
       const page = dom((await get(`/exams/attempts/${id}`, cookie)).body)
@@ -248,7 +248,7 @@ describe('option values', () => {
 
   test('a value of another attempt or another question is refused', async () => {
     const id = await w.openAttempt()
-    const [first, second] = itemsOf(id)
+    const [first, second] = await itemsOf(id)
     expect((await post(`/exams/attempts/${id}/items/${first!.slot}`, { choice: second!.code(second!.order[0]!), seq: '0' }, HX)).statusCode).toBe(400)
     expect((await post(`/exams/attempts/${id}/items/${first!.slot}`, { choice: first!.order[0]!, seq: '0' }, HX)).statusCode).toBe(400)
     await post(`/exams/attempts/${id}/finish`, {})
@@ -279,7 +279,7 @@ describe('on a phone', () => {
 
   test('a phone gets one screen at a time, ending at a single-choice or true/false question; a computer gets pages of ten', async () => {
     const id = await w.openAttempt()
-    const items = itemsOf(id).sort((x, y) => x.slot - y.slot)
+    const items = (await itemsOf(id)).sort((x, y) => x.slot - y.slot)
     const screen = dom((await get(`/exams/attempts/${id}`, A(), PHONE)).body)
     const forms = screen.querySelectorAll('form.item')
     expect(forms.length).toBeGreaterThanOrEqual(1)
@@ -303,7 +303,7 @@ describe('on a phone', () => {
 
   test('without JavaScript, a saved answer on a screen comes back to that screen', async () => {
     const id = await w.openAttempt()
-    const item = itemsOf(id).find((i) => i.slot === 9)!
+    const item = (await itemsOf(id)).find((i) => i.slot === 9)!
     const res = await post(`/exams/attempts/${id}/items/9`, { choice: item.code(item.order[0]!), seq: '0', view: 'screens' })
     expect(res.headers.location).toBe(`/exams/attempts/${id}?view=screens&q=9#q-9`)
     const back = dom((await get(res.headers.location as string, A(), PHONE)).body)
@@ -313,7 +313,7 @@ describe('on a phone', () => {
 
   test('true/false questions name their two options, whatever their values', async () => {
     const id = await w.openAttempt()
-    const judge = itemsOf(id).find((i) => i.type === 'judge')!
+    const judge = (await itemsOf(id)).find((i) => i.type === 'judge')!
     const page = dom((await get(`/exams/attempts/${id}?q=${judge.slot}`)).body)
     expect(page.querySelectorAll(`#q-${judge.slot} label.option`).map((l) => l.text.trim()).sort()).toEqual(['False', 'True'])
     await post(`/exams/attempts/${id}/finish`, {})
@@ -323,7 +323,7 @@ describe('on a phone', () => {
 describe('integrity', () => {
   test('no page or fragment of an open attempt holds the key or an explanation, and changing the key changes no byte', async () => {
     const id = await w.openAttempt()
-    const items = itemsOf(id)
+    const items = await itemsOf(id)
     const urls = [`/exams/attempts/${id}`, `/exams/attempts/${id}?page=2`, `/exams/attempts/${id}/submit`]
     const snapshot = async () => {
       const bodies = []
@@ -343,12 +343,12 @@ describe('integrity', () => {
     const after1 = await snapshot()
     for (const it of items) {
       const body = { ...it.body, answer: it.type === 'judge' ? [it.body.answer[0] === 'true' ? 'false' : 'true'] : it.order.filter((k) => !it.body.answer.includes(k)).slice(0, 2) }
-      t.db.update(questionVersions).set({ body }).where(eq(questionVersions.id, t.db.select({ v: attemptItems.questionVersionId }).from(attemptItems).where(eq(attemptItems.id, it.id)).get()!.v)).run()
+      await t.db.update(questionVersions).set({ body }).where(eq(questionVersions.id, (await t.db.select({ v: attemptItems.questionVersionId }).from(attemptItems).where(eq(attemptItems.id, it.id)))[0]!.v))
     }
     const after2 = await snapshot()
     expect(after2).toEqual(after1)
     // Restore the keys for the tests that follow.
-    for (const it of items) t.db.update(questionVersions).set({ body: it.body }).where(eq(questionVersions.id, t.db.select({ v: attemptItems.questionVersionId }).from(attemptItems).where(eq(attemptItems.id, it.id)).get()!.v)).run()
+    for (const it of items) await t.db.update(questionVersions).set({ body: it.body }).where(eq(questionVersions.id, (await t.db.select({ v: attemptItems.questionVersionId }).from(attemptItems).where(eq(attemptItems.id, it.id)))[0]!.v))
     await post(`/exams/attempts/${id}/finish`, {})
   })
 
@@ -359,7 +359,7 @@ describe('integrity', () => {
     // character that HTML escapes, so the page holds it as written)
     const files = [...smallBank().entries()]
     const occurrences = (stem: string) => files.reduce((n, [, text]) => n + text.split(stem).length - 1, 0)
-    const held = itemsOf(id).find((i) => occurrences(i.body.stem.en!) === 1 && !/[&<>"']/.test(i.body.stem.en!))!
+    const held = (await itemsOf(id)).find((i) => occurrences(i.body.stem.en!) === 1 && !/[&<>"']/.test(i.body.stem.en!))!
     const stem = held.body.stem.en!
     const changed = `${stem.slice(0, -1)} (reworded in 2026.1).`
     const file = files.find(([, text]) => text.includes(stem))![0]
@@ -382,6 +382,6 @@ describe('integrity', () => {
     expect((await get(`/exams/attempts/${id}`, B)).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'POST', url: `/exams/attempts/${id}/items/1`, headers: { ...FORM_HEADERS, cookie: B }, payload: 'seq=0' })).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'POST', url: `/exams/attempts/${id}/finish`, headers: { ...FORM_HEADERS, cookie: B } })).statusCode).toBe(404)
-    expect(attemptRow(id).finishedAt).toBeNull()
+    expect((await attemptRow(id)).finishedAt).toBeNull()
   })
 })

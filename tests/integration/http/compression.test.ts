@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, createUser, sessionFor, type TestApp } from '../../helpers/app.js'
+import { buildTestApp, createUser, sessionOf, type TestApp } from '../../helpers/app.js'
 import { preferredEncoding } from '../../../src/http/compression.js'
 import { STATIC_DIR } from '../../../src/paths.js'
 
@@ -10,7 +10,7 @@ let t: TestApp
 let cookie: string
 beforeAll(async () => {
   t = await buildTestApp()
-  cookie = sessionFor(t, (await createUser(t.db, 'zip-admin', 'admin')).id)
+  cookie = (await sessionOf(t, (await createUser(t.db, 'zip-admin', 'admin')).id))
 })
 afterAll(async () => { await t.close() })
 

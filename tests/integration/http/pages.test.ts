@@ -1,5 +1,5 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, createUser, sessionFor, form, dom, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { buildTestApp, createUser, sessionOf, form, dom, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { findUserByUsername, ROLES } from '../../../src/features/auth/index.js'
 import { bankReleases } from '../../../src/db/schema.js'
 import { exec } from '../../../src/db/engine.js'
@@ -28,7 +28,7 @@ describe('/healthz', () => {
 
 describe('landing pages', () => {
   test.each(ROLES)('%s sees its own landing page, in both languages', async (role) => {
-    const cookie = sessionFor(t, (await exec(t.db, findUserByUsername, `p-${role}`))!.id)
+    const cookie = await sessionOf(t, (await exec(t.db, findUserByUsername, `p-${role}`))!.id)
     const en = dom((await t.app.inject({ url: '/', headers: { cookie } })).body)
     const zh = dom((await t.app.inject({ url: '/', headers: { cookie, 'accept-language': 'zh-CN,zh;q=0.9' } })).body)
     expect(en.querySelector('html')!.getAttribute('lang')).toBe('en')
@@ -40,7 +40,7 @@ describe('landing pages', () => {
   })
 
   test('an htmx partial request gets the fragment without the layout; boosted navigation gets the page', async () => {
-    const cookie = sessionFor(t, (await exec(t.db, findUserByUsername, 'p-trainee'))!.id)
+    const cookie = await sessionOf(t, (await exec(t.db, findUserByUsername, 'p-trainee'))!.id)
     const partial = await t.app.inject({ url: '/', headers: { cookie, 'hx-request': 'true' } })
     expect(partial.body).not.toContain('<html')
     expect(partial.headers.vary).toContain('HX-Request')
@@ -67,7 +67,7 @@ describe('language switch', () => {
 
   test('signed in: the choice is saved on the account and wins over the browser', async () => {
     const user = (await exec(t.db, findUserByUsername, 'p-trainer'))!
-    const cookie = sessionFor(t, user.id)
+    const cookie = await sessionOf(t, user.id)
     await t.app.inject({ method: 'POST', url: '/language', headers: { ...FORM_HEADERS, cookie }, payload: form({ lang: 'zh', back: '/' }) })
     expect((await exec(t.db, findUserByUsername, 'p-trainer'))!.locale).toBe('zh')
     const home = await t.app.inject({ url: '/', headers: { cookie, 'accept-language': 'en-US' } })

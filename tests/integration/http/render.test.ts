@@ -1,5 +1,5 @@
 import { describe, test, expect, vi } from 'vitest'
-import { buildTestApp, createUser, sessionFor, type TestApp } from '../../helpers/app.js'
+import { buildTestApp, createUser, sessionOf, type TestApp } from '../../helpers/app.js'
 
 /** Renders a handful of pages and fragments as an admin and a visitor would ask for them. */
 async function renderSome (t: TestApp, cookie: string) {
@@ -23,7 +23,7 @@ describe('rendering through @fastify/view', () => {
     const t = await buildTestApp()
     try {
       const admin = await createUser(t.db, 'render.admin', 'admin')
-      const cookie = sessionFor(t, admin.id)
+      const cookie = await sessionOf(t, admin.id)
       const compile = vi.spyOn(t.app.views, 'compile')
       await renderSome(t, cookie)
       const first = compile.mock.calls.length

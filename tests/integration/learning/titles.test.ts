@@ -24,7 +24,7 @@ describe('titles people type are one text, shown as stored', () => {
     const again = await post('/cohorts', { name: '班组A' })
     expect(again.statusCode).toBe(422)
     expect(errorsOf(again.body)).toEqual(['已有同名班组。'])
-    expect(t.db.select().from(cohorts).where(eq(cohorts.enterpriseId, w.ids.entA)).all().map((c) => c.name)).toEqual(['班组A'])
+    expect((await t.db.select().from(cohorts).where(eq(cohorts.enterpriseId, w.ids.entA))).map((c) => c.name)).toEqual(['班组A'])
   })
 
   test('a right-to-left override in a curriculum title is refused', async () => {
@@ -35,7 +35,7 @@ describe('titles people type are one text, shown as stored', () => {
   })
 
   test('uniqueness is checked after normalising: an older row holding an invisible character still counts', async () => {
-    t.db.insert(cohorts).values({ enterpriseId: w.ids.entA, name: '夜班\u200B', createdBy: w.users.trainerA, createdAt: t.clock.now() }).run()
+    await t.db.insert(cohorts).values({ enterpriseId: w.ids.entA, name: '夜班\u200B', createdBy: w.users.trainerA, createdAt: t.clock.now() })
     const res = await post('/cohorts', { name: '夜班' })
     expect(res.statusCode).toBe(422)
     expect(errorsOf(res.body)).toEqual(['已有同名班组。'])
@@ -47,7 +47,7 @@ describe('titles people type are one text, shown as stored', () => {
   test('an ID number typed into a title is masked, as in purposes and reasons', async () => {
     const res = await post('/curricula', { title: '补训 11010519491231002X', course: 'law' })
     expect(res.statusCode).toBe(303)
-    const row = t.db.select().from(curricula).where(eq(curricula.enterpriseId, w.ids.entA)).all().at(-1)!
+    const row = (await t.db.select().from(curricula).where(eq(curricula.enterpriseId, w.ids.entA))).at(-1)!
     expect(row.title).toBe('补训 1101**********002X')
   })
 })

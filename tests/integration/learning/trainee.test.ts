@@ -24,9 +24,9 @@ async function checkOnPage (url = LESSON) {
   const ids = forms.map((f) => /\/learn\/checks\/(\d+)\/questions\/(\d+)/.exec(f.getAttribute('action') ?? '')!)
   return { checkId: Number(ids[0]?.[1]), qids: ids.map((m) => Number(m[2])), page }
 }
-const answerOf = (qid: number) => t.db.select().from(questionVersions).where(eq(questionVersions.id, qid)).get()!.body.answer
-const wrongOf = (qid: number) => {
-  const q = t.db.select().from(questionVersions).where(eq(questionVersions.id, qid)).get()!
+const answerOf = async (qid: number) => (await t.db.select().from(questionVersions).where(eq(questionVersions.id, qid)))[0]!.body.answer
+const wrongOf = async (qid: number) => {
+  const q = (await t.db.select().from(questionVersions).where(eq(questionVersions.id, qid)))[0]!
   if (q.type === 'judge') return [q.body.answer[0] === 'true' ? 'false' : 'true']
   return [q.body.options.map((o) => o.key).find((k) => !q.body.answer.includes(k))!]
 }
@@ -63,7 +63,7 @@ describe('courses and lessons', () => {
     expect(again.statusCode).toBe(200)
     expect(dom(again.body).querySelector('#studied p.done')).not.toBeNull()
     expect(again.body).not.toContain('<html')
-    const row = t.db.select().from(lessonProgress).where(eq(lessonProgress.traineeId, w.ids.personA)).get()!
+    const row = (await t.db.select().from(lessonProgress).where(eq(lessonProgress.traineeId, w.ids.personA)))[0]!
     expect(row).toMatchObject({ lessonKey: 'law/guard-eligibility' })
     expect(row.studiedAt).not.toBeNull()
   })
@@ -71,7 +71,7 @@ describe('courses and lessons', () => {
 
 describe('the end-of-lesson check', () => {
   test('wrong, then right answers with feedback; passed when every answer is right; no exam attempt is made', async () => {
-    const attemptsBefore = t.db.select({ n: count() }).from(attempts).get()!.n
+    const attemptsBefore = (await t.db.select({ n: count() }).from(attempts))[0]!.n
     expect((await post(`${LESSON}/check`)).statusCode).toBe(303)
     const { checkId, qids } = await checkOnPage()
     expect(qids.length).toBeGreaterThan(0)
@@ -83,7 +83,7 @@ describe('the end-of-lesson check', () => {
     expect(none.statusCode).toBe(422)
     expect(dom(none.body).querySelector('.field-error')?.text).toBe('Choose an answer first.')
 
-    const wrong = await post(url(qids[0]!), { choice: wrongOf(qids[0]!) }, { 'hx-request': 'true' })
+    const wrong = await post(url(qids[0]!), { choice: await wrongOf(qids[0]!) }, { 'hx-request': 'true' })
     expect(wrong.statusCode).toBe(200)
     const fb = dom(wrong.body)
     expect(fb.querySelector('.feedback.wrong')).not.toBeNull()
@@ -93,8 +93,8 @@ describe('the end-of-lesson check', () => {
 
     for (const [i, qid] of qids.entries()) {
       const res = i === 0
-        ? await post(url(qid), { choice: answerOf(qid) }) // a plain form: back to the question
-        : await post(url(qid), { choice: answerOf(qid) }, { 'hx-request': 'true' })
+        ? await post(url(qid), { choice: await answerOf(qid) }) // a plain form: back to the question
+        : await post(url(qid), { choice: await answerOf(qid) }, { 'hx-request': 'true' })
       if (i === 0) {
         expect(res.statusCode).toBe(303)
         expect(res.headers.location).toBe(`${LESSON}#cq-${qid}`)
@@ -102,11 +102,11 @@ describe('the end-of-lesson check', () => {
         expect(dom(res.body).querySelector('.feedback.right')).not.toBeNull()
       }
     }
-    const check = t.db.select().from(lessonChecks).where(eq(lessonChecks.id, checkId)).get()!
+    const check = (await t.db.select().from(lessonChecks).where(eq(lessonChecks.id, checkId)))[0]!
     expect(check.passedAt).not.toBeNull()
     const { page } = await checkOnPage()
     expect(page.querySelector('#check-status')?.text.trim()).toBe('Check passed: every answer is correct.')
-    expect(t.db.select({ n: count() }).from(attempts).get()!.n).toBe(attemptsBefore)
+    expect((await t.db.select({ n: count() }).from(attempts))[0]!.n).toBe(attemptsBefore)
 
     // Studied and passed: the topic is complete and the course shows it.
     const course = dom((await get('/learn/courses/law')).body)
@@ -117,7 +117,7 @@ describe('the end-of-lesson check', () => {
   test('another trainee cannot answer it; a question not in it is not found', async () => {
     const { checkId, qids } = await checkOnPage()
     expect((await post(`/learn/checks/${checkId}/questions/${qids[0]}`, { choice: 'A' }, {}, 'traineeB')).statusCode).toBe(404)
-    const other = t.db.select().from(questionVersions).all().find((q) => !qids.includes(q.id))!
+    const other = (await t.db.select().from(questionVersions)).find((q) => !qids.includes(q.id))!
     expect((await post(`/learn/checks/${checkId}/questions/${other.id}`, { choice: 'A' })).statusCode).toBe(404)
   })
 })

@@ -4,13 +4,13 @@ import { dom, FORM_HEADERS, form, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { attempts, auditEvents, blueprintVersions, bankReleases, cohorts, curricula, assignments, employments, lessonProgress } from '../../../src/db/schema.js'
 import { mandatoryAssignmentsOf } from '../../../src/features/learning/index.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 import { listAttempts } from '../../../src/features/exams/index.js'
 import { sweepDueReadiness } from '../../../src/features/readiness/index.js'
 import { keepReadiness } from '../../helpers/readiness.js'
 
 /** One trainee's mandatory assignments, through the batched read readiness uses. */
-const mandatoryAssignments = (db: TestApp['db'], id: number, now: Date, timeZone: string) => runSync(mandatoryAssignmentsOf(db, [id], now, timeZone)).get(id)!
+const mandatoryAssignments = async (db: TestApp['db'], id: number, now: Date, timeZone: string) => (await exec(db, mandatoryAssignmentsOf, [id], now, timeZone)).get(id)!
 
 let t: TestApp
 let w: World
@@ -24,12 +24,12 @@ const idFrom = (location: unknown) => Number(/\/(\d+)$/.exec(String(location))?.
 const errorsOf = (html: string) => dom(html).querySelectorAll('.field-error').map((e) => e.text.trim())
 
 /** A finished, passed attempt of the starter mock for a trainee (written directly: grading is the exams area's business). */
-function passMock (traineeId: number) {
-  const bp = t.db.select().from(blueprintVersions).where(eq(blueprintVersions.blueprintKey, 'starter-mock')).orderBy(desc(blueprintVersions.id)).get()!
-  const release = t.db.select().from(bankReleases).get()!
+async function passMock (traineeId: number) {
+  const bp = (await t.db.select().from(blueprintVersions).where(eq(blueprintVersions.blueprintKey, 'starter-mock')).orderBy(desc(blueprintVersions.id)))[0]!
+  const release = (await t.db.select().from(bankReleases))[0]!
   const now = t.clock.now()
-  t.db.insert(attempts).values({ traineeId, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'x', passMark: 60, maxScore: 100, startedAt: now, deadlineAt: now, finishedAt: now, finishReason: 'submitted', score: 80, passed: true }).run()
-  keepReadiness(t, [traineeId])
+  await t.db.insert(attempts).values({ traineeId, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: 'x', passMark: 60, maxScore: 100, startedAt: now, deadlineAt: now, finishedAt: now, finishReason: 'submitted', score: 80, passed: true })
+  await keepReadiness(t, [traineeId])
 }
 
 let cohortId: number
@@ -49,7 +49,7 @@ describe('cohorts', () => {
     expect(errorsOf(taken.body)).toEqual(['A cohort with this name already exists.'])
     // Another enterprise may use the same name.
     expect((await post('/cohorts', { name: 'Intake March' }, 'trainerB')).statusCode).toBe(303)
-    expect(t.db.select().from(auditEvents).where(eq(auditEvents.action, 'cohort.created')).all()).toHaveLength(2)
+    expect(await t.db.select().from(auditEvents).where(eq(auditEvents.action, 'cohort.created'))).toHaveLength(2)
   })
 
   test('members are the enterprise\'s own trainees only', async () => {
@@ -80,7 +80,7 @@ describe('curricula', () => {
     const res = await post('/curricula', fields)
     expect(res.statusCode).toBe(422)
     expect(errorsOf(res.body)).toEqual(messages)
-    expect(t.db.select().from(curricula).all()).toHaveLength(0)
+    expect(await t.db.select().from(curricula)).toHaveLength(0)
   })
 
   test('a curriculum of a course, a topic and a mock requirement', async () => {
@@ -97,7 +97,7 @@ describe('curricula', () => {
 
   test('assigning: refused without a target, with a past date or another enterprise\'s trainee or cohort', async () => {
     const url = `/curricula/${curriculumId}/assignments`
-    const bCohort = t.db.select().from(cohorts).where(eq(cohorts.enterpriseId, w.ids.entB)).get()!.id
+    const bCohort = (await t.db.select().from(cohorts).where(eq(cohorts.enterpriseId, w.ids.entB)))[0]!.id
     const cases: Array<[Record<string, string | string[]>, string[]]> = [
       [{ mandatory: 'yes' }, ['Choose at least one cohort or trainee.']],
       [{ cohort: String(cohortId), mandatory: 'yes', dueOn: ['2026-12-01', '2026-12-02'] }, ['This value is not valid.']],
@@ -112,13 +112,13 @@ describe('curricula', () => {
       expect(errorsOf(res.body)).toEqual(messages)
     }
     expect((await post(url, { cohort: String(cohortId), mandatory: 'yes' }, 'trainerB')).statusCode).toBe(404)
-    expect(t.db.select().from(assignments).all()).toHaveLength(0)
+    expect(await t.db.select().from(assignments)).toHaveLength(0)
   })
 
   test('assigned to the cohort, mandatory, due in two days', async () => {
     const res = await post(`/curricula/${curriculumId}/assignments`, { cohort: String(cohortId), mandatory: 'yes', dueOn: '2026-11-28' })
     expect(res.statusCode).toBe(303)
-    expect(t.db.select().from(assignments).all()).toMatchObject([{ cohortId, traineeId: null, dueOn: '2026-11-28', mandatory: true, enterpriseId: w.ids.entA }])
+    expect(await t.db.select().from(assignments)).toMatchObject([{ cohortId, traineeId: null, dueOn: '2026-11-28', mandatory: true, enterpriseId: w.ids.entA }])
   })
 })
 
@@ -134,20 +134,20 @@ describe('what the trainee and the trainer see', () => {
     expect(dom((await get('/learn', 'traineeB')).body).querySelector('article.assignment')).toBeNull()
   })
 
-  test('mandatoryAssignments reports it open, then overdue, then complete', () => {
+  test('mandatoryAssignments reports it open, then overdue, then complete', async () => {
     const now = t.clock.now()
-    expect(mandatoryAssignments(t.db, w.ids.personA, now, t.app.config.timeZone)).toEqual([{ assignmentId: expect.any(Number), curriculumId, title: 'Induction', dueOn: '2026-11-28', complete: false, overdue: false }])
+    expect(await mandatoryAssignments(t.db, w.ids.personA, now, t.app.config.timeZone)).toEqual([{ assignmentId: expect.any(Number), curriculumId, title: 'Induction', dueOn: '2026-11-28', complete: false, overdue: false }])
     // 2026-11-28 23:59 in Shanghai is still in time; the next local day is late.
-    expect(mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 15, 59)), t.app.config.timeZone)[0]!.overdue).toBe(false)
-    expect(mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 16, 0)), t.app.config.timeZone)[0]!.overdue).toBe(true)
-    expect(mandatoryAssignments(t.db, w.ids.personB, now, t.app.config.timeZone)).toEqual([])
+    expect((await mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 15, 59)), t.app.config.timeZone))[0]!.overdue).toBe(false)
+    expect((await mandatoryAssignments(t.db, w.ids.personA, new Date(Date.UTC(2026, 10, 28, 16, 0)), t.app.config.timeZone))[0]!.overdue).toBe(true)
+    expect(await mandatoryAssignments(t.db, w.ids.personB, now, t.app.config.timeZone)).toEqual([])
   })
 
   test('the trainer dashboard: progress, overdue highlighted, latest mock, sortable and filterable', async () => {
     t.clock.set(Date.UTC(2026, 10, 29, 2, 0)) // past the due date
     // The daily sweep brings the stored summaries whose assignments fell overdue up to date.
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
-    passMock(w.ids.personA)
+    await passMock(w.ids.personA)
     const res = await get('/training')
     expect(res.statusCode).toBe(200)
     const page = dom(res.body)
@@ -175,18 +175,18 @@ describe('what the trainee and the trainer see', () => {
   test('a trainee who joins the cohort later receives its assignment', async () => {
     const p = await w.addPerson(w.ids.entA, 'Late Joiner')
     late = p
-    expect(mandatoryAssignments(t.db, p.traineeId, t.clock.now(), t.app.config.timeZone)).toEqual([])
+    expect(await mandatoryAssignments(t.db, p.traineeId, t.clock.now(), t.app.config.timeZone)).toEqual([])
     expect((await post(`/cohorts/${cohortId}/members`, { trainee: String(p.traineeId) })).statusCode).toBe(303)
-    expect(mandatoryAssignments(t.db, p.traineeId, t.clock.now(), t.app.config.timeZone)).toMatchObject([{ curriculumId, complete: false, overdue: true }])
+    expect(await mandatoryAssignments(t.db, p.traineeId, t.clock.now(), t.app.config.timeZone)).toMatchObject([{ curriculumId, complete: false, overdue: true }])
   })
 
   test('completing the curriculum: the trainer sees the progress change', async () => {
     // Trainee A studies every law topic and CPR, passing their checks (written directly; the check itself is tested elsewhere).
     for (const key of ['law/guard-eligibility', 'skills/cpr-aed']) {
-      t.db.insert(lessonProgress).values({ traineeId: w.ids.personA, lessonKey: key, studiedAt: t.clock.now(), checkPassedAt: t.clock.now(), lessonVersionId: null }).run()
+      await t.db.insert(lessonProgress).values({ traineeId: w.ids.personA, lessonKey: key, studiedAt: t.clock.now(), checkPassedAt: t.clock.now(), lessonVersionId: null })
     }
-    keepReadiness(t, [w.ids.personA])
-    expect(mandatoryAssignments(t.db, w.ids.personA, t.clock.now(), t.app.config.timeZone)).toMatchObject([{ complete: true, overdue: false }])
+    await keepReadiness(t, [w.ids.personA])
+    expect(await mandatoryAssignments(t.db, w.ids.personA, t.clock.now(), t.app.config.timeZone)).toMatchObject([{ complete: true, overdue: false }])
     const page = dom((await get('/training?sort=name')).body)
     const rowA = page.querySelectorAll('#trainee-table tbody tr').find((r) => r.text.includes('wAlpha'))!
     expect(rowA.classList.contains('overdue')).toBe(false)
@@ -198,16 +198,16 @@ describe('what the trainee and the trainer see', () => {
   })
 
   test("the trainee's page lists the ten latest finished mocks, not an open one, read newest first with a limit", async () => {
-    const bp = t.db.select().from(blueprintVersions).where(eq(blueprintVersions.blueprintKey, 'starter-mock')).orderBy(desc(blueprintVersions.id)).get()!
-    const release = t.db.select().from(bankReleases).get()!
+    const bp = (await t.db.select().from(blueprintVersions).where(eq(blueprintVersions.blueprintKey, 'starter-mock')).orderBy(desc(blueprintVersions.id)))[0]!
+    const release = (await t.db.select().from(bankReleases))[0]!
     const base = t.clock.now().getTime() - 30 * 86_400_000
     for (let i = 0; i < 13; i++) {
       const at = new Date(base + i * 3_600_000)
       const open = i === 12
-      t.db.insert(attempts).values({ traineeId: w.ids.personB, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: `h${i}`, passMark: 60, maxScore: 100, startedAt: at, deadlineAt: at, finishedAt: open ? null : at, finishReason: open ? null : 'submitted', score: open ? null : 50 + i, passed: !open && 50 + i >= 60 }).run()
+      await t.db.insert(attempts).values({ traineeId: w.ids.personB, blueprintKey: 'starter-mock', blueprintVersionId: bp.id, releaseId: release.id, seed: `h${i}`, passMark: 60, maxScore: 100, startedAt: at, deadlineAt: at, finishedAt: open ? null : at, finishReason: open ? null : 'submitted', score: open ? null : 50 + i, passed: !open && 50 + i >= 60 })
     }
-    const all = runSync(listAttempts(t.db, w.ids.personB))
-    const latest = runSync(listAttempts(t.db, w.ids.personB, { finished: true, limit: 10 }))
+    const all = await exec(t.db, listAttempts, w.ids.personB)
+    const latest = await exec(t.db, listAttempts, w.ids.personB, { finished: true, limit: 10 })
     expect(latest.map((a) => a.id)).toEqual(all.filter((a) => a.finishedAt).slice(0, 10).map((a) => a.id))
     expect(latest.map((a) => a.score)).toEqual([61, 60, 59, 58, 57, 56, 55, 54, 53, 52])
     const res = await get(`/training/trainees/${w.ids.personB}`, 'trainerB')
@@ -217,9 +217,9 @@ describe('what the trainee and the trainer see', () => {
   })
 
   test('a trainee who leaves the enterprise no longer has its assignments', async () => {
-    t.db.update(employments).set({ endedOn: '2026-11-29' }).where(and(eq(employments.traineeId, late.traineeId))).run()
-    keepReadiness(t, [late.traineeId])
-    expect(mandatoryAssignments(t.db, late.traineeId, t.clock.now(), t.app.config.timeZone)).toEqual([])
+    await t.db.update(employments).set({ endedOn: '2026-11-29' }).where(and(eq(employments.traineeId, late.traineeId)))
+    await keepReadiness(t, [late.traineeId])
+    expect(await mandatoryAssignments(t.db, late.traineeId, t.clock.now(), t.app.config.timeZone)).toEqual([])
     expect((await get(`/training/trainees/${late.traineeId}`)).statusCode).toBe(404)
   })
 })
@@ -240,13 +240,13 @@ describe('CSV export', () => {
     const other = await get('/training/export.csv', 'trainerB')
     expect(other.body).toContain('wBeta')
     expect(other.body).not.toContain('wAlpha')
-    const audit = t.db.select().from(auditEvents).where(eq(auditEvents.action, 'training.exported')).all()
+    const audit = await t.db.select().from(auditEvents).where(eq(auditEvents.action, 'training.exported'))
     expect(audit).toHaveLength(2)
     expect(audit.map((a) => a.subjectId)).toEqual([String(w.ids.entA), String(w.ids.entB)])
   })
 
   test('the audit entry of an export names the enterprise and the row count, never a person', async () => {
-    const audit = t.db.select().from(auditEvents).where(eq(auditEvents.action, 'training.exported')).all()
+    const audit = await t.db.select().from(auditEvents).where(eq(auditEvents.action, 'training.exported'))
     expect(audit[0]).toMatchObject({ subjectType: 'enterprise', subjectId: String(w.ids.entA), details: { rows: 2 } }) // trainee A and the one added above; the late joiner has left
     expect(JSON.stringify(audit)).not.toContain('wAlpha')
   })
@@ -254,10 +254,10 @@ describe('CSV export', () => {
 
 describe('removing', () => {
   test('an assignment, and a cohort member', async () => {
-    const a = t.db.select().from(assignments).get()!
+    const a = (await t.db.select().from(assignments))[0]!
     expect((await post(`/assignments/${a.id}/delete`, {}, 'trainerB')).statusCode).toBe(404)
     expect((await post(`/assignments/${a.id}/delete`)).statusCode).toBe(303)
-    expect(t.db.select().from(assignments).all()).toHaveLength(0)
+    expect(await t.db.select().from(assignments)).toHaveLength(0)
     expect((await post(`/cohorts/${cohortId}/members/${w.ids.personA}/remove`)).statusCode).toBe(303)
     expect((await post(`/cohorts/${cohortId}/members/${w.ids.personA}/remove`)).statusCode).toBe(404)
   })

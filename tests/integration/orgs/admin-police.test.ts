@@ -20,7 +20,7 @@ describe('admin: jurisdictions', () => {
     expect(dom(dup.body).querySelector('#code-error')!.text).toContain('already used')
     const ok = await post('/admin/jurisdictions', admin, { code: 'w-s3', name: 'Third station', level: 'station', parentId: String(w.ids.d1) })
     expect(ok.statusCode).toBe(303)
-    expect(t.db.select().from(jurisdictions).all().find((j) => j.code === 'W-S3')!.parentId).toBe(w.ids.d1)
+    expect((await t.db.select().from(jurisdictions)).find((j) => j.code === 'W-S3')!.parentId).toBe(w.ids.d1)
   })
 })
 
@@ -38,11 +38,16 @@ describe('admin: enterprises', () => {
     expect(dom(r2.body).querySelector('#creditCode-error')!.text).toContain('18 characters')
     const r3 = await post('/admin/enterprises', admin, { name: 'Test Co', creditCode: good.toLowerCase(), address: 'x', jurisdictionId: String(w.ids.s1) })
     expect(r3.statusCode).toBe(303)
-    expect(t.db.select().from(enterprises).all().some((e) => e.creditCode === good)).toBe(true)
+    expect((await t.db.select().from(enterprises)).some((e) => e.creditCode === good)).toBe(true)
     const r4 = await post('/admin/enterprises', admin, { name: 'Other', creditCode: good, jurisdictionId: String(w.ids.s2) })
     expect(dom(r4.body).querySelector('#creditCode-error')!.text).toContain('already has')
     const r5 = await post('/admin/enterprises', admin, { name: 'Other', creditCode: good, jurisdictionId: 'abc' })
     expect(r5.statusCode).toBe(422)
+    // A typed id that is no id is refused as such on both engines (PostgreSQL errs on NaN or a number past its integers).
+    const r6 = await post('/admin/enterprises', admin, { name: 'Other', creditCode: good, jurisdictionId: '99999999999' })
+    expect(r6.statusCode).toBe(422)
+    const r7 = await post('/admin/accounts', admin, { role: 'police', username: 'typo-police', displayName: 'Typo', jurisdictionId: 'abc' })
+    expect(r7.statusCode).toBe(422)
   })
 })
 
@@ -57,7 +62,7 @@ describe('admin: accounts', () => {
     const password = dom(created.body).querySelectorAll('dd.big')[1]!.text
     const login = await t.app.inject({ method: 'POST', url: '/login', headers: FORM_HEADERS, payload: form({ username: 'new.trainer', password }) })
     expect(login.headers.location).toBe('/account/password')
-    const user = t.db.select().from(users).all().find((u) => u.username === 'new.trainer')!
+    const user = (await t.db.select().from(users)).find((u) => u.username === 'new.trainer')!
     expect(user.enterpriseId).toBe(w.ids.entA)
     expect(user.mustChangePassword).toBe(true)
     // Disabling ends the session at once.

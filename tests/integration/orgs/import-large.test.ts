@@ -18,7 +18,7 @@ const upload = (data: Buffer, who: Who = 'trainerA') => {
 const confirm = (token: string, who: Who = 'trainerA') =>
   t.app.inject({ method: 'POST', url: '/roster/import/confirm', headers: { ...FORM_HEADERS, cookie: w.cookie(who) }, payload: form({ token }) })
 const tokenOf = (html: string) => dom(html).querySelector('form[action="/roster/import/confirm"] input[name=token]')?.getAttribute('value') ?? ''
-const peopleCount = () => t.db.select().from(trainees).all().length
+const peopleCount = async () => (await t.db.select().from(trainees)).length
 
 describe('large roster files preview and import', () => {
   test('3,500 people with Chinese names (UTF-8, about 160 kB): the preview says all are correct and the confirmation imports them all', async () => {
@@ -31,15 +31,15 @@ describe('large roster files preview and import', () => {
     expect(token).toMatch(/^[a-z2-9]{26}$/)
     // The confirmation posts a token, not the file: it is small whatever the file's size.
     expect(form({ token }).length).toBeLessThan(100)
-    const before = peopleCount()
+    const before = await peopleCount()
     const done = await confirm(token)
     expect(done.statusCode).toBe(200)
     expect(dom(done.body).querySelectorAll('.slip')).toHaveLength(3500)
-    expect(peopleCount()).toBe(before + 3500)
-    expect(t.db.select().from(rosterImports).all()).toHaveLength(0)
+    expect(await peopleCount()).toBe(before + 3500)
+    expect(await t.db.select().from(rosterImports)).toHaveLength(0)
     // A slip's one-time password signs in (hashed at the one-time cost) and must be replaced at once.
     const slip = dom(done.body).querySelectorAll('.slip').at(-1)!.querySelectorAll('dd.big').map((d) => d.text)
-    const hash = t.db.select().from(users).where(eq(users.username, slip[0]!)).get()!.passwordHash
+    const hash = (await t.db.select().from(users).where(eq(users.username, slip[0]!)))[0]!.passwordHash
     expect(hash).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/)
     const signIn = await t.app.inject({ method: 'POST', url: '/login', headers: FORM_HEADERS, payload: form({ username: slip[0]!, password: slip[1]! }) })
     expect(signIn.headers.location).toBe('/account/password')
@@ -49,7 +49,7 @@ describe('large roster files preview and import', () => {
     const preview = await upload(rosterCsv(2000, 2))
     expect(preview.statusCode).toBe(200)
     // Make the username draw repeat: every number comes twice in a row, and one is already taken.
-    const taken = t.db.select({ username: users.username }).from(users).all().map((u) => u.username).find((u) => /^gp\d{6}$/.test(u))
+    const taken = (await t.db.select({ username: users.username }).from(users)).map((u) => u.username).find((u) => /^gp\d{6}$/.test(u))
     const real = crypto.getRandomValues.bind(crypto)
     let n = taken ? Number(taken.slice(2)) * 2 : 0
     const spy = vi.spyOn(crypto, 'getRandomValues').mockImplementation(<T extends ArrayBufferView | null>(array: T): T => {
@@ -100,13 +100,13 @@ describe('the confirmation token', () => {
     const first = file.toString().split('\n')[1]!.split(',')
     const added = await t.app.inject({ method: 'POST', url: '/roster', headers: { ...FORM_HEADERS, cookie: w.cookie('trainerB') }, payload: form({ fullName: first[0]!, idNumber: first[1]!, education: 'junior-middle' }) })
     expect(added.statusCode).toBe(200)
-    const before = peopleCount()
+    const before = await peopleCount()
     const res = await confirm(token)
     expect(res.statusCode).toBe(409)
     const bad = dom(res.body).querySelectorAll('tr.bad')
     expect(bad).toHaveLength(1)
     expect(bad[0]!.querySelector('td')!.text).toBe('2')
-    expect(peopleCount()).toBe(before)
-    expect(t.db.select().from(employments).where(eq(employments.enterpriseId, w.ids.entA)).all().length).toBeGreaterThan(0)
+    expect(await peopleCount()).toBe(before)
+    expect((await t.db.select().from(employments).where(eq(employments.enterpriseId, w.ids.entA))).length).toBeGreaterThan(0)
   })
 })

@@ -9,7 +9,7 @@ let t: TestApp
 let w: World
 let crowd: number[]
 useWorld((app, world) => { t = app; w = world })
-beforeAll(() => { crowd = addCrowd(t, w.ids.entA, 2001) })
+beforeAll(async () => { crowd = (await addCrowd(t, w.ids.entA, 2001)) })
 
 /** Follows the pager's next links from `url` to the end: the ids of every row, page by page, and the pages' count lines. */
 async function walk (url: string, cookie: string, rowLink: string): Promise<{ ids: number[][], counts: string[], urls: string[] }> {
@@ -138,7 +138,8 @@ describe('the trainer\'s training table and readiness roster page too', () => {
 describe('the sittings list pages too', () => {
   test('120 sittings of the district (several on one day): every one once, latest day first, the total said', async () => {
     const days = Array.from({ length: 120 }, (_, i) => `2027-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 7)).padStart(2, '0')}`)
-    const ids = days.map((sitsOn) => addSitting(t, w.ids.d1, w.users.policeD1, { sitsOn, applyBy: '2026-12-31' }))
+    const ids: number[] = []
+    for (const sitsOn of days) ids.push(await addSitting(t, w.ids.d1, w.users.policeD1, { sitsOn, applyBy: '2026-12-31' }))
     const { ids: pages, counts } = await walk('/sittings', w.cookie('policeD1'), '/sittings/')
     expect(pages.map((p) => p.length)).toEqual([50, 50, 20])
     const seen = pages.flat()

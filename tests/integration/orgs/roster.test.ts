@@ -68,7 +68,7 @@ describe('adding a person', () => {
 
 describe('changing employer keeps the person and their history', () => {
   test('A releases, B adds by ID number, the record and certificate stay', async () => {
-    const person = t.db.select().from(trainees).where(eq(trainees.fullName, '孙悟空')).get()!
+    const person = (await t.db.select().from(trainees).where(eq(trainees.fullName, '孙悟空')))[0]!
     expect((await post(`/people/${person.id}/certificate`, w.cookie('trainerA'), { certificateNo: 'SZ20240001', issuedOn: '2024-06-01', status: 'valid' })).statusCode).toBe(303)
     expect((await post(`/people/${person.id}/duty`, w.cookie('trainerA'), { duty: 'on-duty' })).statusCode).toBe(303)
 
@@ -81,10 +81,10 @@ describe('changing employer keeps the person and their history', () => {
     const added = await post('/roster', w.cookie('trainerB'), { fullName: '孙悟空', idNumber: ID, education: 'senior-middle' })
     expect(added.statusCode).toBe(303)
     expect(added.headers.location).toBe(`/people/${person.id}`)
-    const after = t.db.select().from(trainees).where(eq(trainees.id, person.id)).get()!
+    const after = (await t.db.select().from(trainees).where(eq(trainees.id, person.id)))[0]!
     expect(after.userId).toBe(person.userId)
     expect(after.certificateNo).toBe('SZ20240001')
-    const jobs = t.db.select().from(employments).where(eq(employments.traineeId, person.id)).orderBy(employments.id).all()
+    const jobs = await t.db.select().from(employments).where(eq(employments.traineeId, person.id)).orderBy(employments.id)
     expect(jobs.map((j) => [j.enterpriseId, j.endedOn !== null, j.dutyStatus])).toEqual([[w.ids.entA, true, 'released'], [w.ids.entB, false, 'in-training']])
 
     const page = dom((await t.app.inject({ url: `/people/${person.id}`, headers: { cookie: w.cookie('trainerB') } })).body)
@@ -104,12 +104,12 @@ describe('duty status', () => {
     const refused = await post(`/people/${p.traineeId}/duty`, w.cookie('trainerA'), { duty: 'on-duty' })
     expect(refused.statusCode).toBe(422)
     expect(dom(refused.body).querySelector('#duty-error')!.text).toContain('valid security guard certificate')
-    expect(t.db.select().from(employments).where(eq(employments.traineeId, p.traineeId)).get()!.dutyStatus).toBe('in-training')
+    expect((await t.db.select().from(employments).where(eq(employments.traineeId, p.traineeId)))[0]!.dutyStatus).toBe('in-training')
 
     await post(`/people/${p.traineeId}/certificate`, w.cookie('trainerA'), { certificateNo: 'CERT-77', issuedOn: '2025-01-02', status: 'valid' })
     expect((await post(`/people/${p.traineeId}/duty`, w.cookie('trainerA'), { duty: 'on-duty' })).statusCode).toBe(303)
     await post(`/people/${p.traineeId}/certificate`, w.cookie('trainerA'), { certificateNo: 'CERT-77', issuedOn: '2025-01-02', status: 'revoked' })
-    expect(t.db.select().from(employments).where(eq(employments.traineeId, p.traineeId)).get()!.dutyStatus).toBe('in-training')
+    expect((await t.db.select().from(employments).where(eq(employments.traineeId, p.traineeId)))[0]!.dutyStatus).toBe('in-training')
   })
 
   test('the roster flags anyone on duty without a valid certificate', async () => {
@@ -162,7 +162,7 @@ describe('duty status', () => {
     expect(res.statusCode).toBe(303)
     const page = dom((await t.app.inject({ url: `/people/${p.traineeId}`, headers: { cookie: w.cookie('trainerA') } })).body)
     expect(page.querySelector('#decl-healthy')!.parentNode.text).toContain('trainer-a')
-    expect(JSON.stringify(t.db.select().from(auditEvents).all())).not.toContain(p.idNumber)
+    expect(JSON.stringify(await t.db.select().from(auditEvents))).not.toContain(p.idNumber)
   })
 
   test('bad input on person routes: unknown id, bad values, wrong types — 4xx, never 500', async () => {

@@ -1,6 +1,8 @@
 import { describe, test, expect, vi } from 'vitest'
+import pg from 'pg'
+import { onPostgres } from '../../helpers/db.js'
 import { eq } from 'drizzle-orm'
-import { dom, FORM_HEADERS, form, sessionFor, type TestApp } from '../../helpers/app.js'
+import { dom, FORM_HEADERS, form, sessionOf, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { practiceAnswers, practiceDays, practiceQuestions, practiceSets, practiceTopics, questionVersions } from '../../../src/db/schema.js'
 import { currentPool, insertSet, writePracticeAnswer } from '../../../src/features/practice/queries.js'
@@ -9,7 +11,7 @@ import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { shownOptions } from '../../../src/features/practice/view.js'
-import { runSync, transaction } from '../../../src/db/engine.js'
+import { transaction, exec } from '../../../src/db/engine.js'
 
 // Answers that arrive together share one transaction (a group commit): these check that each
 // still gets its own feedback, that the book, schedule and mastery end as they would one answer
@@ -25,11 +27,11 @@ interface Trainee { traineeId: number, cookie: string }
 
 async function newTrainee (name: string): Promise<Trainee> {
   const p = await w.addPerson(w.ids.entA, name)
-  return { traineeId: p.traineeId, cookie: sessionFor(t, p.userId) }
+  return { traineeId: p.traineeId, cookie: await sessionOf(t, p.userId) }
 }
 const post = (url: string, fields: Record<string, string | string[]>, who: Trainee, headers: Record<string, string> = HX) =>
   t.app.inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: who.cookie, ...headers }, payload: form(fields) })
-const setRow = (id: number) => t.db.select().from(practiceSets).where(eq(practiceSets.id, id)).get()!
+const setRow = async (id: number) => (await t.db.select().from(practiceSets).where(eq(practiceSets.id, id)))[0]!
 
 async function sequentialSet (who: Trainee): Promise<number> {
   const res = await post('/practice/sets', { mode: 'sequential', scope: TOPIC }, who, {})
@@ -37,33 +39,45 @@ async function sequentialSet (who: Trainee): Promise<number> {
   return Number(/\/practice\/sets\/(\d+)$/.exec(String(res.headers.location))![1])
 }
 /** A set of exactly these question versions for the trainee (two sets may hold the same question). */
-function setOf (who: Trainee, questionVersionIds: number[], seed: string): number {
-  const pool = runSync(currentPool(t.db))!
-  return runSync(insertSet(t.db, { traineeId: who.traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed, questionVersionIds }, new Date())).id
+async function setOf (who: Trainee, questionVersionIds: number[], seed: string): Promise<number> {
+  const pool = (await exec(t.db, currentPool))!
+  return (await exec(t.db, insertSet, { traineeId: who.traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed, questionVersionIds }, new Date())).id
 }
 /** The values a right or a wrong answer posts at a position of a set. */
-function choice (setId: number, n: number, right: boolean): string[] {
-  const set = setRow(setId)
-  const q = t.db.select().from(questionVersions).where(eq(questionVersions.id, set.questionVersionIds[n - 1]!)).get()!
+async function choice (setId: number, n: number, right: boolean): Promise<string[]> {
+  const set = await setRow(setId)
+  const q = (await t.db.select().from(questionVersions).where(eq(questionVersions.id, set.questionVersionIds[n - 1]!)))[0]!
   const { order, codes } = shownOptions(set, n, q)
   const keys = right ? q.body.answer : [order.find((k) => !q.body.answer.includes(k))!]
   return keys.map((k) => codes[order.indexOf(k)]!)
 }
-const answer = (setId: number, n: number, right: boolean, who: Trainee) => post(`/practice/sets/${setId}/questions/${n}`, { choice: choice(setId, n, right) }, who)
+const answer = async (setId: number, n: number, right: boolean, who: Trainee) => post(`/practice/sets/${setId}/questions/${n}`, { choice: await choice(setId, n, right) }, who)
 
 /** Everything practice keeps for a trainee, without the trainee's own ids and times. */
-function stateOf (who: Trainee) {
-  const questions = t.db.select().from(practiceQuestions).where(eq(practiceQuestions.traineeId, who.traineeId)).all()
+async function stateOf (who: Trainee) {
+  const questions = (await t.db.select().from(practiceQuestions).where(eq(practiceQuestions.traineeId, who.traineeId)))
     .map((r) => ({ keyId: r.keyId, lastRight: r.lastRight, streak: r.streak, misses: r.misses, inBook: r.inBook, box: r.box, dueDay: r.dueDay, missed: r.lastMissAt !== null }))
     .sort((a, b) => a.keyId - b.keyId)
-  const topics = t.db.select().from(practiceTopics).where(eq(practiceTopics.traineeId, who.traineeId)).all()
+  const topics = (await t.db.select().from(practiceTopics).where(eq(practiceTopics.traineeId, who.traineeId)))
     .map((r) => ({ topic: r.topicKey, seen: r.seen, right: r.right, peakPct: r.peakPct }))
-  const days = t.db.select().from(practiceDays).where(eq(practiceDays.traineeId, who.traineeId)).all().map((r) => ({ answered: r.answered, right: r.right }))
+  const days = (await t.db.select().from(practiceDays).where(eq(practiceDays.traineeId, who.traineeId))).map((r) => ({ answered: r.answered, right: r.right }))
   return { questions, topics, days }
 }
 
-/** Runs the requests at once and says how many transactions the database opened meanwhile. */
+/**
+ * Runs the requests at once and says how many transactions the database opened meanwhile: on SQLite
+ * the calls of better-sqlite3's transaction, on PostgreSQL the BEGINs sent by any pooled connection.
+ */
 async function atOnce<T> (requests: Array<() => Promise<T>>): Promise<{ results: T[], transactions: number }> {
+  if (onPostgres) {
+    const spy = vi.spyOn(pg.Client.prototype, 'query')
+    try {
+      const results = await Promise.all(requests.map((r) => r()))
+      return { results, transactions: spy.mock.calls.filter(([q]) => typeof q === 'string' && q.startsWith('BEGIN')).length }
+    } finally {
+      spy.mockRestore()
+    }
+  }
   const spy = vi.spyOn(t.db.$client, 'transaction')
   try {
     const results = await Promise.all(requests.map((r) => r()))
@@ -82,13 +96,13 @@ describe('answers arriving together', () => {
     const { results, transactions } = await atOnce(people.map((p, i) => () => answer(sets[i]!, 1, i % 2 === 0, p)))
     // Grouped: far fewer transactions than answers (one, unless the requests straddled a turn).
     expect(transactions).toBeLessThan(people.length / 2)
-    results.forEach((res, i) => {
+    for (const [i, res] of results.entries()) {
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200)
       const page = dom(res.body)
       expect(page.querySelector('#q')?.getAttribute('action')).toBe(`/practice/sets/${sets[i]}/questions/1`)
       expect(page.querySelector('.feedback')?.classList.contains(i % 2 === 0 ? 'right' : 'wrong')).toBe(true)
-      expect(setRow(sets[i]!)).toMatchObject({ answered: 1, right: i % 2 === 0 ? 1 : 0 })
-    })
+      expect(await setRow(sets[i]!)).toMatchObject({ answered: 1, right: i % 2 === 0 ? 1 : 0 })
+    }
   })
 
   test('a whole set answered at once ends with the same book, schedule, mastery and counts as answered in order', async () => {
@@ -96,25 +110,25 @@ describe('answers arriving together', () => {
     const together = await newTrainee('HastyLi')
     const a = await sequentialSet(inOrder)
     const b = await sequentialSet(together)
-    const size = setRow(a).questionVersionIds.length
-    expect(setRow(b).questionVersionIds).toEqual(setRow(a).questionVersionIds)
+    const size = (await setRow(a)).questionVersionIds.length
+    expect((await setRow(b)).questionVersionIds).toEqual((await setRow(a)).questionVersionIds)
     expect(size).toBeGreaterThan(2)
     const rightAt = (n: number) => n % 3 !== 0
     for (let n = 1; n <= size; n++) expect((await answer(a, n, rightAt(n), inOrder)).statusCode).toBe(200)
     const { results, transactions } = await atOnce(Array.from({ length: size }, (_, i) => () => answer(b, i + 1, rightAt(i + 1), together)))
     expect(results.map((r) => r.statusCode)).toEqual(Array(size).fill(200))
     expect(transactions).toBeLessThan(size / 2)
-    expect(stateOf(together)).toEqual(stateOf(inOrder))
-    expect(stateOf(together).topics[0]).toMatchObject({ seen: size })
-    expect(setRow(b)).toMatchObject({ answered: size, right: setRow(a).right })
+    expect(await stateOf(together)).toEqual(await stateOf(inOrder))
+    expect((await stateOf(together)).topics[0]).toMatchObject({ seen: size })
+    expect(await setRow(b)).toMatchObject({ answered: size, right: (await setRow(a)).right })
   })
 
   test('one question answered wrong then right in one batch (two sets of one trainee) moves the book and schedule in that order', async () => {
     const inOrder = await newTrainee('OrderlyMa')
     const together = await newTrainee('HastyNi')
-    const ids = runSync(currentPool(t.db))!.questions.filter((q) => `${q.domain}/${q.topic}` === TOPIC).slice(0, 3).map((q) => q.id)
-    const [a1, a2] = [setOf(inOrder, ids, 'seed-a1'), setOf(inOrder, ids, 'seed-a2')]
-    const [b1, b2] = [setOf(together, ids, 'seed-b1'), setOf(together, ids, 'seed-b2')]
+    const ids = (await exec(t.db, currentPool))!.questions.filter((q) => `${q.domain}/${q.topic}` === TOPIC).slice(0, 3).map((q) => q.id)
+    const [a1, a2] = [await setOf(inOrder, ids, 'seed-a1'), await setOf(inOrder, ids, 'seed-a2')]
+    const [b1, b2] = [await setOf(together, ids, 'seed-b1'), await setOf(together, ids, 'seed-b2')]
     for (let n = 1; n <= ids.length; n++) {
       expect((await answer(a1, n, false, inOrder)).statusCode).toBe(200)
       expect((await answer(a2, n, true, inOrder)).statusCode).toBe(200)
@@ -122,8 +136,8 @@ describe('answers arriving together', () => {
     const { results, transactions } = await atOnce(Array.from({ length: ids.length }, (_, i) => [() => answer(b1, i + 1, false, together), () => answer(b2, i + 1, true, together)]).flat())
     expect(results.map((r) => r.statusCode)).toEqual(Array(2 * ids.length).fill(200))
     expect(transactions).toBeLessThan(ids.length)
-    const state = stateOf(together)
-    expect(state).toEqual(stateOf(inOrder))
+    const state = await stateOf(together)
+    expect(state).toEqual(await stateOf(inOrder))
     // Missed, then right once: still in the book (two in a row to leave), its streak 1, latest answer right.
     expect(state.questions).toHaveLength(ids.length)
     for (const q of state.questions) expect(q).toMatchObject({ lastRight: true, streak: 1, misses: 1, inBook: true, missed: true })
@@ -144,70 +158,70 @@ describe('answers arriving together', () => {
     // The first answer (wrong) stands and is what the refused one shows.
     expect(refusedPage.querySelector('.feedback')?.classList.contains('wrong')).toBe(true)
     expect(bystander!.statusCode).toBe(200)
-    expect(t.db.select().from(practiceAnswers).where(eq(practiceAnswers.setId, mine)).all()).toHaveLength(1)
-    expect(setRow(mine)).toMatchObject({ answered: 1, right: 0 })
-    expect(setRow(theirs)).toMatchObject({ answered: 1, right: 1 })
-    expect(stateOf(me).days).toEqual([{ answered: 1, right: 0 }])
+    expect(await t.db.select().from(practiceAnswers).where(eq(practiceAnswers.setId, mine))).toHaveLength(1)
+    expect(await setRow(mine)).toMatchObject({ answered: 1, right: 0 })
+    expect(await setRow(theirs)).toMatchObject({ answered: 1, right: 1 })
+    expect((await stateOf(me)).days).toEqual([{ answered: 1, right: 0 }])
     // Without JavaScript the same resubmission goes back to the question with a notice, not an error page.
-    const form = await post(`/practice/sets/${mine}/questions/1`, { choice: choice(mine, 1, true) }, me, {})
+    const form = await post(`/practice/sets/${mine}/questions/1`, { choice: await choice(mine, 1, true) }, me, {})
     expect(form.statusCode).toBe(303)
     expect(form.headers.location).toBe(`/practice/sets/${mine}?n=1`)
-    expect(t.db.select().from(practiceAnswers).where(eq(practiceAnswers.setId, mine)).all()).toHaveLength(1)
+    expect(await t.db.select().from(practiceAnswers).where(eq(practiceAnswers.setId, mine))).toHaveLength(1)
   })
 
   test('an answer posted to another trainee\'s set or past its end is not found, and its batch goes on', async () => {
     const me = await newTrainee('OwnerSu')
     const intruder = await newTrainee('IntruderTang')
     const mine = await sequentialSet(me)
-    const size = setRow(mine).questionVersionIds.length
+    const size = (await setRow(mine)).questionVersionIds.length
     const { results } = await atOnce([
       () => answer(mine, 1, true, intruder),
-      () => post(`/practice/sets/${mine}/questions/${size + 1}`, { choice: choice(mine, 1, true) }, me),
+      async () => post(`/practice/sets/${mine}/questions/${size + 1}`, { choice: await choice(mine, 1, true) }, me),
       () => answer(mine, 2, true, me)
     ])
     expect(results.map((r) => r.statusCode)).toEqual([404, 404, 200])
-    expect(setRow(mine)).toMatchObject({ answered: 1, right: 1 })
+    expect(await setRow(mine)).toMatchObject({ answered: 1, right: 1 })
   })
 
   test('the checks run in the transaction: the set\'s owner, the question at the position, a position answered once', async () => {
     const me = await newTrainee('CheckedWei')
     const someoneElse = await newTrainee('OtherXu')
     const id = await sequentialSet(me)
-    const [q1, q2] = setRow(id).questionVersionIds
+    const [q1, q2] = (await setRow(id)).questionVersionIds
     const a = { traineeId: me.traineeId, setId: id, position: 1, questionVersionId: q1!, answer: 1, right: false, now: new Date() }
     // Through the query function a body runs (writeOne): a refusal rolls its transaction back.
     await expect(transaction(t.db, writePracticeAnswer, { ...a, traineeId: someoneElse.traineeId })).rejects.toThrow(NotFound)
     await expect(transaction(t.db, writePracticeAnswer, { ...a, questionVersionId: q2! })).rejects.toThrow(NotFound)
     await expect(transaction(t.db, writePracticeAnswer, { ...a, position: 999 })).rejects.toThrow(NotFound)
-    expect(setRow(id)).toMatchObject({ answered: 0 })
+    expect(await setRow(id)).toMatchObject({ answered: 0 })
     await transaction(t.db, writePracticeAnswer, a)
     await expect(transaction(t.db, writePracticeAnswer, { ...a, right: true })).rejects.toThrow(Conflict)
-    expect(setRow(id)).toMatchObject({ answered: 1, right: 0 })
-    expect(stateOf(me).days).toEqual([{ answered: 1, right: 0 }])
+    expect(await setRow(id)).toMatchObject({ answered: 1, right: 0 })
+    expect((await stateOf(me)).days).toEqual([{ answered: 1, right: 0 }])
   })
 
   test('answers to a set of an earlier release count under the question\'s key, as the new release\'s version does', async () => {
     const me = await newTrainee('ReleaseLu')
     const id = await sequentialSet(me)
-    const [first, second] = setRow(id).questionVersionIds
+    const [first, second] = (await setRow(id)).questionVersionIds
     // A new release rewords the first question: a new version of the same key.
-    const v1 = t.db.select().from(questionVersions).where(eq(questionVersions.id, first!)).get()!
+    const v1 = (await t.db.select().from(questionVersions).where(eq(questionVersions.id, first!)))[0]!
     const stem = v1.body.stem.en!
     const file = [...smallBank().entries()].find(([, text]) => text.includes(stem))![0]
     t.clock.advance(1000)
     await transaction(t.db, publishBank, checkBank(edit(edit(smallBank(), file, stem, `${stem.slice(0, -1)} (reworded).`), 'bank.yaml', '2026.0', '2026.1')).bank, null, t.clock.now())
-    const v2 = runSync(currentPool(t.db))!.questions.find((q) => q.keyId === first)!
+    const v2 = (await exec(t.db, currentPool))!.questions.find((q) => q.keyId === first)!
     expect(v2.id).not.toBe(first)
     // Both answers of the old set in one batch: missed.
     const { results } = await atOnce([() => answer(id, 1, false, me), () => answer(id, 2, false, me)])
     expect(results.map((r) => r.statusCode)).toEqual([200, 200])
-    const keyIds = stateOf(me).questions.map((q) => q.keyId)
+    const keyIds = (await stateOf(me)).questions.map((q) => q.keyId)
     expect(keyIds).toContain(first)
-    expect(stateOf(me).questions.find((q) => q.keyId === first)).toMatchObject({ inBook: true, misses: 1, streak: 0 })
+    expect((await stateOf(me)).questions.find((q) => q.keyId === first)).toMatchObject({ inBook: true, misses: 1, streak: 0 })
     // The new version answered right in a new set moves the same row.
-    const newer = setOf(me, [v2.id, second!], 'seed-newer')
+    const newer = await setOf(me, [v2.id, second!], 'seed-newer')
     expect((await answer(newer, 1, true, me)).statusCode).toBe(200)
-    expect(stateOf(me).questions.find((q) => q.keyId === first)).toMatchObject({ inBook: true, misses: 1, streak: 1, lastRight: true })
-    expect(stateOf(me).questions).toHaveLength(2)
+    expect((await stateOf(me)).questions.find((q) => q.keyId === first)).toMatchObject({ inBook: true, misses: 1, streak: 1, lastRight: true })
+    expect((await stateOf(me)).questions).toHaveLength(2)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, test, expect } from 'vitest'
 import { eq } from 'drizzle-orm'
-import { dom, FORM_HEADERS, form, sessionFor, type TestApp } from '../../helpers/app.js'
+import { dom, FORM_HEADERS, form, sessionOf, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { practiceSets, questionVersions } from '../../../src/db/schema.js'
 import { shownOptions } from '../../../src/features/practice/view.js'
@@ -20,9 +20,9 @@ const TOPIC = 'law/guard-eligibility'
 async function practise (who: Who, right: number) {
   const res = await post('/practice/sets', { mode: 'sequential', scope: TOPIC }, who)
   const id = Number(/\/practice\/sets\/(\d+)/.exec(String(res.headers.location))![1])
-  const set = t.db.select().from(practiceSets).where(eq(practiceSets.id, id)).get()!
+  const set = (await t.db.select().from(practiceSets).where(eq(practiceSets.id, id)))[0]!
   for (const [i, qid] of set.questionVersionIds.entries()) {
-    const q = t.db.select().from(questionVersions).where(eq(questionVersions.id, qid)).get()!
+    const q = (await t.db.select().from(questionVersions).where(eq(questionVersions.id, qid)))[0]!
     const { order, codes } = shownOptions(set, i + 1, q)
     const keys = i < right ? q.body.answer : [order.find((k) => !q.body.answer.includes(k))!]
     await post(`/practice/sets/${id}/questions/${i + 1}`, { choice: keys.map((k) => codes[order.indexOf(k)]!) }, who)
@@ -33,7 +33,7 @@ async function practise (who: Who, right: number) {
 describe('mastery, due reviews and the curriculum item', () => {
   test('the trainee sees mastery per topic and the due count on /learn; the trainer on the detail page and in /training, sortable', async () => {
     const p = await w.addPerson(w.ids.entA, 'Aaron Mastery')
-    const who = { cookie: sessionFor(t, p.userId) }
+    const who = { cookie: await sessionOf(t, p.userId) }
     const n = await practise(who, 1)
     const course = dom((await get('/learn/courses/law', who)).body)
     const line = course.querySelectorAll('li.topic').find((li) => li.querySelector('a')?.getAttribute('href') === `/learn/courses/${TOPIC}`)!
@@ -63,7 +63,7 @@ describe('mastery, due reviews and the curriculum item', () => {
 
   test('"practise a topic to 80%" completes when first reached and stays complete when mastery drops', async () => {
     const p = await w.addPerson(w.ids.entA, 'Bea Goal')
-    const who = { cookie: sessionFor(t, p.userId) }
+    const who = { cookie: await sessionOf(t, p.userId) }
     const res = await post('/curricula', { title: 'Drill eligibility', practice: TOPIC }, 'trainerA')
     expect(res.statusCode).toBe(303)
     const curriculumId = Number(/\/curricula\/(\d+)/.exec(String(res.headers.location))![1])

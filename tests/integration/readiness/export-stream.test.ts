@@ -3,18 +3,22 @@ import type { TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { addCrowd } from '../../helpers/crowd.js'
 import { parseCsv } from '../../../src/lib/csv.js'
-import { enterprises } from '../../../src/db/schema.js'
+import { and, desc, eq, isNull } from 'drizzle-orm'
+import { enterprises, trainees, employments, auditEvents } from '../../../src/db/schema.js'
 
 let t: TestApp
 let w: World
 let extra: number[]
 useWorld((app, world) => { t = app; w = world })
-beforeAll(() => {
+beforeAll(async () => {
   // 25 more enterprises in station S1 (so the district export has several chunks), 40 guards each, and the 2,001 of enterprise A.
   const now = t.clock.now()
-  extra = Array.from({ length: 25 }, (_, i) => t.db.insert(enterprises).values({ name: `导出企业${String(i).padStart(2, '0')}`, creditCode: w.creditCode(900 + i), address: '', jurisdictionId: w.ids.s1, createdAt: now, updatedAt: now }).returning().get().id)
-  extra.forEach((id, i) => addCrowd(t, id, 40, 10 + i))
-  addCrowd(t, w.ids.entA, 2001, 99)
+  extra = []
+  for (let i = 0; i < 25; i++) {
+    extra.push((await t.db.insert(enterprises).values({ name: `导出企业${String(i).padStart(2, '0')}`, creditCode: w.creditCode(900 + i), address: '', jurisdictionId: w.ids.s1, createdAt: now, updatedAt: now }).returning())[0]!.id)
+    await addCrowd(t, extra[i]!, 40, 10 + i)
+  }
+  await addCrowd(t, w.ids.entA, 2001, 99)
 })
 
 const csvRows = (body: string) => {
@@ -41,8 +45,9 @@ describe('the district export streams in chunks', () => {
 
   test('the guard list: every guard of every enterprise of the subtree once, enterprise by enterprise, ID numbers masked, audited; nothing of another district', async () => {
     // One guard of enterprise A holds a valid certificate (written directly: only this file's column is under test).
-    const certifiedId = (t.db.$client.prepare('SELECT t.id FROM trainees t JOIN employments m ON m.trainee_id = t.id AND m.ended_on IS NULL WHERE m.enterprise_id = ? ORDER BY t.id DESC LIMIT 1').get(w.ids.entA) as { id: number }).id
-    t.db.$client.prepare("UPDATE trainees SET certificate_status = 'valid', certificate_no = 'SF-EXPORT-1' WHERE id = ?").run(certifiedId)
+    const certifiedId = (await t.db.select({ id: trainees.id }).from(trainees).innerJoin(employments, and(eq(employments.traineeId, trainees.id), isNull(employments.endedOn)))
+      .where(eq(employments.enterpriseId, w.ids.entA)).orderBy(desc(trainees.id)).limit(1))[0]!.id
+    await t.db.update(trainees).set({ certificateStatus: 'valid', certificateNo: 'SF-EXPORT-1' }).where(eq(trainees.id, certifiedId))
     const res = await t.app.inject({ url: '/jurisdiction/people.csv', headers: { cookie: w.cookie('policeD1') } })
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-disposition']).toMatch(/jurisdiction-people-/)
@@ -62,8 +67,8 @@ describe('the district export streams in chunks', () => {
     expect(rows.every((r) => r[8]!.length > 0)).toBe(true)
     // Names repeat in the crowd: the certificate number finds the row.
     expect(rows.filter((r) => r[8] === 'Certified').map((r) => r[6])).toEqual(['SF-EXPORT-1'])
-    const audit = t.db.$client.prepare("SELECT details FROM audit_events WHERE action = 'jurisdiction.people-exported' ORDER BY id DESC LIMIT 1").get() as { details: string }
-    expect(JSON.parse(audit.details)).toEqual({ enterprises: 26 })
+    const audit = (await t.db.select({ details: auditEvents.details }).from(auditEvents).where(eq(auditEvents.action, 'jurisdiction.people-exported')).orderBy(desc(auditEvents.id)).limit(1))[0]!
+    expect(audit.details).toEqual({ enterprises: 26 })
   })
 
   test('the guard list is police only, and a station gets only its own enterprises', async () => {

@@ -5,13 +5,13 @@ import { declareAll, nationalMock } from '../../helpers/readiness.js'
 import { readinessScene, EVENT_KINDS } from '../../helpers/readiness-events.js'
 import { seededRng } from '../../../src/lib/rng.js'
 import { addDays, localDate } from '../../../src/lib/time.js'
-import { trainees, traineeReadiness } from '../../../src/db/schema.js'
+import { trainees, traineeReadiness, employments } from '../../../src/db/schema.js'
 import { storedReadiness, rulesGeneration, countStale, dueIds } from '../../../src/features/readiness/store.js'
 import { workOutReadiness, sweepDueReadiness, rebuildReadiness, reevaluateStale } from '../../../src/features/readiness/keeper.js'
 import { saveEligibilitySettings } from '../../../src/features/readiness/queries.js'
 import { DEFAULT_SETTINGS } from '../../../src/features/readiness/rules.js'
 import { addCohortMembers } from '../../../src/features/learning/queries.js'
-import { transaction, runSync } from '../../../src/db/engine.js'
+import { transaction, exec, all as allOf, run } from '../../../src/db/engine.js'
 import { eq } from 'drizzle-orm'
 
 let t: TestApp
@@ -24,9 +24,9 @@ afterEach(async () => {
 })
 
 const today = () => localDate(t.clock.now(), t.config.timeZone)
-const stored = (id: number) => runSync(storedReadiness(t.db, [id])).get(id)!
-const fresh = (ids: readonly number[]) => runSync(workOutReadiness(t.db, ids, t.clock.now(), t.config.timeZone)).map(({ evaluatedOn: _, ...r }) => r)
-const storedOf = (ids: readonly number[]) => ids.map((id) => { const { evaluatedOn: _, ...r } = stored(id); return r })
+const stored = async (id: number) => (await exec(t.db, storedReadiness, [id])).get(id)!
+const fresh = async (ids: readonly number[]) => (await exec(t.db, workOutReadiness, ids, t.clock.now(), t.config.timeZone)).map(({ evaluatedOn: _, ...r }) => r)
+const storedOf = async (ids: readonly number[]) => await Promise.all(ids.map(async (id) => { const { evaluatedOn: _, ...r } = await stored(id); return r }))
 const DAY = 86_400_000
 
 describe('each event keeps the stored readiness in its own transaction', () => {
@@ -41,21 +41,21 @@ describe('each event keeps the stored readiness in its own transaction', () => {
     // A rule change's re-evaluation runs in the background: here, to its end.
     if (kind === 'rules') await reevaluateStale(t.db, t.clock, t.config.timeZone)
     expect(touched.length, 'the event touched someone').toBeGreaterThan(0)
-    expect(storedOf(touched)).toEqual(fresh(touched))
+    expect(await storedOf(touched)).toEqual(await fresh(touched))
     // Rule changes leave rows for the keeper; every other event rewrote its people's rows itself.
-    for (const id of touched) expect(stored(id).generation).toBe(runSync(rulesGeneration(t.db)))
+    for (const id of touched) expect((await stored(id)).generation).toBe(await exec(t.db, rulesGeneration))
   })
 
   test('a declaration updates the row, and a failed transaction leaves it as it was', async () => {
     const p = await w.addPerson(w.ids.entA, 'Declarer')
-    expect(stored(p.traineeId).rules.find((r) => r.rule === 'health')!.met).toBe(false)
-    declareAll(t, p.traineeId, w.users.trainerA)
-    expect(stored(p.traineeId).rules.find((r) => r.rule === 'health')!.met).toBe(true)
+    expect((await stored(p.traineeId)).rules.find((r) => r.rule === 'health')!.met).toBe(false)
+    await declareAll(t, p.traineeId, w.users.trainerA)
+    expect((await stored(p.traineeId)).rules.find((r) => r.rule === 'health')!.met).toBe(true)
     const { insertDeclarations } = await import('../../../src/features/orgs/queries.js')
     // A declaration by a user who does not exist fails its foreign key: nothing of it stays, the row neither.
-    const row = stored(p.traineeId)
+    const row = await stored(p.traineeId)
     await expect(transaction(t.db, insertDeclarations, p.traineeId, { healthy: false }, 999_999, { actorId: w.users.trainerA, clientIp: null, action: 'x' }, t.clock.now())).rejects.toThrow()
-    expect(stored(p.traineeId)).toEqual(row)
+    expect(await stored(p.traineeId)).toEqual(row)
   })
 })
 
@@ -64,52 +64,52 @@ describe('the daily sweep', () => {
     const birthday = addDays(today(), 3)
     const birthDate = `${Number(birthday.slice(0, 4)) - 18}${birthday.slice(4)}`
     const p = await w.addPerson(w.ids.entA, 'Nearly Eighteen')
-    t.db.update(trainees).set({ birthDate }).where(eq(trainees.id, p.traineeId)).run()
-    declareAll(t, p.traineeId, w.users.trainerA)
-    nationalMock(t, p.traineeId, 5, true)
-    nationalMock(t, p.traineeId, 1, true)
-    expect(stored(p.traineeId)).toMatchObject({ status: 'not-yet', nextChangeOn: birthday })
-    expect(stored(p.traineeId).rules.find((r) => !r.met)!.rule).toBe('age')
+    await t.db.update(trainees).set({ birthDate }).where(eq(trainees.id, p.traineeId))
+    await declareAll(t, p.traineeId, w.users.trainerA)
+    await nationalMock(t, p.traineeId, 5, true)
+    await nationalMock(t, p.traineeId, 1, true)
+    expect(await stored(p.traineeId)).toMatchObject({ status: 'not-yet', nextChangeOn: birthday })
+    expect((await stored(p.traineeId)).rules.find((r) => !r.met)!.rule).toBe('age')
 
     t.clock.advance(2 * DAY)
-    expect(runSync(dueIds(t.db, today(), 10_000))).not.toContain(p.traineeId)
+    expect(await exec(t.db, dueIds, today(), 10_000)).not.toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
-    expect(stored(p.traineeId).status).toBe('not-yet')
+    expect((await stored(p.traineeId)).status).toBe('not-yet')
 
     t.clock.advance(DAY)
     expect(today()).toBe(birthday)
-    expect(runSync(dueIds(t.db, today(), 10_000))).toContain(p.traineeId)
+    expect(await exec(t.db, dueIds, today(), 10_000)).toContain(p.traineeId)
     expect(await sweepDueReadiness(t.db, t.clock, t.config.timeZone)).toBeGreaterThanOrEqual(1)
-    expect(runSync(dueIds(t.db, today(), 10_000))).toEqual([])
+    expect(await exec(t.db, dueIds, today(), 10_000)).toEqual([])
     // Eligible; the next change is the older pass leaving the 60-day window.
-    expect(stored(p.traineeId)).toMatchObject({ status: 'eligible', nextChangeOn: addDays(addDays(birthday, -3 - 5), 60), evaluatedOn: birthday })
-    expect(storedOf([p.traineeId])).toEqual(fresh([p.traineeId]))
+    expect(await stored(p.traineeId)).toMatchObject({ status: 'eligible', nextChangeOn: addDays(addDays(birthday, -3 - 5), 60), evaluatedOn: birthday })
+    expect(await storedOf([p.traineeId])).toEqual(await fresh([p.traineeId]))
   })
 
   test('across the end of the 60-day window: eligible until the older pass leaves it, then not yet', async () => {
     const p = await w.addPerson(w.ids.entA, 'Window Closing')
-    declareAll(t, p.traineeId, w.users.trainerA)
-    const older = nationalMock(t, p.traineeId, 10, true)
-    const newer = nationalMock(t, p.traineeId, 3, true)
+    await declareAll(t, p.traineeId, w.users.trainerA)
+    const older = await nationalMock(t, p.traineeId, 10, true)
+    const newer = await nationalMock(t, p.traineeId, 3, true)
     const leaves = addDays(today(), 50)
-    expect(stored(p.traineeId)).toMatchObject({ status: 'eligible', qualifying: [newer, older], nextChangeOn: leaves })
+    expect(await stored(p.traineeId)).toMatchObject({ status: 'eligible', qualifying: [newer, older], nextChangeOn: leaves })
 
     t.clock.advance(49 * DAY)
-    expect(runSync(dueIds(t.db, today(), 10_000))).not.toContain(p.traineeId)
+    expect(await exec(t.db, dueIds, today(), 10_000)).not.toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
-    expect(stored(p.traineeId).status).toBe('eligible')
+    expect((await stored(p.traineeId)).status).toBe('eligible')
 
     t.clock.advance(DAY)
-    expect(runSync(dueIds(t.db, today(), 10_000))).toContain(p.traineeId)
+    expect(await exec(t.db, dueIds, today(), 10_000)).toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
-    const row = stored(p.traineeId)
+    const row = await stored(p.traineeId)
     expect(row).toMatchObject({ status: 'not-yet', qualifying: [newer], nextChangeOn: addDays(today(), 7) })
     expect(row.rules.find((r) => r.rule === 'mock-passes')).toMatchObject({ met: false, reason: { params: { have: 1 } } })
     // And the last pass leaves a week later.
     t.clock.advance(7 * DAY)
-    expect(runSync(dueIds(t.db, today(), 10_000))).toContain(p.traineeId)
+    expect(await exec(t.db, dueIds, today(), 10_000)).toContain(p.traineeId)
     await sweepDueReadiness(t.db, t.clock, t.config.timeZone)
-    expect(stored(p.traineeId)).toMatchObject({ qualifying: [], nextChangeOn: null })
+    expect(await stored(p.traineeId)).toMatchObject({ qualifying: [], nextChangeOn: null })
   })
 })
 
@@ -117,24 +117,24 @@ describe('a rule change', () => {
   test('is worked out in the background in chunks; meanwhile pages say so and requests are served', async () => {
     // 1,100 people written straight into the database, then the rebuild command's function works them out.
     const now = t.clock.now().getTime()
-    const insert = t.db.$client.prepare(`INSERT INTO trainees (full_name, id_number_enc, id_number_hmac, birth_date, phone, education, created_at, updated_at)
-      VALUES (?, ?, ?, '1990-01-01', '', 'junior-middle', ?, ?)`)
     const enc = t.app.pii.encrypt('110101199001011234')
-    const job = t.db.$client.prepare('INSERT INTO employments (trainee_id, enterprise_id, started_on, duty_status, created_at, updated_at) VALUES (?, ?, \'2026-01-01\', \'in-training\', ?, ?)')
-    t.db.$client.transaction(() => {
-      for (let i = 0; i < 1100; i++) {
-        const id = Number(insert.run(`Bulk ${i}`, enc, `bulk-${i}`, now, now).lastInsertRowid)
-        job.run(id, w.ids.entA, now, now)
+    const at = new Date(now)
+    await transaction(t.db, function * (tx) {
+      for (let from = 0; from < 1100; from += 550) {
+        const made = yield * allOf(tx.insert(trainees).values(Array.from({ length: 550 }, (_, k) => ({
+          fullName: `Bulk ${from + k}`, idNumberEnc: enc, idNumberHmac: `bulk-${from + k}`, birthDate: '1990-01-01', phone: '', education: 'junior-middle' as const, createdAt: at, updatedAt: at
+        }))).returning({ id: trainees.id }))
+        yield * run(tx.insert(employments).values(made.map((r) => ({ traineeId: r.id, enterpriseId: w.ids.entA, startedOn: '2026-01-01', dutyStatus: 'in-training' as const, createdAt: at, updatedAt: at }))))
       }
-    })()
-    const all = t.db.select({ id: trainees.id }).from(trainees).all().length
+    })
+    const all = (await t.db.select({ id: trainees.id }).from(trainees)).length
     expect(await rebuildReadiness(t.db, t.clock, t.config.timeZone)).toBe(all)
-    expect(t.db.select().from(traineeReadiness).all().length).toBe(all)
+    expect((await t.db.select().from(traineeReadiness)).length).toBe(all)
 
     const saved = await postForm(t, '/admin/readiness', w.cookie('admin'), { minAge: '18', minEducation: 'none', mockBlueprint: 'national-mock', requiredPasses: '0', windowDays: '60', statementDays: '90' })
     expect(saved.statusCode).toBe(303)
     // The answer came before the re-evaluation ended (it started at once: a chunk may be done).
-    expect(runSync(countStale(t.db))).toBeGreaterThan(0)
+    expect(await exec(t.db, countStale)).toBeGreaterThan(0)
     const roster = dom((await t.app.inject({ url: '/readiness/roster', headers: { cookie: w.cookie('trainerA') } })).body)
     expect(roster.querySelector('[role=status]')!.text).toContain('being recomputed')
 
@@ -147,9 +147,9 @@ describe('a rule change', () => {
     }
     await pass
     expect(served).toBeGreaterThan(0)
-    expect(runSync(countStale(t.db))).toBe(0)
+    expect(await exec(t.db, countStale)).toBe(0)
     const after = dom((await t.app.inject({ url: '/readiness/roster', headers: { cookie: w.cookie('trainerA') } })).body)
     expect(after.querySelector('[role=status]')).toBeNull()
-    expect(stored(w.ids.personA).generation).toBe(runSync(rulesGeneration(t.db)))
+    expect((await stored(w.ids.personA)).generation).toBe(await exec(t.db, rulesGeneration))
   }, 60_000)
 })

@@ -8,15 +8,15 @@ let w: World
 useWorld((app, world) => { t = app; w = world })
 
 const get = (url: string, cookie: string) => t.app.inject({ method: 'GET', url, headers: { cookie } })
-const denials = () => t.db.select().from(auditEvents).all().filter((a) => a.action === 'access.denied')
+const denials = async () => (await t.db.select().from(auditEvents)).filter((a) => a.action === 'access.denied')
 
 describe('police scope', () => {
   test('a station officer gets 404 for a trainee or an enterprise of another station, and each attempt is audited', async () => {
-    const before = denials().length
+    const before = (await denials()).length
     for (const url of [`/readiness/people/${w.ids.personA}`, `/people/${w.ids.personA}`, `/jurisdiction/enterprises/${w.ids.entA}`]) {
       expect((await get(url, w.cookie('policeS2'))).statusCode, url).toBe(404)
     }
-    const added = denials().slice(before)
+    const added = (await denials()).slice(before)
     expect(added.map((a) => [a.actorId, a.subjectType, a.subjectId])).toEqual([
       [w.users.policeS2, 'trainee', String(w.ids.personA)],
       [w.users.policeS2, 'trainee', String(w.ids.personA)],
@@ -25,7 +25,7 @@ describe('police scope', () => {
     // The officer of the station itself sees them, and nothing is recorded as denied.
     expect((await get(`/readiness/people/${w.ids.personA}`, w.cookie('policeS1'))).statusCode).toBe(200)
     expect((await get(`/jurisdiction/enterprises/${w.ids.entA}`, w.cookie('policeS1'))).statusCode).toBe(200)
-    expect(denials().length).toBe(before + 3)
+    expect((await denials()).length).toBe(before + 3)
   })
 
   test('a district officer sees every station below; the city sees all; a station only its own', async () => {
@@ -49,7 +49,7 @@ describe('police scope', () => {
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/)
     expect(lines).toHaveLength(2)
     expect(lines[1]).toMatch(/^w Enterprise A,.*,1,1$/)
-    expect(t.db.select().from(auditEvents).all().some((a) => a.action === 'jurisdiction.exported' && a.actorId === w.users.policeD1)).toBe(true)
+    expect((await t.db.select().from(auditEvents)).some((a) => a.action === 'jurisdiction.exported' && a.actorId === w.users.policeD1)).toBe(true)
   })
 
   test('a look-up by full ID number asks for the purpose, is audited without the number, and stays inside the jurisdiction', async () => {
@@ -69,7 +69,7 @@ describe('police scope', () => {
     const elsewhere = await postForm(t, '/jurisdiction/lookup', w.cookie('policeS2'), { idNumber: p.idNumber, purpose: 'Checking an exam application' })
     expect(elsewhere.statusCode).toBe(404)
     expect(elsewhere.body).not.toContain('Lookup Person')
-    const lookups = t.db.select().from(auditEvents).all().filter((a) => a.action === 'police.lookup')
+    const lookups = (await t.db.select().from(auditEvents)).filter((a) => a.action === 'police.lookup')
     expect(lookups.map((a) => [a.actorId, a.details?.purpose, a.details?.found])).toEqual([
       [w.users.policeS1, 'Checking an exam application', true],
       [w.users.policeS2, 'Checking an exam application', false]
@@ -96,7 +96,7 @@ describe('the police audit view of a station', () => {
     const appId = await w.application()
     expect((await postForm(t, `/applications/${appId}/decision`, w.cookie('policeD1'), { decision: 'return', reason: 'Photo missing' })).statusCode).toBe(303)
     const stId = await w.statement()
-    const code = t.db.select().from(statements).all().find((x) => x.id === stId)!.code
+    const code = (await t.db.select().from(statements)).find((x) => x.id === stId)!.code
     expect((await get(`/jurisdiction/verify?code=${code}`, w.cookie('policeCity'))).statusCode).toBe(200)
     const rows = async (cookie: string, action: string) => dom((await get(`/jurisdiction/audit?action=${action}`, cookie)).body).querySelectorAll('li.audit-entry').map((li) => li.getAttribute('data-subject'))
     expect(await rows(w.cookie('policeS1'), 'application.returned')).toEqual([`application #${appId}`])
@@ -112,12 +112,12 @@ describe('free text never keeps a raw ID number', () => {
     const masked = `${p.idNumber.slice(0, 4)}**********${p.idNumber.slice(-4)}`
     const res = await postForm(t, '/jurisdiction/lookup', w.cookie('policeD1'), { idNumber: p.idNumber, purpose: `Application of ${p.idNumber}` })
     expect(res.statusCode).toBe(200)
-    const lookup = t.db.select().from(auditEvents).all().filter((a) => a.action === 'police.lookup').at(-1)!
+    const lookup = (await t.db.select().from(auditEvents)).filter((a) => a.action === 'police.lookup').at(-1)!
     expect(lookup.details?.purpose).toBe(`Application of ${masked}`)
     const id = await w.statement()
     const revoked = await postForm(t, `/statements/${id}/revoke`, w.cookie('trainerA'), { reason: `Issued for the wrong person, ${p.idNumber}` })
     expect(revoked.statusCode).toBe(303)
-    expect(JSON.stringify(t.db.select().from(auditEvents).all())).not.toContain(p.idNumber)
+    expect(JSON.stringify(await t.db.select().from(auditEvents))).not.toContain(p.idNumber)
     const page = await get(`/statements/${id}`, w.cookie('trainerA'))
     expect(page.body).toContain(masked)
     expect(page.body).not.toContain(p.idNumber)
@@ -128,9 +128,9 @@ describe('free text never keeps a raw ID number', () => {
 describe('police scope for statements', () => {
   test("another station's statement answers 404, audited as a refused look-up of that statement", async () => {
     const id = await w.statement()
-    const before = denials().length
+    const before = (await denials()).length
     expect((await get(`/statements/${id}`, w.cookie('policeS2'))).statusCode).toBe(404)
-    expect(denials().slice(before).map((a) => [a.actorId, a.subjectType, a.subjectId])).toEqual([[w.users.policeS2, 'statement', String(id)]])
+    expect((await denials()).slice(before).map((a) => [a.actorId, a.subjectType, a.subjectId])).toEqual([[w.users.policeS2, 'statement', String(id)]])
     expect((await get(`/statements/${id}`, w.cookie('policeS1'))).statusCode).toBe(200)
   })
 })

@@ -18,12 +18,12 @@ const checklist = async (traineeId: number) => {
 describe('assigned training and readiness', () => {
   test('an open mandatory curriculum makes an otherwise eligible guard "not yet", naming it; an optional one does not count', async () => {
     const p = await w.addPerson(w.ids.entA, 'Trainee In Training')
-    makeEligible(t, p.traineeId, w.users.trainerA)
+    await makeEligible(t, p.traineeId, w.users.trainerA)
     expect((await checklist(p.traineeId)).querySelector('.readiness-status')!.text.trim()).toBe('Eligible')
 
     const made = await postForm(t, '/curricula', w.cookie('trainerA'), { title: 'Night patrol basics', course: 'law' })
     expect(made.statusCode).toBe(303)
-    const curriculumId = t.db.select().from(curricula).all().find((c) => c.title === 'Night patrol basics')!.id
+    const curriculumId = (await t.db.select().from(curricula)).find((c) => c.title === 'Night patrol basics')!.id
 
     const optional = await postForm(t, `/curricula/${curriculumId}/assignments`, w.cookie('trainerA'), { trainee: String(p.traineeId), mandatory: 'no', dueOn: '2026-12-20' })
     expect(optional.statusCode).toBe(303)
@@ -38,7 +38,7 @@ describe('assigned training and readiness', () => {
     expect((await postForm(t, `/readiness/people/${p.traineeId}/statements`, w.cookie('trainerA'), {})).statusCode).toBe(422)
 
     // Withdrawn, the guard is eligible again.
-    for (const a of t.db.select().from(assignments).all().filter((x) => x.traineeId === p.traineeId && x.mandatory)) {
+    for (const a of (await t.db.select().from(assignments)).filter((x) => x.traineeId === p.traineeId && x.mandatory)) {
       expect((await postForm(t, `/assignments/${a.id}/delete`, w.cookie('trainerA'), {})).statusCode).toBe(303)
     }
     expect((await checklist(p.traineeId)).querySelector('.readiness-status')!.text.trim()).toBe('Eligible')

@@ -4,7 +4,7 @@ import { useWorld, type World } from '../../helpers/world.js'
 import { declareAll, nationalMock } from '../../helpers/readiness.js'
 import { attempts } from '../../../src/db/schema.js'
 import { evaluateMany, readEligibilitySettings } from '../../../src/features/readiness/queries.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 import { eq } from 'drizzle-orm'
 
 let t: TestApp
@@ -15,12 +15,12 @@ describe('the 60-day window in the display zone', () => {
   // The clock is 2026-11-26 10:00 in Shanghai: the window starts on 2026-09-28 (local).
   const evaluate = async (finishedUtc: string) => {
     const p = await w.addPerson(w.ids.entA, 'Window')
-    declareAll(t, p.traineeId, w.users.trainerA)
-    const first = nationalMock(t, p.traineeId, 0, true)
-    t.db.update(attempts).set({ finishedAt: new Date(finishedUtc) }).where(eq(attempts.id, first)).run()
-    nationalMock(t, p.traineeId, 1, true)
+    await declareAll(t, p.traineeId, w.users.trainerA)
+    const first = await nationalMock(t, p.traineeId, 0, true)
+    await t.db.update(attempts).set({ finishedAt: new Date(finishedUtc) }).where(eq(attempts.id, first))
+    await nationalMock(t, p.traineeId, 1, true)
     const person = { id: p.traineeId, birthDate: '1990-01-01', education: 'junior-middle' as const }
-    return runSync(evaluateMany(t.db, [person], runSync(readEligibilitySettings(t.db)), t.clock.now(), t.config.timeZone)).get(p.traineeId)!.evaluation
+    return (await exec(t.db, evaluateMany, [person], await exec(t.db, readEligibilitySettings), t.clock.now(), t.config.timeZone)).get(p.traineeId)!.evaluation
   }
 
   test('a pass at 00:30 local on the first day of the window counts, though it is the day before in UTC', async () => {

@@ -13,13 +13,13 @@ describe('the supervision section of the police dashboard', () => {
   test('per enterprise: open and overdue notices, the last inspection and its score; sortable, paged with the true total, CSV; not inspected in N days', async () => {
     t.clock.set(new Date('2026-11-26T02:00:00Z'))
     const now = t.clock.now()
-    const site = t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: '看板花园', createdAt: now, updatedAt: now }).returning().get().id
-    const old = t.db.insert(inspections).values({ siteId: site, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-01-10', officers: 'x', compliant: 8, applicable: 8, recordedBy: w.users.policeS1, createdAt: now }).returning().get().id
-    const last = t.db.insert(inspections).values({ siteId: site, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'x', compliant: 6, applicable: 8, recordedBy: w.users.policeS1, createdAt: now }).returning().get().id
-    const notice = (seq: number, deadline: string, status: 'open' | 'closed') => t.db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `n${seq}`, inspectionId: last, siteId: site, enterpriseId: w.ids.entA, deadline, status, issuedBy: w.users.policeS1, issuedAt: now }).run()
-    notice(1, '2026-11-25', 'open')
-    notice(2, '2026-12-10', 'open')
-    notice(3, '2026-11-01', 'closed')
+    const site = (await t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: '看板花园', createdAt: now, updatedAt: now }).returning())[0]!.id
+    const old = (await t.db.insert(inspections).values({ siteId: site, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-01-10', officers: 'x', compliant: 8, applicable: 8, recordedBy: w.users.policeS1, createdAt: now }).returning())[0]!.id
+    const last = (await t.db.insert(inspections).values({ siteId: site, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: '2026-11-20', officers: 'x', compliant: 6, applicable: 8, recordedBy: w.users.policeS1, createdAt: now }).returning())[0]!.id
+    const notice = async (seq: number, deadline: string, status: 'open' | 'closed') => await t.db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq, number: `n${seq}`, inspectionId: last, siteId: site, enterpriseId: w.ids.entA, deadline, status, issuedBy: w.users.policeS1, issuedAt: now })
+    await notice(1, '2026-11-25', 'open')
+    await notice(2, '2026-12-10', 'open')
+    await notice(3, '2026-11-01', 'closed')
     expect(old).toBeLessThan(last)
 
     const page = await get('/supervision/enterprises?sort=overdue', 'policeD1')
@@ -46,7 +46,7 @@ describe('the supervision section of the police dashboard', () => {
     const csv = await get('/supervision/enterprises.csv?sort=name', 'policeCity')
     expect(csv.headers['content-type']).toContain('text/csv')
     expect(csv.body).toContain('w Enterprise A,2,')
-    expect(t.db.select().from(auditEvents).all().some((a) => a.action === 'supervision.exported')).toBe(true)
+    expect((await t.db.select().from(auditEvents)).some((a) => a.action === 'supervision.exported')).toBe(true)
     // The police dashboard and the enterprise page carry the section.
     expect((await get('/jurisdiction', 'policeS1')).body).toContain('/supervision/notices?filter=overdue')
     const ent = await get(`/jurisdiction/enterprises/${w.ids.entA}`, 'policeS1')
@@ -56,8 +56,8 @@ describe('the supervision section of the police dashboard', () => {
   test('every sort pages by keyset: the pages of 50 follow on without repeating a row, the total is true, the sort stays in the URL', async () => {
     const now = t.clock.now()
     for (let i = 0; i < 70; i++) {
-      const e = t.db.insert(enterprises).values({ name: `分页企业${String(i).padStart(2, '0')}`, creditCode: w.creditCode(5000 + i), address: '', jurisdictionId: w.ids.s1, createdAt: now, updatedAt: now }).returning().get().id
-      if (i % 3 === 0) t.db.insert(inspections).values({ siteId: t.db.insert(sites).values({ enterpriseId: e, jurisdictionId: w.ids.s1, name: `分页项目${i}`, createdAt: now, updatedAt: now }).returning().get().id, enterpriseId: e, jurisdictionId: w.ids.s1, inspectedOn: `2026-0${1 + (i % 9)}-1${i % 10}`, officers: 'x', compliant: i % 8, applicable: 8, recordedBy: w.users.policeS1, createdAt: now }).run()
+      const e = (await t.db.insert(enterprises).values({ name: `分页企业${String(i).padStart(2, '0')}`, creditCode: w.creditCode(5000 + i), address: '', jurisdictionId: w.ids.s1, createdAt: now, updatedAt: now }).returning())[0]!.id
+      if (i % 3 === 0) await t.db.insert(inspections).values({ siteId: (await t.db.insert(sites).values({ enterpriseId: e, jurisdictionId: w.ids.s1, name: `分页项目${i}`, createdAt: now, updatedAt: now }).returning())[0]!.id, enterpriseId: e, jurisdictionId: w.ids.s1, inspectedOn: `2026-0${1 + (i % 9)}-1${i % 10}`, officers: 'x', compliant: i % 8, applicable: 8, recordedBy: w.users.policeS1, createdAt: now })
     }
     for (const sort of ['name', 'open', 'overdue', 'last', 'score']) {
       const first = dom((await get(`/supervision/enterprises?sort=${sort}`, 'policeCity')).body)

@@ -13,7 +13,7 @@ const send = (fields: Record<string, string>, files: Array<{ filename: string, d
   const m = multipart(fields, files.map((f) => ({ name: 'attachments', filename: f.filename, type: 'application/octet-stream', data: f.data })))
   return t.app.inject({ method: 'POST', url: '/supervision/messages', headers: { ...m.headers, cookie: w.cookie(who) }, payload: m.payload })
 }
-const actions = (type: string, id: number) => t.db.select().from(auditEvents).all().filter((a) => a.subjectType === type && a.subjectId === String(id) && a.action !== 'access.denied').map((a) => a.action)
+const actions = async (type: string, id: number) => (await t.db.select().from(auditEvents)).filter((a) => a.subjectType === type && a.subjectId === String(id) && a.action !== 'access.denied').map((a) => a.action)
 
 describe('notices and briefings to enterprises', () => {
   test('the district sends to every enterprise of its subtree with a PDF; the trainer sees it unread first, reads and replies; the sender sees it per enterprise', async () => {
@@ -21,14 +21,14 @@ describe('notices and briefings to enterprises', () => {
     const res = await send({ title: '关于加强春节期间安保工作的通知', body: '各企业：\n\n- 加强巡逻\n- **落实值班**', replyBy: '2026-12-20', target: 'all' }, [{ filename: '通知.pdf', data: pdf }])
     expect(res.statusCode, res.body.slice(0, 300)).toBe(303)
     const id = Number(/messages\/(\d+)/.exec(String(res.headers.location))![1])
-    expect(t.db.select().from(messageTargets).where(eq(messageTargets.messageId, id)).all().map((x) => x.enterpriseId)).toEqual([w.ids.entA])
+    expect((await t.db.select().from(messageTargets).where(eq(messageTargets.messageId, id))).map((x) => x.enterpriseId)).toEqual([w.ids.entA])
 
     const list = await get('/supervision/messages', 'trainerA')
     expect(list.body).toContain('关于加强春节期间安保工作的通知')
     expect(dom(list.body).querySelector('li.unread')).not.toBeNull()
     const page = await get(`/supervision/messages/${id}`, 'trainerA')
     expect(page.body).toContain('<strong>落实值班</strong>')
-    const attachment = t.db.select().from(messageAttachments).all().find((a) => a.messageId === id)!
+    const attachment = (await t.db.select().from(messageAttachments)).find((a) => a.messageId === id)!
     const file = await get(`/supervision/attachments/${attachment.id}`, 'trainerA')
     expect(file.statusCode).toBe(200)
     expect(file.rawPayload.equals(pdf)).toBe(true)
@@ -44,18 +44,18 @@ describe('notices and briefings to enterprises', () => {
     expect((await get('/supervision/messages', 'policeD1')).body).toMatch(/read by 1 of 1, 1 replied/)
     expect((await post(`/supervision/messages/${id}/briefings`, 'policeD1', { heldOn: '2026-11-25', attendees: '各企业负责人', minutes: '通报了近期治安形势。' })).statusCode).toBe(303)
     expect((await get(`/supervision/messages/${id}`, 'trainerA')).body).toContain('通报了近期治安形势。')
-    expect(actions('message', id)).toEqual(['message.sent', 'message.read', 'message.replied', 'briefing.recorded'])
+    expect(await actions('message', id)).toEqual(['message.sent', 'message.read', 'message.replied', 'briefing.recorded'])
   })
 
   test('chosen enterprises only from the subtree; a file that is neither PDF nor picture is refused and nothing is sent', async () => {
-    const before = t.db.select().from(enterpriseMessages).all().length
+    const before = (await t.db.select().from(enterpriseMessages)).length
     const bad = await send({ title: '附件测试', body: '正文', target: 'all' }, [{ filename: 'virus.exe', data: Buffer.from('MZ\x90\x00') }])
     expect(bad.statusCode).toBe(422)
     expect(bad.body).toContain('virus.exe')
     expect(bad.body).toContain('附件测试')
     const other = await send({ title: '只发乙', body: '正文', target: 'chosen', enterprises: String(w.ids.entB) })
     expect(other.statusCode).toBe(422)
-    expect(t.db.select().from(enterpriseMessages).all().length).toBe(before)
+    expect((await t.db.select().from(enterpriseMessages)).length).toBe(before)
   })
 })
 
@@ -63,20 +63,20 @@ describe('notices to the enterprises of an area', () => {
   test('a station\'s notice to every enterprise reaches one registered elsewhere that manages a site in its area; its trainer reads it; one without a site there is not reached', async () => {
     const now = t.clock.now()
     // Enterprise B is registered with S2 and manages a site in S1's area.
-    t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '乙方在一所的项目', createdAt: now, updatedAt: now }).run()
+    await t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '乙方在一所的项目', createdAt: now, updatedAt: now })
     const form = await get('/supervision/messages/new', 'policeS1')
     expect(dom(form.body).querySelectorAll('input[name="enterprises"]').map((i) => Number(i.getAttribute('value'))).sort()).toEqual([w.ids.entA, w.ids.entB].sort())
     const res = await send({ title: '辖区服务项目安全检查通知', body: '请各企业自查。', target: 'all' }, [], 'policeS1')
     expect(res.statusCode, res.body.slice(0, 300)).toBe(303)
     const id = Number(/messages\/(\d+)/.exec(String(res.headers.location))![1])
-    expect(t.db.select().from(messageTargets).where(eq(messageTargets.messageId, id)).all().map((x) => x.enterpriseId).sort()).toEqual([w.ids.entA, w.ids.entB].sort())
+    expect((await t.db.select().from(messageTargets).where(eq(messageTargets.messageId, id))).map((x) => x.enterpriseId).sort()).toEqual([w.ids.entA, w.ids.entB].sort())
     expect((await get('/supervision/messages', 'trainerB')).body).toContain('辖区服务项目安全检查通知')
     expect((await get(`/supervision/messages/${id}`, 'trainerB')).statusCode).toBe(200)
     expect((await post(`/supervision/messages/${id}/read`, 'trainerB', {})).statusCode).toBe(303)
     // S2's own notice to its area reaches B (registered there) but not A, which has no site in S2's area.
     const s2 = await send({ title: '二所通知', body: '正文', target: 'all' }, [], 'policeS2')
     const s2id = Number(/messages\/(\d+)/.exec(String(s2.headers.location))![1])
-    expect(t.db.select().from(messageTargets).where(eq(messageTargets.messageId, s2id)).all().map((x) => x.enterpriseId)).toEqual([w.ids.entB])
+    expect((await t.db.select().from(messageTargets).where(eq(messageTargets.messageId, s2id))).map((x) => x.enterpriseId)).toEqual([w.ids.entB])
     expect((await get(`/supervision/messages/${s2id}`, 'trainerA')).statusCode).toBe(404)
   })
 })
@@ -94,7 +94,7 @@ describe('acts of bravery', () => {
     expect((await post(`/supervision/bravery/${id}/review`, 'policeS2', { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode).toBe(404)
     expect((await post(`/supervision/bravery/${id}/review`, 'policeS1', { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode).toBe(303)
     expect((await post(`/supervision/bravery/${id}/review`, 'policeS1', { decision: 'declined', note: 'again' })).statusCode).toBe(409)
-    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()).toMatchObject({ status: 'forwarded', reviewNote: '市见义勇为基金会' })
+    expect((await t.db.select().from(braveryReports).where(eq(braveryReports.id, id)))[0]).toMatchObject({ status: 'forwarded', reviewNote: '市见义勇为基金会' })
     for (const who of ['traineeA', 'trainerA', 'policeS1', 'policeD1', 'admin'] as const) {
       const page = await get(`/supervision/bravery/${id}`, who)
       expect(page.statusCode, who).toBe(200)
@@ -103,9 +103,9 @@ describe('acts of bravery', () => {
     for (const who of ['traineeB', 'trainerB', 'policeS2'] as const) expect((await get(`/supervision/bravery/${id}`, who)).statusCode, who).toBe(404)
     expect((await get('/supervision/bravery', 'traineeA')).body).toContain('小区东门')
     expect((await get(`/supervision/bravery?person=${w.ids.personA}`, 'policeS1')).body).toContain('小区东门')
-    expect(actions('bravery', id)).toEqual(['bravery.reported', 'bravery.forwarded'])
+    expect(await actions('bravery', id)).toEqual(['bravery.reported', 'bravery.forwarded'])
     // Reported without a station: the station of the enterprise's registration (no site) reviews it.
-    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()!.stationId).toBe(w.ids.s1)
+    expect((await t.db.select().from(braveryReports).where(eq(braveryReports.id, id)))[0]!.stationId).toBe(w.ids.s1)
   })
 
   test('the station of the place reviews; the station of registration, the district and the city read it but may not review', async () => {
@@ -122,9 +122,9 @@ describe('acts of bravery', () => {
       expect(page.body, who).not.toContain('/review"')
       expect((await post(`/supervision/bravery/${id}/review`, who, { decision: 'forwarded', note: '市见义勇为基金会' })).statusCode, who).toBe(403)
     }
-    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()!.status).toBe('reported')
+    expect((await t.db.select().from(braveryReports).where(eq(braveryReports.id, id)))[0]!.status).toBe('reported')
     expect((await post(`/supervision/bravery/${id}/review`, 'policeS2', { decision: 'declined', note: '事迹不属于见义勇为范围' })).statusCode).toBe(303)
-    expect(t.db.select().from(braveryReports).where(eq(braveryReports.id, id)).get()).toMatchObject({ status: 'declined', reviewedBy: w.users.policeS2 })
+    expect((await t.db.select().from(braveryReports).where(eq(braveryReports.id, id)))[0]).toMatchObject({ status: 'declined', reviewedBy: w.users.policeS2 })
     // A station that is not one is refused with a message, what was typed kept.
     const bad = await post('/supervision/bravery', 'trainerA', { person: String(w.ids.personA), occurredOn: '2026-11-21', place: '某地', account: '某事', stationId: String(w.ids.d1) })
     expect(bad.statusCode).toBe(422)

@@ -8,7 +8,7 @@ import { useWorld, requestsAs, type World, type Who } from '../../helpers/world.
 import { pngWithLocation, heicStart } from '../../helpers/images.js'
 import { auditEvents, checklistItems, escalationCases, inspections, inspectionItems, rectificationNotices, noticeItems, photos, sites, users } from '../../../src/db/schema.js'
 import { photoDir, readPhotoFile } from '../../../src/features/supervision/photos.js'
-import { runSync } from '../../../src/db/engine.js'
+import { exec } from '../../../src/db/engine.js'
 
 let t: TestApp
 let w: World
@@ -19,37 +19,38 @@ const respond = (url: string, who: Who, response: string, files: Array<{ filenam
   const m = multipart({ response }, files.map((f) => ({ name: 'photos', filename: f.filename, type: 'image/png', data: f.data })))
   return t.app.inject({ method: 'POST', url, headers: { ...m.headers, cookie: w.cookie(who) }, payload: m.payload })
 }
-const audits = (action: string) => t.db.select().from(auditEvents).where(eq(auditEvents.action, action)).all()
+const audits = async (action: string) => await t.db.select().from(auditEvents).where(eq(auditEvents.action, action))
 
 let siteId: number
 /** An inspection of enterprise A's site in S2's area by the S2 officer, two items failed. */
-const inspection = () => {
+const inspection = async () => {
   const now = t.clock.now()
-  const items = t.db.select().from(checklistItems).all().slice(0, 3)
-  const id = t.db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, inspectedOn: '2026-11-20', officers: '李警官', compliant: 1, applicable: 3, recordedBy: w.users.policeS2, createdAt: now }).returning().get().id
-  const itemIds = items.map((it, i) => t.db.insert(inspectionItems).values({ inspectionId: id, checklistItemId: it.id, position: i + 1, titleZh: it.titleZh, titleEn: it.titleEn, basis: it.basis, result: i < 2 ? 'not-compliant' : 'compliant', note: i < 2 ? `问题${i + 1}` : '' }).returning().get().id)
+  const items = (await t.db.select().from(checklistItems)).slice(0, 3)
+  const id = (await t.db.insert(inspections).values({ siteId, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, inspectedOn: '2026-11-20', officers: '李警官', compliant: 1, applicable: 3, recordedBy: w.users.policeS2, createdAt: now }).returning())[0]!.id
+  const itemIds: number[] = []
+  for (const [i, it] of items.entries()) itemIds.push((await t.db.insert(inspectionItems).values({ inspectionId: id, checklistItemId: it.id, position: i + 1, titleZh: it.titleZh, titleEn: it.titleEn, basis: it.basis, result: i < 2 ? 'not-compliant' : 'compliant', note: i < 2 ? `问题${i + 1}` : '' }).returning())[0]!.id)
   return { id, failed: itemIds.slice(0, 2) }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const now = t.clock.now()
-  siteId = t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, name: '整改花园', createdAt: now, updatedAt: now }).returning().get().id
-  t.db.update(users).set({ displayName: '李警官' }).where(eq(users.id, w.users.policeS2)).run()
+  siteId = (await t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, name: '整改花园', createdAt: now, updatedAt: now }).returning())[0]!.id
+  await t.db.update(users).set({ displayName: '李警官' }).where(eq(users.id, w.users.policeS2))
 })
 
 describe('rectification notices', () => {
   test('the whole loop: issue, the trainer sees it at once and responds with a photo, one item sent back and answered again, both accepted, closed; every change audited', async () => {
-    const insp = inspection()
+    const insp = await inspection()
     const form1 = await get(`/supervision/notices/new?inspection=${insp.id}`, 'policeS2')
     expect(form1.statusCode).toBe(200)
     expect(form1.body).toContain('问题1')
     const issued = await post('/supervision/notices', 'policeS2', { inspection: String(insp.id), [`item-${insp.failed[0]}`]: 'on', [`requirement-${insp.failed[0]}`]: '补办保安员证', [`item-${insp.failed[1]}`]: 'on', [`requirement-${insp.failed[1]}`]: '统一着装', deadline: '2026-12-10' })
     expect(issued.statusCode, issued.body.slice(0, 400)).toBe(303)
     const id = Number(/notices\/(\d+)/.exec(String(issued.headers.location))![1])
-    const notice = t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)).get()!
+    const notice = (await t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)))[0]!
     expect(notice.number).toBe('S2公（保）限改字〔2026〕第0001号')
     expect(notice).toMatchObject({ status: 'open', deadline: '2026-12-10', unitId: w.ids.s2, enterpriseId: w.ids.entA })
-    expect(audits('notice.issued').filter((a) => a.subjectId === String(id))).toHaveLength(1)
+    expect((await audits('notice.issued')).filter((a) => a.subjectId === String(id))).toHaveLength(1)
 
     // The trainer sees it at once on the home page; another enterprise's trainer and a trainee do not reach it.
     expect((await get('/', 'trainerA')).body).toContain(notice.number)
@@ -58,12 +59,12 @@ describe('rectification notices', () => {
     expect((await get(`/supervision/notices/${id}`, 'traineeA')).statusCode).toBe(403)
 
     // A HEIC photo is refused with what to do, keeping the text and nothing else.
-    const before = t.db.select().from(photos).all().length
+    const before = (await t.db.select().from(photos)).length
     const heic = await respond(`/supervision/notices/${id}/items/1/response`, 'trainerA', '已为张三补办证件', [{ filename: 'IMG_1.HEIC', data: heicStart() }])
     expect(heic.statusCode).toBe(422)
     expect(heic.body).toContain('HEIC')
     expect(heic.body).toContain('已为张三补办证件')
-    expect(t.db.select().from(photos).all().length).toBe(before)
+    expect((await t.db.select().from(photos)).length).toBe(before)
 
     const r1 = await respond(`/supervision/notices/${id}/items/1/response`, 'trainerA', '已为无证人员补办保安员证', [{ filename: 'cert.png', data: pngWithLocation() }])
     expect(r1.statusCode, r1.body.slice(0, 400)).toBe(303)
@@ -72,7 +73,7 @@ describe('rectification notices', () => {
     // Responding again to an item already waiting is refused, and changes nothing.
     const twice = await respond(`/supervision/notices/${id}/items/2/response`, 'trainerA', '再次提交')
     expect(twice.statusCode).toBe(409)
-    const photo = t.db.select().from(photos).all().at(-1)!
+    const photo = (await t.db.select().from(photos)).at(-1)!
     expect(photo.ownerKind).toBe('notice-item')
     expect((await readPhotoFile(photoDir(t.config.databasePath), photo, t.app.pii)).toString('latin1')).not.toMatch(/GPS|tEXt|eXIf/)
     expect((await get(`/supervision/photos/${photo.id}`, 'policeS2')).statusCode).toBe(200)
@@ -80,9 +81,9 @@ describe('rectification notices', () => {
 
     // Another station's officer cannot decide; a trainer cannot either (403).
     const now = t.clock.now()
-    const s3 = t.db.insert((await import('../../../src/db/schema.js')).jurisdictions).values({ code: 'W-S3', name: 'S3 name', level: 'station', parentId: w.ids.d1, createdAt: now }).returning().get().id
-    const other = runSync((await import('../../../src/features/auth/index.js')).insertUser(t.db, { username: 'w-police-s3', displayName: 'S3', passwordHash: 'x', role: 'police', jurisdictionId: s3 }, now)).id
-    const otherCookie = (await import('../../helpers/app.js')).sessionFor(t, other)
+    const s3 = (await t.db.insert((await import('../../../src/db/schema.js')).jurisdictions).values({ code: 'W-S3', name: 'S3 name', level: 'station', parentId: w.ids.d1, createdAt: now }).returning())[0]!.id
+    const other = (await exec(t.db, (await import('../../../src/features/auth/index.js')).insertUser, { username: 'w-police-s3', displayName: 'S3', passwordHash: 'x', role: 'police', jurisdictionId: s3 }, now)).id
+    const otherCookie = await (await import('../../helpers/app.js')).sessionOf(t, other)
     const outsider = await t.app.inject({ method: 'POST', url: `/supervision/notices/${id}/items/1/review`, headers: { ...FORM_HEADERS, cookie: otherCookie }, payload: form({ decision: 'accept' }) })
     expect(outsider.statusCode).toBe(404)
     expect((await t.app.inject({ method: 'GET', url: `/supervision/notices/${id}`, headers: { cookie: otherCookie } })).statusCode).toBe(404)
@@ -94,18 +95,18 @@ describe('rectification notices', () => {
     expect((await get(`/supervision/notices/${id}`, 'trainerA')).body).toContain('照片不清楚，请补充')
     expect((await respond(`/supervision/notices/${id}/items/2/response`, 'trainerA', '已补充照片', [{ filename: 'uniform.png', data: pngWithLocation(4) }])).statusCode).toBe(303)
     expect((await post(`/supervision/notices/${id}/items/1/review`, 'policeS2', { decision: 'accept' })).statusCode).toBe(303)
-    expect(t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)).get()!.status).toBe('open')
+    expect((await t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)))[0]!.status).toBe('open')
     const last = await post(`/supervision/notices/${id}/items/2/review`, 'policeS2', { decision: 'accept' })
     expect(last.statusCode).toBe(303)
-    const closed = t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)).get()!
+    const closed = (await t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)))[0]!
     expect(closed.status).toBe('closed')
     expect(closed.closedAt).not.toBeNull()
-    expect(t.db.select().from(noticeItems).where(eq(noticeItems.noticeId, id)).all().map((i) => i.status)).toEqual(['accepted', 'accepted'])
+    expect((await t.db.select().from(noticeItems).where(eq(noticeItems.noticeId, id))).map((i) => i.status)).toEqual(['accepted', 'accepted'])
     // Nothing changes a closed notice.
     expect((await respond(`/supervision/notices/${id}/items/1/response`, 'trainerA', '又一次')).statusCode).toBe(409)
 
     // Every state change audited, in order, with its transition.
-    const trail = t.db.select().from(auditEvents).all().filter((a) => a.subjectType === 'notice' && a.subjectId === String(id) && a.action !== 'access.denied').map((a) => [a.action, (a.details as { to?: string }).to ?? null])
+    const trail = (await t.db.select().from(auditEvents)).filter((a) => a.subjectType === 'notice' && a.subjectId === String(id) && a.action !== 'access.denied').map((a) => [a.action, (a.details as { to?: string }).to ?? null])
     expect(trail).toEqual([
       ['notice.issued', null], ['notice.responded', 'open'], ['notice.responded', 'open'], ['notice.returned', 'open'],
       ['notice.responded', 'open'], ['notice.accepted', 'open'], ['notice.accepted', 'closed']
@@ -114,7 +115,7 @@ describe('rectification notices', () => {
   })
 
   test('overdue on the local date after the deadline, for both sides; escalation by district level and above only, with its legal basis', async () => {
-    const insp = inspection()
+    const insp = await inspection()
     const issued = await post('/supervision/notices', 'policeS2', { inspection: String(insp.id), [`item-${insp.failed[0]}`]: 'on', [`requirement-${insp.failed[0]}`]: '补办', deadline: '2026-11-30' })
     const id = Number(/notices\/(\d+)/.exec(String(issued.headers.location))![1])
     // 2026-11-30 23:30 in Shanghai is still the deadline day; 00:30 on 12-01 is past it.
@@ -133,17 +134,17 @@ describe('rectification notices', () => {
     expect(district.statusCode).toBe(303)
     // The escalation opened a case record of its own, with its page.
     const caseId = Number(/\/supervision\/cases\/(\d+)$/.exec(String(district.headers.location))![1])
-    expect(t.db.select().from(escalationCases).where(eq(escalationCases.id, caseId)).get()).toMatchObject({ noticeId: id, unitId: w.ids.d1, basis: 'reg-42-uncertified', note: '逾期未整改，无证人员仍在岗', status: 'open', escalatedBy: w.users.policeD1 })
-    const row = t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)).get()!
+    expect((await t.db.select().from(escalationCases).where(eq(escalationCases.id, caseId)))[0]).toMatchObject({ noticeId: id, unitId: w.ids.d1, basis: 'reg-42-uncertified', note: '逾期未整改，无证人员仍在岗', status: 'open', escalatedBy: w.users.policeD1 })
+    const row = (await t.db.select().from(rectificationNotices).where(eq(rectificationNotices.id, id)))[0]!
     expect(row).toMatchObject({ status: 'escalated', escalationBasis: 'reg-42-uncertified', escalatedBy: w.users.policeD1 })
-    expect(audits('notice.escalated').filter((a) => a.subjectId === String(id))[0]!.details).toMatchObject({ basis: 'reg-42-uncertified', from: 'open', to: 'escalated' })
+    expect((await audits('notice.escalated')).filter((a) => a.subjectId === String(id))[0]!.details).toMatchObject({ basis: 'reg-42-uncertified', from: 'open', to: 'escalated' })
     expect((await get(`/supervision/notices/${id}`, 'trainerA')).body).toContain('art. 42')
     expect((await post(`/supervision/notices/${id}/escalate`, 'policeD1', { basis: 'reg-42', note: 'again' })).statusCode).toBe(409)
-    expect(t.db.select().from(escalationCases).where(eq(escalationCases.noticeId, id)).all()).toHaveLength(1)
+    expect(await t.db.select().from(escalationCases).where(eq(escalationCases.noticeId, id))).toHaveLength(1)
   })
 
   test('the case of an escalated notice: listed and read by police in scope, not by the enterprise; closed by district level and above only, once', async () => {
-    const c = t.db.select().from(escalationCases).all()[0]!
+    const c = (await t.db.select().from(escalationCases))[0]!
     const page = await get(`/supervision/cases/${c.id}`, 'policeD1')
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain('art. 42')
@@ -161,16 +162,16 @@ describe('rectification notices', () => {
     const empty = await post(`/supervision/cases/${c.id}/close`, 'policeD1', { note: '' })
     expect(empty.statusCode).toBe(422)
     expect((await post(`/supervision/cases/${c.id}/close`, 'policeD1', { note: '依法给予警告，责令限期改正' })).statusCode).toBe(303)
-    expect(t.db.select().from(escalationCases).where(eq(escalationCases.id, c.id)).get()).toMatchObject({ status: 'closed', closedBy: w.users.policeD1, closingNote: '依法给予警告，责令限期改正' })
+    expect((await t.db.select().from(escalationCases).where(eq(escalationCases.id, c.id)))[0]).toMatchObject({ status: 'closed', closedBy: w.users.policeD1, closingNote: '依法给予警告，责令限期改正' })
     expect((await post(`/supervision/cases/${c.id}/close`, 'policeCity', { note: 'again' })).statusCode).toBe(409)
-    expect(audits('case.closed').map((a) => [a.subjectId, a.details])).toEqual([[String(c.id), expect.objectContaining({ from: 'open', to: 'closed' })]])
+    expect((await audits('case.closed')).map((a) => [a.subjectId, a.details])).toEqual([[String(c.id), expect.objectContaining({ from: 'open', to: 'closed' })]])
     expect((await get('/supervision/cases?filter=closed', 'policeD1')).body).toContain(`/supervision/cases/${c.id}"`)
     expect((await get('/supervision/cases', 'policeD1')).body).not.toContain(`/supervision/cases/${c.id}"`)
   })
 
   test('a deadline in the past or beyond 90 days is refused and the form keeps what was typed', async () => {
     t.clock.set(new Date('2026-11-26T02:00:00Z'))
-    const insp = inspection()
+    const insp = await inspection()
     for (const [deadline, message] of [['2026-11-26', 'after today'], ['2027-06-01', 'at most 90 days'], ['2026-13-01', 'year-month-day']]) {
       const res = await post('/supervision/notices', 'policeS2', { inspection: String(insp.id), [`item-${insp.failed[0]}`]: 'on', [`requirement-${insp.failed[0]}`]: '我写的要求', deadline: deadline! })
       expect(res.statusCode).toBe(422)
@@ -180,7 +181,7 @@ describe('rectification notices', () => {
   })
 
   test('the printable notice is in Chinese with the unit\'s name, the number and every item', async () => {
-    const n = t.db.select().from(rectificationNotices).all()[0]!
+    const n = (await t.db.select().from(rectificationNotices))[0]!
     const res = await get(`/supervision/notices/${n.id}/print`, 'trainerA')
     expect(res.statusCode).toBe(200)
     const page = dom(res.body)
@@ -192,11 +193,11 @@ describe('rectification notices', () => {
   })
 
   test('numbering: two app instances on one database issuing at once get every number once, with no gap', async () => {
-    const insp = inspection()
+    const insp = await inspection()
     const start = path.join(t.dir, 'go')
     const run = () => new Promise<number[]>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../../fixtures/issue-notices.ts'),
-        t.config.databasePath, start, '25', String(w.ids.d2), String(insp.id), String(siteId), String(w.ids.entA), String(w.users.policeS2), String(insp.failed[0])], { stdio: ['ignore', 'pipe', 'pipe'] })
+        t.config.databaseUrl ?? t.config.databasePath, start, '25', String(w.ids.d2), String(insp.id), String(siteId), String(w.ids.entA), String(w.users.policeS2), String(insp.failed[0])], { stdio: ['ignore', 'pipe', 'pipe'] })
       let out = ''
       let err = ''
       child.stdout.on('data', (d) => { out += String(d) })
@@ -211,7 +212,7 @@ describe('rectification notices', () => {
     expect(all).toEqual(Array.from({ length: 50 }, (_, i) => i + 1))
     expect(a).toHaveLength(25)
     expect(b).toHaveLength(25)
-    const numbers = t.db.select().from(rectificationNotices).where(eq(rectificationNotices.unitId, w.ids.d2)).all().map((n) => n.number)
+    const numbers = (await t.db.select().from(rectificationNotices).where(eq(rectificationNotices.unitId, w.ids.d2))).map((n) => n.number)
     expect(new Set(numbers).size).toBe(50)
   }, 60_000)
 })

@@ -26,19 +26,19 @@ async function walk (url: string, who: Who, prefix: string): Promise<{ rows: str
   return { rows, total, pages }
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   const now = t.clock.now()
-  const site = t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: '分页花园', createdAt: now, updatedAt: now }).returning().get().id
-  const item = t.db.select().from(checklistItems).all()[0]!
+  const site = (await t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: '分页花园', createdAt: now, updatedAt: now }).returning())[0]!.id
+  const item = (await t.db.select().from(checklistItems))[0]!
   for (let i = 0; i < 61; i++) {
     const day = `2026-${String(1 + (i % 11)).padStart(2, '0')}-${String(1 + (i % 27)).padStart(2, '0')}`
-    const insp = t.db.insert(inspections).values({ siteId: site, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: day, officers: 'x', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning().get().id
-    const ii = t.db.insert(inspectionItems).values({ inspectionId: insp, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning().get().id
-    const n = t.db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq: i + 1, number: `N${i}`, inspectionId: insp, siteId: site, enterpriseId: w.ids.entA, deadline: day, status: i % 4 === 0 ? 'closed' : 'open', issuedBy: w.users.policeS1, issuedAt: now }).returning().get().id
-    t.db.insert(noticeItems).values({ noticeId: n, position: 1, inspectionItemId: ii, titleZh: 'x', titleEn: 'x', basis: '', requirement: 'x', status: 'pending' }).run()
-    const m = t.db.insert(enterpriseMessages).values({ unitId: w.ids.s1, title: `M${i}`, body: 'x', sentBy: w.users.policeS1, sentAt: new Date(now.getTime() - (i % 7) * 60_000) }).returning().get().id
-    t.db.insert(messageTargets).values({ messageId: m, enterpriseId: w.ids.entA, readAt: i % 3 === 0 ? now : null }).run()
-    t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, stationId: w.ids.s1, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: new Date(now.getTime() - (i % 5) * 60_000), status: 'reported' }).run()
+    const insp = (await t.db.insert(inspections).values({ siteId: site, enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, inspectedOn: day, officers: 'x', compliant: 0, applicable: 1, recordedBy: w.users.policeS1, createdAt: now }).returning())[0]!.id
+    const ii = (await t.db.insert(inspectionItems).values({ inspectionId: insp, checklistItemId: item.id, position: 1, titleZh: item.titleZh, titleEn: item.titleEn, basis: item.basis, result: 'not-compliant', note: 'x' }).returning())[0]!.id
+    const n = (await t.db.insert(rectificationNotices).values({ unitId: w.ids.s1, year: 2026, seq: i + 1, number: `N${i}`, inspectionId: insp, siteId: site, enterpriseId: w.ids.entA, deadline: day, status: i % 4 === 0 ? 'closed' : 'open', issuedBy: w.users.policeS1, issuedAt: now }).returning())[0]!.id
+    await t.db.insert(noticeItems).values({ noticeId: n, position: 1, inspectionItemId: ii, titleZh: 'x', titleEn: 'x', basis: '', requirement: 'x', status: 'pending' })
+    const m = (await t.db.insert(enterpriseMessages).values({ unitId: w.ids.s1, title: `M${i}`, body: 'x', sentBy: w.users.policeS1, sentAt: new Date(now.getTime() - (i % 7) * 60_000) }).returning())[0]!.id
+    await t.db.insert(messageTargets).values({ messageId: m, enterpriseId: w.ids.entA, readAt: i % 3 === 0 ? now : null })
+    await t.db.insert(braveryReports).values({ traineeId: w.ids.personA, enterpriseId: w.ids.entA, stationId: w.ids.s1, occurredOn: '2026-11-01', place: 'x', account: 'x', reportedBy: w.users.trainerA, reportedAt: new Date(now.getTime() - (i % 5) * 60_000), status: 'reported' })
   }
 })
 
@@ -60,7 +60,7 @@ describe('the supervision lists page by keyset', () => {
 
   test('the trainer\'s messages: every unread one before every read one, across pages', async () => {
     const { rows } = await walk('/supervision/messages', 'trainerA', '/supervision/messages/')
-    const read = new Set(t.db.select().from(messageTargets).all().filter((x) => x.readAt !== null).map((x) => `/supervision/messages/${x.messageId}`))
+    const read = new Set((await t.db.select().from(messageTargets)).filter((x) => x.readAt !== null).map((x) => `/supervision/messages/${x.messageId}`))
     const firstRead = rows.findIndex((r) => read.has(r))
     expect(firstRead).toBe(61 - read.size)
     expect(rows.slice(firstRead).every((r) => read.has(r))).toBe(true)

@@ -22,7 +22,7 @@ describe('managed sites', () => {
     const posted = await w.addPerson(w.ids.entA, '驻勤甲', { certificate: true, duty: 'on-duty' })
     const other = await w.addPerson(w.ids.entA, '未驻勤乙')
     expect((await post(`/people/${posted.traineeId}/site`, 'trainerA', { siteId: String(site) })).statusCode).toBe(303)
-    const audit = t.db.select().from(auditEvents).all().filter((a) => a.action === 'employment.site' && a.subjectId === String(posted.traineeId))
+    const audit = (await t.db.select().from(auditEvents)).filter((a) => a.action === 'employment.site' && a.subjectId === String(posted.traineeId))
     expect(audit).toHaveLength(1)
 
     const list = await get('/supervision/sites', 'policeS2')
@@ -67,12 +67,12 @@ describe('managed sites', () => {
     const b = await post('/supervision/sites', 'trainerB', { name: '乙方项目', address: '', jurisdictionId: String(w.ids.s2) })
     const res = await post(`/people/${w.ids.personA}/site`, 'trainerA', { siteId: String(siteId(b.headers.location)) })
     expect(res.statusCode).toBe(422)
-    expect(t.db.select().from(employments).all().find((e) => e.traineeId === w.ids.personA)!.siteId).toBeNull()
+    expect((await t.db.select().from(employments)).find((e) => e.traineeId === w.ids.personA)!.siteId).toBeNull()
   })
 
   test('the roster import posts people at the site its optional column names', async () => {
     const now = t.clock.now()
-    t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, name: '导入花园', createdAt: now, updatedAt: now }).run()
+    await t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s2, name: '导入花园', createdAt: now, updatedAt: now })
     const id = demoIdNumber('110101', '1985-03-04', 77)
     const csv = Buffer.from(`姓名,身份证号,学历,服务项目\r\n导入丙,${id},初中,导入花园\r\n`)
     const m = multipart({}, { name: 'file', filename: 'roster.csv', type: 'text/csv', data: csv })
@@ -82,8 +82,8 @@ describe('managed sites', () => {
     expect((await post('/roster/import/confirm', 'trainerA', { token })).statusCode).toBe(200)
     const people = await get('/supervision/sites', 'policeS2')
     expect(people.body).toContain('导入花园')
-    const site = t.db.select().from(sites).all().find((s) => s.name === '导入花园')!
-    expect(t.db.select().from(employments).all().filter((e) => e.siteId === site.id)).toHaveLength(1)
+    const site = (await t.db.select().from(sites)).find((s) => s.name === '导入花园')!
+    expect((await t.db.select().from(employments)).filter((e) => e.siteId === site.id)).toHaveLength(1)
     // An unknown site name is the row's problem, and nothing is imported.
     const bad = Buffer.from(`姓名,身份证号,学历,服务项目\r\n导入丁,${demoIdNumber('110101', '1986-03-04', 78)},初中,不存在\r\n`)
     const m2 = multipart({}, { name: 'file', filename: 'roster.csv', type: 'text/csv', data: bad })
@@ -95,7 +95,7 @@ describe('managed sites', () => {
   test('counts by site: a station sees the sites in its area with guards posted, on duty, on duty without a certificate and eligible; keyset pages with the true total', async () => {
     const now = t.clock.now()
     // Enterprise B (registered with S2) manages a site in S1's area: S1 counts it although B is registered elsewhere.
-    const site = t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '计数花园', createdAt: now, updatedAt: now }).returning().get().id
+    const site = (await t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: '计数花园', createdAt: now, updatedAt: now }).returning())[0]!.id
     const certified = await w.addPerson(w.ids.entB, '持证在岗', { certificate: true, duty: 'on-duty' })
     const uncertified = await w.addPerson(w.ids.entB, '无证在岗', { duty: 'on-duty' })
     const training = await w.addPerson(w.ids.entB, '培训中')
@@ -115,7 +115,7 @@ describe('managed sites', () => {
     expect(dom((await get(`/supervision/sites/${site}`, 'policeS1')).body).querySelector('dl.facts')!.text).toMatch(/On duty without certificate\s*1/)
     // An eligible guard counts as eligible where he is posted.
     const ready = await w.ready()
-    const home = t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: '报考花园', createdAt: now, updatedAt: now }).returning().get().id
+    const home = (await t.db.insert(sites).values({ enterpriseId: w.ids.entA, jurisdictionId: w.ids.s1, name: '报考花园', createdAt: now, updatedAt: now }).returning())[0]!.id
     expect((await post(`/people/${ready.traineeId}/site`, 'trainerA', { siteId: String(home) })).statusCode).toBe(303)
     const homeRow = dom((await get('/supervision/sites', 'policeS1')).body).querySelectorAll('tbody tr').find((r) => r.text.includes('报考花园'))!
     expect(homeRow.querySelectorAll('td').slice(3).map((td) => td.text.trim())).toEqual(['1', '0', '0', '1'])
@@ -124,17 +124,17 @@ describe('managed sites', () => {
     expect(dash.querySelector('a')!.getAttribute('href')).toBe('/supervision/sites')
 
     // Sixty more sites of B in S1's area: pages of 50 with the true total, the next page continues where the first stopped.
-    for (let i = 0; i < 60; i++) t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: `批量${String(i).padStart(2, '0')}`, createdAt: now, updatedAt: now }).run()
-    const total = t.db.select().from(sites).all().filter((s) => s.jurisdictionId === w.ids.s1 || s.enterpriseId === w.ids.entA).length
+    for (let i = 0; i < 60; i++) await t.db.insert(sites).values({ enterpriseId: w.ids.entB, jurisdictionId: w.ids.s1, name: `批量${String(i).padStart(2, '0')}`, createdAt: now, updatedAt: now })
+    const total = (await t.db.select().from(sites)).filter((s) => s.jurisdictionId === w.ids.s1 || s.enterpriseId === w.ids.entA).length
     const first = dom((await get('/supervision/sites?area=1', 'policeS1')).body)
-    expect(first.querySelector('p.count')!.text).toContain(String(t.db.select().from(sites).all().filter((s) => s.jurisdictionId === w.ids.s1).length))
+    expect(first.querySelector('p.count')!.text).toContain(String((await t.db.select().from(sites)).filter((s) => s.jurisdictionId === w.ids.s1).length))
     expect(first.querySelectorAll('tbody tr')).toHaveLength(50)
     const next = first.querySelector('a[rel="next"]')!.getAttribute('href')!
     expect(next).toContain('area=1')
     const second = dom((await get(next.replace(/&amp;/g, '&'), 'policeS1')).body)
     const names = (d: ReturnType<typeof dom>) => d.querySelectorAll('tbody tr td:first-child a').map((a) => a.text)
     expect(names(second).some((n) => names(first).includes(n))).toBe(false)
-    expect(names(first).length + names(second).length).toBe(t.db.select().from(sites).all().filter((s) => s.jurisdictionId === w.ids.s1).length)
+    expect(names(first).length + names(second).length).toBe((await t.db.select().from(sites)).filter((s) => s.jurisdictionId === w.ids.s1).length)
     expect(dom((await get('/supervision/sites', 'policeS1')).body).querySelector('p.count')!.text).toContain(String(total))
   })
 })
