@@ -24,6 +24,13 @@ export async function adminRoutes (app: FastifyInstance) {
 
   // ---- jurisdictions ----
 
+  /**
+   * A record id typed into a form, or 0 (no record) when it is not one: only a well-formed id up to
+   * nine digits is looked up, since PostgreSQL refuses NaN or a number past its integer columns' range
+   * with an error (a 500) where SQLite just finds nothing.
+   */
+  const formId = (raw: string) => /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : 0
+
   const jurisdictionsPage = async (extra: Record<string, unknown> = {}) => ({
     title: 'jurisdictions.title', jurisdictions: await app.exec(listJurisdictions), levels: JURISDICTION_LEVELS, values: {}, errors: {}, ...extra
   })
@@ -39,7 +46,7 @@ export async function adminRoutes (app: FastifyInstance) {
     if (!errors.code && !/^[A-Z0-9-]{2,20}$/.test(code)) errors.code = 'jurisdictions.code-format'
     else if (!errors.code && await app.exec(findJurisdictionByCode, code)) errors.code = 'jurisdictions.code-taken'
     if (!errors.level && !(JURISDICTION_LEVELS as readonly string[]).includes(level)) errors.level = 'form.invalid'
-    const parent = v.parentId ? await app.exec(findJurisdiction, Number(v.parentId)) : undefined
+    const parent = v.parentId ? await app.exec(findJurisdiction, formId(v.parentId)) : undefined
     if (!errors.level && !errors.parentId) {
       const wanted = PARENT_LEVEL[level]
       if (wanted === null && v.parentId) errors.parentId = 'jurisdictions.city-no-parent'
@@ -60,13 +67,6 @@ export async function adminRoutes (app: FastifyInstance) {
   })
 
   // ---- enterprises ----
-
-  /**
-   * A record id typed into a form, or 0 (no record) when it is not one: only a well-formed id up to
-   * nine digits is looked up, since PostgreSQL refuses NaN or a number past its integer columns' range
-   * with an error (a 500) where SQLite just finds nothing.
-   */
-  const formId = (raw: string) => /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : 0
 
   const ENTERPRISE_FORM = { name: { required: true, max: 100 }, creditCode: { required: true, max: 30, identifier: true }, address: { max: 200 }, jurisdictionId: { required: true, max: 12 } } as const
 

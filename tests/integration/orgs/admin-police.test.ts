@@ -16,6 +16,10 @@ describe('admin: jurisdictions', () => {
     const wrongParent = await post('/admin/jurisdictions', admin, { code: 'NEW-S', name: 'New station', level: 'station', parentId: String(w.ids.city) })
     expect(wrongParent.statusCode).toBe(422)
     expect(dom(wrongParent.body).querySelector('#parentId-error')!.text).toContain('district branch')
+    // A parent that is no id: refused with the form kept (PostgreSQL refuses NaN for an integer column).
+    const typo = await post('/admin/jurisdictions', admin, { code: 'NEW-T', name: 'Typo station', level: 'station', parentId: 'abc' })
+    expect(typo.statusCode).toBe(422)
+    expect(dom(typo.body).querySelector('#parentId-error')!.text).toContain('district branch')
     const dup = await post('/admin/jurisdictions', admin, { code: 'w-s1', name: 'Dup', level: 'station', parentId: String(w.ids.d1) })
     expect(dom(dup.body).querySelector('#code-error')!.text).toContain('already used')
     const ok = await post('/admin/jurisdictions', admin, { code: 'w-s3', name: 'Third station', level: 'station', parentId: String(w.ids.d1) })
