@@ -236,24 +236,32 @@ function sqlstate (err: unknown): string | undefined {
   return code
 }
 
-/**
- * Runs a body in one PostgreSQL transaction at SERIALIZABLE, on one connection of the pool: the
- * isolation the code relies on when a body reads, decides and writes (no check-then-write race
- * with another node). A serialisation failure or a deadlock runs the body again, after a short
- * random pause that grows with each try (so the losers of one conflict do not meet again at
- * once), up to PG_ATTEMPTS times in all.
- */
 /** A Drizzle node-postgres database on the transaction's connection. */
 export type PgHandle = NodePgDatabase<Record<string, unknown>> & { $client: pg.PoolClient, $pool?: pg.Pool }
 
-export async function pgTransaction<T> (pool: pg.Pool, body: Body<T, PgHandle>, schema?: Record<string, unknown>): Promise<T> {
+/**
+ * A PostgreSQL transaction's isolation. SERIALIZABLE is every body's unless it says otherwise: the
+ * isolation the code relies on when a body reads, decides and writes. READ COMMITTED is for a body
+ * that takes the row locks its checks need itself, written for it (the autosave batch,
+ * exams/queries.ts writeSteps); on SQLite both are the same transaction, under the write lock.
+ */
+export type Isolation = 'serializable' | 'read committed'
+
+/**
+ * Runs a body in one PostgreSQL transaction, at SERIALIZABLE unless told otherwise, on one
+ * connection of the pool (no check-then-write race with another node). A serialisation failure
+ * or a deadlock runs the body again, after a short random pause that grows with each try (so the
+ * losers of one conflict do not meet again at once), up to PG_ATTEMPTS times in all.
+ */
+
+export async function pgTransaction<T> (pool: pg.Pool, body: Body<T, PgHandle>, schema?: Record<string, unknown>, isolation: Isolation = 'serializable'): Promise<T> {
   let retryPause = 0
   for (let attemptNo = 1; ; attemptNo++) {
     if (retryPause > 0) await new Promise((resolve) => setTimeout(resolve, retryPause))
     const client = await pool.connect()
     let broken = false
     try {
-      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE')
+      await client.query(isolation === 'read committed' ? 'BEGIN ISOLATION LEVEL READ COMMITTED' : 'BEGIN ISOLATION LEVEL SERIALIZABLE')
       const tx = drizzlePg(client, schema ? { schema } : {}) as unknown as PgHandle
       // The pool the connection came from: what caches of immutable rows are keyed by (databaseOf).
       tx.$pool = pool

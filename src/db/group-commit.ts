@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import type Database from 'better-sqlite3'
 import type { Db } from './connection.js'
-import { isPostgres, runSync, transaction, type Q } from './engine.js'
+import type pg from 'pg'
+import { isPostgres, pgTransaction, runSync, type Isolation, type Q } from './engine.js'
 
 /**
  * Group commit. With `synchronous = FULL` a commit waits for the write-ahead
@@ -27,10 +28,16 @@ import { isPostgres, runSync, transaction, type Q } from './engine.js'
  * or at a level below FULL settles at the commit, as before.
  *
  * On PostgreSQL (issue 19) the batch is one transaction through the engine
- * (`transaction`: SERIALIZABLE, run again on a serialisation failure), and its
+ * (`pgTransaction`, run again on a serialisation failure or a deadlock), and its
  * callers settle when its COMMIT returns: PostgreSQL's commit is durable
  * (synchronous_commit on), so "acknowledged only after commit" holds there the
- * same way. Batches of one node may run side by side on the pool's connections.
+ * same way. Each writer says the isolation its batches need (`batchWriter`;
+ * SERIALIZABLE unless it says READ COMMITTED and takes its own row locks), and
+ * writes of each isolation are batched apart. A batch takes the writes queued
+ * up to the moment its transaction has begun (a connection of the pool and
+ * BEGIN take a round trip or more, and a busy pool longer: what arrives
+ * meanwhile rides along), and batches of one node may run side by side on the
+ * pool's connections.
  *
  * The SQL of each kind of write is a batch writer: a query function (a
  * generator body, db/engine.ts) that runs inside the open transaction, takes
@@ -55,15 +62,37 @@ export function refused (error: unknown): ItemOutcome<never> {
 }
 
 /** Writes items of one kind inside the caller's open transaction: one outcome per item, in order. */
-export type BatchWriter<T, R> = (db: Db, items: readonly T[]) => Q<Array<ItemOutcome<R>>>
+export interface BatchWriter<T, R> {
+  (db: Db, items: readonly T[]): Q<Array<ItemOutcome<R>>>
+  /** PostgreSQL: the isolation of the transactions its batches run in (SERIALIZABLE when unsaid). */
+  isolation?: Isolation
+}
+
+/** A batch writer whose batches run at `isolation` on PostgreSQL (SQLite has one kind of transaction). */
+export function batchWriter<T, R> (isolation: Isolation, write: (db: Db, items: readonly T[]) => Q<Array<ItemOutcome<R>>>): BatchWriter<T, R> {
+  return Object.assign(write, { isolation })
+}
 
 interface Waiting { writer: BatchWriter<unknown, unknown>, item: unknown, resolve: (value: unknown) => void, reject: (err: unknown) => void }
-interface Queue { db: Db, waiting: Waiting[] }
+interface Queue { db: Db, isolation: Isolation, waiting: Waiting[], started: boolean }
 
-// One queue per connection (keyed by the client: SQLite's statements are prepared on it; PostgreSQL's pool).
-const queues = new WeakMap<object, Queue>()
+// The queues of a connection (keyed by the client: SQLite's statements are prepared on it;
+// PostgreSQL's pool), one per isolation (SQLite: one, every writer's batch in one transaction).
+const queues = new WeakMap<object, Map<Isolation, Queue>>()
 // PostgreSQL: the batches whose transaction is under way, so that a flush (shutdown) waits for them.
 const running = new WeakMap<object, Set<Promise<void>>>()
+
+function queuesOf (db: Db): Map<Isolation, Queue> {
+  let byIsolation = queues.get(db.$client)
+  if (!byIsolation) { byIsolation = new Map(); queues.set(db.$client, byIsolation) }
+  return byIsolation
+}
+
+/** Takes a queue off its connection: what is queued from now on goes into a new batch. */
+function detach (queue: Queue): void {
+  const byIsolation = queues.get(queue.db.$client)
+  if (byIsolation?.get(queue.isolation) === queue) byIsolation.delete(queue.isolation)
+}
 
 /**
  * Queues one write for the group commit of this turn; resolves with the writer's
@@ -71,12 +100,15 @@ const running = new WeakMap<object, Set<Promise<void>>>()
  */
 export function groupCommit<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): Promise<R> {
   return new Promise<R>((resolve, reject) => {
-    let queue = queues.get(db.$client)
+    const isolation = isPostgres(db) ? writer.isolation ?? 'serializable' : 'serializable'
+    const byIsolation = queuesOf(db)
+    let queue = byIsolation.get(isolation)
     if (!queue) {
-      queue = { db, waiting: [] }
-      queues.set(db.$client, queue)
+      const q: Queue = { db, isolation, waiting: [], started: false }
+      byIsolation.set(isolation, q)
+      queue = q
       // The promise only says when the batch is settled (it never rejects): nothing waits for it here.
-      setImmediate(() => flushGroupCommit(db))
+      setImmediate(() => { if (isPostgres(db)) startPostgres(q); else flushGroupCommit(db).catch(() => {}) })
     }
     queue.waiting.push({ writer: writer as BatchWriter<unknown, unknown>, item, resolve: resolve as (value: unknown) => void, reject })
   })
@@ -90,12 +122,16 @@ export function groupCommit<T, R> (db: Db, writer: BatchWriter<T, R>, item: T): 
  * so far is settled). With nothing queued it writes nothing.
  */
 export function flushGroupCommit (db: Db): Promise<void> {
-  const queue = queues.get(db.$client)
+  if (isPostgres(db)) {
+    // Every queue's batch under way (those already beginning go on as they are), then all of them settled.
+    for (const queue of [...(queues.get(db.$client)?.values() ?? [])]) startPostgres(queue)
+    return logSynced(db)
+  }
+  const queue = queues.get(db.$client)?.get('serializable')
   if (!queue) return logSynced(db)
   // Writes queued while this batch settles belong to the next one.
-  queues.delete(db.$client)
+  detach(queue)
   const { waiting } = queue
-  if (isPostgres(db)) return flushPostgres(queue.db, waiting)
   const sync = durability(queue.db)
   let outcomes: Array<ItemOutcome<unknown>>
   try {
@@ -115,26 +151,40 @@ export function flushGroupCommit (db: Db): Promise<void> {
   return afterLogSync(queue.db, sync.log, settle)
 }
 
-/** PostgreSQL: the batch in one transaction of the engine; its callers settle when it has committed (or failed). */
-function flushPostgres (db: Db, waiting: readonly Waiting[]): Promise<void> {
+/**
+ * PostgreSQL: the queue's batch in one transaction at its isolation. The batch is what is queued
+ * when the body first runs, just after BEGIN (a later try, after a serialisation failure or a
+ * deadlock, runs the same writes again); the callers settle when it has committed, or failed.
+ */
+function startPostgres (queue: Queue): void {
+  if (queue.started) return
+  queue.started = true
+  const { db } = queue
   let set = running.get(db.$client)
   if (!set) { set = new Set(); running.set(db.$client, set) }
-  const done: Promise<void> = transaction(db, batchBody, waiting).then((outcomes) => {
-    waiting.forEach((w, i) => {
+  let batch: Waiting[] | undefined
+  const take = (): Waiting[] => {
+    if (!batch) { batch = queue.waiting; detach(queue) }
+    return batch
+  }
+  const done: Promise<void> = pgTransaction(db.$client as unknown as pg.Pool, (tx) => batchBody(tx as unknown as Db, take()), undefined, queue.isolation).then((outcomes) => {
+    take().forEach((w, i) => {
       const o = outcomes[i]!
       if (o.ok) w.resolve(o.value)
       else w.reject(o.error)
     })
   }, (err: unknown) => {
-    for (const w of waiting) w.reject(err)
+    // Also when no transaction began (no connection): what was queued is refused, not left waiting.
+    for (const w of take()) w.reject(err)
   }).finally(() => set.delete(done))
   set.add(done)
-  return Promise.all([...set]).then(() => undefined)
 }
 
-/** How many writes are waiting for this connection's next group commit. */
+/** How many writes are waiting for this connection's next group commit (of every isolation). */
 export function pendingWrites (db: Db): number {
-  return queues.get(db.$client)?.waiting.length ?? 0
+  let n = 0
+  for (const queue of queues.get(db.$client)?.values() ?? []) n += queue.waiting.length
+  return n
 }
 
 // ---------------------------------------------------------------- syncing the log off the thread

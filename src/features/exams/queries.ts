@@ -5,7 +5,7 @@ import { Conflict } from '../../http/errors.js'
 import { all, isPostgres, one, prepared, run, tryLock, type Q } from '../../db/engine.js'
 import { LOCKS } from '../../db/postgres.js'
 import { immutableCache } from '../../db/immutable-cache.js'
-import { groupCommit, writeOne, kept, refused, type BatchWriter, type ItemOutcome } from '../../db/group-commit.js'
+import { batchWriter, groupCommit, writeOne, kept, refused, type ItemOutcome } from '../../db/group-commit.js'
 import { writeAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, attemptSteps, recentPapers, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
 import { latestReleaseId } from '../bank/index.js'
@@ -298,17 +298,52 @@ export function * keepStep (db: Db, attemptId: number, itemId: number, expectedS
  * The batch writer of autosaves, inside the group commit's transaction: each
  * step kept, or refused with the Conflict that says why.
  * (Prepared queries: this is the hottest write of the system.)
+ *
+ * A save checks that its attempt is open and that its seq is the item's latest,
+ * then writes; the check must hold until the commit. On SQLite the batch holds
+ * the write lock, so one read of both is enough. On PostgreSQL the batch runs at
+ * READ COMMITTED (a SERIALIZABLE batch was refused thousands of times a minute
+ * in the bench: the predicate locks on attempt_steps' index made the batches of
+ * different trainees look dependent) and takes the lock itself: an UPDATE of
+ * the open attempt's row, which changes no value. It holds the row until the
+ * commit, so the saves of one attempt take turns and the latest seq read after
+ * it is the latest; and being an update, not only a lock, it also stops a
+ * finish (finalizeAttempt, SERIALIZABLE) that read the steps before this save
+ * committed: its own update of the row is refused as a concurrent update and it
+ * runs again, reading this save. A finish that updates the row first makes this
+ * update wait and then find the attempt finished. So a save is either in the
+ * grade or refused. The attempts are locked in the order of their ids, as the
+ * overdue sweep finishes them, so two batches never wait for each other.
  */
-const writeSteps: BatchWriter<StepWrite, void> = function * (db, batch) {
+const writeSteps = batchWriter<StepWrite, void>('read committed', function * (db, batch) {
   const outcomes: Array<ItemOutcome<void>> = []
+  const pg = isPostgres(db)
+  const open = new Set<number>()
+  if (pg) {
+    for (const id of [...new Set(batch.map((s) => s.attemptId))].sort((x, y) => x - y)) {
+      const held = yield * one(prepared(db, 'exams.holdAttempt', () => db.update(attempts).set({ finishedAt: null })
+        .where(and(eq(attempts.id, p('id')), isNull(attempts.finishedAt))).returning({ id: attempts.id })), { id })
+      if (held) open.add(id)
+    }
+  }
   for (const s of batch) {
-    // One read for both checks: the attempt's finish and the item's latest seq.
-    const now = yield * one(prepared(db, 'exams.saveState', () => db.select({
-      finishedAt: attempts.finishedAt,
-      seq: sql<number>`(SELECT coalesce(max(s.seq), 0) FROM attempt_steps s WHERE s.attempt_item_id = ${p('item')})`.mapWith(Number)
-    }).from(attempts).where(eq(attempts.id, p('id')))), { id: s.attemptId, item: s.itemId })
-    if (!now || now.finishedAt !== null) { outcomes.push(refused(new Conflict('exam.attempt-finished'))); continue }
-    if (now.seq !== s.expectedSeq) { outcomes.push(refused(new Conflict('exam.stale-page'))); continue }
+    let seq: number
+    if (pg) {
+      if (!open.has(s.attemptId)) { outcomes.push(refused(new Conflict('exam.attempt-finished'))); continue }
+      // Read after the attempt's lock (a statement of its own: READ COMMITTED reads what is committed when it starts).
+      const latest = yield * one(prepared(db, 'exams.latestSeq', () => db.select({ seq: sql<number>`coalesce(max(${attemptSteps.seq}), 0)`.mapWith(Number) })
+        .from(attemptSteps).where(eq(attemptSteps.attemptItemId, p('item')))), { item: s.itemId })
+      seq = latest?.seq ?? 0
+    } else {
+      // One read for both checks: the attempt's finish and the item's latest seq.
+      const now = yield * one(prepared(db, 'exams.saveState', () => db.select({
+        finishedAt: attempts.finishedAt,
+        seq: sql<number>`(SELECT coalesce(max(s.seq), 0) FROM attempt_steps s WHERE s.attempt_item_id = ${p('item')})`.mapWith(Number)
+      }).from(attempts).where(eq(attempts.id, p('id')))), { id: s.attemptId, item: s.itemId })
+      if (!now || now.finishedAt !== null) { outcomes.push(refused(new Conflict('exam.attempt-finished'))); continue }
+      seq = now.seq
+    }
+    if (seq !== s.expectedSeq) { outcomes.push(refused(new Conflict('exam.stale-page'))); continue }
     yield * run(prepared(db, 'exams.insertStep', () => db.insert(attemptSteps).values({ attemptItemId: p('item'), seq: p('seq'), response: p('response'), at: p('at') })),
       { item: s.itemId, seq: s.step.seq, response: s.step.response, at: s.step.at })
     yield * run(prepared(db, 'exams.markAnswered', () => db.update(attemptItems).set({ answered: p('answered') as unknown as boolean }).where(eq(attemptItems.id, p('item')))),
@@ -316,7 +351,7 @@ const writeSteps: BatchWriter<StepWrite, void> = function * (db, batch) {
     outcomes.push(kept(undefined))
   }
   return outcomes
-}
+})
 
 export function * setFlag (db: Db, itemId: number, flagged: boolean): Q<void> {
   yield * run(db.update(attemptItems).set({ flagged }).where(eq(attemptItems.id, itemId)))
@@ -356,8 +391,9 @@ export function * finalizeAttempt (db: Db, attemptId: number, reason: FinishReas
  */
 export function * sweepOverdue (db: Db, now: Date): Q<number> {
   if (!(yield * tryLock(db, LOCKS.overdueSweep))) return 0
+  // In the order of their ids, the order autosave batches lock attempts in (writeSteps): no two wait for each other.
   const due = yield * all(db.select({ id: attempts.id, deadlineAt: attempts.deadlineAt }).from(attempts)
-    .where(and(isNull(attempts.finishedAt), lt(attempts.deadlineAt, new Date(now.getTime() - GRACE_MS)))))
+    .where(and(isNull(attempts.finishedAt), lt(attempts.deadlineAt, new Date(now.getTime() - GRACE_MS)))).orderBy(asc(attempts.id)))
   for (const a of due) yield * finalizeAttempt(db, a.id, 'timeout', a.deadlineAt, { actorId: null })
   return due.length
 }

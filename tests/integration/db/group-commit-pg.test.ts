@@ -7,7 +7,7 @@ import type pg from 'pg'
 import type { Db } from '../../../src/db/connection.js'
 import { one, rows } from '../../../src/db/engine.js'
 import { openPool } from '../../../src/db/postgres.js'
-import { groupCommit, flushGroupCommit, kept, refused, type BatchWriter } from '../../../src/db/group-commit.js'
+import { groupCommit, flushGroupCommit, kept, refused, batchWriter, type BatchWriter } from '../../../src/db/group-commit.js'
 import { freshPgDatabase, type PgDatabase } from '../../helpers/pg.js'
 
 // The group commit on PostgreSQL: a turn's writes in one transaction of the engine, each caller
@@ -77,5 +77,37 @@ describe('group commit on PostgreSQL', () => {
     expect(settled).toBe(true)
     expect(await texts()).toEqual(['late'])
     await p
+  })
+
+  test('writers of each isolation are batched apart, each batch in a transaction at its writer\'s isolation', async () => {
+    const seen: Array<{ writer: string, isolation: string, items: string[] }> = []
+    const at = (name: string) => function * (d: Db, items: readonly string[]) {
+      const [level] = yield * rows<{ level: string }>(d, sql`SELECT current_setting('transaction_isolation') AS level`)
+      seen.push({ writer: name, isolation: level!.level, items: [...items] })
+      for (const t of items) yield * one(d.insert(notes).values({ text: t }).returning({ id: notes.id }))
+      return items.map(() => kept(undefined))
+    }
+    const committed = batchWriter<string, void>('read committed', at('committed'))
+    const serial = at('serializable') as BatchWriter<string, void>
+    await Promise.all([groupCommit(db, committed, 'c1'), groupCommit(db, serial, 's1'), groupCommit(db, committed, 'c2'), groupCommit(db, serial, 's2')])
+    expect(seen.sort((x, y) => x.writer.localeCompare(y.writer))).toEqual([
+      { writer: 'committed', isolation: 'read committed', items: ['c1', 'c2'] },
+      { writer: 'serializable', isolation: 'serializable', items: ['s1', 's2'] }
+    ])
+    expect((await texts()).sort()).toEqual(['c1', 'c2', 's1', 's2'])
+  })
+
+  test('writes queued while the batch\'s transaction begins ride along in it', async () => {
+    batches.length = 0
+    // Every connection of the pool busy: the batch waits for one, and what is queued meanwhile joins it.
+    const held = await Promise.all(Array.from({ length: pool.options.max ?? 10 }, () => pool.connect()))
+    const first = groupCommit(db, writer, 'early')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const second = groupCommit(db, writer, 'later')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    for (const c of held) c.release()
+    expect(await Promise.all([first, second])).toHaveLength(2)
+    expect(batches).toEqual([['early', 'later']])
+    expect(await texts()).toEqual(['early', 'later'])
   })
 })

@@ -4,11 +4,11 @@ import { buildTestApp, secondNode, sessionOf, form, FORM_HEADERS, type TestApp }
 import { smallBank } from '../../helpers/bank.js'
 import { onPostgres } from '../../helpers/db.js'
 import { attempts, attemptItems, attemptSteps, auditEvents, users } from '../../../src/db/schema.js'
-import { transaction } from '../../../src/db/engine.js'
+import { exec, transaction } from '../../../src/db/engine.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { seedDemo } from '../../../src/features/demo/index.js'
-import { sweepOverdue, optionCodes } from '../../../src/features/exams/index.js'
+import { sweepOverdue, optionCodes, attemptItemsWithState } from '../../../src/features/exams/index.js'
 
 // Two app nodes of one deployment on one PostgreSQL database (issue 19, "Many nodes"): nothing a
 // request needs lives in one node's memory, so a trainee's requests may land on either; the
@@ -35,7 +35,7 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
   afterAll(async () => { await b?.close(); await a?.close() })
 
   const via = (node: 'a' | 'b') => node === 'a' ? a.app : b.app
-  const post = (node: 'a' | 'b', url: string, fields: Record<string, string>, who: Who = 'traineeA') =>
+  const post = (node: 'a' | 'b', url: string, fields: Record<string, string | string[]>, who: Who = 'traineeA') =>
     via(node).inject({ method: 'POST', url, headers: { ...FORM_HEADERS, cookie: cookies[who], 'hx-request': 'true' }, payload: form(fields) })
 
   async function start (node: 'a' | 'b', who: Who): Promise<number> {
@@ -82,5 +82,40 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
     expect(row!.finishReason).toBe('timeout')
     const finished = await a.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'attempt.finished'), eq(auditEvents.subjectId, String(id)), isNotNull(auditEvents.at)))
     expect(finished).toHaveLength(1)
+  })
+
+  test('saves racing the finish through both nodes: each save answered 200 is in the grade, each refused one is not written', async () => {
+    // Where the finish goes among the saves, and the pause between two requests: all in one turn
+    // (everything races it), or a few milliseconds apart (the saves before it and the four after it
+    // race it, the saves sent once it has answered are all refused).
+    const rounds = [{ at: 0, gap: 0 }, { at: 8, gap: 0 }, { at: 4, gap: 2 }, { at: 12, gap: 2 }]
+    for (const [round, { at, gap }] of rounds.entries()) {
+      const id = await start(round % 2 ? 'a' : 'b', 'traineeA')
+      const [row] = await a.db.select({ seed: attempts.seed }).from(attempts).where(eq(attempts.id, id))
+      const items = await exec(a.db, attemptItemsWithState, id)
+      // Every save answers its question right, so the grade counts exactly the saves it took in.
+      const right = (it: typeof items[number]) => it.body.answer.map((k) => optionCodes(row!.seed, id, it.slot, it.optionOrder)[it.optionOrder.indexOf(k)]!)
+      const saves = items.map((it, n) => () => post(n % 2 ? 'a' : 'b', `/exams/attempts/${id}/items/${it.slot}`, { seq: '0', choice: right(it) }))
+      let finish: ReturnType<typeof post> | undefined
+      const sent = []
+      for (const [n, save] of saves.entries()) {
+        if (n === at) sent.push(finish = post(round % 2 ? 'b' : 'a', `/exams/attempts/${id}/finish`, {}))
+        if (gap > 0) {
+          if (n === at + 4) expect((await finish!).statusCode).toBeLessThan(400)
+          await new Promise((resolve) => setTimeout(resolve, gap))
+        }
+        sent.push(save())
+      }
+      const results = await Promise.all(sent)
+      expect(results.splice(at, 1)[0]!.statusCode).toBeLessThan(400)
+      if (gap > 0) for (const late of results.slice(at + 4)) expect(late.statusCode).toBe(409)
+      const codes = results.map((r) => r.statusCode)
+      expect(codes.every((c) => c === 200 || c === 409), codes.join(' ')).toBe(true)
+      const [done] = await a.db.select().from(attempts).where(eq(attempts.id, id))
+      const steps = await a.db.select({ slot: attemptItems.slot }).from(attemptSteps).innerJoin(attemptItems, eq(attemptItems.id, attemptSteps.attemptItemId)).where(eq(attemptItems.attemptId, id))
+      const kept = codes.filter((c) => c === 200).length
+      expect(steps).toHaveLength(kept)
+      expect(done!.breakdown!.reduce((n, d) => n + d.correct, 0)).toBe(kept)
+    }
   })
 })

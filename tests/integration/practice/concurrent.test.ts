@@ -5,7 +5,9 @@ import { eq } from 'drizzle-orm'
 import { dom, FORM_HEADERS, form, sessionOf, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { practiceAnswers, practiceDays, practiceQuestions, practiceSets, practiceTopics, questionVersions } from '../../../src/db/schema.js'
-import { currentPool, insertSet, writePracticeAnswer } from '../../../src/features/practice/queries.js'
+import { currentPool, insertSet, writePracticeAnswer, recordPracticeAnswer, type PracticeAnswer } from '../../../src/features/practice/queries.js'
+import { encodeAnswer } from '../../../src/features/practice/answering.js'
+import { isCorrect } from '../../../src/features/bank/index.js'
 import { Conflict, NotFound } from '../../../src/http/errors.js'
 import { smallBank, edit } from '../../helpers/bank.js'
 import { checkBank } from '../../../src/features/bank/format.js'
@@ -51,6 +53,14 @@ async function choice (setId: number, n: number, right: boolean): Promise<string
   const keys = right ? q.body.answer : [order.find((k) => !q.body.answer.includes(k))!]
   return keys.map((k) => codes[order.indexOf(k)]!)
 }
+/** The answer the route would queue for a right or a wrong choice at a position of a set. */
+async function practiceAnswer (setId: number, n: number, right: boolean, who: Trainee): Promise<PracticeAnswer> {
+  const set = await setRow(setId)
+  const q = (await t.db.select().from(questionVersions).where(eq(questionVersions.id, set.questionVersionIds[n - 1]!)))[0]!
+  const { keys, order } = shownOptions(set, n, q)
+  const response = right ? q.body.answer : [order.find((k) => !q.body.answer.includes(k))!]
+  return { traineeId: who.traineeId, setId, position: n, questionVersionId: q.id, answer: encodeAnswer(q.type, keys, response), right: isCorrect(q.type, q.body.answer, response), now: t.clock.now() }
+}
 const answer = async (setId: number, n: number, right: boolean, who: Trainee) => post(`/practice/sets/${setId}/questions/${n}`, { choice: await choice(setId, n, right) }, who)
 
 /** Everything practice keeps for a trainee, without the trainee's own ids and times. */
@@ -87,6 +97,17 @@ async function atOnce<T> (requests: Array<() => Promise<T>>): Promise<{ results:
   }
 }
 
+/**
+ * The answers sent in one turn were grouped into fewer than `limit` transactions. On SQLite each
+ * request reaches the group commit within a turn or two (its reads are synchronous). On PostgreSQL
+ * each request first awaits its own reads (the session, the set), which return in their own time,
+ * so how many batches the answers fall into (and whether one retried at SERIALIZABLE) depends on
+ * the timing: there the count is not checked, and the outcomes below are what must hold.
+ */
+function grouped (transactions: number, limit: number): void {
+  if (!onPostgres) expect(transactions).toBeLessThan(limit)
+}
+
 describe('answers arriving together', () => {
   test('several trainees answering at once: one group commit, each gets the feedback of his own answer', async () => {
     const people = await Promise.all(['Cai', 'Dong', 'Fang', 'Gu', 'Hu', 'Jin'].map((n) => newTrainee(`Concurrent${n}`)))
@@ -95,7 +116,7 @@ describe('answers arriving together', () => {
     // Half answer right, half wrong, all at the same moment.
     const { results, transactions } = await atOnce(people.map((p, i) => () => answer(sets[i]!, 1, i % 2 === 0, p)))
     // Grouped: far fewer transactions than answers (one, unless the requests straddled a turn).
-    expect(transactions).toBeLessThan(people.length / 2)
+    grouped(transactions, people.length / 2)
     for (const [i, res] of results.entries()) {
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200)
       const page = dom(res.body)
@@ -117,7 +138,7 @@ describe('answers arriving together', () => {
     for (let n = 1; n <= size; n++) expect((await answer(a, n, rightAt(n), inOrder)).statusCode).toBe(200)
     const { results, transactions } = await atOnce(Array.from({ length: size }, (_, i) => () => answer(b, i + 1, rightAt(i + 1), together)))
     expect(results.map((r) => r.statusCode)).toEqual(Array(size).fill(200))
-    expect(transactions).toBeLessThan(size / 2)
+    grouped(transactions, size / 2)
     expect(await stateOf(together)).toEqual(await stateOf(inOrder))
     expect((await stateOf(together)).topics[0]).toMatchObject({ seen: size })
     expect(await setRow(b)).toMatchObject({ answered: size, right: (await setRow(a)).right })
@@ -133,9 +154,11 @@ describe('answers arriving together', () => {
       expect((await answer(a1, n, false, inOrder)).statusCode).toBe(200)
       expect((await answer(a2, n, true, inOrder)).statusCode).toBe(200)
     }
-    const { results, transactions } = await atOnce(Array.from({ length: ids.length }, (_, i) => [() => answer(b1, i + 1, false, together), () => answer(b2, i + 1, true, together)]).flat())
-    expect(results.map((r) => r.statusCode)).toEqual(Array(2 * ids.length).fill(200))
-    expect(transactions).toBeLessThan(ids.length)
+    // Queued in one turn, in this order, as the route queues them (on either engine: one batch).
+    const answers = []
+    for (let n = 1; n <= ids.length; n++) answers.push(await practiceAnswer(b1, n, false, together), await practiceAnswer(b2, n, true, together))
+    const { transactions } = await atOnce(answers.map((a) => () => recordPracticeAnswer(t.db, a)))
+    expect(transactions).toBe(1)
     const state = await stateOf(together)
     expect(state).toEqual(await stateOf(inOrder))
     // Missed, then right once: still in the book (two in a row to leave), its streak 1, latest answer right.
@@ -151,17 +174,20 @@ describe('answers arriving together', () => {
     const theirs = await sequentialSet(other)
     const { results } = await atOnce([() => answer(mine, 1, false, me), () => answer(mine, 1, true, me), () => answer(theirs, 1, true, other)])
     const [first, second, bystander] = results
-    expect(first!.statusCode).toBe(200)
-    expect(second!.statusCode).toBe(409)
-    const refusedPage = dom(second!.body)
+    // The answer that reaches the database first is kept: on SQLite the first sent; on PostgreSQL
+    // each request's reads return in their own time, so either may be (the wrong one is the first).
+    if (!onPostgres) expect(first!.statusCode).toBe(200)
+    const keptWrong = first!.statusCode === 200
+    expect([first!.statusCode, second!.statusCode].sort()).toEqual([200, 409])
+    const refusedPage = dom((keptWrong ? second : first)!.body)
     expect(refusedPage.querySelector('.field-error')?.text).toContain('answered already')
-    // The first answer (wrong) stands and is what the refused one shows.
-    expect(refusedPage.querySelector('.feedback')?.classList.contains('wrong')).toBe(true)
+    // The kept answer stands and is what the refused one shows.
+    expect(refusedPage.querySelector('.feedback')?.classList.contains(keptWrong ? 'wrong' : 'right')).toBe(true)
     expect(bystander!.statusCode).toBe(200)
     expect(await t.db.select().from(practiceAnswers).where(eq(practiceAnswers.setId, mine))).toHaveLength(1)
-    expect(await setRow(mine)).toMatchObject({ answered: 1, right: 0 })
+    expect(await setRow(mine)).toMatchObject({ answered: 1, right: keptWrong ? 0 : 1 })
     expect(await setRow(theirs)).toMatchObject({ answered: 1, right: 1 })
-    expect((await stateOf(me)).days).toEqual([{ answered: 1, right: 0 }])
+    expect((await stateOf(me)).days).toEqual([{ answered: 1, right: keptWrong ? 0 : 1 }])
     // Without JavaScript the same resubmission goes back to the question with a notice, not an error page.
     const form = await post(`/practice/sets/${mine}/questions/1`, { choice: await choice(mine, 1, true) }, me, {})
     expect(form.statusCode).toBe(303)
