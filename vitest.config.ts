@@ -6,9 +6,8 @@ import { defineConfig } from 'vitest/config'
 // says which engine: each test gets a database of its own in the cluster (tests/helpers/app.ts).
 // The PostgreSQL project runs the test files whose own code is engine-neutral (it awaits Drizzle
 // builders and runs query functions with exec/transaction; docs/ARCHITECTURE.md, "Tests on
-// PostgreSQL"). Left out: orgs/import-large (its 2,000- and 3,500-row imports pass their 30 s limit
-// on PostgreSQL) and practice/concurrent (its count of group-commit transactions and the order of a
-// double submission differ on PostgreSQL); both are engine-neutral code already. Tests of one engine's
+// PostgreSQL"). Left out: practice/concurrent (its count of group-commit transactions and the order
+// of a double submission differ on PostgreSQL), engine-neutral code already. Tests of one engine's
 // own machinery stay in the SQLite project only: SQLite's files, pragmas, query plans, migrations
 // and the CLI over a file, and the tests that already drive both engines themselves.
 const PG_READY = [
@@ -20,7 +19,7 @@ const PG_READY = [
   'tests/integration/http/*.test.ts',
   'tests/integration/learning/*.test.ts',
   'tests/integration/nodes/*.test.ts',
-  'tests/integration/orgs/admin-police.test.ts', 'tests/integration/orgs/forms-keep-typed.test.ts', 'tests/integration/orgs/import-export.test.ts',
+  'tests/integration/orgs/admin-police.test.ts', 'tests/integration/orgs/forms-keep-typed.test.ts', 'tests/integration/orgs/import-export.test.ts', 'tests/integration/orgs/import-large.test.ts',
   'tests/integration/orgs/paging.test.ts', 'tests/integration/orgs/roster.test.ts',
   'tests/integration/practice/mastery.test.ts', 'tests/integration/practice/practice.test.ts',
   'tests/integration/readiness/*.test.ts',

@@ -68,6 +68,24 @@ export function * writeAudit (db: Db, entry: AuditEntry, now: Date): Q<void> {
   yield * scopeEvents(db, row!.id, row!.id)
 }
 
+/**
+ * Appends several audit events in their order, inside the caller's transaction: a multi-row
+ * insert per 500 events (the ids it returns), then their jurisdictions for each run of
+ * consecutive ids (one run unless another transaction took ids in between on PostgreSQL), so a
+ * roster import's thousands of entries cost a few statements, not two each.
+ */
+export function * writeAudits (db: Db, entries: readonly AuditEntry[], now: Date): Q<void> {
+  for (const part of chunks(entries, 500)) {
+    const ids = (yield * all(db.insert(auditEvents).values(part.map((e) => eventRow(e, now))).returning({ id: auditEvents.id }))).map((r) => r.id).sort((a, b) => a - b)
+    let from = 0
+    for (let i = 1; i <= ids.length; i++) {
+      if (i < ids.length && ids[i] === ids[i - 1]! + 1) continue
+      yield * scopeEvents(db, ids[from]!, ids[i - 1]!)
+      from = i
+    }
+  }
+}
+
 /*
  * The jurisdictions of audit events (audit_scopes): the unit of the actor (a police officer's,
  * a trainer's enterprise's, a trainee's current employer's) and of the subject (an enterprise;
