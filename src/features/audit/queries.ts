@@ -57,8 +57,8 @@ function statement<P> (db: Db, key: string, build: () => P & { prepare(): unknow
 /**
  * Appends one audit event with its jurisdictions (audit_scopes): yield* it inside the
  * transaction of the change it records, or run it with `transaction` when it records nothing
- * else (a refused sign-in, an export). Prepared: a roster import writes thousands in one
- * transaction.
+ * else (a refused sign-in, an export). Prepared: it is written on most changes. Many entries
+ * at once (a roster import's thousands): writeAudits.
  */
 export function * writeAudit (db: Db, entry: AuditEntry, now: Date): Q<void> {
   const p = (name: string) => sql.placeholder(name)
