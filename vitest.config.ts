@@ -6,8 +6,7 @@ import { defineConfig } from 'vitest/config'
 // says which engine: each test gets a database of its own in the cluster (tests/helpers/app.ts).
 // The PostgreSQL project runs the test files whose own code is engine-neutral (it awaits Drizzle
 // builders and runs query functions with exec/transaction; docs/ARCHITECTURE.md, "Tests on
-// PostgreSQL"). Left out: orgs/import-large (its 2,000- and 3,500-row imports pass their 30 s limit
-// on PostgreSQL), engine-neutral code already. Tests of one engine's
+// PostgreSQL"): every file but those that test one engine's own machinery. Tests of one engine's
 // own machinery stay in the SQLite project only: SQLite's files, pragmas, query plans, migrations
 // and the CLI over a file, and the tests that already drive both engines themselves.
 const PG_READY = [
@@ -15,11 +14,12 @@ const PG_READY = [
   'tests/integration/audit/log.test.ts', 'tests/integration/audit/scopes.test.ts', 'tests/integration/audit/totals.test.ts',
   'tests/integration/auth/*.test.ts',
   'tests/integration/bank/languages.test.ts', 'tests/integration/bank/pages.test.ts', 'tests/integration/bank/publish.test.ts',
+  'tests/integration/demo/seed.test.ts',
   'tests/integration/exams/exams.test.ts', 'tests/integration/exams/sweep-lock.test.ts',
   'tests/integration/http/*.test.ts',
   'tests/integration/learning/*.test.ts',
   'tests/integration/nodes/*.test.ts',
-  'tests/integration/orgs/admin-police.test.ts', 'tests/integration/orgs/forms-keep-typed.test.ts', 'tests/integration/orgs/import-export.test.ts',
+  'tests/integration/orgs/admin-police.test.ts', 'tests/integration/orgs/forms-keep-typed.test.ts', 'tests/integration/orgs/import-export.test.ts', 'tests/integration/orgs/import-large.test.ts',
   'tests/integration/orgs/paging.test.ts', 'tests/integration/orgs/roster.test.ts',
   'tests/integration/practice/mastery.test.ts', 'tests/integration/practice/practice.test.ts', 'tests/integration/practice/concurrent.test.ts',
   'tests/integration/readiness/*.test.ts',

@@ -1,2 +1,2 @@
-export { writeAudit, scopeEvents, type AuditEntry } from './queries.js'
+export { writeAudit, writeAudits, scopeEvents, type AuditEntry } from './queries.js'
 export { auditRoutes, type AuditRoutesOptions } from './routes.js'

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql, count, type AnyColumn, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/connection.js'
 import { all, exec, one, prepared, run, type Q } from '../../db/engine.js'
-import { writeAudit, type AuditEntry } from '../audit/index.js'
+import { writeAudit, writeAudits, type AuditEntry } from '../audit/index.js'
 import { readinessChanged } from '../../db/readiness-hook.js'
 import { users, jurisdictions, enterprises, sites, trainees, employments, declarations, appSettings, rosterImports, enterpriseCounts, type CheckedImportRow, type Role, type DutyStatus, type DeclarationKind, type JurisdictionLevel, type Education } from '../../db/schema.js'
 import { scopeFor, sittingJurisdictions, type Scope, type TreeNode } from './scope.js'
@@ -23,7 +23,7 @@ type User = typeof users.$inferSelect
 type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 
 /**
- * A prepared query for a hot path (the roster import's thousands of rows in one transaction). A
+ * A prepared query for a path run often (a look-up by ID number, the import's token). A
  * Drizzle transaction handle of an area not yet moved has no connection to keep it on: there it
  * is built each time.
  */
@@ -452,39 +452,60 @@ export type EncryptedPerson = Omit<ValidPerson, 'idNumber'> & { idNumberEnc: str
 
 /** Adds a new person with a login and an employment starting today; their trainee id. A transaction body. */
 export function * insertPerson (db: Db, person: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date): Q<number> {
-  const id = yield * writePerson(db, person, enterpriseId, login, startedOn, audit, now)
-  yield * readinessChanged(db, [id], now)
-  return id
+  const [id] = yield * writeRoster(db, enterpriseId, [{ person, login, siteId: null }], startedOn, audit, now)
+  yield * readinessChanged(db, [id!], now)
+  return id!
 }
 
 /** Employs an existing person who has no open employment; their record stays as it is. A transaction body. */
 export function * employPerson (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date): Q<void> {
-  yield * writeEmployment(db, traineeId, enterpriseId, startedOn, audit, now)
+  yield * writeRoster(db, enterpriseId, [{ traineeId, siteId: null }], startedOn, audit, now)
   yield * readinessChanged(db, [traineeId], now)
 }
 
-// The writes behind adding people, one at a time or thousands in one import's transaction:
-// prepared Drizzle queries with placeholders (compiled once per connection), on the caller's transaction.
+/** One person joining a roster: someone new (a login, a record) or someone known (`traineeId`). */
+type Joining = { person: EncryptedPerson, login: NewLogin, siteId: number | null } | { traineeId: number, siteId: number | null }
 
-function * writeEmployment (db: Db, traineeId: number, enterpriseId: number, startedOn: string, audit: ChangeAudit, now: Date, siteId: number | null = null): Q<void> {
-  yield * run(statement(db, 'orgs.insertEmployment', () => db.insert(employments).values({
-    traineeId: p('traineeId'), enterpriseId: p('enterpriseId'), startedOn: p('startedOn'), dutyStatus: 'in-training', siteId: p('siteId'), createdAt: p('now'), updatedAt: p('now')
-  })), { traineeId, enterpriseId, startedOn, siteId, now })
-  yield * writeAudit(db, { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: traineeId, details: { enterpriseId, startedOn, ...(siteId ? { siteId } : {}) } }, now)
-}
+/** People written per statement: a chunk's inserts stay far below both engines' limits on placeholders (SQLite 32,766, PostgreSQL 65,535). */
+const ROSTER_CHUNK = 500
 
-function * writePerson (db: Db, person: EncryptedPerson, enterpriseId: number, login: NewLogin, startedOn: string, audit: ChangeAudit, now: Date, siteId: number | null = null): Q<number> {
-  const user = (yield * one(statement(db, 'orgs.insertTraineeUser', () => db.insert(users).values({
-    username: p('username'), displayName: p('displayName'), passwordHash: p('passwordHash'), role: 'trainee', status: 'active', mustChangePassword: true, createdAt: p('now'), updatedAt: p('now')
-  }).returning({ id: users.id })), { username: login.username, displayName: login.displayName, passwordHash: login.passwordHash, now }))!
-  const trainee = (yield * one(statement(db, 'orgs.insertTrainee', () => db.insert(trainees).values({
-    userId: p('userId'), fullName: p('fullName'), idNumberEnc: p('idNumberEnc'), idNumberHmac: p('idNumberHmac'), birthDate: p('birthDate'), phone: p('phone'), education: p('education'), createdAt: p('now'), updatedAt: p('now')
-  }).returning({ id: trainees.id })), {
-    userId: user.id, fullName: person.fullName, idNumberEnc: person.idNumberEnc, idNumberHmac: person.idNumberHmac, birthDate: person.birthDate, phone: person.phone, education: person.education, now
-  }))!
-  yield * writeAudit(db, { ...audit, action: 'person.created', subjectType: 'trainee', subjectId: trainee.id, details: { fullName: person.fullName, enterpriseId, username: login.username } }, now)
-  yield * writeEmployment(db, trainee.id, enterpriseId, startedOn, audit, now, siteId)
-  return trainee.id
+/**
+ * The writes behind adding people, one by hand or thousands in one import's transaction, set-based:
+ * per chunk of people, one multi-row insert of the new people's logins and one of their records
+ * (each returning the ids the next needs), one of everyone's employments starting `startedOn`, and
+ * their audit entries (`person.created`, `employment.started`) in the people's order. A few
+ * statements a chunk, whatever the engine, instead of a handful a person. Returns each person's
+ * trainee id, in order.
+ */
+function * writeRoster (db: Db, enterpriseId: number, people: readonly Joining[], startedOn: string, audit: ChangeAudit, now: Date): Q<number[]> {
+  const out: number[] = []
+  for (const part of chunks(people, ROSTER_CHUNK)) {
+    const newcomers = part.filter((j) => 'person' in j)
+    const userIds = new Map<string, number>()
+    const traineeIds = new Map<number, number>()
+    if (newcomers.length > 0) {
+      // Usernames are unique: the returned ids are matched by them, not by position.
+      const logins = yield * all(db.insert(users).values(newcomers.map(({ login }) => ({
+        username: login.username, displayName: login.displayName, passwordHash: login.passwordHash, role: 'trainee' as const, status: 'active' as const, mustChangePassword: true, createdAt: now, updatedAt: now
+      }))).returning({ id: users.id, username: users.username }))
+      for (const u of logins) userIds.set(u.username, u.id)
+      const records = yield * all(db.insert(trainees).values(newcomers.map(({ person, login }) => ({
+        userId: userIds.get(login.username)!, fullName: person.fullName, idNumberEnc: person.idNumberEnc, idNumberHmac: person.idNumberHmac,
+        birthDate: person.birthDate, phone: person.phone, education: person.education, createdAt: now, updatedAt: now
+      }))).returning({ id: trainees.id, userId: trainees.userId }))
+      for (const t of records) traineeIds.set(t.userId!, t.id)
+    }
+    const ids = part.map((j) => 'person' in j ? traineeIds.get(userIds.get(j.login.username)!)! : j.traineeId)
+    yield * run(db.insert(employments).values(part.map((j, i) => ({
+      traineeId: ids[i]!, enterpriseId, startedOn, dutyStatus: 'in-training' as const, siteId: j.siteId, createdAt: now, updatedAt: now
+    }))))
+    yield * writeAudits(db, part.flatMap((j, i): AuditEntry[] => [
+      ...('person' in j ? [{ ...audit, action: 'person.created', subjectType: 'trainee', subjectId: ids[i]!, details: { fullName: j.person.fullName, enterpriseId, username: j.login.username } }] : []),
+      { ...audit, action: 'employment.started', subjectType: 'trainee', subjectId: ids[i]!, details: { enterpriseId, startedOn, ...(j.siteId ? { siteId: j.siteId } : {}) } }
+    ]), now)
+    out.push(...ids)
+  }
+  return out
 }
 
 export function * updatePerson (db: Db, traineeId: number, person: EncryptedPerson, idChanged: boolean, audit: ChangeAudit, now: Date): Q<void> {
@@ -615,29 +636,28 @@ export type ImportOutcome =
  * and the checked file is used up, so a second confirmation imports nothing.
  * `passwordHashes[i]` is the hash of the i-th new person's one-time password
  * (hashed before: the transaction waits on nothing). `newUsername` draws a
- * candidate not in the batch (`taken`); the body asks the database whether it
- * is free and draws again when it is not.
+ * candidate not in the batch (`taken`); the body asks the database which of
+ * the candidates are taken, all at once, and draws those again.
  */
 export function * importCheckedRows (db: Db, token: string, enterpriseId: number, rows: CheckedImportRow[], passwordHashes: readonly string[],
   newUsername: (taken: (u: string) => boolean) => string, startedOn: string, audit: ChangeAudit, now: Date): Q<ImportOutcome> {
-  // Thousands of rows in one transaction, which holds SQLite's event loop while it runs: prepared
-  // queries (compiled once per connection) cost a fraction of built ones.
+  // Thousands of rows in one transaction (which holds SQLite's event loop while it runs, and on
+  // PostgreSQL waits a round trip per statement): set-based, a few statements per 500 rows.
   const pending = yield * one(statement(db, 'orgs.importPending', () => db.select({ id: rosterImports.id }).from(rosterImports).where(eq(rosterImports.id, p('token')))), { token })
   if (!pending) return { ok: false, reason: 'gone' }
   const found = yield * findPeopleByIdHmac(db, rows.map((r) => r.idNumberHmac))
   const current = rows.map((row, i) => ({ row, problem: employmentConflict(found[i]?.employerId, enterpriseId), returning: found[i]?.id ?? null }))
   if (current.some((r) => r.problem)) return { ok: false, reason: 'changed', rows: current.map(({ row, problem }) => ({ row, problem })) }
-  const batch = new Set<string>()
-  const added: Array<{ fullName: string, username: string, passwordIndex: number }> = []
-  const people: number[] = []
-  for (const { row, returning } of current) {
-    if (returning !== null) { yield * writeEmployment(db, returning, enterpriseId, startedOn, audit, now, row.siteId ?? null); people.push(returning); continue }
-    let username = newUsername((u) => batch.has(u))
-    while (yield * usernameTaken(db, username)) username = newUsername((u) => batch.has(u))
-    batch.add(username)
-    people.push(yield * writePerson(db, row, enterpriseId, { username, displayName: row.fullName, passwordHash: passwordHashes[added.length]! }, startedOn, audit, now, row.siteId ?? null))
-    added.push({ fullName: row.fullName, username, passwordIndex: added.length })
-  }
+  const newcomers = current.filter((r) => r.returning === null)
+  const usernames = yield * freeUsernames(db, newcomers.length, newUsername)
+  const added = newcomers.map(({ row }, i) => ({ fullName: row.fullName, username: usernames[i]!, passwordIndex: i }))
+  let next = 0
+  const joining = current.map(({ row, returning }): Joining => {
+    if (returning !== null) return { traineeId: returning, siteId: row.siteId ?? null }
+    const i = next++
+    return { person: row, login: { username: usernames[i]!, displayName: row.fullName, passwordHash: passwordHashes[i]! }, siteId: row.siteId ?? null }
+  })
+  const people = yield * writeRoster(db, enterpriseId, joining, startedOn, audit, now)
   // Everyone's readiness at once (batched reads), in this transaction.
   yield * readinessChanged(db, people, now)
   yield * run(statement(db, 'orgs.importUsedUp', () => db.delete(rosterImports).where(eq(rosterImports.id, p('token')))), { token })
@@ -645,8 +665,27 @@ export function * importCheckedRows (db: Db, token: string, enterpriseId: number
   return { ok: true, added, rejoined: rows.length - added.length }
 }
 
-function * usernameTaken (db: Db, username: string): Q<boolean> {
-  return (yield * one(statement(db, 'orgs.usernameTaken', () => db.select({ id: users.id }).from(users).where(eq(users.username, p('username')))), { username })) !== undefined
+/**
+ * `count` usernames free in the database and distinct from each other: each drawn by `draw` (given
+ * the names drawn so far, which it avoids), then all looked up 500 at a time; those already taken
+ * are drawn again and looked up again, until none is.
+ */
+function * freeUsernames (db: Db, count: number, draw: (taken: (u: string) => boolean) => string): Q<string[]> {
+  const drawn = new Set<string>()
+  const inBatch = (u: string) => drawn.has(u)
+  const pick = () => { const u = draw(inBatch); drawn.add(u); return u }
+  const names = Array.from({ length: count }, pick)
+  let unchecked = names.map((_, i) => i)
+  while (unchecked.length > 0) {
+    const taken = new Set<string>()
+    for (const part of chunks(unchecked.map((i) => names[i]!))) {
+      for (const { username } of yield * all(db.select({ username: users.username }).from(users).where(inArray(users.username, part)))) taken.add(username)
+    }
+    // A taken name stays in `drawn`: it is never drawn again.
+    unchecked = unchecked.filter((i) => taken.has(names[i]!))
+    for (const i of unchecked) names[i] = pick()
+  }
+  return names
 }
 
 /** Why a person cannot join this enterprise's roster: employed by it already, or by another (which is not named). */

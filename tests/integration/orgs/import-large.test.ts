@@ -1,10 +1,11 @@
 import { describe, test, expect, vi } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import { form, dom, multipart, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { useWorld, type World } from '../../helpers/world.js'
 import { rosterCsv } from '../../helpers/roster.js'
-import { trainees, users, employments, rosterImports } from '../../../src/db/schema.js'
+import { trainees, users, employments, rosterImports, auditEvents, auditScopes } from '../../../src/db/schema.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
+import { countStatements } from '../../helpers/db.js'
 
 let t: TestApp
 let w: World
@@ -65,6 +66,26 @@ describe('large roster files preview and import', () => {
     } finally {
       spy.mockRestore()
     }
+  })
+
+  test('the confirmation sends the database a few statements per 500 people, not several per person', async () => {
+    const preview = await upload(rosterCsv(1200, 4))
+    const token = tokenOf(preview.body)
+    let done: Awaited<ReturnType<typeof confirm>> | undefined
+    const statements = await countStatements(t.db, async () => { done = await confirm(token) })
+    expect(done!.statusCode).toBe(200)
+    expect(dom(done!.body).querySelectorAll('.slip')).toHaveLength(1200)
+    // 148 here on both engines, most of them the readiness refresh's (200 people a chunk). Written a
+    // person at a time it was 9,726: a login, a record, an employment, two audit entries with their
+    // scopes and a username look-up each.
+    expect(statements).toBeLessThan(250)
+    // Each of its 2,400 audit entries (person.created, employment.started) has its jurisdictions: the enterprise's unit and each above it.
+    const entries = await t.db.select({ id: auditEvents.id }).from(auditEvents).where(inArray(auditEvents.action, ['person.created', 'employment.started']))
+    const scoped = await t.db.select({ eventId: auditScopes.eventId, j: auditScopes.jurisdictionId }).from(auditScopes).where(inArray(auditScopes.eventId, entries.map((e) => e.id)))
+    expect(entries.length).toBeGreaterThanOrEqual(2400)
+    const units = new Map<number, Set<number>>()
+    for (const r of scoped) units.set(r.eventId, (units.get(r.eventId) ?? new Set()).add(r.j))
+    for (const e of entries) expect([...units.get(e.id) ?? []], `event ${e.id}`).toContain(w.ids.s1)
   })
 
   test('a file of 5,000 people is within the limit (the header row is not counted); 5,001 is refused', async () => {
