@@ -13,6 +13,7 @@ const PG_READY = [
   'tests/integration/access.test.ts',
   'tests/integration/audit/log.test.ts', 'tests/integration/audit/scopes.test.ts', 'tests/integration/audit/totals.test.ts',
   'tests/integration/auth/*.test.ts',
+  'tests/integration/db/code-point-order.test.ts',
   'tests/integration/bank/languages.test.ts', 'tests/integration/bank/pages.test.ts', 'tests/integration/bank/publish.test.ts',
   'tests/integration/demo/seed.test.ts',
   'tests/integration/exams/exams.test.ts', 'tests/integration/exams/sweep-lock.test.ts',

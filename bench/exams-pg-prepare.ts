@@ -5,34 +5,19 @@
 // load needs (cookies, attempts and their options' values) as JSON to the file named.
 //   DATABASE_URL=postgres://… GUARDPASS_DATA_KEY=… tsx bench/exams-pg-prepare.ts <bank dir> <out.json>
 import fs from 'node:fs'
-import { openPostgres, poolOf, closeDatabase, type Db } from '../src/db/connection.js'
+import { openPostgres, poolOf, closeDatabase } from '../src/db/connection.js'
 import { migratePostgres } from '../src/db/postgres.js'
-import { one, transaction, type Q } from '../src/db/engine.js'
-import { createPii, type Pii } from '../src/lib/pii.js'
-import { insertUser, createSession } from '../src/features/auth/index.js'
+import { transaction } from '../src/db/engine.js'
+import { createPii } from '../src/lib/pii.js'
 import { createPiiCheck } from '../src/features/orgs/index.js'
-import { trainees } from '../src/db/schema.js'
 import { checkBank } from '../src/features/bank/format.js'
 import { readBankDir } from '../src/features/bank/files.js'
 import { publishBank } from '../src/features/bank/publish.js'
-import { demoIdNumber } from '../src/features/demo/seed.js'
-import { openMocks } from './exams.js'
+import { benchTrainees, openMocks } from './exams.js'
 
 const [bankDir, outFile] = [process.argv[2]!, process.argv[3]!]
 const TRAINEES = 2000
 const OPEN_ATTEMPTS = 1000
-
-/** Bench trainees first..first+n-1, each with a session: a transaction body. */
-function * trainees200 (db: Db, pii: Pii, first: number, n: number, now: Date): Q<Array<{ traineeId: number, cookie: string }>> {
-  const out: Array<{ traineeId: number, cookie: string }> = []
-  for (let i = first; i < first + n; i++) {
-    const user = yield * insertUser(db, { username: `b${i}`, displayName: `B${i}`, passwordHash: 'x', role: 'trainee' }, now)
-    const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
-    const tr = (yield * one(db.insert(trainees).values({ userId: user.id, fullName: `B${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning({ id: trainees.id })))!
-    out.push({ traineeId: tr.id, cookie: `gp_session=${(yield * createSession(db, user.id, now)).token}` })
-  }
-  return out
-}
 
 const db = openPostgres(process.env.DATABASE_URL!, 4)
 try {
@@ -45,7 +30,7 @@ try {
   const cookies: string[] = []
   const attempts: Array<{ id: number, cookie: string, items: Array<{ slot: number, options: string[] }> }> = []
   for (let first = 0; first < TRAINEES; first += 200) {
-    for (const [k, made] of (await transaction(db, trainees200, pii, first, 200, now)).entries()) {
+    for (const [k, made] of (await transaction(db, benchTrainees, pii, 'b', first, 200, now)).entries()) {
       cookies.push(made.cookie)
       if (first + k < OPEN_ATTEMPTS) attempts.push({ id: made.traineeId, cookie: made.cookie, items: [] })
     }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { openDatabase, migrateDatabase, type Db, type DbOrTx } from '../src/db/connection.js'
+import { openDatabase, migrateDatabase, type Db } from '../src/db/connection.js'
 import type { Pii } from '../src/lib/pii.js'
 import { createPii } from '../src/lib/pii.js'
 import { insertUser, createSession } from '../src/features/auth/index.js'
@@ -21,7 +21,7 @@ import { optionCodes } from '../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../src/features/demo/seed.js'
 import { generateBank } from './bank.js'
 import type { SectionResult } from './run.js'
-import { exec, transaction, runSync } from '../src/db/engine.js'
+import { exec, one, transaction, type Q } from '../src/db/engine.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TRAINEES = 2000
@@ -48,12 +48,22 @@ export async function benchDatabase (name: string) {
   return { dir, dbFile, key, db, pii, now }
 }
 
-/** Bench trainee number i (usernames `${prefix}${i}`), with a session: its person id and cookie. */
-export function benchTrainee (tx: DbOrTx, pii: Pii, prefix: string, i: number, now: Date): { traineeId: number, cookie: string } {
-  const user = runSync(insertUser(tx as Db, { username: `${prefix}${i}`, displayName: `${prefix.toUpperCase()}${i}`, passwordHash: 'x', role: 'trainee' }, now))
+/**
+ * Bench trainee number i (usernames `${prefix}${i}`), with a session: its person id and cookie.
+ * A query function, as the app's are: yield* it inside a transaction body (either engine).
+ */
+export function * benchTrainee (db: Db, pii: Pii, prefix: string, i: number, now: Date): Q<{ traineeId: number, cookie: string }> {
+  const user = yield * insertUser(db, { username: `${prefix}${i}`, displayName: `${prefix.toUpperCase()}${i}`, passwordHash: 'x', role: 'trainee' }, now)
   const idn = demoIdNumber('110101', `19${70 + (i % 29)}-01-01`, i)
-  const tr = tx.insert(trainees).values({ userId: user.id, fullName: `${prefix.toUpperCase()}${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning().get()
-  return { traineeId: tr.id, cookie: `gp_session=${runSync(createSession(tx as Db, user.id, now)).token}` }
+  const tr = (yield * one(db.insert(trainees).values({ userId: user.id, fullName: `${prefix.toUpperCase()}${i}`, idNumberEnc: pii.encrypt(idn), idNumberHmac: pii.hash(idn), birthDate: `19${70 + (i % 29)}-01-01`, education: 'college', privacyAcceptedAt: now, createdAt: now, updatedAt: now }).returning({ id: trainees.id })))!
+  return { traineeId: tr.id, cookie: `gp_session=${(yield * createSession(db, user.id, now)).token}` }
+}
+
+/** Bench trainees first..first+n-1 (usernames `${prefix}${i}`), each with a session: a transaction body. */
+export function * benchTrainees (db: Db, pii: Pii, prefix: string, first: number, n: number, now: Date): Q<Array<{ traineeId: number, cookie: string }>> {
+  const out: Array<{ traineeId: number, cookie: string }> = []
+  for (let i = first; i < first + n; i++) out.push(yield * benchTrainee(db, pii, prefix, i, now))
+  return out
 }
 
 /** A database of 2,000 trainees, a 2,000-question bank and 1,000 open attempts, with a session each. */
@@ -61,13 +71,10 @@ export async function prepare (): Promise<Prepared> {
   const { dir, dbFile, key, db, pii, now } = await benchDatabase('exams')
   const cookies: string[] = []
   const attempts: Prepared['attempts'] = []
-  db.transaction((tx) => {
-    for (let i = 0; i < TRAINEES; i++) {
-      const { traineeId, cookie } = benchTrainee(tx, pii, 'b', i, now)
-      cookies.push(cookie)
-      if (i < OPEN_ATTEMPTS) attempts.push({ id: traineeId, cookie, items: [] })
-    }
-  })
+  for (const [i, { traineeId, cookie }] of (await transaction(db, benchTrainees, pii, 'b', 0, TRAINEES, now)).entries()) {
+    cookies.push(cookie)
+    if (i < OPEN_ATTEMPTS) attempts.push({ id: traineeId, cookie, items: [] })
+  }
   await openMocks(db, attempts, now)
   db.$client.close()
   return { dir, dbFile, key, cookies, attempts }

@@ -6,14 +6,15 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type autocannon from 'autocannon'
 import { inArray } from 'drizzle-orm'
-import { openDatabase } from '../src/db/connection.js'
+import { openDatabase, type Db } from '../src/db/connection.js'
 import { practiceAnswers, questionVersions } from '../src/db/schema.js'
-import { currentPool, insertSet } from '../src/features/practice/queries.js'
-import { runSync } from '../src/db/engine.js'
+import { currentPool, insertSet, type Pool } from '../src/features/practice/queries.js'
+import { exec, transaction, type Q } from '../src/db/engine.js'
 import { shownOptions } from '../src/features/practice/view.js'
 import { seededRng, shuffle } from '../src/lib/rng.js'
 import { startProcess, waitFor, run, HEADERS, benchDatabase, benchTrainee } from './exams.js'
 import type { SectionResult } from './run.js'
+import type { Pii } from '../src/lib/pii.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TRAINEES = 2000
@@ -24,20 +25,23 @@ const RATE = 1000
 
 export interface Prepared { dir: string, dbFile: string, key: Buffer, sets: Array<{ id: number, seed: string, questionVersionIds: number[], cookie: string, /** per position, one option value the page gives */ values: string[] }> }
 
+/** The bench's trainees, each with a session and a random set of the pool's questions: a transaction body. */
+function * traineesWithSets (db: Db, pii: Pii, pool: Pool, now: Date): Q<Prepared['sets']> {
+  const sets: Prepared['sets'] = []
+  for (let i = 0; i < TRAINEES; i++) {
+    const { traineeId, cookie } = yield * benchTrainee(db, pii, 'p', i, now)
+    const ids = shuffle(pool.questions.map((q) => q.id), seededRng(`bench-${i}`)).slice(0, SET_SIZE)
+    const set = yield * insertSet(db, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `bench-seed-${i}`, questionVersionIds: ids }, now)
+    sets.push({ id: set.id, seed: set.seed, questionVersionIds: ids, cookie, values: [] })
+  }
+  return sets
+}
+
 /** 2,000 trainees with a session each and a random set of 50 questions of a 2,000-question bank. */
 export async function prepare (): Promise<Prepared> {
   const { dir, dbFile, key, db, pii, now } = await benchDatabase('practice')
-  const pool = runSync(currentPool(db))!
-  const sets: Prepared['sets'] = []
-  db.transaction((tx) => {
-    for (let i = 0; i < TRAINEES; i++) {
-      const { traineeId, cookie } = benchTrainee(tx, pii, 'p', i, now)
-      const ids = shuffle(pool.questions.map((q) => q.id), seededRng(`bench-${i}`)).slice(0, SET_SIZE)
-      // On the database itself: SQLite runs it on the same connection, inside this transaction.
-      const set = runSync(insertSet(db, { traineeId, mode: 'random', domain: null, topic: null, itemType: null, releaseId: pool.releaseId, seed: `bench-seed-${i}`, questionVersionIds: ids }, now))
-      sets.push({ id: set.id, seed: set.seed, questionVersionIds: ids, cookie, values: [] })
-    }
-  })
+  const pool = (await exec(db, currentPool))!
+  const sets = await transaction(db, traineesWithSets, pii, pool, now)
   // Each position's first option value: right or wrong by chance, as a trainee answers.
   const bodies = new Map(db.select({ id: questionVersions.id, type: questionVersions.type, body: questionVersions.body }).from(questionVersions)
     .where(inArray(questionVersions.id, pool.questions.map((q) => q.id))).all().map((q) => [q.id, q]))

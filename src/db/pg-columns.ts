@@ -11,3 +11,14 @@ export function timestampMs<TName extends string> (name: TName) {
 export const bytea = customType<{ data: Buffer, driverData: Buffer }>({
   dataType: () => 'bytea'
 })
+
+/**
+ * SQLite's `text` for a column a list sorts or pages by (names, codes, keys): in the "C"
+ * collation, so PostgreSQL orders it by code point, as SQLite's BINARY does, whatever locale the
+ * database was created with (en_US or zh_CN would put 'a' before 'B' and order Chinese its own
+ * way), and keyset comparisons agree with the index order on both engines.
+ * tests/unit/db/pg-schema-parity.test.ts lists the columns that must have it.
+ */
+export const codePointText = customType<{ data: string, driverData: string }>({
+  dataType: () => 'text COLLATE "C"'
+})

@@ -2,7 +2,7 @@ import { pgTable, integer, jsonb, text, index, uniqueIndex, primaryKey } from 'd
 import type { Domain, QuestionType, Text, Language } from '../../features/bank/format.js'
 import type { QuestionBody, BlueprintBody } from '../schema/bank.js'
 export type { QuestionBody, BlueprintBody } from '../schema/bank.js'
-import { timestampMs } from '../pg-columns.js'
+import { timestampMs, codePointText } from '../pg-columns.js'
 
 // PostgreSQL twin of ../schema/bank.ts (read the meaning there); tests/unit/db/pg-schema-parity.test.ts keeps them in step.
 
@@ -20,7 +20,7 @@ export const bankReleases = pgTable('bank_releases', {
 
 export const questionVersions = pgTable('question_versions', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-  questionKey: text('question_key').notNull(),
+  questionKey: codePointText('question_key').notNull(),
   version: integer('version').notNull(),
   contentHash: text('content_hash').notNull(),
   domain: text('domain').notNull(),
@@ -39,7 +39,7 @@ export const releaseQuestions = pgTable('release_questions', {
 
 export const lessonVersions = pgTable('lesson_versions', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-  lessonKey: text('lesson_key').notNull(),
+  lessonKey: codePointText('lesson_key').notNull(),
   version: integer('version').notNull(),
   contentHash: text('content_hash').notNull(),
   domain: text('domain').notNull(),
@@ -57,7 +57,7 @@ export const releaseLessons = pgTable('release_lessons', {
 
 export const blueprintVersions = pgTable('blueprint_versions', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-  blueprintKey: text('blueprint_key').notNull(),
+  blueprintKey: codePointText('blueprint_key').notNull(),
   version: integer('version').notNull(),
   contentHash: text('content_hash').notNull(),
   body: jsonb('body').$type<BlueprintBody>().notNull(),

@@ -8,7 +8,7 @@ import { CURRICULUM_ITEM_KINDS } from '../schema-values.js'
 export { CURRICULUM_ITEM_KINDS, type CurriculumItemKind } from '../schema-values.js'
 import type { CheckAnswer } from '../schema/learning.js'
 export type { CheckAnswer } from '../schema/learning.js'
-import { timestampMs } from '../pg-columns.js'
+import { timestampMs, codePointText } from '../pg-columns.js'
 
 // PostgreSQL twin of ../schema/learning.ts (read the meaning there); tests/unit/db/pg-schema-parity.test.ts keeps them in step.
 
@@ -34,7 +34,7 @@ export const lessonChecks = pgTable('lesson_checks', {
 export const cohorts = pgTable('cohorts', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
-  name: text('name').notNull(),
+  name: codePointText('name').notNull(),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: timestampMs('created_at').notNull()
 }, (t) => [uniqueIndex('cohorts_enterprise_name_idx').on(t.enterpriseId, t.name)])
@@ -48,7 +48,7 @@ export const cohortMembers = pgTable('cohort_members', {
 export const curricula = pgTable('curricula', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   enterpriseId: integer('enterprise_id').notNull().references(() => enterprises.id),
-  title: text('title').notNull(),
+  title: codePointText('title').notNull(),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: timestampMs('created_at').notNull()
 }, (t) => [uniqueIndex('curricula_enterprise_title_idx').on(t.enterpriseId, t.title)])
@@ -84,7 +84,7 @@ export const assignments = pgTable('assignments', {
 export const traineeLearning = pgTable('trainee_learning', {
   traineeId: integer('trainee_id').primaryKey().references(() => trainees.id),
   enterpriseId: integer('enterprise_id').references(() => enterprises.id),
-  fullName: text('full_name').notNull(),
+  fullName: codePointText('full_name').notNull(),
   assignedCount: integer('assigned_count').notNull(),
   completeCount: integer('complete_count').notNull(),
   assignedDone: integer('assigned_done').notNull(),

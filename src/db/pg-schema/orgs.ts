@@ -6,14 +6,14 @@ import { EDUCATION_LEVELS, CERTIFICATE_STATUSES, DUTY_STATUSES, DECLARATION_KIND
 export { EDUCATION_LEVELS, CERTIFICATE_STATUSES, DUTY_STATUSES, DECLARATION_KINDS, type Education, type CertificateStatus, type DutyStatus, type DeclarationKind } from '../schema-values.js'
 import type { CheckedImportRow } from '../schema/orgs.js'
 export type { CheckedImportRow } from '../schema/orgs.js'
-import { timestampMs } from '../pg-columns.js'
+import { timestampMs, codePointText } from '../pg-columns.js'
 
 // PostgreSQL twin of ../schema/orgs.ts (read the meaning there); tests/unit/db/pg-schema-parity.test.ts keeps them in step.
 
 export const trainees = pgTable('trainees', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   userId: integer('user_id').unique().references(() => users.id),
-  fullName: text('full_name').notNull(),
+  fullName: codePointText('full_name').notNull(),
   idNumberEnc: text('id_number_enc').notNull(),
   idNumberHmac: text('id_number_hmac').notNull().unique(),
   birthDate: text('birth_date').notNull(),

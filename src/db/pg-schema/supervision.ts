@@ -5,7 +5,7 @@ import { jurisdictions, enterprises, sites } from './org-units.js'
 import { trainees } from './orgs.js'
 import { CHECK_RESULTS, PHOTO_OWNERS, NOTICE_STATUSES, CASE_STATUSES, NOTICE_ITEM_STATUSES, BRAVERY_STATUSES } from '../schema-values.js'
 export { CHECK_RESULTS, PHOTO_OWNERS, NOTICE_STATUSES, CASE_STATUSES, NOTICE_ITEM_STATUSES, BRAVERY_STATUSES, type CheckResult, type PhotoOwner, type NoticeStatus, type CaseStatus, type NoticeItemStatus, type BraveryStatus } from '../schema-values.js'
-import { timestampMs } from '../pg-columns.js'
+import { timestampMs, codePointText } from '../pg-columns.js'
 
 // PostgreSQL twin of ../schema/supervision.ts (read the meaning there); tests/unit/db/pg-schema-parity.test.ts keeps them in step.
 
@@ -50,7 +50,7 @@ export const inspectionItems = pgTable('inspection_items', {
 export const inspectionGuards = pgTable('inspection_guards', {
   inspectionId: integer('inspection_id').notNull().references(() => inspections.id),
   traineeId: integer('trainee_id').notNull().references(() => trainees.id),
-  fullName: text('full_name').notNull(),
+  fullName: codePointText('full_name').notNull(),
   withoutCertificate: boolean('without_certificate').notNull()
 }, (t) => [uniqueIndex('inspection_guards_pk').on(t.inspectionId, t.traineeId)])
 

@@ -45,13 +45,9 @@ function eventRow (entry: AuditEntry, now: Date) {
   }
 }
 
-/**
- * A prepared query on a connection. A Drizzle transaction handle (`db.transaction((tx) => …)` of
- * an area not yet moved, through recordAudit) has no connection of its own to keep it on, so
- * there the query is built each time, as before the move.
- */
+/** A prepared query on the handle's connection (engine.ts `prepared`). */
 function statement<P> (db: Db, key: string, build: () => P & { prepare(): unknown }): P {
-  return '$client' in db ? prepared(db, key, build) as P : build()
+  return prepared(db, key, build) as P
 }
 
 /**

@@ -6,7 +6,7 @@ import { all, one, run, type Q } from '../../db/engine.js'
 import { immutableCache } from '../../db/immutable-cache.js'
 import { chunks } from '../../lib/chunks.js'
 import { writeAudit, type AuditEntry } from '../audit/index.js'
-import { latestRelease, latestReleaseId, findRelease } from '../bank/index.js'
+import { latestReleaseId, findRelease } from '../bank/index.js'
 import { recordOutcomes } from '../practice/index.js'
 import { lessonVersions, releaseLessons, questionVersions, releaseQuestions, releaseBlueprints, blueprintVersions, attempts, employments, trainees, lessonProgress, lessonChecks, cohorts, cohortMembers, curricula, curriculumItems, assignments, type QuestionBody, type BlueprintBody } from '../../db/schema.js'
 import type { Domain } from '../bank/index.js'
@@ -38,17 +38,9 @@ const catalogues = immutableCache<number, Catalogue>()
 
 /** The syllabus, lessons, checkable topics and blueprints of the latest release, or undefined before the first publish. */
 export function * currentCatalogue (db: Db): Q<Catalogue | undefined> {
-  // The readiness keeper may still hand over a synchronous transaction handle (the SQLite bridge):
-  // it has no connection of its own to cache on (nor to keep bank's prepared query on), so it
-  // reads without the cache.
-  const connected = '$client' in db
-  const releaseId = connected ? yield * latestReleaseId(db) : (yield * latestRelease(db))?.id
+  const releaseId = yield * latestReleaseId(db)
   if (releaseId === undefined) return undefined
-  const cached = connected ? catalogues.peek(db, releaseId) : undefined
-  if (cached) return cached
-  const read = yield * readCatalogue(db, releaseId)
-  if (connected) catalogues.set(db, releaseId, read)
-  return read
+  return yield * catalogues.load(db, releaseId, () => readCatalogue(db, releaseId))
 }
 
 function * readCatalogue (db: Db, releaseId: number): Q<Catalogue> {

@@ -22,13 +22,9 @@ type User = typeof users.$inferSelect
 
 type ChangeAudit = Omit<AuditEntry, 'subjectId' | 'subjectType'>
 
-/**
- * A prepared query for a path run often (a look-up by ID number, the import's token). A
- * Drizzle transaction handle of an area not yet moved has no connection to keep it on: there it
- * is built each time.
- */
+/** A prepared query for a path run often (a look-up by ID number, the import's token). */
 function statement<P> (db: Db, key: string, build: () => P & { prepare(): unknown }): P {
-  return '$client' in db ? prepared(db, key, build) as P : build()
+  return prepared(db, key, build) as P
 }
 
 const p = (name: string) => sql.placeholder(name)

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { readForm } from '../../lib/form.js'
 import { parseCreditCode } from '../../lib/id-checksums.js'
 import { NotFound } from '../../http/errors.js'
-import { auditFrom, idParam } from '../../http/params.js'
+import { auditFrom, idParam, parseId } from '../../http/params.js'
 import { keysetRequest, pager } from '../../http/paging.js'
 import {
   ROLES, findUserByUsername, findUserById, generateInitialPassword, hashOneTimePassword, setPassword, setStatus, normaliseUsername,
@@ -25,11 +25,11 @@ export async function adminRoutes (app: FastifyInstance) {
   // ---- jurisdictions ----
 
   /**
-   * A record id typed into a form, or 0 (no record) when it is not one: only a well-formed id up to
-   * nine digits is looked up, since PostgreSQL refuses NaN or a number past its integer columns' range
-   * with an error (a 500) where SQLite just finds nothing.
+   * A record id typed into a form, or 0 (no record) when it is not one: only a well-formed id within
+   * the integer range (params.ts parseId) is looked up, since PostgreSQL refuses NaN or a number past
+   * its integer columns' range with an error (a 500) where SQLite just finds nothing.
    */
-  const formId = (raw: string) => /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : 0
+  const formId = (raw: string) => parseId(raw) ?? 0
 
   const jurisdictionsPage = async (extra: Record<string, unknown> = {}) => ({
     title: 'jurisdictions.title', jurisdictions: await app.exec(listJurisdictions), levels: JURISDICTION_LEVELS, values: {}, errors: {}, ...extra

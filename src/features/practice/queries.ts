@@ -11,7 +11,7 @@ import {
   bankReleases, questionVersions, releaseQuestions, practiceSets, practiceAnswers, practiceQuestions, practiceTopics, practiceDays, traineeLearning,
   type PracticeMode, type QuestionBody
 } from '../../db/schema.js'
-import { latestRelease, latestReleaseId, type QuestionType, type Domain } from '../bank/index.js'
+import { latestReleaseId, type QuestionType, type Domain } from '../bank/index.js'
 import { bookAfter, DEFAULT_BOOK_EXIT } from './book.js'
 import { scheduleAfter, dayNumber, dayDate, UNSCHEDULED } from './schedule.js'
 import { countsAfter, masteryPct, weekAccuracy, MASTERY_GOAL } from './mastery.js'
@@ -23,11 +23,10 @@ export type PracticeSet = typeof practiceSets.$inferSelect
 const p = (name: string) => sql.placeholder(name)
 /**
  * A prepared query on the database (engine.ts `prepared`: compiled once per SQLite connection, a
- * named statement on PostgreSQL). The readiness keeper, not moved yet, may hand over a Drizzle
- * transaction handle of the SQLite bridge, which has no connection to keep it on: built each time there.
+ * named statement on PostgreSQL).
  */
 function statement<P> (db: Db, key: string, build: () => P & { prepare(): unknown }): P {
-  return '$client' in db ? prepared(db, key, build) as P : build()
+  return prepared(db, key, build) as P
 }
 /** The row an upsert would have inserted, for its DO UPDATE (both engines call it `excluded`). */
 const excluded = (column: AnySQLiteColumn): SQL => sql`excluded.${sql.identifier(column.name)}`
@@ -81,9 +80,7 @@ const pools = immutableCache<number, Pool>()
  * pool itself is cached per database and release.
  */
 export function * currentPool (db: Db): Q<Pool | undefined> {
-  // A Drizzle transaction handle of the SQLite bridge (the readiness keeper) has no connection to
-  // keep bank's prepared query on, nor a database to cache by (immutableCache reads it uncached).
-  const id = '$client' in db ? yield * latestReleaseId(db) : (yield * latestRelease(db))?.id
+  const id = yield * latestReleaseId(db)
   if (id === undefined) return undefined
   return yield * pools.load(db, id, () => readPool(db, id))
 }

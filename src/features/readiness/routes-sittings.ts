@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, BadRequest, Forbidden, NotFound } from '../../http/errors.js'
-import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { auditFrom, idParam, parseId, queryId } from '../../http/params.js'
 import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { loadScope, loadSittingScope, policeSubtree, listPeople, findEnterprise, validateCertificate } from '../orgs/index.js'
@@ -45,7 +45,7 @@ export async function sittingRoutes (app: FastifyInstance) {
   const pendingFor = async (req: FastifyRequest) => {
     if (req.actor!.role !== 'police') return null
     const subtree = await subtreeOf(req)
-    const wanted = Number(queryText(req, 'enterprise', 12)) || 0
+    const wanted = queryId(req, 'enterprise')
     const enterprise = wanted ? await app.exec(findEnterprise, wanted, subtree) : undefined
     const page = await app.exec(pendingApplications, subtree, enterprise?.id, keysetRequest(req, APPLICATION_KEY, 'pending-'))
     const query = { enterprise: enterprise ? String(enterprise.id) : '' }
@@ -134,7 +134,7 @@ export async function sittingRoutes (app: FastifyInstance) {
     const form = readForm(req.body, { traineeId: { required: true, max: 12 } })
     // The guard who was chosen stays chosen on the page that says why not.
     const refuse = async (key: string) => reply.code(422).page('readiness/sitting', await sittingPage(req, sitting, { error: key, chosen: form.values.traineeId }))
-    const traineeId = /^[1-9]\d{0,11}$/.test(form.values.traineeId) ? Number(form.values.traineeId) : 0
+    const traineeId = parseId(form.values.traineeId)
     if (!traineeId) return refuse('application.choose-person')
     let person
     try { person = await h.personFor(req, traineeId) } catch { return refuse('application.choose-person') }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
-import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { auditFrom, idParam, parseId, queryId, queryText } from '../../http/params.js'
 import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { supervisionHelpers } from './helpers.js'
@@ -16,8 +16,8 @@ export async function braveryRoutes (app: FastifyInstance) {
   const { now, today, denied } = supervisionHelpers(app)
   /** The employed person a report is about, if the actor's scope holds them. */
   const personFor = async (req: FastifyRequest, raw: string) => {
-    const id = Number(raw)
-    if (!Number.isInteger(id) || id < 1) throw new NotFound()
+    const id = parseId(raw)
+    if (id === undefined) throw new NotFound()
     const p = await app.exec(findPersonInScope, await app.exec(loadScope, req.actor!), id)
     if (!p || !p.enterpriseId) return await denied(req, 'trainee', id)
     return p
@@ -25,7 +25,7 @@ export async function braveryRoutes (app: FastifyInstance) {
 
   app.get('/supervision/bravery', { config: READERS }, async (req, reply) => {
     const scope = await app.exec(loadScope, req.actor!)
-    const person = Number(queryText(req, 'person', 16)) || undefined
+    const person = queryId(req, 'person')
     const page = await app.exec(pageBravery, scope, keysetRequest(req, BRAVERY_KEY), person)
     return reply.page('supervision/bravery-list', {
       title: 'bravery.list-title', rows: page.rows, person, pager: pager('/supervision/bravery', { person: person ? String(person) : '' }, page)

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { auditFrom, idParam, parseId, queryId } from '../../http/params.js'
 import { keysetRequest, pager } from '../../http/paging.js'
 import { supervisionHelpers } from './helpers.js'
 import { loadScope, listPeople, listSites, findSiteInScope } from '../orgs/index.js'
@@ -44,7 +44,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
   }
 
   app.get('/supervision/inspections/new', { config: POLICE }, async (req, reply) => {
-    const siteId = Number(queryText(req, 'site', 16)) || null
+    const siteId = queryId(req, 'site') ?? null
     if (siteId && !await app.exec(findSiteInScope, await app.exec(loadScope, req.actor!), siteId)) return await denied(req, 'site', siteId)
     return reply.page('supervision/inspection-form', await formPage(req, siteId))
   })
@@ -52,7 +52,7 @@ export async function inspectionRoutes (app: FastifyInstance) {
   app.post('/supervision/inspections', { config: POLICE }, async (req, reply) => {
     const read = await readFormWithPhotos(req)
     const f = read.fields
-    const siteId = Number(f.site) || null
+    const siteId = parseId(f.site) ?? null
     const page = await formPage(req, siteId)
     const errors: Record<string, string> = {}
     const again = (status: number, upload?: { key: string, params?: Record<string, string | number> }) =>

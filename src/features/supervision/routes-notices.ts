@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { NotFound } from '../../http/errors.js'
-import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { auditFrom, idParam, parseId, queryId, queryText } from '../../http/params.js'
 import { keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { localDate } from '../../lib/time.js'
@@ -56,15 +56,15 @@ export async function noticeRoutes (app: FastifyInstance) {
   }
 
   app.get('/supervision/notices/new', { config: POLICE }, async (req, reply) => {
-    const id = Number(queryText(req, 'inspection', 16))
-    if (!Number.isInteger(id) || id < 1) throw new NotFound()
+    const id = queryId(req, 'inspection')
+    if (id === undefined) throw new NotFound()
     return reply.page('supervision/notice-form', await issuePage(id, req))
   })
 
   app.post('/supervision/notices', { config: POLICE }, async (req, reply) => {
     const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>
-    const inspectionId = Number(body.inspection)
-    if (!Number.isInteger(inspectionId) || inspectionId < 1) throw new NotFound()
+    const inspectionId = parseId(body.inspection)
+    if (inspectionId === undefined) throw new NotFound()
     const page = await issuePage(inspectionId, req)
     const errors: Record<string, string> = {}
     const values: Record<string, string> = { deadline: typeof body.deadline === 'string' ? body.deadline.trim() : '' }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { BadRequest } from '../../http/errors.js'
-import { auditFrom, idParam, queryText } from '../../http/params.js'
+import { auditFrom, idParam, queryId, queryText } from '../../http/params.js'
 import { hrefWith, keysetRequest, pager } from '../../http/paging.js'
 import { readForm } from '../../lib/form.js'
 import { supervisionHelpers } from './helpers.js'
@@ -35,7 +35,7 @@ export async function siteRoutes (app: FastifyInstance) {
     const scope = await app.exec(loadScope, req.actor!)
     const police = req.actor!.role === 'police'
     const areaOnly = police && queryText(req, 'area', 1) === '1'
-    const enterpriseId = Number(queryText(req, 'enterprise', 16)) || undefined
+    const enterpriseId = queryId(req, 'enterprise')
     const enterprise = enterpriseId ? await app.exec(findEnterprise, enterpriseId) : undefined
     const page = await app.exec(pageSiteCounts, scope, { areaOnly, enterpriseId: enterprise?.id }, keysetRequest(req, SITE_KEY))
     const query = { area: areaOnly ? '1' : '', enterprise: enterprise ? String(enterprise.id) : '' }

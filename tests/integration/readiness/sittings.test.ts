@@ -41,6 +41,10 @@ describe('sittings', () => {
     const res = await apply(s, w.ids.personA)
     expect(res.statusCode).toBe(422)
     expect(alertOf(res.body)).toMatch(/not eligible/)
+    // A guard id no row can have (past PostgreSQL's integer) is asked for again, on both engines.
+    const none = await apply(s, 2 ** 31)
+    expect(none.statusCode).toBe(422)
+    expect(alertOf(none.body)).toMatch(/Choose one of the eligible guards/)
   })
 
   test('an application after the deadline is refused', async () => {

@@ -30,3 +30,32 @@ describe('keyset values are bound through their sort column', () => {
     expect(new SQLiteSyncDialect().sqlToQuery(k.where!).params).toEqual([1, 3])
   })
 })
+
+// A key typed into a URL may hold any exact integer; PostgreSQL refuses a parameter past an
+// integer column's range, so such a value is compared as a bigint on both engines.
+describe('keys past the integer range', () => {
+  test('an id past 2^31 − 1 is bound as a bigint, an ordinary one as it is', () => {
+    const pg = new PgDialect()
+    const big = keysetQuery([pgEscalationCases.id as never], { size: 10, after: [99999999999] })
+    const q = pg.sqlToQuery(big.where!)
+    expect(q.sql).toContain('CAST($1 AS bigint)')
+    expect(q.params).toEqual([99999999999])
+    const small = pg.sqlToQuery(keysetQuery([pgEscalationCases.id as never], { size: 10, after: [2_147_483_647] }).where!)
+    expect(small.sql).not.toContain('CAST')
+  })
+
+  test('against an expression too, and below the range', () => {
+    const k = keysetQuery([sql`CASE WHEN 1 THEN 1 ELSE 0 END`, escalationCases.id], { size: 10, after: [-(2 ** 31) - 1, 2 ** 40] })
+    const q = new SQLiteSyncDialect().sqlToQuery(k.where!)
+    expect(q.sql.match(/CAST\(\? AS bigint\)/g)).toHaveLength(2)
+    expect(q.params).toEqual([-(2 ** 31) - 1, 2 ** 40])
+  })
+
+  test('a time past the years 1 to 9999 is held to them', () => {
+    const k = keysetQuery([pgEscalationCases.escalatedAt as never, pgEscalationCases.id as never], { size: 10, after: [Number.MAX_SAFE_INTEGER, 1] })
+    const q = new PgDialect().sqlToQuery(k.where!)
+    expect(new Date(q.params[0] as string).toISOString()).toBe('9999-12-31T23:59:59.999Z')
+    const low = keysetQuery([escalationCases.escalatedAt, escalationCases.id], { size: 10, before: [-Number.MAX_SAFE_INTEGER, 1] })
+    expect(new SQLiteSyncDialect().sqlToQuery(low.where!).params[0]).toBe(-62_135_596_800_000)
+  })
+})

@@ -41,6 +41,24 @@ const BIGINT: Record<string, string> = {
 /** Integer keys SQLite fills itself as the rowid without AUTOINCREMENT: an identity on PostgreSQL too. */
 const ROWID_FILLED = new Set(['practice_answers.id'])
 
+/**
+ * Text columns lists sort or page by, in the "C" collation on PostgreSQL (pg-columns.ts
+ * codePointText), so both engines order them by code point whatever the database's locale.
+ */
+const CODE_POINT_ORDER: Record<string, string> = {
+  'jurisdictions.code': 'the jurisdictions and stations lists',
+  'enterprises.name': 'the enterprise lists (keyset on name, id) and the dashboard',
+  'sites.name': 'the sites list (keyset on enterprise name, site name, id)',
+  'trainees.full_name': 'the roster and people lists (keyset on full name, id)',
+  'trainee_learning.full_name': "the trainer's learning table (keyset on full name, id)",
+  'inspection_guards.full_name': "an inspection's guards",
+  'cohorts.name': 'the cohorts list',
+  'curricula.title': 'the curricula list',
+  'question_versions.question_key': "the bank's question list",
+  'lesson_versions.lesson_key': "the bank's lessons",
+  'blueprint_versions.blueprint_key': "the bank's blueprints"
+}
+
 const sqliteDialect = new SQLiteSyncDialect({ casing: 'snake_case' })
 const pgDialect = new PgDialect({ casing: 'snake_case' })
 
@@ -106,7 +124,8 @@ describe('the PostgreSQL schema mirrors the SQLite one', () => {
           : sc.columnType === 'SQLiteCustomColumn' ? `SQLiteCustomColumn:${sc.getSQLType()}` : sc.columnType
         const mapped = TYPE_MAP[kind]
         if (mapped === undefined) diffs.push(`${at}: no PostgreSQL type for SQLite's ${kind} in TYPE_MAP`)
-        const expected = at in BIGINT ? 'bigint' : mapped
+        const expected = at in BIGINT ? 'bigint' : at in CODE_POINT_ORDER ? 'text COLLATE "C"' : mapped
+        if (at in CODE_POINT_ORDER && kind !== 'SQLiteText') diffs.push(`${at}: listed in CODE_POINT_ORDER but is ${kind} on SQLite`)
         if (at in BIGINT && kind !== 'SQLiteInteger') diffs.push(`${at}: listed in BIGINT but is ${kind} on SQLite`)
         if (expected !== undefined && pc.getSQLType() !== expected) diffs.push(`${at}: ${pc.getSQLType()} on PostgreSQL, expected ${expected} for SQLite's ${kind}`)
         if (kind.startsWith('SQLiteCustomColumn')) {
