@@ -82,6 +82,27 @@ export function * tryLock (db: Handle, key: number): Q<boolean> {
   return row?.ok === true
 }
 
+/**
+ * Waits for a transaction-level advisory lock on one record of a kind (PostgreSQL's
+ * pg_advisory_xact_lock, released at commit or rollback), so that transactions about that record
+ * take turns. For a body that runs at READ COMMITTED (`runsAt`): each of its later statements
+ * then reads what the one before it committed. On SQLite the transaction holds the write lock:
+ * nothing to take.
+ */
+export function * holdLock (db: Handle, key: number, id: number): Q<void> {
+  if (!isPostgres(db)) return
+  yield * rows(db, sql`SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE + key}, ${id})`)
+}
+
+/**
+ * Says that a transaction body runs at `isolation` on PostgreSQL when it is the transaction
+ * (`transaction(db, fn, …)`, `app.transaction`); `yield*`-ed inside another it runs at that one's.
+ * READ COMMITTED is for a body that takes the locks its checks need itself (holdLock).
+ */
+export function runsAt<F extends (...args: never[]) => Q<unknown>> (isolation: Isolation, fn: F): F & { isolation: Isolation } {
+  return Object.assign(fn, { isolation })
+}
+
 /** How many migrations are applied (drizzle's table: in the `drizzle` schema on PostgreSQL): the schema version. */
 export function * appliedMigrations (db: Handle): Q<number> {
   const table = isPostgres(db) ? sql`drizzle.__drizzle_migrations` : sql`__drizzle_migrations`
@@ -320,7 +341,7 @@ export function exec<H extends Handle, A extends unknown[], T> (db: H, fn: (db: 
 
 /** Runs a query function as one transaction on either engine (sqliteTransaction, pgTransaction). */
 export function transaction<H extends Handle, A extends unknown[], T> (db: H, fn: (tx: H, ...args: A) => Q<T>, ...args: A): Promise<T> {
-  if (isPostgres(db)) return pgTransaction(db.$client as pg.Pool, (tx) => fn(tx as unknown as H, ...args))
+  if (isPostgres(db)) return pgTransaction(db.$client as pg.Pool, (tx) => fn(tx as unknown as H, ...args), undefined, (fn as { isolation?: Isolation }).isolation ?? 'serializable')
   return sqliteTransaction(db as H & SqliteHandle, (tx) => fn(tx, ...args))
 }
 

@@ -15,7 +15,9 @@ export const LOCKS = {
   start: 1,
   /** Taken for a transaction by the node that runs a periodic pass (engine.ts tryLock). */
   overdueSweep: 2,
-  readinessSweep: 3
+  readinessSweep: 3,
+  /** Held by the transaction numbering a unit's rectification notices (engine.ts holdLock, per unit). */
+  noticeNumbers: 4
 } as const
 
 /**

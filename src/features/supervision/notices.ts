@@ -2,7 +2,8 @@ import { and, asc, count, eq, inArray, lt, max, sql, type SQL } from 'drizzle-or
 import { keysetQuery } from '../../db/keyset.js'
 import { toPage, type Key, type KeysetPage, type KeysetRequest } from '../../lib/keyset.js'
 import type { Db } from '../../db/connection.js'
-import { all, one, run, type Q } from '../../db/engine.js'
+import { all, holdLock, one, run, runsAt, type Q } from '../../db/engine.js'
+import { LOCKS } from '../../db/postgres.js'
 import { writeAudit, type AuditEntry } from '../audit/index.js'
 import { rectificationNotices, noticeItems, inspectionItems, sites, enterprises, jurisdictions, users, type NoticeStatus, type NoticeItemStatus } from '../../db/schema.js'
 import { siteScopeCondition, type Scope } from '../orgs/index.js'
@@ -33,12 +34,16 @@ export interface NewNotice {
 
 /**
  * Issues a notice (run it in one transaction): its number is the next of the issuing unit in that
- * year, taken inside the write transaction (on SQLite BEGIN IMMEDIATE: writers on every
- * connection take turns; on PostgreSQL SERIALIZABLE: of two taking the same number one is run
- * again), so two app instances issuing at once get consecutive numbers, never the same one and
- * never a gap.
+ * year, taken inside the write transaction, so two app instances issuing at once get consecutive
+ * numbers, never the same one and never a gap. On SQLite BEGIN IMMEDIATE makes writers on every
+ * connection take turns. On PostgreSQL the transaction first waits for the unit's numbering lock
+ * (holdLock) and runs at READ COMMITTED, so its read of the last number comes after the previous
+ * holder's commit: the issuers take turns instead of reading the same number at SERIALIZABLE and
+ * being run again (two instances issuing in a tight loop lost ten tries in a row there on a
+ * loaded machine). Nothing else it reads changes under it: the unit, the inspection's items.
  */
-export function * issueNotice (db: Db, n: NewNotice, audit: ChangeAudit, now: Date): Q<Notice> {
+export const issueNotice = runsAt('read committed', function * issueNotice (db: Db, n: NewNotice, audit: ChangeAudit, now: Date): Q<Notice> {
+  yield * holdLock(db, LOCKS.noticeNumbers, n.unitId)
   const unit = yield * one(db.select({ name: jurisdictions.name }).from(jurisdictions).where(eq(jurisdictions.id, n.unitId)))
   if (!unit) throw new Error('no such unit')
   const last = (yield * one(db.select({ seq: max(rectificationNotices.seq) }).from(rectificationNotices).where(and(eq(rectificationNotices.unitId, n.unitId), eq(rectificationNotices.year, n.year)))))?.seq ?? 0
@@ -55,7 +60,7 @@ export function * issueNotice (db: Db, n: NewNotice, audit: ChangeAudit, now: Da
   }
   yield * writeAudit(db, { ...audit, subjectType: 'notice', subjectId: notice.id, details: { number: notice.number, enterpriseId: n.enterpriseId, siteId: n.siteId, deadline: n.deadline, items: n.items.length } }, now)
   return notice
-}
+})
 
 export interface NoticeRow extends Notice {
   siteName: string
