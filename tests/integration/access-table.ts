@@ -1,6 +1,7 @@
 import type { Access } from '../../src/http/types.js'
 import type { World } from '../helpers/world.js'
-import { FORM_HEADERS, form } from '../helpers/app.js'
+import { FORM_HEADERS, form, type TestApp } from '../helpers/app.js'
+import type { Role } from '../../src/features/auth/index.js'
 import { eq } from 'drizzle-orm'
 import { cohorts, cohortMembers, curricula, curriculumItems, assignments, sites, inspections, inspectionItems, checklistItems, photos, rectificationNotices, noticeItems, enterpriseMessages, messageTargets, messageAttachments, braveryReports, escalationCases } from '../../src/db/schema.js'
 import { photoDir, writePhotoFile } from '../../src/features/supervision/photos.js'
@@ -507,3 +508,17 @@ async function attemptPair (w: World, suffix: string): Promise<OwnedCase> {
   const id = await w.openAttempt()
   return { url: `/exams/attempts/${id}${suffix}`, owner: w.cookie('traineeA'), outsider: w.cookie('traineeB') }
 }
+
+/** The world's user each role's checks sign in as. */
+export const AS_ROLE: Record<Role, keyof World['users']> = { trainee: 'traineeA', trainer: 'trainerA', police: 'policeS1', admin: 'admin' }
+
+/** Every route the app registered, as "METHOD /url", sorted (HEAD left out: Fastify adds it to each GET). */
+export const registeredRoutes = (t: TestApp): string[] => [...new Set(t.app.routeTable.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`))].sort()
+
+/** A GET, or a form POST with the payload, with the cookie if any. */
+export const injectAs = (t: TestApp, method: string, url: string, cookie?: string, payload?: Record<string, string | string[]>) => t.app.inject({
+  method: method as 'GET' | 'POST',
+  url,
+  headers: { ...(method === 'GET' ? {} : FORM_HEADERS), ...(cookie ? { cookie } : {}) },
+  ...(method === 'GET' ? {} : { payload: form(payload ?? {}) })
+})

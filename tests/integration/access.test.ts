@@ -1,13 +1,12 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, form, FORM_HEADERS, type TestApp } from '../helpers/app.js'
+import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { buildWorld, type World } from '../helpers/world.js'
-import { ROLES, type Role } from '../../src/features/auth/index.js'
+import { ROLES } from '../../src/features/auth/index.js'
 import { auditEvents, trainees, employments, declarations } from '../../src/db/schema.js'
-import { ROUTES } from './access-table.js'
+import { ROUTES, AS_ROLE as asRole, registeredRoutes, injectAs } from './access-table.js'
 
 let t: TestApp
 let w: World
-const asRole: Record<Role, keyof World['users']> = { trainee: 'traineeA', trainer: 'trainerA', police: 'policeS1', admin: 'admin' }
 
 beforeAll(async () => {
   t = await buildTestApp()
@@ -15,14 +14,8 @@ beforeAll(async () => {
 })
 afterAll(async () => { await t.close() })
 
-const registered = () => [...new Set(t.app.routeTable.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`))].sort()
-
-const inject = (method: string, url: string, cookie?: string, payload?: Record<string, string>) => t.app.inject({
-  method: method as 'GET' | 'POST',
-  url,
-  headers: { ...(method === 'GET' ? {} : FORM_HEADERS), ...(cookie ? { cookie } : {}) },
-  ...(method === 'GET' ? {} : { payload: form(payload ?? {}) })
-})
+const registered = () => registeredRoutes(t)
+const inject = (method: string, url: string, cookie?: string, payload?: Record<string, string>) => injectAs(t, method, url, cookie, payload)
 
 const call = (key: string, cookie?: string) => {
   const [method, route] = key.split(' ') as [string, string]

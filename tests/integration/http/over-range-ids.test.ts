@@ -1,9 +1,9 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, form, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
+import { buildTestApp, type TestApp } from '../../helpers/app.js'
 import { buildWorld, type World } from '../../helpers/world.js'
 import { ROLES, type Role } from '../../../src/features/auth/index.js'
 import { encodeKey } from '../../../src/lib/keyset.js'
-import { ROUTES } from '../access-table.js'
+import { ROUTES, AS_ROLE as asRole, registeredRoutes, injectAs } from '../access-table.js'
 
 // Ids typed into addresses, query strings and forms that no row can have: past PostgreSQL's
 // `integer` (2^31 − 1), which most id columns are there, and past JavaScript's exact integers.
@@ -12,7 +12,6 @@ import { ROUTES } from '../access-table.js'
 
 let t: TestApp
 let w: World
-const asRole: Record<Role, keyof World['users']> = { trainee: 'traineeA', trainer: 'trainerA', police: 'policeS1', admin: 'admin' }
 
 beforeAll(async () => {
   t = await buildTestApp()
@@ -24,7 +23,7 @@ const OVER = ['2147483648', '99999999999', '9999999999999999']
 /** Path parameters that name a row or a position; the others (:code, :key, :domain, :topic) are text. */
 const NUMERIC = new Set(['id', 'item', 'slot', 'qid', 'traineeId', 'n'])
 
-const routeKeys = () => [...new Set(t.app.routeTable.filter((r) => r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`))].sort()
+const routeKeys = () => registeredRoutes(t)
 const numericParams = (route: string) => [...route.matchAll(/:(\w+)/g)].map((m) => m[1]!).filter((p) => NUMERIC.has(p))
 const allowedRoles = (key: string): Role[] => {
   const access = ROUTES[key]!.access
@@ -32,12 +31,7 @@ const allowedRoles = (key: string): Role[] => {
   return [...access]
 }
 
-const inject = (method: string, url: string, cookie: string, payload: Record<string, string | string[]> = {}) => t.app.inject({
-  method: method as 'GET' | 'POST',
-  url,
-  headers: { ...(method === 'GET' ? {} : FORM_HEADERS), cookie },
-  ...(method === 'GET' ? {} : { payload: form(payload) })
-})
+const inject = (method: string, url: string, cookie: string, payload: Record<string, string | string[]> = {}) => injectAs(t, method, url, cookie, payload)
 
 describe('ids no row can have', () => {
   test('the walk covers the routes with numeric parameters', () => {
