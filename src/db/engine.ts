@@ -348,16 +348,22 @@ export function transaction<H extends Handle, A extends unknown[], T> (db: H, fn
 const preparedQueries = new WeakMap<object, Map<string, unknown>>()
 
 /**
- * A Drizzle prepared query for a hot path, with placeholders (`sql.placeholder`). On SQLite it is
- * compiled once per connection and kept; on PostgreSQL it is built on the handle given (the
- * transaction's connection inside one) as a named statement, which node-postgres prepares once
- * per connection. `key` names it: one text per key.
+ * A Drizzle prepared query for a hot path, with placeholders (`sql.placeholder`), built and
+ * compiled once per connection and kept: SQLite's connection; on PostgreSQL the client the handle
+ * runs on (a transaction's pooled connection, which the pool keeps and hands out again, or the pool
+ * itself outside a transaction), as a named statement that node-postgres prepares once per
+ * connection. Building a Drizzle query and rendering its SQL costs more CPU than a save's own
+ * work on a node (a profile of the PostgreSQL bench's nodes: a fifth of their busy time in
+ * drizzle-orm while each call built its queries anew). `key` names it: one text per key.
  */
 export function prepared<P> (db: Handle, key: string, build: () => { prepare(): P }): P {
-  if (isPostgres(db)) return (build() as unknown as { prepare(name: string): P }).prepare(key)
-  let byKey = preparedQueries.get(db.$client as object)
-  if (!byKey) { byKey = new Map(); preparedQueries.set(db.$client as object, byKey) }
+  const client = db.$client as object
+  let byKey = preparedQueries.get(client)
+  if (!byKey) { byKey = new Map(); preparedQueries.set(client, byKey) }
   let q = byKey.get(key) as P | undefined
-  if (!q) { q = build().prepare(); byKey.set(key, q) }
+  if (!q) {
+    q = isPostgres(db) ? (build() as unknown as { prepare(name: string): P }).prepare(key) : build().prepare()
+    byKey.set(key, q)
+  }
   return q
 }
