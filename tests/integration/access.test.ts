@@ -1,6 +1,6 @@
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { buildWorld, type World } from '../helpers/world.js'
+import { describe, test, expect } from 'vitest'
+import type { TestApp } from '../helpers/app.js'
+import { useWorld, type World } from '../helpers/world.js'
 import { ROLES } from '../../src/features/auth/index.js'
 import { auditEvents, trainees, employments, declarations } from '../../src/db/schema.js'
 import { ROUTES, AS_ROLE as asRole, registeredRoutes, injectAs } from './access-table.js'
@@ -8,11 +8,7 @@ import { ROUTES, AS_ROLE as asRole, registeredRoutes, injectAs } from './access-
 let t: TestApp
 let w: World
 
-beforeAll(async () => {
-  t = await buildTestApp()
-  w = await buildWorld(t)
-})
-afterAll(async () => { await t.close() })
+useWorld((app, world) => { t = app; w = world })
 
 const registered = () => registeredRoutes(t)
 const inject = (method: string, url: string, cookie?: string, payload?: Record<string, string>) => injectAs(t, method, url, cookie, payload)

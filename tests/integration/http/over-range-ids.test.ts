@@ -1,6 +1,6 @@
-import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { buildTestApp, type TestApp } from '../../helpers/app.js'
-import { buildWorld, type World } from '../../helpers/world.js'
+import { describe, test, expect } from 'vitest'
+import type { TestApp } from '../../helpers/app.js'
+import { useWorld, type World } from '../../helpers/world.js'
 import { ROLES, type Role } from '../../../src/features/auth/index.js'
 import { encodeKey } from '../../../src/lib/keyset.js'
 import { ROUTES, AS_ROLE as asRole, registeredRoutes, injectAs } from '../access-table.js'
@@ -13,11 +13,7 @@ import { ROUTES, AS_ROLE as asRole, registeredRoutes, injectAs } from '../access
 let t: TestApp
 let w: World
 
-beforeAll(async () => {
-  t = await buildTestApp()
-  w = await buildWorld(t)
-})
-afterAll(async () => { await t.close() })
+useWorld((app, world) => { t = app; w = world })
 
 const OVER = ['2147483648', '99999999999', '9999999999999999']
 /** Path parameters that name a row or a position; the others (:code, :key, :domain, :topic) are text. */
