@@ -14,7 +14,7 @@ import autocannon from 'autocannon'
 import pg from 'pg'
 import { startCluster } from '../tests/helpers/pg-cluster.js'
 import { generateBank } from './bank.js'
-import { startProcess, waitFor, peakRssMb, run, autosaveRequests, HEADERS } from './exams.js'
+import { startProcess, waitFor, peakRssMb, run, autosaveRequests, HEADERS, cpuSeconds, treeCpuSeconds, machineBusySeconds } from './exams.js'
 import type { SectionResult } from './run.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -61,7 +61,8 @@ export async function examsPgSection (): Promise<SectionResult> {
     const base = 44100 + Math.floor(Math.random() * 800)
     const floorPorts: [number, number] = [base, base + 1]
     const appPorts: [number, number] = [base + 2, base + 3]
-    for (const port of floorPorts) children.push(startProcess([path.join(ROOT, 'bench/floor-pg-server.ts'), cluster.url('floor'), String(port)], { LOG_LEVEL: 'info' }, path.join(dir, `floor-${port}.log`)))
+    const floorServers = floorPorts.map((port) => startProcess([path.join(ROOT, 'bench/floor-pg-server.ts'), cluster.url('floor'), String(port)], { LOG_LEVEL: 'info' }, path.join(dir, `floor-${port}.log`)))
+    children.push(...floorServers)
     const nodeEnv = { DATABASE_URL: url, GUARDPASS_DATA_KEY: key, GUARDPASS_DEMO: 'off', LOG_LEVEL: 'info', DATABASE_PATH: path.join(dir, 'unused.db'), FILES_DIR: path.join(dir, 'files') }
     const nodes = appPorts.map((port) => startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { ...nodeEnv, PORT: String(port) }, path.join(dir, `node-${port}.log`)))
     children.push(...nodes)
@@ -79,14 +80,33 @@ export async function examsPgSection (): Promise<SectionResult> {
       return { url: `http://127.0.0.1:${port}`, connections: CONNECTIONS / 2, duration: SECONDS, requests: autosaveRequests(halves[k]!, states[k]!), ...extra }
     }
 
+    // Where the CPU goes: the servers under load, PostgreSQL (the postmaster and its backends), the
+    // load generator (this process) and the whole machine, in CPU seconds over the throughput runs.
+    const postmaster = Number(fs.readFileSync(path.join(cluster.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0])
+    const cpuNow = (servers: ChildProcess[]) => {
+      const own = process.cpuUsage()
+      return { servers: servers.reduce((n, c) => n + cpuSeconds(c.pid!), 0), postgres: treeCpuSeconds(postmaster), load: (own.user + own.system) / 1e6, machine: machineBusySeconds(), wall: performance.now() / 1000 }
+    }
+    type Cpu = ReturnType<typeof cpuNow>
+    const zero = () => ({ servers: 0, postgres: 0, load: 0, machine: 0, wall: 0 })
+    const cpuSpent = { floor: zero(), save: zero(), start: zero() }
+    const metered = async <T>(kind: keyof typeof cpuSpent, servers: ChildProcess[], work: () => Promise<T>): Promise<T> => {
+      const a = cpuNow(servers)
+      const result = await work()
+      const b = cpuNow(servers)
+      for (const k of Object.keys(a) as Array<keyof Cpu>) cpuSpent[kind][k] += b[k] - a[k]
+      return result
+    }
+
     // Throughput: the floor pair and the nodes alternate, twice each; each keeps its best run.
     const before = await steps()
     const floorRuns = []
     const saveRuns = []
     for (let round = 0; round < 2; round++) {
-      floorRuns.push(await onBoth(floorPorts, floorLoad({})))
-      saveRuns.push(await onBoth(appPorts, saveLoad({})))
+      floorRuns.push(await metered('floor', floorServers, () => onBoth(floorPorts, floorLoad({}))))
+      saveRuns.push(await metered('save', nodes, () => onBoth(appPorts, saveLoad({}))))
     }
+    const floorOk = floorRuns.reduce((n, r) => n + r.ok, 0)
     const added = (await steps()) - before
     const saved2xx = saveRuns.reduce((n, r) => n + r.ok, 0)
     const floorMax = floorRuns.reduce((a, b) => (b.rps > a.rps ? b : a))
@@ -119,14 +139,14 @@ export async function examsPgSection (): Promise<SectionResult> {
     const floorBurstSeconds = (performance.now() - f0) / 1000
     const starters = p.cookies.slice(p.attempts.length, p.attempts.length + STARTS)
     const t0 = performance.now()
-    const outcomes = await Promise.all(starters.map(async (cookie, i) => {
+    const outcomes = await metered('start', nodes, () => Promise.all(starters.map(async (cookie, i) => {
       const port = appPorts[i % 2]!
       const s = await req(port, 'POST', '/exams/start', cookie, 'blueprint=national-mock')
       if (s.status !== 303 || !s.location?.startsWith('/exams/attempts/')) return `start ${s.status}`
       // The first page from the other node: a start's attempt is in the database for both.
       const page = await req(appPorts[(i + 1) % 2]!, 'GET', s.location, cookie)
       return page.status === 200 ? null : `page ${page.status}`
-    }))
+    })))
     const startSeconds = (performance.now() - t0) / 1000
     agent.destroy()
     const startErrors = outcomes.filter((o) => o !== null)
@@ -139,6 +159,11 @@ export async function examsPgSection (): Promise<SectionResult> {
 
     const r1 = (n: number) => Math.round(n * 10) / 10
     const r2 = (n: number) => Math.round(n * 100) / 100
+    const r3 = (n: number) => Math.round(n * 1000) / 1000
+    const cpuPer = (c: typeof cpuSpent.floor, ok: number) => ({
+      servers: r3(1000 * c.servers / ok), postgres: r3(1000 * c.postgres / ok), load_generator: r3(1000 * c.load / ok), machine: r3(1000 * c.machine / ok),
+      machine_busy: r2(c.machine / (os.cpus().length * c.wall))
+    })
     const json = {
       floor: { rps: r1(floorMax.rps), p50_ms: floorSteady.p50, p99_ms: floorSteady.p99, burst_seconds: r2(floorBurstSeconds), burst_errors: floorBurstErrors },
       autosave: {
@@ -148,8 +173,16 @@ export async function examsPgSection (): Promise<SectionResult> {
       start: { count: STARTS, seconds_to_last: r2(startSeconds), ratio_to_floor_burst: r2(startSeconds / Math.max(0.001, floorBurstSeconds)), errors: startErrors.length, first_errors: startErrors.slice(0, 5) },
       page: { rps: r1(pages.rps), ratio_to_floor: r2(pages.rps / floorMax.rps) },
       nodes: { peak_rss_mb: rss },
+      // CPU milliseconds per 2xx request in the throughput runs, by process, and how busy the machine was (1.0 = both cores all the time).
+      cpu_ms_per_request: {
+        floor: cpuPer(cpuSpent.floor, floorOk),
+        autosave: cpuPer(cpuSpent.save, saved2xx),
+        // A start and its first page.
+        start: cpuPer(cpuSpent.start, STARTS)
+      },
       postgres: { serialisation_failures: serialisationFailures, deadlocks }
     }
+    const cpuNote = (c: ReturnType<typeof cpuPer>) => `servers ${c.servers}, PostgreSQL ${c.postgres}, load generator ${c.load_generator} ms; machine busy ${c.machine_busy} of its cores`
     const p99Limit = Math.max(2 * floorSteady.p99, floorSteady.p99 + 5)
     const checks = [
       [saveMax.rps >= 0.5 * floorMax.rps, `autosave over two nodes ${json.autosave.rps}/s is ${json.autosave.ratio_to_floor}x the PostgreSQL floor pair (target >= 0.5)`],
@@ -168,6 +201,9 @@ export async function examsPgSection (): Promise<SectionResult> {
         { name: `autosave: p99 at ${RATE}/s`, value: json.autosave.p99_ms, unit: 'ms p99', note: `p50 ${json.autosave.p50_ms} ms; ${json.autosave.p99_ratio_to_floor}x floor p99` },
         { name: `${STARTS} synchronized starts`, value: json.start.seconds_to_last, unit: 's to last first page', note: `${json.start.ratio_to_floor_burst}x floor burst (${json.floor.burst_seconds} s); ${startErrors.length} errors` },
         { name: 'exam page of 10 questions', value: json.page.rps, unit: 'pages/s', note: `${json.page.ratio_to_floor}x floor rps` },
+        { name: 'CPU per floor insert', value: json.cpu_ms_per_request.floor.machine, unit: 'ms', note: cpuNote(json.cpu_ms_per_request.floor) },
+        { name: 'CPU per save', value: json.cpu_ms_per_request.autosave.machine, unit: 'ms', note: cpuNote(json.cpu_ms_per_request.autosave) },
+        { name: 'CPU per start and first page', value: json.cpu_ms_per_request.start.machine, unit: 'ms', note: cpuNote(json.cpu_ms_per_request.start) },
         { name: 'nodes peak RSS', value: Math.max(...rss), unit: 'MB', note: rss.join(', ') },
         { name: 'serialisation failures (retried)', value: serialisationFailures, unit: 'transactions', note: `${deadlocks} deadlocks` }
       ],

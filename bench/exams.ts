@@ -103,10 +103,39 @@ export function startProcess (args: string[], env: Record<string, string>, logFi
   return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] })
 }
 
+/** The fields of /proc/PID/stat after the command's name: [0] state, [1] parent, [11] utime, [12] stime, [13] cutime, [14] cstime (clock ticks of 1/100 s). */
+function statFields (pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+}
+
 /** CPU seconds a process has used so far, all its threads (user + system, from /proc). */
-function cpuSeconds (pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / 100 // utime and stime, in clock ticks of 1/100 s
+export function cpuSeconds (pid: number): number {
+  const fields = statFields(pid)
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/**
+ * CPU seconds a server and all its children have used so far: its own, what its reaped children
+ * used (cutime, cstime) and what the live ones have used. For PostgreSQL's postmaster, whose
+ * backends come and go with the connections.
+ */
+export function treeCpuSeconds (pid: number): number {
+  const own = statFields(pid)
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14])
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const f = statFields(Number(entry))
+      if (Number(f[1]) === pid) ticks += Number(f[11]) + Number(f[12])
+    } catch { /* the process ended while the folder was read */ }
+  }
+  return ticks / 100
+}
+
+/** CPU seconds the whole machine has been busy so far, all cores (from /proc/stat; idle and waiting for the disk do not count). */
+export function machineBusySeconds (): number {
+  const [, user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number)
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100
 }
 
 export async function waitFor (port: number, pathName: string, method = 'GET'): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, test, expect, beforeAll, afterAll } from 'vitest'
-import { and, eq, isNotNull } from 'drizzle-orm'
+import { and, eq, isNotNull, isNull } from 'drizzle-orm'
 import { buildTestApp, secondNode, sessionOf, form, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { smallBank } from '../../helpers/bank.js'
 import { onPostgres } from '../../helpers/db.js'
@@ -116,6 +116,29 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
       const kept = codes.filter((c) => c === 200).length
       expect(steps).toHaveLength(kept)
       expect(done!.breakdown!.reduce((n, d) => n + d.correct, 0)).toBe(kept)
+    }
+  })
+
+  test("one trainee's starts through both nodes at once open one attempt; the open one is resumed", async () => {
+    // Two trainees, four starts each, alternating nodes, all in one turn: the open attempt's
+    // unique index decides (READ COMMITTED on PostgreSQL, no retries), every start is sent to the
+    // same attempt, and it is started (and audited) once.
+    const whos: Who[] = ['traineeA', 'traineeB']
+    const sent = whos.flatMap((who) => [0, 1, 2, 3].map((n) => post(n % 2 ? 'a' : 'b', '/exams/start', { blueprint: 'starter-mock' }, who).then((res) => ({ who, res }))))
+    const results = await Promise.all(sent)
+    for (const who of whos) {
+      const mine = results.filter((r) => r.who === who)
+      expect(mine.map((r) => r.res.statusCode)).toEqual([303, 303, 303, 303])
+      const ids = new Set(mine.map((r) => Number(/\/exams\/attempts\/(\d+)/.exec(String(r.res.headers.location))?.[1])))
+      expect(ids.size).toBe(1)
+      const [id] = [...ids]
+      const [person] = await a.db.select({ traineeId: attempts.traineeId }).from(attempts).where(eq(attempts.id, id!))
+      const open = await a.db.select({ id: attempts.id }).from(attempts).where(and(eq(attempts.traineeId, person!.traineeId), eq(attempts.blueprintKey, 'starter-mock'), isNull(attempts.finishedAt)))
+      expect(open.map((o) => o.id)).toEqual([id])
+      const started = await a.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'attempt.started'), eq(auditEvents.subjectId, String(id))))
+      expect(started).toHaveLength(1)
+      expect(await a.db.select().from(attemptItems).where(eq(attemptItems.attemptId, id!))).toHaveLength(16)
+      expect((await post('a', `/exams/attempts/${id}/finish`, {}, who)).statusCode).toBeLessThan(400)
     }
   })
 })
