@@ -16,6 +16,7 @@ import { startCluster } from '../tests/helpers/pg-cluster.js'
 import { generateBank } from './bank.js'
 import { startProcess, waitFor, peakRssMb, run, autosaveRequests, HEADERS, cpuSeconds, treeCpuSeconds, machineBusySeconds } from './exams.js'
 import type { SectionResult } from './run.js'
+import { serverPort } from '../tests/helpers/ports.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CONNECTIONS = 100
@@ -58,7 +59,7 @@ export async function examsPgSection (): Promise<SectionResult> {
     await runChild([path.join(ROOT, 'bench/exams-pg-prepare.ts'), path.join(dir, 'bank'), path.join(dir, 'prepared.json')], { DATABASE_URL: url, GUARDPASS_DATA_KEY: key })
     const p = JSON.parse(fs.readFileSync(path.join(dir, 'prepared.json'), 'utf8')) as Prepared
 
-    const base = 44100 + Math.floor(Math.random() * 800)
+    const base = serverPort(4)
     const floorPorts: [number, number] = [base, base + 1]
     const appPorts: [number, number] = [base + 2, base + 3]
     const floorServers = floorPorts.map((port) => startProcess([path.join(ROOT, 'bench/floor-pg-server.ts'), cluster.url('floor'), String(port)], { LOG_LEVEL: 'info' }, path.join(dir, `floor-${port}.log`)))

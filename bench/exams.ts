@@ -22,6 +22,7 @@ import { demoIdNumber } from '../src/features/demo/seed.js'
 import { generateBank } from './bank.js'
 import type { SectionResult } from './run.js'
 import { exec, one, transaction, type Q } from '../src/db/engine.js'
+import { serverPort } from '../tests/helpers/ports.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TRAINEES = 2000
@@ -189,7 +190,7 @@ export function autosaveRequests (attempts: Prepared['attempts'], state: { count
 
 export async function examsSection (): Promise<SectionResult> {
   const p = await prepare()
-  const floorPort = 43100 + Math.floor(Math.random() * 1000)
+  const floorPort = serverPort(1001)
   const appPort = floorPort + 1000
   const serverEnv = { DATABASE_PATH: p.dbFile, LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') }
   const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info', ...(process.env.BENCH_FLOOR_SYNCHRONOUS ? { BENCH_FLOOR_SYNCHRONOUS: process.env.BENCH_FLOOR_SYNCHRONOUS } : {}) })

@@ -13,6 +13,7 @@ import { creditCheckChar } from '../src/lib/id-checksums.js'
 import { rosterCsv } from '../tests/helpers/roster.js'
 import type { SectionResult } from './run.js'
 import { runSync } from '../src/db/engine.js'
+import { serverPort } from '../tests/helpers/ports.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const PEOPLE = 2000
@@ -45,7 +46,7 @@ export async function importSection (): Promise<SectionResult> {
   })
   db.$client.close()
 
-  const port = 44100 + Math.floor(Math.random() * 1000)
+  const port = serverPort()
   const server: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
     cwd: ROOT, stdio: 'ignore',
     env: { ...process.env, DATABASE_PATH: dbFile, PORT: String(port), LOG_LEVEL: 'warn', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: key.toString('hex') }

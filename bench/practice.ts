@@ -15,6 +15,7 @@ import { seededRng, shuffle } from '../src/lib/rng.js'
 import { startProcess, waitFor, run, HEADERS, benchDatabase, benchTrainee } from './exams.js'
 import type { SectionResult } from './run.js'
 import type { Pii } from '../src/lib/pii.js'
+import { serverPort } from '../tests/helpers/ports.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TRAINEES = 2000
@@ -68,7 +69,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
 
 export async function practiceSection (): Promise<SectionResult> {
   const p = await prepare()
-  const floorPort = 45100 + Math.floor(Math.random() * 1000)
+  const floorPort = serverPort(1001)
   const appPort = floorPort + 1000
   const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info' })
   const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'], { DATABASE_PATH: p.dbFile, LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex'), PORT: String(appPort) })

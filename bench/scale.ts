@@ -26,6 +26,7 @@ import { peakRssMb, startProcess } from './exams.js'
 import { DEFAULT_PROVINCE_DIR, SIZES, existingProvince, generateProvince, type ProvinceManifest, type Size } from './province.js'
 import type { SectionResult, Figure } from './run.js'
 import { runSync } from '../src/db/engine.js'
+import { serverPort } from '../tests/helpers/ports.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MEASURED = 30
@@ -173,7 +174,7 @@ async function measureSize (size: Size, log: (s: string) => void): Promise<SizeR
   }
   await bringUpToDate(m, log)
   const prep = prepareSessions(m)
-  const port = 45000 + Math.floor(Math.random() * 2000)
+  const port = serverPort()
   const logFile = path.join(dir, `${size}.server.log`)
   const server = startProcess([path.join(ROOT, 'src/main.ts'), 'serve'],
     { DATABASE_PATH: m.dbFile, GUARDPASS_DATA_KEY: m.dataKeyHex, GUARDPASS_DEMO: 'off', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1' }, logFile)

@@ -29,7 +29,7 @@ import { LOCK_NAMESPACE } from './postgres.js'
  * One statement a body hands to the engine: `q` is a Drizzle query of the engine's dialect, built
  * or prepared (then `params` are its placeholders' values).
  */
-export interface Step { kind: 'all' | 'one' | 'run' | 'attempt' | 'rows', q: unknown, params?: Record<string, unknown> }
+export interface Step { kind: 'all' | 'one' | 'run' | 'attempt' | 'rows' | 'wait', q: unknown, params?: Record<string, unknown> }
 
 /** What a query function returns: run it with `exec` or `transaction`, or `yield*` it inside one. */
 export type Q<T> = Generator<Step, T, unknown>
@@ -59,6 +59,18 @@ export function * run (q: { run(params?: Params): unknown } | PromiseLike<unknow
 /** A write that may be refused: its result, or the database's error (the transaction goes on). */
 export function * attempt (q: { run(params?: Params): unknown } | PromiseLike<unknown>, params?: Params): Q<RunResult | { error: DatabaseError }> {
   return (yield { kind: 'attempt', q, params }) as RunResult | { error: DatabaseError }
+}
+
+/**
+ * Another request's read of the same value, already under way (db/immutable-cache.ts): its
+ * value once it is read, or undefined where a body may not wait for it. Outside a transaction on
+ * PostgreSQL it is waited for: a thousand starts at once then read a release's pool once, not a
+ * thousand times. Inside a PostgreSQL transaction it is not (the transaction holds a connection
+ * while the read waited for may need one from the same pool), nor on SQLite, where a read is done
+ * before anything else runs, so there is never one under way.
+ */
+export function * awaitRead<T> (pending: Promise<T>): Q<T | undefined> {
+  return (yield { kind: 'wait', q: pending }) as T | undefined
 }
 
 /**
@@ -184,6 +196,7 @@ function execSqlite (step: Step): unknown {
       const { db, statement } = step.q as { db: { all(s: SQL): unknown[] }, statement: SQL }
       return db.all(statement)
     }
+    case 'wait': return undefined
   }
 }
 
@@ -221,6 +234,7 @@ type PgQuery = { execute(p?: Params): Promise<unknown> }
 async function execPg (step: Step, client: pg.PoolClient | undefined, savepoints: { n: number }): Promise<unknown> {
   const exec = () => (step.q as PgQuery).execute(step.params)
   switch (step.kind) {
+    case 'wait': return client ? undefined : await (step.q as Promise<unknown>)
     case 'rows': {
       const { db, statement } = step.q as { db: { execute(s: SQL): Promise<{ rows: unknown[] }> }, statement: SQL }
       return (await db.execute(statement)).rows

@@ -15,6 +15,7 @@ import { createPiiCheck } from '../../src/features/orgs/index.js'
 import { demoIdNumber } from '../../src/features/demo/seed.js'
 import { trainees } from '../../src/db/schema.js'
 import { runSync, transaction } from '../../src/db/engine.js'
+import { serverPort } from '../helpers/ports.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-cli-'))
@@ -207,7 +208,7 @@ describe('bank commands', () => {
 describe('npm start on an empty database', () => {
   test('creates and migrates it, publishes the shipped bank, prints demo accounts, and the printed admin can sign in', async () => {
     const startDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-start-'))
-    const port = 40000 + Math.floor(Math.random() * 20000)
+    const port = serverPort()
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
       cwd: ROOT, env: { ...process.env, DATABASE_PATH: path.join(startDir, 'data', 'guardpass.db'), PORT: String(port), LOG_LEVEL: 'warn', GUARDPASS_DEMO: 'on' }, stdio: ['ignore', 'pipe', 'pipe']
     })

@@ -5,6 +5,7 @@ import net from 'node:net'
 import { randomBytes } from 'node:crypto'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { describe, test, expect, afterAll } from 'vitest'
+import { serverPort } from '../helpers/ports.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-stop-'))
@@ -15,7 +16,7 @@ interface Running { child: ChildProcess, port: number, dbFile: string, lines: ()
 /** Starts the fixture server (the real startServer and signal handling, its checkpoint worker ended) and waits until it is ready. */
 async function startFixture (name: string, env: Record<string, string> = {}): Promise<Running> {
   const dbFile = path.join(dir, name, 'g.db')
-  const port = 42000 + Math.floor(Math.random() * 15000)
+  const port = serverPort()
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'tests/fixtures/serve-dead-worker.ts')], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_PATH: dbFile, PORT: String(port), LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: randomBytes(32).toString('hex'), ...env },

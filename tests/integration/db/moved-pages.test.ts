@@ -8,6 +8,7 @@ import { parse } from 'node-html-parser'
 import { runCli } from '../../helpers/cli.js'
 import { freshPgDatabase } from '../../helpers/pg.js'
 import { NAV, HOME_LINKS } from '../../../src/http/nav.js'
+import { serverPort } from '../../helpers/ports.js'
 
 // Issue 19's check of a move: the demo city served from SQLite, moved with `guardpass
 // migrate-to-postgres`, then served from PostgreSQL: every role's main pages (its menu and its
@@ -19,7 +20,7 @@ const ROLES = ['trainee', 'trainer', 'police', 'admin'] as const
 const WHO: Record<typeof ROLES[number], string> = { trainee: 'trainee13', trainer: 'trainer2', police: 'police-dc', admin: 'admin' }
 
 function serve (env: Record<string, string>): { child: ChildProcess, base: string, ready: Promise<void>, stop: () => Promise<void> } {
-  const port = 40000 + Math.floor(Math.random() * 20000)
+  const port = serverPort()
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
     cwd: ROOT, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe']
   })

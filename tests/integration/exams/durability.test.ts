@@ -19,6 +19,7 @@ import { optionCodes } from '../../../src/features/exams/option-codes.js'
 import { demoIdNumber } from '../../../src/features/demo/seed.js'
 import { smallBank } from '../../helpers/bank.js'
 import { exec, transaction } from '../../../src/db/engine.js'
+import { serverPort } from '../../helpers/ports.js'
 
 const ROOT = path.resolve(import.meta.dirname, '../../..')
 
@@ -63,7 +64,7 @@ describe('an acknowledged answer is never lost', () => {
     }
     db.$client.close()
 
-    const port = 41000 + Math.floor(Math.random() * 15000)
+    const port = serverPort()
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/main.ts'), 'serve'], {
       cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbFile, PORT: String(port), LOG_LEVEL: 'silent', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: key.toString('hex') }, stdio: 'ignore'
     })

@@ -2,13 +2,14 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest'
 import { and, eq, isNotNull, isNull } from 'drizzle-orm'
 import { buildTestApp, secondNode, sessionOf, form, FORM_HEADERS, type TestApp } from '../../helpers/app.js'
 import { smallBank } from '../../helpers/bank.js'
-import { onPostgres } from '../../helpers/db.js'
+import { onPostgres, countStatements } from '../../helpers/db.js'
 import { attempts, attemptItems, attemptSteps, auditEvents, users } from '../../../src/db/schema.js'
-import { exec, transaction } from '../../../src/db/engine.js'
+import { awaitRead, exec, transaction } from '../../../src/db/engine.js'
+import { openPostgres } from '../../../src/db/connection.js'
 import { checkBank } from '../../../src/features/bank/format.js'
 import { publishBank } from '../../../src/features/bank/publish.js'
 import { seedDemo } from '../../../src/features/demo/index.js'
-import { sweepOverdue, optionCodes, attemptItemsWithState } from '../../../src/features/exams/index.js'
+import { sweepOverdue, optionCodes, attemptItemsWithState, currentBlueprints, questionPool } from '../../../src/features/exams/index.js'
 
 // Two app nodes of one deployment on one PostgreSQL database (issue 19, "Many nodes"): nothing a
 // request needs lives in one node's memory, so a trainee's requests may land on either; the
@@ -141,4 +142,24 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
       expect((await post('a', `/exams/attempts/${id}/finish`, {}, who)).statusCode).toBeLessThan(400)
     }
   })
+
+  test("a node's many requests missing the same immutable value at once read it once; a transaction never waits for another's read", async () => {
+    // A node that has read nothing yet (its own pool: its own caches), and twenty starts' pool reads at once.
+    const fresh = openPostgres(a.config.databaseUrl!, 5)
+    try {
+      const { release } = await exec(fresh, currentBlueprints)
+      const pools = await Promise.all(Array.from({ length: 20 }, () => exec(fresh, questionPool, release!.id)))
+      expect(pools.every((p) => p === pools[0])).toBe(true)
+      const again = openPostgres(a.config.databaseUrl!, 5)
+      try {
+        const reads = await countStatements(again, () => Promise.all(Array.from({ length: 20 }, () => exec(again, questionPool, release!.id))))
+        expect(reads).toBe(1)
+      } finally { await (again.$client as unknown as { end(): Promise<void> }).end() }
+      // The engine's wait: handed the value outside a transaction, undefined inside one.
+      const value = Promise.resolve('read by another request')
+      expect(await exec(fresh, function * () { return yield * awaitRead(value) })).toBe('read by another request')
+      expect(await transaction(fresh, function * () { return yield * awaitRead(value) })).toBeUndefined()
+    } finally { await (fresh.$client as unknown as { end(): Promise<void> }).end() }
+  })
 })
+

@@ -73,4 +73,67 @@ describe('immutableCache', () => {
     expect(reads).toBe(2)
     expect(cache.peek(handle, 1)).toBeUndefined()
   })
+
+  describe('a read under way is shared', () => {
+    // Each body driven by hand, as the engine would: a read is a statement step; a wait is the
+    // engine handing back the read's value (outside a PostgreSQL transaction) or undefined.
+    type Step = { kind: string, q: unknown }
+    function * read (): Q<string> { return (yield { kind: 'all', q: 'the pool' }) as string }
+
+    test('a second miss waits for the first read and gets its value, without reading', async () => {
+      const cache = immutableCache<number, string>()
+      const db = connection()
+      const first = cache.load(db, 1, read)
+      const second = cache.load(db, 1, read)
+      expect((first.next().value as Step).kind).toBe('all')
+      const wait = second.next().value as Step
+      expect(wait.kind).toBe('wait')
+      expect(first.next('the value')).toEqual({ done: true, value: 'the value' })
+      const shared = await (wait.q as Promise<string>)
+      expect(shared).toBe('the value')
+      expect(second.next(shared)).toEqual({ done: true, value: 'the value' })
+      // Kept: a third load reads nothing.
+      expect(cache.load(db, 1, read).next()).toEqual({ done: true, value: 'the value' })
+    })
+
+    test('a body that may not wait (undefined for the wait) reads it itself', () => {
+      const cache = immutableCache<number, string>()
+      const db = connection()
+      const first = cache.load(db, 1, read)
+      const second = cache.load(db, 1, read)
+      first.next()
+      expect((second.next().value as Step).kind).toBe('wait')
+      expect((second.next(undefined).value as Step).kind).toBe('all')
+      expect(second.next('read again')).toEqual({ done: true, value: 'read again' })
+      expect(first.next('first')).toEqual({ done: true, value: 'first' })
+    })
+
+    test('when the first read fails, the waiter is told so (undefined) and reads it itself; nothing is kept from the failure', async () => {
+      const cache = immutableCache<number, string>()
+      const db = connection()
+      const first = cache.load(db, 1, read)
+      const second = cache.load(db, 1, read)
+      first.next()
+      const wait = second.next().value as Step
+      expect(() => first.throw(new Error('statement failed'))).toThrow('statement failed')
+      expect(await (wait.q as Promise<string | undefined>)).toBeUndefined()
+      expect((second.next(undefined).value as Step).kind).toBe('all')
+      expect(second.next('second').value).toBe('second')
+      // A body dropped half way (the engine returns it) settles its waiters too.
+      const third = immutableCache<number, string>()
+      const a = third.load(db, 2, read)
+      const b = third.load(db, 2, read)
+      a.next()
+      const waitB = b.next().value as Step
+      a.return(undefined as unknown as string)
+      expect(await (waitB.q as Promise<string | undefined>)).toBeUndefined()
+    })
+
+    test('on another database, nothing is waited for', () => {
+      const cache = immutableCache<number, string>()
+      const first = cache.load(connection(), 1, read)
+      first.next()
+      expect((cache.load(connection(), 1, read).next().value as Step).kind).toBe('all')
+    })
+  })
 })
