@@ -162,4 +162,3 @@ describe.skipIf(!onPostgres)('two app nodes on one PostgreSQL database', () => {
     } finally { await (fresh.$client as unknown as { end(): Promise<void> }).end() }
   })
 })
-
