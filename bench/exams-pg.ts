@@ -90,7 +90,7 @@ export async function examsPgSection (): Promise<SectionResult> {
     }
     type Cpu = ReturnType<typeof cpuNow>
     const zero = () => ({ servers: 0, postgres: 0, load: 0, machine: 0, wall: 0 })
-    const cpuSpent = { floor: zero(), save: zero(), start: zero() }
+    const cpuSpent = { floor: zero(), save: zero(), start: zero(), page: zero() }
     const metered = async <T>(kind: keyof typeof cpuSpent, servers: ChildProcess[], work: () => Promise<T>): Promise<T> => {
       const a = cpuNow(servers)
       const result = await work()
@@ -124,7 +124,7 @@ export async function examsPgSection (): Promise<SectionResult> {
       return { url: `http://127.0.0.1:${port}`, connections: 25, duration, requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = halves[k]![turns[k]!++ % halves[k]!.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request] }
     }
     await onBoth(appPorts, pageLoad(3))
-    const pages = await onBoth(appPorts, pageLoad(5))
+    const pages = await metered('page', nodes, () => onBoth(appPorts, pageLoad(5)))
 
     // 1,000 synchronized starts of the national mock (the shipped bank, published at start), alternately on each node; the floor: 1,000 inserts at once on its pair.
     const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
@@ -179,7 +179,8 @@ export async function examsPgSection (): Promise<SectionResult> {
         floor: cpuPer(cpuSpent.floor, floorOk),
         autosave: cpuPer(cpuSpent.save, saved2xx),
         // A start and its first page.
-        start: cpuPer(cpuSpent.start, STARTS)
+        start: cpuPer(cpuSpent.start, STARTS),
+        page: cpuPer(cpuSpent.page, pages.ok)
       },
       postgres: { serialisation_failures: serialisationFailures, deadlocks }
     }
@@ -205,6 +206,7 @@ export async function examsPgSection (): Promise<SectionResult> {
         { name: 'CPU per floor insert', value: json.cpu_ms_per_request.floor.machine, unit: 'ms', note: cpuNote(json.cpu_ms_per_request.floor) },
         { name: 'CPU per save', value: json.cpu_ms_per_request.autosave.machine, unit: 'ms', note: cpuNote(json.cpu_ms_per_request.autosave) },
         { name: 'CPU per start and first page', value: json.cpu_ms_per_request.start.machine, unit: 'ms', note: cpuNote(json.cpu_ms_per_request.start) },
+        { name: 'CPU per exam page', value: json.cpu_ms_per_request.page.machine, unit: 'ms', note: cpuNote(json.cpu_ms_per_request.page) },
         { name: 'nodes peak RSS', value: Math.max(...rss), unit: 'MB', note: rss.join(', ') },
         { name: 'serialisation failures (retried)', value: serialisationFailures, unit: 'transactions', note: `${deadlocks} deadlocks` }
       ],
