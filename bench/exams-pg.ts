@@ -44,7 +44,9 @@ function runChild (args: string[], env: Record<string, string>): Promise<void> {
 
 export async function examsPgSection (): Promise<SectionResult> {
   // Durable (fsync on, as in production): a commit waits for the disk, as the SQLite section's do.
-  const cluster = startCluster({ durable: true, settings: { max_connections: '100', ...(process.env.BENCH_PG_SETTINGS ? Object.fromEntries(process.env.BENCH_PG_SETTINGS.split(',').map((kv) => kv.split('=') as [string, string])) : {}) } })
+  // BENCH_PG_STATEMENTS=1: PostgreSQL's own account of the exam pages' statements (pg_stat_statements), printed after them.
+  const statements = process.env.BENCH_PG_STATEMENTS === '1'
+  const cluster = startCluster({ durable: true, settings: { max_connections: '100', ...(statements ? { shared_preload_libraries: 'pg_stat_statements' } : {}), ...(process.env.BENCH_PG_SETTINGS ? Object.fromEntries(process.env.BENCH_PG_SETTINGS.split(',').map((kv) => kv.split('=') as [string, string])) : {}) } })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guardpass-bench-exams-pg-'))
   const children: ChildProcess[] = []
   try {
@@ -124,7 +126,14 @@ export async function examsPgSection (): Promise<SectionResult> {
       return { url: `http://127.0.0.1:${port}`, connections: 25, duration, requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => { const a = halves[k]![turns[k]!++ % halves[k]!.length]!; return { ...req, path: `/exams/attempts/${a.id}?page=1`, headers: { cookie: a.cookie } } } } as unknown as autocannon.Request] }
     }
     await onBoth(appPorts, pageLoad(3))
+    const stats = async (query: string) => { const c = new pg.Client({ connectionString: url }); await c.connect(); try { return (await c.query(query)).rows } finally { await c.end() } }
+    if (statements) await stats('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()')
     const pages = await metered('page', nodes, () => onBoth(appPorts, pageLoad(5)))
+    if (statements) {
+      const top = await stats("SELECT calls, round(total_exec_time::numeric, 1) AS ms, round((total_exec_time / calls)::numeric, 3) AS ms_each, rows / calls AS rows_each, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query FROM pg_stat_statements WHERE calls > 0 ORDER BY total_exec_time DESC LIMIT 12")
+      console.log(`the exam pages' statements (${pages.ok} pages), by PostgreSQL's time:`)
+      for (const r of top) console.log(`  ${String(r.calls).padStart(7)} calls ${String(r.ms).padStart(9)} ms ${String(r.ms_each).padStart(7)} ms each ${String(r.rows_each).padStart(5)} rows  ${r.query}`)
+    }
 
     // 1,000 synchronized starts of the national mock (the shipped bank, published at start), alternately on each node; the floor: 1,000 inserts at once on its pair.
     const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })

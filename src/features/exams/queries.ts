@@ -4,7 +4,7 @@ import type { Db } from '../../db/connection.js'
 import { Conflict } from '../../http/errors.js'
 import { all, isPostgres, one, prepared, run, runsAt, tryLock, type Q } from '../../db/engine.js'
 import { LOCKS } from '../../db/postgres.js'
-import { immutableCache } from '../../db/immutable-cache.js'
+import { immutableCache, type ImmutableCache } from '../../db/immutable-cache.js'
 import { batchWriter, groupCommit, writeOne, kept, refused, type ItemOutcome } from '../../db/group-commit.js'
 import { writeAudit } from '../audit/index.js'
 import { bankReleases, blueprintVersions, releaseBlueprints, questionVersions, releaseQuestions, attempts, attemptItems, attemptSteps, recentPapers, type BlueprintBody, type QuestionBody, type FinishReason } from '../../db/schema.js'
@@ -30,6 +30,7 @@ const releaseBlueprintCache = immutableCache<number, ReleaseBlueprint[]>()
 const pools = immutableCache<number, PoolQuestion[]>()
 const questionBodies = immutableCache<number, QuestionBody>()
 const questionKeys = immutableCache<number, string>()
+const questionTypes = immutableCache<number, QuestionType>()
 const blueprintBodies = immutableCache<number, BlueprintBody>()
 
 /** The blueprints of the current release, with their versions (every start reads them: cached per release). */
@@ -75,18 +76,7 @@ function latestFinished (db: Db, traineeId: number | ReturnType<typeof p>, count
 export function * recentlySeenKeys (db: Db, traineeId: number, lastAttempts = RECENT_ATTEMPTS): Q<string[]> {
   const papers = yield * all(prepared(db, 'exams.recentPapers', () => db.select({ ids: recentPapers.questionVersionIds }).from(recentPapers)
     .where(and(eq(recentPapers.traineeId, p('t')), inArray(recentPapers.attemptId, latestFinished(db, p('t'), p('n')))))), { t: traineeId, n: lastAttempts })
-  const ids = [...new Set(papers.flatMap((r) => r.ids))]
-  const keys = new Map<number, string>()
-  const missing: number[] = []
-  for (const id of ids) {
-    const k = questionKeys.peek(db, id)
-    if (k === undefined) missing.push(id)
-    else keys.set(id, k)
-  }
-  for (let i = 0; i < missing.length; i += 500) {
-    const rows = yield * all(db.select({ id: questionVersions.id, key: questionVersions.questionKey }).from(questionVersions).where(inArray(questionVersions.id, missing.slice(i, i + 500))))
-    for (const r of rows) { keys.set(r.id, r.key); questionKeys.set(db, r.id, r.key) }
-  }
+  const keys = yield * versionField(db, questionKeys, 'questionKey', papers.flatMap((r) => r.ids))
   return [...new Set(keys.values())].sort()
 }
 
@@ -110,20 +100,26 @@ export function * findAttempt (db: Db, id: number): Q<Attempt | undefined> {
 /** The highest slot a range may name: within PostgreSQL's integer. */
 const LAST_SLOT = 2_147_483_647
 
-/** The bodies of question versions (cached: versions are immutable), the ones not met yet in one read. */
-function * bodiesOf (db: Db, versionIds: readonly number[]): Q<Map<number, QuestionBody>> {
-  const bodies = new Map<number, QuestionBody>()
-  const missing: number[] = []
+/**
+ * One field of question versions, which never change: each version's value is read once per
+ * database (an immutable cache per field), the ones not met yet in one read per 500. A page's
+ * bodies, exposure control's keys, the grid's types.
+ */
+function * versionField<V> (db: Db, cache: ImmutableCache<number, V>, field: 'body' | 'questionKey' | 'type', versionIds: Iterable<number>): Q<Map<number, V>> {
+  const found = new Map<number, V>()
+  const missing = new Set<number>()
   for (const id of versionIds) {
-    if (bodies.has(id)) continue
-    const b = questionBodies.peek(db, id)
-    if (b === undefined) { if (!missing.includes(id)) missing.push(id) } else bodies.set(id, b)
+    if (found.has(id)) continue
+    const v = cache.peek(db, id)
+    if (v === undefined) missing.add(id)
+    else found.set(id, v)
   }
-  for (let i = 0; i < missing.length; i += 500) {
-    const rows = yield * all(db.select({ id: questionVersions.id, body: questionVersions.body }).from(questionVersions).where(inArray(questionVersions.id, missing.slice(i, i + 500))))
-    for (const r of rows) { bodies.set(r.id, r.body); questionBodies.set(db, r.id, r.body) }
+  const ids = [...missing]
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = yield * all(db.select({ id: questionVersions.id, value: questionVersions[field] }).from(questionVersions).where(inArray(questionVersions.id, ids.slice(i, i + 500))))
+    for (const r of rows) { found.set(r.id, r.value as V); cache.set(db, r.id, r.value as V) }
   }
-  return bodies
+  return found
 }
 
 /** The items of a range of slots (a page) with their questions and latest steps (prepared). */
@@ -138,7 +134,7 @@ export function * itemsInRange (db: Db, attemptId: number, from: number, to: num
       eq(attemptSteps.seq, sql`(SELECT max(s2.seq) FROM attempt_steps s2 WHERE s2.attempt_item_id = ${attemptItems.id})`)))
     .where(and(eq(attemptItems.attemptId, p('a')), between(attemptItems.slot, p('from'), p('to')))).orderBy(asc(attemptItems.slot))),
   { a: attemptId, from, to: Math.min(to, LAST_SLOT) })
-  const bodies = yield * bodiesOf(db, rows.map((r) => r.questionVersionId))
+  const bodies = yield * versionField(db, questionBodies, 'body', rows.map((r) => r.questionVersionId))
   // Built field by field, not spread: a page's rows are read on every exam request.
   return rows.map((r) => ({
     id: r.id, slot: r.slot, points: r.points, flagged: r.flagged, optionOrder: r.optionOrder, questionVersionId: r.questionVersionId, questionKey: r.questionKey,
@@ -262,27 +258,28 @@ export function * attemptItemsWithState (db: Db, attemptId: number): Q<ItemView[
   return yield * itemsInRange(db, attemptId, 1, LAST_SLOT)
 }
 
-const TYPE_OF_INITIAL: Record<string, QuestionType> = { s: 'single', m: 'multi', j: 'judge' }
-
 /** The question grid of an attempt: per slot, answered, flagged and the question's type, without loading any question. */
 export function * attemptGrid (db: Db, attemptId: number): Q<Array<{ slot: number, flagged: boolean, answered: boolean, type: QuestionType }>> {
-  // Every page shows the whole grid: the database folds it into one string ("slot:FA…,…", F flagged,
-  // A answered, 1 or 0), which costs half as much as a hundred rows. Each engine has its own
-  // aggregate (SQLite's group_concat, PostgreSQL's string_agg); the cell is written the same on
+  // Every page shows the whole grid: the database folds it into one string ("slot:FA:version,…",
+  // F flagged, A answered, 1 or 0), which costs half as much as a hundred rows. Each engine has its
+  // own aggregate (SQLite's group_concat, PostgreSQL's string_agg); the cell is written the same on
   // both (CASE, not a boolean's own text, which is 1/0 on SQLite and true/false on PostgreSQL).
   // Each cell names its slot, so the order comes from sorting here (usually already in order).
-  // The type's initial (s, m, j) comes along: a phone's screens are cut by question type (screens.ts).
+  // A phone's screens are cut by question type (screens.ts): the types come from the cache of
+  // versions' types, not from a join to question_versions, which made the query ten times dearer
+  // on PostgreSQL (0.39 against 0.04 ms of execution for 100 items, EXPLAIN ANALYZE).
   // SQLite-only: group_concat; PostgreSQL's string_agg is chosen beside it (isPostgres).
   const pg = isPostgres(db)
-  const cell = sql`${attemptItems.slot} || ':' || (CASE WHEN ${attemptItems.flagged} THEN '1' ELSE '0' END) || (CASE WHEN ${attemptItems.answered} THEN '1' ELSE '0' END) || substr(${questionVersions.type}, 1, 1)`
+  const cell = sql`${attemptItems.slot} || ':' || (CASE WHEN ${attemptItems.flagged} THEN '1' ELSE '0' END) || (CASE WHEN ${attemptItems.answered} THEN '1' ELSE '0' END) || ':' || ${attemptItems.questionVersionId}`
   const r = yield * one(prepared(db, pg ? 'exams.grid.pg' : 'exams.grid', () => db.select({ g: pg ? sql<string | null>`string_agg(${cell}, ',')` : sql<string | null>`group_concat(${cell}, ',')` })
-    .from(attemptItems).innerJoin(questionVersions, eq(questionVersions.id, attemptItems.questionVersionId)).where(eq(attemptItems.attemptId, p('a')))), { a: attemptId })
+    .from(attemptItems).where(eq(attemptItems.attemptId, p('a')))), { a: attemptId })
   if (!r?.g) return []
   const cells = r.g.split(',').map((c) => {
-    const colon = c.indexOf(':')
-    return { slot: Number(c.slice(0, colon)), flagged: c[colon + 1] === '1', answered: c[colon + 2] === '1', type: TYPE_OF_INITIAL[c[colon + 3]!] ?? 'single' }
+    const [slot, marks, version] = c.split(':') as [string, string, string]
+    return { slot: Number(slot), flagged: marks[0] === '1', answered: marks[1] === '1', version: Number(version) }
   })
-  return cells.sort((x, y) => x.slot - y.slot)
+  const types = yield * versionField(db, questionTypes, 'type', cells.map((c) => c.version))
+  return cells.map((c) => ({ slot: c.slot, flagged: c.flagged, answered: c.answered, type: types.get(c.version)! })).sort((x, y) => x.slot - y.slot)
 }
 
 /** One autosave for the group commit: the step to append and the seq the page showed. */
