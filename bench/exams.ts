@@ -190,7 +190,7 @@ export function autosaveRequests (attempts: Prepared['attempts'], state: { count
 
 export async function examsSection (): Promise<SectionResult> {
   const p = await prepare()
-  const floorPort = serverPort(1001)
+  const floorPort = serverPort(3001)
   const appPort = floorPort + 1000
   const serverEnv = { DATABASE_PATH: p.dbFile, LOG_LEVEL: 'info', GUARDPASS_DEMO: 'off', GUARDPASS_DATA_KEY: p.key.toString('hex') }
   const floor = startProcess([path.join(ROOT, 'bench/floor-server.ts'), path.join(p.dir, 'floor.db'), String(floorPort)], { LOG_LEVEL: 'info', ...(process.env.BENCH_FLOOR_SYNCHRONOUS ? { BENCH_FLOOR_SYNCHRONOUS: process.env.BENCH_FLOOR_SYNCHRONOUS } : {}) })
