@@ -208,7 +208,7 @@ function execSqlite (step: Step): unknown {
  */
 export function runSync<T> (gen: Q<T>): T {
   return drive(gen, (step) => {
-    if (typeof (step.q as { all?: unknown }).all !== 'function' && step.kind !== 'rows') throw new Error('runSync runs SQLite queries only: on PostgreSQL use exec() or transaction()')
+    if (typeof (step.q as { all?: unknown }).all !== 'function' && step.kind !== 'rows' && step.kind !== 'wait') throw new Error('runSync runs SQLite queries only: on PostgreSQL use exec() or transaction()')
     return execSqlite(step)
   })
 }

@@ -201,14 +201,14 @@ function insertItems (db: Db, n: number) {
 /**
  * Stores a new attempt and its paper; if one is already open for this blueprint (a double click,
  * two tabs), that one is returned. A transaction body (the route runs it with app.transaction).
- * The open attempt's unique index decides between two starts at once: the insert does nothing when
- * another open attempt holds the key (the table's only other unique key is its generated id; the
- * conflict is not named: drizzle-orm 0.45 writes a partial index's WHERE after DO NOTHING for
- * SQLite), and the one that is there is returned instead. So on
- * PostgreSQL the body runs at READ COMMITTED (runsAt), where an insert that meets another
- * transaction's uncommitted row waits for it and the next statement sees it committed. At
- * SERIALIZABLE a synchronized start of a thousand trainees had a retry for every one or two starts
- * (the audit scope statement's reads). On SQLite the transaction holds the write lock throughout.
+ * The open attempt's unique index decides between two starts at once: the insert does nothing
+ * when another open attempt holds the key, and the next read returns that one. On PostgreSQL the
+ * body runs at READ COMMITTED (runsAt), where an insert that meets another start's uncommitted row
+ * waits for it and the next statement sees it committed; at SERIALIZABLE a thousand synchronized
+ * starts had a retry for every one or two (the audit scope statement's reads). On SQLite the
+ * transaction holds the write lock throughout. The conflict is not named: the table's only other
+ * unique key is its generated id, and drizzle-orm 0.45 writes a partial index's WHERE after
+ * DO NOTHING for SQLite.
  */
 export const insertAttempt = runsAt('read committed', function * insertAttempt (db: Db, a: NewAttempt, audit: { actorId: number, clientIp: string }): Q<{ attempt: Attempt, created: boolean }> {
   const maxScore = a.items.reduce((s, i) => s + i.points, 0)
